@@ -1,0 +1,138 @@
+"""The reviewer's contract: findings and reviews of one staff utterance.
+
+The shapes and the nine finding kinds are fixed by ``shared/DESIGN.md`` ("The
+reviewer's contract"); tests and tools outside this package depend on them, so
+change them only together with that document.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+FindingKind = Literal[
+    "advice",
+    "judgment",
+    "persuasion",
+    "correction",
+    "leading",
+    "closed",
+    "stacked",
+    "why_blame",
+    "jargon",
+]
+"""The nine finding ids of DESIGN.md, in the order of its table."""
+
+Severity = Literal["intervention", "craft"]
+"""``intervention``: the turn stops being an interview (DOMAIN.md's table of
+signs); ``craft``: the turn is still an interview but a weaker one."""
+
+Move = Literal["open_question", "follow_up", "reflection", "affirmation"]
+"""Good interviewing moves seen in a turn (DOMAIN.md, "Craft of a good interview")."""
+
+Source = Literal["rules", "llm"]
+
+FINDING_KINDS: tuple[FindingKind, ...] = (
+    "advice",
+    "judgment",
+    "persuasion",
+    "correction",
+    "leading",
+    "closed",
+    "stacked",
+    "why_blame",
+    "jargon",
+)
+
+SEVERITY_OF: dict[FindingKind, Severity] = {
+    "advice": "intervention",
+    "judgment": "intervention",
+    "persuasion": "intervention",
+    "correction": "intervention",
+    "leading": "craft",
+    "closed": "craft",
+    "stacked": "craft",
+    "why_blame": "craft",
+    "jargon": "craft",
+}
+"""Severity of each kind, exactly as DESIGN.md's table assigns it."""
+
+INTERVENTION_KINDS: frozenset[FindingKind] = frozenset(
+    k for k, s in SEVERITY_OF.items() if s == "intervention"
+)
+
+
+class Finding(BaseModel):
+    """One problem in one staff utterance.
+
+    Attributes:
+        kind: one of the nine ids in :data:`FINDING_KINDS`.
+        severity: ``"intervention"`` or ``"craft"``; must agree with
+            :data:`SEVERITY_OF` (validated).
+        span: ``(start, end)`` half-open character offsets into the *original*
+            text of the utterance (before any Slack-markup clean-up).
+        evidence: the matched words, equal to ``text[start:end]``.
+        why: one plain sentence a staff member can act on.
+        source: ``"rules"`` for the rules reviewer, ``"llm"`` for the model.
+
+    Raises:
+        pydantic.ValidationError: on an unknown kind, a severity that
+            contradicts the kind, or a span with ``end < start``.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: FindingKind
+    severity: Severity
+    span: tuple[int, int]
+    evidence: str
+    why: str
+    source: Source = "rules"
+
+    @model_validator(mode="after")
+    def _check(self) -> Finding:
+        if SEVERITY_OF[self.kind] != self.severity:
+            raise ValueError(
+                f"kind {self.kind!r} has severity {SEVERITY_OF[self.kind]!r}, not {self.severity!r}"
+            )
+        start, end = self.span
+        if start < 0 or end < start:
+            raise ValueError(f"span {self.span} is not a valid [start, end) range")
+        return self
+
+    @property
+    def is_intervention(self) -> bool:
+        """True when this finding turns the interview into an intervention."""
+        return self.severity == "intervention"
+
+
+class Review(BaseModel):
+    """The review of one staff utterance.
+
+    Attributes:
+        text: the utterance exactly as received.
+        findings: problems found, ordered by span start.
+        reframe: an open, neutral rewrite of the utterance, or ``None`` when
+            nothing is wrong.
+        moves: good moves seen (no duplicates, in a stable order).
+    """
+
+    text: str
+    findings: list[Finding] = Field(default_factory=list)
+    reframe: str | None = None
+    moves: list[Move] = Field(default_factory=list)
+
+    @property
+    def kinds(self) -> set[FindingKind]:
+        """The set of finding kinds in this review."""
+        return {f.kind for f in self.findings}
+
+    @property
+    def has_intervention(self) -> bool:
+        """True when any finding has severity ``intervention``."""
+        return any(f.is_intervention for f in self.findings)
+
+    def contract_dict(self) -> dict[str, object]:
+        """Return exactly DESIGN.md's JSON fields: text, findings, reframe, moves."""
+        return self.model_dump(mode="json")

@@ -1,0 +1,1 @@
+"""Use cases that tie core, llm and store together."""
