@@ -1,0 +1,102 @@
+"""Settings from the environment (and an optional ``.env`` file), via pydantic-settings.
+
+Our own settings use the prefix ``EC_`` (``EC_SEED``, ``EC_REVIEW_MODE`` …).
+Platform variables keep the names their vendors document: ``OPENAI_API_KEY``,
+``OPENAI_BASE_URL``, ``AZURE_OPENAI_*``, ``SLACK_*``. Secrets are
+:class:`pydantic.SecretStr`, so they never print in a repr, a log or an error.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_PERSONA_MODEL = "gpt-4.1-mini"
+"""Default caregiver model: a current small chat model (the one place it is named)."""
+
+DEFAULT_REVIEW_MODEL = "gpt-4.1-mini"
+"""Default reviewer model (structured outputs); the one place it is named."""
+
+
+def _default_database_url() -> str:
+    data_dir = Path(platformdirs.user_data_dir("empathy-coach", appauthor=False))
+    return f"sqlite:///{data_dir / 'empathy-coach.db'}"
+
+
+class Settings(BaseSettings):
+    """All settings of the app. Read once per process with :func:`get_settings`.
+
+    Attributes (environment variable in brackets):
+        openai_api_key [OPENAI_API_KEY]: key for the OpenAI-compatible endpoint.
+        openai_base_url [OPENAI_BASE_URL]: base URL (Azure, a district gateway,
+            Ollama, vLLM); None means the OpenAI default.
+        azure_openai_endpoint / azure_openai_api_version / azure_openai_deployment
+            [AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_API_VERSION, AZURE_OPENAI_DEPLOYMENT]:
+            when the endpoint is set, the Azure OpenAI client is used.
+        persona_model [EC_PERSONA_MODEL], review_model [EC_REVIEW_MODEL]: model names.
+        request_timeout [EC_REQUEST_TIMEOUT]: seconds per model request (30).
+        max_retries [EC_MAX_RETRIES]: retries per model request after the first try (2).
+        max_prompt_tokens [EC_MAX_PROMPT_TOKENS]: prompt budget in tokens (3000).
+        review_mode [EC_REVIEW_MODE]: ``rules`` | ``hybrid`` | ``model``.
+        check_principles [EC_CHECK_PRINCIPLES]: run the persona-principle check.
+        seed [EC_SEED]: default seed of the scripted responder.
+        price_input_per_1m / price_output_per_1m [EC_PRICE_INPUT_PER_1M,
+            EC_PRICE_OUTPUT_PER_1M]: US dollars per 1M prompt / completion
+            tokens for cost estimates; None uses the approximate list prices in
+            :data:`bot.llm.tokens.PRICES_PER_1M`.
+        database_url [EC_DATABASE_URL]: SQLAlchemy URL; default a SQLite file
+            in the user's data directory.
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix="EC_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    openai_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "EC_OPENAI_API_KEY")
+    )
+    openai_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_BASE_URL", "EC_OPENAI_BASE_URL")
+    )
+    azure_openai_endpoint: str | None = Field(
+        default=None, validation_alias=AliasChoices("AZURE_OPENAI_ENDPOINT")
+    )
+    azure_openai_api_version: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("AZURE_OPENAI_API_VERSION", "OPENAI_API_VERSION"),
+    )
+    azure_openai_deployment: str | None = Field(
+        default=None, validation_alias=AliasChoices("AZURE_OPENAI_DEPLOYMENT")
+    )
+    persona_model: str = DEFAULT_PERSONA_MODEL
+    review_model: str = DEFAULT_REVIEW_MODEL
+    request_timeout: float = Field(default=30.0, gt=0, le=600)
+    max_retries: int = Field(default=2, ge=0, le=10)
+    max_prompt_tokens: int = Field(default=3000, ge=500, le=200_000)
+    review_mode: Literal["rules", "hybrid", "model"] = "hybrid"
+    check_principles: bool = True
+    seed: int = 0
+    price_input_per_1m: float | None = Field(default=None, ge=0)
+    price_output_per_1m: float | None = Field(default=None, ge=0)
+    database_url: str = Field(default_factory=_default_database_url)
+
+    @property
+    def model_configured(self) -> bool:
+        """True when a key (OpenAI or Azure) is set, so the model backend is the default."""
+        return self.openai_api_key is not None and bool(self.openai_api_key.get_secret_value())
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Return the process-wide settings, read once from the environment.
+
+    Raises:
+        pydantic.ValidationError: when a variable has an invalid value (for
+            example ``EC_REVIEW_MODE=fast``); the CLI turns it into a plain message.
+    """
+    return Settings()

@@ -1,0 +1,289 @@
+"""Everyday conversation topics a staff utterance touches.
+
+The practice engine uses topics to decide whether a turn "touches" a persona
+layer (a layer lists the topics that open it), and the scripted responder uses
+them to pick the caregiver's small-talk lines. The keyword lists are data: a
+coach or persona author can read and extend them like the reviewer's rules.
+
+Matching is case-insensitive, on word boundaries, with curly apostrophes and
+quotes folded to straight ones, and fully deterministic (no model, no I/O).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from bot.core.persona import TOPICS, Topic
+
+TOPIC_KEYWORDS: Mapping[Topic, tuple[str, ...]] = {
+    "mornings": (
+        "morning",
+        "mornings",
+        "wake",
+        "wakes",
+        "waking",
+        "woke",
+        "wake up",
+        "alarm",
+        "breakfast",
+        "bed",
+        "bedtime",
+        "sleep",
+        "sleeps",
+        "sleeping",
+        "asleep",
+        "get out the door",
+        "getting out the door",
+        "out the door",
+        "routine",
+        "routines",
+        "get ready",
+        "getting ready",
+    ),
+    "transport": (
+        "bus",
+        "buses",
+        "bus stop",
+        "ride",
+        "rides",
+        "car",
+        "cars",
+        "drive",
+        "drives",
+        "driving",
+        "drove",
+        "walk",
+        "walks",
+        "walking",
+        "get to school",
+        "gets to school",
+        "getting to school",
+        "get there",
+        "carpool",
+        "gas",
+    ),
+    "health": (
+        "health",
+        "healthy",
+        "sick",
+        "ill",
+        "illness",
+        "doctor",
+        "doctors",
+        "clinic",
+        "hospital",
+        "nurse",
+        "asthma",
+        "anxiety",
+        "anxious",
+        "medicine",
+        "medication",
+        "stomach",
+        "stomachache",
+        "headache",
+        "headaches",
+        "pain",
+        "appointment",
+        "appointments",
+        "therapy",
+        "feeling well",
+        "feel well",
+    ),
+    "work": (
+        "job",
+        "jobs",
+        "shift",
+        "shifts",
+        "work",
+        "works",
+        "working",
+        "worked",
+        "hours",
+        "boss",
+    ),
+    "siblings": (
+        "brother",
+        "brothers",
+        "sister",
+        "sisters",
+        "sibling",
+        "siblings",
+        "little ones",
+        "younger ones",
+        "baby",
+        "babies",
+        "toddler",
+    ),
+    "teachers": (
+        "teacher",
+        "teachers",
+        "principal",
+        "counselor",
+        "counsellor",
+        "secretary",
+        "front office",
+        "mr",
+        "mrs",
+        "ms",
+    ),
+    "friends": (
+        "friend",
+        "friends",
+        "kids at school",
+        "other kids",
+        "classmates",
+        "bullied",
+        "bully",
+        "bullies",
+        "bullying",
+        "lunch",
+        "recess",
+        "lonely",
+        "fit in",
+        "fits in",
+    ),
+    "school_feelings": (
+        "about school",
+        "like school",
+        "likes school",
+        "feel about school",
+        "feels about school",
+        "school day",
+        "school days",
+        "class",
+        "classes",
+        "classroom",
+        "learning",
+        "learn",
+        "grades",
+        "homework",
+        "reading",
+        "math",
+    ),
+    "hopes": (
+        "hope",
+        "hopes",
+        "hoping",
+        "wish",
+        "wishes",
+        "future",
+        "next year",
+        "dream",
+        "dreams",
+        "someday",
+        "goal",
+        "goals",
+    ),
+    "home": (
+        "home",
+        "house",
+        "apartment",
+        "living",
+        "live",
+        "lives",
+        "stay",
+        "staying",
+        "move",
+        "moved",
+        "moving",
+        "rent",
+        "landlord",
+    ),
+    "contact": (
+        "call",
+        "calls",
+        "called",
+        "calling",
+        "phone",
+        "hear from",
+        "heard from",
+        "letter",
+        "letters",
+        "reach out",
+        "reached out",
+        "stay in touch",
+        "keep in touch",
+        "contact",
+        "text",
+        "texts",
+        "email",
+        "message",
+        "messages",
+    ),
+    "family": (
+        "family",
+        "families",
+        "you all",
+        "y'all",
+        "household",
+        "at home",
+        "your kids",
+        "parents",
+    ),
+}
+"""Keywords and phrases per topic, matched as whole words (see :func:`detect_topics`).
+
+Written for this project from DOMAIN.md's list of reasons families miss school
+and the everyday wording of the example question lists in ``shared/examples``;
+a keyword may belong to more than one topic ("at home" is both ``home`` and
+``family``)."""
+
+TOPIC_EXCEPTIONS: Mapping[Topic, tuple[str, ...]] = {
+    "mornings": ("good morning",),
+    "home": ("stay in touch", "staying in touch"),
+}
+"""Phrases that contain a topic's keyword without being about that topic: they
+are blanked out before that topic is matched ("Good morning!" is a greeting,
+not a question about mornings; "stay in touch" is ``contact``, not ``home``)."""
+
+_FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u02bc": "'"})
+
+
+def _compile(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    # Longest first so "wake up" wins over "wake" in the alternation (both are
+    # the same topic, so this only matters for readability of matches).
+    alts = sorted({re.escape(p).replace(r"\ ", r"\s+") for p in phrases}, key=len, reverse=True)
+    return re.compile(r"(?<![\w'])(?:" + "|".join(alts) + r")(?![\w'])", re.IGNORECASE)
+
+
+_PATTERNS: dict[Topic, re.Pattern[str]] = {t: _compile(TOPIC_KEYWORDS[t]) for t in TOPICS}
+_EXCEPTIONS: dict[Topic, re.Pattern[str]] = {
+    t: _compile(phrases) for t, phrases in TOPIC_EXCEPTIONS.items()
+}
+
+
+def normalize(text: str) -> str:
+    """Fold curly apostrophes and quotes to straight ones.
+
+    Args:
+        text: any utterance.
+
+    Returns:
+        The same text, same length, with ``’ ‘ “ ” ʼ`` replaced by ``' "``.
+    """
+    return text.translate(_FOLD)
+
+
+def detect_topics(text: str) -> list[Topic]:
+    """Return the everyday topics a staff utterance touches.
+
+    Args:
+        text: one staff utterance (any casing, straight or curly apostrophes).
+
+    Returns:
+        Topics without duplicates, ordered by where each is first mentioned in
+        the text (ties, i.e. one phrase in two topics, follow the order of
+        :data:`bot.core.persona.TOPICS`). Empty when nothing matches. The same
+        text always gives the same list.
+    """
+    folded = normalize(text)
+    found: list[tuple[int, int, Topic]] = []
+    for rank, topic in enumerate(TOPICS):
+        haystack = folded
+        if topic in _EXCEPTIONS:
+            haystack = _EXCEPTIONS[topic].sub(lambda m: " " * len(m.group()), folded)
+        match = _PATTERNS[topic].search(haystack)
+        if match is not None:
+            found.append((match.start(), rank, topic))
+    return [topic for _, _, topic in sorted(found)]
