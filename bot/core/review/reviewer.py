@@ -41,8 +41,9 @@ _QUESTION_START = re.compile(
     re.IGNORECASE,
 )
 _WH_START = re.compile(
-    r"^\s*(?:(?:so|and|but|well|okay|ok|now|also)[,]?\s+)*(?:what|how|who|which|"
-    r"(?:when|where)(?=\s+(?:do|does|did|is|are|was|were|can|could|will|would)\b))\b",
+    r"^\s*(?:(?:so|and|but|well|okay|ok|now|also)[,]?\s+)*(?:what|how|who|which|when|where)"
+    r"(?:\s+\w+)?(?:'?s\b|'?re\b|\s+(?:do|does|did|is|are|was|were|can|could|will|would|has|"
+    r"have)\b)",
     re.IGNORECASE,
 )
 _OPEN_REQUEST = re.compile(

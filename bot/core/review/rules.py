@@ -405,8 +405,8 @@ RULES: tuple[Rule, ...] = (
         "i-suggest",
         "advice",
         r"\b(?:a|one|my) (?:good|great|helpful|useful|simple|easy) (?:idea|thing|trick|tip|option|"
-        r"step|fix)\b|\b(?:my|one|a) (?:advice|suggestion|tip|recommendation)\b|\bi (?:would |'d |"
-        r"strongly |really )?(?:suggest|recommend|advise|encourage you)\b|\bif i were you\b|"
+        r"step|fix)\b|\b(?:my|one|a) (?:advice|suggestion|tip|recommendation)\b|\bi(?: would|'d|"
+        r" strongly| really)? (?:suggest|recommend|advise|encourage you)\b|\bif i were you\b|"
         r"\bthe (?:best|easiest|simplest) (?:thing|way|option|fix) (?:is|would be|to do)\b",
         _WHY_ADVICE,
         ("I'd suggest an earlier bedtime.", "One good trick is a visual schedule."),
@@ -506,7 +506,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "actually-the-facts",
         "correction",
-        r"{S}(?:actually|in fact|the truth is|statistically)\b,?\s*"
+        r"{S}(?:actually|in fact|the truth is|statistically)\b,?+\s*+"
         r"(?!i\b|i'd|i'm|i'll|could|can|would|let|tell|what|how|thank)|\b(?:the )?(?:research|"
         r"studies|the data|data) (?:says|say|shows?)\b|\btechnically\b|\bactually (?:does|do|is|"
         r"are|matters|counts)\b|\bjust so you know\b|\bfor your information\b|"
@@ -576,7 +576,8 @@ RULES: tuple[Rule, ...] = (
         "correction",
         r"\b(?:the law|state law|district policy|our policy|school policy|the rule|the policy) "
         r"(?:says|requires|is|states)\b|\b(?:required|compulsory|mandatory) (?:by law|attendance|"
-        r"to attend|to be)\b|\b\d+ (?:days|absences|unexcused)\b[^.?!]{0,20}\b(?:puts?|is considered|"
+        r"to attend|to be)\b|\b(?:\d+|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty) "
+        r"(?:days|absences|unexcused)\b[^.?!]{0,20}\b(?:puts?|is considered|"
         r"counts as|makes? (?:him|her|them)|qualif\w+|means)\b",
         _WHY_CORRECTION,
         ("State law says he has to attend until 16.", "Ten absences is considered chronic."),
