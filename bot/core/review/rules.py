@@ -136,8 +136,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "consequences-question",
         "persuasion",
-        r"\b(?:how|what)\b[^.?!]{0,50}\b(?:will|would|could|might|is going to|are going to|"
-        r"gonna)\b[^.?!]{0,30}\b(?:suffer|fall(?:ing)? behind|get(?:ting)? behind|fail|miss out|"
+        r"\b(?:how|what)\b[^.?!]{0,50}(?:\b(?:will|would|could|might|gonna)\b|(?:'s|'re|\bis|"
+        r"\bare) going to\b)[^.?!]{0,30}\b(?:suffer|fall(?:ing)? behind|get(?:ting)? behind|fail|miss out|"
         r"be affected|be hurt|be held back|happen|struggle|catch up|keep up)\b"
         r"(?:[^.?!]{0,50}\b(?:if|when|unless)\b[^.?!]{0,40}\b(?:keeps?|continues?|misses|"
         r"miss|missing|skip\w*|absent|stays? home|doesn'?t come|isn't here|not here)\b)?",
@@ -145,13 +145,14 @@ RULES: tuple[Rule, ...] = (
         (
             "How do you think his grades will suffer if he keeps missing?",
             "What do you think will happen if she keeps missing school?",
+            "How do you think he's going to keep up in math if he keeps missing Mondays?",
         ),
         ("What happened that morning?", "How will we know things are going better for you?"),
     ),
     Rule(
         "missing-school-affects",
         "persuasion",
-        r"\b(?:missing|missed|skipping|absences?|being absent|all (?:these|those|the) "
+        r"\b(?:missing|missed|skipping|absences?|absenteeism|being absent|all (?:these|those|the) "
         r"(?:days|absences)|not being (?:here|in school|at school))\b[^.?!]{0,30}\b(?:affects?|"
         r"affecting|impacts?|impacting|hurts?|hurting|harms?|harming|costs?|costing|"
         r"sets? (?:him|her|them) back|is (?:doing|having) to)\b",
@@ -182,7 +183,7 @@ RULES: tuple[Rule, ...] = (
         "persuasion",
         r"\b(?:wouldn't|won't|isn't|doesn't) (?:it|that|school|coming|being here|things|"
         r"mornings)\b[^.?!]{0,20}\b(?:be|feel|make|seem|go)\b[^.?!]{0,20}\b(?:better|easier|"
-        r"nicer|best|so much better)\b|\b(?:would|will) (?:it|that|school|coming|being here|"
+        r"nicer|best|so much better|great|nice|fun|wonderful|amazing)\b|\b(?:would|will) (?:it|that|school|coming|being here|"
         r"things|mornings)\b[^.?!]{0,20}\b(?:be|feel|make|seem|go)\b[^.?!]{0,20}\b(?:better|"
         r"easier|nicer|best|so much better)\b(?=[^.?!]{0,40}\b(?:if|when)\b)",
         _WHY_PERSUASION,
@@ -244,9 +245,15 @@ RULES: tuple[Rule, ...] = (
         "persuasion",
         r"\b(?:how would you feel if|how will you feel if)\b[^.?!]{0,50}\b(?:fail\w*|repeat\w*|"
         r"held back|graduate|drop\w* out|behind|future|college|job)\b|(?<!i )\b(?:think about|"
-        r"imagine|picture) (?:how|what|if|when)\b",
+        r"imagine|picture) (?:how|what|if|when)\b|\bif (?:he|she|they|your \w+) (?:was|were|came|"
+        r"come|comes|got|showed up|attended) (?:here |to school |in school |in class )?(?:every "
+        r"day|more|more often|regularly|on time|consistently)\b|\bmiss(?:ing|es)? out\b",
         _WHY_PERSUASION,
-        ("How would you feel if he had to repeat third grade?",),
+        (
+            "How would you feel if he had to repeat third grade?",
+            "What would it mean for his future if he was here every day?",
+            "What do you think she's missing out on when she's home?",
+        ),
         (
             "How would you feel about a call from his teacher next week?",
             "I imagine how tiring that is.",
@@ -284,7 +291,12 @@ RULES: tuple[Rule, ...] = (
         r"download|apply|contact|schedule|move|limit|buy|go to bed)\b",
         _WHY_ADVICE,
         ("You could set two alarms.", "You might want to talk to his doctor about it."),
-        ("What could we try on our end?", "Could you tell me more about that?"),
+        (
+            "What could we try on our end?",
+            "Could you tell me more about that?",
+            "If you need to stop at any point, just tell me.",
+        ),
+        unless=r"\bif you (?:need|want|have) to\b",
     ),
     Rule(
         "why-dont-you",
@@ -360,7 +372,11 @@ RULES: tuple[Rule, ...] = (
         r"tutor|breakfast|ride|pass|counsel\w*|referral|workshop|alarm)s?\b|"
         r"\bi(?: can| could| will|'ll|'d be happy to) (?:send|refer|connect|sign|get|give|email)"
         r" you\b|\b(?:resource center|clothing closet|food pantry|tip sheet|parent app|backpack "
-        r"program|social worker can|counselor can|nurse can)\b|\b(?:earn|get|win) (?:a|an) "
+        r"program|social worker can|counselor can|nurse can|breakfast club|homework club|"
+        r"walking school bus|mentoring program|after-?school program)\b|\b(?:put|sign|get) "
+        r"(?:him|her|them) (?:on|up for|into) (?:the|a|our)\b|\bwould it help if (?:i|we)\b|"
+        r"\bconnect(?:ed)? you (?:with|to)\b|\bi'll (?:come|walk|drive|pick|meet|set up|put|sign|"
+        r"get (?:him|her|them))\b|\b(?:text|call|email) me (?:any|if|when|whenever)\b|\b(?:earn|get|win) (?:a|an) "
         r"(?:\w+ )?(?:reward|prize|certificate)\b|\b(?:this|that|the|our) (?:\w+ )?(?:guide|"
         r"link|website|handout|app|program|workshop)[^.?!]{0,20}\b(?:might|may|could|would|will|"
         r"should) help\b",
@@ -389,7 +405,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "families-find",
         "advice",
-        r"\b(?:a lot of|lots of|many|most|some|other) (?:families|parents|moms|dads|kids|"
+        r"\b(?:a lot of|lots of|many|most|some|other) (?:our |my |the )?(?:families|parents|moms|dads|kids|"
         r"students|children|people|folks|grandparents)\b[^.?!]{0,40}\b(?:find|found|use|try|"
         r"tried|have (?:had )?(?:success|luck)|swear by|like to|say (?:it|that) helps|set|get|"
         r"do (?:well|better|best) with|benefit|just|drive|take|make)\b|\bwhen my (?:son|daughter|"
@@ -435,7 +451,7 @@ RULES: tuple[Rule, ...] = (
             "What do you think the school should do?",
             "What do you need to feel supported?",
         ),
-        unless=r"\b(?:what|how|who|which|where|when) (?:do|would|does) (?:you|the school|we|they) "
+        unless=r"\bif you (?:need|want|have) to\b|\b(?:what|how|who|which|where|when) (?:do|would|does) (?:you|the school|we|they) "
         r"(?:think|feel|wish|need)\b[^.?!]*\b(?:we|the school|us|our|school|teachers?|staff) "
         r"(?:should|need|needs|has|have|ought)\b",
     ),
@@ -471,7 +487,8 @@ RULES: tuple[Rule, ...] = (
         r"lazy|laziness|excuses?|no excuse|neglect\w*|careless|faking|making (?:it|that) up|"
         r"spoil(?:ed|ing)?|enabling|manipulat\w+|responsibility|in charge of|pulling down|"
         r"dragging down)\b|\byou're the (?:parent|adult|mom|dad|grown-?up|one)\b|\b(?:is|are) "
-        r"(?:only |just )?teaching (?:him|her|them)\b|\bwhenever (?:he|she|they|you) (?:feels?|"
+        r"(?:only |just )?teaching (?:him|her|them)\b|\bteach(?:es|ing)? (?:him|her|them) "
+        r"(?:that|to)\b|\bwhenever (?:he|she|they|you) (?:feels?|"
         r"wants?) (?:like it|to)\b|\bwhy would (?:you|anyone)\b|\bwhy on earth\b",
         _WHY_JUDGMENT,
         ("It's your job to get her to school.", "Is he just being lazy?"),
@@ -484,7 +501,9 @@ RULES: tuple[Rule, ...] = (
         r"keep happening|stop|change|improve)\b|\bthere (?:will|could|might|are going to) be "
         r"consequences\b|\b(?:court|a fine|fines|report (?:you|this|it)|cps|child protective)\b|"
         r"\bi'm (?:really |very |a little |a bit |so |pretty )?(?:disappointed|frustrated)\b|"
-        r"\bif this keeps up\b|\bwe'll have to (?:file|report|refer|call|involve)\b",
+        r"\bif this keeps up\b|\bwe'll have to (?:file|report|refer|call|involve)\b|"
+        r"\b(?:it's|that's|this is|i find it) (?:really |very |so |a little |a bit )?frustrat\w+\b|"
+        r"\b(?:we|i) (?:really )?need (?:you|y'all) to\b|\bstep up\b|\bwork with us\b",
         _WHY_JUDGMENT,
         ("This can't keep happening.", "There will be consequences if it continues."),
         ("What has changed for you this year?",),
@@ -492,6 +511,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "you-let-them",
         "judgment",
+        r"\b(?:he|she|they|you) (?:can't|cannot|shouldn't) keep \w+ing\b|"
         r"\byou (?:just |always |keep |can't keep |cannot keep )?(?:let|letting|allow|allowed) (?:him|her|them)\b"
         r"[^.?!]{0,20}\b(?:stay|sleep|miss|skip|play|stay up|decide|get away)|\b(?:other|most) "
         r"(?:parents|families|moms|dads)\b[^.?!]{0,20}\b(?:manage|get their|are able|make it work|"
@@ -510,7 +530,11 @@ RULES: tuple[Rule, ...] = (
         r"(?!i\b|i'd|i'm|i'll|could|can|would|let|tell|what|how|thank)|\b(?:the )?(?:research|"
         r"studies|the data|data) (?:says|say|shows?)\b|\btechnically\b|\bactually (?:does|do|is|"
         r"are|matters|counts)\b|\bjust so you know\b|\bfor your information\b|"
-        r"\bas far as i know\b|\bi don't think (?:he|she|they|it|that)(?:'s| is| was| has| are)\b",
+        r"\bas far as i know\b|\bi don't think (?:he|she|they|it|that)(?:'s| is| was| has| are)\b|"
+        r"\b(?:i hear you|i understand|i know|i get (?:it|that)|you said|that's fair|\w+ is real)"
+        r"\b[^.?!]{0,80}\bbut\b|\b(?:our|the|my) (?:records|attendance records|system|data)"
+        r"(?: \w+)? (?:show|shows|say|says|has|have)\b|\baccording to (?:our|the)\b|\bwe've (?:left|"
+        r"sent|called|mailed|made)\b",
         _WHY_CORRECTION,
         ("Actually, two days a month really adds up.", "Research shows kids who miss fall behind."),
         ("Actually, I'd love to hear more about that.",),
@@ -522,7 +546,9 @@ RULES: tuple[Rule, ...] = (
         r"three|four|five|ten|a few|just a few|a couple of|a couple) (?:days?|absences?) "
         r"(?:a|per|each|every) (?:month|week)\b[^.?!]{0,40}\b(?:is|are|means|equals|becomes|turns "
         r"into)\b|\bit's (?:almost|nearly|over|more than|about|already) (?:\w+ )?(?:weeks?|months?)"
-        r"\b|\bnot just (?:a couple|a few|one|two|play)\b",
+        r"\b|\bnot just (?:a couple|a few|one|two|play)\b|\b(?:that's|thats|it's|which is) "
+        r"(?:almost|nearly|about|over|more than|already|like) (?:\d+|ten|twenty|fifteen) ?(?:days|"
+        r"%|percent)\b|\bnot (?:\d+|one|two|three|four|five)\s*[.!]",
         _WHY_CORRECTION,
         (
             "Missing two days a month adds up to a month a year.",
@@ -548,9 +574,11 @@ RULES: tuple[Rule, ...] = (
         "they-fall-behind",
         "correction",
         r"\b(?:fall|falls|falling|fell|get|gets|getting|got) (?:further |so far |way |really |"
-        r"more )?behind\b|\b(?:less|more) likely to\b|\b(?:kids|students|children) who (?:miss|"
+        r"more )?behind\b|\b(?:less|more) likely to\b|\bmost (?:kids|children|students) (?:feel|do|are|get|learn)\b|"
+        r"\b(?:tends?|tended) to (?:make|get)\b|\b(?:does|do|is|are) still\b|\bstill (?:goes|comes|"
+        r"runs|stops)\b|\b(?:stay|stays|are|remain) unexcused\b|\b(?:kids|students|children) who (?:miss|"
         r"are absent|skip|are chronically)\b|\b(?:even|just) (?:a few|one|two|a couple(?: of)?|"
-        r"a single|a day or two) (?:missed )?(?:days?|absences?)\b[^.?!]{0,30}\b(?:make|makes|"
+        r"a single|a day or two|those) (?:missed )?(?:days?|absences?)\b[^.?!]{0,30}\b(?:make|makes|"
         r"matter|matters|add|adds|count|counts|hurt|hurts|set|sets)\b",
         _WHY_CORRECTION,
         ("Kids who miss ten percent of school fall behind in reading.",),
@@ -694,7 +722,8 @@ RULES: tuple[Rule, ...] = (
         r"average daily attendance|tier (?:1|2|3|one|two|three|i{1,3})|attendance (?:intervention|contract|"
         r"plan|review board|officer|improvement plan|letter|conference|referral|rate|"
         r"threshold|policy)|excessive absences|unexcused absences?|educational neglect|"
-        r"compulsory attendance|at-risk|interventions?|ed code)\b",
+        r"compulsory attendance|at-risk|interventions?|ed code|absenteeism|mckinney-?vento|"
+        r"becca petition|504 plan|iep meeting)\b",
         "This is school jargon the family may not know; use everyday words.",
         (
             "He's in the chronic absence category.",

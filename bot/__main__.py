@@ -1,0 +1,5 @@
+"""``python -m bot`` runs the ``empathy-coach`` command line."""
+
+from bot.cli import main
+
+main()

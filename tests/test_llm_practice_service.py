@@ -1,0 +1,339 @@
+"""The practice service with the model backend (OpenAI HTTP mocked by respx) and without it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+import respx
+from fake_openai import completion_json, sse_body
+from practice_kit import make_persona
+
+from bot.config import Settings
+from bot.core.practice import PracticeEngine
+from bot.llm.client import ModelClient
+from bot.llm.errors import ModelKeyRejected
+from bot.llm.model_reviewer import ModelReviewer
+from bot.llm.openai_responder import OpenAIResponder
+from bot.llm.scripted import ScriptedResponder
+from bot.services.practice import FALLBACK_NOTE, PracticeService, start_practice
+
+BASE = "https://llm.test/v1"
+
+
+def settings(**over: Any) -> Settings:
+    values: dict[str, Any] = {
+        "OPENAI_API_KEY": "sk-x",
+        "OPENAI_BASE_URL": BASE,
+        "max_retries": 2,
+        "request_timeout": 2.0,
+        "check_principles": False,
+    }
+    values.update(over)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+def stream_response(text: str, usage: tuple[int, int] = (100, 20)) -> httpx.Response:
+    words = text.split(" ")
+    deltas = [w + " " for w in words[:-1]] + [words[-1]]
+    return httpx.Response(
+        200, text=sse_body(deltas, usage), headers={"content-type": "text/event-stream"}
+    )
+
+
+def router(
+    reply: Callable[[dict], httpx.Response] | None = None,
+    structured: dict[str, Callable[[dict], httpx.Response]] | None = None,
+) -> Callable[[httpx.Request], httpx.Response]:
+    """A respx side effect that answers caregiver, review and principle requests apart."""
+    clean = json.dumps({"findings": [], "reframe": None, "moves": []})
+    structured = {
+        "ModelReviewAnswer": lambda b: httpx.Response(200, json=completion_json(clean)),
+        **(structured or {}),
+    }
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.read())
+        fmt = body.get("response_format")
+        if fmt:
+            name = fmt["json_schema"]["name"]
+            return structured[name](body)
+        assert body.get("stream") is True
+        return (reply or (lambda b: stream_response("Mornings are a lot, honestly.")))(body)
+
+    return handle
+
+
+def make_service(s: Settings, *, review_mode: str = "rules", persona=None) -> PracticeService:
+    client = ModelClient(s)
+    return PracticeService(
+        persona or make_persona(),
+        responder=OpenAIResponder(client),
+        fallback=ScriptedResponder(),
+        model_reviewer=ModelReviewer(client) if review_mode != "rules" else None,
+        review_mode=review_mode,  # type: ignore[arg-type]
+    )
+
+
+def test_scripted_alone_needs_no_model() -> None:
+    service = PracticeService(make_persona(), responder=ScriptedResponder())
+    deltas: list[str] = []
+    turn = asyncio.run(service.take_turn("Tell me about mornings at your house.", deltas.append))
+    assert turn.index == 1 and turn.caregiver and turn.note is None
+    assert "".join(deltas) == turn.caregiver
+    assert turn.usage.prompt_tokens == 0
+    debrief = service.end()
+    assert debrief.turns == 1 and debrief.estimated_cost_usd is None
+
+
+@respx.mock(base_url=BASE)
+def test_model_turn_streams_and_records_usage(respx_mock: respx.MockRouter) -> None:
+    route = respx_mock.post("/chat/completions").mock(side_effect=router())
+    service = make_service(settings())
+
+    async def run():
+        deltas: list[str] = []
+
+        async def on_delta(d: str) -> None:  # async callbacks are awaited
+            deltas.append(d)
+
+        turn = await service.take_turn("Tell me about mornings at your house.", on_delta)
+        return turn, deltas
+
+    turn, deltas = asyncio.run(run())
+    assert turn.caregiver == "Mornings are a lot, honestly."
+    assert len(deltas) == 5 and "".join(deltas) == turn.caregiver
+    assert turn.note is None
+    assert (turn.usage.prompt_tokens, turn.usage.completion_tokens) == (100, 20)
+    assert route.call_count == 1
+    debrief = service.end()
+    assert debrief.usage.prompt_tokens == 100
+    assert debrief.estimated_cost_usd is not None and debrief.estimated_cost_usd > 0
+
+
+@respx.mock(base_url=BASE)
+def test_500_three_times_falls_back_keeps_turn_and_retries_next_turn(
+    respx_mock: respx.MockRouter,
+) -> None:
+    outcomes = iter(
+        [httpx.Response(500, headers={"retry-after-ms": "1"}, json={"error": {"message": "down"}})]
+        * 3
+        + [stream_response("I am back on the line.")]
+    )
+    route = respx_mock.post("/chat/completions").mock(side_effect=router(lambda b: next(outcomes)))
+    persona = make_persona()
+    service = make_service(settings(), persona=persona)
+    twin = PracticeEngine(persona)  # what the scripted responder says for the same plan
+    first_plan = twin.plan("Tell me about mornings at your house.")
+
+    deltas: list[str] = []
+    first = asyncio.run(service.take_turn("Tell me about mornings at your house.", deltas.append))
+    assert route.call_count == 3  # first try + 2 retries
+    assert first.note == FALLBACK_NOTE
+    assert first.caregiver == ScriptedResponder().reply(first_plan)
+    assert "".join(deltas) == first.caregiver
+    assert service.fallback_turns == 1
+
+    second = asyncio.run(service.take_turn("What else?"))
+    assert route.call_count == 4  # the next turn tried the model again
+    assert second.note is None and second.caregiver == "I am back on the line."
+    assert [t.index for t in service.engine.turns] == [1, 2]
+
+
+@respx.mock(base_url=BASE)
+def test_stream_broken_midway_resets_and_falls_back(respx_mock: respx.MockRouter) -> None:
+    async def broken_body():
+        yield sse_body(["Well, "], usage=None).split("data: [DONE]")[0].encode()
+        raise httpx.ReadError("connection reset")
+
+    respx_mock.post("/chat/completions").mock(
+        side_effect=router(
+            lambda b: httpx.Response(
+                200, content=broken_body(), headers={"content-type": "text/event-stream"}
+            )
+        )
+    )
+    service = make_service(settings())
+    events: list[str] = []
+    turn = asyncio.run(
+        service.take_turn(
+            "Tell me about mornings at your house.",
+            lambda d: events.append(d),
+            on_reset=lambda: events.append("<reset>"),
+        )
+    )
+    assert events[0] == "Well, " and events[1] == "<reset>"
+    assert "".join(events[2:]) == turn.caregiver
+    assert turn.note == FALLBACK_NOTE
+
+
+@respx.mock(base_url=BASE)
+def test_hybrid_runs_model_review_alongside_the_reply(respx_mock: respx.MockRouter) -> None:
+    started: list[str] = []
+
+    def review(body: dict) -> httpx.Response:
+        started.append("review")
+        content = json.dumps(
+            {
+                "findings": [
+                    {
+                        "kind": "leading",
+                        "evidence": "his grades slipping",
+                        "why": "It presumes the grades are slipping.",
+                    }
+                ],
+                "reframe": "How are things going for him at school?",
+                "moves": [],
+            }
+        )
+        return httpx.Response(200, json=completion_json(content, 300, 40))
+
+    def reply(body: dict) -> httpx.Response:
+        started.append("reply")
+        return stream_response("Mornings, yes.")
+
+    route = respx_mock.post("/chat/completions").mock(
+        side_effect=router(reply, {"ModelReviewAnswer": review})
+    )
+    service = make_service(settings(), review_mode="hybrid")
+    turn = asyncio.run(service.take_turn("How do you feel about his grades slipping?"))
+    assert sorted(started) == ["reply", "review"]
+    assert [(f.kind, f.source) for f in turn.review.findings] == [("leading", "llm")]
+    assert turn.review.reframe == "How are things going for him at school?"
+    assert turn.usage.prompt_tokens == 100 + 300
+    assert turn.usage.completion_tokens == 20 + 40
+
+    # an intervention the rules catch: no model review is asked for
+    calls = route.call_count
+    turn2 = asyncio.run(service.take_turn("Have you tried an earlier bedtime?"))
+    assert route.call_count == calls + 1
+    assert turn2.review.has_intervention and turn2.mode == "guarded"
+
+
+@respx.mock(base_url=BASE)
+def test_hybrid_malformed_review_keeps_rules_review(respx_mock: respx.MockRouter) -> None:
+    respx_mock.post("/chat/completions").mock(
+        side_effect=router(
+            structured={
+                "ModelReviewAnswer": lambda b: httpx.Response(200, json=completion_json("{oops"))
+            }
+        )
+    )
+    service = make_service(settings(), review_mode="hybrid")
+    turn = asyncio.run(service.take_turn("What time does he usually go to bed?"))
+    assert turn.note is None  # the reply itself came from the model
+    assert all(f.source == "rules" for f in turn.review.findings)
+
+
+@respx.mock(base_url=BASE)
+def test_model_mode_caregiver_reacts_to_model_findings(respx_mock: respx.MockRouter) -> None:
+    text = "Mornings are probably just chaos because of you, right?"
+    judged = json.dumps(
+        {
+            "findings": [
+                {"kind": "judgment", "evidence": "because of you", "why": "Blames the parent."}
+            ],
+            "reframe": "What are mornings like at your house?",
+            "moves": [],
+        }
+    )
+    respx_mock.post("/chat/completions").mock(
+        side_effect=router(
+            structured={
+                "ModelReviewAnswer": lambda b: httpx.Response(200, json=completion_json(judged))
+            }
+        )
+    )
+    service = make_service(settings(), review_mode="model")
+    turn = asyncio.run(service.take_turn(text))
+    assert turn.mode == "guarded"
+    assert [(f.kind, f.evidence) for f in turn.review.findings] == [("judgment", "because of you")]
+
+
+@respx.mock(base_url=BASE)
+def test_principle_check_rewrites_once(respx_mock: respx.MockRouter) -> None:
+    seen: list[dict] = []
+
+    def verdict(body: dict) -> httpx.Response:
+        seen.append(body)
+        return httpx.Response(
+            200,
+            json=completion_json(
+                json.dumps({"broken": [1], "rewrite": "He tries hard, he really does."}), 80, 15
+            ),
+        )
+
+    respx_mock.post("/chat/completions").mock(
+        side_effect=router(
+            lambda b: stream_response("Leo is just lazy."), {"PrincipleVerdict": verdict}
+        )
+    )
+    service = make_service(settings(check_principles=True))
+    deltas: list[str] = []
+    turn = asyncio.run(service.take_turn("How are mornings?", deltas.append))
+    assert turn.caregiver == "He tries hard, he really does."
+    assert deltas == ["He tries hard, he really does."]  # the bad draft was never shown
+    assert len(seen) == 1 and "never blames Leo" in seen[0]["messages"][0]["content"]
+    assert turn.usage.prompt_tokens == 100 + 80
+
+
+@respx.mock(base_url=BASE)
+def test_failed_principle_check_keeps_the_draft(respx_mock: respx.MockRouter) -> None:
+    respx_mock.post("/chat/completions").mock(
+        side_effect=router(
+            lambda b: stream_response("We manage."),
+            {"PrincipleVerdict": lambda b: httpx.Response(200, json=completion_json("not json"))},
+        )
+    )
+    turn = asyncio.run(make_service(settings(check_principles=True)).take_turn("How are mornings?"))
+    assert turn.caregiver == "We manage." and turn.note is None
+
+
+def test_callback_error_cancels_the_plan() -> None:
+    service = PracticeService(make_persona(), responder=ScriptedResponder())
+
+    def explode(_: str) -> None:
+        raise RuntimeError("the platform went away")
+
+    with pytest.raises(RuntimeError):
+        asyncio.run(service.take_turn("Tell me about mornings at your house.", explode))
+    turn = asyncio.run(service.take_turn("Tell me about mornings at your house."))
+    assert turn.index == 1
+
+
+def test_start_practice_scripted_without_key() -> None:
+    s = Settings(_env_file=None)  # type: ignore[call-arg]
+    service = asyncio.run(start_practice(make_persona(), settings=s))
+    assert service.backend == "scripted"
+
+
+@respx.mock(base_url=BASE)
+def test_start_practice_with_key_checks_it_once(respx_mock: respx.MockRouter) -> None:
+    models = respx_mock.get("/models").mock(
+        return_value=httpx.Response(200, json={"object": "list", "data": []})
+    )
+    respx_mock.post("/chat/completions").mock(side_effect=router())
+
+    async def run():
+        service = await start_practice(make_persona(), settings=settings(review_mode="hybrid"))
+        await service.take_turn("Tell me about mornings at your house.")
+        await service.take_turn("What else?")
+        await service.aclose()
+        return service
+
+    service = asyncio.run(run())
+    assert service.backend == "openai"
+    assert models.call_count == 1
+
+
+@respx.mock(base_url=BASE)
+def test_start_practice_rejected_key(respx_mock: respx.MockRouter) -> None:
+    respx_mock.get("/models").mock(
+        return_value=httpx.Response(401, json={"error": {"message": "Incorrect API key provided."}})
+    )
+    with pytest.raises(ModelKeyRejected, match=r"^OPENAI_API_KEY was rejected: Incorrect API key"):
+        asyncio.run(start_practice(make_persona(), backend="openai", settings=settings()))
