@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Annotated
 
@@ -29,6 +29,7 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
+from bot.cli_db import db_app
 from bot.core.debrief import Debrief
 from bot.core.models import FINDING_KINDS, Review
 from bot.core.persona import Persona
@@ -51,6 +52,7 @@ app = typer.Typer(
 )
 personas_app = typer.Typer(help="List and check caregiver persona cards.", no_args_is_help=True)
 app.add_typer(personas_app, name="personas")
+app.add_typer(db_app, name="db")
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -140,6 +142,7 @@ def review(
     except BadInput as exc:
         raise _fail(str(exc)) from None
 
+    reviews: Iterable[Review]
     if llm:
         reviews = _model_reviews(lines)
     else:
@@ -159,14 +162,14 @@ def _model_reviews(lines: list[str]) -> list[Review]:
     from bot.config import get_settings
     from bot.llm.errors import ModelError
     from bot.llm.factory import connect
-    from bot.services.review import areview_lines
+    from bot.services.review import ReviewMode, areview_lines
 
     settings = get_settings()
     if not settings.model_configured:
         raise _fail(
             "--llm needs OPENAI_API_KEY (and OPENAI_BASE_URL for a server other than OpenAI's)"
         )
-    mode = "model" if settings.review_mode == "model" else "hybrid"
+    mode: ReviewMode = "model" if settings.review_mode == "model" else "hybrid"
 
     async def run() -> list[Review]:
         backend = await connect(settings)
@@ -478,9 +481,10 @@ def _run_turns(
                 return
         else:
             assert lines is not None
-            text = next(lines, None)  # type: ignore[arg-type]
-            if text is None:
+            piped = next(lines, None)
+            if piped is None:
                 return
+            text = piped
         if text.strip().lower() in ("/end", "/quit", "/exit"):
             return
         if not text.strip():

@@ -26,7 +26,10 @@ def run(*args: str, stdin: bytes | str = b"", env: dict[str, str] | None = None)
 
 
 def test_review_json_keeps_the_contract_and_order() -> None:
-    lines = "Why is it important to come to school every day?\n\n   \nTell me about mornings at your house.\n"
+    lines = (
+        "Why is it important to come to school every day?\n\n   \n"
+        "Tell me about mornings at your house.\n"
+    )
     res = run("review", "--format", "json", stdin=lines)
     assert res.returncode == 0, res.stderr
     rows = [json.loads(line) for line in res.stdout.decode().splitlines()]
@@ -97,7 +100,9 @@ def test_practice_json_turns_and_debrief() -> None:
         "/end",
         "this line comes after /end and is ignored",
     ]
-    res = run("practice", "--persona", "night-shift-mom", "--format", "json", stdin="\n".join(staff))
+    res = run(
+        "practice", "--persona", "night-shift-mom", "--format", "json", stdin="\n".join(staff)
+    )
     assert res.returncode == 0, res.stderr
     rows = [json.loads(x) for x in res.stdout.decode().splitlines()]
     turns, last = rows[:-1], rows[-1]
@@ -107,9 +112,19 @@ def test_practice_json_turns_and_debrief() -> None:
     assert any(f["kind"] == "advice" for f in turns[2]["review"]["findings"])
     debrief = last["debrief"]
     for key in (
-        "turns", "open_questions", "closed_questions", "findings_by_kind", "follow_ups",
-        "reflections", "reflection_to_question", "talk_ratio", "layers_reached",
-        "layers_total", "hidden_insight_reached", "reframes", "summary",
+        "turns",
+        "open_questions",
+        "closed_questions",
+        "findings_by_kind",
+        "follow_ups",
+        "reflections",
+        "reflection_to_question",
+        "talk_ratio",
+        "layers_reached",
+        "layers_total",
+        "hidden_insight_reached",
+        "reframes",
+        "summary",
     ):
         assert key in debrief, key
     assert debrief["turns"] == 4
@@ -137,8 +152,14 @@ def test_practice_text_mode_and_long_message_refused() -> None:
 
 
 def test_practice_invalid_utf8_mid_session_keeps_turns() -> None:
-    res = run("practice", "-p", "asthma-mom", "--format", "json",
-              stdin=b"Tell me about mornings.\n\xc3\x28\n")
+    res = run(
+        "practice",
+        "-p",
+        "asthma-mom",
+        "--format",
+        "json",
+        stdin=b"Tell me about mornings.\n\xc3\x28\n",
+    )
     assert res.returncode == 2 and b"not valid UTF-8" in res.stderr
     rows = [json.loads(x) for x in res.stdout.decode().splitlines()]
     assert rows[0]["turn"] == 1 and rows[-1]["debrief"]["turns"] == 1
@@ -152,7 +173,10 @@ def test_personas_list_and_validate(tmp_path: Path) -> None:
     assert ok.returncode == 0 and ok.stdout.decode().count("ok  ") == len(ids)
     bad = tmp_path / "bad-card.yml"
     good = (Path(__file__).parents[1] / "personas" / "asthma-mom.yml").read_text(encoding="utf-8")
-    bad.write_text(good.replace("id: asthma-mom", "id: bad-card").replace("style: pleasing", "style: shouty"), encoding="utf-8")
+    bad.write_text(
+        good.replace("id: asthma-mom", "id: bad-card").replace("style: pleasing", "style: shouty"),
+        encoding="utf-8",
+    )
     res = run("personas", "validate", str(bad))
     assert res.returncode == 2
     line = next(i for i, t in enumerate(bad.read_text().splitlines(), 1) if t.startswith("style:"))

@@ -145,7 +145,9 @@ class Persona(_Card):
             trust than a layer.
     """
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="file stem, e.g. 'night-shift-mom'")
+    id: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9-]*$", description="file stem, e.g. 'night-shift-mom'"
+    )
     name: str = Field(min_length=1, description="fictional caregiver's name")
     relation: str = Field(min_length=2, description="relation to the student, e.g. 'grandmother'")
     household: str = Field(min_length=10, description="who lives at home")
@@ -154,7 +156,9 @@ class Persona(_Card):
     style: Style
     opening_mood: str = Field(min_length=3)
     opening_trust: float = Field(default=1.0, ge=0, le=TRUST_MAX)
-    absence_reason: str = Field(min_length=3, description="the real reason this card is grounded in")
+    absence_reason: str = Field(
+        min_length=3, description="the real reason this card is grounded in"
+    )
     situation: str = Field(min_length=10, description="what the staff member knows before calling")
     surface_account: str = Field(min_length=10)
     layers: list[Layer] = Field(min_length=3)

@@ -430,6 +430,15 @@ def summarize_turns(persona: Persona, turns: list[Turn]) -> str:
     return text
 
 
+_FIRST_SENTENCE = re.compile(
+    # a terminator that is not part of "a.m."/"p.m."/"Mr."/"Ms."/"Mrs."/"Dr."/"St."
+    # and is followed by a space and a capital (or the end)
+    r"(.+?(?<![ap]\.m)(?<![ap]\.m\.)(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bDr)(?<!\bSt)"
+    r"[.!?])(?:\s+(?=[A-Z\"\u201c\u00bf\u00a1])|\s*$)",
+    re.DOTALL,
+)
+
+
 def first_sentence(text: str) -> str:
     """Return the first sentence of a text, cut to at most 160 characters.
 
@@ -440,7 +449,7 @@ def first_sentence(text: str) -> str:
         Up to the first ".", "!" or "?" followed by a space (or the whole text),
         ending in "…" when longer than 160 characters.
     """
-    match = re.match(r"(.+?[.!?])(\s|$)", text.strip())
+    match = _FIRST_SENTENCE.match(text.strip())
     sentence = match.group(1) if match else text.strip()
     return sentence if len(sentence) <= 160 else sentence[:159].rstrip() + "…"
 

@@ -238,19 +238,53 @@ are blanked out before that topic is matched ("Good morning!" is a greeting,
 not a question about mornings; "stay in touch" is ``contact``, not ``home``)."""
 
 _FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u02bc": "'"})
+_LOWER = str.maketrans(
+    {
+        **{chr(c): chr(c + 32) for c in range(ord("A"), ord("Z") + 1)},
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u02bc": "'",
+    }
+)
+_SPACES = re.compile(r"\s+")
 
 
-def _compile(phrases: tuple[str, ...]) -> re.Pattern[str]:
-    # Longest first so "wake up" wins over "wake" in the alternation (both are
-    # the same topic, so this only matters for readability of matches).
-    alts = sorted({re.escape(p).replace(r"\ ", r"\s+") for p in phrases}, key=len, reverse=True)
-    return re.compile(r"(?<![\w'])(?:" + "|".join(alts) + r")(?![\w'])", re.IGNORECASE)
+def _topics_in(phrase: str) -> list[Topic]:
+    """Topics whose keywords occur in ``phrase`` as whole words (build-time only)."""
+    return [
+        t
+        for t in TOPICS
+        if any(re.search(r"\b" + re.escape(k) + r"\b", phrase) for k in TOPIC_KEYWORDS[t])
+    ]
 
 
-_PATTERNS: dict[Topic, re.Pattern[str]] = {t: _compile(TOPIC_KEYWORDS[t]) for t in TOPICS}
-_EXCEPTIONS: dict[Topic, re.Pattern[str]] = {
-    t: _compile(phrases) for t, phrases in TOPIC_EXCEPTIONS.items()
-}
+def _keyword_topics() -> dict[str, tuple[Topic, ...]]:
+    """Every keyword (lower case, single spaces) -> the topics it belongs to.
+
+    An exception phrase is its own entry, carrying every topic found inside it
+    except the one it is an exception for, so matching it as a unit blanks out
+    just that topic (e.g. "stay in touch" is contact, not home).
+    """
+    table: dict[str, list[Topic]] = {}
+    for topic in TOPICS:
+        for keyword in TOPIC_KEYWORDS[topic]:
+            table.setdefault(keyword.lower(), []).append(topic)
+    for topic, phrases in TOPIC_EXCEPTIONS.items():
+        for phrase in phrases:
+            table[phrase.lower()] = [t for t in _topics_in(phrase.lower()) if t != topic]
+    return {k: tuple(v) for k, v in table.items()}
+
+
+_KEYWORD_TOPICS = _keyword_topics()
+# One alternation, longest keyword first so a phrase wins over a word inside it;
+# matched case-sensitively against lower-cased text (faster than IGNORECASE).
+_KEYWORDS = re.compile(
+    r"\b(?:"
+    + "|".join(
+        re.escape(k).replace(r"\ ", r"\s+") for k in sorted(_KEYWORD_TOPICS, key=len, reverse=True)
+    )
+    + r")\b"
+)
 
 
 def normalize(text: str) -> str:
@@ -277,13 +311,9 @@ def detect_topics(text: str) -> list[Topic]:
         :data:`bot.core.persona.TOPICS`). Empty when nothing matches. The same
         text always gives the same list.
     """
-    folded = normalize(text)
-    found: list[tuple[int, int, Topic]] = []
-    for rank, topic in enumerate(TOPICS):
-        haystack = folded
-        if topic in _EXCEPTIONS:
-            haystack = _EXCEPTIONS[topic].sub(lambda m: " " * len(m.group()), folded)
-        match = _PATTERNS[topic].search(haystack)
-        if match is not None:
-            found.append((match.start(), rank, topic))
-    return [topic for _, _, topic in sorted(found)]
+    first: dict[Topic, int] = {}
+    for match in _KEYWORDS.finditer(text.translate(_LOWER)):
+        for topic in _KEYWORD_TOPICS.get(_SPACES.sub(" ", match.group()), ()):
+            first.setdefault(topic, match.start())
+    rank = {t: i for i, t in enumerate(TOPICS)}
+    return sorted(first, key=lambda t: (first[t], rank[t]))

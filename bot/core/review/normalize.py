@@ -35,6 +35,9 @@ _CHAR_MAP = str.maketrans(
     }
 )
 _NEEDS_WORK = re.compile(r"[<>:*_~&]")
+ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+"""Lower-cases ASCII letters only, so offsets never move (``str.lower`` can
+change the length of some non-ASCII characters)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,11 +50,18 @@ class Cleaned:
         original: the utterance as received.
         offsets: ``offsets[i]`` is the original index of cleaned character
             ``i``; None when the cleaning kept every position (identity).
+        low: ``text`` with ASCII letters lower-cased (same length and offsets);
+            the rules match this.
     """
 
     text: str
     original: str
     offsets: tuple[int, ...] | None
+    low: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.low:
+            object.__setattr__(self, "low", self.text.translate(ASCII_LOWER))
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map a cleaned ``[start, end)`` span to the original text.

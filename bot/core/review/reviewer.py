@@ -20,7 +20,9 @@ Steps (all pure, deterministic, no I/O):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.core.models import SEVERITY_OF, Finding, FindingKind, Move, Review
 from bot.core.review.normalize import Cleaned, clean
@@ -38,13 +40,11 @@ _QUESTION_START = re.compile(
     r"which|whose|do|does|did|is|are|was|were|can|could|will|would|have|has|had|should|shall|"
     r"may|might|am|isn'?t|aren'?t|don'?t|doesn'?t|didn'?t|won'?t|wouldn'?t|haven'?t|hasn'?t|"
     r"wasn'?t|weren'?t|can'?t|couldn'?t|shouldn'?t)\b",
-    re.IGNORECASE,
 )
 _WH_START = re.compile(
     r"^\s*(?:(?:so|and|but|well|okay|ok|now|also)[,]?\s+)*(?:what|how|who|which|when|where)"
     r"(?:\s+\w+)?(?:'?s\b|'?re\b|\s+(?:do|does|did|is|are|was|were|can|could|will|would|has|"
     r"have)\b)",
-    re.IGNORECASE,
 )
 _OPEN_REQUEST = re.compile(
     expand(
@@ -52,7 +52,6 @@ _OPEN_REQUEST = re.compile(
         r"help me understand|talk (?:to me )?about|share|say more|i'd (?:love|like) to (?:hear|know|"
         r"understand|learn)|i'm (?:curious|wondering)|i wonder)\b"
     ),
-    re.IGNORECASE,
 )
 _CLOSED = re.compile(
     expand(
@@ -61,7 +60,6 @@ _CLOSED = re.compile(
         r"weren't)\s+(?:he|she|they|you|it|there|that|this|your|his|her|the|we|i|anyone|someone|"
         r"somebody|anybody|anything|something|everyone|everything|things|school|mornings?|y'all)\b"
     ),
-    re.IGNORECASE,
 )
 _CLOSED_EXCEPTIONS = re.compile(
     expand(
@@ -76,14 +74,12 @@ _CLOSED_EXCEPTIONS = re.compile(
         r"all right|fine|a good time)|(?:can|could|may) i (?:ask|take|check|call|follow|share|"
         r"write|read|come back|get back)|is now|does that make sense)"
     ),
-    re.IGNORECASE,
 )
 _STACK_JOIN = re.compile(
     r"(?:,|;|\band\b|\bor\b|\balso\b|-)\s+(?:also\s+|then\s+)?(?:(?:what|how|when|where|who|"
     r"why|which)(?:\s+\w+)?(?:'?s\b|'?re\b|\s+(?:is|are|was|were|do|does|did|can|could|would|"
     r"will|has|have|had)\b)|(?:do|does|did|is|are|was|were|can|could|would|will|have|has)\s+"
     r"(?:you|he|she|they|it|the|your|his|her|there|we|i|that|this|mornings?|school|anything)\b)",
-    re.IGNORECASE,
 )
 _FOLLOW_UP = re.compile(
     expand(
@@ -93,7 +89,6 @@ _FOLLOW_UP = re.compile(
         r"for example\?|take your time|what did (?:he|she|they|you) (?:do|say) (?:next|then)|"
         r"more about that|and then\?|what happened)\b|^\s*(?:\.{2,}|mm+-?hmm+|mhm+|uh-huh)\W*$"
     ),
-    re.IGNORECASE,
 )
 _REFLECTION = re.compile(
     expand(
@@ -103,7 +98,6 @@ _REFLECTION = re.compile(
         r"make sure|what i heard|in other words|so for you|so (?:mornings|the mornings|the bus|"
         r"it's|it is|that's|you're|you've|he's|she's|they're|getting|when))\b"
     ),
-    re.IGNORECASE,
 )
 _AFFIRMATION = re.compile(
     expand(
@@ -114,12 +108,16 @@ _AFFIRMATION = re.compile(
         r"you're doing (?:a lot|so much|your best|everything)|it means a lot|i'm (?:glad|grateful|"
         r"so glad)|we (?:miss|missed) (?:him|her|them|having))\b"
     ),
-    re.IGNORECASE,
 )
+
+
+_CHECK_BACK = re.compile(r"\s*(?:is|does|did|am|have|do)\b")
+_YES_NO_START = re.compile(r"\s*(?:is|does|did|am|have)\b")
 
 
 @dataclass(frozen=True, slots=True)
 class _Sentence:
+    raw_start: int
     start: int
     end: int
     text: str
@@ -132,14 +130,43 @@ class _Compiled:
     rules: tuple[Rule, ...]
 
 
-def _group_rules() -> tuple[_Compiled, ...]:
-    kinds: dict[FindingKind, list[Rule]] = {}
-    for rule in RULES:
-        kinds.setdefault(rule.kind, []).append(rule)
-    return tuple(_Compiled(kind, tuple(rules)) for kind, rules in kinds.items())
+_TOKEN = re.compile(r"[a-z0-9%]+|\?")
 
 
-_GROUPS = _group_rules()
+def _trigger_index() -> dict[str, frozenset[int]]:
+    """Map each trigger's first word to the indices of the rules it wakes."""
+    index: dict[str, set[int]] = {}
+    for i, rule in enumerate(RULES):
+        for t in rule.triggers:
+            key = _TOKEN.findall(t.replace("'", ""))[0]
+            index.setdefault(key, set()).add(i)
+    return {k: frozenset(v) for k, v in index.items()}
+
+
+_TRIGGERS = _trigger_index()
+_TRIGGER_LENGTHS = tuple(sorted({len(k) for k in _TRIGGERS}))
+_ALWAYS = frozenset(i for i, rule in enumerate(RULES) if not rule.triggers)
+
+
+@lru_cache(maxsize=65_536)
+def _token_rules(token: str) -> frozenset[int]:
+    """Rules woken by one word: those with a trigger that is a prefix of it (cached)."""
+    woken: set[int] = set()
+    for length in _TRIGGER_LENGTHS:
+        if length > len(token):
+            break
+        ids = _TRIGGERS.get(token[:length])
+        if ids is not None:
+            woken.update(ids)
+    return frozenset(woken)
+
+
+def _active_rules(low: str) -> list[int]:
+    """Indices of the rules whose triggers occur in ``low`` (lower-cased text)."""
+    active = set(_ALWAYS)
+    for token in set(_TOKEN.findall(low.replace("'", ""))):
+        active |= _token_rules(token)
+    return sorted(active)
 
 
 def _sentences(text: str) -> list[_Sentence]:
@@ -159,13 +186,14 @@ def _sentences(text: str) -> list[_Sentence]:
             question = bool(_WH_START.match(body))
         else:
             question = bool(_QUESTION_START.match(body))
-        out.append(_Sentence(start, end, body, question))
+        out.append(_Sentence(m.start(), start, end, body, question))
     return out
 
 
 def _sentence_at(sentences: list[_Sentence], pos: int) -> _Sentence | None:
+    """The sentence whose raw span (leading spaces included) holds ``pos``."""
     for s in sentences:
-        if s.start <= pos < s.end:
+        if s.raw_start <= pos < s.end:
             return s
     return sentences[-1] if sentences else None
 
@@ -193,25 +221,32 @@ def _rule_findings(cleaned: Cleaned, sentences: list[_Sentence]) -> list[tuple[F
     """Run every rule; return findings with the cleaned start of their sentence."""
     found: list[tuple[Finding, int]] = []
     text = cleaned.text
-    for group in _GROUPS:
-        for rule in group.rules:
-            for m in rule.compiled.finditer(text):
-                if m.end() == m.start():
-                    continue
-                sentence = _sentence_at(sentences, m.start())
-                if sentence is None:
-                    continue
-                if rule.where == "question" and not sentence.question:
-                    continue
-                if rule.where == "statement" and sentence.question:
-                    continue
-                if rule.compiled_unless is not None and rule.compiled_unless.search(
-                    text, sentence.start, sentence.end
-                ):
-                    continue
-                f = _finding(cleaned, rule.kind, m.start(), m.end(), rule.why)
-                if f is not None:
-                    found.append((f, sentence.start))
+    low = cleaned.low
+    for i in _active_rules(low):
+        rule = RULES[i]
+        target = text if rule.case_sensitive else low
+        if rule.anchored:
+            matches: Iterable[re.Match[str]] = [
+                m for s in sentences if (m := rule.compiled.match(target, s.raw_start)) is not None
+            ]
+        else:
+            matches = rule.compiled.finditer(target)
+        for m in matches:
+            start = m.start()
+            if m.end() == start:
+                continue
+            sentence = _sentence_at(sentences, start)
+            if sentence is None:
+                continue
+            if rule.where != "any" and (rule.where == "question") != sentence.question:
+                continue
+            if rule.compiled_unless is not None and rule.compiled_unless.search(
+                low, sentence.start, sentence.end
+            ):
+                continue
+            f = _finding(cleaned, rule.kind, start, m.end(), rule.why)
+            if f is not None:
+                found.append((f, sentence.start))
     return found
 
 
@@ -229,7 +264,7 @@ def _closed_findings(cleaned: Cleaned, sentences: list[_Sentence]) -> list[tuple
     for s in sentences:
         if not s.question:
             continue
-        body = cleaned.text[s.start : s.end]
+        body = cleaned.low[s.start : s.end]
         m = _CLOSED.match(body)
         if m is None or _CLOSED_EXCEPTIONS.match(body):
             continue
@@ -249,11 +284,14 @@ def _question_units(cleaned: Cleaned, sentences: list[_Sentence]) -> list[tuple[
     for s in sentences:
         if not s.question:
             continue
-        body = cleaned.text[s.start : s.end]
-        if _CLOSED_EXCEPTIONS.match(body) and not _FOLLOW_UP.search(body):
-            # "Is that right?" / "Does that make sense?" confirm; they are not new questions
-            if re.match(r"\s*(?:is|does|did|am|have|do)\b", body, re.IGNORECASE) and len(body) < 40:
-                continue
+        body = cleaned.low[s.start : s.end]
+        if (
+            _CLOSED_EXCEPTIONS.match(body)
+            and not _FOLLOW_UP.search(body)
+            and _CHECK_BACK.match(body)
+            and len(body) < 40
+        ):
+            continue  # "Is that right?" / "Does that make sense?" confirm; not a new question
         if len(body.strip(" ?.!")) < 3:
             continue
         pieces = [s.start]
@@ -265,6 +303,9 @@ def _question_units(cleaned: Cleaned, sentences: list[_Sentence]) -> list[tuple[
 
 
 def _stacked_finding(cleaned: Cleaned, sentences: list[_Sentence]) -> list[tuple[Finding, int]]:
+    questions = sum(1 for s in sentences if s.question)
+    if questions == 0 or (questions == 1 and not _STACK_JOIN.search(cleaned.low)):
+        return []  # fast path: one question and no joined second one
     units = _question_units(cleaned, sentences)
     if len(units) < 2:
         return []
@@ -298,7 +339,7 @@ def _resolve(found: list[tuple[Finding, int]]) -> list[Finding]:
 
 
 def _moves(cleaned: Cleaned, sentences: list[_Sentence], findings: list[Finding]) -> list[Move]:
-    text = cleaned.text
+    text = cleaned.low
     flagged_sentences = set()
     for f in findings:
         for s in sentences:
@@ -312,9 +353,10 @@ def _moves(cleaned: Cleaned, sentences: list[_Sentence], findings: list[Finding]
         if s.start in flagged_sentences:
             continue
         if s.question and (_QUESTION_START.match(body) or _OPEN_REQUEST.match(body)):
-            if not _CLOSED.match(body) or _CLOSED_EXCEPTIONS.match(body):
-                if not re.match(r"\s*(?:is|does|did|am|have)\b", body, re.IGNORECASE):
-                    moves.append("open_question")
+            if (
+                not _CLOSED.match(body) or _CLOSED_EXCEPTIONS.match(body)
+            ) and not _YES_NO_START.match(body):
+                moves.append("open_question")
         elif _OPEN_REQUEST.match(body):
             moves.append("open_question")
         if _FOLLOW_UP.search(body):
@@ -343,7 +385,7 @@ def review(text: str) -> Review:
     cleaned = clean(scanned)
     if not cleaned.text.strip():
         return Review(text=text)
-    sentences = _sentences(cleaned.text)
+    sentences = _sentences(cleaned.low)
     found = _rule_findings(cleaned, sentences)
     found += _closed_findings(cleaned, sentences)
     found += _stacked_finding(cleaned, sentences)
