@@ -25,15 +25,18 @@ from typing import IO, Annotated
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.live import Live
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text
 
 from bot.cli_db import db_app
+from bot.cli_serve import serve_app
 from bot.core.debrief import Debrief
 from bot.core.models import FINDING_KINDS, Review
 from bot.core.persona import Persona
-from bot.core.practice import Turn
+from bot.core.practice import Turn, first_sentence
 from bot.personas import PersonaError, UnknownPersona, get_persona, load_all, load_persona
 from bot.services.practice import PracticeService
 
@@ -52,6 +55,7 @@ app = typer.Typer(
 )
 personas_app = typer.Typer(help="List and check caregiver persona cards.", no_args_is_help=True)
 app.add_typer(personas_app, name="personas")
+app.add_typer(serve_app, name="serve")
 app.add_typer(db_app, name="db")
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -266,7 +270,10 @@ def _pick_persona(console: Console) -> Persona:
     cards = list(load_all().values())
     console.print("[bold]Who would you like to practise with?[/]")
     for i, p in enumerate(cards, start=1):
-        console.print(f"  [cyan]{i}[/]. {escape(p.display_name)} [dim]({escape(p.situation)})[/]")
+        console.print(
+            f"  [cyan]{i}[/]. {escape(p.display_name)}  "
+            f"[dim]{escape(first_sentence(p.situation))}[/]"
+        )
     while True:
         choice = console.input("Number (or Enter for 1): ").strip() or "1"
         if choice.isdigit() and 1 <= int(choice) <= len(cards):
@@ -457,6 +464,25 @@ def _say(msg: str, interactive: bool, console: Console) -> None:
         err.print(escape(msg))
 
 
+def _interactive_turn(
+    runner: asyncio.Runner, service: PracticeService, card: Persona, text: str, console: Console
+) -> Turn:
+    """Take one turn, showing the caregiver's reply as it streams (words wrap cleanly)."""
+    reply = Text(f"{card.name}: ", style="bold magenta")
+    body_start = len(reply)
+    with Live(reply, console=console, refresh_per_second=15, transient=False) as live:
+
+        def show(delta: str) -> None:
+            reply.append(delta, style="default")
+            live.refresh()
+
+        def reset() -> None:  # a model stream broke; the fallback's text follows
+            reply.right_crop(len(reply) - body_start)
+            live.refresh()
+
+        return runner.run(service.take_turn(text, on_delta=show, on_reset=reset))
+
+
 def _run_turns(
     runner: asyncio.Runner,
     service: PracticeService,
@@ -499,13 +525,7 @@ def _run_turns(
             )
             continue
         if interactive:
-            console.print(f"[bold magenta]{escape(card.name)}:[/] ", end="")
-
-            def show(delta: str) -> None:
-                console.print(escape(delta), end="")
-
-            turn = runner.run(service.take_turn(text, on_delta=show))
-            console.print()
+            turn = _interactive_turn(runner, service, card, text, console)
             if turn.note:
                 console.print(f"[dim italic]({escape(turn.note)})[/]")
             note = _coach_note(turn.review)

@@ -38,7 +38,7 @@ KIND_REFRAMES: dict[FindingKind, str] = {
     "judgment": "Tell me about what the hard days are like for your family.",
     "persuasion": "What do you hope school can be like for {obj}?",
     "correction": "What's your sense of how this year has gone for {obj}?",
-    "leading": "What's been going on for {obj} on the days {subj} misses school?",
+    "leading": "Tell me about a recent day when {subj} didn't make it to school.",
     "closed": "Tell me more about how that's been going.",
     "why_blame": "Tell me about what was going on for your family then.",
     "stacked": "Tell me more about how that's been going.",
@@ -83,10 +83,23 @@ _ORDER: tuple[FindingKind, ...] = (
 )
 
 
+_NAME = re.compile(
+    r"(?<!\bMr\. )(?<!\bMs\. )(?<!\bMrs\. )(?<!\bDr\. )(?<!\bMr )(?<!\bMs )(?<!\bMrs )"
+    r"(?<![.!?]\s)(?<!^)\b(?!(?:I|I'm|I'd|Is|Don|Do|Does|What|How|Why|When|Where|Who|Tell|Thank|"
+    r"Thanks|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|September|October|"
+    r"November|December|January|February|March|April|May|June|July|August|English|Spanish)\b)"
+    r"([A-Z][a-z]{1,20})\b"
+)
+
+
 def _pronouns(text: str) -> dict[str, str]:
     for pattern, (subj, obj, poss) in _PRONOUNS:
         if pattern.search(text):
             return {"subj": subj, "obj": obj, "poss": poss}
+    name = _NAME.search(text)
+    if name is not None:  # "Don't you think Marcus should…" -> "…for Marcus"
+        n = name.group(1)
+        return {"subj": n, "obj": n, "poss": f"{n}'s"}
     return {"subj": "your child", "obj": "your child", "poss": "your child's"}
 
 

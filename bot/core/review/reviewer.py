@@ -58,7 +58,11 @@ _CLOSED = re.compile(
         r"{S}(?:do|does|did|is|are|was|were|can|could|will|would|have|has|had|should|shall|may|"
         r"might|am|isn't|aren't|don't|doesn't|didn't|won't|wouldn't|haven't|hasn't|wasn't|"
         r"weren't)\s+(?:he|she|they|you|it|there|that|this|your|his|her|the|we|i|anyone|someone|"
-        r"somebody|anybody|anything|something|everyone|everything|things|school|mornings?|y'all)\b"
+        r"somebody|anybody|anything|something|everyone|everything|things|school|mornings?|y'all|"
+        r"(?!(?:now|we|us|this|that)\b)[a-z]{2,20}(?=\s+(?:like|have|has|get|go|want|feel|need|"
+        r"take|ride|walk|sleep|eat|talk|miss|say|know|see|play|think|enjoy|seem|come|leave|wake|"
+        r"being|doing|getting|going|sleeping|feeling|having|a|an|the|ok|okay|sick|tired|"
+        r"scared|worried|nervous|happy|sad|still|ever|usually|often|always|really)\b))\b"
     ),
 )
 _CLOSED_EXCEPTIONS = re.compile(
@@ -71,7 +75,7 @@ _CLOSED_EXCEPTIONS = re.compile(
         r"(?:did|do|have) i (?:get|got|have|understand|hear|miss|leave)|am i (?:getting|hearing|"
         r"understanding|right|missing)|(?:is|was) (?:that|it) (?:right|correct|fair|true|accurate|"
         r"ok|okay|alright|all right)|(?:is|would) (?:it|that|now) (?:be )?(?:ok|okay|alright|"
-        r"all right|fine|a good time)|(?:can|could|may) i (?:ask|take|check|call|follow|share|"
+        r"all right|fine|a good time)|(?:can|could|may) (?:i|we) (?:ask|talk|chat|start|meet|take|check|call|follow|share|"
         r"write|read|come back|get back)|is now|does that make sense)"
     ),
 )
