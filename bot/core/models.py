@@ -7,7 +7,7 @@ change them only together with that document.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -33,17 +33,7 @@ Move = Literal["open_question", "follow_up", "reflection", "affirmation"]
 
 Source = Literal["rules", "llm"]
 
-FINDING_KINDS: tuple[FindingKind, ...] = (
-    "advice",
-    "judgment",
-    "persuasion",
-    "correction",
-    "leading",
-    "closed",
-    "stacked",
-    "why_blame",
-    "jargon",
-)
+FINDING_KINDS: tuple[FindingKind, ...] = get_args(FindingKind)
 
 SEVERITY_OF: dict[FindingKind, Severity] = {
     "advice": "intervention",

@@ -17,7 +17,7 @@ hinges on a word that only someone who read the card would know.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -38,20 +38,7 @@ Topic = Literal[
 """Everyday topics a staff question can touch (the scripted responder and the
 engine's disclosure rules both use them)."""
 
-TOPICS: tuple[Topic, ...] = (
-    "mornings",
-    "transport",
-    "health",
-    "work",
-    "siblings",
-    "teachers",
-    "friends",
-    "school_feelings",
-    "hopes",
-    "home",
-    "contact",
-    "family",
-)
+TOPICS: tuple[Topic, ...] = get_args(Topic)
 
 Style = Literal["plain", "upset", "verbose", "reserved", "tangents", "pleasing"]
 """Communication styles used by published patient simulators (e.g. Patient-Ψ)."""
