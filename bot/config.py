@@ -51,6 +51,13 @@ class Settings(BaseSettings):
             :data:`bot.llm.tokens.PRICES_PER_1M`.
         database_url [EC_DATABASE_URL]: SQLAlchemy URL; default a SQLite file
             in the user's data directory.
+        slack_bot_token [SLACK_BOT_TOKEN]: the bot token (``xoxb-…``).
+        slack_app_token [SLACK_APP_TOKEN]: the app-level token (``xapp-…``)
+            for Socket Mode.
+        slack_signing_secret [SLACK_SIGNING_SECRET]: verifies HTTP requests
+            from Slack (HTTP mode).
+        slack_api_url [SLACK_API_URL]: base URL of the Slack Web API (default
+            ``https://slack.com/api/``); tests point it at a local fake.
     """
 
     model_config = SettingsConfigDict(
@@ -84,6 +91,18 @@ class Settings(BaseSettings):
     price_input_per_1m: float | None = Field(default=None, ge=0)
     price_output_per_1m: float | None = Field(default=None, ge=0)
     database_url: str = Field(default_factory=_default_database_url)
+    slack_bot_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN")
+    )
+    slack_app_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_APP_TOKEN")
+    )
+    slack_signing_secret: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET")
+    )
+    slack_api_url: str = Field(
+        default="https://slack.com/api/", validation_alias=AliasChoices("SLACK_API_URL")
+    )
 
     @property
     def model_configured(self) -> bool:

@@ -303,8 +303,8 @@ class ModelClient:
         try:
             await quick.models.list()
             return
-        except (openai.NotFoundError, openai.APIStatusError) as exc:
-            if getattr(exc, "status_code", None) not in (404, 405):
+        except openai.APIStatusError as exc:
+            if exc.status_code not in (404, 405):
                 raise self.map_error(exc) from exc
         except _CALL_ERRORS as exc:
             raise self.map_error(exc) from exc

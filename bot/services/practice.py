@@ -198,26 +198,29 @@ class PracticeService:
 
         plan = self._engine.plan(staff_text, review=pre_review)
         try:
-            review_task: Awaitable[ReviewResult] | None = None
+            review_task: asyncio.Future[ReviewResult] | None = None
             if self._model_reviewer is not None and self._review_mode == "hybrid":
-                review_task = review_one(
-                    staff_text,
-                    model_reviewer=self._model_reviewer,
-                    mode="hybrid",
-                    rules=plan.review,
-                    context=context,
-                )
-
+                review_task = asyncio.ensure_future(
+                    review_one(
+                        staff_text,
+                        model_reviewer=self._model_reviewer,
+                        mode="hybrid",
+                        rules=plan.review,
+                        context=context,
+                    )
+                )  # runs alongside the reply: no added waiting
+            try:
+                text, reply_usage, note = await self._voice(plan, on_delta, on_reset)
+            except BaseException:
+                if review_task is not None:
+                    review_task.cancel()
+                raise
+            final_review = plan.review
             if review_task is not None:
-                (text, reply_usage, note), result = await asyncio.gather(
-                    self._voice(plan, on_delta, on_reset), review_task
-                )
+                result = await review_task
                 final_review = result.review
                 usage = _add(usage, result.usage)
                 self._review_usage = _add(self._review_usage, result.usage)
-            else:
-                text, reply_usage, note = await self._voice(plan, on_delta, on_reset)
-                final_review = plan.review
             usage = _add(usage, reply_usage)
             self._reply_usage = _add(self._reply_usage, reply_usage)
             self._usage = _add(self._usage, usage)

@@ -1,0 +1,97 @@
+"""``empathy-coach db``: apply the store's migrations and show the database revision.
+
+``empathy-coach db upgrade`` applies pending migrations (``serve`` also does
+this at start-up); ``empathy-coach db current`` prints the revision the
+database is at and whether it is the newest. Both use ``EC_DATABASE_URL``
+unless ``--url`` is given. The URL is printed with its password hidden.
+
+Exit codes: 0 success; 1 the database cannot be reached or migrated; 2 a
+bad URL or setting.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+db_app = typer.Typer(
+    help="Database: apply migrations (upgrade) and show the revision (current).",
+    no_args_is_help=True,
+)
+
+_err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+UrlOption = Annotated[
+    str | None,
+    typer.Option("--url", help="Database URL (default: EC_DATABASE_URL, or the SQLite file)."),
+]
+
+
+def _url(url: str | None) -> str:
+    if url:
+        return url
+    from pydantic import ValidationError
+
+    from bot.config import get_settings
+
+    try:
+        return get_settings().database_url
+    except ValidationError as exc:
+        _err.print(f"[bold red]error:[/] a setting is invalid: {escape(exc.errors()[0]['msg'])}")
+        raise typer.Exit(2) from None
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    _err.print(f"[bold red]error:[/] {escape(message)}")
+    return typer.Exit(code)
+
+
+def _reason(exc: BaseException) -> str:
+    # The first line of the driver's message; SQLAlchemy's text may embed the
+    # statement, never the password (the URL is not part of it).
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+@db_app.command("upgrade")
+def upgrade(url: UrlOption = None) -> None:
+    """Apply every pending migration to the database."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.store import UnsupportedDatabase, safe_url, upgrade_to_head
+
+    target = _url(url)
+    try:
+        revision = upgrade_to_head(target)
+    except UnsupportedDatabase as exc:
+        raise _fail(str(exc), 2) from None
+    except (SQLAlchemyError, OSError) as exc:
+        raise _fail(f"could not migrate {safe_url(target)}: {_reason(exc)}", 1) from None
+    typer.echo(f"{safe_url(target)}: at revision {revision} (head)")
+
+
+@db_app.command("current")
+def current(url: UrlOption = None) -> None:
+    """Print the database's migration revision and whether it is the newest."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.store import UnsupportedDatabase, current_revision, head_revision, safe_url
+
+    target = _url(url)
+    try:
+        revision = current_revision(target)
+    except UnsupportedDatabase as exc:
+        raise _fail(str(exc), 2) from None
+    except (SQLAlchemyError, OSError) as exc:
+        raise _fail(f"could not read {safe_url(target)}: {_reason(exc)}", 1) from None
+    head = head_revision()
+    if revision is None:
+        state = f"empty (run 'empathy-coach db upgrade' to reach {head})"
+    elif revision == head:
+        state = "head"
+    else:
+        state = f"behind head {head} (run 'empathy-coach db upgrade')"
+    typer.echo(f"{safe_url(target)}: revision {revision or '-'} ({state})")

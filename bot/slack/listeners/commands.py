@@ -1,0 +1,145 @@
+"""Slash commands: ``/practice [persona]`` and ``/review-questions [questions]``.
+
+Both acknowledge at once. ``/practice`` answers with the persona picker (in
+the acknowledgement itself, privately) or starts the session in the user's DM
+with the app. ``/review-questions`` opens the modal (its trigger expires in
+three seconds, so ``views.open`` comes right after the ack) or, when
+questions follow the command, reviews them and answers privately.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack import blocks, flows, ids
+from bot.slack.app import SlackDeps
+from bot.slack.listeners import deps_of, team_of
+from bot.slack.text import escape, from_slack
+
+__all__ = ["register", "reply_privately"]
+
+log = logging.getLogger(__name__)
+
+
+def register(app: AsyncApp) -> None:
+    """Register the slash-command listeners.
+
+    Args:
+        app: the Bolt app.
+    """
+    app.command(ids.COMMAND_PRACTICE)(on_practice)
+    app.command(ids.COMMAND_REVIEW)(on_review_questions)
+
+
+async def on_practice(
+    ack: AsyncAck, command: dict[str, Any], context: Any, client: AsyncWebClient
+) -> None:
+    """``/practice [persona]``: the picker, or a session started in the DM.
+
+    Args:
+        ack: Bolt's acknowledgement (its body is shown privately to the user).
+        command: the slash-command payload.
+        context: Bolt's context.
+        client: the Web API client.
+    """
+    deps = deps_of(context)
+    who = from_slack(command.get("text") or "").strip()
+    personas = list(deps.personas.values())
+    if not who:
+        await ack(response_type="ephemeral", **blocks.persona_picker(personas).kwargs())
+        return
+    persona = flows.find_persona(deps.personas, who)
+    if persona is None:
+        picker = blocks.persona_picker(personas, intro=f"I don't know a caregiver called “{who}”.")
+        await ack(response_type="ephemeral", **picker.kwargs())
+        return
+    await ack(
+        response_type="ephemeral",
+        text=f"Starting your practice call with {escape(persona.name)} in your messages with me…",
+    )
+    deps.tasks.spawn(
+        flows.start_practice(
+            deps,
+            client,
+            team_id=team_of(command, context),
+            user_id=str(command["user_id"]),
+            persona=persona,
+        ),
+        name="practice_command",
+    )
+
+
+async def on_review_questions(
+    ack: AsyncAck,
+    command: dict[str, Any],
+    context: Any,
+    client: AsyncWebClient,
+    respond: AsyncRespond,
+) -> None:
+    """``/review-questions``: open the modal, or review the questions typed after it.
+
+    Args:
+        ack: Bolt's acknowledgement.
+        command: the slash-command payload.
+        context: Bolt's context.
+        client: the Web API client.
+        respond: posts to the command's ``response_url``.
+    """
+    deps = deps_of(context)
+    await ack()
+    typed = from_slack(command.get("text") or "")
+    user_id = str(command["user_id"])
+    if typed.strip():
+        lines = blocks.split_question_lines(typed)[: flows.MAX_QUESTIONS]
+        deps.tasks.spawn(
+            reply_privately(
+                deps, client, respond, lines, channel=command.get("channel_id"), user_id=user_id
+            ),
+            name="review_command",
+        )
+        return
+    meta = json.dumps({"user": user_id, "channel": command.get("channel_id")})
+    await client.views_open(trigger_id=command["trigger_id"], view=blocks.review_modal(meta))
+
+
+async def reply_privately(
+    deps: SlackDeps,
+    client: AsyncWebClient,
+    respond: AsyncRespond | None,
+    lines: list[str],
+    *,
+    channel: str | None,
+    user_id: str,
+    title: str = "Question review",
+) -> None:
+    """Review lines and show the result only to the user (``response_url``, else ephemeral).
+
+    Args:
+        deps: listener dependencies.
+        client: the Web API client.
+        respond: Bolt's ``respond`` for the payload's ``response_url``, or None.
+        lines: questions, one per item.
+        channel: the conversation (for the ephemeral fallback).
+        user_id: who sees the result.
+        title: the result's header.
+    """
+    if not lines:
+        text = "That message has no text to review."
+        if respond is not None and getattr(respond, "response_url", None):
+            await respond(text=text, response_type="ephemeral", replace_original=False)
+        else:
+            await flows.whisper(client, channel, user_id, text)
+        return
+    reviews = await flows.review_texts(deps, lines)
+    for message in blocks.review_messages(reviews, title=title):
+        if respond is not None and getattr(respond, "response_url", None):
+            await respond(response_type="ephemeral", replace_original=False, **message.kwargs())
+        elif channel:
+            await client.chat_postEphemeral(channel=channel, user=user_id, **message.kwargs())

@@ -1,0 +1,289 @@
+"""Start-up and serving for the Slack app: migrations, token checks, HTTP or Socket Mode.
+
+``empathy-coach serve slack`` (:mod:`bot.cli_serve`) and the end-to-end tests
+and benchmark all go through :func:`build_runtime` and :func:`serve_http` /
+:func:`serve_socket`, so the tests exercise the production path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack.app import (
+    EVENTS_PATH,
+    SlackDeps,
+    create_app,
+    normalize_api_url,
+    web_application,
+)
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.services.sessions import PracticeSessions, ServiceFactory
+    from bot.store import Store
+
+__all__ = [
+    "SlackRuntime",
+    "SlackStartupError",
+    "build_runtime",
+    "check_app_token",
+    "check_bot_token",
+    "serve_http",
+    "serve_socket",
+]
+
+log = logging.getLogger(__name__)
+
+_REJECTED = {
+    "invalid_auth",
+    "not_authed",
+    "account_inactive",
+    "token_revoked",
+    "token_expired",
+    "not_allowed_token_type",
+    "invalid_token",
+}
+
+
+class SlackStartupError(RuntimeError):
+    """The app cannot start; the message names the variable to fix and never a secret."""
+
+
+@dataclass
+class SlackRuntime:
+    """Everything a running Slack app owns; close it with :meth:`aclose`.
+
+    Attributes:
+        app: the Bolt app.
+        deps: the listeners' dependencies (services, background tasks).
+        store: the database.
+        http: the shared aiohttp session for Web API calls.
+        bot_user_id: the app's bot user (from ``auth.test``), when checked.
+    """
+
+    app: AsyncApp
+    deps: SlackDeps
+    store: Store
+    http: aiohttp.ClientSession
+    bot_user_id: str | None = None
+    _closers: list[Callable[[], Any]] = field(default_factory=list)
+
+    async def aclose(self) -> None:
+        """Wait briefly for background work, then close the model client, HTTP and database."""
+        if not await self.deps.tasks.drain(timeout=30):
+            await self.deps.tasks.cancel_all()
+        await self.deps.sessions.aclose()
+        for closer in reversed(self._closers):
+            result = closer()
+            if asyncio.iscoroutine(result):
+                await result
+        await self.http.close()
+        await self.store.dispose()
+
+
+async def build_runtime(
+    settings: Settings,
+    *,
+    bot_token: str,
+    signing_secret: str = "",
+    backend: str | None = None,
+    migrate: bool = True,
+    service_factory: ServiceFactory | None = None,
+    stream_buffer: int = 128,
+) -> SlackRuntime:
+    """Run pending migrations, open the store and services, and build the Bolt app.
+
+    Args:
+        settings: app settings (database URL, model, ``SLACK_API_URL``).
+        bot_token: ``SLACK_BOT_TOKEN``.
+        signing_secret: ``SLACK_SIGNING_SECRET`` (HTTP mode).
+        backend: ``scripted`` | ``openai`` | None (model when a key is set).
+        migrate: apply pending migrations first (``serve`` always does).
+        service_factory: override the practice service factory (tests).
+        stream_buffer: characters buffered per ``chat.appendStream``.
+
+    Returns:
+        The :class:`SlackRuntime`.
+
+    Raises:
+        SlackStartupError: the database cannot be migrated or opened.
+    """
+    from bot.llm.factory import choose_backend, connect
+    from bot.personas import load_all
+    from bot.services.sessions import ModelServiceFactory, PracticeSessions
+    from bot.store import Store, aupgrade_to_head, safe_url
+
+    if migrate:
+        try:
+            await aupgrade_to_head(settings.database_url)
+        except Exception as exc:
+            raise SlackStartupError(
+                f"the database {safe_url(settings.database_url)} could not be migrated "
+                f"({type(exc).__name__}); check EC_DATABASE_URL"
+            ) from None
+    store = Store.from_url(settings.database_url)
+    closers: list[Callable[[], Any]] = []
+    model = None
+    if service_factory is None:
+        if choose_backend(backend, settings) != "scripted":
+            model = await connect(settings, check_key=False)
+            closers.append(model.aclose)
+        service_factory = ModelServiceFactory(settings, backend=backend, model=model)
+    sessions: PracticeSessions = PracticeSessions(
+        store, service_factory=service_factory, settings=settings
+    )
+    review_mode = settings.review_mode if model is not None else "rules"
+    deps = SlackDeps(
+        sessions=sessions,
+        personas=load_all(),
+        model_reviewer=model.reviewer if model is not None and review_mode != "rules" else None,
+        review_mode=review_mode,
+        stream_buffer=stream_buffer,
+    )
+    http = aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=100), timeout=aiohttp.ClientTimeout(total=60)
+    )
+    app = await create_app(
+        deps,
+        bot_token=bot_token,
+        signing_secret=signing_secret,
+        api_url=settings.slack_api_url,
+        session=http,
+    )
+    return SlackRuntime(app=app, deps=deps, store=store, http=http, _closers=closers)
+
+
+def _rejected(variable: str, exc: SlackApiError) -> SlackStartupError:
+    error = str(exc.response.get("error", "error"))
+    if error in _REJECTED:
+        return SlackStartupError(f"{variable} was rejected by Slack ({error}). Check its value.")
+    return SlackStartupError(f"Slack refused the start-up check of {variable} ({error}).")
+
+
+async def check_bot_token(client: AsyncWebClient) -> dict[str, Any]:
+    """Check ``SLACK_BOT_TOKEN`` with ``auth.test``.
+
+    Args:
+        client: the app's Web API client.
+
+    Returns:
+        The ``auth.test`` answer (``team_id``, ``user_id``, ``bot_id`` …).
+
+    Raises:
+        SlackStartupError: the token was rejected, or Slack could not be reached.
+    """
+    try:
+        resp = await client.auth_test()
+    except SlackApiError as exc:
+        raise _rejected("SLACK_BOT_TOKEN", exc) from None
+    except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+        raise SlackStartupError(
+            f"could not reach the Slack Web API at {client.base_url} to check "
+            f"SLACK_BOT_TOKEN ({type(exc).__name__}); check SLACK_API_URL and the network"
+        ) from None
+    return dict(resp.data) if isinstance(resp.data, dict) else {}
+
+
+async def check_app_token(
+    app_token: str, *, api_url: str | None, session: aiohttp.ClientSession | None = None
+) -> None:
+    """Check ``SLACK_APP_TOKEN`` with ``apps.connections.open`` (Socket Mode).
+
+    Args:
+        app_token: the app-level token.
+        api_url: ``SLACK_API_URL``.
+        session: shared aiohttp session.
+
+    Raises:
+        SlackStartupError: the token was rejected, or Slack could not be reached.
+    """
+    client = AsyncWebClient(token=app_token, base_url=normalize_api_url(api_url), session=session)
+    try:
+        await client.apps_connections_open(app_token=app_token)
+    except SlackApiError as exc:
+        raise _rejected("SLACK_APP_TOKEN", exc) from None
+    except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+        raise SlackStartupError(
+            f"could not reach the Slack Web API to check SLACK_APP_TOKEN ({type(exc).__name__})"
+        ) from None
+
+
+async def serve_http(
+    runtime: SlackRuntime,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 3000,
+    path: str = EVENTS_PATH,
+    stop: asyncio.Event | None = None,
+    on_ready: Callable[[str, int], None] | None = None,
+) -> None:
+    """Serve the app over HTTP until ``stop`` is set.
+
+    Slack's requests are verified with the signing secret (401 for a bad
+    signature or a timestamp more than five minutes old). On stop, the server
+    closes and waits for replies still being written.
+
+    Args:
+        runtime: from :func:`build_runtime`.
+        host: interface to bind (loopback by default; put a TLS proxy in front).
+        port: TCP port (0 picks a free one).
+        path: the Request URL path.
+        stop: set it to stop serving; None serves forever.
+        on_ready: called with ``(host, port)`` once listening.
+    """
+    web_app = web_application(runtime.app, runtime.deps, path=path)
+    runner = web.AppRunner(web_app, access_log=None, handle_signals=False)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    server = getattr(site, "_server", None)
+    sockets = getattr(server, "sockets", None) or []
+    bound = sockets[0].getsockname()[1] if sockets else port
+    log.info("Slack app listening on http://%s:%s%s", host, bound, path)
+    if on_ready is not None:
+        on_ready(host, bound)
+    try:
+        await (stop or asyncio.Event()).wait()
+    finally:
+        await runner.cleanup()
+
+
+async def serve_socket(
+    runtime: SlackRuntime,
+    *,
+    app_token: str,
+    stop: asyncio.Event | None = None,
+    on_ready: Callable[[], None] | None = None,
+) -> None:
+    """Serve the app over Socket Mode until ``stop`` is set.
+
+    Args:
+        runtime: from :func:`build_runtime`.
+        app_token: ``SLACK_APP_TOKEN``.
+        stop: set it to stop; None serves forever.
+        on_ready: called once connected.
+    """
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    from bot.slack.redact import install_redaction
+
+    install_redaction([app_token])
+    handler = AsyncSocketModeHandler(runtime.app, app_token, web_client=runtime.app.client)
+    await handler.connect_async()
+    log.info("Slack app connected over Socket Mode")
+    if on_ready is not None:
+        on_ready()
+    try:
+        await (stop or asyncio.Event()).wait()
+    finally:
+        await handler.close_async()

@@ -1,0 +1,64 @@
+"""Persistence: SQLAlchemy 2 (async) models, repositories and Alembic migrations.
+
+SQLite file by default (``EC_DATABASE_URL``, see :mod:`bot.config`),
+PostgreSQL by URL (psycopg 3). Nothing here knows about Slack or Teams.
+
+Public API::
+
+    store = Store.from_url(settings.database_url)   # plain sqlite:/// or postgresql:// is fine
+    upgrade_to_head(settings.database_url)          # or: await aupgrade_to_head(url)
+    async with store.unit_of_work() as uow:         # one transaction
+        row = await uow.sessions.get(workspace_id, session_id)
+    first = await store.claim_event(workspace_id, event_id)   # exactly-once dedupe
+    await store.dispose()
+"""
+
+from __future__ import annotations
+
+from bot.store.db import (
+    Store,
+    UnitOfWork,
+    UnsupportedDatabase,
+    async_url,
+    create_engine,
+    safe_url,
+    sync_url,
+)
+from bot.store.errors import SessionConflict, StoreError, ThreadInUse
+from bot.store.migrate import (
+    aupgrade_to_head,
+    current_revision,
+    head_revision,
+    upgrade_to_head,
+)
+from bot.store.models import (
+    Base,
+    CoachRequestRow,
+    PracticeSessionRow,
+    ProcessedEventRow,
+    TurnRow,
+    UserSettingsRow,
+)
+
+__all__ = [
+    "Base",
+    "CoachRequestRow",
+    "PracticeSessionRow",
+    "ProcessedEventRow",
+    "SessionConflict",
+    "Store",
+    "StoreError",
+    "ThreadInUse",
+    "TurnRow",
+    "UnitOfWork",
+    "UnsupportedDatabase",
+    "UserSettingsRow",
+    "async_url",
+    "aupgrade_to_head",
+    "create_engine",
+    "current_revision",
+    "head_revision",
+    "safe_url",
+    "sync_url",
+    "upgrade_to_head",
+]

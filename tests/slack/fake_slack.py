@@ -1,0 +1,571 @@
+"""A fake Slack Web API on 127.0.0.1 that records every call and answers like Slack.
+
+Like bolt-python's own mock server, it serves ``POST /api/<method>``: tokens
+are checked (``invalid_auth`` / ``not_authed``), messages are validated
+against Slack's limits (``invalid_blocks``, ``msg_too_long``), streamed
+messages (``chat.startStream`` / ``appendStream`` / ``stopStream``) are
+assembled, and failures are programmable per method, including
+``429 ratelimited`` with ``Retry-After``. Any other path (a ``response_url``)
+is recorded as method ``response_url``. Stdlib only; runs in its own thread::
+
+    with FakeSlack() as slack:
+        os.environ["SLACK_API_URL"] = slack.api_url
+        slack.rate_limit("chat.postMessage", times=1, retry_after=0)
+        ...
+        assert slack.replies(channel="D1", thread_ts="1.0")
+
+Run it by hand with ``python tests/slack/fake_slack.py --port 8098``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import itertools
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl
+
+__all__ = ["Call", "FakeSlack", "Posted"]
+
+BOT_TOKEN = "xoxb-test-bot-token-000000"
+APP_TOKEN = "xapp-test-app-token-000000"
+TEAM_ID = "T0TEST"
+BOT_USER_ID = "UBOT"
+BOT_ID = "BBOT"
+
+_JSON_FIELDS = ("blocks", "chunks", "view", "attachments", "metadata", "options")
+
+
+@dataclass
+class Call:
+    """One request the fake received.
+
+    Attributes:
+        n: 1-based number among all requests.
+        method: Web API method (``chat.postMessage``) or ``response_url``.
+        path: request path.
+        params: the arguments (form or JSON; JSON-looking form fields decoded).
+        token: the token sent (header or form), or None.
+        status: the HTTP status answered.
+        answer: the JSON answered.
+        at: ``time.monotonic()`` when it arrived.
+    """
+
+    n: int
+    method: str
+    path: str
+    params: dict[str, Any]
+    token: str | None
+    status: int = 200
+    answer: dict[str, Any] = field(default_factory=dict)
+    at: float = 0.0
+
+
+@dataclass
+class Posted:
+    """A message as it ends up in a conversation (posted or streamed).
+
+    Attributes:
+        channel: the conversation.
+        ts: its timestamp.
+        thread_ts: the thread it belongs to, or None (top level).
+        text: the text (for a stream: all markdown chunks joined).
+        blocks: its blocks.
+        streamed: True when it came from ``chat.startStream``.
+        done: False while a stream is still open.
+        deleted: True after ``chat.delete``.
+        method: the method that created it.
+    """
+
+    channel: str
+    ts: str
+    thread_ts: str | None
+    text: str = ""
+    blocks: list[dict[str, Any]] = field(default_factory=list)
+    streamed: bool = False
+    done: bool = True
+    deleted: bool = False
+    method: str = "chat.postMessage"
+
+
+def _limit_errors(params: dict[str, Any], *, max_blocks: int) -> str | None:
+    """Slack's checks on message/view content; an error code or None."""
+    blocks = params.get("blocks") or []
+    if not isinstance(blocks, list):
+        return "invalid_blocks_format"
+    if len(blocks) > max_blocks:
+        return "invalid_blocks"
+    for block in blocks:
+        kind = block.get("type")
+        text = (
+            (block.get("text") or {}).get("text", "") if isinstance(block.get("text"), dict) else ""
+        )
+        if kind == "section":
+            if len(text) > 3000 or len(block.get("fields") or []) > 10:
+                return "invalid_blocks"
+            if any(len(f.get("text", "")) > 2000 for f in block.get("fields") or []):
+                return "invalid_blocks"
+            if not text and not block.get("fields"):
+                return "invalid_blocks"
+        if kind == "header" and len(text) > 150:
+            return "invalid_blocks"
+        if kind == "context":
+            elements = block.get("elements") or []
+            if not elements or len(elements) > 10:
+                return "invalid_blocks"
+            if any(len(e.get("text", "")) > 3000 for e in elements):
+                return "invalid_blocks"
+        if kind == "actions" and len(block.get("elements") or []) > 25:
+            return "invalid_blocks"
+        for el in [block.get("accessory") or {}, *(block.get("elements") or [])]:
+            if el.get("type") == "button" and len(el["text"]["text"]) > 75:
+                return "invalid_blocks"
+    if len(params.get("text") or "") > 40_000:
+        return "msg_too_long"
+    return None
+
+
+class FakeSlack:
+    """The fake server; start with ``with`` or :meth:`start`, stop with :meth:`stop`.
+
+    Args:
+        tokens: tokens accepted (bot and app-level); others get ``invalid_auth``.
+        port: TCP port (0: a free one).
+        latency: seconds each answer waits (simulates Slack's round trip).
+    """
+
+    def __init__(
+        self,
+        tokens: set[str] | None = None,
+        *,
+        port: int = 0,
+        latency: float = 0.0,
+    ) -> None:
+        self.tokens = {BOT_TOKEN, APP_TOKEN} if tokens is None else set(tokens)
+        self.latency = latency
+        self.delays: dict[str, float] = {}
+        """Extra seconds before answering, per method."""
+        self.calls: list[Call] = []
+        self.posted: list[Posted] = []
+        self._lock = threading.Lock()
+        self._ts = itertools.count(1)
+        self._n = 0
+        self._rate_limits: dict[str, list[int]] = {}
+        self._failures: dict[str, list[Any]] = {}
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._port = port
+        self._changed = threading.Condition(self._lock)
+
+    # ------------------------------------------------------------------ control
+
+    def start(self) -> FakeSlack:
+        """Start serving on 127.0.0.1 in a daemon thread.
+
+        Returns:
+            self.
+        """
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:
+                fake._handle(self)
+
+            def log_message(self, *args: Any) -> None:
+                return
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", self._port), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> FakeSlack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        """The bound port."""
+        assert self._server is not None
+        return int(self._server.server_address[1])
+
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:PORT``."""
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def api_url(self) -> str:
+        """The value for ``SLACK_API_URL``: ``http://127.0.0.1:PORT/api/``."""
+        return f"{self.base_url}/api/"
+
+    def response_url(self, name: str = "r1") -> str:
+        """A ``response_url`` on this fake (for slash commands and shortcuts).
+
+        Args:
+            name: any label.
+
+        Returns:
+            The URL; posts to it are recorded as method ``response_url``.
+        """
+        return f"{self.base_url}/response/{name}"
+
+    def rate_limit(self, method: str, *, times: int = 1, retry_after: int = 1) -> None:
+        """Answer the next ``times`` calls of ``method`` with 429 ``ratelimited``.
+
+        Args:
+            method: e.g. ``chat.postMessage``.
+            times: how many calls.
+            retry_after: seconds in the ``Retry-After`` header.
+        """
+        with self._lock:
+            self._rate_limits[method] = [times, retry_after]
+
+    def fail(self, method: str, error: str, *, times: int = 1_000_000) -> None:
+        """Answer the next ``times`` calls of ``method`` with ``{"ok": false, "error": error}``.
+
+        Args:
+            method: e.g. ``chat.startStream``.
+            error: Slack's error code (``unknown_method``, ``channel_not_found`` …).
+            times: how many calls (default: all).
+        """
+        with self._lock:
+            self._failures[method] = [times, error]
+
+    def reset(self) -> None:
+        """Forget recorded calls, messages and programmed failures."""
+        with self._lock:
+            self.calls.clear()
+            self.posted.clear()
+            self._rate_limits.clear()
+            self._failures.clear()
+
+    # ------------------------------------------------------------------ queries
+
+    def calls_to(self, method: str) -> list[Call]:
+        """Recorded calls of one method (any status), in order.
+
+        Args:
+            method: the method name.
+
+        Returns:
+            The calls.
+        """
+        with self._lock:
+            return [c for c in self.calls if c.method == method]
+
+    def messages(
+        self, *, channel: str | None = None, thread_ts: str | None = None, live: bool = True
+    ) -> list[Posted]:
+        """Messages in conversations (posted and streamed), oldest first.
+
+        Args:
+            channel: only this conversation.
+            thread_ts: only replies in this thread.
+            live: leave out deleted messages.
+
+        Returns:
+            Copies of the matching messages.
+        """
+        with self._lock:
+            return [
+                Posted(**vars(p))
+                for p in self.posted
+                if (channel is None or p.channel == channel)
+                and (thread_ts is None or p.thread_ts == thread_ts)
+                and not (live and p.deleted)
+            ]
+
+    def wait_for(self, predicate: Callable[[FakeSlack], bool], timeout: float = 10.0) -> bool:
+        """Wait until ``predicate(self)`` holds (checked after every call).
+
+        Args:
+            predicate: the condition.
+            timeout: most seconds to wait.
+
+        Returns:
+            True when it held in time.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            if predicate(self):
+                return True
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            with self._changed:
+                self._changed.wait(min(left, 0.05))
+
+    # ------------------------------------------------------------------ serving
+
+    def _parse(self, handler: BaseHTTPRequestHandler) -> tuple[dict[str, Any], str | None]:
+        length = int(handler.headers.get("Content-Length") or 0)
+        raw = handler.rfile.read(length).decode("utf-8") if length else ""
+        ctype = handler.headers.get("Content-Type") or ""
+        params: dict[str, Any]
+        if "json" in ctype:
+            params = json.loads(raw or "{}")
+        else:
+            params = dict(parse_qsl(raw, keep_blank_values=True))
+            for key in _JSON_FIELDS:
+                if isinstance(params.get(key), str) and params[key][:1] in "[{":
+                    with contextlib.suppress(ValueError):
+                        params[key] = json.loads(params[key])
+        if "?" in handler.path:  # the SDK sends some arguments as query parameters
+            for key, value in parse_qsl(handler.path.split("?", 1)[1], keep_blank_values=True):
+                params.setdefault(key, value)
+        token = None
+        auth = handler.headers.get("Authorization") or ""
+        if auth.startswith("Bearer "):
+            token = auth[len("Bearer ") :]
+        token = params.pop("token", None) or token
+        return params, token
+
+    def _handle(self, handler: BaseHTTPRequestHandler) -> None:
+        params, token = self._parse(handler)
+        path = handler.path.split("?", 1)[0]
+        method = path[len("/api/") :] if path.startswith("/api/") else "response_url"
+        delay = self.latency + self.delays.get(method, 0.0)
+        if delay:
+            time.sleep(delay)
+        with self._lock:
+            self._n += 1
+            call = Call(self._n, method, path, params, token, at=time.monotonic())
+            status, answer, headers = self._answer(call)
+            call.status, call.answer = status, answer
+            self.calls.append(call)
+            self._changed.notify_all()
+        body = json.dumps(answer).encode() if method != "response_url" else b"ok"
+        handler.send_response(status)
+        handler.send_header(
+            "Content-Type", "application/json" if method != "response_url" else "text/plain"
+        )
+        handler.send_header("Content-Length", str(len(body)))
+        for k, v in headers.items():
+            handler.send_header(k, v)
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    def _next_ts(self) -> str:
+        return f"{1700000000 + next(self._ts)}.000100"
+
+    def _find(self, channel: str, ts: str) -> Posted | None:
+        for p in self.posted:
+            if p.channel == channel and p.ts == ts:
+                return p
+        return None
+
+    def _answer(self, call: Call) -> tuple[int, dict[str, Any], dict[str, str]]:
+        """Compute the answer (lock held)."""
+        method, p = call.method, call.params
+        limited = self._rate_limits.get(method)
+        if limited and limited[0] > 0:
+            limited[0] -= 1
+            return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(limited[1])}
+        failing = self._failures.get(method)
+        if failing and failing[0] > 0:
+            failing[0] -= 1
+            return 200, {"ok": False, "error": failing[1]}, {}
+        if method == "response_url":
+            return 200, {"ok": True}, {}
+        if not call.token:
+            return 200, {"ok": False, "error": "not_authed"}, {}
+        if call.token not in self.tokens:
+            return 200, {"ok": False, "error": "invalid_auth"}, {}
+        is_app_token = call.token.startswith("xapp-")
+        if method == "apps.connections.open":
+            if not is_app_token:
+                return 200, {"ok": False, "error": "not_allowed_token_type"}, {}
+            return 200, {"ok": True, "url": f"ws://127.0.0.1:{self.port}/link"}, {}
+        if is_app_token:
+            return 200, {"ok": False, "error": "not_allowed_token_type"}, {}
+        handler = getattr(self, "_m_" + method.replace(".", "_"), None)
+        if handler is None:
+            return 200, {"ok": True}, {}
+        return handler(p)
+
+    # --- methods (lock held) ---
+
+    def _m_auth_test(self, p: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
+        return (
+            200,
+            {
+                "ok": True,
+                "url": "https://fake-workspace.slack.com/",
+                "team": "Fake School District",
+                "user": "empathy-coach",
+                "team_id": TEAM_ID,
+                "user_id": BOT_USER_ID,
+                "bot_id": BOT_ID,
+                "is_enterprise_install": False,
+            },
+            {},
+        )
+
+    def _m_chat_postMessage(self, p: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
+        if not p.get("channel"):
+            return 200, {"ok": False, "error": "channel_not_found"}, {}
+        if not p.get("text") and not p.get("blocks"):
+            return 200, {"ok": False, "error": "no_text"}, {}
+        error = _limit_errors(p, max_blocks=50)
+        if error:
+            return 200, {"ok": False, "error": error}, {}
+        ts = self._next_ts()
+        self.posted.append(
+            Posted(
+                channel=p["channel"],
+                ts=ts,
+                thread_ts=p.get("thread_ts"),
+                text=p.get("text") or "",
+                blocks=p.get("blocks") or [],
+            )
+        )
+        return (
+            200,
+            {
+                "ok": True,
+                "channel": p["channel"],
+                "ts": ts,
+                "message": {"text": p.get("text"), "ts": ts},
+            },
+            {},
+        )
+
+    def _m_chat_postEphemeral(
+        self, p: dict[str, Any]
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
+        error = _limit_errors(p, max_blocks=50)
+        if error:
+            return 200, {"ok": False, "error": error}, {}
+        return 200, {"ok": True, "message_ts": self._next_ts()}, {}
+
+    @staticmethod
+    def _chunk_text(p: dict[str, Any]) -> str:
+        text = p.get("markdown_text") or ""
+        for chunk in p.get("chunks") or []:
+            if isinstance(chunk, dict) and chunk.get("type") == "markdown_text":
+                text += chunk.get("text") or ""
+        return text
+
+    def _m_chat_startStream(self, p: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
+        if not p.get("channel") or not p.get("thread_ts"):
+            return 200, {"ok": False, "error": "invalid_arguments"}, {}
+        ts = self._next_ts()
+        self.posted.append(
+            Posted(
+                channel=p["channel"],
+                ts=ts,
+                thread_ts=p["thread_ts"],
+                text=self._chunk_text(p),
+                streamed=True,
+                done=False,
+                method="chat.startStream",
+            )
+        )
+        return 200, {"ok": True, "channel": p["channel"], "ts": ts}, {}
+
+    def _stream(self, p: dict[str, Any]) -> Posted | None:
+        msg = self._find(p.get("channel") or "", p.get("ts") or "")
+        return msg if msg is not None and msg.streamed else None
+
+    def _m_chat_appendStream(self, p: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
+        msg = self._stream(p)
+        if msg is None:
+            return 200, {"ok": False, "error": "message_not_found"}, {}
+        if msg.done:
+            return 200, {"ok": False, "error": "message_not_in_streaming_state"}, {}
+        msg.text += self._chunk_text(p)
+        return 200, {"ok": True, "channel": msg.channel, "ts": msg.ts}, {}
+
+    def _m_chat_stopStream(self, p: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
+        msg = self._stream(p)
+        if msg is None:
+            return 200, {"ok": False, "error": "message_not_found"}, {}
+        if msg.done:
+            return 200, {"ok": False, "error": "message_not_in_streaming_state"}, {}
+        msg.text += self._chunk_text(p)
+        msg.blocks = p.get("blocks") or []
+        msg.done = True
+        return (
+            200,
+            {"ok": True, "channel": msg.channel, "ts": msg.ts, "message": {"text": msg.text}},
+            {},
+        )
+
+    def _m_chat_delete(self, p: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
+        msg = self._find(p.get("channel") or "", p.get("ts") or "")
+        if msg is None:
+            return 200, {"ok": False, "error": "message_not_found"}, {}
+        msg.deleted = True
+        return 200, {"ok": True, "channel": msg.channel, "ts": msg.ts}, {}
+
+    def _m_chat_update(self, p: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
+        msg = self._find(p.get("channel") or "", p.get("ts") or "")
+        if msg is None:
+            return 200, {"ok": False, "error": "message_not_found"}, {}
+        error = _limit_errors(p, max_blocks=50)
+        if error:
+            return 200, {"ok": False, "error": error}, {}
+        msg.text = p.get("text") or msg.text
+        msg.blocks = p.get("blocks") or msg.blocks
+        return 200, {"ok": True, "channel": msg.channel, "ts": msg.ts}, {}
+
+    def _m_conversations_open(
+        self, p: dict[str, Any]
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
+        users = str(p.get("users") or "")
+        if not users:
+            return 200, {"ok": False, "error": "users_not_found"}, {}
+        return 200, {"ok": True, "channel": {"id": "D" + users.split(",")[0]}}, {}
+
+    def _view(self, p: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
+        view = p.get("view") or {}
+        if not isinstance(view, dict) or view.get("type") not in ("home", "modal"):
+            return 200, {"ok": False, "error": "invalid_arguments"}, {}
+        error = _limit_errors(view, max_blocks=100)
+        if error:
+            return 200, {"ok": False, "error": error}, {}
+        return 200, {"ok": True, "view": {"id": f"V{next(self._ts)}", **view}}, {}
+
+    def _m_views_publish(self, p: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
+        if not p.get("user_id"):
+            return 200, {"ok": False, "error": "invalid_arguments"}, {}
+        return self._view(p)
+
+    def _m_views_open(self, p: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
+        if not p.get("trigger_id"):
+            return 200, {"ok": False, "error": "invalid_trigger_id"}, {}
+        return self._view(p)
+
+
+def main() -> None:  # pragma: no cover - manual use
+    """Run the fake until Ctrl-C (``--port``)."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, default=8098)
+    args = parser.parse_args()
+    with FakeSlack(port=args.port) as fake:
+        print(f"SLACK_API_URL={fake.api_url}", flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            threading.Event().wait()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,156 @@
+"""manifest.yml matches the code: commands, shortcuts, events, actions and scopes, both ways."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.personas import load_all
+from bot.slack import blocks
+from bot.slack.flows import find_persona, parse_start_request
+from bot.slack.listeners import actions, commands, events, shortcuts, views
+
+ROOT = Path(__file__).resolve().parents[2]
+MANIFEST = yaml.safe_load((ROOT / "manifest.yml").read_text(encoding="utf-8"))
+
+METHOD_SCOPES: dict[str, str | None] = {
+    "chat.postMessage": "chat:write",
+    "chat.postEphemeral": "chat:write",
+    "chat.delete": "chat:write",
+    "chat.startStream": "chat:write",
+    "chat.appendStream": "chat:write",
+    "chat.stopStream": "chat:write",
+    "conversations.open": "im:write",
+    "assistant.threads.setStatus": "assistant:write",
+    "views.publish": None,
+    "views.open": None,
+    "auth.test": None,
+    "apps.connections.open": None,  # app-level token (connections:write), not a bot scope
+}
+"""Bot scope each Web API method needs (Slack's method reference)."""
+
+EVENT_SCOPES: dict[str, str | None] = {"message.im": "im:history", "app_home_opened": None}
+
+
+class Recorder:
+    """Stands in for the Bolt app: records what each ``register(app)`` listens to."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, set[str]] = {
+            k: set() for k in ("command", "shortcut", "event", "action", "view")
+        }
+
+    def _record(self, kind: str, key: Any) -> Any:
+        self.seen[kind].add(key if isinstance(key, str) else str(key))
+        return lambda func: func
+
+    def command(self, name: str) -> Any:
+        return self._record("command", name)
+
+    def shortcut(self, callback_id: str) -> Any:
+        return self._record("shortcut", callback_id)
+
+    def event(self, name: str) -> Any:
+        return self._record("event", name)
+
+    def action(self, action_id: str) -> Any:
+        return self._record("action", action_id)
+
+    def view(self, callback_id: str) -> Any:
+        return self._record("view", callback_id)
+
+
+def _listened() -> dict[str, set[str]]:
+    rec = Recorder()
+    for module in (events, commands, actions, views, shortcuts):
+        module.register(rec)  # type: ignore[arg-type]
+    return rec.seen
+
+
+def _action_ids(obj: Any) -> set[str]:
+    found: set[str] = set()
+    if isinstance(obj, dict):
+        if "action_id" in obj and obj.get("type") in ("button", "radio_buttons"):
+            found.add(obj["action_id"])
+        for v in obj.values():
+            found |= _action_ids(v)
+    elif isinstance(obj, list):
+        for v in obj:
+            found |= _action_ids(v)
+    return found
+
+
+def test_commands_match_both_ways() -> None:
+    in_manifest = {c["command"] for c in MANIFEST["features"]["slash_commands"]}
+    assert _listened()["command"] == in_manifest == {"/practice", "/review-questions"}
+
+
+def test_shortcuts_match_both_ways() -> None:
+    in_manifest = {s["callback_id"] for s in MANIFEST["features"]["shortcuts"]}
+    assert all(s["type"] == "message" for s in MANIFEST["features"]["shortcuts"])
+    assert _listened()["shortcut"] == in_manifest == {"review_this_question"}
+    assert MANIFEST["features"]["shortcuts"][0]["name"] == "Review this question"
+
+
+def test_events_match_both_ways() -> None:
+    # Bolt sees message.im as event type "message" (the listener keeps channel_type im only)
+    listened = {"message.im" if e == "message" else e for e in _listened()["event"]}
+    assert listened == set(MANIFEST["settings"]["event_subscriptions"]["bot_events"])
+
+
+def test_every_action_rendered_is_listened_to_and_the_reverse() -> None:
+    personas = list(load_all().values())
+    from bot.core.practice import PracticeEngine
+
+    debrief = PracticeEngine(personas[0], seed=1).debrief()
+    rendered = set()
+    for payload in (
+        blocks.persona_picker(personas).blocks,
+        blocks.intro_card(personas[0], "s").blocks,
+        [b for m in blocks.debrief_messages(personas[0], debrief, "s") for b in m.blocks],
+        blocks.home_view(personas, [], live_notes=True),
+    ):
+        rendered |= _action_ids(payload)
+    assert rendered == _listened()["action"]
+    assert _listened()["view"] == {blocks.review_modal()["callback_id"]}
+    assert MANIFEST["settings"]["interactivity"]["is_enabled"] is True
+
+
+def test_bot_scopes_are_exactly_the_ones_used() -> None:
+    source = "\n".join(
+        p.read_text(encoding="utf-8") for p in (ROOT / "bot" / "slack").rglob("*.py")
+    )
+    called = set(re.findall(r"\b(?:client|_client)\.([a-z]+_[A-Za-z_]+)\(", source))
+    assert called, "no Web API calls found"
+    methods: set[str] = set()
+    for name in called:
+        if name == "chat_stream":
+            methods |= {"chat.startStream", "chat.appendStream", "chat.stopStream"}
+        else:
+            methods.add(name.replace("_", "."))
+    unknown = methods - set(METHOD_SCOPES)
+    assert not unknown, f"add these methods' scopes to METHOD_SCOPES: {unknown}"
+    needed = {METHOD_SCOPES[m] for m in methods} | {
+        EVENT_SCOPES[e] for e in MANIFEST["settings"]["event_subscriptions"]["bot_events"]
+    }
+    needed.add("commands")  # slash commands and shortcuts
+    needed.discard(None)
+    assert set(MANIFEST["oauth_config"]["scopes"]["bot"]) == needed
+
+
+def test_app_home_agent_view_and_socket_mode() -> None:
+    features = MANIFEST["features"]
+    assert features["app_home"]["home_tab_enabled"] is True
+    assert MANIFEST["settings"]["socket_mode_enabled"] is True
+    agent = features["agent_view"]
+    assert agent["agent_description"].strip()
+    prompts = agent["suggested_prompts"]
+    assert 1 <= len(prompts) <= 4 and all(p["title"] and p["message"] for p in prompts)
+    personas = load_all()
+    for prompt in prompts:  # every suggested prompt starts practice (with a known caregiver)
+        who = parse_start_request(prompt["message"])
+        assert who is not None
+        assert who == "" or find_persona(personas, who) is not None

@@ -1,0 +1,114 @@
+"""Exactly-once event claims (Slack retries and redeliveries), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.store import Store
+
+WORKER = Path(__file__).with_name("claim_worker.py")
+
+
+def test_twenty_concurrent_claims_of_one_key_win_once(migrated_url: str) -> None:
+    async def main() -> list[bool]:
+        store = Store.from_url(migrated_url)
+        try:
+            return await asyncio.gather(*(store.claim_event("T1", "Ev123") for _ in range(20)))
+        finally:
+            await store.dispose()
+
+    results = asyncio.run(main())
+    assert results.count(True) == 1
+    assert len(results) == 20
+
+
+def test_claims_across_two_engines_win_once(migrated_url: str) -> None:
+    async def main() -> list[bool]:
+        a, b = Store.from_url(migrated_url), Store.from_url(migrated_url)
+        try:
+            claims = [s.claim_event("T1", f"evt-{i % 10}") for i in range(40) for s in (a, b)]
+            return await asyncio.gather(*claims)
+        finally:
+            await a.dispose()
+            await b.dispose()
+
+    results = asyncio.run(main())
+    assert results.count(True) == 10
+
+
+@pytest.mark.integration
+def test_claims_across_processes_win_once(migrated_url: str) -> None:
+    """Four processes race for the same 50 keys: each key is won by exactly one."""
+    n_keys, n_procs = 50, 4
+    start_at = time.time() + 2.0
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(WORKER), migrated_url, "T1", str(n_keys), str(start_at)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(n_procs)
+    ]
+    won: list[str] = []
+    for proc in procs:
+        out, errs = proc.communicate(timeout=60)
+        assert proc.returncode == 0, errs
+        won += out.split()
+    assert len(won) == n_keys
+    assert set(won) == {f"evt-{i}" for i in range(n_keys)}
+
+
+def test_same_key_in_two_workspaces_is_two_events(migrated_url: str) -> None:
+    async def main() -> tuple[bool, bool, bool]:
+        store = Store.from_url(migrated_url)
+        try:
+            return (
+                await store.claim_event("TA", "Ev1"),
+                await store.claim_event("TB", "Ev1"),
+                await store.claim_event("TA", "Ev1"),
+            )
+        finally:
+            await store.dispose()
+
+    assert asyncio.run(main()) == (True, True, False)
+
+
+def test_bad_keys_are_refused(migrated_url: str) -> None:
+    async def main() -> None:
+        store = Store.from_url(migrated_url)
+        try:
+            with pytest.raises(ValueError):
+                await store.claim_event("T1", "")
+            with pytest.raises(ValueError):
+                await store.claim_event("T1", "x" * 256)
+        finally:
+            await store.dispose()
+
+    asyncio.run(main())
+
+
+def test_prune_forgets_old_keys_only(migrated_url: str) -> None:
+    async def main() -> tuple[int, bool, bool]:
+        store = Store.from_url(migrated_url)
+        try:
+            old = datetime.now(UTC) - timedelta(days=3)
+            await store.claim_event("T1", "old", now=old)
+            await store.claim_event("T1", "new")
+            deleted = await store.prune_events(timedelta(days=2))
+            return (
+                deleted,
+                await store.claim_event("T1", "old"),
+                await store.claim_event("T1", "new"),
+            )
+        finally:
+            await store.dispose()
+
+    assert asyncio.run(main()) == (1, True, False)
