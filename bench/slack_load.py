@@ -31,6 +31,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import aiohttp
@@ -43,6 +44,9 @@ from fake_slack import BOT_TOKEN, FakeSlack  # noqa: E402
 from slack_kit import SIGNING_SECRET, block_actions, message_im, signed_headers  # noqa: E402
 
 from bot.slack import ids  # noqa: E402
+
+# the fakes run on stdlib ThreadingHTTPServer: give them a listen backlog for a burst
+ThreadingHTTPServer.request_queue_size = 1024
 
 ACK_TARGET_MS = 250.0
 
@@ -85,7 +89,9 @@ async def _load(url: str, fake: FakeSlack, users: list[str], timeout: float) -> 
             _signed(block_actions(u, ids.ACTION_START, value="night-shift-mom", in_home=True))
             for u in users
         ]
-        await asyncio.gather(*(_send(session, url, b, h) for b, h in starts))
+        got = await asyncio.gather(*(_send(session, url, b, h) for b, h in starts))
+        if {s for _, s in got} != {200}:
+            raise SystemExit(f"starting sessions failed: {Counter(s for _, s in got)}")
         if not fake.wait_for(
             lambda f: len([m for m in f.messages() if m.thread_ts is None]) >= len(users), 60
         ):
@@ -229,20 +235,23 @@ def main() -> int:
         and set(out["statuses"]) == {200}  # type: ignore[arg-type]
     )
     print(
-        f"users: {len(users)}  requests: {len(acks)} (each message delivered twice)  model delay: {args.model_delay:g} s"
+        f"users: {len(users)}  requests: {len(acks)} (each message delivered twice)  "
+        f"model delay: {args.model_delay:g} s"
     )
     print(
-        f"ack latency: p50 {p50:.1f} ms  p99 {p99:.1f} ms  max {max(acks):.1f} ms  mean {statistics.fmean(acks):.1f} ms  (target p99 < {ACK_TARGET_MS:g} ms)"
+        f"ack latency: p50 {p50:.1f} ms  p99 {p99:.1f} ms  max {max(acks):.1f} ms  "
+        f"mean {statistics.fmean(acks):.1f} ms  (target p99 < {ACK_TARGET_MS:g} ms)"
     )
     print(f"HTTP statuses: {dict(out['statuses'])}")  # type: ignore[call-overload]
     print(f"replies delivered: {out['delivered']} of {len(users)}  duplicates: {out['duplicates']}")
     print(
-        f"all replies done {out['elapsed']:.1f} s after the burst started; Slack API calls made: {out['calls']}"
+        f"all replies done {out['elapsed']:.1f} s after the burst started; "
+        f"Slack API calls made: {out['calls']}"
     )
     print(f"server peak RSS: {peak:.1f} MiB")
     print("PASS" if ok else "FAIL")
-    if proc.returncode not in (0, None):
-        print(f"server exit code {proc.returncode}: {err[-1500:]}", file=sys.stderr)
+    if proc.returncode not in (0, None) or not ok:
+        print(f"server exit code {proc.returncode}; its log ends:\n{err[-4000:]}", file=sys.stderr)
     return 0 if ok else 1
 
 

@@ -32,6 +32,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bot.cli_db import db_app
+from bot.cli_reminders import reminders_app
 from bot.cli_serve import serve_app
 from bot.core.debrief import Debrief
 from bot.core.models import FINDING_KINDS, Review
@@ -57,6 +58,7 @@ personas_app = typer.Typer(help="List and check caregiver persona cards.", no_ar
 app.add_typer(personas_app, name="personas")
 app.add_typer(serve_app, name="serve")
 app.add_typer(db_app, name="db")
+app.add_typer(reminders_app, name="reminders")
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 

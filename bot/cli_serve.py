@@ -132,7 +132,6 @@ async def _run(
         SlackStartupError,
         build_runtime,
         check_app_token,
-        check_bot_token,
         serve_http,
         serve_socket,
     )
@@ -153,7 +152,6 @@ async def _run(
         raise _Failed(str(exc)) from None
     try:
         try:
-            who = await check_bot_token(runtime.app.client)
             if mode == "socket":
                 await check_app_token(
                     app_token,
@@ -162,8 +160,7 @@ async def _run(
                 )
         except SlackStartupError as exc:
             raise _Failed(str(exc)) from None
-        runtime.bot_user_id = who.get("user_id")
-        team = who.get("team") or who.get("team_id") or "?"
+        team = runtime.identity.get("team") or runtime.identity.get("team_id") or "?"
 
         def ready_http(h: str, p: int) -> None:
             print(f"Slack app ready for workspace {team}: http://{h}:{p}{path}", flush=True)

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 import aiohttp
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -41,6 +43,8 @@ __all__ = [
     "EVENTS_PATH",
     "BackgroundTasks",
     "SlackDeps",
+    "SlackStartupError",
+    "check_bot_token",
     "create_app",
     "make_client",
     "normalize_api_url",
@@ -101,23 +105,30 @@ class BackgroundTasks:
         """Number of tasks still running."""
         return len(self._tasks)
 
-    async def drain(self, timeout: float | None = None) -> bool:
+    async def drain(self, timeout: float | None = None, *, settle: float = 0.0) -> bool:
         """Wait until no background work is left (tasks spawned meanwhile included).
 
         Args:
             timeout: most seconds to wait; None waits without limit.
+            settle: seconds the set must stay empty before returning, so work a
+                just-acknowledged request is about to start is waited for too.
 
         Returns:
             True when everything finished, False on timeout (tasks keep running).
         """
         loop = asyncio.get_running_loop()
         deadline = None if timeout is None else loop.time() + timeout
-        while self._tasks:
-            left = None if deadline is None else deadline - loop.time()
-            if left is not None and left <= 0:
-                return False
-            await asyncio.wait(set(self._tasks), timeout=left)
-        return True
+        while True:
+            while self._tasks:
+                left = None if deadline is None else deadline - loop.time()
+                if left is not None and left <= 0:
+                    return False
+                await asyncio.wait(set(self._tasks), timeout=left)
+            if settle <= 0:
+                return True
+            await asyncio.sleep(settle)
+            if not self._tasks:
+                return True
 
     async def cancel_all(self) -> None:
         """Cancel whatever is still running and wait for it to stop."""
@@ -140,6 +151,9 @@ class SlackDeps:
         review_mode: ``rules`` | ``hybrid`` | ``model`` for question lists.
         stream_buffer: characters buffered before each ``chat.appendStream``.
         status_enabled: call ``assistant.threads.setStatus`` while the caregiver answers.
+        thread_lookup_waits: seconds to wait before each further lookup of a
+            thread not (yet) tied to a session: a reply can arrive while the
+            intro card's thread is still being stored.
     """
 
     sessions: PracticeSessions
@@ -149,6 +163,7 @@ class SlackDeps:
     review_mode: ReviewMode = "rules"
     stream_buffer: int = 128
     status_enabled: bool = True
+    thread_lookup_waits: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0)
 
 
 def normalize_api_url(url: str | None) -> str:
@@ -197,6 +212,72 @@ def make_client(
     )
 
 
+class SlackStartupError(RuntimeError):
+    """The app cannot start; the message names the variable to fix and never a secret."""
+
+
+_REJECTED = frozenset(
+    {
+        "invalid_auth",
+        "not_authed",
+        "account_inactive",
+        "token_revoked",
+        "token_expired",
+        "not_allowed_token_type",
+        "invalid_token",
+    }
+)
+
+
+def rejected(variable: str, exc: SlackApiError) -> SlackStartupError:
+    """The start-up error for a Slack API refusal of ``variable``'s token.
+
+    Args:
+        variable: ``SLACK_BOT_TOKEN`` or ``SLACK_APP_TOKEN``.
+        exc: the refusal.
+
+    Returns:
+        A :class:`SlackStartupError` naming the variable and Slack's error code.
+    """
+    error = str(exc.response.get("error", "error"))
+    if error in _REJECTED:
+        return SlackStartupError(f"{variable} was rejected by Slack ({error}). Check its value.")
+    return SlackStartupError(f"Slack refused the start-up check of {variable} ({error}).")
+
+
+async def check_bot_token(client: AsyncWebClient) -> dict[str, Any]:
+    """Check ``SLACK_BOT_TOKEN`` with ``auth.test``.
+
+    Args:
+        client: a Web API client holding the bot token.
+
+    Returns:
+        The ``auth.test`` answer (``team_id``, ``user_id``, ``bot_id`` …).
+
+    Raises:
+        SlackStartupError: the token was rejected, or Slack could not be reached.
+    """
+    try:
+        resp = await client.auth_test()
+    except SlackApiError as exc:
+        raise rejected("SLACK_BOT_TOKEN", exc) from None
+    except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+        raise SlackStartupError(
+            f"could not reach the Slack Web API at {client.base_url} to check "
+            f"SLACK_BOT_TOKEN ({type(exc).__name__}); check SLACK_API_URL and the network"
+        ) from None
+    return dict(resp.data) if isinstance(resp.data, dict) else {}
+
+
+class _QuietTokenWarnings(logging.Filter):
+    """Drop Bolt's notes that a ``token`` argument was skipped: we pass a client and
+    an ``authorize`` function on purpose, and Bolt also reads ``SLACK_BOT_TOKEN``."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = str(record.msg)
+        return not ("`token`" in text and ("unused" in text or "ignored" in text))
+
+
 async def create_app(
     deps: SlackDeps,
     *,
@@ -204,10 +285,13 @@ async def create_app(
     signing_secret: str = "",
     api_url: str | None = None,
     session: aiohttp.ClientSession | None = None,
+    identity: Mapping[str, Any] | None = None,
 ) -> AsyncApp:
     """Build the Bolt app with every listener registered.
 
-    Must run inside the event loop that will serve it.
+    Must run inside the event loop that will serve it. The bot token is
+    checked once here (``auth.test``) and the answer reused for every request,
+    so no request waits on Slack before it is acknowledged.
 
     Args:
         deps: services and settings for the listeners.
@@ -217,21 +301,42 @@ async def create_app(
             Socket Mode does not use it.
         api_url: ``SLACK_API_URL``.
         session: a shared aiohttp session for Web API calls (recommended).
+        identity: an ``auth.test`` answer already obtained; None calls it.
 
     Returns:
         The :class:`~slack_bolt.async_app.AsyncApp`.
+
+    Raises:
+        SlackStartupError: Slack rejected the bot token or could not be reached.
     """
     from bot.slack.listeners import register_all
 
     install_redaction([bot_token, signing_secret])
     client = make_client(bot_token, api_url=api_url, session=session)
+    if identity is None:
+        identity = await check_bot_token(client)
+    me = AuthorizeResult(
+        enterprise_id=identity.get("enterprise_id"),
+        team_id=identity.get("team_id"),
+        team=identity.get("team"),
+        url=identity.get("url"),
+        bot_user_id=identity.get("user_id"),
+        bot_id=identity.get("bot_id"),
+        bot_token=bot_token,
+    )
+
+    async def authorize() -> AuthorizeResult:
+        return me  # one workspace, one bot token: checked once at start-up
+
+    bolt_logger = logging.getLogger("bot.slack.bolt")
+    if not any(isinstance(f, _QuietTokenWarnings) for f in bolt_logger.filters):
+        bolt_logger.addFilter(_QuietTokenWarnings())
     app = AsyncApp(
         client=client,
+        authorize=authorize,
         signing_secret=signing_secret,
         process_before_response=False,
-        logger=logging.getLogger("bot.slack.bolt"),
-        # an App Home or a thread is never an OAuth install: single workspace
-        url_verification_enabled=True,
+        logger=bolt_logger,
     )
 
     @app.middleware

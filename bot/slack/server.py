@@ -22,8 +22,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.slack.app import (
     EVENTS_PATH,
     SlackDeps,
+    SlackStartupError,
+    check_bot_token,
     create_app,
+    make_client,
     normalize_api_url,
+    rejected,
     web_application,
 )
 
@@ -44,20 +48,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-_REJECTED = {
-    "invalid_auth",
-    "not_authed",
-    "account_inactive",
-    "token_revoked",
-    "token_expired",
-    "not_allowed_token_type",
-    "invalid_token",
-}
-
-
-class SlackStartupError(RuntimeError):
-    """The app cannot start; the message names the variable to fix and never a secret."""
-
 
 @dataclass
 class SlackRuntime:
@@ -68,14 +58,14 @@ class SlackRuntime:
         deps: the listeners' dependencies (services, background tasks).
         store: the database.
         http: the shared aiohttp session for Web API calls.
-        bot_user_id: the app's bot user (from ``auth.test``), when checked.
+        identity: the ``auth.test`` answer for the bot token (team, bot user).
     """
 
     app: AsyncApp
     deps: SlackDeps
     store: Store
     http: aiohttp.ClientSession
-    bot_user_id: str | None = None
+    identity: dict[str, Any] = field(default_factory=dict)
     _closers: list[Callable[[], Any]] = field(default_factory=list)
 
     async def aclose(self) -> None:
@@ -116,7 +106,8 @@ async def build_runtime(
         The :class:`SlackRuntime`.
 
     Raises:
-        SlackStartupError: the database cannot be migrated or opened.
+        SlackStartupError: the database cannot be migrated, or Slack rejected
+            ``SLACK_BOT_TOKEN`` (the message names it), or Slack is unreachable.
     """
     from bot.llm.factory import choose_backend, connect
     from bot.personas import load_all
@@ -153,45 +144,33 @@ async def build_runtime(
     http = aiohttp.ClientSession(
         connector=aiohttp.TCPConnector(limit=100), timeout=aiohttp.ClientTimeout(total=60)
     )
-    app = await create_app(
-        deps,
-        bot_token=bot_token,
-        signing_secret=signing_secret,
-        api_url=settings.slack_api_url,
-        session=http,
-    )
-    return SlackRuntime(app=app, deps=deps, store=store, http=http, _closers=closers)
-
-
-def _rejected(variable: str, exc: SlackApiError) -> SlackStartupError:
-    error = str(exc.response.get("error", "error"))
-    if error in _REJECTED:
-        return SlackStartupError(f"{variable} was rejected by Slack ({error}). Check its value.")
-    return SlackStartupError(f"Slack refused the start-up check of {variable} ({error}).")
-
-
-async def check_bot_token(client: AsyncWebClient) -> dict[str, Any]:
-    """Check ``SLACK_BOT_TOKEN`` with ``auth.test``.
-
-    Args:
-        client: the app's Web API client.
-
-    Returns:
-        The ``auth.test`` answer (``team_id``, ``user_id``, ``bot_id`` …).
-
-    Raises:
-        SlackStartupError: the token was rejected, or Slack could not be reached.
-    """
     try:
-        resp = await client.auth_test()
-    except SlackApiError as exc:
-        raise _rejected("SLACK_BOT_TOKEN", exc) from None
-    except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-        raise SlackStartupError(
-            f"could not reach the Slack Web API at {client.base_url} to check "
-            f"SLACK_BOT_TOKEN ({type(exc).__name__}); check SLACK_API_URL and the network"
-        ) from None
-    return dict(resp.data) if isinstance(resp.data, dict) else {}
+        identity = await check_bot_token(
+            make_client(bot_token, api_url=settings.slack_api_url, session=http)
+        )
+        app = await create_app(
+            deps,
+            bot_token=bot_token,
+            signing_secret=signing_secret,
+            api_url=settings.slack_api_url,
+            session=http,
+            identity=identity,
+        )
+    except BaseException:
+        await sessions.aclose()
+        for closer in reversed(closers):
+            await closer()
+        await http.close()
+        await store.dispose()
+        raise
+    return SlackRuntime(
+        app=app,
+        deps=deps,
+        store=store,
+        http=http,
+        identity=identity,
+        _closers=closers,
+    )
 
 
 async def check_app_token(
@@ -211,7 +190,7 @@ async def check_app_token(
     try:
         await client.apps_connections_open(app_token=app_token)
     except SlackApiError as exc:
-        raise _rejected("SLACK_APP_TOKEN", exc) from None
+        raise rejected("SLACK_APP_TOKEN", exc) from None
     except (TimeoutError, aiohttp.ClientError, OSError) as exc:
         raise SlackStartupError(
             f"could not reach the Slack Web API to check SLACK_APP_TOKEN ({type(exc).__name__})"

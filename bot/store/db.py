@@ -35,9 +35,15 @@ from sqlalchemy.pool import StaticPool
 from bot.store.repositories import (
     CoachRequestRepository,
     EventRepository,
+    InterviewRepository,
     PracticeSessionRepository,
+    ReflectionRepository,
+    ReminderRepository,
+    TeamDecisionRepository,
     TurnRepository,
     UserSettingsRepository,
+    UserTimeZoneRepository,
+    WorkspaceSettingsRepository,
 )
 
 log = logging.getLogger(__name__)
@@ -226,6 +232,12 @@ class UnitOfWork:
         events: :class:`~bot.store.repositories.EventRepository`.
         user_settings: :class:`~bot.store.repositories.UserSettingsRepository`.
         coach_requests: :class:`~bot.store.repositories.CoachRequestRepository`.
+        user_tz: :class:`~bot.store.repositories.UserTimeZoneRepository`.
+        interviews: :class:`~bot.store.repositories.InterviewRepository`.
+        reflections: :class:`~bot.store.repositories.ReflectionRepository`.
+        reminders: :class:`~bot.store.repositories.ReminderRepository`.
+        team_decisions: :class:`~bot.store.repositories.TeamDecisionRepository`.
+        workspace_settings: :class:`~bot.store.repositories.WorkspaceSettingsRepository`.
     """
 
     def __init__(self, session: AsyncSession, dialect: str) -> None:
@@ -236,6 +248,12 @@ class UnitOfWork:
         self.events = EventRepository(session, dialect)
         self.user_settings = UserSettingsRepository(session, dialect)
         self.coach_requests = CoachRequestRepository(session, dialect)
+        self.user_tz = UserTimeZoneRepository(session, dialect)
+        self.interviews = InterviewRepository(session, dialect)
+        self.reflections = ReflectionRepository(session, dialect)
+        self.reminders = ReminderRepository(session, dialect)
+        self.team_decisions = TeamDecisionRepository(session, dialect)
+        self.workspace_settings = WorkspaceSettingsRepository(session, dialect)
 
 
 class Store:

@@ -9,9 +9,11 @@ The schema itself is created by the Alembic migrations in
 ``bot/store/migrations`` (never by ``metadata.create_all`` in production); a
 test checks that these models and the migrations agree.
 
-Room for issue 5 (interviews, reflection reminders): new tables go in a new
-migration revision; rows there follow the same rules (``workspace_id``,
-``UTCDateTime``, a ``status`` column checked by a constraint).
+Issue 5 (after real interviews) adds, in revision ``0002``: ``interviews``,
+``reflections``, ``reminders`` (the durable prompt queue), ``team_decisions``,
+``workspace_settings`` and the ``user_settings.tz`` column. They follow the
+same rules (``workspace_id``, ``UTCDateTime``, ``status`` / ``kind`` columns
+checked by constraints).
 """
 
 from __future__ import annotations
@@ -40,13 +42,21 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 __all__ = [
+    "INTERVIEW_MODES",
+    "REMINDER_KINDS",
+    "REMINDER_STATUSES",
     "Base",
     "CoachRequestRow",
+    "InterviewRow",
     "PracticeSessionRow",
     "ProcessedEventRow",
+    "ReflectionRow",
+    "ReminderRow",
+    "TeamDecisionRow",
     "TurnRow",
     "UTCDateTime",
     "UserSettingsRow",
+    "WorkspaceSettingsRow",
 ]
 
 NAMING_CONVENTION = {
@@ -211,7 +221,9 @@ class UserSettingsRow(Base):
 
     Columns:
         workspace_id, user_id: the key. live_notes: coach notes after each
-        turn (True) or only at the end (False). created_at / updated_at: UTC.
+        turn (True) or only at the end (False). tz: the user's IANA time zone
+        as the platform last reported it (Slack ``users.info`` ``user.tz``),
+        or None when unknown (revision 0002). created_at / updated_at: UTC.
     """
 
     __tablename__ = "user_settings"
@@ -219,6 +231,7 @@ class UserSettingsRow(Base):
     workspace_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     live_notes: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    tz: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -254,3 +267,216 @@ class CoachRequestRow(Base):
             postgresql_where=text("status = 'open'"),
         ),
     )
+
+
+# --------------------------------------------------------------------- issue 5 (revision 0002)
+
+INTERVIEW_MODES: tuple[str, ...] = ("phone", "in_person")
+"""How a real interview was held."""
+
+REMINDER_KINDS: tuple[str, ...] = (
+    "exact_words",
+    "reflection",
+    "team_gathering",
+    "second_round",
+    "red_flag_note",
+    "delivery_failed",
+)
+"""What a reminder row delivers: the four prompts of
+:data:`bot.core.reflection.PROMPT_KINDS`, the gentle red-flag note, and the
+notice that another prompt could not be delivered."""
+
+REMINDER_STATUSES: tuple[str, ...] = ("pending", "claimed", "sent", "failed", "cancelled")
+"""A reminder's life: ``pending`` until due and claimed; ``claimed`` by one
+dispatcher (until ``lease_until``); then ``sent``, ``failed`` (a permanent
+platform error, or too many attempts) or ``cancelled`` (the interview was
+deleted, the prompt became pointless)."""
+
+
+def _in(values: tuple[str, ...]) -> str:
+    return ", ".join(f"'{v}'" for v in values)
+
+
+class InterviewRow(Base):
+    """A real empathy interview, logged by pseudonym only.
+
+    Columns:
+        id: UUID string (primary key), safe in button values.
+        workspace_id: tenant. user_id: the interviewer (staff member).
+        happened_at: when the interview took place (UTC).
+        caregiver_pseudonym: a pseudonym or initials (never a real name; the
+            form says so). grade_band: the student's grade band.
+        mode: ``phone`` | ``in_person``.
+        team_channel: the team channel that should hear about it, or None.
+        notes: the interviewer's notes, scrubbed of personal details.
+        exact_words: the caregiver's exact words sent later (scrubbed), or None.
+        interviewer_tz: the IANA zone the prompts were placed in.
+        gathering_key: the weekly team gathering this interview belongs to
+            (``team_gathering:<channel>:<ISO week>``), or None.
+        created_at / updated_at: UTC. deleted_at: UTC once deleted (the row
+            stays so sent prompts keep their history; the texts are cleared).
+    """
+
+    __tablename__ = "interviews"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str] = mapped_column(String(64))
+    happened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    caregiver_pseudonym: Mapped[str] = mapped_column(String(64))
+    grade_band: Mapped[str] = mapped_column(String(16))
+    mode: Mapped[str] = mapped_column(String(16))
+    team_channel: Mapped[str | None] = mapped_column(String(255))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    exact_words: Mapped[str | None] = mapped_column(Text)
+    interviewer_tz: Mapped[str] = mapped_column(String(64))
+    gathering_key: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        CheckConstraint(f"mode IN ({_in(INTERVIEW_MODES)})", name="mode"),
+        Index("ix_interviews_owner", "workspace_id", "user_id", "happened_at"),
+        Index("ix_interviews_gathering", "workspace_id", "gathering_key"),
+    )
+
+
+class ReflectionRow(Base):
+    """An interviewer's reflection on one interview (at most one; a resubmission replaces it).
+
+    Columns:
+        id: integer key. workspace_id: tenant. interview_id: the interview
+        (unique; deleted with it). user_id: who reflected.
+        surprised / assumption_challenged / not_in_data / do_differently: the
+        four answers of the reflection modal, scrubbed.
+        nothing_new: the "nothing surprised me" checkbox.
+        red_flag: :func:`bot.core.reflection.is_red_flag` of the answers.
+        created_at / updated_at: UTC.
+    """
+
+    __tablename__ = "reflections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    workspace_id: Mapped[str] = mapped_column(String(64))
+    interview_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("interviews.id", ondelete="CASCADE"), unique=True
+    )
+    user_id: Mapped[str] = mapped_column(String(64))
+    surprised: Mapped[str] = mapped_column(Text, default="")
+    assumption_challenged: Mapped[str] = mapped_column(Text, default="")
+    not_in_data: Mapped[str] = mapped_column(Text, default="")
+    do_differently: Mapped[str] = mapped_column(Text, default="")
+    nothing_new: Mapped[bool] = mapped_column(Boolean, default=False)
+    red_flag: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ReminderRow(Base):
+    """One message to deliver at a due time: the durable, exactly-once prompt queue.
+
+    Columns:
+        id: UUID string (primary key); also the idempotency key the platform
+            adapter uses to avoid a second post after a crash.
+        workspace_id: tenant.
+        interview_id: the interview it is about; None for a weekly team
+            gathering (it aggregates several interviews through
+            ``interviews.gathering_key``).
+        kind: one of :data:`REMINDER_KINDS`.
+        user_id: the DM recipient when ``channel_id`` is None; for channel
+            posts, the interviewer told when the post fails.
+        channel_id: the channel to post in, or None for a DM to ``user_id``.
+        tz: the IANA zone whose working hours ``due_at`` was placed in.
+        due_at: when it is due (UTC); a transient failure moves it later.
+        status: one of :data:`REMINDER_STATUSES`.
+        attempts: how many times a dispatcher claimed it.
+        claimed_by / lease_until: the dispatcher holding it and until when (UTC).
+        sent_at: UTC once sent. sent_ref: the platform's message id (Slack ``ts``).
+        failure_reason: why it failed (a platform error code such as
+            ``not_in_channel``) or was cancelled; the last transient error
+            while pending.
+        dedupe_key: unique per workspace, so a prompt can never be created
+            twice: ``interview:<id>:<kind>``,
+            ``team_gathering:<channel>:<ISO year>-W<week>``, ``notice:<reminder id>``.
+        data: kind-specific extras (JSON), e.g. the failed prompt for a notice.
+        created_at / updated_at: UTC.
+    """
+
+    __tablename__ = "reminders"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(String(64))
+    interview_id: Mapped[str | None] = mapped_column(
+        String(36), ForeignKey("interviews.id", ondelete="CASCADE")
+    )
+    kind: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str | None] = mapped_column(String(64))
+    channel_id: Mapped[str | None] = mapped_column(String(255))
+    tz: Mapped[str | None] = mapped_column(String(64))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(128))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_ref: Mapped[str | None] = mapped_column(String(255))
+    failure_reason: Mapped[str | None] = mapped_column(String(255))
+    dedupe_key: Mapped[str] = mapped_column(String(255))
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "dedupe_key"),
+        CheckConstraint(f"status IN ({_in(REMINDER_STATUSES)})", name="status"),
+        CheckConstraint(f"kind IN ({_in(REMINDER_KINDS)})", name="kind"),
+        Index("ix_reminders_due", "status", "due_at"),
+        Index("ix_reminders_interview", "workspace_id", "interview_id"),
+    )
+
+
+class TeamDecisionRow(Base):
+    """What a team decided to try after a weekly gathering (append-only history).
+
+    Columns:
+        id: integer key. workspace_id: tenant. team_channel: the team.
+        week_key: ``<ISO year>-W<week>`` of the gathering.
+        decision: the text, scrubbed. decided_by: who recorded it. created_at: UTC.
+    """
+
+    __tablename__ = "team_decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    workspace_id: Mapped[str] = mapped_column(String(64))
+    team_channel: Mapped[str] = mapped_column(String(255))
+    week_key: Mapped[str] = mapped_column(String(16))
+    decision: Mapped[str] = mapped_column(Text)
+    decided_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_team_decisions_week", "workspace_id", "team_channel", "week_key"),)
+
+
+class WorkspaceSettingsRow(Base):
+    """Per-workspace settings of the after-interview prompts.
+
+    Columns:
+        workspace_id: the key.
+        reflection: :class:`bot.core.reflection.ReflectionSettings` as JSON,
+            or None for the defaults.
+        team_tz: the IANA zone of the teams' meetings, or None (each
+            interviewer's zone is used).
+        coach_user_id: the coach who gets red-flag notes as a DM, or None
+            (before coaches exist: the team channel gets them).
+        created_at / updated_at: UTC.
+    """
+
+    __tablename__ = "workspace_settings"
+
+    workspace_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    reflection: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc)
+    team_tz: Mapped[str | None] = mapped_column(String(64))
+    coach_user_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -10,8 +10,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from fake_slack import FakeSlack  # noqa: E402
-from slack_kit import AppServer  # noqa: E402
+from fake_slack import FakeSlack
+from slack_kit import AppServer
 
 
 @pytest.fixture

@@ -131,6 +131,11 @@ def _limit_errors(params: dict[str, Any], *, max_blocks: int) -> str | None:
     return None
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 1024  # a burst of 100+ connections must not overflow the backlog
+    daemon_threads = True
+
+
 class FakeSlack:
     """The fake server; start with ``with`` or :meth:`start`, stop with :meth:`stop`.
 
@@ -151,6 +156,10 @@ class FakeSlack:
         self.latency = latency
         self.delays: dict[str, float] = {}
         """Extra seconds before answering, per method."""
+        self.answer_delays: dict[str, float] = {}
+        """Seconds to hold the answer back *after* the call took effect, per method."""
+        self.socket_url: str | None = None
+        """What ``apps.connections.open`` hands out (a :class:`fake_socket.FakeSocketMode`)."""
         self.calls: list[Call] = []
         self.posted: list[Posted] = []
         self._lock = threading.Lock()
@@ -182,7 +191,7 @@ class FakeSlack:
             def log_message(self, *args: Any) -> None:
                 return
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", self._port), Handler)
+        self._server = _Server(("127.0.0.1", self._port), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
@@ -353,6 +362,9 @@ class FakeSlack:
             call.status, call.answer = status, answer
             self.calls.append(call)
             self._changed.notify_all()
+        hold = self.answer_delays.get(method, 0.0)
+        if hold:
+            time.sleep(hold)
         body = json.dumps(answer).encode() if method != "response_url" else b"ok"
         handler.send_response(status)
         handler.send_header(
@@ -394,7 +406,11 @@ class FakeSlack:
         if method == "apps.connections.open":
             if not is_app_token:
                 return 200, {"ok": False, "error": "not_allowed_token_type"}, {}
-            return 200, {"ok": True, "url": f"ws://127.0.0.1:{self.port}/link"}, {}
+            return (
+                200,
+                {"ok": True, "url": self.socket_url or f"ws://127.0.0.1:{self.port}/link"},
+                {},
+            )
         if is_app_token:
             return 200, {"ok": False, "error": "not_allowed_token_type"}, {}
         handler = getattr(self, "_m_" + method.replace(".", "_"), None)

@@ -422,6 +422,7 @@ class AppServer:
         signing_secret: the secret requests are verified with.
         stream_buffer: characters per ``chat.appendStream``.
         settings: extra settings fields (e.g. model URL for the benchmark).
+        socket_mode: serve over Socket Mode (``fake.socket_url``) instead of HTTP.
     """
 
     def __init__(
@@ -433,8 +434,10 @@ class AppServer:
         signing_secret: str = SIGNING_SECRET,
         stream_buffer: int = 128,
         settings: dict[str, Any] | None = None,
+        socket_mode: bool = False,
     ) -> None:
         self.fake = fake
+        self.socket_mode = socket_mode
         self.settings = Settings(
             database_url=f"sqlite:///{db_path}",
             SLACK_API_URL=fake.api_url,
@@ -492,7 +495,16 @@ class AppServer:
             self._ready.set()
 
         try:
-            await serve_http(self.runtime, port=0, stop=self._stop, on_ready=ready)
+            if self.socket_mode:
+                from fake_slack import APP_TOKEN
+
+                from bot.slack.server import serve_socket
+
+                await serve_socket(
+                    self.runtime, app_token=APP_TOKEN, stop=self._stop, on_ready=self._ready.set
+                )
+            else:
+                await serve_http(self.runtime, port=0, stop=self._stop, on_ready=ready)
         finally:
             await self.runtime.aclose()
 
@@ -558,7 +570,8 @@ class AppServer:
         Raises:
             AssertionError: work was still running after ``timeout``.
         """
-        assert self.call(self.runtime.deps.tasks.drain(timeout), timeout + 5), "work still running"
+        done = self.call(self.runtime.deps.tasks.drain(timeout, settle=0.1), timeout + 5)
+        assert done, "work still running"
 
     def stop(self) -> None:
         """Stop the app (waits for background work) and its thread."""

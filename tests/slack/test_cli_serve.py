@@ -149,3 +149,41 @@ def test_http_mode_migrates_serves_signed_requests_and_stops_cleanly(tmp_path: P
         auth: Any = fake.calls_to("auth.test")
         assert auth and auth[0].token == BOT_TOKEN
         assert json.dumps(auth[0].answer)
+
+
+def test_socket_mode_from_the_command_line(tmp_path: Path) -> None:
+    from fake_socket import FakeSocketMode
+    from slack_kit import block_actions
+
+    from bot.slack import ids
+
+    with FakeSlack() as fake, FakeSocketMode() as socket:
+        fake.socket_url = socket.url
+        env = _env(tmp_path, fake, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN=APP_TOKEN)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "serve", "slack", "--socket"],
+            env=env,
+            cwd=tmp_cwd(env),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert proc.stdout is not None
+            line = proc.stdout.readline()
+            assert "over Socket Mode" in line, line
+            assert socket.wait_connected()
+            body, _ = block_actions(
+                "U0SOCK", ids.ACTION_START, value="bus-route-grandpa", in_home=True
+            )
+            from urllib.parse import parse_qsl
+
+            payload = json.loads(dict(parse_qsl(body))["payload"])
+            envelope = socket.send("interactive", payload, accepts_response_payload=True)
+            assert socket.ack_for(envelope) is not None
+            assert fake.wait_for(lambda f: len(f.messages(channel="DU0SOCK")) == 1, timeout=15)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            out, err = proc.communicate(timeout=30)
+        assert proc.returncode == 0, err[-2000:]
+        assert APP_TOKEN not in line + out + err and BOT_TOKEN not in line + out + err

@@ -498,3 +498,39 @@ def test_a_model_outage_mid_session_shows_a_plain_note_and_loses_no_turn(
         if FALLBACK_NOTE[:30] in _text(m.blocks)
     ]
     assert len(notes) == 1
+
+
+def test_dedupe_holds_across_two_app_processes_on_one_database(
+    fake: FakeSlack, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    db = tmp_path / "shared.db"
+    with AppServer(fake, db) as one, AppServer(fake, db) as two:
+        card = _start(one)
+        payload = message_im(USER, "Tell me about a typical week.", thread_ts=card.ts)
+        threads = [
+            threading.Thread(target=server.post, args=(payload,), kwargs={"retry_num": n})
+            for n, server in ((None, one), (1, two), (2, one), (3, two))
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        one.drain()
+        two.drain()
+    assert len(_caregiver_replies(fake, card.ts)) == 1
+
+
+def test_a_reply_sent_before_the_thread_is_stored_is_still_answered(
+    server: AppServer, fake: FakeSlack
+) -> None:
+    fake.answer_delays["chat.postMessage"] = 0.6  # the card shows before the app learns its ts
+    server.post(block_actions(USER, ids.ACTION_START, value="night-shift-mom", in_home=True))
+    assert fake.wait_for(lambda f: len(f.messages(channel=DM)) == 1)
+    card = fake.messages(channel=DM)[0]
+    server.post(message_im(USER, "Tell me about your mornings.", thread_ts=card.ts))
+    fake.answer_delays.clear()
+    server.drain()
+    assert len(_caregiver_replies(fake, card.ts)) == 1

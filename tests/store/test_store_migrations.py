@@ -27,20 +27,22 @@ from bot.store import (
 from bot.store.migrate import alembic_config
 
 TABLES = {"practice_sessions", "turns", "processed_events", "user_settings", "coach_requests"}
+AFTER_TABLES = {"interviews", "reflections", "reminders", "team_decisions", "workspace_settings"}
+HEAD = "0002"
 
 
 def test_upgrade_from_empty_creates_every_table(db_url: str) -> None:
     assert current_revision(db_url) is None
-    assert upgrade_to_head(db_url) == head_revision() == "0001"
+    assert upgrade_to_head(db_url) == head_revision() == HEAD
     assert current_revision(db_url) == head_revision()
     engine = create_engine(sync_url(db_url), poolclass=NullPool)
     try:
         names = set(inspect(engine).get_table_names())
     finally:
         engine.dispose()
-    assert names >= TABLES | {"alembic_version"}
+    assert names >= TABLES | AFTER_TABLES | {"alembic_version"}
     # a second upgrade (every start-up runs one) changes nothing
-    assert upgrade_to_head(db_url) == "0001"
+    assert upgrade_to_head(db_url) == HEAD
 
 
 def test_models_match_migrations(migrated_url: str) -> None:
@@ -63,16 +65,34 @@ def test_downgrade_to_base_and_up_again(migrated_url: str) -> None:
             cfg.attributes["connection"] = conn
             command.downgrade(cfg, "base")
             conn.commit()
-            assert not TABLES & set(inspect(conn).get_table_names())
+            assert not (TABLES | AFTER_TABLES) & set(inspect(conn).get_table_names())
     finally:
         engine.dispose()
-    assert upgrade_to_head(migrated_url) == "0001"
+    assert upgrade_to_head(migrated_url) == HEAD
+
+
+def test_downgrade_one_step_keeps_the_first_release(migrated_url: str) -> None:
+    """0002 -> 0001 drops only the after-interview tables and ``user_settings.tz``."""
+    engine = create_engine(sync_url(migrated_url), poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            cfg = alembic_config()
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0001")
+            conn.commit()
+            names = set(inspect(conn).get_table_names())
+            columns = {c["name"] for c in inspect(conn).get_columns("user_settings")}
+    finally:
+        engine.dispose()
+    assert names >= TABLES and not names & AFTER_TABLES
+    assert "tz" not in columns and "live_notes" in columns
+    assert upgrade_to_head(migrated_url) == HEAD
 
 
 def test_aupgrade_runs_inside_an_event_loop(db_url: str) -> None:
     from bot.store import aupgrade_to_head
 
-    assert asyncio.run(aupgrade_to_head(db_url)) == "0001"
+    assert asyncio.run(aupgrade_to_head(db_url)) == HEAD
 
 
 def test_sqlite_connection_settings(tmp_path: Path) -> None:
@@ -139,10 +159,10 @@ def test_cli_db_upgrade_and_current(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         assert "empty" in before.output
         up = runner.invoke(app, ["db", "upgrade"])
         assert up.exit_code == 0, up.output
-        assert "0001" in up.output
+        assert HEAD in up.output
         after = runner.invoke(app, ["db", "current"])
         assert after.exit_code == 0
-        assert "0001 (head)" in after.output
+        assert f"{HEAD} (head)" in after.output
     finally:
         get_settings.cache_clear()
 

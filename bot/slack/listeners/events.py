@@ -10,6 +10,7 @@ reaches another process.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -110,7 +111,7 @@ async def _handle_message(
     ts = str(event["ts"])
     thread_ts = event.get("thread_ts")
     text = from_slack(event.get("text") or "").strip()
-    session = await deps.sessions.find_by_thread(team_id, channel, thread_ts) if thread_ts else None
+    session = await _find_session(deps, team_id, channel, thread_ts) if thread_ts else None
 
     if session is None or (not session.active and flows.parse_start_request(text) is not None):
         await _maybe_start(deps, client, team_id, user_id, channel, ts, thread_ts, text, session)
@@ -147,10 +148,26 @@ async def _handle_message(
         session_id=session.id,
         persona_id=session.persona_id,
         channel_id=channel,
-        thread_ts=session.thread_ts or thread_ts,
+        thread_ts=str(thread_ts),  # the session was found by this thread
         text=text,
-        say_stream=say_stream if session.thread_ts == thread_ts else None,
+        say_stream=say_stream,
     )
+
+
+async def _find_session(deps: SlackDeps, team_id: str, channel: str, thread_ts: str) -> Any:
+    """The session of a thread; looked up again a few times if not found at first.
+
+    A practice thread is tied to its session right after the intro card is
+    posted, so a reply sent in that instant (or under heavy load) may arrive
+    first; a short wait avoids dropping it.
+    """
+    session = await deps.sessions.find_by_thread(team_id, channel, thread_ts)
+    for wait in deps.thread_lookup_waits:
+        if session is not None:
+            break
+        await asyncio.sleep(wait)
+        session = await deps.sessions.find_by_thread(team_id, channel, thread_ts)
+    return session
 
 
 async def _maybe_start(

@@ -1,0 +1,226 @@
+"""``empathy-coach reminders``: deliver the after-interview prompts.
+
+``empathy-coach reminders run`` runs the reminder dispatcher
+(:class:`bot.services.dispatcher.Dispatcher`) until Ctrl-C or SIGTERM;
+``--once`` delivers everything due now and exits (for cron or a test). Any
+number of dispatchers may share one database (``serve`` runs one too): each
+reminder is posted once. Pending migrations are applied first, like ``serve``.
+
+Posting needs a chat platform. The deliverer comes from ``--deliverer
+MODULE:CALLABLE`` when given; otherwise from Slack when ``SLACK_BOT_TOKEN`` is
+set (:data:`SLACK_DELIVERER`, a callable taking the settings and returning a
+:class:`~bot.services.dispatcher.Deliverer`, or an awaitable of one).
+Without a platform token nothing can be posted: the command says so and exits
+with code 1, and nothing is claimed.
+
+Exit codes: 0 success; 1 no platform configured, or the database cannot be
+reached; 2 a bad option or setting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import inspect
+import logging
+import signal
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.services.dispatcher import Deliverer
+
+__all__ = ["SLACK_DELIVERER", "DelivererFactory", "load_factory", "reminders_app"]
+
+reminders_app = typer.Typer(
+    help="Deliver the reflection prompts after real interviews.", no_args_is_help=True
+)
+
+DelivererFactory = Callable[["Settings"], "Deliverer | Awaitable[Deliverer]"]
+"""Builds the platform's deliverer from the settings (sync or async)."""
+
+SLACK_DELIVERER = "bot.slack.deliver:build_deliverer"
+"""Where the Slack deliverer factory lives (``MODULE:CALLABLE``)."""
+
+NO_PLATFORM = (
+    "no chat platform is configured, so reminders cannot be posted: set SLACK_BOT_TOKEN "
+    "(the bot token, xoxb-…, from OAuth & Permissions). Nothing was delivered."
+)
+
+
+class _Failed(Exception):
+    """A start-up failure to print as one line (with its exit code)."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    sys.stderr.write(f"error: {message}\n")
+    sys.stderr.flush()
+    return typer.Exit(code)
+
+
+def load_factory(spec: str) -> DelivererFactory:
+    """Import a deliverer factory named ``MODULE:CALLABLE``.
+
+    Args:
+        spec: e.g. ``bot.slack.deliver:build_deliverer``.
+
+    Returns:
+        The callable.
+
+    Raises:
+        ValueError: a malformed spec, or the module or callable is missing.
+    """
+    module_name, _, attr = spec.partition(":")
+    if not module_name or not attr:
+        raise ValueError(f"--deliverer must look like MODULE:CALLABLE, got {spec!r}")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise ValueError(f"cannot import {module_name}: {exc}") from None
+    factory = getattr(module, attr, None)
+    if not callable(factory):
+        raise ValueError(f"{module_name} has no callable {attr}")
+    return factory  # type: ignore[no-any-return]
+
+
+def _choose_factory(spec: str | None, settings: Settings) -> DelivererFactory:
+    if spec:
+        try:
+            return load_factory(spec)
+        except ValueError as exc:
+            raise _Failed(str(exc), code=2) from None
+    token = settings.slack_bot_token
+    if token is None or not token.get_secret_value().strip():
+        raise _Failed(NO_PLATFORM)
+    try:
+        return load_factory(SLACK_DELIVERER)
+    except ValueError:
+        raise _Failed(
+            "SLACK_BOT_TOKEN is set but this version has no Slack deliverer "
+            f"({SLACK_DELIVERER}); nothing was delivered"
+        ) from None
+
+
+async def _build(factory: DelivererFactory, settings: Settings) -> Deliverer:
+    made: Any = factory(settings)
+    if inspect.isawaitable(made):
+        made = await made
+    if not callable(getattr(made, "deliver", None)):
+        raise _Failed("the deliverer factory did not return an object with deliver()", code=2)
+    return made  # type: ignore[no-any-return]
+
+
+async def _run(
+    settings: Settings,
+    factory: DelivererFactory,
+    *,
+    url: str,
+    once: bool,
+    poll: float,
+    batch: int,
+    lease: timedelta,
+) -> int:
+    from bot.services.dispatcher import Dispatcher
+    from bot.store import Store, aupgrade_to_head
+
+    await aupgrade_to_head(url)
+    deliverer = await _build(factory, settings)
+    store = Store.from_url(url)
+    try:
+        dispatcher = Dispatcher(store, deliverer, batch=batch, lease=lease)
+        if once:
+            return await dispatcher.drain()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, stop.set)
+        await dispatcher.run_forever(stop, poll_seconds=poll)
+        return 0
+    finally:
+        closer = getattr(deliverer, "aclose", None)
+        if closer is not None:
+            with contextlib.suppress(Exception):
+                await closer()
+        await store.dispose()
+
+
+@reminders_app.command("run")
+def run(
+    once: Annotated[
+        bool, typer.Option("--once", help="Deliver everything due now, then exit.")
+    ] = False,
+    poll: Annotated[
+        float, typer.Option(help="Seconds between looks for due reminders when idle.")
+    ] = 15.0,
+    batch: Annotated[int, typer.Option(help="Reminders claimed at a time.")] = 20,
+    lease_seconds: Annotated[
+        int, typer.Option(help="Seconds a claim lasts before another dispatcher may take it.")
+    ] = 300,
+    url: Annotated[
+        str | None,
+        typer.Option("--url", help="Database URL (default: EC_DATABASE_URL, or the SQLite file)."),
+    ] = None,
+    deliverer: Annotated[
+        str | None,
+        typer.Option(
+            "--deliverer",
+            help="MODULE:CALLABLE building the deliverer (default: Slack, from SLACK_BOT_TOKEN).",
+        ),
+    ] = None,
+    log_level: Annotated[str, typer.Option(help="DEBUG, INFO, WARNING or ERROR.")] = "INFO",
+) -> None:
+    """Deliver due reminders (prompts, team gatherings, notices) until stopped."""
+    if batch < 1 or poll <= 0 or lease_seconds < 10:
+        raise _fail("--batch must be >= 1, --poll > 0 and --lease-seconds >= 10", 2)
+    from pydantic import ValidationError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.config import get_settings
+    from bot.store import UnsupportedDatabase, safe_url
+
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        raise _fail(f"a setting is invalid: {exc.errors()[0]['msg']}", 2) from None
+    target = url or settings.database_url
+    logging.basicConfig(
+        level=getattr(logging, log_level.upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        factory = _choose_factory(deliverer, settings)
+        handled = asyncio.run(
+            _run(
+                settings,
+                factory,
+                url=target,
+                once=once,
+                poll=poll,
+                batch=batch,
+                lease=timedelta(seconds=lease_seconds),
+            )
+        )
+    except _Failed as exc:
+        raise _fail(str(exc), exc.code) from None
+    except UnsupportedDatabase as exc:
+        raise _fail(str(exc), 2) from None
+    except (SQLAlchemyError, OSError) as exc:
+        first = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        reason = first[0] if first else type(exc).__name__
+        raise _fail(f"could not use {safe_url(target)}: {reason}", 1) from None
+    except KeyboardInterrupt:  # pragma: no cover - signals are handled in _run
+        raise typer.Exit(130) from None
+    if once:
+        typer.echo(f"handled {handled} due reminder(s)")
