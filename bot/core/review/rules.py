@@ -1185,30 +1185,38 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "school-offers-a-fix",
         "advice",
-        r"\bwe (?:could|can|will|'ll|'d be happy to|would be happy to) (?:set up|get|send|arrange|have|try|"
-        r"offer|put|find|connect|give|call|pick|drive|enroll|enrol|sign|provide)\b|{S}let's (?:try|get|"
-        r"set|make|put|plan|figure|work out|see if|start)\b|\bplease (?:make sure|try|remember|call|send|"
-        r"get|bring|have|set)\b|\b(?:he|she|they) (?:could|might|should) (?:try|use|start|go to bed|get|"
-        r"talk to|see)\b|{S}maybe (?:a|an|some|the|try|getting|setting|having)\b",
+        r"\bwe (?:could|can|will|'ll|'d be happy to|would be happy to) (?:set up|get|send|arrange|"
+        r"have|try|offer|put|find|connect|give|call|pick|drive|enroll|enrol|sign|provide)\b|"
+        r"\bplease (?:make sure|try|remember|call|send|get|bring|have|set)\b|\b(?:he|she|they) "
+        r"(?:could|might|should) (?:try|use|start|go to bed|get|talk to|see)\b",
         _WHY_ADVICE,
         (
             "We could set up a morning check-in with the counselor.",
-            "Let's try a wake-up call from the office.",
             "Please make sure she brings the note.",
-            "Maybe a ride from a neighbor?",
+            "He could try the early bus.",
         ),
-        ("Maybe I missed something; tell me more.", "What could we do to help, from your side?"),
-        triggers=("we", "lets", "please", "he", "she", "they", "maybe"),
+        ("What could we do to help, from your side?",),
+        triggers=("we", "please", "he", "she", "they"),
+    ),
+    Rule(
+        "lets-try",
+        "advice",
+        r"{S}(?:let's (?:try|get|set|make|put|plan|figure|work out|see if|start)|maybe (?:a|an|some|"
+        r"the|try|getting|setting|having))\b",
+        _WHY_ADVICE,
+        ("Let's try a wake-up call from the office.", "Maybe a ride from a neighbor?"),
+        ("Maybe I missed something; tell me more.", "Let's take a breath. What else?"),
+        triggers=("lets", "maybe"),
     ),
     Rule(
         "pressure-and-disapproval",
         "judgment",
-        r"\b(?:that's|this is|it's) (?:really |just |very |a little |a bit )?(?:not okay|not ok|a problem|"
-        r"a big problem|a serious problem|concerning|worrying|troubling|too many|a lot of days)\b|\bold "
-        r"enough to\b|\bat (?:his|her|their) age\b|\bit's (?:important|essential|crucial|critical|"
-        r"vital) (?:that you|for you to)\b|\b(?:i|we) (?:expect|need) (?:him|her|them|you|your \w+) "
-        r"to\b|\b(?:can|will|could|would) you (?:commit|promise|guarantee|agree to)\b|\bno more "
-        r"(?:excuses|missed days|absences)\b|\bcan't happen again\b",
+        r"\b(?:that's|this is|it's) (?:really |just |very |a little |a bit )?(?:not okay|not ok|"
+        r"a problem|a big problem|a serious problem|concerning|worrying|troubling|too many|a lot of "
+        r"days)\b|\bold enough to\b|\bat (?:his|her|their) age\b|\bit's (?:important|essential|"
+        r"crucial|critical|vital) (?:that you|for you to)\b|\b(?:i|we) (?:expect|need) (?:him|her|"
+        r"them|you|your \w+) to\b|\b(?:can|will|could|would) you (?:commit|promise|guarantee|agree "
+        r"to)\b|\bno more (?:excuses|missed days|absences)\b|\bcan't happen again\b",
         _WHY_JUDGMENT,
         (
             "Honestly, that's a problem.",
@@ -1217,26 +1225,36 @@ RULES: tuple[Rule, ...] = (
         ),
         ("What's a problem you wish the school understood?", "How old is she now?"),
         triggers=(
-            "that",
-            "this",
-            "its",
-            "old",
-            "at",
-            "i",
-            "we",
-            "can",
-            "will",
-            "could",
-            "would",
-            "no",
+            "not ok",
+            "problem",
+            "concerning",
+            "worrying",
+            "troubling",
+            "too many",
+            "lot of days",
+            "old enough",
+            "age",
+            "important",
+            "essential",
+            "crucial",
+            "critical",
+            "vital",
+            "expect",
+            "need",
+            "commit",
+            "promise",
+            "guarantee",
+            "agree",
+            "no more",
+            "happen",
         ),
     ),
     Rule(
         "selling-school",
         "persuasion",
         r"\bbetter than nothing\b|\bschool is (?:the best|the safest|where (?:he|she|they) (?:belong|"
-        r"needs?))\b|\b(?:is|are|'s|'re) missing (?:so much|a lot|important|key|critical|out)\b|{S}think "
-        r"of\b|\bthe more (?:he|she|they)(?:'s| is| are)? (?:here|in school|at school|comes?|attends?)\b|"
+        r"needs?))\b|\b(?:is|are|'s|'re) missing (?:so much|a lot|important|key|critical|out)\b|"
+        r"\bthe more (?:he|she|they)(?:'s| is| are)? (?:here|in school|at school|comes?|attends?)\b|"
         r"\b(?:it'll|it will|things will|it's going to|it only) (?:only )?get(?:s)? harder\b|\bgets? "
         r"harder the longer\b|\byou'll see (?:a|the)\b[^.?!]{0,40}\bif\b",
         _WHY_PERSUASION,
@@ -1245,26 +1263,24 @@ RULES: tuple[Rule, ...] = (
             "She's missing so much when she's out.",
             "It only gets harder the longer he's out.",
         ),
-        ("What does she say she misses about school?", "What do you think of the new teacher?"),
-        triggers=(
-            "better",
-            "school",
-            "missing",
-            "think",
-            "the more",
-            "it",
-            "things",
-            "gets",
-            "youll",
-        ),
+        ("What does she say she misses about school?",),
+        triggers=("better", "school", "missing", "more", "harder", "youll"),
+    ),
+    Rule(
+        "think-of",
+        "persuasion",
+        r"{S}(?:just )?think (?:of|about) (?:his|her|their|the|how|what)\b",
+        _WHY_PERSUASION,
+        ("Think of his future.", "Just think about how far behind she'll be."),
+        ("What do you think of the new teacher?",),
+        triggers=("think",),
     ),
     Rule(
         "setting-the-record-straight",
         "correction",
-        r"\b(?:isn't|is not|aren't|are not) optional\b|\byou (?:may|might) not (?:realize|realise|know|"
-        r"be aware)\b|{S}to be clear\b|\bwe did (?:send|call|mail|email|text|leave|try|reach out)\b|"
-        r"\bthat's (?:not|only|just) (?:how|what|the)\b[^.?!]{0,30}\b(?:works|says|shows|record|rule|"
-        r"policy)\b",
+        r"\b(?:isn't|is not|aren't|are not) optional\b|\byou (?:may|might) not (?:realize|realise|"
+        r"know|be aware)\b|\bwe did (?:send|call|mail|email|text|leave|try|reach out)\b|\bthat's "
+        r"(?:not|only|just) (?:how|what|the)\b[^.?!]{0,30}\b(?:works|says|shows|record|rule|policy)\b",
         _WHY_CORRECTION,
         (
             "Kindergarten isn't optional in our district.",
@@ -1272,7 +1288,16 @@ RULES: tuple[Rule, ...] = (
             "We did send three letters home.",
         ),
         ("What did you make of the letters we sent?",),
-        triggers=("optional", "you", "to be", "we did", "thats"),
+        triggers=("optional", "realize", "realise", "know", "aware", "did", "thats"),
+    ),
+    Rule(
+        "to-be-clear",
+        "correction",
+        r"{S}(?:to be clear|just to be clear|let me be clear|for the record)\b",
+        _WHY_CORRECTION,
+        ("To be clear, those days are unexcused.",),
+        ("Let me make sure I heard you right.",),
+        triggers=("to be", "just", "let", "for the"),
     ),
     # ------------------------------------------------------------- names, acronyms
     Rule(
