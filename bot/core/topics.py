@@ -246,7 +246,6 @@ _LOWER = str.maketrans(
         "\u02bc": "'",
     }
 )
-_SPACES = re.compile(r"\s+")
 
 
 def _topics_in(phrase: str) -> list[Topic]:
@@ -276,15 +275,22 @@ def _keyword_topics() -> dict[str, tuple[Topic, ...]]:
 
 
 _KEYWORD_TOPICS = _keyword_topics()
-# One alternation, longest keyword first so a phrase wins over a word inside it;
-# matched case-sensitively against lower-cased text (faster than IGNORECASE).
-_KEYWORDS = re.compile(
-    r"\b(?:"
-    + "|".join(
-        re.escape(k).replace(r"\ ", r"\s+") for k in sorted(_KEYWORD_TOPICS, key=len, reverse=True)
-    )
-    + r")\b"
-)
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+def _phrase_index() -> dict[str, tuple[tuple[tuple[str, ...], tuple[Topic, ...]], ...]]:
+    """First word -> the keywords starting with it, as word tuples, longest first."""
+    index: dict[str, list[tuple[tuple[str, ...], tuple[Topic, ...]]]] = {}
+    for keyword, topics in _KEYWORD_TOPICS.items():
+        words = tuple(_TOKEN.findall(keyword))
+        index.setdefault(words[0], []).append((words, topics))
+    return {w: tuple(sorted(v, key=lambda e: -len(e[0]))) for w, v in index.items()}
+
+
+# Matching is word by word: at each word the longest keyword starting there wins
+# and its words are consumed, so a phrase beats a word inside it ("stay in touch"
+# is contact, not home) and "homework" is never "home" or "work".
+_PHRASES = _phrase_index()
 
 
 def normalize(text: str) -> str:
@@ -312,8 +318,17 @@ def detect_topics(text: str) -> list[Topic]:
         text always gives the same list.
     """
     first: dict[Topic, int] = {}
-    for match in _KEYWORDS.finditer(text.translate(_LOWER)):
-        for topic in _KEYWORD_TOPICS.get(_SPACES.sub(" ", match.group()), ()):
-            first.setdefault(topic, match.start())
+    words = _TOKEN.findall(text.translate(_LOWER))
+    i, n = 0, len(words)
+    while i < n:
+        step = 1
+        for phrase, topics in _PHRASES.get(words[i], ()):
+            k = len(phrase)
+            if tuple(words[i : i + k]) == phrase:
+                for topic in topics:
+                    first.setdefault(topic, i)
+                step = k
+                break
+        i += step
     rank = {t: i for i, t in enumerate(TOPICS)}
     return sorted(first, key=lambda t: (first[t], rank[t]))

@@ -64,12 +64,13 @@ PLAIN_WORDS: tuple[tuple[str, str], ...] = (
 """Jargon -> everyday words (DOMAIN.md: "No jargon")."""
 
 _PRONOUNS = (
-    (re.compile(r"\b(?:he|him|his|himself|son|boy|grandson|nephew)\b", re.I), ("he", "him", "his")),
+    (re.compile(r"\b(?:he|him|his|himself|son|boy|grandson|nephew)\b"), ("he", "him", "his")),
     (
-        re.compile(r"\b(?:she|her|hers|herself|daughter|girl|granddaughter|niece)\b", re.I),
+        re.compile(r"\b(?:she|her|hers|herself|daughter|girl|granddaughter|niece)\b"),
         ("she", "her", "her"),
     ),
 )
+_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _ORDER: tuple[FindingKind, ...] = (
     "persuasion",
     "judgment",
@@ -84,7 +85,8 @@ _ORDER: tuple[FindingKind, ...] = (
 
 
 _NAME = re.compile(
-    r"(?<!\bMr\. )(?<!\bMs\. )(?<!\bMrs\. )(?<!\bDr\. )(?<!\bMr )(?<!\bMs )(?<!\bMrs )"
+    r"(?=[A-Z][a-z])(?<!\bMr\. )(?<!\bMs\. )(?<!\bMrs\. )(?<!\bDr\. )"
+    r"(?<!\bMr )(?<!\bMs )(?<!\bMrs )"
     r"(?<![.!?]\s)(?<!^)\b(?!(?:I|I'm|I'd|Is|Don|Do|Does|What|How|Why|When|Where|Who|Tell|Thank|"
     r"Thanks|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|September|October|"
     r"November|December|January|February|March|April|May|June|July|August|English|Spanish)\b)"
@@ -93,8 +95,9 @@ _NAME = re.compile(
 
 
 def _pronouns(text: str) -> dict[str, str]:
+    low = text.translate(_LOWER)
     for pattern, (subj, obj, poss) in _PRONOUNS:
-        if pattern.search(text):
+        if pattern.search(low):
             return {"subj": subj, "obj": obj, "poss": poss}
     name = _NAME.search(text)
     if name is not None:  # "Don't you think Marcus should…" -> "…for Marcus"
