@@ -193,3 +193,47 @@ def test_clean_keeps_an_offset_map() -> None:
     start = c.text.index("link")
     s, e = c.span(start, start + 4)
     assert c.original[s:e] == "link"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What's it like when you have to keep her home?",
+        "What does the school need to understand about your family?",
+        "What do you feel you have to juggle in the mornings?",
+        "Hi Ms. Pike, I'm calling from Caleb's school. Is this a good time?",
+        "I get up at 6 a.m. and he is still asleep.",
+    ],
+)
+def test_caring_questions_found_by_a_new_user_stay_clean(text: str) -> None:
+    assert not review(text).findings, review(text).kinds
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If he keeps missing, we'll have to send a truancy referral.",
+        "Honestly, that's not a good enough reason to miss school.",
+        "Missing school isn't an option.",
+        "School is the law, so we'll need to see him here.",
+        "I'm worried you're not taking this seriously.",
+        "The district requires 90% attendance.",
+        "Well, lots of kids have asthma and still come to school.",
+    ],
+)
+def test_threats_and_plain_judgments_found_by_a_new_user_are_flagged(text: str) -> None:
+    r = review(text)
+    assert r.has_intervention, r.kinds
+    assert r.reframe and "truancy" not in r.reframe.lower() and "law" not in r.reframe.lower()
+
+
+def test_titles_and_greetings_do_not_hide_a_closed_question() -> None:
+    assert "closed" in review("Hi Mr. Hennessey, does Savannah like her teachers?").kinds
+    r = review("Mrs. Jones, is he sick a lot?")
+    assert "closed" in r.kinds and "stacked" not in r.kinds
+    assert "Ms's" not in (review("Hi Ms. Pike. Does Caleb like his teachers?").reframe or "")
+
+
+def test_feeling_reflections_count() -> None:
+    assert "reflection" in review("That sounds really frustrating.").moves
+    assert "reflection" in review("It must be exhausting.").moves

@@ -87,8 +87,8 @@ _ORDER: tuple[FindingKind, ...] = (
 _NAME = re.compile(
     r"(?=[A-Z][a-z])(?<!\bMr\. )(?<!\bMs\. )(?<!\bMrs\. )(?<!\bDr\. )"
     r"(?<!\bMr )(?<!\bMs )(?<!\bMrs )"
-    r"(?<![.!?]\s)(?<!^)\b(?!(?:I|I'm|I'd|Is|Don|Do|Does|What|How|Why|When|Where|Who|Tell|Thank|"
-    r"Thanks|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|September|October|"
+    r"(?<![.!?]\s)(?<!^)\b(?!(?:I|I'm|I'd|Is|Don|Do|Does|What|How|Why|When|Where|Who|Tell|"
+    r"Thank|Mr|Ms|Mrs|Dr|Hi|Hello|Thanks|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|September|October|"
     r"November|December|January|February|March|April|May|June|July|August|English|Spanish)\b)"
     r"([A-Z][a-z]{1,20})\b"
 )

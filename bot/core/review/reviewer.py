@@ -33,9 +33,16 @@ MAX_REVIEW_CHARS = 20_000
 """Longest text reviewed in full (a long paste); the rest is still kept in
 ``Review.text`` but not scanned, so the reviewer's time stays bounded."""
 
-_SENTENCE = re.compile(r"[^.?!\n]+(?:[.?!]+|\n|$)")
+_SENTENCE = re.compile(
+    # Matched on the original-case text: a title ("Ms. Pike", "Dr. Lee") never ends a
+    # sentence; "a.m."/"p.m." ends one only when a capital letter follows.
+    r"(?:[^.?!\n]|(?<=\b[Mm]rs)\.|(?<=\b[Mm][rs])\.|(?<=\b[Dd]r)\.|(?<=\b[Ss]t)\.|"
+    r"(?<=\b[AaPp])\.(?=[Mm]\.)|(?<=\b[AaPp]\.[Mm])\.(?=\s+[a-z0-9(,])|\d\.(?=\d))+"
+    r"(?:[.?!]+|\n|$)"
+)
 _QUESTION_START = re.compile(
-    r"^\s*(?:(?:so|and|but|well|okay|ok|now|also|hi|hey)[,]?\s+)*(?:what|how|why|"
+    r"^\s*(?:(?:so|and|but|well|okay|ok|now|also|hi|hey|hello)[,]?\s+)*"
+    r"(?:(?:mr|ms|mrs|dr)\.?\s+[a-z]+,?\s+)?(?:what|how|why|"
     r"when(?=\s+(?:do|does|did|is|are|was|were|can|could|will|would)\b)|where|who|"
     r"which|whose|do|does|did|is|are|was|were|can|could|will|would|have|has|had|should|shall|"
     r"may|might|am|isn'?t|aren'?t|don'?t|doesn'?t|didn'?t|won'?t|wouldn'?t|haven'?t|hasn'?t|"
@@ -74,7 +81,7 @@ _CLOSED_EXCEPTIONS = re.compile(
         r"(?:is|does|did|would) (?:that|this|it) (?:sound|seem|feel|make sense|capture|fit)|"
         r"(?:did|do|have) i (?:get|got|have|understand|hear|miss|leave)|am i (?:getting|hearing|"
         r"understanding|right|missing)|(?:is|was) (?:that|it) (?:right|correct|fair|true|accurate|"
-        r"ok|okay|alright|all right)|(?:is|would) (?:it|that|now) (?:be )?(?:ok|okay|alright|"
+        r"ok|okay|alright|all right)|(?:is|would) (?:it|that|now|this) (?:be )?(?:ok|okay|alright|"
         r"all right|fine|a good time)|(?:can|could|may) (?:i|we) (?:ask|talk|chat|start|meet|take|check|call|follow|share|"
         r"write|read|come back|get back)|is now|does that make sense)"
     ),
@@ -100,7 +107,9 @@ _REFLECTION = re.compile(
         r"i'm hearing|i hear (?:that|you)|if i'm hearing|if i heard you|so you're saying|you're "
         r"saying|you said|you mentioned|you've been|you feel|you're feeling|you're worried|let me "
         r"make sure|what i heard|in other words|so for you|so (?:mornings|the mornings|the bus|"
-        r"it's|it is|that's|you're|you've|he's|she's|they're|getting|when))\b"
+        r"it's|it is|that's|you're|you've|he's|she's|they're|getting|when)|that sounds|it sounds|"
+        r"that must (?:be|feel|have been)|it must (?:be|feel|have been)|must be (?:hard|tough|"
+        r"exhausting|frustrating|scary|lonely|a lot))\b"
     ),
 )
 _AFFIRMATION = re.compile(
@@ -173,10 +182,12 @@ def _active_rules(low: str) -> list[int]:
     return sorted(active)
 
 
-def _sentences(text: str) -> list[_Sentence]:
+def _sentences(original: str, text: str) -> list[_Sentence]:
+    """Split into sentences: bounds from ``original`` (case matters for "a.m. Then"),
+    bodies from ``text`` (the lower-cased copy, same offsets)."""
     out: list[_Sentence] = []
-    for m in _SENTENCE.finditer(text):
-        raw = m.group(0)
+    for m in _SENTENCE.finditer(original):
+        raw = text[m.start() : m.end()]
         if not raw.strip():
             continue
         start = m.start() + (len(raw) - len(raw.lstrip()))
@@ -299,8 +310,9 @@ def _question_units(cleaned: Cleaned, sentences: list[_Sentence]) -> list[tuple[
         if len(body.strip(" ?.!")) < 3:
             continue
         pieces = [s.start]
-        if _QUESTION_START.match(body) or _OPEN_REQUEST.match(body):
-            pieces += [s.start + j.start() + 1 for j in _STACK_JOIN.finditer(body)]
+        opening = _QUESTION_START.match(body) or _OPEN_REQUEST.match(body)
+        if opening:
+            pieces += [s.start + j.start() + 1 for j in _STACK_JOIN.finditer(body, opening.end())]
         bounds = [*pieces, s.end]
         units.extend((bounds[i], bounds[i + 1]) for i in range(len(pieces)))
     return units
@@ -389,7 +401,7 @@ def review(text: str) -> Review:
     cleaned = clean(scanned)
     if not cleaned.text.strip():
         return Review(text=text)
-    sentences = _sentences(cleaned.low)
+    sentences = _sentences(cleaned.text, cleaned.low)
     found = _rule_findings(cleaned, sentences)
     found += _closed_findings(cleaned, sentences)
     found += _stacked_finding(cleaned, sentences)

@@ -35,7 +35,8 @@ Where = Literal["any", "question", "statement"]
 
 _FILLERS = (
     r"(?:(?:so|well|ok|okay|and|but|now|also|just|honestly|hmm+|um+|uh|hey|listen|look|"
-    r"oh|yeah|right|alright|mom|dad|ma'am|sir|mr\.?\s+\w+|ms\.?\s+\w+|mrs\.?\s+\w+)[,!]?\s+)*"
+    r"oh|yeah|right|alright|mom|dad|ma'am|sir|hi|hello|thanks|thank you|good (?:morning|"
+    r"afternoon|evening)|mr\.?\s+\w+|ms\.?\s+\w+|mrs\.?\s+\w+|dr\.?\s+\w+)[,!]?\s+)*"
 )
 _SENTENCE_START = r"(?:^|(?<=[.!?;\n\"(-]))\s*" + _FILLERS
 _SUBJECT = (
@@ -396,7 +397,9 @@ RULES: tuple[Rule, ...] = (
             "Could you tell me more about that?",
             "If you need to stop at any point, just tell me.",
         ),
-        unless=r"\bif you (?:need|want|have) to\b",
+        unless=r"\bif you (?:need|want|have) to\b|\bwhen (?:you|he|she|they) (?:have|has|need|"
+        r"needs) to\b|^\s*(?:(?:so|and|but|well|okay|ok|now|also|hi|hello)[,]?\s+)*(?:what|how|"
+        r"where|which|who)\b[^.!]*\?",
         triggers=(
             "could",
             "might",
@@ -685,7 +688,9 @@ RULES: tuple[Rule, ...] = (
             "What do you think the school should do?",
             "What do you need to feel supported?",
         ),
-        unless=r"\bif you (?:need|want|have) to\b|\b(?:what|how|who|which|where|when) (?:do|would|does) (?:you|the school|we|they) "
+        unless=r"^\s*(?:(?:so|and|but|well|okay|ok|now|also|hi|hello)[,]?\s+)*(?:what|how|where|"
+        r"which|who)\b[^.!]*\?|\bwhen (?:you|he|she|they) (?:have|has|need|needs) to\b|"
+        r"\bif you (?:need|want|have) to\b|\b(?:what|how|who|which|where|when) (?:do|would|does) (?:you|the school|we|they) "
         r"(?:think|feel|wish|need)\b[^.?!]*\b(?:we|the school|us|our|school|teachers?|staff) "
         r"(?:should|need|needs|has|have|ought)\b",
         triggers=(
@@ -795,7 +800,10 @@ RULES: tuple[Rule, ...] = (
         r"keep happening|stop|change|improve)\b|\bthere (?:will|could|might|are going to) be "
         r"consequences\b|\b(?:court|a fine|fines|report (?:you|this|it)|cps|child protective)\b|"
         r"\bi'm (?:really |very |a little |a bit |so |pretty )?(?:disappointed|frustrated)\b|"
-        r"\bif this keeps up\b|\bwe'll have to (?:file|report|refer|call|involve)\b|"
+        r"\bif this keeps up\b|\bwe(?:'ll| will) (?:have to|need to|be forced to) (?:file|report|"
+        r"refer|call|involve|send|take|see)\b|\b(?:truancy|court|district|cps) referral\b|"
+        r"\b(?:isn't|is not|aren't|are not) an option\b|\b(?:school|attendance|it|that) is the "
+        r"law\b|\bnot taking (?:this|it|school|attendance) seriously\b|"
         r"\b(?:it's|that's|this is|i find it) (?:really |very |so |a little |a bit )?frustrat\w+\b|"
         r"\b(?:we|i) (?:really )?need (?:you|y'all) to\b|\bstep up\b|\bwork with us\b",
         _WHY_JUDGMENT,
@@ -817,6 +825,11 @@ RULES: tuple[Rule, ...] = (
             "need yall",
             "step up",
             "work with us",
+            "will",
+            "referral",
+            "option",
+            "law",
+            "seriously",
         ),
     ),
     Rule(
@@ -851,7 +864,8 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:the )?(?:research|"
         r"studies|the data|data) (?:says|say|shows?)\b|\btechnically\b|\bactually (?:does|do|is|"
         r"are|matters|counts)\b|\bjust so you know\b|\bfor your information\b|"
-        r"\bas far as i know\b|\bi don't think (?:he|she|they|it|that)(?:'s| is| was| has| are)\b|"
+        r"\bas far as i know\b|\b(?:lots of|plenty of|many|most|other) (?:kids|children|"
+        r"students)\b[^.?!]{0,40}\b(?:still|manage to|make it|come anyway)\b|\bi don't think (?:he|she|they|it|that)(?:'s| is| was| has| are)\b|"
         r"\b(?:i hear you|i understand|i know|i get (?:it|that)|you said|that's fair|is real)"
         r"\b[^.?!]{0,80}\bbut\b|\b(?:our|the|my) (?:records|attendance records|system|data)"
         r"(?: \w+)? (?:show|shows|say|says|has|have)\b|\baccording to (?:our|the)\b|\bwe've (?:left|"
@@ -885,6 +899,11 @@ RULES: tuple[Rule, ...] = (
             "system",
             "according",
             "weve",
+            "lots",
+            "plenty",
+            "many",
+            "most",
+            "other",
         ),
     ),
     Rule(
@@ -938,7 +957,7 @@ RULES: tuple[Rule, ...] = (
         "correction",
         r"\b(?:fall|falls|falling|fell|get|gets|getting|got) (?:further |so far |way |really |"
         r"more )?behind\b|\b(?:less|more) likely to\b|\bmost (?:kids|children|students) (?:feel|do|are|get|learn)\b|"
-        r"\b(?:tends?|tended) to (?:make|get)\b|\b(?:does|do|is|are) still\b|\bstill (?:goes|comes|"
+        r"\b(?:tends?|tended) to (?:make|get)\b|\b(?:does|do) still\b|\bstill (?:goes|comes|"
         r"runs|stops)\b|\b(?:stay|stays|are|remain) unexcused\b|\b(?:kids|students|children) who (?:miss|"
         r"are absent|skip|are chronically)\b|\b(?:even|just) (?:a few|one|two|a couple(?: of)?|"
         r"a single|a day or two|those) (?:missed )?(?:days?|absences?)\b[^.?!]{0,30}\b(?:make|makes|"
@@ -965,7 +984,7 @@ RULES: tuple[Rule, ...] = (
         "correction",
         r"\b(?:isn't|is not|not|aren't|are not|wasn't|was not|that's not|that's no|it's no) "
         r"(?:really |actually |exactly |quite )?(?:a |an )?(?:(?:good|valid|real|legitimate|"
-        r"acceptable|excused) (?:reason|excuse)|excused(?: absences?)?|reason to (?:miss|stay|"
+        r"acceptable|excused|good enough) (?:reason|excuse)|excused(?: absences?)?|reason to (?:miss|stay|"
         r"skip|keep))\b|\b(?:that|it|a (?:cold|stomach ?ache|headache)|being tired)(?:'s| is) not "
         r"(?:that )?(?:serious|a big deal|an emergency|bad enough|a reason)\b|\bdoesn't count as\b"
         r"|\bcounts? as (?:an )?(?:unexcused|excused|absent|absence|tardy|missed|lost)\b|"
@@ -982,6 +1001,7 @@ RULES: tuple[Rule, ...] = (
             "emergency",
             "bad enough",
             "count",
+            "good enough",
         ),
     ),
     Rule(
@@ -989,7 +1009,8 @@ RULES: tuple[Rule, ...] = (
         "correction",
         r"\b(?:the law|state law|district policy|our policy|school policy|the rule|the policy) "
         r"(?:says|requires|is|states)\b|\b(?:required|compulsory|mandatory) (?:by law|attendance|"
-        r"to attend|to be)\b|\b(?:\d+|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty) "
+        r"to attend|to be)\b|\b(?:the )?(?:district|state|school|law|board) (?:requires?|expects?|"
+        r"mandates?)\b|\b(?:\d+|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty) "
         r"(?:days|absences|unexcused)\b[^.?!]{0,20}\b(?:puts?|is considered|"
         r"counts as|makes? (?:him|her|them)|qualif\w+|means)\b",
         _WHY_CORRECTION,
@@ -1005,6 +1026,10 @@ RULES: tuple[Rule, ...] = (
             "days",
             "absences",
             "unexcused",
+            "district",
+            "state",
+            "school",
+            "board",
         ),
     ),
     Rule(
@@ -1025,7 +1050,7 @@ RULES: tuple[Rule, ...] = (
         "is-it-mostly",
         "leading",
         r"{S}(?:is|was|isn't|wasn't) (?:it|that|this) (?:mostly|mainly|just|probably|really|all|"
-        r"more|because|about|the|a|an|due to|related to|his|her|their)\b",
+        r"more|because|about|the|a|an|due to|related to|his|her|their)\b(?! (?:good|bad|ok|okay|better) time\b)",
         "This offers the answer inside the question; let the caregiver name it in their own words.",
         ("Is it mostly transportation?", "Is it a transportation problem?"),
         ("Is it okay if I take notes?", "Is that right?"),
