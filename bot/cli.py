@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sys
 from collections.abc import Iterable, Iterator
+from enum import StrEnum
 from pathlib import Path
 from typing import IO, Annotated
 
@@ -34,12 +36,21 @@ from rich.text import Text
 from bot.cli_db import db_app
 from bot.cli_reminders import reminders_app
 from bot.cli_serve import serve_app
+from bot.config import Settings
 from bot.core.debrief import Debrief
 from bot.core.models import FINDING_KINDS, Review
 from bot.core.persona import Persona
 from bot.core.practice import Turn, first_sentence
 from bot.personas import PersonaError, UnknownPersona, get_persona, load_all, load_persona
 from bot.services.practice import PracticeService
+
+END_COMMANDS = ("/end", "end", "/quit", "/exit", "/stop")
+"""Lines that end a practice session (Slack users are taught to type "end")."""
+
+HELP_TEXT = (
+    "Type what you would say to the caregiver. /end (or end) finishes and shows your "
+    "debrief; /help shows this."
+)
 
 MAX_TURN_CHARS = 2_000
 """Longest staff message taken as one practice turn (characters). An
@@ -69,6 +80,20 @@ SIGNS = (
     "judging success by whether their mind changes",
 )
 """DOMAIN.md's four signs that an interview has turned into an intervention."""
+
+
+class Format(StrEnum):
+    """Output format of ``review``, ``practice`` and ``personas list``."""
+
+    text = "text"
+    json = "json"
+
+
+class Backend(StrEnum):
+    """Who voices the caregiver: the offline partner or an OpenAI-compatible model."""
+
+    scripted = "scripted"
+    openai = "openai"
 
 
 class BadInput(Exception):
@@ -101,6 +126,12 @@ def _utf8_lines(stream: IO[bytes], where: str) -> Iterator[str]:
         yield line.rstrip("\r\n")
 
 
+def _quiet_logs() -> None:
+    """Terminal commands speak to the user directly: library and fallback warnings are
+    shown as plain notes by the command itself, so only errors reach the log (stderr)."""
+    logging.basicConfig(level=logging.ERROR, format="%(levelname)s: %(message)s")
+
+
 def _fail(message: str, code: int = 2) -> typer.Exit:
     err.print(f"[bold red]error:[/] {escape(message)}")
     return typer.Exit(code)
@@ -124,7 +155,7 @@ def review(
     file: Annotated[
         str, typer.Argument(help="A file with one staff utterance per line, or - for stdin.")
     ] = "-",
-    format: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    format: Annotated[Format, typer.Option("--format", help="text or json")] = Format.text,
     llm: Annotated[
         bool, typer.Option("--llm", help="Add model findings (needs OPENAI_API_KEY).")
     ] = False,
@@ -132,15 +163,19 @@ def review(
     """Review staff questions for judgment, advice, persuasion and other problems.
 
     Prints one review per non-blank input line, in order. Text format marks
-    intervention kinds with ``!``; JSON prints DESIGN.md's Review object per line.
+    intervention kinds with "!"; JSON prints one Review object per line (text,
+    findings, reframe, moves).
     """
-    if format not in ("text", "json"):
-        raise _fail("--format must be 'text' or 'json'")
+    _quiet_logs()
+    if file == "-" and sys.stdin.isatty():
+        err.print("Type or paste questions, one per line; end with Ctrl-D.")
     try:
         if file == "-":
             lines = list(_utf8_lines(sys.stdin.buffer, "standard input"))
         else:
             path = Path(file)
+            if path.is_dir():
+                raise BadInput(f"{file} is a folder; give a text file with one question per line")
             if not path.is_file():
                 raise BadInput(f"{file}: no such file")
             with path.open("rb") as fh:
@@ -157,20 +192,29 @@ def review(
         reviews = review_lines(lines)
     out = sys.stdout
     for r in reviews:
-        if format == "json":
+        if format is Format.json:
             out.write(json.dumps(r.contract_dict(), ensure_ascii=False) + "\n")
         else:
             out.write(_review_text_line(r) + "\n")
         out.flush()
 
 
+def _settings() -> Settings:
+    """Read the settings, or exit 2 naming the invalid variables."""
+    from bot.config import describe_settings_error, get_settings
+
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        raise _fail(describe_settings_error(exc), code=2) from None
+
+
 def _model_reviews(lines: list[str]) -> list[Review]:
-    from bot.config import get_settings
-    from bot.llm.errors import ModelError
+    from bot.llm.errors import ModelError, ModelNotConfigured
     from bot.llm.factory import connect
     from bot.services.review import ReviewMode, areview_lines
 
-    settings = get_settings()
+    settings = _settings()
     if not settings.model_configured:
         raise _fail(
             "--llm needs OPENAI_API_KEY (and OPENAI_BASE_URL for a server other than OpenAI's)"
@@ -188,6 +232,8 @@ def _model_reviews(lines: list[str]) -> list[Review]:
 
     try:
         return asyncio.run(run())
+    except ModelNotConfigured as exc:
+        raise _fail(str(exc), code=2) from None
     except ModelError as exc:
         raise _fail(str(exc), code=1) from None
 
@@ -197,14 +243,14 @@ def _model_reviews(lines: list[str]) -> list[Review]:
 
 @personas_app.command("list")
 def personas_list(
-    format: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    format: Annotated[Format, typer.Option("--format", help="text or json")] = Format.text,
 ) -> None:
-    """List the shipped caregiver personas."""
+    """List the shipped caregiver personas (the id is what --persona takes)."""
     try:
         cards = load_all()
     except PersonaError as exc:
         raise _fail(str(exc)) from None
-    if format == "json":
+    if format is Format.json:
         for p in cards.values():
             row = {
                 "id": p.id,
@@ -218,7 +264,8 @@ def personas_list(
             sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
         return
     table = Table(title="Caregiver personas", show_lines=False)
-    for col in ("id", "who", "style", "lang", "what's going on (for coaches)"):
+    table.add_column("id", no_wrap=True, style="cyan")
+    for col in ("who", "style", "lang", "what's going on (for coaches)"):
         table.add_column(col)
     for p in cards.values():
         table.add_row(p.id, p.display_name, p.style, p.language, p.absence_reason)
@@ -372,21 +419,20 @@ def practice(
         str | None, typer.Option("--persona", "-p", help="Persona id (see 'personas list').")
     ] = None,
     backend: Annotated[
-        str | None,
+        Backend | None,
         typer.Option(help="scripted (offline) or openai; default openai when a key is set."),
     ] = None,
-    format: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    format: Annotated[Format, typer.Option("--format", help="text or json")] = Format.text,
     seed: Annotated[int | None, typer.Option(help="Seed for the scripted voice.")] = None,
 ) -> None:
     """Practise an empathy interview with a simulated caregiver.
 
     On a terminal it is interactive; otherwise it reads one staff utterance per
-    stdin line. ``/end`` (or end of input, or Ctrl-C) ends the session and
-    prints the debrief.
+    stdin line. "/end" (or "end", end of input, or Ctrl-C) ends the session and
+    prints the debrief; "/help" lists the commands.
     """
-    if format not in ("text", "json"):
-        raise _fail("--format must be 'text' or 'json'")
-    interactive = sys.stdin.isatty() and format == "text"
+    _quiet_logs()
+    interactive = sys.stdin.isatty() and format is Format.text
     console = Console(highlight=False)
     try:
         if persona is None:
@@ -405,35 +451,40 @@ def practice(
     except (KeyboardInterrupt, EOFError):
         raise typer.Exit(130) from None
 
-    _practice(card, backend, format, seed, interactive, console)
+    _practice(card, backend.value if backend else None, format, seed, interactive, console)
 
 
 def _practice(
     card: Persona,
     backend: str | None,
-    format: str,
+    format: Format,
     seed: int | None,
     interactive: bool,
     console: Console,
 ) -> None:
     """Run the session. Input is read outside the event loop so Ctrl-C always
     interrupts at once; each turn runs on one :class:`asyncio.Runner`."""
-    from bot.llm.errors import ModelError
+    from bot.config import describe_settings_error
+    from bot.llm.errors import ModelError, ModelNotConfigured
     from bot.services.practice import start_practice
 
     with asyncio.Runner() as runner:
         try:
             service = runner.run(start_practice(card, backend=backend, seed=seed))
+        except ModelNotConfigured as exc:
+            raise _fail(str(exc), code=2) from None
         except ModelError as exc:
             raise _fail(str(exc), code=1) from None
         except ValidationError as exc:
-            raise _fail(f"a setting is invalid: {exc.errors()[0]['msg']}", code=2) from None
+            raise _fail(describe_settings_error(exc), code=2) from None
         except KeyboardInterrupt:
             raise typer.Exit(130) from None
         bad_input: BadInput | None = None
         try:
             if interactive:
                 _intro(console, card, service.backend)
+            if service.startup_note:
+                _say(service.startup_note, interactive, console)
             _run_turns(runner, service, card, format, interactive, console)
         except KeyboardInterrupt:
             console.print()
@@ -447,9 +498,9 @@ def _practice(
 
 
 def _print_debrief(
-    debrief: Debrief, card: Persona, format: str, interactive: bool, console: Console
+    debrief: Debrief, card: Persona, format: Format, interactive: bool, console: Console
 ) -> None:
-    if format == "json":
+    if format is Format.json:
         row = {"debrief": debrief.model_dump(mode="json", by_alias=True)}
         sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
     elif interactive:
@@ -489,7 +540,7 @@ def _run_turns(
     runner: asyncio.Runner,
     service: PracticeService,
     card: Persona,
-    format: str,
+    format: Format,
     interactive: bool,
     console: Console,
 ) -> None:
@@ -513,9 +564,18 @@ def _run_turns(
             if piped is None:
                 return
             text = piped
-        if text.strip().lower() in ("/end", "/quit", "/exit"):
+        command = text.strip().lower()
+        if command in END_COMMANDS:
             return
-        if not text.strip():
+        if not command:
+            continue
+        if command.startswith("/"):
+            known = command in ("/help", "/?")
+            _say(
+                ("" if known else f"{text.strip()} isn't a command. ") + HELP_TEXT,
+                interactive,
+                console,
+            )
             continue
         if len(text) > MAX_TURN_CHARS:
             _say(
@@ -535,7 +595,7 @@ def _run_turns(
                 console.print(Panel(note, title="Coach note", border_style="yellow"))
             continue
         turn = runner.run(service.take_turn(text))
-        if format == "json":
+        if format is Format.json:
             sys.stdout.write(_turn_json(turn) + "\n")
         else:
             sys.stdout.write(f"You: {turn.staff}\n{card.name}: {turn.caregiver}\n")

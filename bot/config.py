@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 import platformdirs
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_PERSONA_MODEL = "gpt-4.1-mini"
@@ -44,7 +44,8 @@ class Settings(BaseSettings):
         max_prompt_tokens [EC_MAX_PROMPT_TOKENS]: prompt budget in tokens (3000).
         review_mode [EC_REVIEW_MODE]: ``rules`` | ``hybrid`` | ``model``.
         check_principles [EC_CHECK_PRINCIPLES]: run the persona-principle check.
-        seed [EC_SEED]: default seed of the scripted responder.
+        seed [EC_SEED]: seed of the offline caregiver's wording; unset means a new
+            random seed per session (so practice does not repeat word for word).
         price_input_per_1m / price_output_per_1m [EC_PRICE_INPUT_PER_1M,
             EC_PRICE_OUTPUT_PER_1M]: US dollars per 1M prompt / completion
             tokens for cost estimates; None uses the approximate list prices in
@@ -87,7 +88,7 @@ class Settings(BaseSettings):
     max_prompt_tokens: int = Field(default=3000, ge=500, le=200_000)
     review_mode: Literal["rules", "hybrid", "model"] = "hybrid"
     check_principles: bool = True
-    seed: int = 0
+    seed: int | None = None
     price_input_per_1m: float | None = Field(default=None, ge=0)
     price_output_per_1m: float | None = Field(default=None, ge=0)
     database_url: str = Field(default_factory=_default_database_url)
@@ -119,3 +120,25 @@ def get_settings() -> Settings:
             example ``EC_REVIEW_MODE=fast``); the CLI turns it into a plain message.
     """
     return Settings()
+
+
+def describe_settings_error(exc: ValidationError) -> str:
+    """Turn a settings :class:`ValidationError` into one plain line naming the variables.
+
+    Args:
+        exc: raised by :class:`Settings` for invalid environment values.
+
+    Returns:
+        e.g. ``"EC_REVIEW_MODE is invalid: Input should be 'rules', 'hybrid' or 'model'"``;
+        several problems are joined with ``"; "``. Values are never echoed (they may be
+        secrets).
+    """
+    parts = []
+    for error in exc.errors():
+        field = str(error["loc"][0]) if error["loc"] else "?"
+        name = field.upper()
+        if not name.startswith(("OPENAI_", "AZURE_", "SLACK_", "EC_")):
+            name = f"EC_{name}"
+        parts.append(f"{name} is invalid: {error['msg']}")
+    return "; ".join(parts) or "a setting is invalid"
+

@@ -214,3 +214,44 @@ def test_ctrl_c_in_interactive_session_prints_debrief() -> None:
     os.waitpid(pid, 0)
     os.close(fd)
     assert b"Debrief" in out and b"turns 1" in out
+
+
+def test_unreachable_model_at_start_falls_back_when_not_asked_for_by_name() -> None:
+    env = {**ENV, "OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": "http://127.0.0.1:9/v1"}
+    res = run("practice", "-p", "asthma-mom", "--format", "json", stdin="Tell me more.\n", env=env)
+    assert res.returncode == 0
+    err = res.stderr.decode()
+    assert "offline partner" in err and "127.0.0.1:9" in err and "OPENAI_BASE_URL" in err
+    assert "Traceback" not in err and "sk-test" not in err
+    rows = [json.loads(x) for x in res.stdout.decode().splitlines()]
+    assert rows[0]["turn"] == 1 and rows[-1]["debrief"]["turns"] == 1
+    named = run("practice", "-p", "asthma-mom", "--backend", "openai", stdin="hi\n", env=env)
+    assert named.returncode == 1 and b"--backend scripted" in named.stderr
+
+
+def test_invalid_setting_names_the_variable() -> None:
+    res = run("practice", "-p", "asthma-mom", stdin="hi\n", env={**ENV, "EC_REVIEW_MODE": "fast"})
+    assert res.returncode == 2
+    assert b"EC_REVIEW_MODE is invalid" in res.stderr
+
+
+def test_practice_commands_are_not_turns() -> None:
+    res = run(
+        "practice",
+        "-p",
+        "asthma-mom",
+        "--format",
+        "json",
+        stdin="How are things?\n/help\n/restart\nend\nnot reached\n",
+    )
+    rows = [json.loads(x) for x in res.stdout.decode().splitlines()]
+    assert [r["staff"] for r in rows[:-1]] == ["How are things?"]
+    assert rows[-1]["debrief"]["turns"] == 1
+    assert b"/restart isn't a command" in res.stderr
+
+
+def test_review_on_a_folder_and_bad_format() -> None:
+    res = run("review", "/tmp")
+    assert res.returncode == 2 and b"is a folder" in res.stderr
+    assert run("review", "--format", "xml", stdin="hi\n").returncode == 2
+    assert run("personas", "list", "--format", "xml").returncode == 2

@@ -147,7 +147,7 @@ def _summary(
     elif layers_reached:
         parts.append(
             f"You heard {layers_reached} of {total} layers of {name}'s story. "
-            f"What you learned: {' '.join(learned[:3])}"
+            f"What you learned: {' '.join(learned)}"
         )
     else:
         parts.append(f"{name} shared a first account, but not yet the story behind it.")

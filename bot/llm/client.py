@@ -305,16 +305,32 @@ class ModelClient:
             return
         except openai.APIStatusError as exc:
             if exc.status_code not in (404, 405):
-                raise self.map_error(exc) from exc
+                raise self._at_start(self.map_error(exc)) from exc
         except _CALL_ERRORS as exc:
-            raise self.map_error(exc) from exc
+            raise self._at_start(self.map_error(exc)) from exc
         try:
             await quick.chat.completions.create(
                 messages=[{"role": "user", "content": "hi"}],
                 **self._params(self.model_for("persona"), 1, None),
             )
         except _CALL_ERRORS as exc:
-            raise self.map_error(exc) from exc
+            raise self._at_start(self.map_error(exc)) from exc
+
+    def _at_start(self, error: ModelError) -> ModelError:
+        """Name the endpoint and the variable to check in a start-up failure."""
+        if isinstance(error, ModelUnavailable):
+            where = (
+                "AZURE_OPENAI_ENDPOINT"
+                if self.settings.azure_openai_endpoint
+                else (
+                    "OPENAI_BASE_URL" if self.settings.openai_base_url else "the OpenAI default URL"
+                )
+            )
+            return ModelUnavailable(
+                f"{error.reason} (model endpoint {self.base_url}, from {where}). Check the URL "
+                "and that the server is running, or practise offline with --backend scripted."
+            )
+        return error
 
     def stream_chat(
         self,

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+import secrets
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +28,7 @@ from bot.core.models import Review
 from bot.core.persona import Persona
 from bot.core.practice import PracticeEngine, ReplyPlan, Turn, Usage
 from bot.llm.base import Responder
-from bot.llm.errors import ModelError
+from bot.llm.errors import ModelError, ModelUnavailable
 from bot.services.review import ModelReviewerPort, ReviewMode, ReviewResult, review_one
 
 if TYPE_CHECKING:
@@ -128,6 +129,9 @@ class PracticeService:
         self._review_usage = Usage()
         self._fallback_turns = 0
         self._closers: list[Callable[[], Awaitable[None]]] = []
+        self.startup_note: str | None = None
+        """A plain note for the staff member about how the session started (e.g. the
+        model was unreachable and the offline partner answers), or None."""
 
     # ------------------------------------------------------------------ properties
 
@@ -363,7 +367,9 @@ async def start_practice(
     Raises:
         bot.llm.errors.ModelNotConfigured: model asked for but not configured.
         bot.llm.errors.ModelKeyRejected: "OPENAI_API_KEY was rejected: …".
-        bot.llm.errors.ModelUnavailable: the endpoint is unreachable at start-up.
+        bot.llm.errors.ModelUnavailable: the endpoint is unreachable at start-up and
+            ``backend`` was "openai"; with ``backend=None`` the session falls back to the
+            offline partner instead and says so in ``startup_note``.
     """
     from bot.config import get_settings
     from bot.llm.factory import choose_backend, connect
@@ -371,11 +377,24 @@ async def start_practice(
 
     settings = settings or get_settings()
     seed = settings.seed if seed is None else seed
+    if seed is None:
+        seed = secrets.randbelow(2**31)  # fresh wording each session unless a seed is given
     chosen = choose_backend(backend, settings)
     scripted = ScriptedResponder()
     if chosen == "scripted":
         return PracticeService(persona, responder=scripted, seed=seed)
-    model = await connect(settings, check_key=check_key)
+    try:
+        model = await connect(settings, check_key=check_key)
+    except ModelUnavailable as exc:
+        if backend is not None:
+            raise  # the model was asked for by name: say so rather than switch quietly
+        log.warning("model unreachable at start-up; using the offline partner: %s", exc.reason)
+        service = PracticeService(persona, responder=scripted, seed=seed)
+        service.startup_note = (
+            f"The language model could not be reached, so you are practising with the offline "
+            f"partner. {exc.reason}"
+        )
+        return service
     mode: ReviewMode = settings.review_mode if review_mode is None else review_mode
     service = PracticeService(
         persona,
