@@ -180,7 +180,22 @@ class NotYourInterview(ReflectionError):
 
 
 class InvalidInput(ReflectionError, ValueError):
-    """A field the user must fix (the message says which and how)."""
+    """A field the user must fix (the message says which and how).
+
+    Args:
+        message: what to fix, safe to show the user.
+        field: the input it is about (a parameter name of the method that
+            raised it, e.g. ``pseudonym``, ``happened_at``, ``notes``), so an
+            adapter can show the message beside that field; None when it is
+            not about one field.
+
+    Attributes:
+        field: as above.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class PromptObsolete(ReflectionError):
@@ -582,11 +597,12 @@ def _decision_info(row: TeamDecisionRow) -> TeamDecisionInfo:
     )
 
 
-def _clean_text(value: str | None, what: str) -> str:
+def _clean_text(value: str | None, what: str, field: str | None = None) -> str:
     text = (value or "").strip()
     if len(text) > MAX_TEXT_CHARS:
         raise InvalidInput(
-            f"{what} is {len(text):,} characters long; the limit is {MAX_TEXT_CHARS:,}."
+            f"{what} is {len(text):,} characters long; the limit is {MAX_TEXT_CHARS:,}.",
+            field=field,
         )
     return text
 
@@ -1017,10 +1033,11 @@ class ReflectionService:
 
     def _check_time(self, happened_at: datetime, now: datetime) -> datetime:
         if happened_at.tzinfo is None or happened_at.utcoffset() is None:
-            raise InvalidInput("The interview time needs a time zone.")
+            raise InvalidInput("The interview time needs a time zone.", field="happened_at")
         if happened_at > now + FUTURE_TOLERANCE:
             raise InvalidInput(
-                "That time is in the future. Log an interview after it has happened."
+                "That time is in the future. Log an interview after it has happened.",
+                field="happened_at",
             )
         return happened_at.astimezone(UTC)
 
@@ -1139,20 +1156,22 @@ class ReflectionService:
         when = self._check_time(happened_at or now, now)
         alias = self._check_pseudonym(pseudonym)
         if grade_band not in GRADE_BANDS:
-            raise InvalidInput(f"Choose a grade band: {', '.join(GRADE_BANDS)}.")
+            raise InvalidInput(
+                f"Choose a grade band: {', '.join(GRADE_BANDS)}.", field="grade_band"
+            )
         if mode not in ("phone", "in_person"):
-            raise InvalidInput("The interview was held by phone or in person.")
+            raise InvalidInput("The interview was held by phone or in person.", field="mode")
         channel = (team_channel or "").strip() or None
         if channel is not None and (len(channel) > 200 or any(c.isspace() for c in channel)):
-            raise InvalidInput("That team channel id is not valid.")
+            raise InvalidInput("That team channel id is not valid.", field="team_channel")
         counts: dict[PiiKind, int] = dict.fromkeys(PII_KINDS, 0)
         names = [alias, *extra_names]
-        clean_notes = _scrub(_clean_text(notes, "The notes"), names, counts)
+        clean_notes = _scrub(_clean_text(notes, "The notes", "notes"), names, counts)
         if interviewer_tz:
             try:
                 zone(interviewer_tz)
             except ValueError as exc:
-                raise InvalidInput(str(exc)) from None
+                raise InvalidInput(str(exc), field="interviewer_tz") from None
 
         async with self._store.unit_of_work() as uow:
             settings = await self._settings(uow, workspace_id)
@@ -1213,15 +1232,19 @@ class ReflectionService:
     def _check_pseudonym(pseudonym: str) -> str:
         alias = " ".join((pseudonym or "").split())
         if not alias:
-            raise InvalidInput("Give the caregiver a pseudonym or initials (not their name).")
+            raise InvalidInput(
+                "Give the caregiver a pseudonym or initials (not their name).", field="pseudonym"
+            )
         if len(alias) > MAX_PSEUDONYM_CHARS:
             raise InvalidInput(
-                f"A pseudonym has at most {MAX_PSEUDONYM_CHARS} characters; initials are enough."
+                f"A pseudonym has at most {MAX_PSEUDONYM_CHARS} characters; initials are enough.",
+                field="pseudonym",
             )
         if any(span.kind != "NAME" for span in detect(alias)):
             raise InvalidInput(
                 "The pseudonym looks like contact details or an id number; use initials or a "
-                "made-up first name."
+                "made-up first name.",
+                field="pseudonym",
             )
         return alias
 
@@ -1434,7 +1457,7 @@ class ReflectionService:
             NotYourInterview: ``user_id`` did not log it.
             InvalidInput: the text is too long.
         """
-        words = _clean_text(text, "The exact words")
+        words = _clean_text(text, "The exact words", "text")
         counts: dict[PiiKind, int] = dict.fromkeys(PII_KINDS, 0)
         alias = await self._pseudonym(workspace_id, user_id, interview_id, action="exact_words")
         clean = _scrub(words, [alias, *extra_names], counts)  # outside any transaction
@@ -1522,12 +1545,18 @@ class ReflectionService:
             InvalidInput: an answer is too long.
         """
         answers = {
-            "surprised": _clean_text(reflection.surprised, "What surprised you"),
+            "surprised": _clean_text(reflection.surprised, "What surprised you", "surprised"),
             "assumption_challenged": _clean_text(
-                reflection.assumption_challenged, "Which assumption it challenged"
+                reflection.assumption_challenged,
+                "Which assumption it challenged",
+                "assumption_challenged",
             ),
-            "not_in_data": _clean_text(reflection.not_in_data, "What no data report would show"),
-            "do_differently": _clean_text(reflection.do_differently, "What we might do"),
+            "not_in_data": _clean_text(
+                reflection.not_in_data, "What no data report would show", "not_in_data"
+            ),
+            "do_differently": _clean_text(
+                reflection.do_differently, "What we might do", "do_differently"
+            ),
         }
         red = is_red_flag(reflection)
         counts: dict[PiiKind, int] = dict.fromkeys(PII_KINDS, 0)
@@ -1652,9 +1681,9 @@ class ReflectionService:
             InvalidInput: an empty or over-long decision, a malformed week.
         """
         team_gathering_key(channel, week)
-        text = _clean_text(decision, "The decision")
+        text = _clean_text(decision, "The decision", "decision")
         if not text:
-            raise InvalidInput("Write down the one thing the team will try.")
+            raise InvalidInput("Write down the one thing the team will try.", field="decision")
         clean = scrub(text, known_names=extra_names).text
         async with self._store.unit_of_work() as uow:
             row = await uow.team_decisions.add(

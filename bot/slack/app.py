@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -35,6 +36,7 @@ from bot.core.persona import Persona
 from bot.slack.redact import install_redaction
 
 if TYPE_CHECKING:
+    from bot.services.reflection import ReflectionService
     from bot.services.review import ModelReviewerPort, ReviewMode
     from bot.services.sessions import PracticeSessions
 
@@ -48,6 +50,7 @@ __all__ = [
     "create_app",
     "make_client",
     "normalize_api_url",
+    "utcnow",
     "web_application",
 ]
 
@@ -139,6 +142,15 @@ class BackgroundTasks:
             await asyncio.gather(*tasks, return_exceptions=True)
 
 
+def utcnow() -> datetime:
+    """The system clock: the current time, aware, in UTC (the default clock).
+
+    Returns:
+        ``datetime.now(UTC)``.
+    """
+    return datetime.now(UTC)
+
+
 @dataclass
 class SlackDeps:
     """What the listeners need, handed to them through Bolt's ``context["coach"]``.
@@ -146,6 +158,12 @@ class SlackDeps:
     Attributes:
         sessions: the persisted practice use cases.
         personas: persona id -> card, in gallery order.
+        reflections: the after-interview use cases (log, reflect, team decisions).
+        clock: the current UTC time (the log modal's "now"); tests inject the
+            same clock as the reflection service's and the dispatcher's.
+        tz_lookup_seconds: most seconds a ``users.info`` time-zone lookup may
+            take before the stored (or default) zone is used: it runs before a
+            modal opens or a submission is acknowledged, inside Slack's 3 s.
         tasks: background work started after acknowledgements.
         model_reviewer: the model reviewer for question lists, or None (rules only).
         review_mode: ``rules`` | ``hybrid`` | ``model`` for question lists.
@@ -158,6 +176,9 @@ class SlackDeps:
 
     sessions: PracticeSessions
     personas: Mapping[str, Persona]
+    reflections: ReflectionService
+    clock: Callable[[], datetime] = utcnow
+    tz_lookup_seconds: float = 1.0
     tasks: BackgroundTasks = field(default_factory=BackgroundTasks)
     model_reviewer: ModelReviewerPort | None = None
     review_mode: ReviewMode = "rules"

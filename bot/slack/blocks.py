@@ -8,6 +8,7 @@ every builder stays inside Slack's limits (see :mod:`bot.slack.text`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,9 +17,19 @@ from typing import Any
 from bot.core.debrief import Debrief
 from bot.core.models import FINDING_KINDS, Finding, FindingKind, Review
 from bot.core.persona import Persona
+from bot.core.reflection import Reflection, zone
+from bot.services.reflection import (
+    GRADE_BANDS,
+    MAX_PSEUDONYM_CHARS,
+    Gathering,
+    InterviewInfo,
+    ReminderPayload,
+)
 from bot.slack import ids
 from bot.slack.text import (
     HEADER_LIMIT,
+    MAX_BLOCKS,
+    TEXT_LIMIT,
     Message,
     context_blocks,
     escape,
@@ -30,21 +41,38 @@ from bot.slack.text import (
 )
 
 __all__ = [
+    "INTERVIEWS_ON_HOME",
     "KIND_LABELS",
+    "MODE_OPTIONS",
+    "NOTHING_NEW",
+    "PROMPT_ICONS",
+    "PROMPT_LABELS",
+    "REFLECTION_QUESTIONS",
     "SIGNS",
     "SessionCard",
     "caregiver_messages",
+    "channel_ref",
     "coach_note",
     "debrief_messages",
+    "edit_time_modal",
+    "exact_words_modal",
     "file_only_text",
     "first_name",
     "home_view",
+    "interview_logged_message",
     "intro_card",
+    "local_time",
+    "log_interview_modal",
     "notice",
     "persona_picker",
+    "prompt_messages",
+    "quote",
+    "reflection_modal",
     "review_messages",
     "review_modal",
     "split_question_lines",
+    "team_decision_modal",
+    "thanks_view",
     "turn_note",
 ]
 
@@ -129,8 +157,16 @@ def _header(text: str) -> dict[str, Any]:
     return {"type": "header", "text": plain(truncate(text, HEADER_LIMIT))}
 
 
-def _quote(text: str) -> str:
-    """Escaped text in curly quotes on one line (newlines become spaces)."""
+def quote(text: str) -> str:
+    """User text, escaped, in curly quotes on one line.
+
+    Args:
+        text: plain text (a question, a caregiver's words, a team decision).
+
+    Returns:
+        ``“…”`` with ``& < >`` escaped and every run of whitespace (newlines
+        too) made one space.
+    """
     return "“" + escape(" ".join(text.split())) + "”"
 
 
@@ -196,7 +232,7 @@ def intro_card(persona: Persona, session_id: str) -> Message:
         "what you hear, and leave silences.\n"
         f"*Signs the interview has turned into an intervention:*\n{signs}"
     )
-    blocks += section_blocks(f"_{escape(name)} picks up:_ {_quote(persona.voice.greeting)}")
+    blocks += section_blocks(f"_{escape(name)} picks up:_ {quote(persona.voice.greeting)}")
     blocks += context_blocks(
         "Reply *in this thread* with what you would say, one message per turn. "
         "Type `end` or press *End practice* for your debrief."
@@ -228,7 +264,7 @@ def caregiver_messages(reply: str) -> list[Message]:
 def _finding_line(finding: Finding) -> str:
     label = KIND_LABELS.get(finding.kind, finding.kind)
     weight = " (turns the interview into an intervention)" if finding.is_intervention else ""
-    return f"• *{label}*{weight}: {_quote(finding.evidence)} — {escape(finding.why)}"
+    return f"• *{label}*{weight}: {quote(finding.evidence)} — {escape(finding.why)}"
 
 
 def coach_note(review: Review, persona: Persona) -> Message | None:
@@ -250,7 +286,7 @@ def coach_note(review: Review, persona: Persona) -> Message | None:
     lines = [f":mag: *Coach note* · not part of the call with {escape(first_name(persona))}"]
     lines += [_finding_line(f) for f in review.findings]
     if review.reframe:
-        lines.append(f"*Try:* {_quote(review.reframe)}")
+        lines.append(f"*Try:* {quote(review.reframe)}")
     blocks = context_blocks("\n".join(lines))
     kinds = ", ".join(KIND_LABELS[f.kind].lower() for f in review.findings)
     return Message(text=truncate(f"Coach note: {kinds}", 4000), blocks=blocks[:50])
@@ -338,7 +374,7 @@ def debrief_messages(persona: Persona, debrief: Debrief, session_id: str) -> lis
     if debrief.reframes:
         blocks += section_blocks("*Reframes worth trying*")
         for r in debrief.reframes:
-            blocks += section_blocks(f"*You asked:* {_quote(r.asked)}\n*Try:* {_quote(r.try_)}")
+            blocks += section_blocks(f"*You asked:* {quote(r.asked)}\n*Try:* {quote(r.try_)}")
     blocks += context_blocks(
         "Success is what you learned, not whether the family changed their mind."
     )
@@ -359,11 +395,11 @@ def debrief_messages(persona: Persona, debrief: Debrief, session_id: str) -> lis
 
 def _review_body(index: int | None, review: Review) -> str:
     head = f"*{index}.* " if index is not None else ""
-    lines = [head + _quote(review.text)]
+    lines = [head + quote(review.text)]
     if review.findings:
         lines += [_finding_line(f) for f in review.findings]
         if review.reframe:
-            lines.append(f"*Try:* {_quote(review.reframe)}")
+            lines.append(f"*Try:* {quote(review.reframe)}")
     elif "open_question" in review.moves:
         lines.append(":white_check_mark: Open and neutral.")
     else:
@@ -468,14 +504,21 @@ def _session_line(card: SessionCard) -> str:
 
 
 def home_view(
-    personas: Sequence[Persona], sessions: Sequence[SessionCard], *, live_notes: bool
+    personas: Sequence[Persona],
+    sessions: Sequence[SessionCard],
+    *,
+    live_notes: bool,
+    interviews: Sequence[InterviewInfo] = (),
 ) -> dict[str, Any]:
-    """The App Home: persona gallery, your last sessions, the live-notes setting.
+    """The App Home: after-interview logging, persona gallery, last sessions, live-notes setting.
 
     Args:
         personas: the cards, in display order.
         sessions: the user's most recent sessions, newest first.
         live_notes: the user's current live-notes setting.
+        interviews: the user's most recent real interviews, newest first (each
+            with "Change time" and "Delete" buttons; at most
+            :data:`INTERVIEWS_ON_HOME`).
 
     Returns:
         A ``home`` view payload for ``views.publish`` (at most 100 blocks).
@@ -493,6 +536,8 @@ def home_view(
             },
             "accessory": _button("Review a question list", ids.ACTION_HOME_REVIEW, "open"),
         },
+        {"type": "divider"},
+        *_interview_rows(interviews),
         {"type": "divider"},
         _header("Practise with a caregiver"),
         *_persona_rows(personas),
@@ -533,3 +578,577 @@ def split_question_lines(text: str) -> list[str]:
         Stripped, non-blank lines, in order.
     """
     return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+# ---------------------------------------------------------------------- after real interviews
+
+PROMPT_LABELS: dict[str, str] = {
+    "exact_words": "a note to write down their exact words while they are fresh",
+    "reflection": "four short questions to reflect on",
+    "team_gathering": "your team's weekly gathering",
+    "second_round": "a nudge toward a second conversation with the family",
+}
+"""What each after-interview prompt is, as the confirmation DM lists it."""
+
+PROMPT_ICONS: dict[str, str] = {
+    "exact_words": ":memo:",
+    "reflection": ":thought_balloon:",
+    "second_round": ":leftwards_arrow_with_hook:",
+    "red_flag_note": ":seedling:",
+    "delivery_failed": ":warning:",
+}
+"""The emoji that opens each kind of DM prompt (the team post has a header instead)."""
+
+MODE_OPTIONS: dict[str, str] = {"phone": "By phone", "in_person": "In person"}
+"""The log modal's choices for how the interview was held."""
+
+INTERVIEWS_ON_HOME = 5
+"""Most recent interviews the App Home lists (two blocks each)."""
+
+_CHANNEL_ID_RE = re.compile(r"^[CG][A-Z0-9]{2,}$")
+_PENDING = ("pending", "claimed")
+
+
+def local_time(dt: datetime, tz: str) -> str:
+    """A moment on the reader's wall clock, the way the prompts show it.
+
+    Args:
+        dt: an aware datetime.
+        tz: the reader's IANA zone.
+
+    Returns:
+        E.g. ``"Thu 5 Mar, 11:00 AM"``.
+    """
+    local = dt.astimezone(zone(tz))
+    hour = local.hour % 12 or 12
+    return f"{local:%a} {local.day} {local:%b}, {hour}:{local:%M} {local:%p}"
+
+
+def channel_ref(channel_id: str | None) -> str:
+    """A channel as mrkdwn: a ``<#C…>`` link for a real id, else the escaped text.
+
+    Args:
+        channel_id: a Slack channel id (``C…`` or ``G…``), or None.
+
+    Returns:
+        mrkdwn text (empty for None).
+    """
+    if not channel_id:
+        return ""
+    if _CHANNEL_ID_RE.match(channel_id):
+        return f"<#{channel_id}>"
+    return escape(channel_id)
+
+
+def _mode_phrase(mode: str) -> str:
+    return "phone call" if mode == "phone" else "conversation in person"
+
+
+def _input(
+    block_id: str,
+    label: str,
+    element: dict[str, Any],
+    *,
+    optional: bool = False,
+    hint: str | None = None,
+) -> dict[str, Any]:
+    block: dict[str, Any] = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label),
+        "element": {**element, "action_id": ids.element_id(block_id)},
+        "optional": optional,
+    }
+    if hint:
+        block["hint"] = plain(hint)
+    return block
+
+
+def _text_input(
+    block_id: str,
+    label: str,
+    *,
+    initial: str | None = None,
+    optional: bool = True,
+    hint: str | None = None,
+    placeholder: str | None = None,
+    multiline: bool = True,
+    max_length: int = MODAL_INPUT_LIMIT,
+) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "plain_text_input",
+        "multiline": multiline,
+        "max_length": max_length,
+    }
+    if initial:
+        element["initial_value"] = initial[:max_length]
+    if placeholder:
+        element["placeholder"] = plain(placeholder)
+    return _input(block_id, label, element, optional=optional, hint=hint)
+
+
+def _option(text: str, value: str) -> dict[str, Any]:
+    return {"text": plain(text), "value": value}
+
+
+def _when_inputs(when: datetime, tz: str) -> list[dict[str, Any]]:
+    """A date picker and a time picker set to ``when`` on the wall clock of ``tz``."""
+    local = when.astimezone(zone(tz))
+    return [
+        _input(
+            ids.FIELDS["happened_on"],
+            "Date",
+            {"type": "datepicker", "initial_date": local.date().isoformat()},
+        ),
+        _input(
+            ids.FIELDS["happened_at"],
+            "Time",
+            {"type": "timepicker", "initial_time": f"{local:%H:%M}", "timezone": tz},
+            hint=f"Your time zone: {tz}",
+        ),
+    ]
+
+
+def _modal(
+    callback_id: str,
+    title: str,
+    blocks: list[dict[str, Any]],
+    *,
+    private_metadata: str,
+    submit: str = "Save",
+) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": callback_id,
+        "private_metadata": private_metadata,
+        "title": plain(truncate(title, 24)),
+        "submit": plain(submit),
+        "close": plain("Cancel"),
+        "blocks": blocks,
+    }
+
+
+def log_interview_modal(
+    *,
+    now: datetime,
+    tz: str,
+    private_metadata: str,
+    channel: str | None = None,
+    earlier: InterviewInfo | None = None,
+) -> dict[str, Any]:
+    """The ``/log-interview`` modal: when, who (pseudonym), grade band, how, team, notes.
+
+    Args:
+        now: the current time (the default for when it happened).
+        tz: the staff member's IANA zone (the pickers' wall clock).
+        private_metadata: opaque state returned with the submission.
+        channel: a team channel to preselect (where the command was typed).
+        earlier: for a second conversation, the first interview (its
+            pseudonym, grade band, mode and team channel are prefilled).
+
+    Returns:
+        A modal view payload for ``views.open``.
+    """
+    grades = [_option(f"Grade {g}" if g != "PreK" else "PreK", g) for g in GRADE_BANDS]
+    modes = [_option(text, value) for value, text in MODE_OPTIONS.items()]
+    grade: dict[str, Any] = {"type": "static_select", "options": grades}
+    mode: dict[str, Any] = {"type": "radio_buttons", "options": modes, "initial_option": modes[0]}
+    team: dict[str, Any] = {
+        "type": "conversations_select",
+        "filter": {"include": ["public", "private"], "exclude_bot_users": True},
+    }
+    pseudonym = None
+    if earlier is not None:
+        pseudonym = earlier.caregiver_pseudonym
+        for element, options, value in (
+            (grade, grades, earlier.grade_band),
+            (mode, modes, earlier.mode),
+        ):
+            chosen = [o for o in options if o["value"] == value]
+            if chosen:
+                element["initial_option"] = chosen[0]
+        channel = earlier.team_channel or channel
+    if channel and _CHANNEL_ID_RE.match(channel):
+        team["initial_conversation"] = channel
+    intro = (
+        "Log a real empathy interview. I'll help you hold on to what you heard: a note to "
+        "write down their exact words, a few questions to reflect on, your team's weekly "
+        "gathering, and later a nudge toward a second conversation."
+    )
+    if earlier is not None:
+        intro = (
+            f"A second conversation with {escape(earlier.caregiver_pseudonym)}'s family. "
+            "The teams that learn most go back more than once."
+        )
+    blocks: list[dict[str, Any]] = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": intro}},
+        *_when_inputs(now, tz),
+        _text_input(
+            ids.FIELDS["pseudonym"],
+            "Caregiver pseudonym or initials",
+            initial=pseudonym,
+            optional=False,
+            multiline=False,
+            max_length=MAX_PSEUDONYM_CHARS,
+            hint="Please don't enter names; notes are scrubbed anyway",
+            placeholder="e.g. M.L.",
+        ),
+        _input(ids.FIELDS["grade_band"], "Student's grade band", grade),
+        _input(ids.FIELDS["mode"], "How you talked", mode),
+        _input(
+            ids.FIELDS["team_channel"],
+            "Team channel that should hear about it",
+            team,
+            optional=True,
+            hint="Its weekly gathering shares your reflection, by pseudonym only.",
+        ),
+        _text_input(
+            ids.FIELDS["notes"],
+            "Notes (optional)",
+            hint="The caregiver's exact words help most. Names and contact details are "
+            "removed before anything is stored.",
+            placeholder="What did they say, in their own words?",
+        ),
+    ]
+    return _modal(
+        ids.VIEW_LOG_INTERVIEW,
+        "Log an interview",
+        blocks,
+        private_metadata=private_metadata,
+        submit="Log it",
+    )
+
+
+def edit_time_modal(interview: InterviewInfo, *, private_metadata: str) -> dict[str, Any]:
+    """The small modal that changes when an interview happened.
+
+    Args:
+        interview: the interview (its time is the default, on its own zone's clock).
+        private_metadata: opaque state returned with the submission.
+
+    Returns:
+        A modal view payload for ``views.open``.
+    """
+    intro = (
+        f"When did your {_mode_phrase(interview.mode)} with "
+        f"*{escape(interview.caregiver_pseudonym)}* happen? Reminders not sent yet move with it."
+    )
+    blocks = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": intro}},
+        *_when_inputs(interview.happened_at, interview.interviewer_tz),
+    ]
+    return _modal(
+        ids.VIEW_EDIT_INTERVIEW_TIME, "Change the time", blocks, private_metadata=private_metadata
+    )
+
+
+def exact_words_modal(interview: InterviewInfo, *, private_metadata: str) -> dict[str, Any]:
+    """The notes modal of the exact-words prompt (prefilled with words saved before).
+
+    Args:
+        interview: the interview.
+        private_metadata: opaque state returned with the submission.
+
+    Returns:
+        A modal view payload for ``views.open``.
+    """
+    intro = (
+        f"Write down what *{escape(interview.caregiver_pseudonym)}* said, in their own words, "
+        "while it is fresh. Their phrases show what they assume, what gets in the way, and "
+        "what they hope for."
+    )
+    blocks = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": intro}},
+        _text_input(
+            ids.FIELDS["text"],
+            "Their exact words",
+            initial=interview.exact_words,
+            optional=False,
+            hint="Names and contact details are removed before anything is stored.",
+        ),
+    ]
+    return _modal(
+        ids.VIEW_EXACT_WORDS, "Their exact words", blocks, private_metadata=private_metadata
+    )
+
+
+REFLECTION_QUESTIONS: dict[str, str] = {
+    "surprised": "What surprised you?",
+    "assumption_challenged": "Which assumption did this challenge?",
+    "not_in_data": "What did you hear that no data report would show?",
+    "do_differently": "What might we do differently?",
+}
+"""The reflection modal's four questions (DOMAIN.md, "After"), by field."""
+
+NOTHING_NEW = "Nothing new came up"
+"""The reflection modal's checkbox."""
+
+
+def reflection_modal(
+    interview: InterviewInfo, *, private_metadata: str, earlier: Reflection | None = None
+) -> dict[str, Any]:
+    """The reflection modal: four questions and the "Nothing new came up" checkbox.
+
+    Args:
+        interview: the interview reflected on.
+        private_metadata: opaque state returned with the submission.
+        earlier: a reflection saved before, to prefill.
+
+    Returns:
+        A modal view payload for ``views.open``.
+    """
+    when = local_time(interview.happened_at, interview.interviewer_tz)
+    intro = (
+        f"Your {_mode_phrase(interview.mode)} with *{escape(interview.caregiver_pseudonym)}* "
+        f"({when}). A line or two for each is plenty."
+    )
+    blocks: list[dict[str, Any]] = [{"type": "section", "text": {"type": "mrkdwn", "text": intro}}]
+    for field, question in REFLECTION_QUESTIONS.items():
+        blocks.append(
+            _text_input(
+                ids.FIELDS[field],
+                question,
+                initial=getattr(earlier, field) if earlier is not None else None,
+            )
+        )
+    box = _option(NOTHING_NEW, "nothing_new")
+    checkbox: dict[str, Any] = {"type": "checkboxes", "options": [box]}
+    if earlier is not None and earlier.nothing_new:
+        checkbox["initial_options"] = [box]
+    blocks.append(
+        _input(
+            ids.FIELDS["nothing_new"],
+            "If it only confirmed what you thought",
+            checkbox,
+            optional=True,
+            hint="That is worth knowing too.",
+        )
+    )
+    return _modal(ids.VIEW_REFLECTION, "Reflect", blocks, private_metadata=private_metadata)
+
+
+def team_decision_modal(*, private_metadata: str) -> dict[str, Any]:
+    """The modal behind "Record our decision": the one thing the team will try.
+
+    Args:
+        private_metadata: opaque state returned with the submission.
+
+    Returns:
+        A modal view payload for ``views.open``.
+    """
+    blocks = [
+        {
+            "type": "section",
+            "text": {
+                "type": "mrkdwn",
+                "text": "What is the *one thing* your team will try, based on what families "
+                "told you this week?",
+            },
+        },
+        _text_input(
+            ids.FIELDS["decision"],
+            "Our decision",
+            optional=False,
+            placeholder="e.g. Call families the same morning a student is missed.",
+        ),
+    ]
+    return _modal(
+        ids.VIEW_TEAM_DECISION,
+        "Our decision",
+        blocks,
+        private_metadata=private_metadata,
+        submit="Record",
+    )
+
+
+def thanks_view(text: str) -> dict[str, Any]:
+    """A modal that replaces a submitted form with a short thank-you.
+
+    Args:
+        text: mrkdwn (already escaped).
+
+    Returns:
+        A modal view payload for ``response_action="update"``.
+    """
+    return {
+        "type": "modal",
+        "title": plain("Thank you"),
+        "close": plain("Done"),
+        "blocks": section_blocks(text)[:1],
+    }
+
+
+def _schedule_lines(info: InterviewInfo) -> list[str]:
+    lines = []
+    for reminder in info.reminders:
+        if reminder.status not in _PENDING or reminder.kind not in PROMPT_LABELS:
+            continue
+        what = PROMPT_LABELS[reminder.kind]
+        if reminder.kind == "team_gathering" and reminder.channel_id:
+            what += f" in {channel_ref(reminder.channel_id)}, with your reflection"
+        lines.append(f"• *{local_time(reminder.due_at, info.interviewer_tz)}* · {what}")
+    return lines
+
+
+def interview_logged_message(info: InterviewInfo, *, moved: bool = False) -> Message:
+    """The DM that confirms a logged (or moved) interview, with each prompt's local time.
+
+    Args:
+        info: the interview with its reminders (from the service).
+        moved: True after the time was changed.
+
+    Returns:
+        One message.
+    """
+    who = escape(info.caregiver_pseudonym)
+    call = _mode_phrase(info.mode)
+    when = local_time(info.happened_at, info.interviewer_tz)
+    if moved:
+        head = f"Updated: your {call} with *{who}* is now {when}."
+    else:
+        head = f"Thank you for logging your {call} with *{who}* ({when})."
+    lines = _schedule_lines(info)
+    if lines:
+        head += f" Here is when I'll check in, in your time ({escape(info.interviewer_tz)}):"
+    else:
+        head += " All of its reminders have already gone out."
+    removed = sum(info.scrubbed.values())
+    body = [head, *lines]
+    if removed:
+        body.append(
+            f"I removed {removed} personal detail{'s' if removed != 1 else ''} from your notes "
+            "before saving them."
+        )
+    blocks = section_blocks("\n".join(body))
+    blocks += context_blocks(
+        "What counts is what you learned. You can change the time or delete it on my Home tab."
+    )
+    return Message(text=truncate(head.replace("*", ""), TEXT_LIMIT), blocks=blocks[:MAX_BLOCKS])
+
+
+def _prompt_buttons(payload: ReminderPayload) -> list[dict[str, Any]]:
+    buttons = []
+    for index, action in enumerate(payload.actions):
+        action_id = ids.PROMPT_ACTIONS.get(action.action)
+        if action_id is None:
+            continue
+        buttons.append(
+            _button(action.label, action_id, action.value, "primary" if index == 0 else None)
+        )
+    return [{"type": "actions", "elements": buttons}] if buttons else []
+
+
+def _gathering_blocks(gathering: Gathering) -> list[dict[str, Any]]:
+    n, m = len(gathering.interviews), gathering.reflections
+    blocks: list[dict[str, Any]] = [_header("This week's empathy interviews")]
+    blocks += section_blocks(
+        f"{n} interview{'s' if n != 1 else ''}, {m} reflection{'s' if m != 1 else ''}. "
+        "Before you meet, read what families told us, then choose *one thing to try*."
+    )
+    for item in gathering.interviews:
+        iv = item.interview
+        local = iv.happened_at.astimezone(zone(iv.tz))
+        lines = [
+            f"*{escape(iv.caregiver_pseudonym)}* · grade {escape(iv.grade_band)} · "
+            f"{_mode_phrase(iv.mode)} · {local:%a} {local.day} {local:%b}"
+        ]
+        if item.exact_words:
+            lines.append(f"Their words: {quote(item.exact_words)}")
+        reflection = item.reflection
+        if reflection is None:
+            lines.append("_No reflection yet._")
+        else:
+            for field, question in REFLECTION_QUESTIONS.items():
+                answer = getattr(reflection, field).strip()
+                if answer:
+                    lines.append(f"*{question}* {escape(answer)}")
+        if item.red_flag:
+            lines.append(
+                "_Nothing new came up in this one. Interviews that only confirm what we "
+                "thought are worth a second look together._"
+            )
+        blocks.append({"type": "divider"})
+        blocks += section_blocks("\n".join(lines))
+    blocks += context_blocks(
+        "Success is what we learn and act on, not whether a family changed their mind."
+    )
+    return blocks
+
+
+def prompt_messages(payload: ReminderPayload) -> list[Message]:
+    """Render one reminder (prompt, team gathering, gentle note or failure notice).
+
+    Every piece of user text (pseudonyms, exact words, answers) is escaped;
+    long content is split within Slack's limits (a big team gathering may take
+    more than one message; the button comes last).
+
+    Args:
+        payload: what the dispatcher asks to post.
+
+    Returns:
+        One or more messages, in order.
+    """
+    fallback = escape(payload.text)
+    if payload.kind == "team_gathering" and payload.gathering is not None:
+        blocks = _gathering_blocks(payload.gathering)
+    else:
+        body = fallback
+        if payload.failed is not None and payload.failed.channel_id:
+            cid = payload.failed.channel_id
+            body = body.replace(escape(f"#{cid}"), channel_ref(cid), 1)
+        icon = PROMPT_ICONS.get(payload.kind)
+        blocks = section_blocks(f"{icon} {body}" if icon else body)
+    blocks += _prompt_buttons(payload)
+    return paginate(fallback, blocks)
+
+
+def _interview_line(info: InterviewInfo) -> str:
+    return (
+        f"*{escape(info.caregiver_pseudonym)}* · grade {escape(info.grade_band)} · "
+        f"{_mode_phrase(info.mode)} · {local_time(info.happened_at, info.interviewer_tz)}"
+    )
+
+
+def _confirm(title: str, text: str, yes: str) -> dict[str, Any]:
+    return {
+        "title": plain(title),
+        "text": plain(text),
+        "confirm": plain(yes),
+        "deny": plain("Keep it"),
+        "style": "danger",
+    }
+
+
+def _interview_rows(interviews: Sequence[InterviewInfo]) -> list[dict[str, Any]]:
+    blocks: list[dict[str, Any]] = [
+        _header("After a real interview"),
+        {
+            "type": "section",
+            "text": {
+                "type": "mrkdwn",
+                "text": "Log a real empathy interview and I'll help you capture their words, "
+                "reflect, and bring it to your team.",
+            },
+            "accessory": _button("Log an interview", ids.ACTION_LOG_INTERVIEW, "new", "primary"),
+        },
+    ]
+    if not interviews:
+        return blocks + context_blocks("No interviews logged yet.")
+    for info in list(interviews)[:INTERVIEWS_ON_HOME]:
+        delete = _button("Delete", ids.ACTION_DELETE_INTERVIEW, info.id, "danger")
+        delete["confirm"] = _confirm(
+            "Delete this interview?",
+            "Its notes and reflection are removed and reminders not sent yet are cancelled.",
+            "Delete",
+        )
+        blocks += [
+            {"type": "section", "text": {"type": "mrkdwn", "text": _interview_line(info)}},
+            {
+                "type": "actions",
+                "elements": [
+                    _button("Change time", ids.ACTION_EDIT_INTERVIEW_TIME, info.id),
+                    delete,
+                ],
+            },
+        ]
+    return blocks

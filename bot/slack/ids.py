@@ -3,29 +3,46 @@
 ``manifest.yml`` must list exactly the commands, shortcuts and events below
 (``tests/slack/test_manifest.py`` checks both directions). Block action ids
 and view callback ids are not part of a manifest; they live here so the
-builders (:mod:`bot.slack.blocks`) and listeners agree on them.
+builders (:mod:`bot.slack.blocks`) and listeners agree on them, and so do the
+input block and element ids of the after-interview modals.
 """
 
 from __future__ import annotations
 
 __all__ = [
+    "ACTION_DELETE_INTERVIEW",
+    "ACTION_EDIT_INTERVIEW_TIME",
     "ACTION_END",
     "ACTION_HOME_REVIEW",
     "ACTION_LIVE_NOTES",
+    "ACTION_LOG_INTERVIEW",
+    "ACTION_OPEN_EXACT_WORDS",
+    "ACTION_OPEN_REFLECTION",
     "ACTION_PRACTICE_AGAIN",
+    "ACTION_RECORD_DECISION",
     "ACTION_SEND_TO_COACH",
     "ACTION_START",
     "BLOCK_QUESTIONS",
     "COMMANDS",
+    "COMMAND_LOG_INTERVIEW",
     "COMMAND_PRACTICE",
     "COMMAND_REVIEW",
     "EVENTS",
     "EVENT_APP_HOME_OPENED",
     "EVENT_MESSAGE_IM",
+    "FIELDS",
     "INPUT_QUESTIONS",
     "MESSAGE_SHORTCUTS",
+    "PROMPT_ACTIONS",
+    "PROMPT_METADATA_EVENT",
     "SHORTCUT_REVIEW_MESSAGE",
+    "VIEW_EDIT_INTERVIEW_TIME",
+    "VIEW_EXACT_WORDS",
+    "VIEW_LOG_INTERVIEW",
+    "VIEW_REFLECTION",
     "VIEW_REVIEW_QUESTIONS",
+    "VIEW_TEAM_DECISION",
+    "element_id",
 ]
 
 COMMAND_PRACTICE = "/practice"
@@ -34,7 +51,10 @@ COMMAND_PRACTICE = "/practice"
 COMMAND_REVIEW = "/review-questions"
 """Slash command: open the question-list review modal."""
 
-COMMANDS: tuple[str, ...] = (COMMAND_PRACTICE, COMMAND_REVIEW)
+COMMAND_LOG_INTERVIEW = "/log-interview"
+"""Slash command: open the modal that logs a real interview (issue 5)."""
+
+COMMANDS: tuple[str, ...] = (COMMAND_PRACTICE, COMMAND_REVIEW, COMMAND_LOG_INTERVIEW)
 
 SHORTCUT_REVIEW_MESSAGE = "review_this_question"
 """Message shortcut callback id: "Review this question" (result shown privately)."""
@@ -75,3 +95,86 @@ BLOCK_QUESTIONS = "questions"
 
 INPUT_QUESTIONS = "questions_text"
 """Action id of the multi-line input in the review modal."""
+
+
+# ---------------------------------------------------------------------- after real interviews
+
+ACTION_LOG_INTERVIEW = "log_interview"
+"""Button: open the log-interview modal (App Home: value ``new``; the second-round
+prompt: value the earlier interview's id, whose pseudonym, grade and team are prefilled)."""
+
+ACTION_EDIT_INTERVIEW_TIME = "interview_edit_time"
+"""App Home button: change when an interview happened (value: interview id)."""
+
+ACTION_DELETE_INTERVIEW = "interview_delete"
+"""App Home button, behind a confirmation dialog: delete an interview (value: interview id)."""
+
+ACTION_OPEN_EXACT_WORDS = "open_exact_words"
+"""Prompt button: open the exact-words modal (value: interview id)."""
+
+ACTION_OPEN_REFLECTION = "open_reflection"
+"""Prompt button: open the reflection modal (value: interview id)."""
+
+ACTION_RECORD_DECISION = "record_team_decision"
+"""Team gathering button: open the team-decision modal (value: the gathering key)."""
+
+PROMPT_ACTIONS: dict[str, str] = {
+    "open_exact_words": ACTION_OPEN_EXACT_WORDS,
+    "open_reflection": ACTION_OPEN_REFLECTION,
+    "record_team_decision": ACTION_RECORD_DECISION,
+    "log_interview": ACTION_LOG_INTERVIEW,
+}
+"""Platform-neutral button ids (:data:`bot.services.reflection.ACTION_IDS`) -> Slack action ids."""
+
+VIEW_LOG_INTERVIEW = "log_interview_modal"
+"""Modal callback id: log a real interview."""
+
+VIEW_EDIT_INTERVIEW_TIME = "interview_time_modal"
+"""Modal callback id: change an interview's time."""
+
+VIEW_EXACT_WORDS = "exact_words_modal"
+"""Modal callback id: the caregiver's exact words."""
+
+VIEW_REFLECTION = "reflection_modal"
+"""Modal callback id: the four reflection questions and "Nothing new came up"."""
+
+VIEW_TEAM_DECISION = "team_decision_modal"
+"""Modal callback id: the one thing the team will try."""
+
+FIELDS: dict[str, str] = {
+    "happened_on": "happened_on",
+    "happened_at": "happened_at",
+    "pseudonym": "pseudonym",
+    "grade_band": "grade_band",
+    "mode": "mode",
+    "team_channel": "team_channel",
+    "notes": "notes",
+    "text": "exact_words",
+    "surprised": "surprised",
+    "assumption_challenged": "assumption_challenged",
+    "not_in_data": "not_in_data",
+    "do_differently": "do_differently",
+    "nothing_new": "nothing_new",
+    "decision": "decision",
+}
+"""Input block id of each after-interview modal field, keyed by the service's
+parameter name (:attr:`bot.services.reflection.InvalidInput.field`), so a
+service error is shown beside its field. Each block's element has the action
+id :func:`element_id` of it."""
+
+
+def element_id(block_id: str) -> str:
+    """The action id of the input element inside an after-interview modal's input block.
+
+    Args:
+        block_id: a value of :data:`FIELDS`.
+
+    Returns:
+        ``<block_id>_input``.
+    """
+    return f"{block_id}_input"
+
+
+PROMPT_METADATA_EVENT = "empathy_coach_prompt"
+"""``metadata.event_type`` of every reminder post; its ``event_payload`` holds the
+reminder's ``idempotency_key`` (and ``part`` for a post split over messages)."""

@@ -3,14 +3,22 @@
 ``empathy-coach serve slack`` (:mod:`bot.cli_serve`) and the end-to-end tests
 and benchmark all go through :func:`build_runtime` and :func:`serve_http` /
 :func:`serve_socket`, so the tests exercise the production path.
+
+Both ways of serving also run the reminder dispatcher
+(:class:`bot.services.dispatcher.Dispatcher` over :class:`bot.slack.deliver.SlackDeliverer`)
+as a task beside the app, so the after-interview prompts go out while the app
+runs; on shutdown it is stopped (a post in flight finishes, claims not yet
+attempted are released) before the database and HTTP session close.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -28,12 +36,15 @@ from bot.slack.app import (
     make_client,
     normalize_api_url,
     rejected,
+    utcnow,
     web_application,
 )
 
 if TYPE_CHECKING:
     from bot.config import Settings
+    from bot.services.dispatcher import Dispatcher
     from bot.services.sessions import PracticeSessions, ServiceFactory
+    from bot.slack.deliver import SlackDeliverer
     from bot.store import Store
 
 __all__ = [
@@ -42,9 +53,13 @@ __all__ = [
     "build_runtime",
     "check_app_token",
     "check_bot_token",
+    "running_dispatcher",
     "serve_http",
     "serve_socket",
 ]
+
+DISPATCHER_STOP_SECONDS = 30.0
+"""How long shutdown waits for the reminder dispatcher's post in flight."""
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +73,9 @@ class SlackRuntime:
         deps: the listeners' dependencies (services, background tasks).
         store: the database.
         http: the shared aiohttp session for Web API calls.
+        deliverer: posts reminders over the app's Web API client.
+        dispatcher: delivers due reminders (run by :func:`running_dispatcher`;
+            tests call its ``run_once`` with an injected clock instead).
         identity: the ``auth.test`` answer for the bot token (team, bot user).
     """
 
@@ -65,6 +83,8 @@ class SlackRuntime:
     deps: SlackDeps
     store: Store
     http: aiohttp.ClientSession
+    deliverer: SlackDeliverer
+    dispatcher: Dispatcher
     identity: dict[str, Any] = field(default_factory=dict)
     _closers: list[Callable[[], Any]] = field(default_factory=list)
 
@@ -90,6 +110,7 @@ async def build_runtime(
     migrate: bool = True,
     service_factory: ServiceFactory | None = None,
     stream_buffer: int = 128,
+    clock: Callable[[], datetime] | None = None,
 ) -> SlackRuntime:
     """Run pending migrations, open the store and services, and build the Bolt app.
 
@@ -101,6 +122,8 @@ async def build_runtime(
         migrate: apply pending migrations first (``serve`` always does).
         service_factory: override the practice service factory (tests).
         stream_buffer: characters buffered per ``chat.appendStream``.
+        clock: the current UTC time for the after-interview services and the
+            reminder dispatcher; None is the system clock (tests inject one).
 
     Returns:
         The :class:`SlackRuntime`.
@@ -111,7 +134,11 @@ async def build_runtime(
     """
     from bot.llm.factory import choose_backend, connect
     from bot.personas import load_all
+    from bot.privacy import scrub
+    from bot.services.dispatcher import Dispatcher
+    from bot.services.reflection import ReflectionService
     from bot.services.sessions import ModelServiceFactory, PracticeSessions
+    from bot.slack.deliver import SlackDeliverer
     from bot.store import Store, aupgrade_to_head, safe_url
 
     if migrate:
@@ -134,9 +161,14 @@ async def build_runtime(
         store, service_factory=service_factory, settings=settings
     )
     review_mode = settings.review_mode if model is not None else "rules"
+    clock = clock or utcnow
+    # the scrubber builds its recognizers on first use (~1 s): not inside a 3 s ack
+    await asyncio.to_thread(scrub, "warm up")
     deps = SlackDeps(
         sessions=sessions,
         personas=load_all(),
+        reflections=ReflectionService(store, clock=clock),
+        clock=clock,
         model_reviewer=model.reviewer if model is not None and review_mode != "rules" else None,
         review_mode=review_mode,
         stream_buffer=stream_buffer,
@@ -163,14 +195,51 @@ async def build_runtime(
         await http.close()
         await store.dispose()
         raise
+    deliverer = SlackDeliverer(app.client)
     return SlackRuntime(
         app=app,
         deps=deps,
         store=store,
         http=http,
+        deliverer=deliverer,
+        dispatcher=Dispatcher(store, deliverer, clock=clock),
         identity=identity,
         _closers=closers,
     )
+
+
+@contextlib.asynccontextmanager
+async def running_dispatcher(runtime: SlackRuntime, *, enabled: bool = True) -> AsyncIterator[None]:
+    """Run the reminder dispatcher as a task for the duration of the ``async with`` block.
+
+    On exit the dispatcher is asked to stop and given up to
+    :data:`DISPATCHER_STOP_SECONDS` to finish the post in flight (the claims
+    it has not attempted are released at once), then cancelled.
+
+    Args:
+        runtime: from :func:`build_runtime`.
+        enabled: False runs nothing (tests that tick the dispatcher by hand).
+
+    Yields:
+        Nothing; the dispatcher runs meanwhile.
+    """
+    if not enabled:
+        yield
+        return
+    halt = asyncio.Event()
+    task = asyncio.create_task(runtime.dispatcher.run_forever(halt), name="reminder_dispatcher")
+    try:
+        yield
+    finally:
+        halt.set()
+        done, _ = await asyncio.wait({task}, timeout=DISPATCHER_STOP_SECONDS)
+        if not done:
+            log.warning("the reminder dispatcher did not stop in time; cancelling it")
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        elif not task.cancelled() and task.exception() is not None:
+            log.error("the reminder dispatcher failed", exc_info=task.exception())
 
 
 async def check_app_token(
@@ -205,12 +274,13 @@ async def serve_http(
     path: str = EVENTS_PATH,
     stop: asyncio.Event | None = None,
     on_ready: Callable[[str, int], None] | None = None,
+    dispatch: bool = True,
 ) -> None:
-    """Serve the app over HTTP until ``stop`` is set.
+    """Serve the app over HTTP until ``stop`` is set, with the reminder dispatcher beside it.
 
     Slack's requests are verified with the signing secret (401 for a bad
     signature or a timestamp more than five minutes old). On stop, the server
-    closes and waits for replies still being written.
+    closes and waits for replies still being written, and the dispatcher stops.
 
     Args:
         runtime: from :func:`build_runtime`.
@@ -219,6 +289,7 @@ async def serve_http(
         path: the Request URL path.
         stop: set it to stop serving; None serves forever.
         on_ready: called with ``(host, port)`` once listening.
+        dispatch: run the reminder dispatcher (:func:`running_dispatcher`).
     """
     web_app = web_application(runtime.app, runtime.deps, path=path)
     runner = web.AppRunner(web_app, access_log=None, handle_signals=False)
@@ -232,7 +303,8 @@ async def serve_http(
     if on_ready is not None:
         on_ready(host, bound)
     try:
-        await (stop or asyncio.Event()).wait()
+        async with running_dispatcher(runtime, enabled=dispatch):
+            await (stop or asyncio.Event()).wait()
     finally:
         await runner.cleanup()
 
@@ -243,14 +315,16 @@ async def serve_socket(
     app_token: str,
     stop: asyncio.Event | None = None,
     on_ready: Callable[[], None] | None = None,
+    dispatch: bool = True,
 ) -> None:
-    """Serve the app over Socket Mode until ``stop`` is set.
+    """Serve the app over Socket Mode until ``stop`` is set, with the reminder dispatcher.
 
     Args:
         runtime: from :func:`build_runtime`.
         app_token: ``SLACK_APP_TOKEN``.
         stop: set it to stop; None serves forever.
         on_ready: called once connected.
+        dispatch: run the reminder dispatcher (:func:`running_dispatcher`).
     """
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
@@ -263,6 +337,7 @@ async def serve_socket(
     if on_ready is not None:
         on_ready()
     try:
-        await (stop or asyncio.Event()).wait()
+        async with running_dispatcher(runtime, enabled=dispatch):
+            await (stop or asyncio.Event()).wait()
     finally:
         await handler.close_async()

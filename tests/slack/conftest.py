@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(1, str(Path(__file__).parents[1] / "store"))  # dispatch_kit's FakeClock
 
 from fake_slack import FakeSlack
 from slack_kit import AppServer

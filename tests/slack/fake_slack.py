@@ -81,6 +81,7 @@ class Posted:
         done: False while a stream is still open.
         deleted: True after ``chat.delete``.
         method: the method that created it.
+        metadata: the message ``metadata`` it was posted with, or None.
     """
 
     channel: str
@@ -92,6 +93,7 @@ class Posted:
     done: bool = True
     deleted: bool = False
     method: str = "chat.postMessage"
+    metadata: dict[str, Any] | None = None
 
 
 def _limit_errors(params: dict[str, Any], *, max_blocks: int) -> str | None:
@@ -136,8 +138,18 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
 
+DEFAULT_TZ = "America/Los_Angeles"
+"""The time zone ``users.info`` gives a user not in :attr:`FakeSlack.users`."""
+
+
 class FakeSlack:
     """The fake server; start with ``with`` or :meth:`start`, stop with :meth:`stop`.
+
+    ``users.info`` answers from :attr:`users` (any other user gets
+    :data:`DEFAULT_TZ`); ``conversations.history`` lists what was posted in a
+    conversation, newest first, with ``metadata`` when asked for
+    (``include_all_metadata``); :attr:`channel_errors` makes
+    ``chat.postMessage`` to one channel fail (``not_in_channel`` …).
 
     Args:
         tokens: tokens accepted (bot and app-level); others get ``invalid_auth``.
@@ -160,6 +172,10 @@ class FakeSlack:
         """Seconds to hold the answer back *after* the call took effect, per method."""
         self.socket_url: str | None = None
         """What ``apps.connections.open`` hands out (a :class:`fake_socket.FakeSocketMode`)."""
+        self.users: dict[str, dict[str, Any]] = {}
+        """``users.info`` answers by user id (the ``user`` object)."""
+        self.channel_errors: dict[str, str] = {}
+        """``chat.postMessage`` to these channels answers this error code."""
         self.calls: list[Call] = []
         self.posted: list[Posted] = []
         self._lock = threading.Lock()
@@ -186,6 +202,9 @@ class FakeSlack:
             protocol_version = "HTTP/1.1"
 
             def do_POST(self) -> None:
+                fake._handle(self)
+
+            def do_GET(self) -> None:  # the SDK reads some methods with GET
                 fake._handle(self)
 
             def log_message(self, *args: Any) -> None:
@@ -248,16 +267,17 @@ class FakeSlack:
         with self._lock:
             self._rate_limits[method] = [times, retry_after]
 
-    def fail(self, method: str, error: str, *, times: int = 1_000_000) -> None:
+    def fail(self, method: str, error: str, *, times: int = 1_000_000, status: int = 200) -> None:
         """Answer the next ``times`` calls of ``method`` with ``{"ok": false, "error": error}``.
 
         Args:
             method: e.g. ``chat.startStream``.
             error: Slack's error code (``unknown_method``, ``channel_not_found`` …).
             times: how many calls (default: all).
+            status: the HTTP status to answer with (e.g. 503 for an outage).
         """
         with self._lock:
-            self._failures[method] = [times, error]
+            self._failures[method] = [times, error, status]
 
     def reset(self) -> None:
         """Forget recorded calls, messages and programmed failures."""
@@ -395,7 +415,7 @@ class FakeSlack:
         failing = self._failures.get(method)
         if failing and failing[0] > 0:
             failing[0] -= 1
-            return 200, {"ok": False, "error": failing[1]}, {}
+            return failing[2], {"ok": False, "error": failing[1]}, {}
         if method == "response_url":
             return 200, {"ok": True}, {}
         if not call.token:
@@ -439,6 +459,8 @@ class FakeSlack:
     def _m_chat_postMessage(self, p: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
         if not p.get("channel"):
             return 200, {"ok": False, "error": "channel_not_found"}, {}
+        if p["channel"] in self.channel_errors:
+            return 200, {"ok": False, "error": self.channel_errors[p["channel"]]}, {}
         if not p.get("text") and not p.get("blocks"):
             return 200, {"ok": False, "error": "no_text"}, {}
         error = _limit_errors(p, max_blocks=50)
@@ -452,6 +474,7 @@ class FakeSlack:
                 thread_ts=p.get("thread_ts"),
                 text=p.get("text") or "",
                 blocks=p.get("blocks") or [],
+                metadata=p.get("metadata") if isinstance(p.get("metadata"), dict) else None,
             )
         )
         return (
@@ -551,6 +574,38 @@ class FakeSlack:
         if not users:
             return 200, {"ok": False, "error": "users_not_found"}, {}
         return 200, {"ok": True, "channel": {"id": "D" + users.split(",")[0]}}, {}
+
+    def _m_conversations_history(
+        self, p: dict[str, Any]
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
+        channel = str(p.get("channel") or "")
+        if not channel:
+            return 200, {"ok": False, "error": "channel_not_found"}, {}
+        with_metadata = str(p.get("include_all_metadata", "")).lower() in ("1", "true")
+        limit = int(p.get("limit") or 100)
+        found = [m for m in self.posted if m.channel == channel and not m.deleted]
+        messages = []
+        for m in reversed(found[-limit:]):
+            item: dict[str, Any] = {"type": "message", "ts": m.ts, "text": m.text}
+            if m.thread_ts:
+                item["thread_ts"] = m.thread_ts
+            if with_metadata and m.metadata:
+                item["metadata"] = m.metadata
+            messages.append(item)
+        return 200, {"ok": True, "messages": messages, "has_more": len(found) > limit}, {}
+
+    def _m_users_info(self, p: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
+        user_id = str(p.get("user") or "")
+        if not user_id:
+            return 200, {"ok": False, "error": "user_not_found"}, {}
+        user = {
+            "id": user_id,
+            "tz": DEFAULT_TZ,
+            "real_name": "Pat Staff",
+            "profile": {"real_name": "Pat Staff", "display_name": "pat"},
+            **self.users.get(user_id, {}),
+        }
+        return 200, {"ok": True, "user": user}, {}
 
     def _view(self, p: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
         view = p.get("view") or {}

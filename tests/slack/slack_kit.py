@@ -17,7 +17,8 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -35,8 +36,10 @@ __all__ = [
     "block_actions",
     "message_action",
     "message_im",
+    "seed_overdue_interview",
     "signed_headers",
     "slash_command",
+    "submission",
     "view_submission",
 ]
 
@@ -318,6 +321,52 @@ def block_actions(
     return _interaction(payload)
 
 
+def submission(
+    user: str,
+    callback_id: str,
+    values: dict[str, dict[str, dict[str, Any]]],
+    *,
+    private_metadata: str,
+    team_id: str = TEAM_ID,
+    trigger_id: str | None = None,
+) -> tuple[str, str]:
+    """A ``view_submission`` of any modal.
+
+    Args:
+        user: who submitted.
+        callback_id: the modal's callback id.
+        values: ``view.state.values`` (block id -> action id -> element state).
+        private_metadata: the view's metadata.
+        team_id: the workspace.
+        trigger_id: the submission's trigger id (new when None).
+
+    Returns:
+        ``(body, content_type)``.
+    """
+    payload = {
+        "type": "view_submission",
+        "team": {"id": team_id, "domain": "fake-workspace"},
+        "user": {"id": user, "username": user.lower(), "team_id": team_id},
+        "api_app_id": "A0TEST",
+        "token": "legacy-verification-token",
+        "trigger_id": trigger_id or f"{next(_ts)}.{uuid.uuid4().hex[:12]}",
+        "view": {
+            "id": "VMODAL",
+            "team_id": team_id,
+            "type": "modal",
+            "callback_id": callback_id,
+            "private_metadata": private_metadata,
+            "blocks": [],
+            "state": {"values": values},
+            "hash": "1.abc",
+            "title": {"type": "plain_text", "text": "Modal"},
+        },
+        "response_urls": [],
+        "is_enterprise_install": False,
+    }
+    return _interaction(payload)
+
+
 def view_submission(
     user: str,
     questions: str,
@@ -339,34 +388,12 @@ def view_submission(
     from bot.slack import ids
 
     meta = json.dumps({"user": user}) if private_metadata is None else private_metadata
-    payload = {
-        "type": "view_submission",
-        "team": {"id": team_id, "domain": "fake-workspace"},
-        "user": {"id": user, "username": user.lower(), "team_id": team_id},
-        "api_app_id": "A0TEST",
-        "token": "legacy-verification-token",
-        "trigger_id": f"{next(_ts)}.{uuid.uuid4().hex[:12]}",
-        "view": {
-            "id": "VMODAL",
-            "team_id": team_id,
-            "type": "modal",
-            "callback_id": ids.VIEW_REVIEW_QUESTIONS,
-            "private_metadata": meta,
-            "blocks": [],
-            "state": {
-                "values": {
-                    ids.BLOCK_QUESTIONS: {
-                        ids.INPUT_QUESTIONS: {"type": "plain_text_input", "value": questions}
-                    }
-                }
-            },
-            "hash": "1.abc",
-            "title": {"type": "plain_text", "text": "Review questions"},
-        },
-        "response_urls": [],
-        "is_enterprise_install": False,
+    values = {
+        ids.BLOCK_QUESTIONS: {ids.INPUT_QUESTIONS: {"type": "plain_text_input", "value": questions}}
     }
-    return _interaction(payload)
+    return submission(
+        user, ids.VIEW_REVIEW_QUESTIONS, values, private_metadata=meta, team_id=team_id
+    )
 
 
 def message_action(
@@ -409,6 +436,44 @@ def message_action(
     return _interaction(payload)
 
 
+# ---------------------------------------------------------------------- the store
+
+
+def seed_overdue_interview(url: str, user: str, *, team_channel: str | None = None) -> None:
+    """Migrate ``url`` and log an interview of January 2024, so every prompt is overdue now.
+
+    Args:
+        url: a database URL (plain form).
+        user: the interviewer (workspace :data:`fake_slack.TEAM_ID`).
+        team_channel: the team channel, for a fourth prompt (the weekly post).
+    """
+    from datetime import UTC
+
+    from bot.services.reflection import ReflectionService
+    from bot.store import Store, upgrade_to_head
+
+    upgrade_to_head(url)
+    logged_at = datetime(2024, 1, 12, 18, 0, tzinfo=UTC)
+
+    async def seed() -> None:
+        store = Store.from_url(url)
+        try:
+            await ReflectionService(store, clock=lambda: logged_at).log_interview(
+                TEAM_ID,
+                user,
+                happened_at=datetime(2024, 1, 12, 17, 0, tzinfo=UTC),
+                pseudonym="A.B.",
+                grade_band="K-2",
+                mode="phone",
+                team_channel=team_channel,
+                interviewer_tz="America/Chicago",
+            )
+        finally:
+            await store.dispose()
+
+    asyncio.run(seed())
+
+
 # ---------------------------------------------------------------------- the app server
 
 
@@ -423,6 +488,10 @@ class AppServer:
         stream_buffer: characters per ``chat.appendStream``.
         settings: extra settings fields (e.g. model URL for the benchmark).
         socket_mode: serve over Socket Mode (``fake.socket_url``) instead of HTTP.
+        clock: the after-interview services' and the dispatcher's clock (a
+            fake clock the test moves); None is the system clock.
+        dispatch: run the reminder dispatcher beside the app, as ``serve``
+            does; tests with a fake clock turn it off and call :meth:`tick`.
     """
 
     def __init__(
@@ -435,9 +504,13 @@ class AppServer:
         stream_buffer: int = 128,
         settings: dict[str, Any] | None = None,
         socket_mode: bool = False,
+        clock: Callable[[], datetime] | None = None,
+        dispatch: bool = True,
     ) -> None:
         self.fake = fake
         self.socket_mode = socket_mode
+        self.clock = clock
+        self.dispatch = dispatch
         self.settings = Settings(
             database_url=f"sqlite:///{db_path}",
             SLACK_API_URL=fake.api_url,
@@ -488,6 +561,7 @@ class AppServer:
             signing_secret=self.signing_secret,
             backend=self.backend,
             stream_buffer=self.stream_buffer,
+            clock=self.clock,
         )
 
         def ready(host: str, port: int) -> None:
@@ -501,10 +575,16 @@ class AppServer:
                 from bot.slack.server import serve_socket
 
                 await serve_socket(
-                    self.runtime, app_token=APP_TOKEN, stop=self._stop, on_ready=self._ready.set
+                    self.runtime,
+                    app_token=APP_TOKEN,
+                    stop=self._stop,
+                    on_ready=self._ready.set,
+                    dispatch=self.dispatch,
                 )
             else:
-                await serve_http(self.runtime, port=0, stop=self._stop, on_ready=ready)
+                await serve_http(
+                    self.runtime, port=0, stop=self._stop, on_ready=ready, dispatch=self.dispatch
+                )
         finally:
             await self.runtime.aclose()
 
@@ -560,6 +640,14 @@ class AppServer:
         """
         assert self.loop is not None
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
+    def tick(self) -> int:
+        """Run the app's reminder dispatcher once at the clock's current time.
+
+        Returns:
+            How many reminders it handled.
+        """
+        return int(self.call(self.runtime.dispatcher.drain()))
 
     def drain(self, timeout: float = 30) -> None:
         """Wait until the app's background work is done.

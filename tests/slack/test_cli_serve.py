@@ -187,3 +187,49 @@ def test_socket_mode_from_the_command_line(tmp_path: Path) -> None:
             out, err = proc.communicate(timeout=30)
         assert proc.returncode == 0, err[-2000:]
         assert APP_TOKEN not in line + out + err and BOT_TOKEN not in line + out + err
+
+
+@pytest.mark.parametrize("mode", ["--http", "--socket"])
+def test_serve_runs_the_reminder_dispatcher(tmp_path: Path, mode: str) -> None:
+    """Overdue prompts in the database go out while the app serves; SIGTERM stops both cleanly."""
+    from fake_socket import FakeSocketMode
+    from slack_kit import seed_overdue_interview
+
+    seed_overdue_interview(f"sqlite:///{tmp_path / 'serve.db'}", "U0SERVE")
+
+    def prompts(fake: FakeSlack) -> list[str]:
+        return [
+            c.params["metadata"]["event_payload"]["kind"]
+            for c in fake.calls_to("chat.postMessage")
+            if c.params.get("metadata") and c.params["channel"] == "DU0SERVE"
+        ]
+
+    with FakeSlack() as fake, FakeSocketMode() as socket:
+        fake.socket_url = socket.url
+        env = _env(
+            tmp_path,
+            fake,
+            SLACK_BOT_TOKEN=BOT_TOKEN,
+            SLACK_APP_TOKEN=APP_TOKEN,
+            SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        )
+        args = ["--http", "--port", "0"] if mode == "--http" else ["--socket"]
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "serve", "slack", *args],
+            env=env,
+            cwd=tmp_cwd(env),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert proc.stdout is not None
+            assert "ready" in proc.stdout.readline()
+            assert fake.wait_for(lambda f: len(prompts(f)) == 3, timeout=20), prompts(fake)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            out, err = proc.communicate(timeout=30)
+        assert proc.returncode == 0, err[-2000:]
+        assert sorted(prompts(fake)) == ["exact_words", "reflection", "second_round"]
+        assert "reminder dispatcher" in err and "stopped" in err
+        assert BOT_TOKEN not in out + err and APP_TOKEN not in out + err

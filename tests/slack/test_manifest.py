@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from bot.personas import load_all
+from bot.services.reflection import ACTION_IDS, InterviewInfo, PromptAction, ReminderPayload
 from bot.slack import blocks
 from bot.slack.flows import find_persona, parse_start_request
 from bot.slack.listeners import actions, commands, events, shortcuts, views
@@ -16,7 +18,7 @@ from bot.slack.listeners import actions, commands, events, shortcuts, views
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = yaml.safe_load((ROOT / "manifest.yml").read_text(encoding="utf-8"))
 
-METHOD_SCOPES: dict[str, str | None] = {
+METHOD_SCOPES: dict[str, str | tuple[str, ...] | None] = {
     "chat.postMessage": "chat:write",
     "chat.postEphemeral": "chat:write",
     "chat.delete": "chat:write",
@@ -24,6 +26,9 @@ METHOD_SCOPES: dict[str, str | None] = {
     "chat.appendStream": "chat:write",
     "chat.stopStream": "chat:write",
     "conversations.open": "im:write",
+    # reminders: a DM, a public or a private team channel
+    "conversations.history": ("im:history", "channels:history", "groups:history"),
+    "users.info": "users:read",
     "assistant.threads.setStatus": "assistant:write",
     "views.publish": None,
     "views.open": None,
@@ -73,6 +78,8 @@ def _listened() -> dict[str, set[str]]:
 def _action_ids(obj: Any) -> set[str]:
     found: set[str] = set()
     if isinstance(obj, dict):
+        if obj.get("type") == "input":
+            return found  # a modal's input element sends no block action
         if "action_id" in obj and obj.get("type") in ("button", "radio_buttons"):
             found.add(obj["action_id"])
         for v in obj.values():
@@ -85,7 +92,11 @@ def _action_ids(obj: Any) -> set[str]:
 
 def test_commands_match_both_ways() -> None:
     in_manifest = {c["command"] for c in MANIFEST["features"]["slash_commands"]}
-    assert _listened()["command"] == in_manifest == {"/practice", "/review-questions"}
+    assert (
+        _listened()["command"]
+        == in_manifest
+        == {"/practice", "/review-questions", "/log-interview"}
+    )
 
 
 def test_shortcuts_match_both_ways() -> None:
@@ -101,21 +112,62 @@ def test_events_match_both_ways() -> None:
     assert listened == set(MANIFEST["settings"]["event_subscriptions"]["bot_events"])
 
 
+def _interview() -> InterviewInfo:
+    now = datetime(2026, 3, 5, 18, 0, tzinfo=UTC)
+    return InterviewInfo(
+        id="i1",
+        workspace_id="T1",
+        user_id="U1",
+        happened_at=now,
+        caregiver_pseudonym="M.L.",
+        grade_band="3-5",
+        mode="phone",
+        team_channel="C0TEAM",
+        notes="",
+        exact_words=None,
+        interviewer_tz="America/Los_Angeles",
+        gathering_key=None,
+        created_at=now,
+        updated_at=now,
+    )
+
+
 def test_every_action_rendered_is_listened_to_and_the_reverse() -> None:
     personas = list(load_all().values())
     from bot.core.practice import PracticeEngine
 
     debrief = PracticeEngine(personas[0], seed=1).debrief()
+    prompt = ReminderPayload(
+        idempotency_key="r1",
+        kind="exact_words",
+        workspace_id="T1",
+        user_id="U1",
+        text="Every prompt button at once.",
+        actions=[
+            PromptAction(action=a, label=label, value="i1") for a, label in ACTION_IDS.items()
+        ],
+    )
+    interview = _interview()
+    modals = [
+        blocks.review_modal(),
+        blocks.log_interview_modal(now=interview.happened_at, tz="UTC", private_metadata=""),
+        blocks.edit_time_modal(interview, private_metadata=""),
+        blocks.exact_words_modal(interview, private_metadata=""),
+        blocks.reflection_modal(interview, private_metadata=""),
+        blocks.team_decision_modal(private_metadata=""),
+    ]
     rendered = set()
     for payload in (
         blocks.persona_picker(personas).blocks,
         blocks.intro_card(personas[0], "s").blocks,
         [b for m in blocks.debrief_messages(personas[0], debrief, "s") for b in m.blocks],
-        blocks.home_view(personas, [], live_notes=True),
+        blocks.home_view(personas, [], live_notes=True, interviews=[interview]),
+        [b for m in blocks.prompt_messages(prompt) for b in m.blocks],
+        modals,
     ):
         rendered |= _action_ids(payload)
     assert rendered == _listened()["action"]
-    assert _listened()["view"] == {blocks.review_modal()["callback_id"]}
+    assert _listened()["view"] == {m["callback_id"] for m in modals}
     assert MANIFEST["settings"]["interactivity"]["is_enabled"] is True
 
 
@@ -133,9 +185,12 @@ def test_bot_scopes_are_exactly_the_ones_used() -> None:
             methods.add(name.replace("_", "."))
     unknown = methods - set(METHOD_SCOPES)
     assert not unknown, f"add these methods' scopes to METHOD_SCOPES: {unknown}"
-    needed = {METHOD_SCOPES[m] for m in methods} | {
+    needed: set[str | None] = {
         EVENT_SCOPES[e] for e in MANIFEST["settings"]["event_subscriptions"]["bot_events"]
     }
+    for method in methods:
+        scopes = METHOD_SCOPES[method]
+        needed |= set(scopes) if isinstance(scopes, tuple) else {scopes}
     needed.add("commands")  # slash commands and shortcuts
     needed.discard(None)
     assert set(MANIFEST["oauth_config"]["scopes"]["bot"]) == needed

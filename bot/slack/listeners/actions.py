@@ -1,9 +1,10 @@
-"""Block actions: start / practice again, end practice, send to a coach, App Home settings.
+"""Block actions: practice buttons, App Home settings, and the after-interview buttons.
 
 Every action is acknowledged first. Button values carry only ids (a persona
-id or a session id); the services check that the clicking user owns the
-session, so a tampered value is refused (and logged) instead of acting on
-someone else's session.
+id, a session id, an interview id, a team gathering key); the services check
+that the clicking user owns the session or interview, so a tampered value is
+refused (and logged) instead of acting on someone else's. Buttons that open a
+modal do so right after the ack, since their trigger expires in three seconds.
 """
 
 from __future__ import annotations
@@ -16,6 +17,12 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.services.reflection import (
+    InterviewNotFound,
+    InvalidInput,
+    NotYourInterview,
+    parse_gathering_key,
+)
 from bot.services.sessions import NotYourSession, SessionBusy, SessionNotFound
 from bot.slack import blocks, flows, ids
 from bot.slack.app import SlackDeps
@@ -27,6 +34,9 @@ log = logging.getLogger(__name__)
 
 _NOT_YOURS = "That practice session belongs to someone else, so I can't do that."
 _NOT_FOUND = "I couldn't find that practice session."
+_INTERVIEW_NOT_YOURS = "That interview was logged by someone else, so I can't open it."
+_INTERVIEW_GONE = "I couldn't find that interview; it may have been deleted."
+_OTHER_TEAM = "That button belongs to another team's post, so I can't open it here."
 
 
 def register(app: AsyncApp) -> None:
@@ -41,6 +51,12 @@ def register(app: AsyncApp) -> None:
     app.action(ids.ACTION_SEND_TO_COACH)(on_send_to_coach)
     app.action(ids.ACTION_LIVE_NOTES)(on_live_notes)
     app.action(ids.ACTION_HOME_REVIEW)(on_home_review)
+    app.action(ids.ACTION_LOG_INTERVIEW)(on_log_interview)
+    app.action(ids.ACTION_EDIT_INTERVIEW_TIME)(on_edit_interview_time)
+    app.action(ids.ACTION_DELETE_INTERVIEW)(on_delete_interview)
+    app.action(ids.ACTION_OPEN_EXACT_WORDS)(on_open_exact_words)
+    app.action(ids.ACTION_OPEN_REFLECTION)(on_open_reflection)
+    app.action(ids.ACTION_RECORD_DECISION)(on_record_decision)
 
 
 def _where(body: dict[str, Any]) -> tuple[str | None, str | None]:
@@ -211,3 +227,217 @@ async def on_home_review(
     await ack()
     meta = json.dumps({"user": str(body["user"]["id"])})
     await client.views_open(trigger_id=body["trigger_id"], view=blocks.review_modal(meta))
+
+
+# ---------------------------------------------------------------------- after real interviews
+
+
+async def _interview_guarded(
+    client: AsyncWebClient, body: dict[str, Any], action_id: str, work: Any
+) -> None:
+    """Run interview work; turn ownership and lookup failures into a private notice.
+
+    The service logs a refused owner check with the workspace; this adds which
+    button it was.
+    """
+    user_id = str(body["user"]["id"])
+    channel, thread = _where(body)
+    try:
+        await work
+    except NotYourInterview:
+        log.warning("refused %s by %s: the interview is someone else's", action_id, user_id)
+        await flows.whisper(client, channel, user_id, _INTERVIEW_NOT_YOURS, thread_ts=thread)
+    except InterviewNotFound:
+        log.warning("refused %s by %s: no such interview", action_id, user_id)
+        await flows.whisper(client, channel, user_id, _INTERVIEW_GONE, thread_ts=thread)
+
+
+def _who(body: dict[str, Any], context: Any, action: dict[str, Any]) -> tuple[str, str, str]:
+    """(workspace, clicking user, button value)."""
+    return team_of(body, context), str(body["user"]["id"]), str(action.get("value") or "")
+
+
+async def _open_modal(
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: Any,
+    client: AsyncWebClient,
+    action_id: str,
+    modal: flows.InterviewModal,
+) -> None:
+    """Open one of an interview's modals for its owner (the button's value is the interview)."""
+    team_id, user_id, interview_id = _who(body, context, action)
+    work = flows.open_interview_modal(
+        deps_of(context),
+        client,
+        modal,
+        team_id=team_id,
+        user_id=user_id,
+        interview_id=interview_id,
+        trigger_id=str(body["trigger_id"]),
+    )
+    await _interview_guarded(client, body, action_id, work)
+
+
+async def on_log_interview(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: Any,
+    client: AsyncWebClient,
+) -> None:
+    """App Home's "Log an interview", or the second-round prompt's "Log a second conversation".
+
+    Args:
+        ack: Bolt's acknowledgement.
+        body: the ``block_actions`` payload (its ``trigger_id`` opens the modal).
+        action: the button (value ``new``, or the earlier interview's id to prefill).
+        context: Bolt's context.
+        client: the Web API client.
+    """
+    await ack()
+    team_id, user_id, value = _who(body, context, action)
+    from_home = (body.get("container") or {}).get("type") == "view"
+    work = flows.open_log_interview(
+        deps_of(context),
+        client,
+        team_id=team_id,
+        user_id=user_id,
+        trigger_id=str(body["trigger_id"]),
+        earlier_id=None if value in ("", "new") else value,
+        source="home" if from_home else "prompt",
+    )
+    await _interview_guarded(client, body, ids.ACTION_LOG_INTERVIEW, work)
+
+
+async def on_edit_interview_time(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: Any,
+    client: AsyncWebClient,
+) -> None:
+    """App Home's "Change time": open the small modal with the interview's time.
+
+    Args:
+        ack: Bolt's acknowledgement.
+        body: the ``block_actions`` payload.
+        action: the button (value: interview id).
+        context: Bolt's context.
+        client: the Web API client.
+    """
+    await ack()
+    await _open_modal(body, action, context, client, ids.ACTION_EDIT_INTERVIEW_TIME, "edit_time")
+
+
+async def on_delete_interview(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: Any,
+    client: AsyncWebClient,
+) -> None:
+    """App Home's "Delete" (after Slack's confirmation dialog): delete, refresh the home.
+
+    Args:
+        ack: Bolt's acknowledgement.
+        body: the ``block_actions`` payload.
+        action: the button (value: interview id).
+        context: Bolt's context.
+        client: the Web API client.
+    """
+    await ack()
+    deps = deps_of(context)
+    team_id, user_id, interview_id = _who(body, context, action)
+
+    async def work() -> None:
+        await deps.reflections.delete_interview(team_id, user_id, interview_id)
+        await flows.publish_home(deps, client, team_id=team_id, user_id=user_id)
+
+    deps.tasks.spawn(
+        _interview_guarded(client, body, ids.ACTION_DELETE_INTERVIEW, work()),
+        name="interview_delete",
+    )
+
+
+async def on_open_exact_words(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: Any,
+    client: AsyncWebClient,
+) -> None:
+    """The exact-words prompt's button: open the notes modal.
+
+    Args:
+        ack: Bolt's acknowledgement.
+        body: the ``block_actions`` payload.
+        action: the button (value: interview id).
+        context: Bolt's context.
+        client: the Web API client.
+    """
+    await ack()
+    await _open_modal(body, action, context, client, ids.ACTION_OPEN_EXACT_WORDS, "exact_words")
+
+
+async def on_open_reflection(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: Any,
+    client: AsyncWebClient,
+) -> None:
+    """The reflection prompt's button: open the reflection modal (prefilled if saved before).
+
+    Args:
+        ack: Bolt's acknowledgement.
+        body: the ``block_actions`` payload.
+        action: the button (value: interview id).
+        context: Bolt's context.
+        client: the Web API client.
+    """
+    await ack()
+    await _open_modal(body, action, context, client, ids.ACTION_OPEN_REFLECTION, "reflection")
+
+
+async def on_record_decision(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: Any,
+    client: AsyncWebClient,
+) -> None:
+    """The team gathering's "Record our decision": open the decision modal.
+
+    Anyone in the team channel may record the team's decision; the button
+    must be clicked in the channel its gathering key names (a value pointing
+    at another team is refused and logged).
+
+    Args:
+        ack: Bolt's acknowledgement.
+        body: the ``block_actions`` payload.
+        action: the button (value: the gathering key).
+        context: Bolt's context.
+        client: the Web API client.
+    """
+    await ack()
+    _team_id, user_id, key = _who(body, context, action)
+    channel, _thread = _where(body)
+    try:
+        team_channel, _week = parse_gathering_key(key)
+    except InvalidInput:
+        log.warning("refused %s by %s: not a gathering key", ids.ACTION_RECORD_DECISION, user_id)
+        return
+    if channel != team_channel:
+        log.warning(
+            "refused %s by %s: clicked outside the team's channel",
+            ids.ACTION_RECORD_DECISION,
+            user_id,
+        )
+        await flows.whisper(client, channel, user_id, _OTHER_TEAM)
+        return
+    message_ts = (body.get("message") or {}).get("ts")
+    meta = json.dumps({"user": user_id, "key": key, "ts": message_ts})
+    await client.views_open(
+        trigger_id=body["trigger_id"], view=blocks.team_decision_modal(private_metadata=meta)
+    )

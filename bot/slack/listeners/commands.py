@@ -1,10 +1,12 @@
-"""Slash commands: ``/practice [persona]`` and ``/review-questions [questions]``.
+"""Slash commands: ``/practice [persona]``, ``/review-questions [questions]``, ``/log-interview``.
 
-Both acknowledge at once. ``/practice`` answers with the persona picker (in
+All acknowledge at once. ``/practice`` answers with the persona picker (in
 the acknowledgement itself, privately) or starts the session in the user's DM
 with the app. ``/review-questions`` opens the modal (its trigger expires in
 three seconds, so ``views.open`` comes right after the ack) or, when
 questions follow the command, reviews them and answers privately.
+``/log-interview`` opens the modal that logs a real interview, its time set
+to now on the user's own clock.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ def register(app: AsyncApp) -> None:
     """
     app.command(ids.COMMAND_PRACTICE)(on_practice)
     app.command(ids.COMMAND_REVIEW)(on_review_questions)
+    app.command(ids.COMMAND_LOG_INTERVIEW)(on_log_interview)
 
 
 async def on_practice(
@@ -107,6 +110,28 @@ async def on_review_questions(
         return
     meta = json.dumps({"user": user_id, "channel": command.get("channel_id")})
     await client.views_open(trigger_id=command["trigger_id"], view=blocks.review_modal(meta))
+
+
+async def on_log_interview(
+    ack: AsyncAck, command: dict[str, Any], context: Any, client: AsyncWebClient
+) -> None:
+    """``/log-interview``: open the log modal (the channel it was typed in is preselected).
+
+    Args:
+        ack: Bolt's acknowledgement (empty: the modal is the answer).
+        command: the slash-command payload (its ``trigger_id`` opens the modal).
+        context: Bolt's context.
+        client: the Web API client.
+    """
+    await ack()
+    await flows.open_log_interview(
+        deps_of(context),
+        client,
+        team_id=team_of(command, context),
+        user_id=str(command["user_id"]),
+        trigger_id=str(command["trigger_id"]),
+        channel=command.get("channel_id"),
+    )
 
 
 async def reply_privately(

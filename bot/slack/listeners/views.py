@@ -1,28 +1,51 @@
-"""View submissions: the question-list review modal.
+"""View submissions: the question-list review modal and the after-interview modals.
 
-Input is validated in the acknowledgement (errors are shown in the modal);
-a valid list closes the modal at once and the result message arrives in the
-user's DM with the app. A submission whose ``private_metadata`` names another
-user (a tampered payload) is refused and logged.
+Input is validated in the acknowledgement (errors are shown beside their
+field in the modal, ``response_action=errors``); the after-interview modals
+call their service before acknowledging, so a service's
+:class:`~bot.services.reflection.InvalidInput` comes back the same way. What
+follows a valid submission (the result message, the confirmation DM, the
+team's thread reply) is posted in the background after the ack. A submission
+whose ``private_metadata`` names another user (a tampered payload), or an
+interview the submitter does not own, is refused and logged. Submissions that
+create something (a logged interview, a team decision) are claimed once by
+their ``trigger_id``, so a redelivered payload does not create it twice.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+import re
+from collections.abc import Awaitable
+from datetime import date, datetime, time
+from typing import Any, TypeVar
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.core.reflection import Reflection, zone
+from bot.services.reflection import (
+    InterviewInfo,
+    InterviewNotFound,
+    InvalidInput,
+    NotYourInterview,
+    parse_gathering_key,
+)
 from bot.slack import blocks, flows, ids
 from bot.slack.app import SlackDeps
-from bot.slack.listeners import deps_of
+from bot.slack.listeners import deps_of, team_of
 
 __all__ = ["post_review", "register"]
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+_UNVERIFIED = "This form could not be verified. Please open it again."
+_GONE = "That interview was deleted, so there is nothing to save."
+_TS_RE = re.compile(r"^\d{1,12}\.\d{1,8}$")
 
 
 def register(app: AsyncApp) -> None:
@@ -32,6 +55,11 @@ def register(app: AsyncApp) -> None:
         app: the Bolt app.
     """
     app.view(ids.VIEW_REVIEW_QUESTIONS)(on_review_submitted)
+    app.view(ids.VIEW_LOG_INTERVIEW)(on_log_interview_submitted)
+    app.view(ids.VIEW_EDIT_INTERVIEW_TIME)(on_edit_time_submitted)
+    app.view(ids.VIEW_EXACT_WORDS)(on_exact_words_submitted)
+    app.view(ids.VIEW_REFLECTION)(on_reflection_submitted)
+    app.view(ids.VIEW_TEAM_DECISION)(on_team_decision_submitted)
 
 
 def _metadata(view: dict[str, Any]) -> dict[str, Any]:
@@ -101,3 +129,308 @@ async def post_review(
     reviews = await flows.review_texts(deps, lines)
     dm = await client.conversations_open(users=user_id)
     await flows.post_messages(client, str(dm["channel"]["id"]), blocks.review_messages(reviews))
+
+
+# ---------------------------------------------------------------------- after real interviews
+
+
+def _values(view: dict[str, Any], field: str) -> dict[str, Any]:
+    """The submitted state of one after-interview field (its element's value object)."""
+    block = ids.FIELDS[field]
+    state = (view.get("state") or {}).get("values") or {}
+    found = (state.get(block) or {}).get(ids.element_id(block))
+    return found if isinstance(found, dict) else {}
+
+
+def _text(view: dict[str, Any], field: str) -> str:
+    return str(_values(view, field).get("value") or "")
+
+
+def _choice(view: dict[str, Any], field: str) -> str:
+    return str((_values(view, field).get("selected_option") or {}).get("value") or "")
+
+
+def _when(view: dict[str, Any]) -> tuple[date, time] | None:
+    """The date and time pickers' values, or None when one is missing or malformed."""
+    day = _values(view, "happened_on").get("selected_date")
+    at = _values(view, "happened_at").get("selected_time")
+    try:
+        return date.fromisoformat(str(day)), time.fromisoformat(str(at))
+    except ValueError:
+        return None
+
+
+def _checked(
+    view: dict[str, Any], body: dict[str, Any], *keys: str
+) -> tuple[dict[str, Any], str] | None:
+    """The metadata and submitter, or None (logged) when the metadata was tampered with."""
+    user_id = str(body["user"]["id"])
+    meta = _metadata(view)
+    if meta.get("invalid") or meta.get("user") != user_id or not all(meta.get(k) for k in keys):
+        log.warning(
+            "refused a %s submission whose metadata names another user or is malformed",
+            view.get("callback_id"),
+        )
+        return None
+    return meta, user_id
+
+
+async def _errors(ack: AsyncAck, field: str, message: str) -> None:
+    await ack(response_action="errors", errors={ids.FIELDS[field]: message})
+
+
+class _Answered:
+    """What :func:`_service` returns when it already answered Slack with a modal error."""
+
+
+_ANSWERED = _Answered()
+
+
+async def _service(ack: AsyncAck, field: str, work: Awaitable[T]) -> T | _Answered:
+    """Await a service call; turn its refusal into a modal error.
+
+    An :class:`~bot.services.reflection.InvalidInput` is shown beside the field
+    it names (else beside ``field``); someone else's interview (refused and
+    logged) and a deleted one are shown beside ``field``.
+    """
+    try:
+        return await work
+    except NotYourInterview:
+        log.warning("refused a submission about an interview of someone else")
+        await _errors(ack, field, _UNVERIFIED)
+    except InterviewNotFound:
+        await _errors(ack, field, _GONE)
+    except InvalidInput as exc:
+        await _errors(ack, exc.field if exc.field in ids.FIELDS else field, str(exc))
+    return _ANSWERED
+
+
+async def _first_time(deps: SlackDeps, team_id: str, body: dict[str, Any]) -> bool:
+    """Claim a creating submission by its trigger id (False: a redelivery, do nothing)."""
+    trigger = body.get("trigger_id")
+    return not trigger or await deps.sessions.claim_event(team_id, f"action:{trigger}")
+
+
+async def on_log_interview_submitted(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: Any, client: AsyncWebClient
+) -> None:
+    """The log modal was submitted: log the interview, then DM when each prompt comes.
+
+    The user's time zone comes from ``users.info`` (and is remembered); the
+    pickers' date and time are read on that clock.
+
+    Args:
+        ack: Bolt's acknowledgement (``response_action=errors`` keeps the modal open).
+        body: the ``view_submission`` payload.
+        view: the submitted view.
+        context: Bolt's context.
+        client: the Web API client.
+    """
+    deps = deps_of(context)
+    checked = _checked(view, body)
+    if checked is None:
+        await _errors(ack, "pseudonym", _UNVERIFIED)
+        return
+    meta, user_id = checked
+    when = _when(view)
+    if when is None:
+        await _errors(ack, "happened_on", "Choose the date and the time it happened.")
+        return
+    team_id = team_of(body, context)
+    if not await _first_time(deps, team_id, body):
+        await ack()
+        return
+    tz, names = await flows.user_time_zone(deps, client, team_id=team_id, user_id=user_id)
+    info = await _service(
+        ack,
+        "pseudonym",
+        deps.reflections.log_interview(
+            team_id,
+            user_id,
+            happened_at=datetime.combine(*when, tzinfo=zone(tz)),
+            pseudonym=_text(view, "pseudonym"),
+            grade_band=_choice(view, "grade_band"),
+            mode=_choice(view, "mode"),  # type: ignore[arg-type]  # checked by the service
+            team_channel=_values(view, "team_channel").get("selected_conversation"),
+            notes=_text(view, "notes"),
+            interviewer_tz=tz,
+            extra_names=names,
+        ),
+    )
+    if isinstance(info, _Answered):
+        return
+    await ack()
+    deps.tasks.spawn(
+        flows.confirm_interview(deps, client, info, refresh_home=meta.get("source") == "home"),
+        name="interview_logged",
+    )
+
+
+async def on_edit_time_submitted(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: Any, client: AsyncWebClient
+) -> None:
+    """The change-time modal was submitted: move the interview and its pending prompts.
+
+    Args:
+        ack: Bolt's acknowledgement.
+        body: the ``view_submission`` payload.
+        view: the submitted view.
+        context: Bolt's context.
+        client: the Web API client.
+    """
+    deps = deps_of(context)
+    checked = _checked(view, body, "interview")
+    if checked is None:
+        await _errors(ack, "happened_on", _UNVERIFIED)
+        return
+    meta, user_id = checked
+    when = _when(view)
+    if when is None:
+        await _errors(ack, "happened_on", "Choose the date and the time it happened.")
+        return
+    team_id = team_of(body, context)
+    interview_id = str(meta["interview"])
+
+    async def move() -> InterviewInfo:
+        info = await deps.reflections.get_interview(team_id, user_id, interview_id)
+        return await deps.reflections.edit_interview_time(
+            team_id,
+            user_id,
+            interview_id,
+            happened_at=datetime.combine(*when, tzinfo=zone(info.interviewer_tz)),
+        )
+
+    moved = await _service(ack, "happened_at", move())
+    if isinstance(moved, _Answered):
+        return
+    await ack()
+    deps.tasks.spawn(
+        flows.confirm_interview(deps, client, moved, moved=True, refresh_home=True),
+        name="interview_moved",
+    )
+
+
+async def on_exact_words_submitted(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: Any, client: AsyncWebClient
+) -> None:
+    """The exact-words modal was submitted: store the words (scrubbed) and say thank you.
+
+    Args:
+        ack: Bolt's acknowledgement (``update`` shows the thank-you in the modal).
+        body: the ``view_submission`` payload.
+        view: the submitted view.
+        context: Bolt's context.
+        client: the Web API client.
+    """
+    deps = deps_of(context)
+    checked = _checked(view, body, "interview")
+    if checked is None:
+        await _errors(ack, "text", _UNVERIFIED)
+        return
+    meta, user_id = checked
+    saved = await _service(
+        ack,
+        "text",
+        deps.reflections.save_exact_words(
+            team_of(body, context), user_id, str(meta["interview"]), _text(view, "text")
+        ),
+    )
+    if isinstance(saved, _Answered):
+        return
+    await ack(
+        response_action="update",
+        view=blocks.thanks_view(
+            "Saved, thank you. A family's own words are often what a team remembers most."
+        ),
+    )
+
+
+async def on_reflection_submitted(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: Any, client: AsyncWebClient
+) -> None:
+    """The reflection modal was submitted: store it (scrubbed); a red flag queues the gentle note.
+
+    Args:
+        ack: Bolt's acknowledgement (``update`` shows the thank-you in the modal).
+        body: the ``view_submission`` payload.
+        view: the submitted view.
+        context: Bolt's context.
+        client: the Web API client.
+    """
+    deps = deps_of(context)
+    checked = _checked(view, body, "interview")
+    if checked is None:
+        await _errors(ack, "surprised", _UNVERIFIED)
+        return
+    meta, user_id = checked
+    ticked = _values(view, "nothing_new").get("selected_options") or []
+    reflection = Reflection(
+        **{field: _text(view, field) for field in blocks.REFLECTION_QUESTIONS},
+        nothing_new=any(o.get("value") == "nothing_new" for o in ticked if isinstance(o, dict)),
+    )
+    answered = any(getattr(reflection, f).strip() for f in blocks.REFLECTION_QUESTIONS)
+    if not answered and not reflection.nothing_new:
+        await _errors(ack, "surprised", f"Write a line in any box, or tick “{blocks.NOTHING_NEW}”.")
+        return
+    red_flag = await _service(
+        ack,
+        "surprised",
+        deps.reflections.save_reflection(
+            team_of(body, context), user_id, str(meta["interview"]), reflection
+        ),
+    )
+    if isinstance(red_flag, _Answered):
+        return
+    if red_flag:
+        thanks = (
+            "Saved, thank you for being honest. When nothing new comes up, there is usually "
+            "more to the story: a second conversation often goes further."
+        )
+    else:
+        thanks = "Saved, thank you. What you noticed is what your team will build on."
+    await ack(response_action="update", view=blocks.thanks_view(thanks))
+
+
+async def on_team_decision_submitted(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: Any, client: AsyncWebClient
+) -> None:
+    """The team-decision modal was submitted: record it, then tell the team in the post's thread.
+
+    Args:
+        ack: Bolt's acknowledgement.
+        body: the ``view_submission`` payload.
+        view: the submitted view.
+        context: Bolt's context.
+        client: the Web API client.
+    """
+    deps = deps_of(context)
+    checked = _checked(view, body, "key")
+    if checked is None:
+        await _errors(ack, "decision", _UNVERIFIED)
+        return
+    meta, user_id = checked
+    try:
+        channel, week = parse_gathering_key(str(meta["key"]))
+    except InvalidInput:
+        log.warning("refused a team decision by %s: not a gathering key", user_id)
+        await _errors(ack, "decision", _UNVERIFIED)
+        return
+    team_id = team_of(body, context)
+    if not await _first_time(deps, team_id, body):
+        await ack()
+        return
+    decision = await _service(
+        ack,
+        "decision",
+        deps.reflections.record_team_decision(
+            team_id, user_id, channel=channel, week=week, decision=_text(view, "decision")
+        ),
+    )
+    if isinstance(decision, _Answered):
+        return
+    await ack()
+    ts = str(meta.get("ts") or "")
+    deps.tasks.spawn(
+        flows.post_team_decision(client, decision, thread_ts=ts if _TS_RE.match(ts) else None),
+        name="team_decision",
+    )
