@@ -1,6 +1,6 @@
 """Benchmark: the rules reviewer on 10,000 generated staff utterances, one core.
 
-Run: ``.venv/bin/python bench/review_throughput.py [--n 10000] [--seed 1]``
+Run: ``.venv/bin/python bench/review_throughput.py [--n 10000] [--seed 1] [--heavy]``
 
 Prints utterances per second (whole run, single thread) and p50/p99/max
 latency per utterance in microseconds. Target (issue 2): at least 20,000
@@ -8,35 +8,42 @@ utterances/s and p99 under 1 ms.
 
 The corpus is generated, not sampled from the labelled sets, so it is not the
 data the rules were written against: random combinations of openers, question
-stems, topics, closers and messy-typing variants (Slack markup, curly quotes,
-missing apostrophes, caps, several sentences), with lengths from 2 to ~80 words.
+stems (clean ones and every kind of problem), topics, closers and messy typing
+(Slack mentions, links and emoji, curly quotes, missing apostrophes, capitals,
+several sentences). Its shape is calibrated to the 528 hand-written staff
+utterances in ``tests/data`` (our best picture of real turns: 58 characters on
+average, 18% with more than one sentence, 3% with Slack markup); the run prints
+both profiles side by side so the calibration can be checked. ``--heavy`` uses
+a harsher mix (about 70% multi-sentence turns, a third with markup) and its
+figure is printed too, for comparison; the target applies to the default.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import json
 import random
+import re
 import statistics
 import time
+from pathlib import Path
 
 from bot.core.review import review
+from bot.core.review.normalize import clean
+from bot.core.review.reviewer import _sentences
 
 OPENERS = [
-    "",
-    "",
-    "",
-    "",
-    "",
     "So, ",
     "Okay. ",
     "Thanks for that. ",
     "I hear you. ",
-    "<@U02ABCDEF> ",
     "Hi, this is Ms. Lee from school. ",
     "Mm-hmm. ",
     "Honestly, ",
+    "Well, ",
 ]
+MARKUP_OPENERS = ["<@U02ABCDEF> ", "*Quick question:* "]
 STEMS = [
     "Tell me about {t}.",
     "What's {t} like for you?",
@@ -60,6 +67,12 @@ STEMS = [
     "What's {t} like, and how does he feel about it?",
     "We have a program for {t} that might help.",
     "Tell me more.",
+    "I'd love to hear what a typical school morning looks like at your house with {t}.",
+    "When you think back over this year, what has {t} been like for your family?",
+    "Don't you think it would be easier for everyone if {t} were sorted out before Monday?",
+    "Have you thought about talking to his doctor about {t} so he can come every day?",
+    "What would you want the school to understand about {t} that we might be missing?",
+    "Why do you think it's so important for him to be in class every day despite {t}?",
 ]
 TOPICS = [
     "mornings",
@@ -77,35 +90,38 @@ TOPICS = [
     "getting out the door",
     "her friends at lunch",
 ]
-SENTENCES_PER_TURN = [1, 1, 1, 1, 1, 1, 2, 2, 3]
-"""Sentences per generated turn: mostly one, as in real staff turns. With it the
-corpus's mean length (about 62 characters) sits a little above that of the
-hand-written utterances in tests/data (58), which is our best picture of real
-staff turns; every fifth turn still carries Slack markup, an opener or a
-closer, and one in five has two or three sentences."""
-CLOSERS = [
-    "",
-    "",
-    "",
-    "",
-    "",
-    "",
-    " :slightly_smiling_face:",
-    " Take your time.",
-    " *Really*.",
-    " <https://example.org|link>",
-]
+CLOSERS = [" Take your time.", " *Really*."]
+MARKUP_CLOSERS = [" :slightly_smiling_face:", " <https://example.org|link>"]
+
+# (share of turns with an opener, sentences per turn, share with a closer, share with markup)
+DEFAULT_MIX = (0.08, [1] * 17 + [2] * 3, 0.05, 0.05)
+HEAVY_MIX = (0.6, [1, 1, 1, 2, 3], 0.3, 0.33)
 
 
-def corpus(n: int, seed: int) -> list[str]:
-    """Return ``n`` generated utterances (deterministic for ``seed``)."""
+def corpus(n: int, seed: int, heavy: bool = False) -> list[str]:
+    """Return ``n`` generated utterances (deterministic for ``seed``).
+
+    Args:
+        n: how many utterances.
+        seed: random seed.
+        heavy: use :data:`HEAVY_MIX` instead of the calibrated :data:`DEFAULT_MIX`.
+    """
+    opener_p, sentence_counts, closer_p, markup_p = HEAVY_MIX if heavy else DEFAULT_MIX
     rng = random.Random(seed)
     out = []
     for _ in range(n):
-        parts = [rng.choice(OPENERS)]
-        for _ in range(rng.choice(SENTENCES_PER_TURN)):
+        parts = []
+        if rng.random() < markup_p:
+            parts.append(rng.choice(MARKUP_OPENERS))
+        elif rng.random() < opener_p:
+            parts.append(rng.choice(OPENERS))
+        for _ in range(rng.choice(sentence_counts)):
             parts.append(rng.choice(STEMS).format(t=rng.choice(TOPICS)) + " ")
-        text = ("".join(parts) + rng.choice(CLOSERS)).strip()
+        text = "".join(parts).strip()
+        if rng.random() < markup_p:
+            text += rng.choice(MARKUP_CLOSERS)
+        elif rng.random() < closer_p:
+            text += rng.choice(CLOSERS)
         roll = rng.random()
         if roll < 0.1:
             text = text.replace("'", "\u2019")
@@ -117,14 +133,22 @@ def corpus(n: int, seed: int) -> list[str]:
     return out
 
 
-def main() -> None:
-    """Run the benchmark and print the figures."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=10_000)
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
-    texts = corpus(args.n, args.seed)
-    for t in texts[:200]:  # warm the regex caches
+def profile(texts: list[str]) -> str:
+    """Mean length, multi-sentence share and Slack-markup share of ``texts``."""
+    multi = 0
+    for t in texts:
+        c = clean(t)
+        multi += len(_sentences(c.text, c.low)) > 1
+    markup = sum(1 for t in texts if re.search(r"<[@#!h]|:[a-z_]+:|\*\w", t))
+    return (
+        f"{statistics.mean(map(len, texts)):.0f} chars, {100 * multi / len(texts):.0f}% "
+        f"multi-sentence, {100 * markup / len(texts):.0f}% Slack markup"
+    )
+
+
+def measure(texts: list[str]) -> tuple[float, list[int]]:
+    """Review every text once; return (utterances per second, sorted latencies in ns)."""
+    for t in texts[:200]:  # warm the regex and trigger caches
         review(t)
     gc.collect()
     gc.disable()
@@ -136,42 +160,57 @@ def main() -> None:
         lat.append(time.perf_counter_ns() - t0)
     wall = time.perf_counter() - start
     gc.enable()
-    labelled = _labelled_texts()
-    start_l = time.perf_counter()
-    for t in labelled:
-        review(t)
-    wall_l = time.perf_counter() - start_l
     lat.sort()
-    p = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] / 1000  # noqa: E731
-    print(f"utterances: {len(texts)}  (mean length {statistics.mean(map(len, texts)):.0f} chars)")
-    print(f"throughput: {len(texts) / wall:,.0f} utterances/s on one core")
+    return len(texts) / wall, lat
+
+
+def _labelled_texts() -> list[str]:
+    data = Path(__file__).parents[1] / "tests" / "data"
+    return [
+        json.loads(line)["text"]
+        for path in sorted(data.glob("review_*.jsonl"))
+        if "answers" not in path.name and not path.stem.endswith("_es")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+
+
+def main() -> None:
+    """Run the benchmark and print the figures."""
+    parser = argparse.ArgumentParser(description="Rules reviewer throughput.")
+    parser.add_argument("--n", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    labelled = _labelled_texts()
+    texts = corpus(args.n, args.seed)
+    rate, lat = measure(texts)
+
+    def p(q: float) -> float:
+        return lat[min(len(lat) - 1, int(q * len(lat)))] / 1000
+
+    print(f"corpus: {len(texts)} generated utterances ({profile(texts)})")
+    if labelled:
+        print(f"  hand-written staff utterances in tests/data: {profile(labelled)}")
+    print(f"throughput: {rate:,.0f} utterances/s on one core")
     print(
         f"latency per utterance: p50 {p(0.5):.0f} us  p99 {p(0.99):.0f} us  "
         f"max {lat[-1] / 1000:.0f} us"
     )
+    heavy = corpus(args.n, args.seed, heavy=True)
+    heavy_rate, heavy_lat = measure(heavy)
+    print(
+        f"heavy mix ({profile(heavy)}): {heavy_rate:,.0f} utterances/s, "
+        f"p99 {heavy_lat[int(0.99 * len(heavy_lat))] / 1000:.0f} us"
+    )
     if labelled:
+        replay = (labelled * (args.n // len(labelled) + 1))[: args.n]
+        replay_rate, _ = measure(replay)
         print(
-            f"replay of the {len(set(labelled))} hand-written utterances in tests/data "
-            f"(x{len(labelled) // max(1, len(set(labelled)))}): "
-            f"{len(labelled) / wall_l:,.0f} utterances/s"
+            f"replay of the {len(labelled)} hand-written utterances: "
+            f"{replay_rate:,.0f} utterances/s"
         )
-    print("target: >= 20,000 utterances/s and p99 < 1,000 us")
-
-
-def _labelled_texts() -> list[str]:
-    """The hand-written utterances of tests/data, repeated to about 10,000."""
-    import json
-    from pathlib import Path
-
-    data = Path(__file__).parents[1] / "tests" / "data"
-    texts = [
-        json.loads(line)["text"]
-        for path in sorted(data.glob("review_*.jsonl"))
-        if "answers" not in path.name
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
-    return (texts * (10_000 // max(1, len(texts)) + 1))[:10_000] if texts else []
+    ok = rate >= 20_000 and p(0.99) < 1_000
+    print(f"target >= 20,000 utterances/s and p99 < 1,000 us: {'PASS' if ok else 'FAIL'}")
 
 
 if __name__ == "__main__":

@@ -141,4 +141,3 @@ def describe_settings_error(exc: ValidationError) -> str:
             name = f"EC_{name}"
         parts.append(f"{name} is invalid: {error['msg']}")
     return "; ".join(parts) or "a setting is invalid"
-

@@ -223,6 +223,24 @@ def test_is_invitation() -> None:
         assert not is_invitation(text), text
 
 
+def test_is_invitation_in_spanish() -> None:
+    for text in [
+        "¿Algo más?",
+        "¿Hay algo más que quiera contarme?",
+        "¿Qué más?",
+        "que mas",
+        "Tómese su tiempo.",
+        "Tómate tu tiempo.",
+        "No hay prisa.",
+        "Cuénteme más.",
+        "Platíqueme más.",
+        "Ajá.",
+    ]:
+        assert is_invitation(text), text
+    for text in ["¿Qué es lo que más le preocupa?", "Usted tiene que venir.", "¿Le gusta?"]:
+        assert not is_invitation(text), text
+
+
 # -- what a plan may hold -------------------------------------------------
 
 

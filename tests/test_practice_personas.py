@@ -4,7 +4,10 @@ One generic, patient interviewer who never read the card must reach the hidden
 insight; one lecturing interviewer must not. The scripts are the same for all
 personas (only the student's name is filled in), so a card whose layers hinge
 on card-specific words, or whose trust thresholds cannot be earned by ordinary
-open questions, follow-ups and reflections, fails here.
+open questions, follow-ups and reflections, fails here. Caregivers who speak
+Spanish (``language: es``) must also be reachable in Spanish: a bilingual
+family liaison practises with them in Spanish, with the same two kinds of
+script written in Spanish.
 """
 
 from __future__ import annotations
@@ -53,6 +56,45 @@ LECTURING_SCRIPT = [
     "Take your time.",
 ]
 
+SPANISH_PATIENT_SCRIPT = [
+    "Gracias por tomarse el tiempo de hablar conmigo. ¿Cómo están las cosas con su familia?",
+    "Cuénteme cómo es una mañana típica en su casa.",
+    "Cuénteme más de eso.",
+    "Parece que las mañanas son mucho para usted.",
+    "¿Cómo es eso para usted?",
+    "¿Qué más?",
+    "¿Qué dice {student} de la escuela cuando platican en casa?",
+    "Eso suena muy difícil. Gracias por contármelo.",
+    "Cuénteme más.",
+    "¿Qué espera usted que sea la escuela para {student} el próximo año?",
+    "¿Qué le gustaría que la escuela supiera de su familia?",
+    "¿Hay algo más que quiera que yo sepa?",
+    "Tómese su tiempo. ¿Qué más?",
+]
+"""The patient script in Spanish (formal *usted*), generic like the English one."""
+
+SPANISH_LECTURING_SCRIPT = [
+    "¿Por qué es importante venir a la escuela todos los días?",
+    "Usted tiene que asegurarse de que {student} se suba al autobús.",
+    "¿Ha intentado una hora de dormir más temprano?",
+    "¿No cree que a {student} le iría mejor si viniera todos los días?",
+    "En realidad, faltar dos días al mes suma casi un mes al año.",
+    "Debería poner una alarma para las mañanas.",
+    "¿Por qué no llamó a la escuela cuando {student} faltó?",
+    "Hay un programa que le puede ayudar con el transporte.",
+    "¿No le parece que la escuela tiene que ser lo primero?",
+    "¿Cómo cree que van a bajar sus calificaciones si sigue faltando?",
+    "Tiene que entender que esto es ausentismo crónico.",
+    "¿Ha pensado en pedirle a un vecino que la lleve?",
+    "¿Hay algo más?",
+    "¿Qué más?",
+    "Tómese su tiempo.",
+]
+"""The lecturing script in Spanish: the same advice, judgment, persuasion,
+correction, blame and jargon, then the same invitations at the end."""
+
+SPANISH_SPEAKERS = sorted(pid for pid, p in PERSONAS.items() if p.language == "es")
+
 
 def _run(persona: Persona, script: list[str]) -> PracticeEngine:
     engine = PracticeEngine(persona, seed=0, reviewer=review)
@@ -98,3 +140,38 @@ def test_lecturing_interviewer_does_not_reach_the_insight(persona_id: str) -> No
     assert not engine.insight_reached, trail
     assert len(engine.disclosed_ids) < len(persona.layers), trail
     assert sum(t.mode == "guarded" for t in engine.turns) >= len(LECTURING_SCRIPT) // 2, trail
+
+
+def test_a_spanish_speaking_persona_is_shipped() -> None:
+    assert "orchard-season-mom" in SPANISH_SPEAKERS
+
+
+@pytest.mark.parametrize("persona_id", SPANISH_SPEAKERS)
+def test_patient_interviewer_reaches_the_insight_in_spanish(persona_id: str) -> None:
+    persona = PERSONAS[persona_id]
+    assert len(SPANISH_PATIENT_SCRIPT) <= 15
+    engine = _run(persona, SPANISH_PATIENT_SCRIPT)
+    trail = [(t.index, t.mode, t.trust_after, t.disclosed, t.review.moves) for t in engine.turns]
+    assert engine.disclosed_ids == [layer.id for layer in persona.layers], trail
+    assert engine.insight_reached, trail
+    debrief = engine.debrief()
+    assert debrief.hidden_insight_reached
+    assert debrief.layers_reached == debrief.layers_total
+    assert debrief.open_questions >= 5 and debrief.follow_ups >= 3 and debrief.reflections >= 2
+    assert not any(turn.review.findings for turn in engine.turns), trail
+
+
+@pytest.mark.parametrize("persona_id", SPANISH_SPEAKERS)
+def test_lecturing_interviewer_does_not_reach_the_insight_in_spanish(persona_id: str) -> None:
+    persona = PERSONAS[persona_id]
+    engine = _run(persona, SPANISH_LECTURING_SCRIPT)
+    trail = [
+        (t.index, t.mode, t.trust_after, t.disclosed, sorted(t.review.kinds)) for t in engine.turns
+    ]
+    assert not engine.insight_reached, trail
+    assert len(engine.disclosed_ids) < len(persona.layers), trail
+    guarded = sum(t.mode == "guarded" for t in engine.turns)
+    assert guarded >= len(SPANISH_LECTURING_SCRIPT) // 2, trail
+    lectures = engine.turns[:12]
+    assert all(t.review.findings for t in lectures), trail
+    assert all(t.review.reframe for t in lectures), trail

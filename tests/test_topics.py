@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.persona import TOPICS
-from bot.core.topics import TOPIC_KEYWORDS, detect_topics, normalize
+from bot.core.topics import TOPIC_KEYWORDS, TOPIC_KEYWORDS_ES, detect_topics, normalize
 
 
 @pytest.mark.parametrize(
@@ -106,3 +106,65 @@ def test_deterministic() -> None:
     first = detect_topics(text)
     assert all(detect_topics(text) == first for _ in range(5))
     assert first == ["school_feelings", "siblings", "friends", "transport"]
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("Cuénteme cómo son las mañanas en su casa.", "mornings"),
+        ("¿A qué hora se despierta?", "mornings"),
+        ("¿Qué desayunan antes de salir?", "mornings"),
+        ("¿Cómo duerme ella?", "mornings"),
+        ("¿Cómo llega a la escuela, en autobús?", "transport"),
+        ("¿Toma el camión?", "transport"),
+        ("¿Toma el camion?", "transport"),
+        ("¿Cómo hacen con el transporte?", "transport"),
+        ("¿Cómo ha estado de salud?", "health"),
+        ("Cuando se enferma, ¿qué pasa?", "health"),
+        ("¿La vio el médico?", "health"),
+        ("¿La vio el medico?", "health"),
+        ("Cuénteme de su trabajo.", "work"),
+        ("¿Cómo es el turno de noche?", "work"),
+        ("¿Cómo se organizan en la cosecha?", "work"),
+        ("¿Cómo se lleva con sus hermanos?", "siblings"),
+        ("¿Qué dice de su maestra?", "teachers"),
+        ("¿Y el maestro de matemáticas?", "teachers"),
+        ("¿Quiénes son sus amigos?", "friends"),
+        ("¿Qué dice de la escuela?", "school_feelings"),
+        ("¿Cómo van las clases?", "school_feelings"),
+        ("¿Le gusta el colegio?", "school_feelings"),
+        ("¿Qué espera para ella?", "hopes"),
+        ("¿Cómo se imagina el próximo año?", "hopes"),
+        ("¿Cómo ve su futuro?", "hopes"),
+        ("¿Cómo están las cosas en casa?", "home"),
+        ("¿Cómo fue la mudanza?", "home"),
+        ("¿Le llegan nuestras cartas?", "contact"),
+        ("¿Cómo prefiere que la llamemos, por llamadas o mensajes?", "contact"),
+        ("¿Cómo está su familia?", "family"),
+        ("¿Cómo están ustedes?", "family"),
+    ],
+)
+def test_detects_spanish_topic(text: str, topic: str) -> None:
+    assert topic in detect_topics(text)
+
+
+def test_every_topic_has_spanish_keywords() -> None:
+    assert set(TOPIC_KEYWORDS_ES) == set(TOPICS)
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("Me llamo Ana, soy de la escuela.", "contact"),  # a name, not a call
+        ("Hasta mañana, señora.", "mornings"),  # "tomorrow"
+        ("¿Tiene mucho sueño en clase?", "hopes"),  # sleepiness, not dreams
+        ("¿Cómo se llama su maestra?", "contact"),
+    ],
+)
+def test_spanish_exceptions(text: str, absent: str) -> None:
+    assert absent not in detect_topics(text)
+
+
+def test_spanish_accents_and_capitals_are_optional() -> None:
+    assert detect_topics("CUÉNTEME DE LA MAÑANA") == detect_topics("cuenteme de la manana")
+    assert detect_topics("¿Y el autobús?") == detect_topics("y el autobus") == ["transport"]

@@ -199,8 +199,17 @@ _INVITATION_PATTERNS: tuple[str, ...] = (
     r"\bgo on\b",
     r"\bi'?m listening\b",
     r"\balgo m[aá]s\b",
+    r"\balguna otra cosa\b",
+    r"(?:^|¿|\by )\s*qu[eé] m[aá]s\b",
+    r"\bqué más\b",
     r"\bt[oó]mese su tiempo\b",
-    r"\bcu[eé]nteme m[aá]s\b",
+    r"\bt[oó]mate tu tiempo\b",
+    r"\b(?:sin|no hay) prisa\b",
+    r"\bcu[eé]nte(?:me|nme) m[aá]s\b",
+    r"\bcu[eé]ntame m[aá]s\b",
+    r"\bplat[ií](?:queme|came) m[aá]s\b",
+    r"\b(?:la|lo|le) escucho\b",
+    r"^\W*(?:aj[aá]|mm+)\W*$",
     r"^\W*(?:\.{2,}|…)\W*$",
     r"^\W*(?:m+-?hm+|mhm|uh-huh|hmm+)\W*$",
 )
@@ -222,7 +231,8 @@ def is_invitation(text: str) -> bool:
     """Tell whether a staff turn is a pause-like invitation to say more.
 
     Examples: "Is there anything else?", "What else?", "Take your time.",
-    "Tell me more.", a bare "…" (a silence prompt), "Mm-hmm." These are the
+    "Tell me more.", a bare "…" (a silence prompt), "Mm-hmm.", and in Spanish
+    "¿Algo más?", "¿Qué más?", "Tómese su tiempo.", "Cuénteme más." These are the
     moves DOMAIN.md says bring out the best material ("After asking: pause.
     Let silence work").
 

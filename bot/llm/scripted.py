@@ -41,6 +41,8 @@ enough to keep the number of message updates low."""
 _GREETING = re.compile(
     r"^\W*(?:hi|hello|hey|hola|good\s+(?:morning|afternoon|evening)|"
     r"buen[oa]s\s+(?:d[ií]as|tardes|noches)|nice\s+to\s+(?:meet|talk|speak)|"
+    r"(?:muchas\s+)?gracias\s+por\s+(?:hablar|tomar(?:se)?|su\s+tiempo|atender|contestar|"
+    r"recibir|platicar)|"
     r"thanks?(?:\s+you)?(?:\s+so\s+much)?\s+for\s+"
     r"(?:taking|talking|making|your\s+time|speaking|meeting|calling|coming))\b",
     re.IGNORECASE,
@@ -54,7 +56,8 @@ def is_greeting(text: str) -> bool:
         text: the staff utterance.
 
     Returns:
-        True for "Hi…", "Good morning…", "Thank you for taking time…" and the like.
+        True for "Hi…", "Good morning…", "Thank you for taking time…", "Buenos
+        días…", "Gracias por hablar conmigo…" and the like.
     """
     return _GREETING.search(normalize(text)) is not None
 

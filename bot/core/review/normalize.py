@@ -35,9 +35,63 @@ _CHAR_MAP = str.maketrans(
     }
 )
 _NEEDS_WORK = re.compile(r"[<>:*_~&]")
-ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-"""Lower-cases ASCII letters only, so offsets never move (``str.lower`` can
-change the length of some non-ASCII characters)."""
+ASCII_LOWER = str.maketrans(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZ\u00c1\u00c9\u00cd\u00d3\u00da\u00d1\u00dc",
+    "abcdefghijklmnopqrstuvwxyz\u00e1\u00e9\u00ed\u00f3\u00fa\u00f1\u00fc",
+)
+"""Lower-cases ASCII letters and the Spanish capitals ``ÁÉÍÓÚÑÜ`` one character
+for one, so offsets never move (``str.lower`` can change the length of some
+non-ASCII characters). Spanish rules are written in lower case with accents
+optional (``qu[eé]``), because people often type without them."""
+
+ACCENT_FOLD = str.maketrans("\u00e1\u00e9\u00ed\u00f3\u00fa\u00f1\u00fc", "aeiounu")
+"""Drops the accents of lower-cased Spanish letters (``á`` -> ``a``, ``ñ`` ->
+``n``); used to look up rule triggers, so a trigger written ``tómese`` also
+wakes on ``tomese`` and the reverse."""
+
+_SPANISH_WORD_LIST = (
+    "que qué de del la las el los es y su sus por con para una un usted ustedes ella él le "
+    "les lo se muy pero como cómo esta está hay tiene cuando cuándo donde dónde porque nos "
+    "mi mas más hola gracias senora señora entonces también tambien cuenteme cuénteme "
+    "cuentame cuéntame platiqueme platíqueme esto eso ese esa estos esas puede pueden ser "
+    "estar asi así bien hoy dia día dias días todos todas todo toda hace hacer tienen va "
+    "algo nada cosas casa escuela hija hijo hijos nina niña nino niño niños mamá "
+    "trabajo ahora siempre nunca quiere vez veces hasta desde sobre entre ellos ellas "
+    "pues bueno claro ayer mañana manana semana"
+)
+SPANISH_WORDS = frozenset(_SPANISH_WORD_LIST.split())
+"""Common Spanish words that are not English words (lower case, with and
+without accents). The reviewer applies its Spanish rules to an utterance with
+one of them (or a Spanish character such as ``¿`` or ``ñ``)."""
+
+_ENGLISH_WORD_LIST = (
+    "the you your to and is what how he she it do does that of in tell about for we are have "
+    "this with why his her they was"
+)
+ENGLISH_WORDS = frozenset(_ENGLISH_WORD_LIST.split())
+"""Common English words, weighed against :data:`SPANISH_WORDS` by :func:`mostly_spanish`."""
+
+_WORD = re.compile(r"[a-z\u00e1\u00e9\u00ed\u00f3\u00fa\u00f1\u00fc]+")
+_SPANISH_LETTER = re.compile(r"[\u00e1\u00e9\u00ed\u00f3\u00fa\u00f1\u00fc]")
+
+
+def mostly_spanish(text: str) -> bool:
+    """Tell whether a sentence is mostly Spanish (for the language of a reframe).
+
+    Args:
+        text: any text (any case).
+
+    Returns:
+        True when it has ``¿`` or ``¡``, or when its distinct common Spanish
+        words (plus one if it has a Spanish letter such as ``á`` or ``ñ``) are
+        at least as many as its common English ones, and at least one.
+    """
+    if "\u00bf" in text or "\u00a1" in text:
+        return True
+    low = text.translate(ASCII_LOWER)
+    words = set(_WORD.findall(low))
+    spanish = len(words & SPANISH_WORDS) + (_SPANISH_LETTER.search(low) is not None)
+    return spanish > 0 and spanish >= len(words & ENGLISH_WORDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +104,8 @@ class Cleaned:
         original: the utterance as received.
         offsets: ``offsets[i]`` is the original index of cleaned character
             ``i``; None when the cleaning kept every position (identity).
-        low: ``text`` with ASCII letters lower-cased (same length and offsets);
-            the rules match this.
+        low: ``text`` lower-cased by :data:`ASCII_LOWER` (ASCII letters and
+            Spanish capitals; same length and offsets); the rules match this.
     """
 
     text: str

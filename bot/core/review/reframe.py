@@ -6,15 +6,17 @@ pronoun, and turns it into the shapes DOMAIN.md recommends: "Tell me about…",
 "What's it like when…", "What do you hope…". Jargon is replaced by everyday
 words in place. Templates are data (:data:`TOPIC_REFRAMES`,
 :data:`KIND_REFRAMES`, :data:`PLAIN_WORDS`) so coaches can read and extend them.
+A Spanish utterance gets a Spanish rewrite from the ``*_ES`` tables.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from bot.core.models import Finding, FindingKind
 from bot.core.persona import Topic
-from bot.core.review.normalize import Cleaned
+from bot.core.review.normalize import Cleaned, mostly_spanish
 from bot.core.topics import detect_topics
 
 TOPIC_REFRAMES: dict[Topic, str] = {
@@ -63,6 +65,59 @@ PLAIN_WORDS: tuple[tuple[str, str], ...] = (
 )
 """Jargon -> everyday words (DOMAIN.md: "No jargon")."""
 
+TOPIC_REFRAMES_ES: dict[Topic, str] = {
+    "mornings": "Cuénteme cómo es una mañana típica de escuela en su casa.",
+    "transport": "Cuénteme cómo le hacen para llegar a la escuela.",
+    "health": "¿Cómo ha estado de salud {nino} este año?",
+    "work": "¿Cómo es una semana típica para su familia, con el trabajo de todos?",
+    "siblings": "Cuénteme quién está en casa y cómo empieza el día para todos.",
+    "teachers": "Cuénteme cómo le va a {nino} con sus maestros.",
+    "friends": "¿Qué dice {nino} de los otros niños de la escuela?",
+    "school_feelings": "¿Qué ha notado usted de cómo le va a {nino} en la escuela?",
+    "hopes": "¿Qué espera usted que sea la escuela para {nino} el próximo año?",
+    "home": "Cuénteme cómo han estado las cosas en casa últimamente.",
+    "contact": "¿Cómo le gustaría que la escuela se comunicara con usted?",
+    "family": "Cuénteme de su familia y de cómo es una semana normal.",
+}
+"""Spanish open question per topic, for Spanish utterances (formal *usted*, as
+staff speak to caregivers); ``{nino}`` is the student: a name, "su hija", "su
+hijo", or "su hijo o hija"."""
+
+KIND_REFRAMES_ES: dict[FindingKind, str] = {
+    "advice": "Cuénteme qué ha intentado hasta ahora.",
+    "judgment": "Cuénteme cómo son los días difíciles para su familia.",
+    "persuasion": "¿Qué espera usted que la escuela pueda ser para {nino}?",
+    "correction": "¿Cómo siente usted que ha ido este año para {nino}?",
+    "leading": "Cuénteme de un día reciente en que {nino} no pudo ir a la escuela.",
+    "closed": "Cuénteme más de cómo ha ido eso.",
+    "why_blame": "Cuénteme qué estaba pasando en su familia en ese momento.",
+    "stacked": "Cuénteme más de cómo ha ido eso.",
+    "jargon": "Cuénteme de los días que {nino} ha faltado este año.",
+}
+"""Spanish open question by the most serious kind, when no topic is recognised."""
+
+PLAIN_WORDS_ES: tuple[tuple[str, str], ...] = (
+    (
+        r"\bpetici[oó]n (?:de|por) (?:ausentismo|absentismo|truancy|inasistencia)\w*(?: escolar)?",
+        "trámite legal por las faltas",
+    ),
+    (
+        r"\b(?:la categor[ií]a de |el grupo de |la lista de )?(?:ausentismo|absentismo|"
+        r"inasistencia)(?: escolar)?(?: cr[oó]nic[oa])?\b",
+        "faltar mucho a la escuela",
+    ),
+    (
+        r"\b(?:ausencias?|faltas?|inasistencias?) (?:injustificadas?|no justificadas?|excesivas?|"
+        r"cr[oó]nicas?)\b",
+        "faltas",
+    ),
+    (r"\b(?:contrato|plan|junta|conferencia) de (?:asistencia|intervenci[oó]n)\b", "plan"),
+    (r"\bnivel (?:1|2|3|uno|dos|tres) de (?:apoyo|intervenci[oó]n)\b", "apoyo extra"),
+    (r"\bintervenci[oó]n(?:es)?\b", "apoyo"),
+    (r"\btruan\w+", "faltas"),
+)
+"""Spanish jargon -> everyday words."""
+
 _PRONOUNS = (
     (re.compile(r"\b(?:he|him|his|himself|son|boy|grandson|nephew)\b"), ("he", "him", "his")),
     (
@@ -94,16 +149,46 @@ _NAME = re.compile(
 )
 
 
+_LATER_CAPITAL = re.compile(r"[A-Z]")
+
+
 def _pronouns(text: str) -> dict[str, str]:
     low = text.translate(_LOWER)
     for pattern, (subj, obj, poss) in _PRONOUNS:
         if pattern.search(low):
             return {"subj": subj, "obj": obj, "poss": poss}
-    name = _NAME.search(text)
+    # a name is a capitalised word after the first character (cheap check first)
+    name = _NAME.search(text) if _LATER_CAPITAL.search(text, 1) else None
     if name is not None:  # "Don't you think Marcus should…" -> "…for Marcus"
         n = name.group(1)
         return {"subj": n, "obj": n, "poss": f"{n}'s"}
     return {"subj": "your child", "obj": "your child", "poss": "your child's"}
+
+
+_NAME_ES = re.compile(
+    r"(?<![¿¡])(?<![.!?¿¡]\s)(?<!^)(?<!Señora )(?<!Señor )(?<!Sra\. )(?<!Sr\. )(?<!Doña )"
+    r"(?<!Don )\b(?!(?:Usted|Ustedes|Señora|Señor|Señorita|Sra|Sr|Srta|Doña|Don|Por|Qué|Que|"
+    r"Cómo|Como|Cuándo|Dónde|Quién|Cuál|Es|Está|La|El|Los|Las|Lo|Le|Su|Sus|Y|Pero|Entonces|"
+    r"Bueno|Pues|Gracias|Hola|Buenos|Buenas|Mi|Me|Se|No|Sí|Si|Ella|Él|Hay|Tiene|Dios|México|"
+    r"Inglés|Español|Lunes|Martes|Miércoles|Jueves|Viernes|Sábado|Domingo|Enero|Febrero|Marzo|"
+    r"Abril|Mayo|Junio|Julio|Agosto|Septiembre|Octubre|Noviembre|Diciembre|Navidad)\b)"
+    r"([A-ZÁÉÍÓÚÑ][a-záéíóúñ]{1,20})\b"
+)
+_DAUGHTER_ES = re.compile(r"\b(?:ella|hija|niña|nina|muchacha|chamaca)\b")
+_SON_ES = re.compile(r"\b(?:él|hijo|niño|nino|muchacho|chamaco)\b")
+
+
+def _pronouns_es(text: str) -> dict[str, str]:
+    """``{"nino": …}``: the student's name, else "su hija"/"su hijo", else both."""
+    name = _NAME_ES.search(text)
+    if name is not None:
+        return {"nino": name.group(1)}
+    low = text.lower()
+    if _DAUGHTER_ES.search(low):
+        return {"nino": "su hija"}
+    if _SON_ES.search(low):
+        return {"nino": "su hijo"}
+    return {"nino": "su hijo o hija"}
 
 
 def _fill(template: str, words: dict[str, str]) -> str:
@@ -111,20 +196,28 @@ def _fill(template: str, words: dict[str, str]) -> str:
     return out[0].upper() + out[1:]
 
 
-def _plain_words(sentence: str, words: dict[str, str]) -> str:
+def _plain_words(
+    sentence: str, words: dict[str, str], table: tuple[tuple[str, str], ...] = PLAIN_WORDS
+) -> str:
     out = sentence
-    for pattern, plain in PLAIN_WORDS:
+    for pattern, plain in table:
         out = re.sub(pattern, plain.format(**words), out, flags=re.I)
     return out
 
 
-def reframe_for(text: str, findings: list[Finding], cleaned: Cleaned) -> str | None:
+def reframe_for(
+    text: str, findings: list[Finding], cleaned: Cleaned, language: str = "en"
+) -> str | None:
     """Write an open, neutral rewrite of a flagged utterance.
 
     Args:
         text: the cleaned text (Slack markup removed) the findings were made on.
         findings: the utterance's findings (spans into the original text).
         cleaned: the :class:`Cleaned` that maps between the two texts.
+        language: ``"en"``, or ``"es"`` when the utterance may be Spanish: the
+            rewrite is then Spanish (:data:`TOPIC_REFRAMES_ES`,
+            :data:`KIND_REFRAMES_ES`, :data:`PLAIN_WORDS_ES`) if the flagged
+            sentence is mostly Spanish (:func:`~bot.core.review.normalize.mostly_spanish`).
 
     Returns:
         One sentence (or the utterance with jargon replaced when jargon is the
@@ -132,30 +225,36 @@ def reframe_for(text: str, findings: list[Finding], cleaned: Cleaned) -> str | N
     """
     if not findings:
         return None
-    words = _pronouns(text)
     kinds = {f.kind for f in findings}
+    spanish = language == "es" and mostly_spanish(text)
     if kinds == {"jargon"}:
-        return _plain_words(text.strip(), words)
+        if spanish:
+            return _plain_words(text.strip(), _pronouns_es(text), PLAIN_WORDS_ES)
+        return _plain_words(text.strip(), _pronouns(text))
     worst = next(k for k in _ORDER if k in kinds)
     first = min((f for f in findings if f.kind == worst), key=lambda f: f.span[0])
     focus = _focus_text(text, first, cleaned)
-    topics = detect_topics(focus) or ([] if worst == "stacked" else detect_topics(text))
+    spanish = language == "es" and mostly_spanish(focus)
+    words = _pronouns_es(focus) if spanish else _pronouns(focus)
+    topic_reframes, kind_reframes = (
+        (TOPIC_REFRAMES_ES, KIND_REFRAMES_ES) if spanish else (TOPIC_REFRAMES, KIND_REFRAMES)
+    )
+    # the rewrite follows the flagged sentence: its topic, else the kind's own question
+    topics = detect_topics(focus)
     if worst == "stacked" and not topics:
         head = text[: _to_cleaned(cleaned, first.span[0])].strip(" ,;-")
         if head.endswith("?") and len(head) > 8:
             return head[0].upper() + head[1:]
     if topics:
-        return _fill(TOPIC_REFRAMES[topics[0]], words)
-    return _fill(KIND_REFRAMES[worst], words)
+        return _fill(topic_reframes[topics[0]], words)
+    return _fill(kind_reframes[worst], words)
 
 
 def _to_cleaned(cleaned: Cleaned, original_pos: int) -> int:
+    """First cleaned index whose original offset is at or after ``original_pos``."""
     if cleaned.offsets is None:
         return original_pos
-    for i, o in enumerate(cleaned.offsets):
-        if o >= original_pos:
-            return i
-    return len(cleaned.text)
+    return bisect_left(cleaned.offsets, original_pos)
 
 
 def _focus_text(text: str, finding: Finding, cleaned: Cleaned) -> str:

@@ -15,6 +15,12 @@ Steps (all pure, deterministic, no I/O):
    persuasion, a ``closed`` in a sentence already flagged as leading or as an
    intervention), and duplicates of one kind over overlapping spans;
 6. record good moves and write a reframe (:mod:`bot.core.review.reframe`).
+
+Spanish: an utterance that looks Spanish (:func:`_looks_spanish`) also gets the
+Spanish rules (``language="es"`` in :mod:`bot.core.review.rules`) and the
+Spanish question shapes and moves (``¿Qué…?``, "Cuénteme…", "Parece que…",
+"Gracias por…"); its reframe is in Spanish when the flagged sentence is
+mostly Spanish.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.core.models import SEVERITY_OF, Finding, FindingKind, Move, Review
-from bot.core.review.normalize import Cleaned, clean
+from bot.core.review.normalize import ACCENT_FOLD, SPANISH_WORDS, Cleaned, clean
 from bot.core.review.reframe import reframe_for
 from bot.core.review.rules import RULES, Rule, expand
 
@@ -33,14 +39,21 @@ MAX_REVIEW_CHARS = 20_000
 """Longest text reviewed in full (a long paste); the rest is still kept in
 ``Review.text`` but not scanned, so the reviewer's time stays bounded."""
 
-_SENTENCE = re.compile(
-    # Matched on the original-case text: a title ("Ms. Pike", "Dr. Lee") never ends a
-    # sentence; "a.m."/"p.m." ends one only when a capital letter follows.
-    r"(?:[^.?!\n]|(?<=\b[Mm]rs)\.|(?<=\b[Mm][rs])\.|(?<=\b[Dd]r)\.|(?<=\b[Ss]t)\.|"
-    r"(?<=\b[AaPp])\.(?=[Mm]\.)|(?<=\b[AaPp]\.[Mm])\.(?=\s+[a-z0-9(,])|\d\.(?=\d))+"
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    """Compile; an all-ASCII pattern in ASCII mode (faster ``\\b``/``\\w``), as the rules do."""
+    return re.compile(pattern, re.ASCII if pattern.isascii() else 0)
+
+
+_SENTENCE = _rx(
+    # Matched on the original-case text: a title ("Ms. Pike", "Dr. Lee", "Sra. Ruiz")
+    # never ends a sentence; "a.m."/"p.m." ends one only when a capital letter follows.
+    r"(?:[^.?!\n]++|(?<=\b[Mm]rs)\.|(?<=\b[MmSs][rs])\.|(?<=\b[Dd]r)\.|(?<=\b[Ss]t)\.|"
+    r"(?<=\b[SsDd]ra)\.|(?<=\b[Ss]rta)\.|"
+    r"(?<=\b[AaPp])\.(?=[Mm]\.)|(?<=\b[AaPp]\.[Mm])\.(?=\s+[a-z0-9(,])|(?<=\d)\.(?=\d))++"
     r"(?:[.?!]+|\n|$)"
 )
-_QUESTION_START = re.compile(
+_QUESTION_START = _rx(
     r"^\s*(?:(?:so|and|but|well|okay|ok|now|also|hi|hey|hello)[,]?\s+)*"
     r"(?:(?:mr|ms|mrs|dr)\.?\s+[a-z]+,?\s+)?(?:what|how|why|"
     r"when(?=\s+(?:do|does|did|is|are|was|were|can|could|will|would)\b)|where|who|"
@@ -48,19 +61,19 @@ _QUESTION_START = re.compile(
     r"may|might|am|isn'?t|aren'?t|don'?t|doesn'?t|didn'?t|won'?t|wouldn'?t|haven'?t|hasn'?t|"
     r"wasn'?t|weren'?t|can'?t|couldn'?t|shouldn'?t)\b",
 )
-_WH_START = re.compile(
+_WH_START = _rx(
     r"^\s*(?:(?:so|and|but|well|okay|ok|now|also)[,]?\s+)*(?:what|how|who|which|when|where)"
     r"(?:\s+\w+)?(?:'?s\b|'?re\b|\s+(?:do|does|did|is|are|was|were|can|could|will|would|has|"
     r"have)\b)",
 )
-_OPEN_REQUEST = re.compile(
+_OPEN_REQUEST = _rx(
     expand(
         r"^\s*(?:(?:so|and|but|well|okay|ok|now|also)[,]?\s+)*(?:tell me|describe|walk me through|"
         r"help me understand|talk (?:to me )?about|share|say more|i'd (?:love|like) to (?:hear|know|"
         r"understand|learn)|i'm (?:curious|wondering)|i wonder)\b"
     ),
 )
-_CLOSED = re.compile(
+_CLOSED = _rx(
     expand(
         r"{S}(?:do|does|did|is|are|was|were|can|could|will|would|have|has|had|should|shall|may|"
         r"might|am|isn't|aren't|don't|doesn't|didn't|won't|wouldn't|haven't|hasn't|wasn't|"
@@ -72,7 +85,7 @@ _CLOSED = re.compile(
         r"scared|worried|nervous|happy|sad|still|ever|usually|often|always|really)\b))\b"
     ),
 )
-_CLOSED_EXCEPTIONS = re.compile(
+_CLOSED_EXCEPTIONS = _rx(
     expand(
         r"{S}(?:(?:can|could|would|will) you (?:please |maybe )?(?:tell|share|describe|walk|talk|"
         r"help|say|explain|give|paint|remind|expand|fill|think)|would you (?:be willing|like|"
@@ -86,13 +99,13 @@ _CLOSED_EXCEPTIONS = re.compile(
         r"write|read|come back|get back)|is now|does that make sense)"
     ),
 )
-_STACK_JOIN = re.compile(
+_STACK_JOIN = _rx(
     r"(?:,|;|\band\b|\bor\b|\balso\b|-)\s+(?:also\s+|then\s+)?(?:(?:what|how|when|where|who|"
     r"why|which)(?:\s+\w+)?(?:'?s\b|'?re\b|\s+(?:is|are|was|were|do|does|did|can|could|would|"
     r"will|has|have|had)\b)|(?:do|does|did|is|are|was|were|can|could|would|will|have|has)\s+"
     r"(?:you|he|she|they|it|the|your|his|her|there|we|i|that|this|mornings?|school|anything)\b)",
 )
-_FOLLOW_UP = re.compile(
+_FOLLOW_UP = _rx(
     expand(
         r"\b(?:tell me more|say more|what else|anything else|something else|what happened (?:next|"
         r"then|after(?:wards?)?)|go on|keep going|how so|what do you mean|what was that like|"
@@ -101,7 +114,7 @@ _FOLLOW_UP = re.compile(
         r"more about that|and then\?|what happened)\b|^\s*(?:\.{2,}|mm+-?hmm+|mhm+|uh-huh)\W*$"
     ),
 )
-_REFLECTION = re.compile(
+_REFLECTION = _rx(
     expand(
         r"{S}(?:it sounds like|sounds like|it seems like|it seems|it feels like|what i'm hearing|"
         r"i'm hearing|i hear (?:that|you)|if i'm hearing|if i heard you|so you're saying|you're "
@@ -112,7 +125,7 @@ _REFLECTION = re.compile(
         r"exhausting|frustrating|scary|lonely|a lot))\b"
     ),
 )
-_AFFIRMATION = re.compile(
+_AFFIRMATION = _rx(
     expand(
         r"\b(?:thank you|thanks|i appreciate|i can (?:hear|see|tell) (?:how|that|you)|you (?:clearly|"
         r"really|obviously) (?:care|love|want)|that (?:takes|took) (?:a lot|courage|strength)|"
@@ -124,8 +137,201 @@ _AFFIRMATION = re.compile(
 )
 
 
-_CHECK_BACK = re.compile(r"\s*(?:is|does|did|am|have|do)\b")
-_YES_NO_START = re.compile(r"\s*(?:is|does|did|am|have)\b")
+_CHECK_BACK = _rx(r"\s*(?:is|does|did|am|have|do)\b")
+_YES_NO_START = _rx(r"\s*(?:is|does|did|am|have)\b")
+
+
+# ---------------------------------------------------------------------- Spanish
+# The same moves and sentence shapes in Spanish. They are used (together with
+# the English ones) only for utterances that look Spanish (:func:`_looks_spanish`),
+# so English review pays nothing for them. Accents are optional ("cuentame") and
+# questions may open with "¿", also mid-sentence ("Señora, ¿cómo está?").
+_WH_ES_ANY = (
+    r"(?:qu[eé]|c[oó]mo|cu[aá]nd[oa]|cu[aá]nt[oa]s?|d[oó]nde|ad[oó]nde|qui[eé]n(?:es)?|"
+    r"cu[aá]l(?:es)?|por ?qu[eé]|para qu[eé])"
+)
+_WH_ES_ACCENTED = (
+    r"(?:qué(?!\s+(?:bueno|bien|gusto|pena|lástima|padre|bonito|triste)\b)|"
+    r"cómo(?!\s+(?:le|les|te) (?:decía|dije|comenté)\b)|cuándo|cuánt[oa]s?|dónde|adónde|"
+    r"quién(?:es)?|cuál(?:es)?|por ?qué|para qué)"
+)
+_WH_ES_PLAIN = r"(?:que|como|cuando|cuant[oa]s?|donde|adonde|quien(?:es)?|cual(?:es)?|para que)"
+_WH_ES_LEAD = (
+    r"(?:(?:y|e|pero|entonces|ahora)\s+)?(?:(?:usted|ustedes|ella|[eé]l)\s+)?"
+    r"(?:(?:a|de|en|con|para|por|desde|hasta|hace)\s+)?"
+)
+"""What may come before a question word: "¿Y…", "¿Usted qué…", "¿A qué hora…"."""
+_QUESTION_START_ES = re.compile(
+    expand(
+        # an accented question word, or "por que", at the start; an unaccented one
+        # only when the sentence ends in "?" with no "¿" before it ("Cuando falta,
+        # ¿qué hace?" asks "qué", not "cuando"); any question word right after "¿"
+        r"{SE}"
+        + _WH_ES_LEAD
+        + r"(?:"
+        + _WH_ES_ACCENTED
+        + r"|por que\b|"
+        + _WH_ES_PLAIN
+        + r"\b(?=[^.!?\n¿]*\?))|^[^¿?.!\n]{0,60}?¿\s*"
+        + _WH_ES_LEAD
+        + _WH_ES_ANY
+        + r"\b"
+    )
+)
+_WH_START_ES = re.compile(expand(r"{SE}" + _WH_ES_ACCENTED + r"\b"))
+_OPEN_REQUEST_ES = re.compile(
+    expand(
+        r"{SE}(?:(?:y|e|pero|entonces|ahora|primero),?\s+)?(?:cu[eé]nteme|cu[eé]ntame|cu[eé]ntenme|"
+        r"plat[ií]queme|plat[ií]came|plat[ií]quenme|h[aá]bleme|h[aá]blame|descr[ií]bame|"
+        r"descr[ií]beme|expl[ií]queme|expl[ií]came|d[ií]game|dime|comp[aá]rtame|"
+        r"ay[uú]deme a entender|ay[uú]dame a entender|me (?:gustar[ií]a|encantar[ií]a|interesa) "
+        r"(?:saber|escuchar|entender|conocer|o[ií]r)|quisiera (?:saber|escuchar|entender|conocer)|"
+        r"quiero (?:saber|escuchar|entender|conocer)|tengo curiosidad|me pregunto|"
+        r"(?:usted )?(?:me|nos) (?:puede|podr[ií]a|quiere|quisiera)(?: usted)? (?:contar|platicar|"
+        r"decir|explicar|describir|hablar)|(?:puede|podr[ií]a|quiere|quisiera)(?: usted)? "
+        r"(?:contarme|platicarme|decirme|explicarme|describirme|hablarme)|me (?:cuenta|platica|"
+        r"dice|explica))\b"
+    )
+)
+_CLOSED_ES = re.compile(
+    expand(
+        r"{SE}(?:(?:y|e|pero)\s+)?(?:(?:usted|ustedes|ella|[eé]l|el ni[ñn]o|la ni[ñn]a|su (?:hij[oa]|"
+        r"ni[ñn][oa]|familia|esposo|esposa)|los ni[ñn]os)\s+)?(?:(?:a (?:ella|[eé]l|usted|su \w+)\s+)?"
+        r"(?:le|les|te)\s+(?:gusta|gustan|gustaba|gustaban|cae|caen|cay[oó]|va bien|fue bien|cuesta|"
+        r"da miedo|duele|preocupa|molesta|ayuda|afecta)|tiene|tienen|ten[ií]a|ten[ií]an|est[aá]|"
+        r"est[aá]n|estaba|estaban|es|son|era|eran|fue|hay|hab[ií]a|va|van|iba|iban|sabe|saben|duerme|"
+        r"duermen|come|desayuna|llega|llegan|se siente|se sienten|se levanta|se despierta|"
+        r"se enferma|se queda|se pone|ha|han|puede|pueden|quiere|quieren|necesita|usa|toma|"
+        r"hace(?!\s+cu[aá]nto)|hacen|habla|lee|estudia|juega|participa)\b"
+    )
+)
+_CLOSED_EXCEPTIONS_ES = re.compile(
+    expand(
+        r"{SE}(?:(?:y|e|pero)\s+)?(?:(?:es|est[aá]|ser[ií]a|estar[ií]a) (?:correcto|as[ií]|cierto|"
+        r"verdad|bien|un buen momento|buen momento)\b|(?:lo |le |la )?(?:entend[ií]|escuch[eé]|"
+        r"entiendo|comprend[ií]) bien|(?:estoy|lo estoy|la estoy|le estoy) entendiendo|"
+        r"(?:le|te) parece\b|tiene (?:un momento|unos minutos|un minuto|tiempo|sentido)|"
+        r"hay (?:algo|alguna otra|alg[uú]n otro|otra cosa|alguna cosa)|(?:usted )?(?:me|nos) "
+        r"(?:puede|podr[ií]a|quiere|quisiera|permite|deja)\b|(?:puede|podr[ií]a|quiere|quisiera)"
+        r"(?: usted)? (?:contarme|platicarme|decirme|explicarme|describirme|hablarme|compartir|"
+        r"agregar|a[ñn]adir|contar|platicar|decir|explicar|describir|hablar)\b|(?:puedo|podemos|"
+        r"me permite|le molesta|te molesta)\b|me explico|tiene (?:alguna )?pregunta)"
+    )
+)
+_STACK_JOIN_ES = re.compile(
+    r"(?:,|;|\by\b|\be\b|\bo\b|\btambi[eé]n\b|-)\s+(?:tambi[eé]n\s+|adem[aá]s\s+)?(?:¿\s*"
+    r"(?:(?:y|e)\s+)?(?:" + _WH_ES_ANY + r"|tiene|est[aá]|es|le gusta|hay|va)\b|"
+    r"(?:(?:con|a|de|en|para|desde|hasta) )?(?:qué|cómo|cuándo|dónde|quién(?:es)?|cuál(?:es)?|"
+    r"cuánt[oa]s?|por qué)\b(?!\s+(?:bueno|bien|dif[ií]cil)\b))"
+)
+_FOLLOW_UP_ES = re.compile(
+    r"(?:(?<=¿)|^|(?<=\by )|(?<=\be ))\s*qu[eé] m[aá]s\b|\bqué más\b|"
+    r"\b(?:algo m[aá]s|alguna otra cosa|otra cosa|(?:cu[eé]nteme|cu[eé]ntame|"
+    r"plat[ií]queme|plat[ií]came|d[ií]game|h[aá]bleme|contarme|platicarme|decirme|hablarme) "
+    r"(?:un poco )?m[aá]s|m[aá]s (?:sobre|de) eso|qu[eé] pas[oó]|c[oó]mo (?:as[ií]|fue eso|"
+    r"es eso|se sinti[oó]|fue para usted|es para usted)|a qu[eé] se refiere|qu[eé] quiere decir|"
+    r"me da un ejemplo|t[oó]mese su tiempo|t[oó]mate tu tiempo|sin prisa|no hay prisa|"
+    r"(?:la|lo|le) escucho|qu[eé] hizo (?:ella|[eé]l|usted) (?:despu[eé]s|luego|entonces))\b|"
+    r"\by (?:luego|despu[eé]s|entonces)\s*\?|\bpor ejemplo\s*\?|"
+    r"^\s*¿?\s*(?:aj[aá]|mm+|mhm+|siga|adelante)\W*$"
+)
+_REFLECTION_ES = re.compile(
+    expand(
+        r"{SE}(?:parece que|me parece que|pareciera que|(?:me )?suena (?:a que|como que|como si)|"
+        r"se oye que|se escucha que|lo que (?:escucho|oigo|entiendo|le escucho|le oigo)|"
+        r"(?:le )?escucho que|oigo que|si (?:le |la |lo )?(?:entiendo|entend[ií]|escuch[eé]) bien|"
+        r"o sea(?: que)?|es decir|me imagino que (?:eso|esto|debe|ha de|ha sido|usted)|"
+        r"en otras palabras|usted (?:dijo|mencion[oó]|me dijo|me cont[oó]|"
+        r"siente|se siente|est[aá] preocupad[ao]|ha estado|lleva)|me (?:dijo|cont[oó]|coment[oó]) "
+        r"que|entonces,?\s+(?![¿¡])(?!(?:" + _WH_ES_ANY + r"|cu[eé]nteme|cu[eé]ntame|plat[ií]queme|"
+        r"d[ií]game|h[aá]bleme)\b)|eso (?:debe|tiene que) (?:ser|sentirse|haber sido)|debe (?:de )?"
+        r"(?:ser|sentirse|estar|haber sido) (?:muy |tan |bien |algo )?(?:dif[ií]cil|duro|pesado|"
+        r"cansad[oa]|agotador|agotad[oa]|frustrante|preocupante|complicado|much[oa]|triste|sol[oa]|"
+        r"estresante)|qu[eé] (?:dif[ií]cil|duro|pesado|cansado|complicado|fuerte)|eso suena|"
+        r"suena (?:muy |tan |bien )?(?:dif[ií]cil|duro|pesado|cansado|agotador|complicado|"
+        r"frustrante|a mucho))"
+    )
+)
+_AFFIRMATION_ES = re.compile(
+    r"\b(?:gracias|(?:le|te|les)? ?agradezco|se nota|se ve que|veo que usted|(?:eso|todo eso|"
+    r"esto) (?:suena|se oye) (?:muy |tan |bien |realmente )?(?:dif[ií]cil|duro|pesado|cansado|"
+    r"agotador|complicado|estresante|fuerte|a mucho)|qu[eé] (?:dif[ií]cil|duro|pesado)|(?:eso|"
+    r"todo eso|esto) es mucho|es mucho para usted|usted (?:hace|ha hecho|est[aá] haciendo) "
+    r"(?:mucho|todo lo (?:que puede|posible)|lo mejor|su mejor esfuerzo)|hace (?:todo )?lo que "
+    r"puede|me (?:alegra|da gusto|da mucho gusto)|qu[eé] bueno que|(?:la|lo|los) extra[ñn]amos|"
+    r"eso (?:toma|requiere) (?:valor|fuerza|mucho)|admiro)\b"
+)
+_CHECK_BACK_ES = re.compile(
+    r"\s*¿?\s*(?:es|est[aá]|lo|le|la|entend[ií]|escuch[eé]|estoy|tiene sentido|me explico)\b"
+)
+
+
+def _either(first: re.Pattern[str], second: re.Pattern[str]) -> re.Pattern[str]:
+    """One pattern matching where ``first`` or ``second`` does (English, then Spanish)."""
+    return re.compile(f"(?:{first.pattern})|(?:{second.pattern})")
+
+
+@dataclass(frozen=True, slots=True)
+class _Lang:
+    """The sentence-shape and move patterns used for one utterance."""
+
+    question_start: re.Pattern[str]
+    wh_start: re.Pattern[str]
+    open_request: re.Pattern[str]
+    closed: re.Pattern[str]
+    closed_exceptions: re.Pattern[str]
+    stack_join: re.Pattern[str]
+    follow_up: re.Pattern[str]
+    reflection: re.Pattern[str]
+    affirmation: re.Pattern[str]
+    check_back: re.Pattern[str]
+    inverted_marks: bool
+
+
+_EN = _Lang(
+    _QUESTION_START,
+    _WH_START,
+    _OPEN_REQUEST,
+    _CLOSED,
+    _CLOSED_EXCEPTIONS,
+    _STACK_JOIN,
+    _FOLLOW_UP,
+    _REFLECTION,
+    _AFFIRMATION,
+    _CHECK_BACK,
+    inverted_marks=False,
+)
+_ES = _Lang(
+    _either(_QUESTION_START, _QUESTION_START_ES),
+    _either(_WH_START, _WH_START_ES),
+    _either(_OPEN_REQUEST, _OPEN_REQUEST_ES),
+    _either(_CLOSED, _CLOSED_ES),
+    _either(_CLOSED_EXCEPTIONS, _CLOSED_EXCEPTIONS_ES),
+    _either(_STACK_JOIN, _STACK_JOIN_ES),
+    _either(_FOLLOW_UP, _FOLLOW_UP_ES),
+    _either(_REFLECTION, _REFLECTION_ES),
+    _either(_AFFIRMATION, _AFFIRMATION_ES),
+    _either(_CHECK_BACK, _CHECK_BACK_ES),
+    inverted_marks=True,
+)
+
+_SPANISH_CHARS = re.compile("[¿¡áéíóúñü]")
+
+
+def _looks_spanish(low: str, tokens: set[str]) -> bool:
+    """Tell whether an utterance may be Spanish (cheap; errs towards yes).
+
+    Args:
+        low: the lower-cased cleaned text.
+        tokens: its words (see :data:`_TOKEN`).
+
+    Returns:
+        True when a word of :data:`~bot.core.review.normalize.SPANISH_WORDS` or a
+        Spanish character occurs.
+    """
+    if not tokens.isdisjoint(SPANISH_WORDS):
+        return True
+    return not low.isascii() and _SPANISH_CHARS.search(low) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,22 +349,33 @@ class _Compiled:
     rules: tuple[Rule, ...]
 
 
-_TOKEN = re.compile(r"[a-z0-9%]+|\?")
+_TOKEN = re.compile(r"[a-z0-9%áéíóúñü]+|\?")
 
 
-def _trigger_index() -> dict[str, frozenset[int]]:
-    """Map each trigger's first word to the indices of the rules it wakes."""
+def _trigger_index(spanish: bool) -> dict[str, frozenset[int]]:
+    """Map each trigger to the indices of the rules it wakes.
+
+    A trigger of several words is keyed by its longest word (every word of it
+    is present whenever it is, and a long word is rarer than "you" or "it").
+    Spanish rules are left out unless ``spanish``; keys have accents folded.
+    """
     index: dict[str, set[int]] = {}
     for i, rule in enumerate(RULES):
+        if rule.language != "en" and not spanish:
+            continue
         for t in rule.triggers:
-            key = _TOKEN.findall(t.replace("'", ""))[0]
+            words = _TOKEN.findall(t.replace("'", "").translate(ACCENT_FOLD))
+            key = max(words, key=len) if len(words) > 1 else words[0]
             index.setdefault(key, set()).add(i)
     return {k: frozenset(v) for k, v in index.items()}
 
 
-_TRIGGERS = _trigger_index()
+_TRIGGERS = _trigger_index(spanish=False)
 _TRIGGER_LENGTHS = tuple(sorted({len(k) for k in _TRIGGERS}))
-_ALWAYS = frozenset(i for i, rule in enumerate(RULES) if not rule.triggers)
+_ALWAYS = frozenset(i for i, r in enumerate(RULES) if not r.triggers and r.language == "en")
+_TRIGGERS_ES = _trigger_index(spanish=True)
+_TRIGGER_LENGTHS_ES = tuple(sorted({len(k) for k in _TRIGGERS_ES}))
+_ALWAYS_ES = frozenset(i for i, r in enumerate(RULES) if not r.triggers)
 
 
 @lru_cache(maxsize=65_536)
@@ -174,17 +391,40 @@ def _token_rules(token: str) -> frozenset[int]:
     return frozenset(woken)
 
 
-def _active_rules(low: str) -> list[int]:
-    """Indices of the rules whose triggers occur in ``low`` (lower-cased text)."""
-    active = set(_ALWAYS)
-    for token in set(_TOKEN.findall(low.replace("'", ""))):
-        active |= _token_rules(token)
-    return sorted(active)
+@lru_cache(maxsize=65_536)
+def _token_rules_es(token: str) -> frozenset[int]:
+    """Like :func:`_token_rules`, with the Spanish rules too and accents folded (cached)."""
+    token = token.translate(ACCENT_FOLD)
+    woken: set[int] = set()
+    for length in _TRIGGER_LENGTHS_ES:
+        if length > len(token):
+            break
+        ids = _TRIGGERS_ES.get(token[:length])
+        if ids is not None:
+            woken.update(ids)
+    return frozenset(woken)
 
 
-def _sentences(original: str, text: str) -> list[_Sentence]:
+def _words(low: str) -> set[str]:
+    """The distinct words of ``low`` as the triggers see them (apostrophes dropped)."""
+    return set(_TOKEN.findall(low.replace("'", "")))
+
+
+def _active_rules(low: str, tokens: set[str] | None = None, spanish: bool = False) -> list[int]:
+    """Indices of the rules whose triggers occur in ``low`` (lower-cased text).
+
+    ``tokens`` are its words when already known; ``spanish`` adds the Spanish rules.
+    """
+    if tokens is None:
+        tokens = _words(low)
+    lookup = _token_rules_es if spanish else _token_rules
+    return sorted((_ALWAYS_ES if spanish else _ALWAYS).union(*map(lookup, tokens)))
+
+
+def _sentences(original: str, text: str, lang: _Lang = _EN) -> list[_Sentence]:
     """Split into sentences: bounds from ``original`` (case matters for "a.m. Then"),
-    bodies from ``text`` (the lower-cased copy, same offsets)."""
+    bodies from ``text`` (the lower-cased copy, same offsets); ``lang`` holds the
+    question shapes (English, or English and Spanish)."""
     out: list[_Sentence] = []
     for m in _SENTENCE.finditer(original):
         raw = text[m.start() : m.end()]
@@ -194,13 +434,13 @@ def _sentences(original: str, text: str) -> list[_Sentence]:
         end = m.end()
         body = text[start:end]
         stripped = body.rstrip()
-        if stripped.endswith("?"):
+        if stripped.endswith("?") or (lang.inverted_marks and "¿" in body):
             question = True
         elif stripped.endswith(("!", ".")):
             # "what time does he go to bed." typed with a full stop is still a question
-            question = bool(_WH_START.match(body))
+            question = bool(lang.wh_start.match(body))
         else:
-            question = bool(_QUESTION_START.match(body))
+            question = bool(lang.question_start.match(body))
         out.append(_Sentence(m.start(), start, end, body, question))
     return out
 
@@ -232,12 +472,18 @@ def _finding(cleaned: Cleaned, kind: FindingKind, start: int, end: int, why: str
     )
 
 
-def _rule_findings(cleaned: Cleaned, sentences: list[_Sentence]) -> list[tuple[Finding, int]]:
-    """Run every rule; return findings with the cleaned start of their sentence."""
+def _rule_findings(
+    cleaned: Cleaned,
+    sentences: list[_Sentence],
+    tokens: set[str] | None = None,
+    spanish: bool = False,
+) -> list[tuple[Finding, int]]:
+    """Run every woken rule (Spanish ones too when ``spanish``); return findings
+    with the cleaned start of their sentence."""
     found: list[tuple[Finding, int]] = []
     text = cleaned.text
     low = cleaned.low
-    for i in _active_rules(low):
+    for i in _active_rules(low, tokens, spanish):
         rule = RULES[i]
         target = text if rule.case_sensitive else low
         if rule.anchored:
@@ -274,17 +520,19 @@ _WHY_STACKED = (
 )
 
 
-def _closed_findings(cleaned: Cleaned, sentences: list[_Sentence]) -> list[tuple[Finding, int]]:
+def _closed_findings(
+    cleaned: Cleaned, sentences: list[_Sentence], lang: _Lang = _EN
+) -> list[tuple[Finding, int]]:
     found: list[tuple[Finding, int]] = []
     for s in sentences:
         if not s.question:
             continue
         body = cleaned.low[s.start : s.end]
-        m = _CLOSED.match(body)
-        if m is None or _CLOSED_EXCEPTIONS.match(body):
+        m = lang.closed.match(body)
+        if m is None or lang.closed_exceptions.match(body):
             continue
         clause_end = s.end
-        join = _STACK_JOIN.search(body, m.end())
+        join = lang.stack_join.search(body, m.end())
         if join is not None:
             clause_end = s.start + join.start()
         f = _finding(cleaned, "closed", s.start, clause_end, _WHY_CLOSED)
@@ -293,7 +541,9 @@ def _closed_findings(cleaned: Cleaned, sentences: list[_Sentence]) -> list[tuple
     return found
 
 
-def _question_units(cleaned: Cleaned, sentences: list[_Sentence]) -> list[tuple[int, int]]:
+def _question_units(
+    cleaned: Cleaned, sentences: list[_Sentence], lang: _Lang = _EN
+) -> list[tuple[int, int]]:
     """Cleaned spans of each separate question asked (check-backs excluded)."""
     units: list[tuple[int, int]] = []
     for s in sentences:
@@ -301,28 +551,32 @@ def _question_units(cleaned: Cleaned, sentences: list[_Sentence]) -> list[tuple[
             continue
         body = cleaned.low[s.start : s.end]
         if (
-            _CLOSED_EXCEPTIONS.match(body)
-            and not _FOLLOW_UP.search(body)
-            and _CHECK_BACK.match(body)
-            and len(body) < 40
+            len(body) < 40
+            and lang.check_back.match(body)
+            and lang.closed_exceptions.match(body)
+            and not lang.follow_up.search(body)
         ):
             continue  # "Is that right?" / "Does that make sense?" confirm; not a new question
         if len(body.strip(" ?.!")) < 3:
             continue
         pieces = [s.start]
-        opening = _QUESTION_START.match(body) or _OPEN_REQUEST.match(body)
+        opening = lang.question_start.match(body) or lang.open_request.match(body)
         if opening:
-            pieces += [s.start + j.start() + 1 for j in _STACK_JOIN.finditer(body, opening.end())]
+            pieces += [
+                s.start + j.start() + 1 for j in lang.stack_join.finditer(body, opening.end())
+            ]
         bounds = [*pieces, s.end]
         units.extend((bounds[i], bounds[i + 1]) for i in range(len(pieces)))
     return units
 
 
-def _stacked_finding(cleaned: Cleaned, sentences: list[_Sentence]) -> list[tuple[Finding, int]]:
+def _stacked_finding(
+    cleaned: Cleaned, sentences: list[_Sentence], lang: _Lang = _EN
+) -> list[tuple[Finding, int]]:
     questions = sum(1 for s in sentences if s.question)
-    if questions == 0 or (questions == 1 and not _STACK_JOIN.search(cleaned.low)):
+    if questions == 0 or (questions == 1 and not lang.stack_join.search(cleaned.low)):
         return []  # fast path: one question and no joined second one
-    units = _question_units(cleaned, sentences)
+    units = _question_units(cleaned, sentences, lang)
     if len(units) < 2:
         return []
     start, end = units[1][0], units[-1][1]
@@ -354,32 +608,37 @@ def _resolve(found: list[tuple[Finding, int]]) -> list[Finding]:
     return kept
 
 
-def _moves(cleaned: Cleaned, sentences: list[_Sentence], findings: list[Finding]) -> list[Move]:
+def _moves(
+    cleaned: Cleaned, sentences: list[_Sentence], findings: list[Finding], lang: _Lang = _EN
+) -> list[Move]:
     text = cleaned.low
     flagged_sentences = set()
-    for f in findings:
+    spans = [f.span for f in findings if f.kind != "stacked"]
+    if spans:
         for s in sentences:
-            o_start, o_end = cleaned.span(s.start, s.end)
-            if _overlaps((o_start, o_end), f.span) and f.kind != "stacked":
+            bounds = cleaned.span(s.start, s.end)
+            if any(_overlaps(bounds, span) for span in spans):
                 flagged_sentences.add(s.start)
+        if len(flagged_sentences) == len(sentences):
+            return []  # every sentence is flagged: no good move to credit
     has_intervention = any(f.is_intervention for f in findings)
     moves: list[Move] = []
     for s in sentences:
         body = text[s.start : s.end]
         if s.start in flagged_sentences:
             continue
-        if s.question and (_QUESTION_START.match(body) or _OPEN_REQUEST.match(body)):
+        if s.question and (lang.question_start.match(body) or lang.open_request.match(body)):
             if (
-                not _CLOSED.match(body) or _CLOSED_EXCEPTIONS.match(body)
+                not lang.closed.match(body) or lang.closed_exceptions.match(body)
             ) and not _YES_NO_START.match(body):
                 moves.append("open_question")
-        elif _OPEN_REQUEST.match(body):
+        elif lang.open_request.match(body):
             moves.append("open_question")
-        if _FOLLOW_UP.search(body):
+        if lang.follow_up.search(body):
             moves.append("follow_up")
-        if not has_intervention and _REFLECTION.match(body):
+        if not has_intervention and lang.reflection.match(body):
             moves.append("reflection")
-        if not has_intervention and _AFFIRMATION.search(body):
+        if not has_intervention and lang.affirmation.search(body):
             moves.append("affirmation")
     order: tuple[Move, ...] = ("open_question", "follow_up", "reflection", "affirmation")
     return [m for m in order if m in moves]
@@ -401,11 +660,17 @@ def review(text: str) -> Review:
     cleaned = clean(scanned)
     if not cleaned.text.strip():
         return Review(text=text)
-    sentences = _sentences(cleaned.text, cleaned.low)
-    found = _rule_findings(cleaned, sentences)
-    found += _closed_findings(cleaned, sentences)
-    found += _stacked_finding(cleaned, sentences)
+    tokens = _words(cleaned.low)
+    spanish = _looks_spanish(cleaned.low, tokens)
+    lang = _ES if spanish else _EN
+    sentences = _sentences(cleaned.text, cleaned.low, lang)
+    found = _rule_findings(cleaned, sentences, tokens, spanish)
+    found += _closed_findings(cleaned, sentences, lang)
+    found += _stacked_finding(cleaned, sentences, lang)
     findings = _resolve(found)
-    moves = _moves(cleaned, sentences, findings)
-    reframe = reframe_for(cleaned.text, findings, cleaned) if findings else None
+    moves = _moves(cleaned, sentences, findings, lang)
+    reframe = None
+    if findings:
+        language = "es" if spanish else "en"
+        reframe = reframe_for(cleaned.text, findings, cleaned, language=language)
     return Review(text=text, findings=findings, reframe=reframe, moves=moves)

@@ -17,10 +17,22 @@ conveniences expanded by :func:`expand`:
   "And", "Okay,");
 - ``{SUBJ}`` is a person the family is talking about: you, he, she, they,
   "your son";
-- ``{NAME}`` is a capitalised first name (only in ``case_sensitive`` rules).
+- ``{NAME}`` is a capitalised first name (only in ``case_sensitive`` rules);
+- ``{SE}`` is the start of a Spanish sentence or question: after a sentence
+  end or an inverted mark (``¿``/``¡``, also mid-sentence: "Señora, ¿no
+  cree…"), then optional Spanish fillers ("Bueno,", "Pues", "Señora López,").
 
 ``where`` restricts a rule to question sentences (``"question"``), to
 statements (``"statement"``), or allows both (``"any"``).
+
+Spanish rules (``language="es"``) sit beside the English ones, one per
+pattern of language, with Spanish examples and counter-examples. They are
+written in lower case (``ÁÉÍÓÚÑÜ`` are lower-cased too, see
+:data:`bot.core.review.normalize.ASCII_LOWER`) with accents optional
+(``qu[eé]``), because people often type Spanish without them; their triggers
+are matched with accents folded. The reviewer runs them only on utterances
+that look Spanish (a non-ASCII character or a common Spanish word), so they
+cost English review nothing.
 """
 
 from __future__ import annotations
@@ -44,6 +56,24 @@ _SUBJECT = (
     r"(?:your|his|her|the|their) (?:son|daughter|child|kid|kids|children|boy|girl|family|"
     r"grandson|granddaughter|nephew|niece|brother|sister|student))"
 )
+_FILLERS_ES = (
+    r"(?:(?:bueno|pues|y|e|pero|entonces|ok|okay|oiga|oye|mire|mira|a ver|ah|ay|este|hola|"
+    r"buen(?:os|as) (?:d[ií]as|tardes|noches)|(?:muchas )?gracias|s[ií]|claro|aj[aá]|ya|mm+|"
+    r"(?:sra|sr|srta|dra|dr)\.?\s+\w+|(?:se[ñn]ora|se[ñn]or|se[ñn]orita|do[ñn]a|don)(?:\s+\w+)?)"
+    r"[,!]?\s+(?:[¿¡]\s*)?)*"
+)
+_SENTENCE_START_ES = (
+    r"(?:(?:^|(?<=[.!?;\n\"(-])|(?<=[.!?;]\s))\s*(?:[¿¡]\s*)?|(?<=[,:])\s*[¿¡]\s*|(?<=[¿¡]))"
+    + _FILLERS_ES
+)
+_ES_CHECK_BACK = (
+    r"{SE}(?:entonces|o sea|usted (?:dijo|mencion[oó]|me dijo|me cont[oó]|me coment[oó])|me "
+    r"(?:dijo|cont[oó]|coment[oó]) que|parece que|me parece que|(?:me )?suena a que|lo que "
+    r"(?:escucho|oigo|entiendo|le escuch[eé])|si (?:le |la )?entend[ií] bien|si (?:le |la )?"
+    r"entiendo bien)\b"
+)
+"""Spanish reflection openings ("Entonces…", "Usted dijo que…"): a tag question
+after one of these checks back what the caregiver said; it does not lead."""
 _NAME = (
     r"(?!(?:What|How|Where|When|Who|Why|Which|Is|Are|Do|Does|Did|Would|Could|Can|Should|Will|"
     r"Anything|Something|Everything|Nothing|We|I|It|That|This|There|Then|So|And|But|Also|"
@@ -56,13 +86,14 @@ def expand(pattern: str) -> str:
     """Expand the rule-pattern conveniences into a plain regular expression.
 
     Args:
-        pattern: a rule pattern using ``'``, ``{S}``, ``{SUBJ}`` and ``{NAME}``.
+        pattern: a rule pattern using ``'``, ``{S}``, ``{SE}``, ``{SUBJ}`` and ``{NAME}``.
 
     Returns:
         The regular-expression source.
     """
     return (
         pattern.replace("'", "'?")
+        .replace("{SE}", _SENTENCE_START_ES)
         .replace("{S}", _SENTENCE_START)
         .replace("{SUBJ}", _SUBJECT)
         .replace("{NAME}", _NAME)
@@ -107,7 +138,8 @@ class Rule:
         where: ``"any"``, ``"question"`` or ``"statement"``.
         triggers: cheap prefilter: the rule runs only when a word of the
             lower-cased utterance (apostrophes removed: ``"dont"``) starts with
-            the first word of one of these; empty means always run. Each must
+            one of these (for a trigger of several words, its longest word);
+            empty means always run. Each must
             be implied by the pattern, so a trigger never changes what the
             rule finds (the rule tests run every example through it).
         anchored: derived: every alternative starts with ``{S}``, so the
@@ -118,6 +150,9 @@ class Rule:
         unless: optional pattern; a match is dropped when this pattern is
             found in the sentence that holds it (e.g. a check-back "is that
             right?" is not a leading tag question).
+        language: ``"en"`` or ``"es"``; Spanish rules run only on utterances
+            that look Spanish (English ones always run, so "truancy" or "ADA"
+            in a Spanish sentence is still caught).
     """
 
     name: str
@@ -130,6 +165,7 @@ class Rule:
     unless: str | None = None
     triggers: tuple[str, ...] = ()
     case_sensitive: bool = False
+    language: Literal["en", "es"] = "en"
     compiled: re.Pattern[str] = field(init=False, repr=False, compare=False)
     compiled_unless: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
     anchored: bool = field(init=False, repr=False, compare=False)
@@ -138,7 +174,11 @@ class Rule:
         # Patterns are written in lower case and matched case-sensitively against
         # ASCII-lower-cased text (about twice as fast as IGNORECASE); a
         # case_sensitive rule (names, acronyms) is matched against the original.
-        object.__setattr__(self, "compiled", re.compile(expand(self.pattern)))
+        # An all-ASCII pattern is compiled in ASCII mode (\b and \w about 18% faster);
+        # one with accented letters (the Spanish rules) keeps Unicode word boundaries.
+        source = expand(self.pattern)
+        flags = re.ASCII if source.isascii() else 0
+        object.__setattr__(self, "compiled", re.compile(source, flags))
         unless = re.compile(expand(self.unless)) if self.unless else None
         object.__setattr__(self, "compiled_unless", unless)
         object.__setattr__(
@@ -343,20 +383,34 @@ RULES: tuple[Rule, ...] = (
         "persuasion",
         r"\b(?:how would you feel if|how will you feel if)\b[^.?!]{0,50}\b(?:fail\w*|repeat\w*|"
         r"held back|graduate|drop\w* out|behind|future|college|job)\b|(?<!i )\b(?:think about|"
-        r"imagine|picture) (?:how|what|if|when)\b|\bif (?:he|she|they|your \w+) (?:was|were|came|"
-        r"come|comes|got|showed up|attended) (?:here |to school |in school |in class )?(?:every "
-        r"day|more|more often|regularly|on time|consistently)\b|\bmiss(?:ing|es)? out\b",
+        r"imagine|picture) (?:how|what|if|when)\b",
         _WHY_PERSUASION,
-        (
-            "How would you feel if he had to repeat third grade?",
-            "What would it mean for his future if he was here every day?",
-            "What do you think she's missing out on when she's home?",
-        ),
+        ("How would you feel if he had to repeat third grade?", "Imagine how proud you'd be."),
         (
             "How would you feel about a call from his teacher next week?",
             "I imagine how tiring that is.",
         ),
-        triggers=("feel if", "imagine", "picture", "think about", "if", "miss"),
+        triggers=("feel", "imagine", "picture", "think about"),
+    ),
+    Rule(
+        "if-they-came-more",
+        "persuasion",
+        r"\bif (?:he|she|they|your \w+) (?:was|were|came|come|comes|got|showed up|attended) "
+        r"(?:here |to school |in school |in class )?(?:every day|more|more often|regularly|on time|"
+        r"consistently)\b",
+        _WHY_PERSUASION,
+        ("What would it mean for his future if he was here every day?",),
+        ("What would help on the mornings when he gets there late?",),
+        triggers=("every", "more", "regularly", "time", "consistently"),
+    ),
+    Rule(
+        "missing-out",
+        "persuasion",
+        r"\bmiss(?:ing|es)? out\b",
+        _WHY_PERSUASION,
+        ("What do you think she's missing out on when she's home?",),
+        ("What does she miss about her old school?",),
+        triggers=("out",),
     ),
     Rule(
         "we-need-them-here",
@@ -471,15 +525,30 @@ RULES: tuple[Rule, ...] = (
         ("Maybe I misunderstood; tell me more.",),
         triggers=(
             "maybe",
-            "could",
-            "can",
-            "would",
-            "might",
-            "will",
+            "walk",
+            "drive",
+            "take",
+            "bring",
+            "pick",
+            "give",
+            "watch",
+            "wake",
+            "ride",
+            "call",
             "help",
             "option",
             "worth",
-            "id ",
+            "id",
+            "put",
+            "set",
+            "get",
+            "make",
+            "try",
+            "start",
+            "stop",
+            "turn",
+            "lay",
+            "move",
         ),
     ),
     Rule(
@@ -883,27 +952,19 @@ RULES: tuple[Rule, ...] = (
             "data",
             "technically",
             "actually",
-            "so you know",
+            "just",
             "information",
-            "far as",
-            "dont think",
-            "hear you",
-            "understand",
-            "know",
-            "get it",
-            "get that",
-            "you said",
-            "thats fair",
-            "real",
+            "far",
+            "dont",
+            "but",
             "records",
             "system",
             "according",
             "weve",
-            "lots",
-            "plenty",
-            "many",
-            "most",
-            "other",
+            "still",
+            "manage",
+            "make",
+            "anyway",
         ),
     ),
     Rule(
@@ -1070,10 +1131,25 @@ RULES: tuple[Rule, ...] = (
             "You said Tuesdays are the hardest, right?",
             "So mornings are the hardest part - is that right?",
         ),
+        # Spanish: "¿no?" after a reflection ("Entonces…, ¿no?") checks back too, and
+        # "¿Por qué no?" / "¿Cómo que no?" are not tags.
         unless=r"(?:{S}(?:so|you said|you mentioned|it sounds like|what i'm hearing|let me make "
         r"sure|if i heard)\b|\b(?:get|got|have|is|sounds?|seems?|feels?) (?:that|this|it)? ?"
-        r"right\s*\?)",
-        triggers=("?",),
+        r"right\s*\?|\b(?:por ?qu[eé]|c[oó]mo que) no\s*\?)|" + _ES_CHECK_BACK,
+        triggers=(
+            "right",
+            "isnt",
+            "arent",
+            "dont",
+            "doesnt",
+            "wasnt",
+            "wont",
+            "correct",
+            "yeah",
+            "huh",
+            "no",
+            "is that it",
+        ),
     ),
     Rule(
         "i-bet",
@@ -1221,7 +1297,7 @@ RULES: tuple[Rule, ...] = (
             "He could try the early bus.",
         ),
         ("What could we do to help, from your side?",),
-        triggers=("we", "please", "he", "she", "they"),
+        triggers=("could", "can", "will", "well", "happy", "please", "might", "should"),
     ),
     Rule(
         "lets-try",
@@ -1359,6 +1435,868 @@ RULES: tuple[Rule, ...] = (
         ("How is Ada doing in second grade?",),
         triggers=("becca", "ada", "mtss", "sart", "sarb", "pbis", "rti", "sst", "fte"),
         case_sensitive=True,
+    ),
+    # ================================================================== Spanish
+    # The same kinds in Spanish, for practice with Spanish-speaking caregivers.
+    # ------------------------------------------------------------------ advice
+    Rule(
+        "es-ha-intentado",
+        "advice",
+        r"(?<!qu[eé] )(?<!qu[eé] ya )(?<!cu[aá]l )\b(?:ha|han|has)(?: usted| ustedes)? (?:ya )?"
+        r"(?:intentado|probado|tratado de|pensado en|considerado|buscado|inscrito|apuntado|"
+        r"hablado con (?:el|la|su) (?:doctor|doctora|m[eé]dic[oa]|pediatra|enfermera|consejer[oa]))\b"
+        r"|(?:¿\s*|\bya |\busted )(?:intent[oó]|prob[oó]|pens[oó] en|consider[oó]|trat[oó] de)\b",
+        _WHY_ADVICE,
+        (
+            "¿Ha intentado acostarla más temprano?",
+            "¿Ya pensó en pedirle ayuda a una vecina?",
+            "¿Han probado con dos alarmas?",
+        ),
+        (
+            "¿Qué ha intentado hasta ahora?",
+            "¿Qué han probado ustedes en las mañanas?",
+            "Ella intentó ir, pero le dolía el estómago.",
+        ),
+        triggers=(
+            "intentado",
+            "intento",
+            "probado",
+            "probo",
+            "tratado",
+            "trato",
+            "pensado",
+            "penso",
+            "considerado",
+            "considero",
+            "buscado",
+            "inscrito",
+            "apuntado",
+            "hablado",
+        ),
+        language="es",
+    ),
+    Rule(
+        "es-podria-intentar",
+        "advice",
+        r"(?<!yo )(?<!nosotros )\b(?:podr[ií]a|podr[ií]an|puede|pueden|pudiera|deber[ií]an?"
+        r"(?: de)?(?!\s+(?:traer|mandar|llevar)(?:la|lo|los|las)\b)|le convendr[ií]a|"
+        r"le conviene)\s+(?:tal vez |quiz[aá]s? |mejor |tambi[eé]n |nom[aá]s |"
+        r"s[oó]lo |solo )?(?:intentar|probar|tratar de|poner(?:le|la|lo)?|ponerse|llamar(?:nos|me)?|"
+        r"hablar con (?:el|la|su|un|una)|pedir(?:le|les)?|buscar(?:le)?|usar|comprar(?:le)?|"
+        r"levantar(?:la|lo|se)|acostar(?:la|lo|se)|despertar(?:la|lo|se)|dejar(?:le|la|lo)|"
+        r"preparar(?:le)?|programar|inscribir(?:la|lo|se)|apuntar(?:la|lo|se)|mandar(?:la|lo|nos)|"
+        r"traer(?:la|lo)|llevar(?:la|lo)|quitar(?:le)|conseguir(?:le)?|contactar|"
+        r"escribir(?:nos|me)|avisar(?:nos|me)|organizar(?:se)?|cambiar|empezar a|apagar|"
+        r"sacar(?:la|lo))\b",
+        _WHY_ADVICE,
+        (
+            "Podría poner dos alarmas para que no se le haga tarde.",
+            "Usted puede pedirle a la vecina que la lleve.",
+            "Pueden inscribirla en el programa de la tarde.",
+            "Debería poner una alarma para las mañanas.",
+        ),
+        (
+            "¿Qué cree que podría ayudar?",
+            "¿Me puede contar más de eso?",
+            "Yo debería llamarla más seguido, ¿verdad?",
+        ),
+        unless=r"{SE}(?:qu[eé]|c[oó]mo|cu[aá]ndo|d[oó]nde|qui[eé]n|cu[aá]l(?:es)?)\b[^.!]*\?|"
+        r"\bsi (?:usted |ella |ustedes )?(?:necesita|quiere|prefiere|tiene que|puede)\b",
+        triggers=("podr", "puede", "pudiera", "deber", "convendr", "conviene"),
+        language="es",
+    ),
+    Rule(
+        "es-le-recomiendo",
+        "advice",
+        r"\b(?:le|les|te) (?:recomiendo|recomendar[ií]a|sugiero|sugerir[ií]a|aconsejo|"
+        r"aconsejar[ií]a)\b|\b(?:mi|un|el) (?:consejo|recomendaci[oó]n|sugerencia)\b|"
+        r"\byo que usted\b|\bsi yo fuera usted\b|\blo mejor (?:es|ser[ií]a|que (?:puede|podr[ií]a) "
+        r"hacer)\b|\b(?:una|otra) (?:buena )?(?:idea|opci[oó]n) (?:es|ser[ií]a)\b|"
+        r"\b(?:le )?(?:ayudar[ií]a|servir[ií]a|funcionar[ií]a) (?:mucho )?(?:que|si)\b|"
+        r"\ble (?:va a|puede) (?:ayudar|servir) (?:mucho )?(?:que|si)\b",
+        _WHY_ADVICE,
+        (
+            "Le recomiendo que deje la ropa lista la noche anterior.",
+            "Lo mejor sería que el niño fuera a la guardería.",
+            "Le ayudaría mucho que se acostara más temprano.",
+        ),
+        ("¿Qué le ayudaría a usted en las mañanas?", "¿Qué sugiere usted que hagamos?"),
+        triggers=(
+            "recomiendo",
+            "recomendar",
+            "sugiero",
+            "sugerir",
+            "aconsej",
+            "consejo",
+            "recomendaci",
+            "sugerencia",
+            "yo que",
+            "fuera usted",
+            "mejor",
+            "idea",
+            "opci",
+            "ayudar",
+            "servir",
+            "funcionar",
+        ),
+        language="es",
+    ),
+    Rule(
+        "es-hay-un-programa",
+        "advice",
+        r"\bhay (?:un|una|unos|unas|el|la|nuestro|nuestra|este|esta)\b[^.?!]{0,40}\b(?:programa|"
+        r"servicio|recurso|consejer[oa]|cl[ií]nica|grupo|clase|club|pase|desayuno|tutor[ií]a|"
+        r"tutor|tutores|banco de comida|despensa|l[ií]nea|p[aá]gina|sitio|formulario|gu[ií]a|taller|"
+        r"aplicaci[oó]n|app|transporte|apoyo|beca|trabajadora social|int[eé]rprete)s?\b|"
+        r"\b(?:tenemos|ofrecemos|la escuela tiene|la escuela ofrece|el distrito tiene|(?:le|les) "
+        r"(?:podemos|puedo) (?:dar|ofrecer|conseguir|mandar|enviar))\b[^.?!]{0,40}\b(?:programa|"
+        r"servicio|recurso|club|clase|app|aplicaci[oó]n|cl[ií]nica|grupo|apoyo|tutor[ií]a|tutor|"
+        r"desayuno|transporte|pase|consejer[oa]|int[eé]rprete|taller|alarma|ayuda|beca|folleto|"
+        r"gu[ií]a)s?\b|\b(?:le|les|la|lo|los) (?:puedo|podemos|podr[ií]amos|voy a|vamos a) "
+        r"(?:conectar|referir|inscribir|apuntar|conseguir|poner en contacto)\b",
+        _WHY_ADVICE,
+        (
+            "Hay un programa de la escuela que da pases para el autobús.",
+            "Tenemos un club de desayuno que empieza a las siete y media.",
+            "La podemos conectar con la trabajadora social.",
+        ),
+        ("¿Qué le gustaría que la escuela ofreciera?", "¿Hay algún programa que le haya servido?"),
+        triggers=(
+            "hay",
+            "tenemos",
+            "ofrecemos",
+            "escuela",
+            "distrito",
+            "podemos",
+            "puedo",
+            "podriamos",
+            "voy",
+            "vamos",
+        ),
+        language="es",
+    ),
+    Rule(
+        "es-por-que-no-intenta",
+        "advice",
+        r"\bpor ?qu[eé] no (?:(?:la|lo|le|les|se|me|nos) )?(?:intenta|prueba|trata|pone|pide|busca|"
+        r"usa|compra|habla|llama|acuesta|levanta|despierta|programa|manda|trae|lleva|inscribe|"
+        r"apunta|deja|pregunta|apaga|quita|saca|cambia|intentamos|probamos|tratamos|hablamos|"
+        r"buscamos|ponemos|intentar|probar|tratar|poner|pedir|buscar|usar|hablar|llamar)\b|"
+        r"\bqu[eé] tal si (?:usted |ella |[eé]l |ustedes )?\w+|\by si (?:usted |ustedes )?"
+        r"(?:intenta|prueba|pone|pide|la manda|lo manda|la acuesta|lo acuesta|busca|habla)\b",
+        _WHY_ADVICE,
+        (
+            "¿Por qué no intenta mandarla con su prima?",
+            "¿Qué tal si la acuesta a las nueve?",
+            "¿Por qué no habla con la maestra?",
+        ),
+        ("¿Por qué cree que ella no quiere ir?", "¿Qué tal le fue esta semana?"),
+        triggers=(
+            "por",
+            "tal",
+            "intenta",
+            "prueba",
+            "pone",
+            "pide",
+            "manda",
+            "acuesta",
+            "busca",
+            "habla",
+        ),
+        language="es",
+    ),
+    Rule(
+        "es-otras-familias",
+        "advice",
+        r"\b(?:muchas|otras|algunas|varias|la mayor[ií]a de las?) (?:familias|mam[aá]s|pap[aá]s|"
+        r"padres|madres|personas)\b[^.?!]{0,40}\b(?:les (?:funciona|ayuda|sirve|va bien)|usan|"
+        r"prueban|encuentran|ponen|dejan|levantan|acuestan|piden|llevan|mandan)\b|\blo que (?:a "
+        r"m[ií] )?me (?:funcion[oó]|sirvi[oó]|ayud[oó])\b[^.?!]{0,30}\b(?:fue|es)\b",
+        _WHY_ADVICE,
+        (
+            "A muchas familias les funciona tener una rutina fija.",
+            "Lo que me funcionó con mi hijo fue un horario en el refri.",
+        ),
+        ("Muchas familias me cuentan que las mañanas son difíciles.",),
+        where="statement",
+        triggers=(
+            "muchas",
+            "otras",
+            "algunas",
+            "varias",
+            "mayoria",
+            "lo que",
+        ),
+        language="es",
+    ),
+    # ------------------------------------------------------------------ judgment
+    Rule(
+        "es-usted-tiene-que",
+        "judgment",
+        r"\b(?:usted|ustedes|ella|[eé]l|el ni[ñn]o|la ni[ñn]a|su (?:hij[oa]|ni[ñn][oa]|familia)|"
+        r"los ni[ñn]os|los padres|las familias|uno)\s+(?:realmente |de verdad |s[ií] |ya |"
+        r"siempre |nada m[aá]s |tambi[eé]n )?(?:deber[ií]an?|tienen? que|tendr[ií]an? que|"
+        r"est[aá] obligad[ao] a|necesitan? (?:\w+ )?\w+(?:ar|er|ir)(?:la|lo|le|se|nos)?|"
+        r"deben?(?!\s+(?:ser|estar|sentir\w*|haber|de)\b))\b|{SE}(?:realmente |de verdad |ya )?"
+        r"(?:deber[ií]an?|tienen? que|tendr[ií]an? que|necesitan? \w+(?:ar|er|ir)(?:la|lo|le|se|"
+        r"nos)?|deben?)\b(?!\s+(?:ser|estar|sentir\w*|haber|de)\b)",
+        _WHY_JUDGMENT,
+        (
+            "Usted tiene que levantarse más temprano.",
+            "Ella tiene que estar aquí a las ocho, sin falta.",
+            "Su hija necesita aprender a levantarse sola.",
+            "Tiene que entender que ya son muchas faltas.",
+        ),
+        (
+            "Debe estar muy cansada después del turno.",
+            "Tiene que ser muy pesado para usted.",
+            "Entonces ella tiene que cuidar a su hermanito en las mañanas.",
+            "¿Qué siente usted que tiene que hacer en las mañanas?",
+            "Cuando usted tiene que salir temprano, ¿quién se queda con los niños?",
+        ),
+        unless=r"{SE}(?:qu[eé]|c[oó]mo|cu[aá]ndo|d[oó]nde|qui[eé]n|cu[aá]l(?:es)?)\b[^.!]*\?|"
+        r"\b(?:si|cuando|mientras) (?:usted |ella |[eé]l |ustedes )?(?:tiene|tienen|necesita|"
+        r"debe)\b|{SE}(?:entonces|o sea|parece que|me parece que|(?:me )?suena a que|lo que "
+        r"(?:escucho|oigo|entiendo)|si (?:le |la )?entend[ií] bien|usted (?:dijo|mencion[oó]|me "
+        r"dijo|me cont[oó])|me (?:dijo|cont[oó]) que)\b",
+        triggers=("deber", "debe", "tiene", "tendr", "obligad", "necesit"),
+        language="es",
+    ),
+    Rule(
+        "es-deberia-venir",
+        "judgment",
+        r"\b(?:deber[ií]an?|deben?|tienen? que|hay que|necesitan?|tendr[ií]an? que|tenemos que)\s+"
+        r"(?:\w+\s+){0,2}?(?:venir|ir a (?:la escuela|clases?)|asistir|estar (?:aqu[ií]|en (?:la )?"
+        r"(?:escuela|clases?))|llegar (?:a tiempo|temprano|puntual)|traer(?:la|lo|los|las)|"
+        r"mandar(?:la|lo|los|las)|llevar(?:la|lo|los|las)|levantar(?:la|lo|los|las)|"
+        r"acostar(?:la|lo|los|las)|despertar(?:la|lo|los|las)|faltar|perder(?:se)? (?:clases|"
+        r"d[ií]as)|priorizar|poner (?:m[aá]s )?de su parte|tomar(?:se)? (?:esto|la escuela|la "
+        r"asistencia) (?:m[aá]s )?en serio|ser (?:m[aá]s )?(?:responsable|firme|estricta?)|"
+        r"obligar(?:la|lo)|cumplir)\b",
+        _WHY_JUDGMENT,
+        (
+            "¿No cree que debería venir todos los días?",
+            "Hay que levantarla más temprano, señora.",
+            "Tienen que mandarla aunque esté cansada.",
+        ),
+        (
+            "¿Qué pasa los días que ella tiene que faltar?",
+            "Cuando ustedes tienen que llevarla al médico, ¿cómo se organizan?",
+        ),
+        unless=r"{SE}(?:qu[eé]|c[oó]mo|cu[aá]ndo|d[oó]nde|qui[eé]n|cu[aá]l(?:es)?)\b[^.!]*\?|"
+        r"\b(?:si|cuando) (?:usted |ella |[eé]l |ustedes )?(?:tiene|tienen|necesita|debe)\b",
+        triggers=("deber", "debe", "tiene", "hay", "necesit", "tendr", "tenemos"),
+        language="es",
+    ),
+    Rule(
+        "es-responsabilidad-y-excusas",
+        "judgment",
+        r"\bes (?:su|tu) (?:responsabilidad|obligaci[oó]n|deber|trabajo|culpa)\b|\bpor su culpa\b|"
+        r"\b(?:no (?:es|hay) (?:ninguna )?excusa|no hay excusas?|sin excusas|(?:son|eso es|es una) "
+        r"(?:puras )?excusas?)\b|\bes (?:la ley|obligatorio|ilegal|inaceptable|irresponsable)\b|\bno es aceptable\b|"
+        r"\b(?:inaceptable|irresponsable|flojera|perezos[oa]|negligen\w+|descuidad[oa]|"
+        r"consentid[oa]|malcriad[oa]|la consiente|lo consiente)\b|\busted es (?:la|el) (?:mam[aá]|"
+        r"pap[aá]|madre|padre|adult[oa]|que manda)\b|\bno (?:puede|pueden) seguir (?:as[ií]|"
+        r"faltando)\b|\besto (?:tiene|debe|necesita) (?:que )?(?:cambiar|parar|terminar)\b|"
+        r"\b(?:habr[aá]|va a haber|puede haber) consecuencias\b|\b(?:la corte|el juzgado|un juez|"
+        r"el juez|una multa|multas)\b|\breportar(?:la|lo|los|le)\b|\bservicios de protecci[oó]n\b|"
+        r"\bno (?:se )?(?:est[aá]|est[aá]n) tomando (?:esto|la escuela|la asistencia|las faltas) en "
+        r"serio\b|\bno es (?:una )?opci[oó]n\b|\b(?:me|nos) (?:decepciona|frustra)\b|\bestoy "
+        r"(?:muy )?(?:decepcionad[oa]|frustrad[oa])\b|\bya (?:est[aá]|es) (?:grande|mayor"
+        r"(?:cita|cito)?) para\b|\botr[oa]s (?:padres|pap[aá]s|mam[aá]s|familias) (?:s[ií] )?"
+        r"(?:pueden|logran|lo logran|se las arreglan)\b|\b(?:son|ya son) (?:demasiadas|muchas) "
+        r"(?:faltas|ausencias)\b|\bdemasiadas (?:faltas|ausencias)\b|\b(?:eso|esto) es un "
+        r"problema\b|\b(?:necesito|necesitamos) que (?:usted|ella|[eé]l|ustedes|la traiga|lo "
+        r"traiga|la mande|lo mande)\b|\b(?:tendr[ií]amos|tendremos|vamos a tener|tendr[ií]a|va a "
+        r"tener) que (?:presentar|reportar|llamar a|mandar|enviar|referir|involucrar|tomar "
+        r"medidas|hablar con (?:la corte|el juez|servicios))\b|\bsi (?:esto )?sigue as[ií]\b",
+        _WHY_JUDGMENT,
+        (
+            "Es su responsabilidad como madre que vaya a clases.",
+            "Estar cansada no es excusa para faltar.",
+            "Esto no puede seguir así, ya son demasiadas faltas.",
+            "Si sigue faltando, habrá consecuencias.",
+            "Si sigue así, la escuela tendría que presentar un reporte.",
+        ),
+        (
+            "Gracias por su confianza, de verdad.",
+            "¿Qué responsabilidades tiene ella en la casa?",
+            "Me preocupa que ella esté tan cansada.",
+        ),
+        triggers=(
+            "responsabilidad",
+            "obligaci",
+            "deber",
+            "trabajo",
+            "culpa",
+            "excusa",
+            "ley",
+            "obligatori",
+            "ilegal",
+            "inaceptable",
+            "aceptable",
+            "irresponsable",
+            "flojera",
+            "perezos",
+            "negligen",
+            "descuidad",
+            "consentid",
+            "malcriad",
+            "consiente",
+            "usted",
+            "puede",
+            "esto",
+            "consecuencias",
+            "corte",
+            "juzgado",
+            "juez",
+            "multa",
+            "reportar",
+            "servicios",
+            "tomando",
+            "opci",
+            "decepciona",
+            "frustra",
+            "estoy",
+            "grande",
+            "mayor",
+            "otros",
+            "otras",
+            "demasiadas",
+            "muchas",
+            "problema",
+            "necesito",
+            "necesitamos",
+            "tendriamos",
+            "tendremos",
+            "tener",
+            "tendria",
+            "sigue",
+        ),
+        language="es",
+    ),
+    # ------------------------------------------------------------------ persuasion
+    Rule(
+        "es-no-cree-que",
+        "persuasion",
+        r"{SE}(?:y |pero )?(?:usted |ustedes |ella )?no (?:cree|crees|creen|piensa|piensas|le parece|"
+        r"te parece|les parece|est[aá] de acuerdo|est[aá]s de acuerdo|ser[ií]a mejor|es mejor|"
+        r"le gustar[ií]a|quiere que|quisiera que|se da cuenta|le preocupa que)\b",
+        _WHY_PERSUASION,
+        (
+            "¿No cree que debería venir todos los días?",
+            "¿No le parece que la escuela debe ser lo primero?",
+            "Pero, ¿no está de acuerdo en que ella estaría mejor aquí?",
+            "Señora, ¿no le gustaría que tuviera más amigos?",
+        ),
+        ("¿Qué cree usted que le ayudaría?", "No creo haber entendido bien, ¿me lo repite?"),
+        triggers=(
+            "cree",
+            "piensa",
+            "parece",
+            "acuerdo",
+            "seria",
+            "mejor",
+            "gustar",
+            "quiere",
+            "quisiera",
+            "cuenta",
+            "preocupa",
+        ),
+        language="es",
+    ),
+    Rule(
+        "es-por-que-es-importante",
+        "persuasion",
+        r"\bpor ?qu[eé]\b[^.?!]{0,60}\b(?:importante|importa|vale la pena|necesario|esencial|"
+        r"es bueno|ser[ií]a bueno)\b|\bqu[eé] importancia\b|\b(?:qu[eé] tan|cu[aá]n) importante\b"
+        r"[^.?!]{0,40}\b(?:escuela|asistir|venir|clases?|educaci[oó]n|todos los d[ií]as|estudiar|"
+        r"estar aqu[ií])\b",
+        _WHY_PERSUASION,
+        (
+            "¿Por qué cree que es importante que Daniela venga a clases?",
+            "¿Por qué importa tanto venir todos los días?",
+            "¿Qué tan importante cree que es la escuela?",
+        ),
+        (
+            "¿Qué es lo más importante para usted?",
+            "¿Qué tan importante es para usted que la llamemos por teléfono?",
+        ),
+        triggers=("por", "tan", "cuan", "importancia"),
+        language="es",
+    ),
+    Rule(
+        "es-que-va-a-pasar-si",
+        "persuasion",
+        r"\b(?:c[oó]mo|qu[eé])\b[^.?!]{0,50}\b(?:va a|van a|podr[ií]a|puede|iba a)\b[^.?!]{0,40}"
+        r"\b(?:atrasar\w*|afectar\w*|sufrir|reprobar|repetir|quedar(?:se)? atr[aá]s|perder\w*|pasar|"
+        r"ir(?:le)?|bajar|salir|alcanzar|aprender)\b[^.?!]{0,50}\bsi\b[^.?!]{0,40}\b(?:sigue|"
+        r"siguen|contin[uú]a|falta|faltando|faltan|no viene)\b|\b(?:c[oó]mo|qu[eé])\b[^.?!]{0,50}"
+        r"\b(?:va a|van a|podr[ií]a|puede)\b[^.?!]{0,30}\b(?:atrasarse|quedarse atr[aá]s|reprobar|"
+        r"repetir (?:el )?(?:a[ñn]o|grado))\b|\b(?:c[oó]mo|qu[eé])\b[^.?!]{0,60}\b(?:pasar[aá]|"
+        r"afectar[aá]n?|ir[aá]|atrasar[aá]|perder[aá]|bajar[aá]n?|reprobar[aá]|sufrir[aá]n?|"
+        r"quedar[aá])\b[^.?!]{0,50}\bsi\b[^.?!]{0,40}\b(?:sigue|siguen|contin[uú]a|falta|faltando|"
+        r"faltan|no viene)\b",
+        _WHY_PERSUASION,
+        (
+            "¿Cómo cree que le va a ir en sus calificaciones si sigue faltando?",
+            "¿Qué cree que va a pasar si ella sigue faltando?",
+            "¿Cómo va a alcanzar a los demás si falta tanto?",
+            "¿Qué cree que pasará con sus calificaciones si sigue faltando?",
+        ),
+        ("¿Qué pasó esa mañana?", "¿Cómo va a saber usted que las cosas van mejor?"),
+        triggers=(
+            "sigue",
+            "contin",
+            "falta",
+            "viene",
+            "atrasarse",
+            "quedarse",
+            "reprobar",
+            "repetir",
+        ),
+        language="es",
+    ),
+    Rule(
+        "es-cada-dia-cuenta",
+        "persuasion",
+        r"\b(?:cada d[ií]a|cada clase|cada minuto|todos los d[ií]as|la asistencia|la educaci[oó]n|"
+        r"la escuela|el estudio|los estudios|venir a la escuela|estar en la escuela|asistir|venir "
+        r"todos los d[ií]as)\b (?:realmente |de verdad |s[ií] |tambi[eé]n )?(?:cuenta|cuentan|"
+        r"importa|importan|vale|es (?:muy |tan |s[uú]per |sumamente )?(?:importante|"
+        r"important[ií]sim[ao]|esencial|clave|fundamental|lo primero|primero|una prioridad|prioridad|"
+        r"lo m[aá]s importante|necesari[ao]|todo))\b|\blo (?:m[aá]s|primero y m[aá]s) importante es "
+        r"(?:la escuela|la educaci[oó]n|que (?:venga|vaya|asista|est[eé]))\b",
+        _WHY_PERSUASION,
+        (
+            "Cada día cuenta, de verdad.",
+            "La educación es lo más importante para el futuro de sus hijos.",
+            "La escuela es muy importante para los niños de su edad.",
+        ),
+        ("La escuela es grande y a veces confunde a los niños.",),
+        where="statement",
+        triggers=(
+            "cada",
+            "todos",
+            "asistencia",
+            "educaci",
+            "escuela",
+            "estudio",
+            "venir",
+            "estar",
+            "asistir",
+            "importante",
+        ),
+        language="es",
+    ),
+    Rule(
+        "es-vender-la-escuela",
+        "persuasion",
+        r"\busted (?:quiere|desea|espera) que (?:ella |[eé]l |su hij[oa] |sus hijos |los ni[ñn]os )?"
+        r"(?:salga adelante|tenga (?:un )?(?:buen|mejor) futuro|tenga [eé]xito|se gradu[eé]|termine "
+        r"la escuela|vaya a la universidad|saque buenas calificaciones|le vaya bien)\b|\bpiense en "
+        r"(?:su|el) futuro\b|\bimag[ií]nese (?:si|c[oó]mo|qu[eé]|que)\b|\bse est[aá] perdiendo "
+        r"(?:mucho|de mucho|de todo|muchas cosas|lo m[aá]s importante)\b|\bmejor que nada\b|"
+        r"\b(?:faltar|las faltas|las ausencias|perder clases|no venir|faltar tanto|tantas faltas)"
+        r"\b[^.?!]{0,30}\b(?:afecta|afectan|perjudica|perjudican|hace da[ñn]o|atrasa)\b",
+        _WHY_PERSUASION,
+        (
+            "Usted quiere que ella salga adelante, ¿verdad?",
+            "Piense en su futuro, señora.",
+            "Se está perdiendo de mucho cuando no viene.",
+            "¿Cómo cree que faltar afecta su aprendizaje?",
+        ),
+        (
+            "¿Qué quiere usted para ella cuando termine la escuela?",
+            "¿Qué le gustaría para su futuro?",
+        ),
+        triggers=(
+            "quiere",
+            "desea",
+            "espera",
+            "piense",
+            "imaginese",
+            "perdiendo",
+            "mejor",
+            "afecta",
+            "perjudica",
+            "dano",
+            "atrasa",
+        ),
+        language="es",
+    ),
+    # ------------------------------------------------------------------ correction
+    Rule(
+        "es-en-realidad",
+        "correction",
+        r"{SE}(?:en realidad|de hecho|la verdad es que|estad[ií]sticamente|t[eé]cnicamente)\b,?+\s*+"
+        r"(?!(?:me|yo|quisiera|cu[eé]nteme|cu[eé]ntame|d[ií]game|lo que|no s[eé]|gracias)\b)",
+        _WHY_CORRECTION,
+        (
+            "En realidad, dos días al mes suman casi un mes entero al año.",
+            "De hecho, el autobús pasa siempre a la misma hora.",
+        ),
+        ("En realidad me gustaría escuchar más de eso.", "La verdad es que no sé mucho de eso."),
+        triggers=("realidad", "hecho", "verdad", "estadistic", "tecnicamente"),
+        language="es",
+    ),
+    Rule(
+        "es-se-suman",
+        "correction",
+        r"\b(?:se )?(?:suman?|acumulan?)\b|\bequivalen? a\b|\bes casi (?:un mes|medio a[ñn]o)\b|"
+        r"\b(?:\d+|uno|dos|tres|cuatro|cinco|diez|unos pocos|un par de|solo dos|solo unos) "
+        r"(?:d[ií]as|faltas|ausencias) (?:al|por|cada) (?:mes|semana)\b[^.?!]{0,40}\b(?:son|es|"
+        r"significan?|se convierten)\b|\b(?:eso|esto) (?:ya )?(?:es|son) (?:casi|m[aá]s de|como) "
+        r"(?:el )?(?:\d+|diez|veinte|quince) ?(?:d[ií]as|%|por ciento)\b",
+        _WHY_CORRECTION,
+        (
+            "Dos días al mes suman casi un mes al año.",
+            "Eso ya es más de quince días, señora.",
+            "Las faltas se acumulan muy rápido.",
+        ),
+        ("¿Cuántos días le parecen muchos a usted?",),
+        triggers=(
+            "suma",
+            "acumula",
+            "equivale",
+            "casi",
+            "dias",
+            "faltas",
+            "ausencias",
+            "eso",
+            "esto",
+        ),
+        language="es",
+    ),
+    Rule(
+        "es-la-ley-dice",
+        "correction",
+        r"\b(?:la ley|el distrito|la pol[ií]tica|el reglamento|la regla|las reglas|el estado|la "
+        r"escuela)\b (?:dice|dicen|exige|exigen|requiere|requieren|establece|obliga|pide|manda)\b|"
+        r"\bes obligatori[oa]\b|\bpor ley\b|\bcuentan? como (?:falta|faltas|ausencia|ausencias|"
+        r"injustificad\w+)\b|\bsiguen? contando\b|\b(?:son|es|est[aá]n?) (?:justificad[ao]s?|"
+        r"injustificad[ao]s?|excusad[ao]s?)\b|\bno (?:es|son) (?:una )?(?:raz[oó]n|excusa|motivo) "
+        r"(?:v[aá]lid[ao]|suficiente|para faltar|para no venir)\b|\bno es (?:raz[oó]n|motivo) para\b|"
+        r"\b(?:un resfriado|una gripa|una gripe|un dolor de (?:est[oó]mago|cabeza)|estar cansad[ao])"
+        r" no es (?:tan )?(?:grave|raz[oó]n|motivo)\b",
+        _WHY_CORRECTION,
+        (
+            "La ley dice que tiene que asistir hasta los dieciséis años.",
+            "Esos días siguen contando como faltas.",
+            "Un resfriado no es razón para faltar.",
+        ),
+        ("¿Qué le han dicho en la escuela sobre las faltas?",),
+        triggers=(
+            "ley",
+            "distrito",
+            "politica",
+            "reglamento",
+            "regla",
+            "estado",
+            "escuela",
+            "obligatori",
+            "cuenta",
+            "sigue",
+            "justificad",
+            "injustificad",
+            "excusad",
+            "razon",
+            "excusa",
+            "motivo",
+            "grave",
+        ),
+        language="es",
+    ),
+    Rule(
+        "es-registros-y-estudios",
+        "correction",
+        r"\b(?:los )?(?:estudios|investigaci[oó]n|datos) (?:dicen|dice|muestran|muestra|demuestran)"
+        r"\b|\bseg[uú]n (?:nuestros|los) (?:registros|datos)\b|\bnuestros (?:registros|datos) "
+        r"(?:muestran|dicen|indican)\b|\bs[ií] (?:le|les) (?:mandamos|enviamos|dejamos|llamamos|"
+        r"avisamos)\b|\bya (?:le|les) (?:hab[ií]amos )?(?:mandamos|enviamos|avisamos|llamamos|"
+        r"dejamos|mandado|enviado|avisado|llamado|dejado)\b|\ble (?:hemos|hab[ií]amos) (?:mandado|"
+        r"enviado|llamado|dejado)\b",
+        _WHY_CORRECTION,
+        (
+            "Sí le mandamos tres cartas a la casa.",
+            "Los estudios dicen que los niños que faltan aprenden menos.",
+            "Según nuestros registros son nueve días, no tres.",
+        ),
+        ("¿Recibió las cartas que le mandamos?",),
+        triggers=(
+            "estudios",
+            "investigaci",
+            "datos",
+            "segun",
+            "nuestros",
+            "mandamos",
+            "enviamos",
+            "dejamos",
+            "llamamos",
+            "avisamos",
+            "habiamos",
+            "mandado",
+            "enviado",
+            "avisado",
+            "llamado",
+            "dejado",
+        ),
+        language="es",
+    ),
+    Rule(
+        "es-no-es-tan-lejos",
+        "correction",
+        r"\bno es tan (?:lejos|dif[ií]cil|grave|malo|temprano|complicado)\b|\b(?:sab[ií]a|sab[ií]a "
+        r"usted|sab[ií]as) que\b|\bse (?:da|dio) cuenta de (?:que|cu[aá]nt[oa]s)\b|\best[aá] "
+        r"consciente de\b|\b(?:los|muchos) ni[ñn]os que faltan\b|\bse (?:atrasan?|quedan? atr[aá]s|"
+        r"van? a atrasar|va a quedar atr[aá]s)\b|\b(?:muchos|otros|la mayor[ií]a de los) ni[ñn]os\b"
+        r"[^.?!]{0,40}\b(?:igual|aun as[ií]|de todos modos|tambi[eé]n) (?:vienen|van|asisten)\b",
+        _WHY_CORRECTION,
+        (
+            "No es tan lejos para caminar, la verdad.",
+            "¿Sabía que dos días al mes es casi un mes al año?",
+            "Los niños que faltan se atrasan en lectura.",
+        ),
+        ("¿Qué sabe usted de la nueva ruta del autobús?", "¿Cómo se dio cuenta usted?"),
+        triggers=(
+            "lejos",
+            "dificil",
+            "grave",
+            "malo",
+            "temprano",
+            "complicado",
+            "sabia",
+            "cuenta",
+            "consciente",
+            "ninos",
+            "atrasa",
+            "queda",
+            "atrasar",
+            "va",
+            "van",
+        ),
+        language="es",
+    ),
+    Rule(
+        "es-si-pero",
+        "correction",
+        r"\b(?:entiendo|la entiendo|lo entiendo|le entiendo|comprendo|ya s[eé]|tiene raz[oó]n|"
+        r"claro|s[ií])\b[^.?!]{0,60}\bpero\b(?!\s*[¿,]?\s*(?:¿|cu[eé]nteme|cu[eé]ntame|d[ií]game|me "
+        r"gustar[ií]a|quisiera|qu[eé]|c[oó]mo)\b)(?!\s*¿)",
+        _WHY_CORRECTION,
+        (
+            "Entiendo, pero esos días siguen contando como faltas.",
+            "Sí, claro, pero ella tiene que venir.",
+        ),
+        ("Entiendo. ¿Cómo fue eso para usted?", "Claro, pero cuénteme primero cómo está usted."),
+        triggers=("entiendo", "comprendo", "ya se", "tiene razon", "claro", "si"),
+        language="es",
+    ),
+    # ------------------------------------------------------------------ leading
+    Rule(
+        "es-verdad-tag",
+        "leading",
+        r"(?:,\s*¿?|\s¿)\s*(?:verdad|cierto|no es (?:as[ií]|cierto|verdad)|correcto|o no|eh)\s*\?",
+        "A tag like '¿verdad?' pushes the caregiver to agree; ask an open question instead.",
+        (
+            "¿Es por el autobús, verdad?",
+            "Las mañanas son el problema, ¿cierto?",
+            "Ella prefiere quedarse en casa, ¿no es así?",
+        ),
+        (
+            "Usted dijo que los martes son los más difíciles, ¿verdad?",
+            "Entonces, las mañanas son lo más pesado, ¿verdad?",
+            "¿Lo entendí bien?",
+        ),
+        unless=_ES_CHECK_BACK,
+        triggers=("verdad", "cierto", "correcto", "no", "eh"),
+        language="es",
+    ),
+    Rule(
+        "es-es-por",
+        "leading",
+        r"{SE}(?:(?:es|ser[aá]|fue|era|est[aá])\s+(?:por|porque|m[aá]s que nada|mayormente|sobre "
+        r"todo|principalmente|solo|s[oó]lo|nada m[aá]s|m[aá]s bien|un problema de|a causa de|"
+        r"debido a|culpa de)|ser[aá] que)\b",
+        "This offers the answer inside the question; let the caregiver name it in their own words.",
+        (
+            "¿Es más que nada por la salud de ella?",
+            "¿Será por el transporte?",
+            "¿Es porque el autobús pasa muy temprano?",
+            "¿Será que no le gusta su salón?",
+        ),
+        ("¿Es un buen momento para hablar?", "¿Es correcto?"),
+        where="question",
+        triggers=(
+            "sera",
+            "por",
+            "mas",
+            "mayormente",
+            "sobre",
+            "principalmente",
+            "solo",
+            "nada",
+            "problema",
+            "causa",
+            "debido",
+            "culpa",
+        ),
+        language="es",
+    ),
+    Rule(
+        "es-me-imagino-que",
+        "leading",
+        r"{SE}(?:me imagino que|supongo que|seguro que|seguramente|apuesto (?:a )?que|a lo mejor|"
+        r"probablemente|debe ser por|yo creo que es|creo que es por|(?:me )?parece que es por)\b",
+        "This guesses the answer for the caregiver; ask what it is like for them instead.",
+        (
+            "Me imagino que es por el trabajo, ¿no?",
+            "¿Seguro que es por el autobús?",
+            "A lo mejor es por la ansiedad?",
+        ),
+        (
+            "Me imagino que esas mañanas son agotadoras.",
+            "Supongo que nadie le había preguntado eso antes. ¿Qué piensa usted?",
+        ),
+        where="question",
+        triggers=(
+            "imagino",
+            "supongo",
+            "seguro",
+            "seguramente",
+            "apuesto",
+            "mejor",
+            "probablemente",
+            "debe",
+            "creo",
+            "parece",
+        ),
+        language="es",
+    ),
+    Rule(
+        "es-falta-porque",
+        "leading",
+        r"\b(?:es|fue|est[aá]|ser[aá]|falta|falt[oó]|se queda|se qued[oó]|no viene|no vino|no va|"
+        r"no fue|se siente)\b[^.?!]{0,30}\b(?:porque|por culpa de|a causa de|debido a)\b",
+        "This suggests a cause; ask what is going on and let the caregiver explain.",
+        (
+            "¿Falta porque le duele el estómago?",
+            "¿Se queda en casa a causa de su hermano?",
+        ),
+        ("¿Qué pasa los días que se queda en casa?",),
+        where="question",
+        unless=r"{SE}(?:qu[eé]|c[oó]mo|cu[aá]ndo|d[oó]nde|qui[eé]n|cu[aá]l(?:es)?)\b",
+        triggers=("porque", "culpa", "causa", "debido"),
+        language="es",
+    ),
+    Rule(
+        "es-esto-o-aquello",
+        "leading",
+        r"{SE}(?:es|fue|era|ser[aá]|tiene|est[aá]|le cuesta|prefiere)\b[^.?!]{3,60}\bo\b(?!\s+(?:no|"
+        r"algo|qu[eé]|alguna otra|alg[uú]n otro|cualquier)\b)[^.?!]{2,40}\?",
+        "This offers a menu of answers; ask an open question and let the caregiver name it.",
+        ("¿Es el autobús o su salud?", "¿Es por el trabajo o por los niños?"),
+        (
+            "¿Qué le cuesta más, las mañanas o las tardes?",
+            "¿Es un buen momento para hablar, o prefiere que la llame más tarde?",
+        ),
+        unless=r"\bbuen momento\b|\best[aá] bien\b|\bprefiere que (?:la|le|lo) llame\b",
+        triggers=("es", "fue", "era", "sera", "tiene", "esta", "cuesta", "prefiere"),
+        language="es",
+    ),
+    Rule(
+        "es-diria-que",
+        "leading",
+        r"{SE}(?:usted )?(?:dir[ií]a (?:usted )?que|cree que (?:el|la) (?:principal |verdader[oa] |"
+        r"mayor )?(?:problema|raz[oó]n|motivo|causa)(?: principal| verdader[oa])? es|(?:el|la) "
+        r"(?:principal |verdader[oa] |mayor )?(?:problema|raz[oó]n|motivo|causa)(?: principal| "
+        r"verdader[oa])? es)\b",
+        "This frames the answer for the caregiver; ask an open question instead.",
+        (
+            "¿Diría que el autobús es el problema principal?",
+            "¿El problema principal es el transporte?",
+        ),
+        ("¿Qué diría usted a una familia nueva en la escuela?",),
+        where="question",
+        triggers=("diria", "cree", "problema", "razon", "motivo", "causa"),
+        language="es",
+    ),
+    # ------------------------------------------------------------------ why_blame
+    Rule(
+        "es-por-que-no-llamo",
+        "why_blame",
+        r"(?:\bpor qu[eé]|{SE}porqu[eé])\s+(?!(?:cree|piensa|crees|piensas|le parece|te parece|"
+        r"dir[ií]a|ser[aá]|es importante|importa|le gusta|le gustaba|le encanta)\b)"
+        r"(?:(?:usted|ustedes|ella|[eé]l|ellos|su (?:hij[oa]|ni[ñn][oa]|familia)|los ni[ñn]os)\s+)?"
+        r"(?:(?:no\s+)?(?:(?:la|lo|le|les|se|me|nos|los|las)\s+)?(?:falt\w*|vino|vinieron|viene|"
+        r"vienen|ven[ií]a|fue|fueron|va|van|iba|iban|qued\w*|dej\w*|mand\w*|traj\w*|trae|traen|"
+        r"llev\w*|llam\w*|avis\w*|contest\w*|respond\w*|lleg\w*|sac\w*|firm\w*|regres\w*|devolv\w*|"
+        r"dijo|dijeron|hizo|hicieron|pudo|pudieron|tard\w*|permit\w*)\b|no\s+(?:(?:la|lo|le|les|se|"
+        r"me|nos|los|las)\s+)?\w+(?:[oó]|aron|ieron)\b|(?:la|lo|le|les|se|los|las)\s+\w+(?:ó|aron|"
+        r"ieron)\b)|\bc[oó]mo es que\b",
+        "'Why did you…' about the family's choices sounds like blame; ask 'What was going on "
+        "when…' to invite the story.",
+        (
+            "¿Por qué no llamó a la escuela cuando ella faltó?",
+            "¿Por qué la dejó en casa el lunes?",
+            "por que no la mando ayer",
+            "¿Cómo es que faltó tanto en octubre?",
+        ),
+        (
+            "¿Por qué cree que a ella le gusta tanto la clase de arte?",
+            "¿Por qué?",
+            "Le llamo porque la extrañamos hoy.",
+        ),
+        where="question",
+        triggers=("por", "como"),
+        language="es",
+    ),
+    # ------------------------------------------------------------------ jargon
+    Rule(
+        "es-jerga-escolar",
+        "jargon",
+        r"\b(?:ausentismo|absentismo|inasistencia)(?: escolar)?(?: cr[oó]nic[oa])?\b|\bausente "
+        r"cr[oó]nic[oa]\b|\b(?:ausencias?|faltas?|inasistencias?) (?:injustificadas?|no "
+        r"justificadas?|excesivas?|cr[oó]nicas?)\b|\bpetici[oó]n (?:de|por) (?:ausentismo|absentismo|"
+        r"truancy|inasistencia)\w*\b|\b(?:oficial|corte|tribunal) de (?:ausentismo|absentismo|"
+        r"asistencia|truancy)\b|\b(?:contrato|plan|junta|conferencia|equipo|comit[eé]|revisi[oó]n) "
+        r"de (?:asistencia|intervenci[oó]n)\b|\bplan de mejora\w*\b|\bintervenci[oó]n(?:es)?\b|"
+        r"\bnivel (?:1|2|3|uno|dos|tres) de (?:apoyo|intervenci[oó]n)\b|\bnegligencia educativa\b|"
+        r"\b(?:escolaridad|asistencia) obligatoria\b|\b(?:estudiante|alumn[oa]) en riesgo\b|\bplan "
+        r"504\b|\bpromedio de asistencia diaria\b",
+        "This is school jargon the family may not know; use everyday words.",
+        (
+            "Su hija ya está en la categoría de ausentismo crónico.",
+            "Tiene muchas ausencias injustificadas.",
+            "Si sigue así, la escuela tendría que presentar una petición de ausentismo escolar.",
+            "Vamos a hacer un contrato de asistencia.",
+        ),
+        ("Cuénteme de los días que ha faltado este año.", "¿Qué le dijeron en la oficina?"),
+        triggers=(
+            "ausentismo",
+            "absentismo",
+            "inasistencia",
+            "ausente",
+            "injustificad",
+            "justificad",
+            "excesiva",
+            "cronica",
+            "peticion",
+            "oficial",
+            "corte",
+            "tribunal",
+            "asistencia",
+            "intervenci",
+            "mejora",
+            "nivel",
+            "negligencia",
+            "escolaridad",
+            "estudiante",
+            "alumn",
+            "504",
+            "promedio",
+        ),
+        language="es",
     ),
 )
 """Every rule, grouped by kind. Order within a kind does not matter."""
