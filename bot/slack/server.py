@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -164,6 +165,12 @@ async def build_runtime(
     clock = clock or utcnow
     # the scrubber builds its recognizers on first use (~1 s): not inside a 3 s ack
     await asyncio.to_thread(scrub, "warm up")
+    # Everything loaded so far (personas, rules, the scrubber's recognizers and the
+    # libraries behind them) lives as long as the process: move it out of the
+    # garbage collector's view so a full collection under load doesn't walk it
+    # (it added ~100 ms to acks in bench/slack_load.py).
+    gc.collect()
+    gc.freeze()
     deps = SlackDeps(
         sessions=sessions,
         personas=load_all(),
