@@ -131,7 +131,36 @@ def _usage_of(raw: Any, messages: Sequence[Message], completion_text: str) -> Us
     )
 
 
-class ChatStream(AsyncIterator[str]):
+class LazyStream(AsyncIterator[str]):
+    """Base of the model's text streams: an async iterator whose work (the
+    model call) starts on the first ``__anext__`` and runs in :meth:`_run`.
+
+    Subclasses set :attr:`usage` and :attr:`text` as their calls finish.
+    """
+
+    usage: Usage
+    text: str
+    _gen: AsyncIterator[str] | None = None
+
+    def __aiter__(self) -> LazyStream:
+        """Return this stream (the model call starts on the first ``__anext__``)."""
+        return self
+
+    async def __anext__(self) -> str:
+        """Return the next text delta as it arrives.
+
+        Raises:
+            StopAsyncIteration: the reply is complete (:attr:`usage` is set).
+        """
+        if self._gen is None:
+            self._gen = self._run()
+        return await self._gen.__anext__()
+
+    def _run(self) -> AsyncIterator[str]:
+        raise NotImplementedError
+
+
+class ChatStream(LazyStream):
     """An async iterator of reply text deltas from one streamed chat completion.
 
     Iterate it once. When iteration ends, :attr:`usage` holds the tokens the
@@ -159,21 +188,6 @@ class ChatStream(AsyncIterator[str]):
         """Tokens of this call (set when the stream ends)."""
         self.text: str = ""
         """The whole reply (set when the stream ends)."""
-        self._gen: AsyncIterator[str] | None = None
-
-    def __aiter__(self) -> ChatStream:
-        """Return this stream (the request starts on the first ``__anext__``)."""
-        return self
-
-    async def __anext__(self) -> str:
-        """Return the next text delta as it arrives.
-
-        Raises:
-            StopAsyncIteration: the reply is complete (:attr:`usage` is set).
-        """
-        if self._gen is None:
-            self._gen = self._run()
-        return await self._gen.__anext__()
 
     async def _run(self) -> AsyncIterator[str]:
         parts: list[str] = []

@@ -24,7 +24,7 @@ from collections.abc import AsyncIterator
 from pydantic import BaseModel, Field
 
 from bot.core.practice import ReplyPlan, Turn, Usage
-from bot.llm.client import Message, ModelClient
+from bot.llm.client import LazyStream, Message, ModelClient
 from bot.llm.errors import ModelError, ModelUnavailable
 from bot.llm.prompts import load_sections, render
 from bot.llm.tokens import count_messages, count_tokens, estimate_cost, truncate_tokens
@@ -248,7 +248,7 @@ def principle_check_messages(plan: ReplyPlan, draft: str) -> list[Message]:
     return [{"role": "user", "content": content}]
 
 
-class ReplyStream(AsyncIterator[str]):
+class ReplyStream(LazyStream):
     """The caregiver's reply as an async iterator of text deltas, with its usage.
 
     Iterate once; afterwards :attr:`usage` holds the tokens of every model
@@ -275,21 +275,6 @@ class ReplyStream(AsyncIterator[str]):
         """The final reply (set at the end)."""
         self.rewritten = False
         """True when the principle check replaced the draft."""
-        self._gen: AsyncIterator[str] | None = None
-
-    def __aiter__(self) -> ReplyStream:
-        """Return this stream (the model call starts on the first ``__anext__``)."""
-        return self
-
-    async def __anext__(self) -> str:
-        """Return the next text delta of the reply.
-
-        Raises:
-            StopAsyncIteration: the reply is complete (:attr:`usage` is set).
-        """
-        if self._gen is None:
-            self._gen = self._run()
-        return await self._gen.__anext__()
 
     async def _run(self) -> AsyncIterator[str]:
         r = self._responder
