@@ -506,13 +506,14 @@ class AppServer:
         socket_mode: bool = False,
         clock: Callable[[], datetime] | None = None,
         dispatch: bool = True,
+        database_url: str | None = None,
     ) -> None:
         self.fake = fake
         self.socket_mode = socket_mode
         self.clock = clock
         self.dispatch = dispatch
         self.settings = Settings(
-            database_url=f"sqlite:///{db_path}",
+            database_url=database_url or f"sqlite:///{db_path}",
             SLACK_API_URL=fake.api_url,
             **(settings or {}),
         )

@@ -49,11 +49,18 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def app(
-    fake: FakeSlack, clock: FakeClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    fake: FakeSlack,
+    clock: FakeClock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    db_url: str,
 ) -> Iterator[AppServer]:
-    """The app on a fake clock, its dispatcher ticked by the test."""
+    """The app on a fake clock, its dispatcher ticked by the test; on SQLite and on
+    PostgreSQL (``db_url`` from tests/conftest.py)."""
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    with AppServer(fake, tmp_path / "after.db", clock=clock, dispatch=False) as server:
+    with AppServer(
+        fake, tmp_path / "after.db", clock=clock, dispatch=False, database_url=db_url
+    ) as server:
         yield server
 
 
