@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Sequence
 
 from bot.core.models import Finding, FindingKind
 from bot.core.persona import Topic
-from bot.core.review.normalize import Cleaned, mostly_spanish
+from bot.core.review.normalize import ASCII_LOWER, Cleaned, mostly_spanish
 from bot.core.topics import detect_topics
 
 TOPIC_REFRAMES: dict[Topic, str] = {
@@ -125,7 +126,6 @@ _PRONOUNS = (
         ("she", "her", "her"),
     ),
 )
-_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _ORDER: tuple[FindingKind, ...] = (
     "persuasion",
     "judgment",
@@ -153,7 +153,7 @@ _LATER_CAPITAL = re.compile(r"[A-Z]")
 
 
 def _pronouns(text: str) -> dict[str, str]:
-    low = text.translate(_LOWER)
+    low = text.translate(ASCII_LOWER)
     for pattern, (subj, obj, poss) in _PRONOUNS:
         if pattern.search(low):
             return {"subj": subj, "obj": obj, "poss": poss}
@@ -206,7 +206,11 @@ def _plain_words(
 
 
 def reframe_for(
-    text: str, findings: list[Finding], cleaned: Cleaned, language: str = "en"
+    text: str,
+    findings: list[Finding],
+    cleaned: Cleaned,
+    sentences: Sequence[tuple[int, int]],
+    language: str = "en",
 ) -> str | None:
     """Write an open, neutral rewrite of a flagged utterance.
 
@@ -214,6 +218,7 @@ def reframe_for(
         text: the cleaned text (Slack markup removed) the findings were made on.
         findings: the utterance's findings (spans into the original text).
         cleaned: the :class:`Cleaned` that maps between the two texts.
+        sentences: ``[start, end)`` bounds of the reviewer's sentences in ``text``.
         language: ``"en"``, or ``"es"`` when the utterance may be Spanish: the
             rewrite is then Spanish (:data:`TOPIC_REFRAMES_ES`,
             :data:`KIND_REFRAMES_ES`, :data:`PLAIN_WORDS_ES`) if the flagged
@@ -226,14 +231,13 @@ def reframe_for(
     if not findings:
         return None
     kinds = {f.kind for f in findings}
-    spanish = language == "es" and mostly_spanish(text)
     if kinds == {"jargon"}:
-        if spanish:
+        if language == "es" and mostly_spanish(text):
             return _plain_words(text.strip(), _pronouns_es(text), PLAIN_WORDS_ES)
         return _plain_words(text.strip(), _pronouns(text))
     worst = next(k for k in _ORDER if k in kinds)
     first = min((f for f in findings if f.kind == worst), key=lambda f: f.span[0])
-    focus = _focus_text(text, first, cleaned)
+    focus = _focus_text(text, first, cleaned, sentences)
     spanish = language == "es" and mostly_spanish(focus)
     words = _pronouns_es(focus) if spanish else _pronouns(focus)
     topic_reframes, kind_reframes = (
@@ -257,11 +261,16 @@ def _to_cleaned(cleaned: Cleaned, original_pos: int) -> int:
     return bisect_left(cleaned.offsets, original_pos)
 
 
-def _focus_text(text: str, finding: Finding, cleaned: Cleaned) -> str:
-    """The sentence of ``text`` that holds the finding (cleaned offsets)."""
+def _focus_text(
+    text: str, finding: Finding, cleaned: Cleaned, sentences: Sequence[tuple[int, int]]
+) -> str:
+    """The sentence of ``text`` that holds the finding.
+
+    ``sentences`` are the reviewer's own sentence bounds (cleaned offsets), so a
+    title ("Ms. Pike") or "a.m." splits nothing here either.
+    """
     pos = _to_cleaned(cleaned, finding.span[0])
-    starts = [m.end() for m in re.finditer(r"[.?!\n]+\s*", text[:pos])]
-    start = starts[-1] if starts else 0
-    end_m = re.search(r"[.?!\n]", text[pos:])
-    end = pos + end_m.end() if end_m else len(text)
-    return text[start:end]
+    for start, end in sentences:
+        if start <= pos < end:
+            return text[start:end].strip()
+    return text

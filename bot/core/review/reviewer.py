@@ -672,5 +672,6 @@ def review(text: str) -> Review:
     reframe = None
     if findings:
         language = "es" if spanish else "en"
-        reframe = reframe_for(cleaned.text, findings, cleaned, language=language)
+        bounds = [(s.raw_start, s.end) for s in sentences]
+        reframe = reframe_for(cleaned.text, findings, cleaned, bounds, language=language)
     return Review(text=text, findings=findings, reframe=reframe, moves=moves)
