@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from contracts import DEBRIEF_FIELDS
 
 from bot.core.models import FINDING_KINDS
 from bot.personas import load_all
@@ -111,21 +112,7 @@ def test_practice_json_turns_and_debrief() -> None:
     assert turns[2]["staff"] == "Have you tried an alarm clock?"
     assert any(f["kind"] == "advice" for f in turns[2]["review"]["findings"])
     debrief = last["debrief"]
-    for key in (
-        "turns",
-        "open_questions",
-        "closed_questions",
-        "findings_by_kind",
-        "follow_ups",
-        "reflections",
-        "reflection_to_question",
-        "talk_ratio",
-        "layers_reached",
-        "layers_total",
-        "hidden_insight_reached",
-        "reframes",
-        "summary",
-    ):
+    for key in DEBRIEF_FIELDS:
         assert key in debrief, key
     assert debrief["turns"] == 4
     assert set(debrief["findings_by_kind"]) == set(FINDING_KINDS)

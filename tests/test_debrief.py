@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from contracts import DEBRIEF_FIELDS
 from practice_kit import OPEN_SCRIPT, make_persona, make_review, stub_review
 
 from bot.core.debrief import Debrief, compute_debrief, count_words
@@ -121,23 +122,7 @@ def test_summary_when_insight_reached() -> None:
 def test_contract_json_fields() -> None:
     d = compute_debrief(make_persona(), SESSION)
     data = json.loads(d.model_dump_json())
-    for key in (
-        "turns",
-        "open_questions",
-        "closed_questions",
-        "findings_by_kind",
-        "follow_ups",
-        "reflections",
-        "reflection_to_question",
-        "talk_ratio",
-        "layers_reached",
-        "layers_total",
-        "hidden_insight_reached",
-        "reframes",
-        "summary",
-        "usage",
-        "estimated_cost_usd",
-    ):
+    for key in (*DEBRIEF_FIELDS, "usage", "estimated_cost_usd"):
         assert key in data, key
     assert data["reframes"][0] == {
         "asked": "You need to get her on the bus.",
