@@ -336,11 +336,23 @@ def _looks_spanish(low: str, tokens: set[str]) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class _Sentence:
+    """One sentence, with the question shapes matched once for every check.
+
+    ``text`` is the lower-cased body. ``opening`` is where its opening ends (for
+    a question: "what/how/do…" or a polite request such as "tell me…"; for a
+    statement: a request only), -1 when it has none. ``closed_end`` is where a
+    yes/no opening ends (questions only), -1 when none; ``excepted`` marks a
+    check-back or permission question ("Is that right?", "Can I ask…").
+    """
+
     raw_start: int
     start: int
     end: int
     text: str
     question: bool
+    opening: int = -1
+    closed_end: int = -1
+    excepted: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -441,7 +453,25 @@ def _sentences(original: str, text: str, lang: _Lang = _EN) -> list[_Sentence]:
             question = bool(lang.wh_start.match(body))
         else:
             question = bool(lang.question_start.match(body))
-        out.append(_Sentence(m.start(), start, end, body, question))
+        opening_m = (
+            lang.question_start.match(body) or lang.open_request.match(body)
+            if question
+            else lang.open_request.match(body)
+        )
+        closed_m = lang.closed.match(body) if question else None
+        excepted = question and lang.closed_exceptions.match(body) is not None
+        out.append(
+            _Sentence(
+                m.start(),
+                start,
+                end,
+                body,
+                question,
+                opening_m.end() if opening_m else -1,
+                closed_m.end() if closed_m else -1,
+                excepted,
+            )
+        )
     return out
 
 
@@ -525,14 +555,10 @@ def _closed_findings(
 ) -> list[tuple[Finding, int]]:
     found: list[tuple[Finding, int]] = []
     for s in sentences:
-        if not s.question:
-            continue
-        body = cleaned.low[s.start : s.end]
-        m = lang.closed.match(body)
-        if m is None or lang.closed_exceptions.match(body):
+        if s.closed_end < 0 or s.excepted:
             continue
         clause_end = s.end
-        join = lang.stack_join.search(body, m.end())
+        join = lang.stack_join.search(s.text, s.closed_end)
         if join is not None:
             clause_end = s.start + join.start()
         f = _finding(cleaned, "closed", s.start, clause_end, _WHY_CLOSED)
@@ -549,22 +575,19 @@ def _question_units(
     for s in sentences:
         if not s.question:
             continue
-        body = cleaned.low[s.start : s.end]
+        body = s.text
         if (
             len(body) < 40
+            and s.excepted
             and lang.check_back.match(body)
-            and lang.closed_exceptions.match(body)
             and not lang.follow_up.search(body)
         ):
             continue  # "Is that right?" / "Does that make sense?" confirm; not a new question
         if len(body.strip(" ?.!")) < 3:
             continue
         pieces = [s.start]
-        opening = lang.question_start.match(body) or lang.open_request.match(body)
-        if opening:
-            pieces += [
-                s.start + j.start() + 1 for j in lang.stack_join.finditer(body, opening.end())
-            ]
+        if s.opening >= 0:
+            pieces += [s.start + j.start() + 1 for j in lang.stack_join.finditer(body, s.opening)]
         bounds = [*pieces, s.end]
         units.extend((bounds[i], bounds[i + 1]) for i in range(len(pieces)))
     return units
@@ -611,7 +634,6 @@ def _resolve(found: list[tuple[Finding, int]]) -> list[Finding]:
 def _moves(
     cleaned: Cleaned, sentences: list[_Sentence], findings: list[Finding], lang: _Lang = _EN
 ) -> list[Move]:
-    text = cleaned.low
     flagged_sentences = set()
     spans = [f.span for f in findings if f.kind != "stacked"]
     if spans:
@@ -624,15 +646,12 @@ def _moves(
     has_intervention = any(f.is_intervention for f in findings)
     moves: list[Move] = []
     for s in sentences:
-        body = text[s.start : s.end]
         if s.start in flagged_sentences:
             continue
-        if s.question and (lang.question_start.match(body) or lang.open_request.match(body)):
-            if (
-                not lang.closed.match(body) or lang.closed_exceptions.match(body)
-            ) and not _YES_NO_START.match(body):
-                moves.append("open_question")
-        elif lang.open_request.match(body):
+        body = s.text
+        if s.opening >= 0 and (
+            not s.question or ((s.closed_end < 0 or s.excepted) and not _YES_NO_START.match(body))
+        ):
             moves.append("open_question")
         if lang.follow_up.search(body):
             moves.append("follow_up")
