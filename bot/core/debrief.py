@@ -11,9 +11,9 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.core.models import FINDING_KINDS, FindingKind
+from bot.core.models import FINDING_KINDS, FindingKind, Turn, Usage
 from bot.core.persona import Persona
-from bot.core.practice import Turn, Usage, asks_question, first_sentence
+from bot.core.text import asks_question, first_sentence
 
 MAX_REFRAMES = 3
 """How many reframes a debrief shows (the brief: "the three most useful"),

@@ -1,4 +1,4 @@
-"""The reviewer's contract: findings and reviews of one staff utterance.
+"""Core models: the reviewer's contract (findings, reviews) and practice turns and sessions.
 
 The shapes and the nine finding kinds are fixed by ``shared/DESIGN.md`` ("The
 reviewer's contract"); tests and tools outside this package depend on them, so
@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from bot.core.persona import Topic
 
 FindingKind = Literal[
     "advice",
@@ -126,3 +128,82 @@ class Review(BaseModel):
     def contract_dict(self) -> dict[str, object]:
         """Return exactly DESIGN.md's JSON fields: text, findings, reframe, moves."""
         return self.model_dump(mode="json")
+
+
+# -- practice ---------------------------------------------------------------
+
+ReplyMode = Literal["brief", "open", "guarded", "acknowledge", "disclose", "insight"]
+"""How the caregiver answers this turn:
+
+- ``brief``: a closed yes/no question, answered in a few words.
+- ``open``: an open question on a topic, answered at length from the voice lines.
+- ``guarded``: after judgment, advice, persuasion or correction: closing up.
+- ``acknowledge``: after a reflection or affirmation with no question.
+- ``disclose``: a layer is being disclosed now (``ReplyPlan.disclose``).
+- ``insight``: the hidden insight is being revealed now.
+"""
+
+
+class Usage(BaseModel):
+    """Model token usage of one turn (all zero for the scripted responder).
+
+    Attributes:
+        prompt_tokens: tokens sent, summed over all model calls of the turn.
+        completion_tokens: tokens received, summed likewise.
+    """
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+class Turn(BaseModel):
+    """One staff utterance and the caregiver's answer.
+
+    Attributes:
+        index: 1-based turn number in the session.
+        staff: the staff member's text exactly as typed.
+        caregiver: the caregiver's reply text.
+        review: the review of ``staff``.
+        topics: topics the staff text touched.
+        mode: how the caregiver answered (see :data:`ReplyMode`).
+        trust_after: engine trust (0-10) after this turn.
+        disclosed: ids of layers disclosed in this turn.
+        insight: True when the hidden insight was revealed in this turn.
+        note: a visible note for the staff member (e.g. "the simplified
+            partner answered this turn"), or None.
+        usage: model tokens spent on this turn.
+    """
+
+    index: int
+    staff: str
+    caregiver: str
+    review: Review
+    topics: list[Topic] = Field(default_factory=list)
+    mode: ReplyMode
+    trust_after: float
+    disclosed: list[str] = Field(default_factory=list)
+    insight: bool = False
+    note: str | None = None
+    usage: Usage = Field(default_factory=Usage)
+
+
+class PracticeSession(BaseModel):
+    """A snapshot of one practice session, for a store to persist and resume.
+
+    Attributes:
+        persona_id: the card's id.
+        seed: the session seed.
+        recent_turns: size of the recent window given to responders.
+        turns: every recorded turn, oldest first.
+        trust: engine trust (0-10) after the last recorded turn.
+        disclosed_ids: ids of layers disclosed so far, in disclosure order.
+        insight_reached: True once the hidden insight was revealed.
+    """
+
+    persona_id: str
+    seed: int = 0
+    recent_turns: int = 6
+    turns: list[Turn] = Field(default_factory=list)
+    trust: float
+    disclosed_ids: list[str] = Field(default_factory=list)
+    insight_reached: bool = False

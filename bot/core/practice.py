@@ -18,73 +18,16 @@ only voices a :class:`ReplyPlan`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
 
-from bot.core.models import Review
+from bot.core.debrief import Debrief, compute_debrief
+from bot.core.models import PracticeSession, ReplyMode, Review, Turn, Usage
 from bot.core.persona import TRUST_MAX, HiddenInsight, Layer, Persona, Topic
-from bot.core.topics import detect_topics, normalize
-
-if TYPE_CHECKING:
-    from bot.core.debrief import Debrief
-
-ReplyMode = Literal["brief", "open", "guarded", "acknowledge", "disclose", "insight"]
-"""How the caregiver answers this turn:
-
-- ``brief``: a closed yes/no question, answered in a few words.
-- ``open``: an open question on a topic, answered at length from the voice lines.
-- ``guarded``: after judgment, advice, persuasion or correction: closing up.
-- ``acknowledge``: after a reflection or affirmation with no question.
-- ``disclose``: a layer is being disclosed now (``ReplyPlan.disclose``).
-- ``insight``: the hidden insight is being revealed now.
-"""
-
-
-class Usage(BaseModel):
-    """Model token usage of one turn (all zero for the scripted responder).
-
-    Attributes:
-        prompt_tokens: tokens sent, summed over all model calls of the turn.
-        completion_tokens: tokens received, summed likewise.
-    """
-
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-
-
-class Turn(BaseModel):
-    """One staff utterance and the caregiver's answer.
-
-    Attributes:
-        index: 1-based turn number in the session.
-        staff: the staff member's text exactly as typed.
-        caregiver: the caregiver's reply text.
-        review: the review of ``staff``.
-        topics: topics the staff text touched.
-        mode: how the caregiver answered (see :data:`ReplyMode`).
-        trust_after: engine trust (0-10) after this turn.
-        disclosed: ids of layers disclosed in this turn.
-        insight: True when the hidden insight was revealed in this turn.
-        note: a visible note for the staff member (e.g. "the simplified
-            partner answered this turn"), or None.
-        usage: model tokens spent on this turn.
-    """
-
-    index: int
-    staff: str
-    caregiver: str
-    review: Review
-    topics: list[Topic] = Field(default_factory=list)
-    mode: ReplyMode
-    trust_after: float
-    disclosed: list[str] = Field(default_factory=list)
-    insight: bool = False
-    note: str | None = None
-    usage: Usage = Field(default_factory=Usage)
+from bot.core.text import asks_question, first_sentence, is_invitation
+from bot.core.topics import detect_topics
 
 
 class ReplyPlan(BaseModel):
@@ -187,34 +130,6 @@ SUMMARY_MAX_CHARS = 600
 """Upper bound on :attr:`PracticeEngine.summary` in characters (about 150
 tokens): it goes into every model prompt, so it must stay short."""
 
-_INVITATION_PATTERNS: tuple[str, ...] = (
-    r"\banything else\b",
-    r"\bwhat else\b",
-    r"\bsomething else\b",
-    r"\bis there more\b",
-    r"\btake your time\b",
-    r"\bno rush\b",
-    r"\btell me more\b",
-    r"\bsay more\b",
-    r"\bgo on\b",
-    r"\bi'?m listening\b",
-    r"\balgo m[aá]s\b",
-    r"\balguna otra cosa\b",
-    r"(?:^|¿|\by )\s*qu[eé] m[aá]s\b",
-    r"\bqué más\b",
-    r"\bt[oó]mese su tiempo\b",
-    r"\bt[oó]mate tu tiempo\b",
-    r"\b(?:sin|no hay) prisa\b",
-    r"\bcu[eé]nte(?:me|nme) m[aá]s\b",
-    r"\bcu[eé]ntame m[aá]s\b",
-    r"\bplat[ií](?:queme|came) m[aá]s\b",
-    r"\b(?:la|lo|le) escucho\b",
-    r"^\W*(?:aj[aá]|mm+)\W*$",
-    r"^\W*(?:\.{2,}|…)\W*$",
-    r"^\W*(?:m+-?hm+|mhm|uh-huh|hmm+)\W*$",
-)
-_INVITATION_RE = re.compile("|".join(_INVITATION_PATTERNS), re.IGNORECASE)
-
 Reviewer = Callable[[str], Review]
 """A function that reviews one staff utterance (the rules reviewer by default)."""
 
@@ -225,24 +140,6 @@ def _default_reviewer() -> Reviewer:
     from bot.core.review import review
 
     return review
-
-
-def is_invitation(text: str) -> bool:
-    """Tell whether a staff turn is a pause-like invitation to say more.
-
-    Examples: "Is there anything else?", "What else?", "Take your time.",
-    "Tell me more.", a bare "…" (a silence prompt), "Mm-hmm.", and in Spanish
-    "¿Algo más?", "¿Qué más?", "Tómese su tiempo.", "Cuénteme más." These are the
-    moves DOMAIN.md says bring out the best material ("After asking: pause.
-    Let silence work").
-
-    Args:
-        text: one staff utterance (curly apostrophes allowed).
-
-    Returns:
-        True when the text contains one of the invitation patterns.
-    """
-    return _INVITATION_RE.search(normalize(text)) is not None
 
 
 def trust_delta(review: Review) -> float:
@@ -296,25 +193,6 @@ def touches_layer(layer: Layer, topics: list[Topic], review: Review) -> bool:
     if moves & {"follow_up", "reflection"}:
         return True
     return "open_question" in moves and not topics
-
-
-def asks_question(text: str, review: Review) -> bool:
-    """Tell whether a staff turn asks something (a question or a prompt to talk).
-
-    Args:
-        text: the staff utterance.
-        review: its review.
-
-    Returns:
-        True when the text has a "?", or the review saw an open question or a
-        follow-up ("Tell me more." asks without a question mark), or the text
-        is an invitation (:func:`is_invitation`).
-    """
-    if "?" in text or "¿" in text:
-        return True
-    if {"open_question", "follow_up"} & set(review.moves):
-        return True
-    return is_invitation(text)
 
 
 def decide_mode(
@@ -438,52 +316,6 @@ def summarize_turns(persona: Persona, turns: list[Turn]) -> str:
     if len(text) > SUMMARY_MAX_CHARS:
         text = text[: SUMMARY_MAX_CHARS - 1].rstrip() + "…"
     return text
-
-
-_FIRST_SENTENCE = re.compile(
-    # a terminator that is not part of "a.m."/"p.m."/"Mr."/"Ms."/"Mrs."/"Dr."/"St."
-    # and is followed by a space and a capital (or the end)
-    r"(.+?(?<![ap]\.m)(?<![ap]\.m\.)(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bDr)(?<!\bSt)"
-    r"[.!?])(?:\s+(?=[A-Z\"\u201c\u00bf\u00a1])|\s*$)",
-    re.DOTALL,
-)
-
-
-def first_sentence(text: str) -> str:
-    """Return the first sentence of a text, cut to at most 160 characters.
-
-    Args:
-        text: a fact from a card.
-
-    Returns:
-        Up to the first ".", "!" or "?" followed by a space (or the whole text),
-        ending in "…" when longer than 160 characters.
-    """
-    match = _FIRST_SENTENCE.match(text.strip())
-    sentence = match.group(1) if match else text.strip()
-    return sentence if len(sentence) <= 160 else sentence[:159].rstrip() + "…"
-
-
-class PracticeSession(BaseModel):
-    """A snapshot of one practice session, for a store to persist and resume.
-
-    Attributes:
-        persona_id: the card's id.
-        seed: the session seed.
-        recent_turns: size of the recent window given to responders.
-        turns: every recorded turn, oldest first.
-        trust: engine trust (0-10) after the last recorded turn.
-        disclosed_ids: ids of layers disclosed so far, in disclosure order.
-        insight_reached: True once the hidden insight was revealed.
-    """
-
-    persona_id: str
-    seed: int = 0
-    recent_turns: int = 6
-    turns: list[Turn] = Field(default_factory=list)
-    trust: float
-    disclosed_ids: list[str] = Field(default_factory=list)
-    insight_reached: bool = False
 
 
 @dataclass
@@ -744,8 +576,6 @@ class PracticeEngine:
         Returns:
             :func:`bot.core.debrief.compute_debrief` of this persona and turns.
         """
-        from bot.core.debrief import compute_debrief
-
         return compute_debrief(self._persona, self._turns)
 
     def snapshot(self) -> PracticeSession:
@@ -808,3 +638,16 @@ class PracticeEngine:
         engine._disclosed = list(snapshot.disclosed_ids)
         engine._insight = snapshot.insight_reached
         return engine
+
+
+__all__ = [
+    "PracticeEngine",
+    "PracticeSession",
+    "ReplyMode",
+    "ReplyPlan",
+    "Turn",
+    "Usage",
+    "asks_question",
+    "first_sentence",
+    "is_invitation",
+]

@@ -549,7 +549,6 @@ TOPIC_EXCEPTIONS_ES: Mapping[Topic, tuple[str, ...]] = {
 "tomorrow" ("hasta mañana"), *sueño* "sleepiness" ("tiene sueño"), and *me
 llamo* / *se llama* give a name, not a phone call."""
 
-_FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u02bc": "'"})
 _LOWER = str.maketrans(
     {
         **{chr(c): chr(c + 32) for c in range(ord("A"), ord("Z") + 1)},
@@ -614,18 +613,6 @@ def _phrase_index() -> dict[str, tuple[tuple[tuple[str, ...], tuple[Topic, ...]]
 # and its words are consumed, so a phrase beats a word inside it ("stay in touch"
 # is contact, not home) and "homework" is never "home" or "work".
 _PHRASES = _phrase_index()
-
-
-def normalize(text: str) -> str:
-    """Fold curly apostrophes and quotes to straight ones.
-
-    Args:
-        text: any utterance.
-
-    Returns:
-        The same text, same length, with ``’ ‘ “ ” ʼ`` replaced by ``' "``.
-    """
-    return text.translate(_FOLD)
 
 
 _RANK: dict[Topic, int] = {t: i for i, t in enumerate(TOPICS)}

@@ -32,7 +32,7 @@ import re
 from collections.abc import AsyncIterator, Iterable
 
 from bot.core.practice import ReplyPlan, Usage
-from bot.core.topics import normalize
+from bot.core.text import fold_quotes as normalize
 
 WORDS_PER_DELTA = 3
 """Words per streamed delta: small enough to look like typing in Slack, big

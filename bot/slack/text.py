@@ -98,12 +98,19 @@ def _plain_link(match: re.Match[str]) -> str:
     return label or target  # <https://x|label>, <mailto:a@b>
 
 
+# :emoji: and :skin-tone-2: shortcodes.
+_EMOJI_RE = re.compile(r":[a-z0-9_+\-']{1,40}:")
+# *bold*, _italic_, ~strike~ markers around words (Slack mrkdwn).
+_MARKER_RE = re.compile(r"(?<![\w*_~])([*_~])(?=\S)([^*_~\n]{1,300}?)(?<=\S)\1(?![\w*_~])")
+
+
 def from_slack(text: str) -> str:
     """Turn the text of a Slack message event into the plain text the person typed.
 
     Slack encodes ``&``, ``<``, ``>`` as entities and wraps mentions and links
     in ``<…>``; the services get plain text (a link becomes its label, a
-    mention its id with ``@`` or ``#``) so reviews and stored transcripts
+    mention its id with ``@`` or ``#``, ``:emoji:`` shortcodes and
+    ``*bold*``/``_italic_``/``~strike~`` markers go) so reviews and stored transcripts
     read naturally and nothing can be re-posted as a live mention.
 
     Args:
@@ -113,6 +120,7 @@ def from_slack(text: str) -> str:
         Plain text; render it again only through :func:`escape`.
     """
     text = _SLACK_LINK_RE.sub(_plain_link, text)
+    text = _MARKER_RE.sub(r"\2", _EMOJI_RE.sub("", text))
     return _UNESCAPE_RE.sub(lambda m: _UNESCAPES[m.group(0)], text)
 
 

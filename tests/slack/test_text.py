@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from bot.core.review import review
 from bot.slack.text import (
     MAX_BLOCKS,
     SECTION_LIMIT,
@@ -105,3 +106,21 @@ def test_section_blocks_and_pagination_stay_within_limits() -> None:
     plain = paginate(long_text)
     assert all(len(m.text) <= TEXT_LIMIT for m in plain) and len(plain) == 7
     assert _words(" ".join(m.text for m in plain)) == _words(long_text)
+
+
+@pytest.mark.parametrize(
+    ("slack_text", "kinds"),
+    [
+        ("<@U123ABC> dont you think he should be here every day", {"persuasion", "judgment"}),
+        ("*Have you tried* an alarm :alarm_clock: clock?", {"advice"}),
+        ("<https://example.org/attendance|this attendance guide> might help", {"advice"}),
+        ("<@U123ABC> ¿No cree que *debería* venir todos los días? :pray:", {"persuasion"}),
+        ("*Tell me* about mornings :slightly_smiling_face:", set()),
+    ],
+)
+def test_slack_markup_is_plain_text_before_review(slack_text: str, kinds: set[str]) -> None:
+    """The adapter turns markup into plain text; the core reviewer never sees Slack syntax."""
+    plain_text = from_slack(slack_text)
+    assert "<" not in plain_text and ":" not in plain_text.replace("https:", "")
+    r = review(plain_text)
+    assert kinds <= r.kinds if kinds else r.findings == []

@@ -421,18 +421,15 @@ def test_turns_of_one_session_are_serialized_in_process(migrated_url: str) -> No
 def test_separate_sessions_answer_concurrently(migrated_url: str) -> None:
     slow = SlowResponder(0.2)
 
-    async def body(s: PracticeSessions) -> float:
+    async def body(s: PracticeSessions) -> None:
         infos = [await _start(s, user=f"U{i}", thread=f"{i}.0") for i in range(8)]
-        loop = asyncio.get_running_loop()
-        t0 = loop.time()
         await asyncio.gather(
             *(s.take_turn(WS_A, f"U{i}", x.id, LINES[0]) for i, x in enumerate(infos))
         )
-        return loop.time() - t0
 
-    elapsed = run(migrated_url, body, service_factory=factory_of(slow))
-    assert slow.max_active == 8  # no database lock is held while a reply is produced
-    assert elapsed < 8 * 0.2
+    run(migrated_url, body, service_factory=factory_of(slow))
+    # All eight replies were being produced at once: no database lock is held meanwhile.
+    assert slow.max_active == 8
 
 
 def test_turns_are_serialized_across_processes(migrated_url: str) -> None:

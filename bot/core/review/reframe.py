@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 from bot.core.models import Finding, FindingKind
 from bot.core.persona import Topic
-from bot.core.review.normalize import ASCII_LOWER, Cleaned, mostly_spanish
+from bot.core.text import ASCII_LOWER, Cleaned, mostly_spanish
 from bot.core.topics import detect_topics
 
 TOPIC_REFRAMES: dict[Topic, str] = {
@@ -222,7 +222,7 @@ def reframe_for(
         language: ``"en"``, or ``"es"`` when the utterance may be Spanish: the
             rewrite is then Spanish (:data:`TOPIC_REFRAMES_ES`,
             :data:`KIND_REFRAMES_ES`, :data:`PLAIN_WORDS_ES`) if the flagged
-            sentence is mostly Spanish (:func:`~bot.core.review.normalize.mostly_spanish`).
+            sentence is mostly Spanish (:func:`~bot.core.text.mostly_spanish`).
 
     Returns:
         One sentence (or the utterance with jargon replaced when jargon is the

@@ -3,7 +3,7 @@
 Steps (all pure, deterministic, no I/O):
 
 1. clean Slack markup and typography, keeping a map to the original offsets
-   (:mod:`bot.core.review.normalize`);
+   (:mod:`bot.core.text`);
 2. split into sentences and decide which are questions (a ``?``, or a
    question word/auxiliary at the start for questions typed without one);
 3. run each kind's rules (:mod:`bot.core.review.rules`) over the text, keeping
@@ -31,9 +31,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.core.models import SEVERITY_OF, Finding, FindingKind, Move, Review
-from bot.core.review.normalize import ACCENT_FOLD, SPANISH_WORDS, Cleaned, clean
 from bot.core.review.reframe import reframe_for
 from bot.core.review.rules import RULES, Rule, expand
+from bot.core.text import ACCENT_FOLD, SPANISH_WORDS, Cleaned, clean
 
 MAX_REVIEW_CHARS = 20_000
 """Longest text reviewed in full (a long paste); the rest is still kept in
@@ -326,7 +326,7 @@ def _looks_spanish(low: str, tokens: set[str]) -> bool:
         tokens: its words (see :data:`_TOKEN`).
 
     Returns:
-        True when a word of :data:`~bot.core.review.normalize.SPANISH_WORDS` or a
+        True when a word of :data:`~bot.core.text.SPANISH_WORDS` or a
         Spanish character occurs.
     """
     if not tokens.isdisjoint(SPANISH_WORDS):

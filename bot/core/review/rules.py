@@ -9,7 +9,7 @@ DESIGN.md; the language patterns come from DOMAIN.md ("Signs that an
 interview has turned into an intervention", "Craft of a good interview").
 
 Pattern syntax: ordinary Python regular expressions, matched case-insensitively
-against cleaned text (see :mod:`bot.core.review.normalize`), with three
+against cleaned text (see :mod:`bot.core.text`), with three
 conveniences expanded by :func:`expand`:
 
 - every ``'`` is optional, so ``don't`` also matches ``dont``;
@@ -28,7 +28,7 @@ statements (``"statement"``), or allows both (``"any"``).
 Spanish rules (``language="es"``) sit beside the English ones, one per
 pattern of language, with Spanish examples and counter-examples. They are
 written in lower case (``ÁÉÍÓÚÑÜ`` are lower-cased too, see
-:data:`bot.core.review.normalize.ASCII_LOWER`) with accents optional
+:data:`bot.core.text.ASCII_LOWER`) with accents optional
 (``qu[eé]``), because people often type Spanish without them; their triggers
 are matched with accents folded. The reviewer runs them only on utterances
 that look Spanish (a non-ASCII character or a common Spanish word), so they

@@ -1,9 +1,12 @@
-"""Clean a staff utterance for matching while keeping a map back to the original.
+"""Text folding shared by the reviewer, topics, the engine and the responders.
 
-Slack delivers text with markup (``<@U123>``, ``<https://x|label>``,
-``:emoji:``, ``*bold*``, ``&amp;``); people type curly quotes and long
-dashes. The rules match the cleaned text, and every finding's span is mapped
-back to character offsets of the *original* text with :class:`Cleaned`.
+The one place where the core folds what people type into what its rules
+match: curly quotes and apostrophes to straight ones, long dashes and
+non-breaking spaces to plain ones, letters to lower case and Spanish accents
+folded, all one character for one so that offsets never move. Platform
+markup (Slack's ``<@U1>`` mentions and ``&amp;`` entities, Teams' HTML) is
+turned into plain text by each platform's adapter before text reaches the
+core (``bot/slack/text.py``), never here.
 """
 
 from __future__ import annotations
@@ -11,14 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Slack "angle bracket" entities: <@U123>, <#C123|name>, <!here>, <https://x|label>, <mailto:..>
-_ANGLE = re.compile(r"<([@#!])[^<>]*>|<((?:https?|mailto):[^<>|]*)(?:\|([^<>]*))?>")
-# :emoji: and :skin-tone-2: shortcodes.
-_EMOJI = re.compile(r":[a-z0-9_+\-']{1,40}:")
-# *bold*, _italic_, ~strike~ markers around words (Slack mrkdwn).
-_MARKER = re.compile(r"(?<![\w*_~])([*_~])(?=\S)([^*_~\n]{1,300}?)(?<=\S)\1(?![\w*_~])")
-_ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'"}
-_ENTITY = re.compile("|".join(map(re.escape, _ENTITIES)))
+from bot.core.models import Review
+
 _CHAR_MAP = str.maketrans(
     {
         "\u2019": "'",
@@ -34,7 +31,7 @@ _CHAR_MAP = str.maketrans(
         "\u2026": ".",
     }
 )
-_NEEDS_WORK = re.compile(r"[<>:*_~&]")
+
 ASCII_LOWER = str.maketrans(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZ\u00c1\u00c9\u00cd\u00d3\u00da\u00d1\u00dc",
     "abcdefghijklmnopqrstuvwxyz\u00e1\u00e9\u00ed\u00f3\u00fa\u00f1\u00fc",
@@ -132,83 +129,126 @@ class Cleaned:
         return self.offsets[start], self.offsets[end - 1] + 1
 
 
-def clean(text: str) -> Cleaned:
-    """Remove Slack markup and fold typographic characters, keeping an offset map.
-
-    ``<@U123>`` and ``<!here>`` become nothing, ``<https://x|label>`` becomes
-    ``label``, ``<https://x>`` the URL, ``<#C1|name>`` ``#name``; ``:emoji:``
-    shortcodes go; ``*bold*``/``_it_``/``~x~`` lose their markers; HTML
-    entities Slack escapes are decoded; curly quotes and apostrophes become
-    straight ones and dashes/non-breaking spaces plain ones (a one-to-one
-    character fold, so it keeps positions).
+def fold(text: str) -> str:
+    """Fold typographic characters one for one (same length, same offsets).
 
     Args:
-        text: the utterance exactly as received (any length).
+        text: any text.
+
+    Returns:
+        ``text`` with curly quotes and apostrophes straight, ``–``/``—`` as
+        ``-``, a non-breaking space as a space and ``…`` as ``.``.
+    """
+    return text.translate(_CHAR_MAP)
+
+
+_QUOTE_MAP = str.maketrans(
+    {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u02bc": "'"}
+)
+
+
+def fold_quotes(text: str) -> str:
+    """Fold only curly quotes and apostrophes to straight ones (same length)."""
+    return text.translate(_QUOTE_MAP)
+
+
+def clean(text: str) -> Cleaned:
+    """Fold ``text`` for matching (:func:`fold`); offsets are the original's.
+
+    Args:
+        text: the utterance exactly as received (plain text, any length).
 
     Returns:
         A :class:`Cleaned` whose ``span`` maps matches back to ``text``.
     """
-    folded = text.translate(_CHAR_MAP)
-    if not _NEEDS_WORK.search(folded):
-        return Cleaned(folded, text, None)
-    pieces: list[str] = []
-    offsets: list[int] = []
-
-    def keep(start: int, end: int) -> None:
-        pieces.append(folded[start:end])
-        offsets.extend(range(start, end))
-
-    def substitute(replacement: str, at: int) -> None:
-        pieces.append(replacement)
-        offsets.extend([at] * len(replacement))
-
-    # One left-to-right pass over the angle entities; emoji, markers and HTML
-    # entities are handled inside the plain stretches between them.
-    pos = 0
-    for m in _ANGLE.finditer(folded):
-        _plain(folded, pos, m.start(), keep, substitute)
-        if m.group(1) == "#":
-            inner = folded[m.start() + 1 : m.end() - 1]
-            name = inner.split("|", 1)[1] if "|" in inner else ""
-            if name:
-                label_start = m.start() + 1 + inner.index("|") + 1
-                substitute("#", m.start())
-                keep(label_start, label_start + len(name))
-        elif m.group(2) is not None:
-            if m.group(3):
-                keep(m.start(3), m.end(3))
-            else:
-                keep(m.start(2), m.end(2))
-        pos = m.end()
-    _plain(folded, pos, len(folded), keep, substitute)
-    return Cleaned("".join(pieces), text, tuple(offsets))
+    return Cleaned(fold(text), text, None)
 
 
-def _plain(folded: str, start: int, end: int, keep, substitute) -> None:  # type: ignore[no-untyped-def]
-    """Copy ``folded[start:end]`` dropping emoji and mrkdwn markers, decoding entities."""
-    if start >= end:
-        return
-    segment = folded[start:end]
-    drops: list[tuple[int, int, str | None]] = []  # (start, end, replacement)
-    for m in _EMOJI.finditer(segment):
-        drops.append((m.start(), m.end(), None))
-    for m in _MARKER.finditer(segment):
-        drops.append((m.start(), m.start() + 1, None))
-        drops.append((m.end() - 1, m.end(), None))
-    for m in _ENTITY.finditer(segment):
-        drops.append((m.start(), m.end(), _ENTITIES[m.group(0)]))
-    if not drops:
-        keep(start, end)
-        return
-    drops.sort()
-    cursor = 0
-    for d_start, d_end, repl in drops:
-        if d_start < cursor:
-            continue  # overlapping (e.g. an emoji inside bold); the first wins
-        if d_start > cursor:
-            keep(start + cursor, start + d_start)
-        if repl is not None:
-            substitute(repl, start + d_start)
-        cursor = d_end
-    if cursor < len(segment):
-        keep(start + cursor, end)
+_FIRST_SENTENCE = re.compile(
+    # a terminator that is not part of "a.m."/"p.m."/"Mr."/"Ms."/"Mrs."/"Dr."/"St."
+    # and is followed by a space and a capital (or the end)
+    r"(.+?(?<![ap]\.m)(?<![ap]\.m\.)(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bDr)(?<!\bSt)"
+    r"[.!?])(?:\s+(?=[A-Z\"\u201c\u00bf\u00a1])|\s*$)",
+    re.DOTALL,
+)
+
+
+def first_sentence(text: str) -> str:
+    """Return the first sentence of a text, cut to at most 160 characters.
+
+    Args:
+        text: a fact from a card.
+
+    Returns:
+        Up to the first ".", "!" or "?" followed by a space (or the whole text),
+        ending in "…" when longer than 160 characters.
+    """
+    match = _FIRST_SENTENCE.match(text.strip())
+    sentence = match.group(1) if match else text.strip()
+    return sentence if len(sentence) <= 160 else sentence[:159].rstrip() + "…"
+
+
+_INVITATION_PATTERNS: tuple[str, ...] = (
+    r"\banything else\b",
+    r"\bwhat else\b",
+    r"\bsomething else\b",
+    r"\bis there more\b",
+    r"\btake your time\b",
+    r"\bno rush\b",
+    r"\btell me more\b",
+    r"\bsay more\b",
+    r"\bgo on\b",
+    r"\bi'?m listening\b",
+    r"\balgo m[aá]s\b",
+    r"\balguna otra cosa\b",
+    r"(?:^|¿|\by )\s*qu[eé] m[aá]s\b",
+    r"\bqué más\b",
+    r"\bt[oó]mese su tiempo\b",
+    r"\bt[oó]mate tu tiempo\b",
+    r"\b(?:sin|no hay) prisa\b",
+    r"\bcu[eé]nte(?:me|nme) m[aá]s\b",
+    r"\bcu[eé]ntame m[aá]s\b",
+    r"\bplat[ií](?:queme|came) m[aá]s\b",
+    r"\b(?:la|lo|le) escucho\b",
+    r"^\W*(?:aj[aá]|mm+)\W*$",
+    r"^\W*(?:\.{2,}|…)\W*$",
+    r"^\W*(?:m+-?hm+|mhm|uh-huh|hmm+)\W*$",
+)
+_INVITATION_RE = re.compile("|".join(_INVITATION_PATTERNS), re.IGNORECASE)
+
+
+def is_invitation(text: str) -> bool:
+    """Tell whether a staff turn is a pause-like invitation to say more.
+
+    Examples: "Is there anything else?", "What else?", "Take your time.",
+    "Tell me more.", a bare "…" (a silence prompt), "Mm-hmm.", and in Spanish
+    "¿Algo más?", "¿Qué más?", "Tómese su tiempo.", "Cuénteme más." These are the
+    moves DOMAIN.md says bring out the best material ("After asking: pause.
+    Let silence work").
+
+    Args:
+        text: one staff utterance (curly apostrophes allowed).
+
+    Returns:
+        True when the text contains one of the invitation patterns.
+    """
+    return _INVITATION_RE.search(fold_quotes(text)) is not None
+
+
+def asks_question(text: str, review: Review) -> bool:
+    """Tell whether a staff turn asks something (a question or a prompt to talk).
+
+    Args:
+        text: the staff utterance.
+        review: its review.
+
+    Returns:
+        True when the text has a "?", or the review saw an open question or a
+        follow-up ("Tell me more." asks without a question mark), or the text
+        is an invitation (:func:`is_invitation`).
+    """
+    if "?" in text or "¿" in text:
+        return True
+    if {"open_question", "follow_up"} & set(review.moves):
+        return True
+    return is_invitation(text)
