@@ -17,3 +17,10 @@ DEBRIEF_FIELDS = (
     "summary",
 )
 """The debrief object's fields DESIGN.md's practice contract requires ("at least")."""
+
+FINDING_FIELDS = frozenset({"kind", "severity", "span", "evidence", "why", "source", "confidence"})
+"""A finding's JSON fields: DESIGN.md's six plus ``confidence`` (0-1), added by issue 14 so that
+coaches see how sure each source is and the engine charges trust in proportion."""
+
+FINDING_SOURCES = frozenset({"rules", "learned", "llm"})
+"""Values of a finding's ``source``: DESIGN.md's two plus ``learned`` (the shipped classifier)."""

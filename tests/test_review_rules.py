@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from contracts import FINDING_FIELDS
 
 from bot.core.models import FINDING_KINDS, SEVERITY_OF, Review
 from bot.core.review import review
@@ -172,7 +173,7 @@ def test_contract_json_has_exactly_the_design_fields() -> None:
     r = review("Why didn't you call the school?")
     data = json.loads(r.model_dump_json())
     assert set(data) == {"text", "findings", "reframe", "moves"}
-    assert set(data["findings"][0]) == {"kind", "severity", "span", "evidence", "why", "source"}
+    assert set(data["findings"][0]) == FINDING_FIELDS
     assert isinstance(data["findings"][0]["span"], list)
     assert Review.model_validate(data) == r
 

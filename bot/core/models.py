@@ -33,7 +33,8 @@ signs); ``craft``: the turn is still an interview but a weaker one."""
 Move = Literal["open_question", "follow_up", "reflection", "affirmation"]
 """Good interviewing moves seen in a turn (DOMAIN.md, "Craft of a good interview")."""
 
-Source = Literal["rules", "llm"]
+Source = Literal["rules", "learned", "llm"]
+"""Who found a finding: the rules, the learned classifier shipped in the package, or a model."""
 
 FINDING_KINDS: tuple[FindingKind, ...] = get_args(FindingKind)
 
@@ -66,7 +67,10 @@ class Finding(BaseModel):
             text of the utterance (before any Slack-markup clean-up).
         evidence: the matched words, equal to ``text[start:end]``.
         why: one plain sentence a staff member can act on.
-        source: ``"rules"`` for the rules reviewer, ``"llm"`` for the model.
+        source: ``"rules"`` for the rules reviewer, ``"learned"`` for the
+            learned layer, ``"llm"`` for the model.
+        confidence: how sure the source is, 0-1 (rules: 1.0 unless a rule
+            says otherwise). The practice engine charges trust in proportion.
 
     Raises:
         pydantic.ValidationError: on an unknown kind, a severity that
@@ -81,6 +85,7 @@ class Finding(BaseModel):
     evidence: str
     why: str
     source: Source = "rules"
+    confidence: float = Field(default=1.0, ge=0.0, le=1.0)
 
     @model_validator(mode="after")
     def _check(self) -> Finding:
@@ -97,6 +102,27 @@ class Finding(BaseModel):
     def is_intervention(self) -> bool:
         """True when this finding turns the interview into an intervention."""
         return self.severity == "intervention"
+
+
+class ReviewContext(BaseModel):
+    """What the reviewer may know about the conversation a staff turn belongs to.
+
+    Attributes:
+        student_name: the student's first name, when the session knows it.
+        student_pronouns: ``"he"``, ``"she"`` or ``"they"``; None when unknown
+            (rewrites then stay neutral).
+        language: the session's language (``"en"`` or ``"es"``), or None to
+            detect it from the text.
+        turn_index: 1-based index of the staff turn in a practice session, or
+            None outside practice (a question list).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    student_name: str | None = None
+    student_pronouns: Literal["he", "she", "they"] | None = None
+    language: Literal["en", "es"] | None = None
+    turn_index: int | None = None
 
 
 class Review(BaseModel):

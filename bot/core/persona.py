@@ -59,10 +59,13 @@ class Student(_Card):
     Attributes:
         name: first name only (fictional).
         grade: grade as staff say it: ``"K"``, ``"1"`` … ``"12"``, or ``"Pre-K"``.
+        pronouns: ``"he"``, ``"she"`` or ``"they"``; None when the card does
+            not say (rewrites then use the name or neutral words).
     """
 
     name: str = Field(min_length=1, max_length=40)
     grade: str = Field(pattern=r"^(Pre-K|K|[1-9]|1[0-2])$")
+    pronouns: Literal["he", "she", "they"] | None = None
 
 
 class Layer(_Card):
