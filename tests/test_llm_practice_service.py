@@ -13,6 +13,7 @@ import respx
 from fake_openai import completion_json, sse_body
 from practice_kit import make_persona
 
+from bot.bootstrap import start_practice
 from bot.config import Settings
 from bot.core.practice import PracticeEngine
 from bot.llm.client import ModelClient
@@ -20,7 +21,7 @@ from bot.llm.errors import ModelKeyRejected
 from bot.llm.model_reviewer import ModelReviewer
 from bot.llm.openai_responder import OpenAIResponder
 from bot.llm.scripted import ScriptedResponder
-from bot.services.practice import FALLBACK_NOTE, PracticeService, start_practice
+from bot.services.practice import FALLBACK_NOTE, PracticeService
 
 BASE = "https://llm.test/v1"
 

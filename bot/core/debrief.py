@@ -188,7 +188,7 @@ def compute_debrief(
     """Compute the debrief of a practice session.
 
     Args:
-        persona: the card practised with (full, not redacted).
+        persona: the card practiced with (full, not redacted).
         turns: the recorded turns, oldest first.
         usd_per_million_prompt: model price per million prompt tokens, if known.
         usd_per_million_completion: model price per million completion tokens.

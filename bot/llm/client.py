@@ -342,7 +342,7 @@ class ModelClient:
             )
             return ModelUnavailable(
                 f"{error.reason} (model endpoint {self.base_url}, from {where}). Check the URL "
-                "and that the server is running, or practise offline with --backend scripted."
+                "and that the server is running, or practice offline with --backend scripted."
             )
         return error
 

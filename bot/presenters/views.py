@@ -9,7 +9,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Notice", "View"]
+from bot.core.debrief import Debrief
+from bot.core.models import Review
+from bot.core.persona import Persona
+
+__all__ = [
+    "CaregiverReply",
+    "CoachNote",
+    "DebriefCard",
+    "IntroCard",
+    "Notice",
+    "PersonaPicker",
+    "QuestionReview",
+    "TurnNote",
+    "View",
+]
 
 
 @dataclass(frozen=True)
@@ -28,3 +42,88 @@ class Notice(View):
 
     text: str
     icon: str | None = None
+
+
+# -- practice ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonaPicker(View):
+    """Who would you like to practice with? One start choice per card.
+
+    Attributes:
+        personas: the cards to offer, in display order.
+        intro: a plain line shown first (why the picker is shown), or None.
+    """
+
+    personas: tuple[Persona, ...]
+    intro: str | None = None
+
+
+@dataclass(frozen=True)
+class IntroCard(View):
+    """The card that opens a practice call: who, the situation, the goal, the signs.
+
+    Attributes:
+        persona: the caregiver card.
+        session_id: the session (the End practice choice carries it).
+        ended: True once the practice ended (the End choice is then gone).
+    """
+
+    persona: Persona
+    session_id: str
+    ended: bool = False
+
+
+@dataclass(frozen=True)
+class CaregiverReply(View):
+    """The caregiver's words in one turn (posted whole where streaming is unavailable)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class CoachNote(View):
+    """A coach note on one staff turn, visibly apart from the caregiver's voice.
+
+    Attributes:
+        persona: the caregiver (named in the label: "not part of the call with …").
+        review: the review of the staff turn (findings, reframe).
+    """
+
+    persona: Persona
+    review: Review
+
+
+@dataclass(frozen=True)
+class TurnNote(View):
+    """A small system note on a turn (e.g. the offline partner answered this turn)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class DebriefCard(View):
+    """The debrief after practice: summary, figures, reframes, practice again, send to coach."""
+
+    persona: Persona
+    debrief: Debrief
+    session_id: str
+
+
+@dataclass(frozen=True)
+class QuestionReview(View):
+    """The result of reviewing a question list.
+
+    Attributes:
+        reviews: one review per question, in order.
+        title: the header.
+        questions: how many lines were questions or prompts (bulleted and
+            labelled lines such as "- Tell me…" and "Q1: …" included).
+        dropped: lines not reviewed because the list was over the cap.
+    """
+
+    reviews: tuple[Review, ...]
+    title: str = "Question review"
+    questions: int = 0
+    dropped: int = 0

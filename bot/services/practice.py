@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-import secrets
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -28,11 +27,10 @@ from bot.core.models import Review
 from bot.core.persona import Persona
 from bot.core.practice import PracticeEngine, ReplyPlan, Turn, Usage
 from bot.llm.base import Responder
-from bot.llm.errors import ModelError, ModelUnavailable
+from bot.llm.errors import ModelError
 from bot.services.review import ModelReviewerPort, ReviewMode, ReviewResult, review_one
 
 if TYPE_CHECKING:
-    from bot.config import Settings
     from bot.core.debrief import Debrief
     from bot.llm.scripted import ScriptedResponder
 
@@ -41,7 +39,6 @@ __all__ = [
     "DeltaCallback",
     "PracticeService",
     "ResetCallback",
-    "start_practice",
 ]
 
 log = logging.getLogger(__name__)
@@ -335,74 +332,6 @@ class PracticeService:
         self._closers.append(closer)
 
     async def aclose(self) -> None:
-        """Release what the session owns (the model client made by :func:`start_practice`)."""
+        """Release what the session owns (the model client that bootstrap connected)."""
         while self._closers:
             await self._closers.pop()()
-
-
-async def start_practice(
-    persona: Persona,
-    *,
-    backend: str | None = None,
-    settings: Settings | None = None,
-    seed: int | None = None,
-    review_mode: ReviewMode | None = None,
-    check_key: bool = True,
-) -> PracticeService:
-    """Start a practice session with the backend the flags and settings ask for.
-
-    Args:
-        persona: the caregiver card.
-        backend: ``"scripted"``, ``"openai"`` or None (model when a key is
-            configured, else scripted: :func:`bot.llm.factory.choose_backend`).
-        settings: app settings; :func:`bot.config.get_settings` when None.
-        seed: session seed; ``EC_SEED`` when None.
-        review_mode: ``rules`` | ``hybrid`` | ``model``; ``EC_REVIEW_MODE``
-            when None. Always ``rules`` on the scripted backend.
-        check_key: for the model backend, make the one start-up key check.
-
-    Returns:
-        A :class:`PracticeService`; call :meth:`PracticeService.aclose` when done.
-
-    Raises:
-        bot.llm.errors.ModelNotConfigured: model asked for but not configured.
-        bot.llm.errors.ModelKeyRejected: "OPENAI_API_KEY was rejected: …".
-        bot.llm.errors.ModelUnavailable: the endpoint is unreachable at start-up and
-            ``backend`` was "openai"; with ``backend=None`` the session falls back to the
-            offline partner instead and says so in ``startup_note``.
-    """
-    from bot.config import get_settings
-    from bot.llm.factory import choose_backend, connect
-    from bot.llm.scripted import ScriptedResponder
-
-    settings = settings or get_settings()
-    seed = settings.seed if seed is None else seed
-    if seed is None:
-        seed = secrets.randbelow(2**31)  # fresh wording each session unless a seed is given
-    chosen = choose_backend(backend, settings)
-    scripted = ScriptedResponder()
-    if chosen == "scripted":
-        return PracticeService(persona, responder=scripted, seed=seed)
-    try:
-        model = await connect(settings, check_key=check_key)
-    except ModelUnavailable as exc:
-        if backend is not None:
-            raise  # the model was asked for by name: say so rather than switch quietly
-        log.warning("model unreachable at start-up; using the offline partner: %s", exc.reason)
-        service = PracticeService(persona, responder=scripted, seed=seed)
-        service.startup_note = (
-            f"The language model could not be reached, so you are practising with the offline "
-            f"partner. {exc.reason}"
-        )
-        return service
-    mode: ReviewMode = settings.review_mode if review_mode is None else review_mode
-    service = PracticeService(
-        persona,
-        responder=model.responder,
-        fallback=scripted,
-        model_reviewer=model.reviewer if mode != "rules" else None,
-        review_mode=mode,
-        seed=seed,
-    )
-    service.add_closer(model.aclose)
-    return service

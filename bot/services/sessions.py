@@ -38,14 +38,28 @@ import uuid
 import weakref
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Literal, Protocol
-
-from pydantic import BaseModel, ConfigDict
+from typing import TYPE_CHECKING
 
 from bot.core.debrief import Debrief
 from bot.core.persona import Persona
 from bot.core.practice import PracticeEngine, PracticeSession, Turn
-from bot.services.practice import DeltaCallback, PracticeService, ResetCallback
+from bot.services.practice import DeltaCallback, ResetCallback
+from bot.services.practice_backends import (
+    DEFAULT_TURN_LEASE,
+    ModelServiceFactory,
+    ServiceFactory,
+    turn_lease_for,
+)
+from bot.services.session_results import (
+    CoachRequestInfo,
+    NotYourSession,
+    Platform,
+    SessionBusy,
+    SessionEnded,
+    SessionError,
+    SessionInfo,
+    SessionNotFound,
+)
 from bot.store import (
     CoachRequestRow,
     PracticeSessionRow,
@@ -56,7 +70,6 @@ from bot.store import (
 
 if TYPE_CHECKING:
     from bot.config import Settings
-    from bot.llm.factory import ModelBackend
 
 log = logging.getLogger(__name__)
 
@@ -77,268 +90,7 @@ __all__ = [
     "turn_lease_for",
 ]
 
-Platform = Literal["slack", "teams", "cli"]
-"""Where a session runs."""
-
-DEFAULT_TURN_LEASE = timedelta(seconds=120)
-"""Shortest turn lease (see :meth:`PracticeSessions.take_turn` and
-:func:`turn_lease_for`). A process that crashed mid-turn frees its session
-after at most the lease."""
-
-
-def turn_lease_for(settings: Settings | None) -> timedelta:
-    """How long a process may hold a session while one turn is answered.
-
-    Long enough for the slowest turn the settings allow: a model review then a
-    reply (review mode ``model``), each up to ``request_timeout x (max_retries
-    + 1)`` seconds, plus 30 seconds of margin; never under
-    :data:`DEFAULT_TURN_LEASE`. With the default settings (30 s, 2 retries):
-    210 seconds.
-
-    Args:
-        settings: app settings, or None for :data:`DEFAULT_TURN_LEASE`.
-
-    Returns:
-        The lease length.
-    """
-    if settings is None:
-        return DEFAULT_TURN_LEASE
-    worst = 2 * settings.request_timeout * (settings.max_retries + 1) + 30
-    return max(DEFAULT_TURN_LEASE, timedelta(seconds=worst))
-
-
-# ---------------------------------------------------------------------- errors
-
-
-class SessionError(Exception):
-    """Base class of the errors below (the message is safe to show a user)."""
-
-
-class SessionNotFound(SessionError):
-    """No session with this id in this workspace (also: it is another tenant's)."""
-
-
-class NotYourSession(SessionError):
-    """The session exists in this workspace but belongs to another user."""
-
-
-class SessionEnded(SessionError):
-    """A turn was sent to a session that has already ended."""
-
-
-class SessionBusy(SessionError):
-    """Another process kept this session's turn lease for longer than the wait allowed."""
-
-
-# ---------------------------------------------------------------------- results
-
-
-class SessionInfo(BaseModel):
-    """A practice session as the adapters see it (no engine internals).
-
-    Attributes:
-        id: the session id (a UUID string), safe to put in button values.
-        workspace_id: the tenant (Slack team id, Teams tenant id, ``"local"``).
-        user_id: the staff member who owns the session.
-        persona_id: the caregiver card's id.
-        platform: ``slack`` | ``teams`` | ``cli``.
-        channel_id: the conversation (Slack channel/DM id, Teams conversation
-            id), or None before :meth:`PracticeSessions.attach_thread`.
-        thread_ts: the thread within it (Slack ``thread_ts``, Teams reply-chain
-            id), or None.
-        conversation_ref: platform extras needed to reach the conversation
-            later (e.g. Teams ``serviceUrl``), or None.
-        status: ``active`` | ``ended``.
-        seed: the session seed.
-        turns: number of recorded turns.
-        debrief: the stored debrief once ended, else None.
-        created_at / updated_at / ended_at: UTC, timezone-aware
-            (``ended_at`` None while active).
-    """
-
-    model_config = ConfigDict(frozen=True)
-
-    id: str
-    workspace_id: str
-    user_id: str
-    persona_id: str
-    platform: Platform
-    channel_id: str | None
-    thread_ts: str | None
-    conversation_ref: dict[str, object] | None = None
-    status: Literal["active", "ended"]
-    seed: int
-    turns: int
-    debrief: Debrief | None = None
-    created_at: datetime
-    updated_at: datetime
-    ended_at: datetime | None = None
-
-    @property
-    def active(self) -> bool:
-        """True while the session takes turns."""
-        return self.status == "active"
-
-
-class CoachRequestInfo(BaseModel):
-    """A staff member's request that a coach look at one session.
-
-    Attributes:
-        id: row id.
-        workspace_id: the tenant.
-        session_id: the session to look at.
-        requested_by: the staff member's user id.
-        status: ``open`` (the coach queue adds more later).
-        created_at: UTC, timezone-aware.
-        created: True when this call created the request, False when an open
-            request for the session already existed (it is returned instead).
-    """
-
-    model_config = ConfigDict(frozen=True)
-
-    id: int
-    workspace_id: str
-    session_id: str
-    requested_by: str
-    status: str
-    created_at: datetime
-    created: bool = True
-
-
-# ---------------------------------------------------------------------- backends
-
-
-class ServiceFactory(Protocol):
-    """Builds the :class:`PracticeService` that answers one turn of one session.
-
-    The factory decides the backend (scripted, or a model shared process-wide);
-    the engine it is given is already restored from the store.
-    """
-
-    async def __call__(self, persona: Persona, engine: PracticeEngine) -> PracticeService:
-        """Return a service for ``persona`` around ``engine``.
-
-        Args:
-            persona: the caregiver card.
-            engine: the restored engine (its turns, trust, disclosure).
-
-        Returns:
-            A :class:`PracticeService` whose ``engine`` is ``engine``. Its
-            :meth:`~PracticeService.aclose` is NOT called per turn: anything
-            shared (a model client) is closed by the factory's owner.
-        """
-        ...
-
-
-class ModelServiceFactory:
-    """The default :class:`ServiceFactory`: the same backend choice as
-    :func:`bot.services.practice.start_practice`, with one model client per process.
-
-    The backend is ``backend`` or, when None, the model when a key is
-    configured and the offline scripted responder otherwise
-    (:func:`bot.llm.factory.choose_backend`). With the model, the scripted
-    responder is the fallback and a model reviewer is added unless the review
-    mode is ``rules``. The model backend is connected on first use (no key
-    check, so start-up needs no network) or injected (``model``), and shared
-    by every session; close it with :meth:`aclose`.
-
-    Args:
-        settings: app settings; :func:`bot.config.get_settings` when None.
-        backend: ``"scripted"``, ``"openai"`` or None (see above).
-        model: an already connected :class:`~bot.llm.factory.ModelBackend` to
-            share (e.g. the Slack app's); when given it voices every session
-            (``backend`` is not consulted) and :meth:`aclose` leaves it open.
-        review_mode: ``rules`` | ``hybrid`` | ``model``; the setting when None.
-
-    Raises:
-        bot.llm.errors.ModelNotConfigured: (on first use) ``backend="openai"``
-            without a key.
-    """
-
-    def __init__(
-        self,
-        settings: Settings | None = None,
-        *,
-        backend: str | None = None,
-        model: ModelBackend | None = None,
-        review_mode: Literal["rules", "hybrid", "model"] | None = None,
-    ) -> None:
-        self._settings = settings
-        self._backend = backend
-        self._model = model
-        self._owns_model = False
-        self._review_mode = review_mode
-        self._connect_lock = asyncio.Lock()
-        self._scripted: object | None = None
-
-    def _get_settings(self) -> Settings:
-        if self._settings is None:
-            from bot.config import get_settings
-
-            self._settings = get_settings()
-        return self._settings
-
-    async def _model_backend(self) -> ModelBackend:
-        async with self._connect_lock:
-            if self._model is None:
-                from bot.llm.factory import connect
-
-                self._model = await connect(self._get_settings(), check_key=False)
-                self._owns_model = True
-            return self._model
-
-    async def __call__(self, persona: Persona, engine: PracticeEngine) -> PracticeService:
-        """Build a service around ``engine`` (see :class:`ServiceFactory`).
-
-        Args:
-            persona: the caregiver card.
-            engine: the restored engine.
-
-        Returns:
-            A :class:`PracticeService` on the chosen backend.
-
-        Raises:
-            bot.llm.errors.ModelNotConfigured: the model was asked for but is
-                not configured.
-        """
-        from bot.llm.factory import choose_backend
-        from bot.llm.scripted import ScriptedResponder
-
-        settings = self._get_settings()
-        if self._scripted is None:
-            self._scripted = ScriptedResponder()
-        scripted: ScriptedResponder = self._scripted  # type: ignore[assignment]
-        if self._model is None and choose_backend(self._backend, settings) == "scripted":
-            return PracticeService(persona, responder=scripted, engine=engine)
-        model = await self._model_backend()
-        mode = settings.review_mode if self._review_mode is None else self._review_mode
-        return PracticeService(
-            persona,
-            responder=model.responder,
-            fallback=scripted,
-            model_reviewer=model.reviewer if mode != "rules" else None,
-            review_mode=mode,
-            engine=engine,
-        )
-
-    async def aclose(self) -> None:
-        """Close the model client if this factory connected it (an injected one is left open)."""
-        if self._model is not None and self._owns_model:
-            await self._model.aclose()
-            self._model = None
-            self._owns_model = False
-
-
 # ---------------------------------------------------------------------- the use cases
-
-
-def _settings_or_none() -> Settings | None:
-    try:
-        from bot.config import get_settings
-
-        return get_settings()
-    except Exception:  # invalid settings are reported where they are used
-        return None
 
 
 def _utcnow() -> datetime:
@@ -346,36 +98,11 @@ def _utcnow() -> datetime:
 
 
 def _info(row: PracticeSessionRow) -> SessionInfo:
-    snapshot = row.snapshot or {}
-    return SessionInfo(
-        id=row.id,
-        workspace_id=row.workspace_id,
-        user_id=row.user_id,
-        persona_id=row.persona_id,
-        platform=row.platform,  # type: ignore[arg-type]
-        channel_id=row.channel_id,
-        thread_ts=row.thread_ts,
-        conversation_ref=row.conversation_ref,
-        status=row.status,  # type: ignore[arg-type]
-        seed=row.seed,
-        turns=len(snapshot.get("turns", [])),
-        debrief=Debrief.model_validate(row.debrief) if row.debrief is not None else None,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        ended_at=row.ended_at,
-    )
+    return SessionInfo.model_validate(row)
 
 
 def _coach_info(row: CoachRequestRow, created: bool) -> CoachRequestInfo:
-    return CoachRequestInfo(
-        id=row.id,
-        workspace_id=row.workspace_id,
-        session_id=row.session_id,
-        requested_by=row.requested_by,
-        status=row.status,
-        created_at=row.created_at,
-        created=created,
-    )
+    return CoachRequestInfo.model_validate(row).model_copy(update={"created": created})
 
 
 class PracticeSessions:
@@ -426,7 +153,7 @@ class PracticeSessions:
         self._load_persona = persona_loader
         self._clock = clock
         if turn_lease is None:
-            turn_lease = turn_lease_for(settings or _settings_or_none())
+            turn_lease = turn_lease_for(settings)
         self._lease = turn_lease
         self._lease_wait = (
             turn_lease.total_seconds() + 5.0 if lease_wait is None else float(lease_wait)
@@ -813,9 +540,7 @@ class PracticeSessions:
         try:
             settings = self._settings
             if settings is None:
-                from bot.config import get_settings
-
-                settings = get_settings()
+                return debrief  # no prices without injected settings
             cost = estimate_cost(usage, settings.persona_model, settings)
         except Exception:  # pragma: no cover - pricing is best effort
             return debrief

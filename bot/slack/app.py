@@ -2,7 +2,7 @@
 
 Build it inside a running event loop with :func:`create_app`, then serve it
 over HTTP (:func:`web_application`, an aiohttp app) or Socket Mode
-(``slack_bolt.adapter.socket_mode.async_handler``). ``bot.cli_serve`` does
+(``slack_bolt.adapter.socket_mode.async_handler``). ``bot.cli.serve`` does
 both for ``empathy-coach serve slack``.
 
 Acknowledge first, work after: Bolt acknowledges events itself; commands,
@@ -33,6 +33,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.persona import Persona
+from bot.services.conversation import PracticeChat
 from bot.slack.redact import install_redaction
 
 if TYPE_CHECKING:
@@ -172,6 +173,8 @@ class SlackDeps:
         thread_lookup_waits: seconds to wait before each further lookup of a
             thread not (yet) tied to a session: a reply can arrive while the
             intro card's thread is still being stored.
+        chat: the practice use cases (:class:`~bot.services.conversation.PracticeChat`)
+            built from the fields above.
     """
 
     sessions: PracticeSessions
@@ -185,6 +188,17 @@ class SlackDeps:
     stream_buffer: int = 128
     status_enabled: bool = True
     thread_lookup_waits: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0)
+    chat: PracticeChat = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.chat = PracticeChat(
+            self.sessions,
+            self.personas,
+            model_reviewer=self.model_reviewer,
+            review_mode=self.review_mode,
+            thread_lookup_waits=self.thread_lookup_waits,
+            status_enabled=self.status_enabled,
+        )
 
 
 def normalize_api_url(url: str | None) -> str:

@@ -15,9 +15,10 @@ from datetime import datetime
 from typing import Any
 
 from bot.core.debrief import Debrief
-from bot.core.models import FINDING_KINDS, Finding, FindingKind, Review
+from bot.core.models import FINDING_KINDS, Finding, Review
 from bot.core.persona import Persona
 from bot.core.reflection import Reflection, zone
+from bot.presenters.practice import GOAL, KIND_LABELS, SIGNS, first_name
 from bot.services.reflection import (
     GRADE_BANDS,
     MAX_PSEUDONYM_CHARS,
@@ -42,13 +43,11 @@ from bot.slack.text import (
 
 __all__ = [
     "INTERVIEWS_ON_HOME",
-    "KIND_LABELS",
     "MODE_OPTIONS",
     "NOTHING_NEW",
     "PROMPT_ICONS",
     "PROMPT_LABELS",
     "REFLECTION_QUESTIONS",
-    "SIGNS",
     "SessionCard",
     "caregiver_messages",
     "channel_ref",
@@ -57,7 +56,6 @@ __all__ = [
     "edit_time_modal",
     "exact_words_modal",
     "file_only_text",
-    "first_name",
     "home_view",
     "interview_logged_message",
     "intro_card",
@@ -70,32 +68,11 @@ __all__ = [
     "reflection_modal",
     "review_messages",
     "review_modal",
-    "split_question_lines",
     "team_decision_modal",
     "thanks_view",
     "turn_note",
 ]
 
-SIGNS: tuple[str, ...] = (
-    "giving advice, tips or resources",
-    "pressure words such as “should” or “don't you think…”",
-    "correcting the family's view of attendance",
-    "judging success by whether their mind changes in the moment",
-)
-"""DOMAIN.md's four signs that an interview has turned into an intervention."""
-
-KIND_LABELS: dict[FindingKind, str] = {
-    "advice": "Advice",
-    "judgment": "Judgment",
-    "persuasion": "Persuasion",
-    "correction": "Correction",
-    "leading": "Leading question",
-    "closed": "Closed question",
-    "stacked": "Stacked questions",
-    "why_blame": "“Why” that sounds like blame",
-    "jargon": "Jargon",
-}
-"""Plain-language label of each finding kind, as staff see it."""
 
 MAX_HOME_PERSONAS = 30
 """Most persona cards on the App Home (a home view holds at most 100 blocks)."""
@@ -127,18 +104,6 @@ class SessionCard:
     layers_total: int | None = None
     hidden_insight: bool = False
     ended: bool = False
-
-
-def first_name(persona: Persona) -> str:
-    """The caregiver's first name ("Rosa"), as status lines and labels use it.
-
-    Args:
-        persona: the card.
-
-    Returns:
-        The first word of ``persona.name``.
-    """
-    return persona.name.split()[0]
 
 
 def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
@@ -174,7 +139,7 @@ def quote(text: str) -> str:
 
 
 def persona_picker(personas: Sequence[Persona], *, intro: str | None = None) -> Message:
-    """The "who would you like to practise with?" message: one Start button per persona.
+    """The "who would you like to practice with?" message: one Start button per persona.
 
     Args:
         personas: the cards to offer, in display order.
@@ -183,7 +148,7 @@ def persona_picker(personas: Sequence[Persona], *, intro: str | None = None) -> 
     Returns:
         One message (at most 2 + :data:`MAX_HOME_PERSONAS` blocks).
     """
-    title = "Who would you like to practise with?"
+    title = "Who would you like to practice with?"
     blocks: list[dict[str, Any]] = []
     if intro:
         blocks += section_blocks(escape(intro))[:1]
@@ -207,12 +172,13 @@ def _persona_rows(personas: Sequence[Persona]) -> list[dict[str, Any]]:
     return rows
 
 
-def intro_card(persona: Persona, session_id: str) -> Message:
+def intro_card(persona: Persona, session_id: str, *, ended: bool = False) -> Message:
     """The card that opens a practice thread: who, the situation, the goal, the four signs.
 
     Args:
         persona: the caregiver card.
         session_id: the session (value of the End practice button).
+        ended: the practice has ended: the End button is replaced by a note.
 
     Returns:
         One message; the staff member replies in its thread.
@@ -228,8 +194,7 @@ def intro_card(persona: Persona, session_id: str) -> Message:
         f"*Their mood:* {escape(persona.opening_mood)}"
     )
     blocks += section_blocks(
-        "*Your goal is to learn, not to fix.* Ask open questions, follow up, reflect back "
-        "what you hear, and leave silences.\n"
+        f"*{GOAL.split('. ', 1)[0]}.* {GOAL.split('. ', 1)[1]}\n"
         f"*Signs the interview has turned into an intervention:*\n{signs}"
     )
     blocks += section_blocks(f"_{escape(name)} picks up:_ {quote(persona.voice.greeting)}")
@@ -237,12 +202,15 @@ def intro_card(persona: Persona, session_id: str) -> Message:
         "Reply *in this thread* with what you would say, one message per turn. "
         "Type `end` or press *End practice* for your debrief."
     )
-    blocks.append(
-        {
-            "type": "actions",
-            "elements": [_button("End practice", ids.ACTION_END, session_id)],
-        }
-    )
+    if ended:
+        blocks += context_blocks(":checkered_flag: This practice has ended; the debrief is below.")
+    else:
+        blocks.append(
+            {
+                "type": "actions",
+                "elements": [_button("End practice", ids.ACTION_END, session_id)],
+            }
+        )
     return Message(
         text=f"Practice call with {escape(persona.display_name)}. Reply in this thread.",
         blocks=blocks,
@@ -407,12 +375,20 @@ def _review_body(index: int | None, review: Review) -> str:
     return "\n".join(lines)
 
 
-def review_messages(reviews: Sequence[Review], *, title: str = "Question review") -> list[Message]:
+def review_messages(
+    reviews: Sequence[Review],
+    *,
+    title: str = "Question review",
+    questions: int = 0,
+    dropped: int = 0,
+) -> list[Message]:
     """The result of a question-list review: each question, its findings and reframe, a summary.
 
     Args:
         reviews: one review per question, in order.
         title: header text.
+        questions: lines in the list (0: as many as ``reviews``).
+        dropped: lines left out because the list was over the cap (said plainly).
 
     Returns:
         One or more messages (50 blocks each at most).
@@ -424,6 +400,11 @@ def review_messages(reviews: Sequence[Review], *, title: str = "Question review"
         f"*{total} question{'s' if total != 1 else ''}* · {open_n} open and clean · "
         f"{intervention_n} would turn the interview into an intervention"
     )
+    if dropped:
+        summary += (
+            f"\n:warning: Your list has {questions or total + dropped} lines; I reviewed the "
+            f"first {total}. Send the other {dropped} in a second review."
+        )
     blocks: list[dict[str, Any]] = [_header(title)]
     blocks += section_blocks(summary)
     for i, r in enumerate(reviews, start=1):
@@ -432,6 +413,7 @@ def review_messages(reviews: Sequence[Review], *, title: str = "Question review"
     fallback = (
         f"{title}: {total} question(s), {open_n} open and clean, "
         f"{intervention_n} would turn the interview into an intervention"
+        + (f"; {dropped} more not reviewed (over the limit)" if dropped else "")
     )
     return paginate(fallback, blocks)
 
@@ -539,7 +521,7 @@ def home_view(
         {"type": "divider"},
         *_interview_rows(interviews),
         {"type": "divider"},
-        _header("Practise with a caregiver"),
+        _header("Practice with a caregiver"),
         *_persona_rows(personas),
         {"type": "divider"},
         _header("Your last sessions"),
@@ -566,18 +548,6 @@ def home_view(
         },
     ]
     return {"type": "home", "blocks": blocks[:100]}
-
-
-def split_question_lines(text: str) -> list[str]:
-    """Split a pasted question list into one question per non-blank line.
-
-    Args:
-        text: the modal's text.
-
-    Returns:
-        Stripped, non-blank lines, in order.
-    """
-    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 # ---------------------------------------------------------------------- after real interviews

@@ -1,4 +1,6 @@
-"""The Slack side of each use case: call a service, render the result, send it.
+"""The Slack side of the after-interview and App Home use cases: call a service, render, send.
+
+Practice lives in :mod:`bot.services.conversation` (rendered by :mod:`bot.slack.outbox`).
 
 Listeners (``bot.slack.listeners``) parse a request, acknowledge it, and call
 one function here in the background. These functions never see HTTP or Bolt
@@ -8,106 +10,38 @@ request objects: only the Web API client, plain ids and the services.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
-import re
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from typing import Any, Literal
 
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.web.async_chat_stream import AsyncChatStream
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.core.models import Review
-from bot.core.persona import Persona
 from bot.services.reflection import InterviewInfo, InvalidInput, TeamDecisionInfo
 from bot.slack import blocks
 from bot.slack.app import SlackDeps
 from bot.slack.text import Message, escape
 
 __all__ = [
-    "END_WORDS",
-    "MAX_QUESTIONS",
-    "MAX_TURN_CHARS",
     "InterviewModal",
-    "ReplyStreamer",
     "confirm_interview",
-    "end_practice",
-    "find_persona",
     "open_interview_modal",
     "open_log_interview",
-    "parse_start_request",
     "post_messages",
     "post_team_decision",
     "publish_home",
-    "request_coach",
-    "review_texts",
-    "run_turn",
-    "start_practice",
     "user_time_zone",
     "whisper",
 ]
 
 log = logging.getLogger(__name__)
 
-MAX_TURN_CHARS = 2_000
-"""Longest staff message taken as one practice turn (characters), as in the CLI:
-a longer paste is almost always a whole question list."""
-
-MAX_QUESTIONS = 60
-"""Most questions reviewed from one list (modal or message)."""
-
-END_WORDS = frozenset({"end", "/end", "end practice", "end session", "stop practice"})
-"""Messages in a practice thread that end it (case-insensitive, trimmed)."""
-
-_START_RE = re.compile(
-    r"^\s*(?:let'?s\s+)?(?:start\s+(?:a\s+)?)?(?:practi[cs]e|rehearse)\b"
-    r"(?:\s+(?:a\s+call\s+)?with)?\s*(?P<who>.*?)\s*[.!]?\s*$",
-    re.IGNORECASE,
-)
 _SLACK_ERRORS = (SlackApiError, SlackClientError, aiohttp.ClientError, TimeoutError)
 
 
 # ---------------------------------------------------------------------- helpers
-
-
-def find_persona(personas: Mapping[str, Persona], query: str) -> Persona | None:
-    """Find a persona by id, full name or first name (case-insensitive).
-
-    Args:
-        personas: id -> card.
-        query: what the user typed (``night-shift-mom``, ``Denise``, ``denise carver``).
-
-    Returns:
-        The card, or None when nothing (or more than one first name) matches.
-    """
-    q = " ".join(query.strip().lower().split())
-    if not q:
-        return None
-    if q in personas:
-        return personas[q]
-    for p in personas.values():
-        if p.name.lower() == q:
-            return p
-    firsts = [p for p in personas.values() if blocks.first_name(p).lower() == q]
-    return firsts[0] if len(firsts) == 1 else None
-
-
-def parse_start_request(text: str) -> str | None:
-    """Recognise "practice", "practice with Denise", "start practice" (suggested prompts).
-
-    Args:
-        text: a plain message text.
-
-    Returns:
-        None when it is not a start request; else who was asked for ("" for anyone).
-    """
-    match = _START_RE.match(text)
-    if match is None:
-        return None
-    return match.group("who").strip(" \t?!.,;:")
 
 
 async def post_messages(
@@ -173,380 +107,9 @@ def _why(exc: BaseException) -> str:
     return type(exc).__name__
 
 
-def _persona(deps: SlackDeps, persona_id: str) -> Persona:
-    persona = deps.personas.get(persona_id)
-    if persona is None:
-        from bot.personas import get_persona
-
-        persona = get_persona(persona_id)
-    return persona
-
-
 async def _dm_channel(client: AsyncWebClient, user_id: str) -> str:
     resp = await client.conversations_open(users=user_id)
     return str(resp["channel"]["id"])
-
-
-# ---------------------------------------------------------------------- streaming
-
-
-class ReplyStreamer:
-    """Streams one caregiver reply into a thread, or posts it once where streaming fails.
-
-    Uses ``chat.startStream`` / ``chat.appendStream`` / ``chat.stopStream``
-    (through Bolt's ``say_stream`` when the listener has one, else the
-    client's ``chat_stream``). If any streaming call fails, the reply is
-    posted as one ``chat.postMessage`` at :meth:`finish` instead (a partly
-    streamed message is deleted first, so the reply appears once).
-
-    Args:
-        client: the Web API client.
-        channel: the conversation.
-        thread_ts: the practice thread.
-        team_id / user_id: the recipient (Slack wants them outside DMs).
-        buffer_size: characters buffered before each append call.
-        say_stream: Bolt's ``say_stream`` utility, when available.
-    """
-
-    def __init__(
-        self,
-        client: AsyncWebClient,
-        *,
-        channel: str,
-        thread_ts: str,
-        team_id: str | None,
-        user_id: str,
-        buffer_size: int = 128,
-        say_stream: Callable[..., Awaitable[AsyncChatStream]] | None = None,
-    ) -> None:
-        self._client = client
-        self._channel = channel
-        self._thread_ts = thread_ts
-        self._team_id = team_id
-        self._user_id = user_id
-        self._buffer_size = max(1, buffer_size)
-        self._say_stream = say_stream
-        self._stream: AsyncChatStream | None = None
-        self._broken = False
-        self.mode: str = "stream"
-        """``stream`` or ``message`` (set by :meth:`finish`)."""
-
-    async def _open(self) -> AsyncChatStream:
-        if self._stream is None:
-            if self._say_stream is not None:
-                self._stream = await self._say_stream(
-                    buffer_size=self._buffer_size, channel=self._channel, thread_ts=self._thread_ts
-                )
-            else:
-                self._stream = await self._client.chat_stream(
-                    buffer_size=self._buffer_size,
-                    channel=self._channel,
-                    thread_ts=self._thread_ts,
-                    recipient_team_id=self._team_id,
-                    recipient_user_id=self._user_id,
-                )
-        return self._stream
-
-    async def on_delta(self, delta: str) -> None:
-        """Append one delta of the reply (escaped) to the stream.
-
-        Args:
-            delta: new reply text.
-        """
-        if self._broken or not delta:
-            return
-        try:
-            stream = await self._open()
-            await stream.append(markdown_text=escape(delta))
-        except _SLACK_ERRORS as exc:
-            log.info("streaming unavailable (%s); the reply will be posted whole", _why(exc))
-            self._broken = True
-
-    async def on_reset(self) -> None:
-        """Forget what was streamed so far (the model failed mid-reply; the fallback follows)."""
-        await self._discard()
-        self._broken = False
-
-    async def _discard(self) -> None:
-        stream, self._stream = self._stream, None
-        if stream is None or stream.ts is None:
-            return  # nothing reached Slack yet
-        with contextlib.suppress(*_SLACK_ERRORS):
-            await stream.stop()
-        try:
-            await self._client.chat_delete(channel=self._channel, ts=stream.ts)
-        except _SLACK_ERRORS as exc:
-            log.warning("could not remove a partly streamed reply: %s", _why(exc))
-
-    async def finish(self, reply: str) -> None:
-        """Complete the reply: stop the stream, or post the whole reply once.
-
-        Args:
-            reply: the authoritative full reply text (``Turn.caregiver``).
-        """
-        if not self._broken and self._stream is not None:
-            try:
-                await self._stream.stop()
-                return
-            except _SLACK_ERRORS as exc:
-                log.info("could not finish the stream (%s); posting the reply whole", _why(exc))
-                self._broken = True
-        if self._broken:
-            await self._discard()
-        self.mode = "message"
-        await post_messages(
-            self._client,
-            self._channel,
-            blocks.caregiver_messages(reply or "…"),
-            thread_ts=self._thread_ts,
-        )
-
-    async def abandon(self) -> None:
-        """Drop a stream whose turn failed (nothing of it must remain)."""
-        await self._discard()
-
-
-# ---------------------------------------------------------------------- practice
-
-
-async def start_practice(
-    deps: SlackDeps,
-    client: AsyncWebClient,
-    *,
-    team_id: str,
-    user_id: str,
-    persona: Persona,
-    channel_id: str | None = None,
-    thread_ts: str | None = None,
-) -> str:
-    """Start a session and post its intro card in the user's DM with the app.
-
-    Args:
-        deps: listener dependencies.
-        client: the Web API client.
-        team_id: the workspace.
-        user_id: the staff member.
-        persona: the caregiver card.
-        channel_id: the DM, when known (else opened with ``conversations.open``).
-        thread_ts: an existing thread to practise in (a suggested prompt's
-            thread); None posts the card at top level and uses its thread.
-
-    Returns:
-        The new session's id.
-    """
-    from bot.store import ThreadInUse
-
-    if channel_id is None:
-        channel_id = await _dm_channel(client, user_id)
-    info = await deps.sessions.start(
-        team_id, user_id, persona.id, platform="slack", channel_id=channel_id
-    )
-    card = blocks.intro_card(persona, info.id)
-    ts = await post_messages(client, channel_id, [card], thread_ts=thread_ts)
-    root = thread_ts or ts
-    if root is None:
-        raise RuntimeError("chat.postMessage returned no ts for the intro card")
-    try:
-        await deps.sessions.attach_thread(
-            team_id, user_id, info.id, channel_id=channel_id, thread_ts=root
-        )
-    except ThreadInUse:
-        # this thread already held a session: practise in the card's own thread
-        if ts is None or ts == root:
-            raise
-        await deps.sessions.attach_thread(
-            team_id, user_id, info.id, channel_id=channel_id, thread_ts=ts
-        )
-    log.info("practice %s started in Slack (persona %s)", info.id, persona.id)
-    return info.id
-
-
-async def run_turn(
-    deps: SlackDeps,
-    client: AsyncWebClient,
-    *,
-    team_id: str,
-    user_id: str,
-    session_id: str,
-    persona_id: str,
-    channel_id: str,
-    thread_ts: str,
-    text: str,
-    say_stream: Callable[..., Awaitable[AsyncChatStream]] | None = None,
-) -> None:
-    """Answer one staff message: status, streamed caregiver reply, notes.
-
-    Args:
-        deps: listener dependencies.
-        client: the Web API client.
-        team_id: the workspace.
-        user_id: the message author (must own the session).
-        session_id: the session.
-        persona_id: its caregiver card.
-        channel_id / thread_ts: the practice thread.
-        text: the staff message as plain text.
-        say_stream: Bolt's ``say_stream`` for this event, when available.
-    """
-    from bot.llm.errors import ModelError
-    from bot.services.sessions import NotYourSession, SessionBusy, SessionEnded, SessionNotFound
-
-    persona = _persona(deps, persona_id)
-    name = blocks.first_name(persona)
-    if len(text) > MAX_TURN_CHARS:
-        await _say(
-            client,
-            channel_id,
-            thread_ts,
-            f"That message is {len(text):,} characters long; a practice turn takes up to "
-            f"{MAX_TURN_CHARS:,}. Ask one question at a time (to review a whole question "
-            "list, use /review-questions).",
-        )
-        return
-    if deps.status_enabled:
-        try:
-            await client.assistant_threads_setStatus(
-                channel_id=channel_id, thread_ts=thread_ts, status=f"{name} is typing…"
-            )
-        except _SLACK_ERRORS as exc:
-            log.debug("typing status not shown: %s", _why(exc))
-    streamer = ReplyStreamer(
-        client,
-        channel=channel_id,
-        thread_ts=thread_ts,
-        team_id=team_id,
-        user_id=user_id,
-        buffer_size=deps.stream_buffer,
-        say_stream=say_stream,
-    )
-    try:
-        turn = await deps.sessions.take_turn(
-            team_id,
-            user_id,
-            session_id,
-            text,
-            on_delta=streamer.on_delta,
-            on_reset=streamer.on_reset,
-        )
-    except NotYourSession:
-        await streamer.abandon()
-        log.warning("refused a message in session %s from a user who does not own it", session_id)
-        return
-    except (SessionEnded, SessionNotFound):
-        await streamer.abandon()
-        await _say(client, channel_id, thread_ts, _ENDED_TEXT)
-        return
-    except SessionBusy as exc:
-        await streamer.abandon()
-        await _say(client, channel_id, thread_ts, str(exc))
-        return
-    except ModelError as exc:
-        await streamer.abandon()
-        log.error("practice turn failed: %s", exc.reason)
-        await _say(
-            client,
-            channel_id,
-            thread_ts,
-            "The practice partner is not available right now. Your message was not "
-            "recorded; please send it again in a minute.",
-        )
-        return
-    except BaseException:
-        await streamer.abandon()
-        raise
-    await streamer.finish(turn.caregiver)
-    extra: list[Message] = []
-    if turn.note:
-        extra.append(blocks.turn_note(turn.note))
-    note = blocks.coach_note(turn.review, persona)
-    if note is not None and await deps.sessions.get_live_notes(team_id, user_id):
-        extra.append(note)
-    if extra:
-        await post_messages(client, channel_id, extra, thread_ts=thread_ts)
-
-
-_ENDED_TEXT = (
-    "This practice session has ended. Press *Practice again* on the debrief, or type "
-    "`practice`, to start a new one."
-)
-
-
-async def _say(client: AsyncWebClient, channel: str, thread_ts: str | None, text: str) -> None:
-    """Post a short app notice (text is trusted app text; user text must be escaped first)."""
-    await post_messages(client, channel, [Message(text=text)], thread_ts=thread_ts)
-
-
-async def end_practice(
-    deps: SlackDeps,
-    client: AsyncWebClient,
-    *,
-    team_id: str,
-    user_id: str,
-    session_id: str,
-) -> bool:
-    """End a session and post its debrief card in the practice thread (once).
-
-    Args:
-        deps: listener dependencies.
-        client: the Web API client.
-        team_id: the workspace.
-        user_id: the acting user (must own the session).
-        session_id: the session.
-
-    Returns:
-        True when the debrief was posted now, False when it had been posted before.
-
-    Raises:
-        bot.services.sessions.NotYourSession: the session is someone else's.
-        bot.services.sessions.SessionNotFound: no such session in this workspace.
-        bot.services.sessions.SessionBusy: a turn held the session too long.
-    """
-    info = await deps.sessions.get(team_id, user_id, session_id)
-    debrief = await deps.sessions.end(team_id, user_id, session_id)
-    if not await deps.sessions.claim_event(team_id, f"debrief:{session_id}"):
-        return False
-    persona = _persona(deps, info.persona_id)
-    channel = info.channel_id or await _dm_channel(client, user_id)
-    await post_messages(
-        client,
-        channel,
-        blocks.debrief_messages(persona, debrief, session_id),
-        thread_ts=info.thread_ts,
-    )
-    return True
-
-
-async def request_coach(
-    deps: SlackDeps,
-    client: AsyncWebClient,
-    *,
-    team_id: str,
-    user_id: str,
-    session_id: str,
-) -> None:
-    """Record "Send to a coach" and confirm it in the practice thread.
-
-    Args:
-        deps: listener dependencies.
-        client: the Web API client.
-        team_id: the workspace.
-        user_id: the acting user (must own the session).
-        session_id: the session.
-
-    Raises:
-        bot.services.sessions.NotYourSession: the session is someone else's.
-        bot.services.sessions.SessionNotFound: no such session in this workspace.
-    """
-    info = await deps.sessions.get(team_id, user_id, session_id)
-    req = await deps.sessions.request_coach(team_id, user_id, session_id)
-    if not req.created:
-        text = "This session is already waiting for a coach."
-    else:
-        text = (
-            ":incoming_envelope: Sent to a coach. A coach in your district will see this "
-            "transcript and get back to you."
-        )
-    channel = info.channel_id or await _dm_channel(client, user_id)
-    await _say(client, channel, info.thread_ts, text)
 
 
 # ---------------------------------------------------------------------- home and reviews
@@ -590,26 +153,6 @@ async def publish_home(
         interviews=interviews,
     )
     await client.views_publish(user_id=user_id, view=view)
-
-
-async def review_texts(deps: SlackDeps, lines: Sequence[str]) -> list[Review]:
-    """Review questions (rules, plus the model when configured), in order.
-
-    Args:
-        deps: listener dependencies (model reviewer and mode).
-        lines: one question per item (blank ones skipped).
-
-    Returns:
-        One review per non-blank line.
-    """
-    from bot.services.review import areview_lines
-
-    return [
-        r
-        async for r in areview_lines(
-            lines, model_reviewer=deps.model_reviewer, mode=deps.review_mode
-        )
-    ]
 
 
 # ---------------------------------------------------------------------- after real interviews

@@ -1,6 +1,6 @@
 """Start-up and serving for the Slack app: migrations, token checks, HTTP or Socket Mode.
 
-``empathy-coach serve slack`` (:mod:`bot.cli_serve`) and the end-to-end tests
+``empathy-coach serve slack`` (:mod:`bot.cli.serve`) and the end-to-end tests
 and benchmark all go through :func:`build_runtime` and :func:`serve_http` /
 :func:`serve_socket`, so the tests exercise the production path.
 
@@ -44,7 +44,7 @@ from bot.slack.app import (
 if TYPE_CHECKING:
     from bot.config import Settings
     from bot.services.dispatcher import Dispatcher
-    from bot.services.sessions import PracticeSessions, ServiceFactory
+    from bot.services.sessions import ServiceFactory
     from bot.slack.deliver import SlackDeliverer
     from bot.store import Store
 
@@ -133,14 +133,11 @@ async def build_runtime(
         SlackStartupError: the database cannot be migrated, or Slack rejected
             ``SLACK_BOT_TOKEN`` (the message names it), or Slack is unreachable.
     """
-    from bot.llm.factory import choose_backend, connect
-    from bot.personas import load_all
+    from bot.bootstrap import build_application
     from bot.privacy import scrub
     from bot.services.dispatcher import Dispatcher
-    from bot.services.reflection import ReflectionService
-    from bot.services.sessions import ModelServiceFactory, PracticeSessions
     from bot.slack.deliver import SlackDeliverer
-    from bot.store import Store, aupgrade_to_head, safe_url
+    from bot.store import aupgrade_to_head, safe_url
 
     if migrate:
         try:
@@ -150,19 +147,14 @@ async def build_runtime(
                 f"the database {safe_url(settings.database_url)} could not be migrated "
                 f"({type(exc).__name__}); check EC_DATABASE_URL"
             ) from None
-    store = Store.from_url(settings.database_url)
-    closers: list[Callable[[], Any]] = []
-    model = None
-    if service_factory is None:
-        if choose_backend(backend, settings) != "scripted":
-            model = await connect(settings, check_key=False)
-            closers.append(model.aclose)
-        service_factory = ModelServiceFactory(settings, backend=backend, model=model)
-    sessions: PracticeSessions = PracticeSessions(
-        store, service_factory=service_factory, settings=settings
+    application = await build_application(
+        settings, backend=backend, service_factory=service_factory, clock=clock or utcnow
     )
-    review_mode = settings.review_mode if model is not None else "rules"
-    clock = clock or utcnow
+    store = application.store
+    sessions = application.sessions
+    closers: list[Callable[[], Any]] = list(application._closers)
+    application._closers.clear()
+    clock = application.clock
     # the scrubber builds its recognizers on first use (~1 s): not inside a 3 s ack
     await asyncio.to_thread(scrub, "warm up")
     # Everything loaded so far (personas, rules, the scrubber's recognizers and the
@@ -171,13 +163,16 @@ async def build_runtime(
     # (it added ~100 ms to acks in bench/slack_load.py).
     gc.collect()
     gc.freeze()
+    model = application.model
     deps = SlackDeps(
         sessions=sessions,
-        personas=load_all(),
-        reflections=ReflectionService(store, clock=clock),
+        personas=application.personas,
+        reflections=application.reflections,
         clock=clock,
-        model_reviewer=model.reviewer if model is not None and review_mode != "rules" else None,
-        review_mode=review_mode,
+        model_reviewer=model.reviewer
+        if model is not None and application.review_mode != "rules"
+        else None,
+        review_mode=application.review_mode,
         stream_buffer=stream_buffer,
     )
     http = aiohttp.ClientSession(

@@ -488,6 +488,17 @@ class FakeSlack:
             {},
         )
 
+    def _m_chat_update(self, p: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
+        for posted in self.posted:
+            if posted.channel == p.get("channel") and posted.ts == p.get("ts"):
+                error = _limit_errors(p, max_blocks=50)
+                if error:
+                    return 200, {"ok": False, "error": error}, {}
+                posted.text = p.get("text") or ""
+                posted.blocks = p.get("blocks") or []
+                return 200, {"ok": True, "channel": posted.channel, "ts": posted.ts}, {}
+        return 200, {"ok": False, "error": "message_not_found"}, {}
+
     def _m_chat_postEphemeral(
         self, p: dict[str, Any]
     ) -> tuple[int, dict[str, Any], dict[str, str]]:

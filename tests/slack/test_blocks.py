@@ -9,6 +9,7 @@ from fake_slack import _limit_errors
 from bot.core.models import Finding, Review
 from bot.core.review import review
 from bot.personas import load_all
+from bot.presenters.practice import SIGNS
 from bot.services.review import review_lines
 from bot.slack import blocks, ids
 from bot.slack.text import TEXT_LIMIT
@@ -36,7 +37,7 @@ def test_intro_card_has_who_situation_goal_and_the_four_signs() -> None:
     text = _all_text(card.blocks)
     assert "Denise Carver" in text and DENISE.situation.split(".")[0] in text
     assert "learn, not to fix" in text
-    assert all(sign.split()[0] in text for sign in blocks.SIGNS)
+    assert all(sign.split()[0] in text for sign in SIGNS)
     buttons = [e for b in card.blocks if b["type"] == "actions" for e in b["elements"]]
     assert [(b["action_id"], b["value"]) for b in buttons] == [(ids.ACTION_END, "s-1")]
 

@@ -163,7 +163,6 @@ def test_bots_edits_deletions_and_other_threads_are_ignored(
         message_im(USER, "Tell me more.", thread_ts=card.ts, subtype="bot_message"),
         message_im("UBOT", "I'm the app itself", thread_ts=card.ts),
         message_im(USER, "Tell me more.", thread_ts="1699999999.000001"),  # not a practice thread
-        message_im(USER, "hello there"),  # top level, not a start request
         message_im(USER, "Tell me more.", thread_ts=card.ts, extra={"channel_type": "channel"}),
     ):
         assert server.post(payload).status_code == 200

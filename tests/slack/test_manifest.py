@@ -10,9 +10,9 @@ from typing import Any
 import yaml
 
 from bot.personas import load_all
+from bot.services.commands import find_persona, parse_start_request
 from bot.services.reflection import ACTION_IDS, InterviewInfo, PromptAction, ReminderPayload
 from bot.slack import blocks
-from bot.slack.flows import find_persona, parse_start_request
 from bot.slack.listeners import actions, commands, events, shortcuts, views
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,6 +22,7 @@ METHOD_SCOPES: dict[str, str | tuple[str, ...] | None] = {
     "chat.postMessage": "chat:write",
     "chat.postEphemeral": "chat:write",
     "chat.delete": "chat:write",
+    "chat.update": "chat:write",
     "chat.startStream": "chat:write",
     "chat.appendStream": "chat:write",
     "chat.stopStream": "chat:write",
@@ -37,7 +38,11 @@ METHOD_SCOPES: dict[str, str | tuple[str, ...] | None] = {
 }
 """Bot scope each Web API method needs (Slack's method reference)."""
 
-EVENT_SCOPES: dict[str, str | None] = {"message.im": "im:history", "app_home_opened": None}
+EVENT_SCOPES: dict[str, str | None] = {
+    "message.im": "im:history",
+    "app_home_opened": None,
+    "app_mention": "app_mentions:read",
+}
 
 
 class Recorder:

@@ -8,6 +8,7 @@ two, the turn lease after a crash, and model failures.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -418,8 +419,32 @@ def test_turns_of_one_session_are_serialized_in_process(migrated_url: str) -> No
     assert slow.max_active == 1
 
 
+class BarrierResponder(SlowResponder):
+    """The scripted voice once ``n`` replies are being produced at the same time (or 20 s)."""
+
+    def __init__(self, n: int) -> None:
+        super().__init__(0.0)
+        self.n = n
+        self.all_in: asyncio.Event | None = None
+
+    async def stream(self, plan: ReplyPlan) -> AsyncIterator[str]:
+        if self.all_in is None:
+            self.all_in = asyncio.Event()
+        self.active += 1
+        self.max_active = max(self.max_active, self.active)
+        if self.active >= self.n:
+            self.all_in.set()
+        try:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.all_in.wait(), 20)
+            async for delta in self.inner.stream(plan):
+                yield delta
+        finally:
+            self.active -= 1
+
+
 def test_separate_sessions_answer_concurrently(migrated_url: str) -> None:
-    slow = SlowResponder(0.2)
+    slow = BarrierResponder(8)
 
     async def body(s: PracticeSessions) -> None:
         infos = [await _start(s, user=f"U{i}", thread=f"{i}.0") for i in range(8)]

@@ -17,6 +17,9 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.presenters import practice as say
+from bot.presenters.views import Notice
+from bot.services.ports import ConversationRef, MessageRef
 from bot.services.reflection import (
     InterviewNotFound,
     InvalidInput,
@@ -25,15 +28,13 @@ from bot.services.reflection import (
 )
 from bot.services.sessions import NotYourSession, SessionBusy, SessionNotFound
 from bot.slack import blocks, flows, ids
-from bot.slack.app import SlackDeps
 from bot.slack.listeners import deps_of, team_of
+from bot.slack.outbox import SlackOutbox
 
 __all__ = ["register"]
 
 log = logging.getLogger(__name__)
 
-_NOT_YOURS = "That practice session belongs to someone else, so I can't do that."
-_NOT_FOUND = "I couldn't find that practice session."
 _INTERVIEW_NOT_YOURS = "That interview was logged by someone else, so I can't open it."
 _INTERVIEW_GONE = "I couldn't find that interview; it may have been deleted."
 _OTHER_TEAM = "That button belongs to another team's post, so I can't open it here."
@@ -68,6 +69,26 @@ def _where(body: dict[str, Any]) -> tuple[str | None, str | None]:
     return channel, message.get("thread_ts") or message.get("ts")
 
 
+def _ref(body: dict[str, Any], context: Any) -> ConversationRef:
+    """The clicking user, in the conversation and thread of the clicked message."""
+    channel, thread = _where(body)
+    return ConversationRef(
+        platform="slack",
+        workspace_id=team_of(body, context),
+        conversation_id=channel or "",
+        user_id=str(body["user"]["id"]),
+        thread_id=thread,
+    )
+
+
+def _clicked_message(body: dict[str, Any], ref: ConversationRef) -> MessageRef | None:
+    """The message whose button was pressed, when it is a message (not a view)."""
+    ts = (body.get("message") or {}).get("ts") or (body.get("container") or {}).get("message_ts")
+    if not ts or not ref.conversation_id:
+        return None
+    return MessageRef(conversation=ref.in_thread(None), message_id=str(ts))
+
+
 async def on_start(
     ack: AsyncAck,
     body: dict[str, Any],
@@ -86,41 +107,29 @@ async def on_start(
     """
     await ack()
     deps = deps_of(context)
-    user_id = str(body["user"]["id"])
+    ref = _ref(body, context)
     persona = deps.personas.get(str(action.get("value") or ""))
+    outbox = SlackOutbox(client, buffer_size=deps.stream_buffer)
     if persona is None:
         log.warning("refused %s: its value names no persona", action.get("action_id"))
-        channel, _thread = _where(body)
-        await flows.whisper(client, channel, user_id, "That caregiver is not available.")
+        await outbox.send_private(ref.in_thread(None), Notice("That caregiver is not available."))
         return
-    deps.tasks.spawn(
-        flows.start_practice(
-            deps, client, team_id=team_of(body, context), user_id=user_id, persona=persona
-        ),
-        name="practice_start",
-    )
+    dm = ref.model_copy(update={"conversation_id": "", "thread_id": None})
+    deps.tasks.spawn(deps.chat.start(outbox, dm, persona), name="practice_start")
 
 
-async def _guarded(
-    deps: SlackDeps,
-    client: AsyncWebClient,
-    body: dict[str, Any],
-    action_id: str,
-    work: Any,
-) -> None:
+async def _guarded(outbox: SlackOutbox, ref: ConversationRef, action_id: str, work: Any) -> None:
     """Run session work; turn ownership and lookup failures into a private notice."""
-    user_id = str(body["user"]["id"])
-    channel, thread = _where(body)
     try:
         await work
     except NotYourSession:
-        log.warning("refused %s by %s: the session is someone else's", action_id, user_id)
-        await flows.whisper(client, channel, user_id, _NOT_YOURS, thread_ts=thread)
+        log.warning("refused %s by %s: the session is someone else's", action_id, ref.user_id)
+        await outbox.send_private(ref, Notice(say.NOT_YOURS))
     except SessionNotFound:
-        log.warning("refused %s by %s: no such session", action_id, user_id)
-        await flows.whisper(client, channel, user_id, _NOT_FOUND, thread_ts=thread)
+        log.warning("refused %s by %s: no such session", action_id, ref.user_id)
+        await outbox.send_private(ref, Notice(say.NOT_FOUND))
     except SessionBusy as exc:
-        await flows.whisper(client, channel, user_id, str(exc), thread_ts=thread)
+        await outbox.send_private(ref, Notice(str(exc)))
 
 
 async def on_end(
@@ -130,7 +139,7 @@ async def on_end(
     context: Any,
     client: AsyncWebClient,
 ) -> None:
-    """End practice: the debrief card in the practice thread.
+    """End practice: the debrief card in the practice thread; the intro card says it ended.
 
     Args:
         ack: Bolt's acknowledgement.
@@ -141,14 +150,12 @@ async def on_end(
     """
     await ack()
     deps = deps_of(context)
-    work = flows.end_practice(
-        deps,
-        client,
-        team_id=team_of(body, context),
-        user_id=str(body["user"]["id"]),
-        session_id=str(action.get("value") or ""),
+    ref = _ref(body, context)
+    outbox = SlackOutbox(client, buffer_size=deps.stream_buffer)
+    work = deps.chat.end(
+        outbox, ref, str(action.get("value") or ""), card=_clicked_message(body, ref)
     )
-    deps.tasks.spawn(_guarded(deps, client, body, ids.ACTION_END, work), name="practice_end")
+    deps.tasks.spawn(_guarded(outbox, ref, ids.ACTION_END, work), name="practice_end")
 
 
 async def on_send_to_coach(
@@ -169,16 +176,10 @@ async def on_send_to_coach(
     """
     await ack()
     deps = deps_of(context)
-    work = flows.request_coach(
-        deps,
-        client,
-        team_id=team_of(body, context),
-        user_id=str(body["user"]["id"]),
-        session_id=str(action.get("value") or ""),
-    )
-    deps.tasks.spawn(
-        _guarded(deps, client, body, ids.ACTION_SEND_TO_COACH, work), name="send_to_coach"
-    )
+    ref = _ref(body, context)
+    outbox = SlackOutbox(client, buffer_size=deps.stream_buffer)
+    work = deps.chat.request_coach(outbox, ref, str(action.get("value") or ""))
+    deps.tasks.spawn(_guarded(outbox, ref, ids.ACTION_SEND_TO_COACH, work), name="send_to_coach")
 
 
 async def on_live_notes(

@@ -20,9 +20,13 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.presenters import practice as say
+from bot.presenters.views import Notice, PersonaPicker
+from bot.services.ports import ConversationRef
 from bot.slack import blocks, flows, ids
 from bot.slack.app import SlackDeps
 from bot.slack.listeners import deps_of, team_of
+from bot.slack.outbox import SlackOutbox, render
 from bot.slack.text import escape, from_slack
 
 __all__ = ["register", "reply_privately"]
@@ -54,29 +58,16 @@ async def on_practice(
     """
     deps = deps_of(context)
     who = from_slack(command.get("text") or "").strip()
-    personas = list(deps.personas.values())
-    if not who:
-        await ack(response_type="ephemeral", **blocks.persona_picker(personas).kwargs())
+    choice = deps.chat.picker(who)
+    if isinstance(choice, PersonaPicker):
+        await ack(response_type="ephemeral", **render(choice)[0].kwargs())
         return
-    persona = flows.find_persona(deps.personas, who)
-    if persona is None:
-        picker = blocks.persona_picker(personas, intro=f"I don't know a caregiver called “{who}”.")
-        await ack(response_type="ephemeral", **picker.kwargs())
-        return
-    await ack(
-        response_type="ephemeral",
-        text=f"Starting your practice call with {escape(persona.name)} in your messages with me…",
+    await ack(response_type="ephemeral", text=escape(say.starting(choice)))
+    ref = ConversationRef(
+        platform="slack", workspace_id=team_of(command, context), user_id=str(command["user_id"])
     )
-    deps.tasks.spawn(
-        flows.start_practice(
-            deps,
-            client,
-            team_id=team_of(command, context),
-            user_id=str(command["user_id"]),
-            persona=persona,
-        ),
-        name="practice_command",
-    )
+    outbox = SlackOutbox(client, buffer_size=deps.stream_buffer)
+    deps.tasks.spawn(deps.chat.start(outbox, ref, choice), name="practice_command")
 
 
 async def on_review_questions(
@@ -100,10 +91,9 @@ async def on_review_questions(
     typed = from_slack(command.get("text") or "")
     user_id = str(command["user_id"])
     if typed.strip():
-        lines = blocks.split_question_lines(typed)[: flows.MAX_QUESTIONS]
         deps.tasks.spawn(
             reply_privately(
-                deps, client, respond, lines, channel=command.get("channel_id"), user_id=user_id
+                deps, client, respond, typed, channel=command.get("channel_id"), user_id=user_id
             ),
             name="review_command",
         )
@@ -138,32 +128,31 @@ async def reply_privately(
     deps: SlackDeps,
     client: AsyncWebClient,
     respond: AsyncRespond | None,
-    lines: list[str],
+    text: str,
     *,
     channel: str | None,
     user_id: str,
     title: str = "Question review",
 ) -> None:
-    """Review lines and show the result only to the user (``response_url``, else ephemeral).
+    """Review a question list and show the result only to the user.
+
+    Uses the payload's ``response_url`` when there is one, else ``chat.postEphemeral``.
 
     Args:
         deps: listener dependencies.
         client: the Web API client.
         respond: Bolt's ``respond`` for the payload's ``response_url``, or None.
-        lines: questions, one per item.
+        text: the questions, one per line (bullets and labels allowed).
         channel: the conversation (for the ephemeral fallback).
         user_id: who sees the result.
         title: the result's header.
     """
-    if not lines:
-        text = "That message has no text to review."
-        if respond is not None and getattr(respond, "response_url", None):
-            await respond(text=text, response_type="ephemeral", replace_original=False)
-        else:
-            await flows.whisper(client, channel, user_id, text)
-        return
-    reviews = await flows.review_texts(deps, lines)
-    for message in blocks.review_messages(reviews, title=title):
+    view = await deps.chat.review_list(text, title=title)
+    if not view.reviews:
+        messages = render(Notice("That message has no text to review."))
+    else:
+        messages = render(view)
+    for message in messages:
         if respond is not None and getattr(respond, "response_url", None):
             await respond(response_type="ephemeral", replace_original=False, **message.kwargs())
         elif channel:

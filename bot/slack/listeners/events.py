@@ -1,4 +1,4 @@
-"""Event listeners: ``message.im`` (practice turns) and ``app_home_opened``.
+"""Event listeners: ``message.im`` (practice turns), ``app_mention`` and ``app_home_opened``.
 
 Bolt acknowledges events before a listener runs; these listeners only
 filter, then start the work in the background. Every event is claimed in the
@@ -10,20 +10,22 @@ reaches another process.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.services.sessions import SessionBusy
-from bot.slack import blocks, flows
+from bot.presenters import practice as say
+from bot.presenters.views import Notice
+from bot.services.ports import ConversationRef
+from bot.slack import flows
 from bot.slack.app import SlackDeps
 from bot.slack.listeners import deps_of, team_of
+from bot.slack.outbox import SlackOutbox
 from bot.slack.text import from_slack
 
-__all__ = ["claim", "register"]
+__all__ = ["claim", "on_app_mention", "register"]
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,7 @@ def register(app: AsyncApp) -> None:
         app: the Bolt app.
     """
     app.event("message")(on_message)
+    app.event("app_mention")(on_app_mention)
     app.event("app_home_opened")(on_app_home_opened)
 
 
@@ -106,102 +109,55 @@ async def _handle_message(
 ) -> None:
     if not await claim(deps, team_id, body, event):
         return
-    user_id = str(event["user"])
-    channel = str(event["channel"])
-    ts = str(event["ts"])
-    thread_ts = event.get("thread_ts")
-    text = from_slack(event.get("text") or "").strip()
-    session = await _find_session(deps, team_id, channel, thread_ts) if thread_ts else None
-
-    if session is None or (not session.active and flows.parse_start_request(text) is not None):
-        await _maybe_start(deps, client, team_id, user_id, channel, ts, thread_ts, text, session)
-        return
-    if session.user_id != user_id:
-        log.warning("refused a message in session %s: the author does not own it", session.id)
-        return
-    if not text:
-        if event.get("files"):
-            persona = deps.personas.get(session.persona_id)
-            name = blocks.first_name(persona) if persona else None
-            await flows.post_messages(
-                client,
-                channel,
-                [blocks.Message(text=blocks.file_only_text(name))],
-                thread_ts=session.thread_ts,
-            )
-        return
-    if text.lower() in flows.END_WORDS:
-        try:
-            await flows.end_practice(
-                deps, client, team_id=team_id, user_id=user_id, session_id=session.id
-            )
-        except SessionBusy as exc:
-            await flows.post_messages(
-                client, channel, [blocks.notice(str(exc))], thread_ts=session.thread_ts
-            )
-        return
-    await flows.run_turn(
-        deps,
-        client,
-        team_id=team_id,
-        user_id=user_id,
-        session_id=session.id,
-        persona_id=session.persona_id,
-        channel_id=channel,
-        thread_ts=str(thread_ts),  # the session was found by this thread
-        text=text,
-        say_stream=say_stream,
+    ref = ConversationRef(
+        platform="slack",
+        workspace_id=team_id,
+        conversation_id=str(event["channel"]),
+        user_id=str(event["user"]),
+        thread_id=str(event.get("thread_ts") or event["ts"]),
+    )
+    if not event.get("thread_ts"):
+        # a top-level message: its own ts is where a practice it starts would live
+        ref = ref.model_copy(update={"thread_id": None})
+    outbox = SlackOutbox(client, say_stream=say_stream, buffer_size=deps.stream_buffer)
+    await deps.chat.handle_message(
+        outbox,
+        ref,
+        from_slack(event.get("text") or ""),
+        has_files=bool(event.get("files")),
+        message_id=str(event["ts"]),
     )
 
 
-async def _find_session(deps: SlackDeps, team_id: str, channel: str, thread_ts: str) -> Any:
-    """The session of a thread; looked up again a few times if not found at first.
-
-    A practice thread is tied to its session right after the intro card is
-    posted, so a reply sent in that instant (or under heavy load) may arrive
-    first; a short wait avoids dropping it.
-    """
-    session = await deps.sessions.find_by_thread(team_id, channel, thread_ts)
-    for wait in deps.thread_lookup_waits:
-        if session is not None:
-            break
-        await asyncio.sleep(wait)
-        session = await deps.sessions.find_by_thread(team_id, channel, thread_ts)
-    return session
-
-
-async def _maybe_start(
-    deps: SlackDeps,
-    client: AsyncWebClient,
-    team_id: str,
-    user_id: str,
-    channel: str,
-    ts: str,
-    thread_ts: str | None,
-    text: str,
-    session: Any,
+async def on_app_mention(
+    body: dict[str, Any], event: dict[str, Any], context: Any, client: AsyncWebClient
 ) -> None:
-    """Start practice from a message such as a suggested prompt; ignore anything else."""
-    who = flows.parse_start_request(text)
-    if who is None:
-        return  # not a practice thread, not a start request: ignore
-    persona = flows.find_persona(deps.personas, who) if who else None
-    # practise in the thread the request was made in, unless an ended session holds it
-    root = None if session is not None else (thread_ts or ts)
-    if persona is None:
-        intro = f"I don't know a caregiver called “{who}”." if who else None
-        picker = blocks.persona_picker(list(deps.personas.values()), intro=intro)
-        await flows.post_messages(client, channel, [picker], thread_ts=thread_ts or ts)
+    """An ``@mention`` in a channel: a short private pointer to the app's DM.
+
+    Args:
+        body: the event callback.
+        event: the ``app_mention`` event.
+        context: Bolt's context.
+        client: the Web API client.
+    """
+    if not event.get("user") or not event.get("channel"):
         return
-    await flows.start_practice(
-        deps,
-        client,
-        team_id=team_id,
-        user_id=user_id,
-        persona=persona,
-        channel_id=channel,
-        thread_ts=root,
-    )
+    deps = deps_of(context)
+    team_id = team_of(body, context)
+
+    async def work() -> None:
+        if not await claim(deps, team_id, body, event):
+            return
+        ref = ConversationRef(
+            platform="slack",
+            workspace_id=team_id,
+            conversation_id=str(event["channel"]),
+            user_id=str(event["user"]),
+            thread_id=event.get("thread_ts"),
+        )
+        await SlackOutbox(client).send_private(ref, Notice(say.CHANNEL_POINTER, icon="info"))
+
+    deps.tasks.spawn(work(), name="app_mention")
 
 
 async def on_app_home_opened(

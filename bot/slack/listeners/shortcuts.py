@@ -9,7 +9,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack import blocks, flows, ids
+from bot.slack import ids
 from bot.slack.listeners import deps_of
 from bot.slack.listeners.commands import reply_privately
 from bot.slack.text import from_slack
@@ -45,13 +45,12 @@ async def on_review_message(
     await ack()
     deps = deps_of(context)
     message = body.get("message") or {}
-    lines = blocks.split_question_lines(from_slack(message.get("text") or ""))
     deps.tasks.spawn(
         reply_privately(
             deps,
             client,
             respond,
-            lines[: flows.MAX_QUESTIONS],
+            from_slack(message.get("text") or ""),
             channel=(body.get("channel") or {}).get("id"),
             user_id=str(body["user"]["id"]),
             title="Review of this message",

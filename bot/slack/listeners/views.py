@@ -26,6 +26,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.reflection import Reflection, zone
+from bot.services.commands import MAX_QUESTIONS, question_lines
 from bot.services.reflection import (
     InterviewInfo,
     InterviewNotFound,
@@ -36,6 +37,7 @@ from bot.services.reflection import (
 from bot.slack import blocks, flows, ids
 from bot.slack.app import SlackDeps
 from bot.slack.listeners import deps_of, team_of
+from bot.slack.outbox import SlackOutbox
 
 __all__ = ["post_review", "register"]
 
@@ -96,39 +98,42 @@ async def on_review_submitted(
     text = ((state.get(ids.BLOCK_QUESTIONS) or {}).get(ids.INPUT_QUESTIONS) or {}).get(
         "value"
     ) or ""
-    lines = blocks.split_question_lines(text)
+    lines = question_lines(text)
     if not lines:
         await ack(
             response_action="errors", errors={ids.BLOCK_QUESTIONS: "Paste at least one question."}
         )
         return
-    if len(lines) > flows.MAX_QUESTIONS:
+    if len(lines) > MAX_QUESTIONS:
         await ack(
             response_action="errors",
             errors={
-                ids.BLOCK_QUESTIONS: f"That is {len(lines)} lines; please send at most "
-                f"{flows.MAX_QUESTIONS} questions at a time."
+                ids.BLOCK_QUESTIONS: f"That is {len(lines)} questions; please send at most "
+                f"{MAX_QUESTIONS} at a time."
             },
         )
         return
     await ack()
-    deps.tasks.spawn(post_review(deps, client, user_id, lines), name="review_modal")
+    deps.tasks.spawn(
+        post_review(deps, client, team_of(body, context), user_id, text), name="review_modal"
+    )
 
 
 async def post_review(
-    deps: SlackDeps, client: AsyncWebClient, user_id: str, lines: list[str]
+    deps: SlackDeps, client: AsyncWebClient, team_id: str, user_id: str, text: str
 ) -> None:
     """Review a question list and post the result message in the user's DM with the app.
 
     Args:
         deps: listener dependencies.
         client: the Web API client.
+        team_id: the workspace.
         user_id: who asked (and gets the result).
-        lines: the questions.
+        text: the questions, one per line.
     """
-    reviews = await flows.review_texts(deps, lines)
-    dm = await client.conversations_open(users=user_id)
-    await flows.post_messages(client, str(dm["channel"]["id"]), blocks.review_messages(reviews))
+    outbox = SlackOutbox(client)
+    view = await deps.chat.review_list(text)
+    await outbox.send(await outbox.direct(team_id, user_id), view)
 
 
 # ---------------------------------------------------------------------- after real interviews

@@ -1,0 +1,135 @@
+"""Practice wording, once, for every platform and the terminal.
+
+Sentences here are plain text (no Slack or Teams markup); renderers add
+emphasis and escape them. Rules about what a typed word *means* (a command,
+a start request) live in :mod:`bot.services.commands`; this module only says
+things.
+"""
+
+from __future__ import annotations
+
+from bot.core.models import FindingKind
+from bot.core.persona import Persona
+
+__all__ = [
+    "ALREADY_ENDED",
+    "CHANNEL_POINTER",
+    "DM_POINTER",
+    "ENDED",
+    "GOAL",
+    "HELP",
+    "KIND_LABELS",
+    "MAX_TURN_CHARS",
+    "MODEL_DOWN",
+    "NOT_FOUND",
+    "NOT_YOURS",
+    "SIGNS",
+    "coach_sent",
+    "dm_pointer_in_practice",
+    "file_only",
+    "first_name",
+    "starting",
+    "too_long",
+    "unknown_persona",
+]
+
+MAX_TURN_CHARS = 2_000
+"""Longest staff message taken as one practice turn (characters): a longer paste
+is almost always a whole question list, which the question review is for."""
+
+SIGNS: tuple[str, ...] = (
+    "giving advice, tips or resources",
+    "pressure words such as “should” or “don't you think…”",
+    "correcting the family's view of attendance",
+    "judging success by whether their mind changes in the moment",
+)
+"""DOMAIN.md's four signs that an interview has turned into an intervention."""
+
+GOAL = (
+    "Your goal is to learn, not to fix. Ask open questions, follow up, reflect back what you "
+    "hear, and leave silences."
+)
+
+KIND_LABELS: dict[FindingKind, str] = {
+    "advice": "Advice",
+    "judgment": "Judgment",
+    "persuasion": "Persuasion",
+    "correction": "Correction",
+    "leading": "Leading question",
+    "closed": "Closed question",
+    "stacked": "Stacked questions",
+    "why_blame": "“Why” that sounds like blame",
+    "jargon": "Jargon",
+}
+"""Plain-language label of each finding kind, as staff see it."""
+
+ENDED = (
+    "This practice session has ended. Press Practice again on the debrief, or type "
+    "“practice”, to start a new one."
+)
+ALREADY_ENDED = "This practice has already ended; your debrief is in the thread."
+NOT_YOURS = "That practice session belongs to someone else, so I can't do that."
+NOT_FOUND = "I couldn't find that practice session."
+MODEL_DOWN = (
+    "The practice partner is not available right now. Your message was not recorded; "
+    "please send it again in a minute."
+)
+HELP = (
+    "You're in a practice call. Type what you would say to the caregiver, one message per "
+    "turn. Type “end” (or press End practice) for your debrief. To review a whole question "
+    "list, use /review-questions."
+)
+DM_POINTER = (
+    "Hi! To rehearse an empathy interview, type “practice” (or use /practice) and pick a "
+    "caregiver. To check a question list, use /review-questions. To log a real interview, "
+    "use /log-interview."
+)
+CHANNEL_POINTER = (
+    "I work in your messages with me: open the app and type “practice” to rehearse a call, "
+    "or use /review-questions here to check a question list privately."
+)
+
+
+def first_name(persona: Persona) -> str:
+    """The caregiver's first name ("Rosa"), as status lines and labels use it."""
+    return persona.name.split()[0]
+
+
+def too_long(chars: int) -> str:
+    """The notice for a practice message over :data:`MAX_TURN_CHARS` characters."""
+    return (
+        f"That message is {chars:,} characters long; a practice turn takes up to "
+        f"{MAX_TURN_CHARS:,}. Ask one question at a time (to review a whole question list, "
+        "use /review-questions)."
+    )
+
+
+def dm_pointer_in_practice(persona: Persona) -> str:
+    """The pointer for a top-level DM message while a practice call is open."""
+    return (
+        f"Your practice call with {first_name(persona)} is still open: reply in its thread to "
+        "keep talking, or type “end” there for your debrief."
+    )
+
+
+def file_only(persona_name: str | None = None) -> str:
+    """The reply to a message that carries only files."""
+    who = f" to {persona_name}" if persona_name else ""
+    return f"I can only read text. Please type what you would say{who} as a message."
+
+
+def unknown_persona(who: str) -> str:
+    """The picker's intro when no caregiver matches what was typed."""
+    return f"I don't know a caregiver called “{who}”."
+
+
+def starting(persona: Persona) -> str:
+    """The private acknowledgement of /practice NAME."""
+    return f"Starting your practice call with {persona.name} in your messages with me…"
+
+
+def coach_sent(created: bool) -> str:
+    """The confirmation of Send to a coach (``created`` False: it was sent before)."""
+    if not created:
+        return "This session is already waiting for a coach."
+    return "Sent to a coach. A coach in your district will see this transcript and get back to you."

@@ -1,0 +1,150 @@
+"""What typed words mean, the same on every platform and in the terminal.
+
+Pure functions over plain text (platform markup is already removed by the
+adapter): command words in a practice ("end", "End.", "/help", "quit"), start
+requests ("practice with Denise"), persona lookup, question-list splitting.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Literal
+
+from bot.core.persona import Persona
+
+__all__ = [
+    "END_WORDS",
+    "HELP_WORDS",
+    "MAX_QUESTIONS",
+    "Command",
+    "find_persona",
+    "parse_command",
+    "parse_start_request",
+    "question_lines",
+    "split_question_lines",
+]
+
+Command = Literal["end", "help", "retry"]
+
+END_WORDS = frozenset(
+    {
+        "end",
+        "end practice",
+        "end session",
+        "end the call",
+        "stop",
+        "stop practice",
+        "done",
+        "quit",
+        "exit",
+        "finish",
+        "bye for now",
+    }
+)
+"""Words that end a practice (after :func:`parse_command`'s clean-up)."""
+
+HELP_WORDS = frozenset({"help", "?", "commands", "what do i do"})
+"""Words that ask for help during a practice."""
+
+RETRY_WORDS = frozenset({"retry", "try again"})
+"""Words that rewind the last turn so the staff member can ask it another way."""
+
+MAX_QUESTIONS = 60
+"""Most questions reviewed from one list (modal, message or command)."""
+
+_START_RE = re.compile(
+    r"^\s*(?:let'?s\s+)?(?:start\s+(?:a\s+)?)?(?:practi[cs]e|rehearse)\b"
+    r"(?:\s+(?:a\s+call\s+)?with)?\s*(?P<who>.*?)\s*[.!]?\s*$",
+    re.IGNORECASE,
+)
+_EDGES = " \t\r\n.!?,;:'\"“”‘’()[]*_~-"
+_BULLET_RE = re.compile(
+    r"^\s*(?:[-*•·–—>]+|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|q\s*\d{1,3}\s*[:.)-]|question\s*\d{1,3}\s*[:.)-])\s*",
+    re.IGNORECASE,
+)
+
+
+def parse_command(text: str) -> Command | None:
+    """Tell whether a practice message is a command rather than speech.
+
+    Tolerates case, a leading ``/``, surrounding punctuation and spaces:
+    ``End.``, ``/help``, ``STOP!``, `` quit `` are commands; "Let's stop here
+    for today, what else?" is speech.
+
+    Args:
+        text: the message as plain text.
+
+    Returns:
+        ``"end"``, ``"help"``, ``"retry"``, or None for speech.
+    """
+    word = " ".join(text.strip().lstrip("/").strip(_EDGES).lower().split())
+    if word in END_WORDS:
+        return "end"
+    if word in HELP_WORDS or text.strip() == "?":
+        return "help"
+    if word in RETRY_WORDS:
+        return "retry"
+    return None
+
+
+def parse_start_request(text: str) -> str | None:
+    """Recognize "practice", "practice with Denise", "start practice" (suggested prompts).
+
+    Args:
+        text: a plain message text.
+
+    Returns:
+        None when it is not a start request; else who was asked for ("" for anyone).
+    """
+    match = _START_RE.match(text)
+    if match is None:
+        return None
+    return match.group("who").strip(" \t?!.,;:")
+
+
+def find_persona(personas: Mapping[str, Persona], query: str) -> Persona | None:
+    """Find a persona by id, full name or first name (case-insensitive).
+
+    Args:
+        personas: id -> card.
+        query: what the user typed (``night-shift-mom``, ``Denise``, ``denise carver``).
+
+    Returns:
+        The card, or None when nothing (or more than one first name) matches.
+    """
+    q = " ".join(query.strip().lower().split())
+    if not q:
+        return None
+    if q in personas:
+        return personas[q]
+    for p in personas.values():
+        if p.name.lower() == q:
+            return p
+    firsts = [p for p in personas.values() if p.name.split()[0].lower() == q]
+    return firsts[0] if len(firsts) == 1 else None
+
+
+def split_question_lines(text: str) -> list[str]:
+    """Split a pasted question list into one item per non-blank line (stripped)."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def question_lines(text: str) -> list[str]:
+    """The questions of a pasted list, bullets and labels removed.
+
+    "- Tell me about mornings", "1. How…", "Q1: What…", "a) Does…" give the
+    question text; lines that are only a bullet or a heading label give nothing.
+
+    Args:
+        text: the pasted list.
+
+    Returns:
+        One question per item, in order (possibly more than :data:`MAX_QUESTIONS`).
+    """
+    out = []
+    for line in split_question_lines(text):
+        body = _BULLET_RE.sub("", line, count=1).strip()
+        if body:
+            out.append(body)
+    return out

@@ -1,0 +1,428 @@
+"""Practice use cases for chat platforms: start, route a message, take a turn, end once.
+
+Platform-neutral: each use case takes the :class:`~bot.services.ports.Outbox`
+of the platform the request came from and a
+:class:`~bot.services.ports.ConversationRef`, decides what happens (every
+rule lives here), and answers through the outbox with views from
+:mod:`bot.presenters.views`. Slack (``bot/slack``) and Teams only parse their
+events into these calls and render the views.
+
+How a message in the app's 1:1 conversation is handled
+(:meth:`PracticeChat.handle_message`)::
+
+    in a practice thread?  -- command ("end", "End.", "/help")  -> end + debrief / help
+                           -- speech                            -> take_turn
+    a start request ("practice with Rosa")                      -> picker or start
+    anything else at top level ("hi")                           -> a one-line pointer
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping, Sequence
+
+from bot.core.models import Review
+from bot.core.persona import Persona
+from bot.llm.errors import ModelError
+from bot.presenters import practice as say
+from bot.presenters.views import (
+    CoachNote,
+    DebriefCard,
+    IntroCard,
+    Notice,
+    PersonaPicker,
+    QuestionReview,
+    TurnNote,
+)
+from bot.services.commands import (
+    MAX_QUESTIONS,
+    find_persona,
+    parse_command,
+    parse_start_request,
+    question_lines,
+)
+from bot.services.ports import ConversationRef, MessageRef, Outbox
+from bot.services.review import ModelReviewerPort, ReviewMode, areview_lines
+from bot.services.sessions import (
+    NotYourSession,
+    PracticeSessions,
+    SessionBusy,
+    SessionEnded,
+    SessionInfo,
+    SessionNotFound,
+)
+from bot.store import ThreadInUse
+
+__all__ = ["PracticeChat"]
+
+log = logging.getLogger(__name__)
+
+
+class PracticeChat:
+    """The practice conversation, for any chat platform.
+
+    Args:
+        sessions: the persisted practice sessions.
+        personas: persona id -> card, in gallery order.
+        model_reviewer: the model reviewer for question lists, or None (rules only).
+        review_mode: ``rules`` | ``hybrid`` | ``model`` for question lists.
+        thread_lookup_waits: seconds to wait before each further lookup of a
+            thread not (yet) tied to a session: a reply can arrive while the
+            intro card's thread is still being stored.
+        status_enabled: show a "… is typing" status while the caregiver answers.
+    """
+
+    def __init__(
+        self,
+        sessions: PracticeSessions,
+        personas: Mapping[str, Persona],
+        *,
+        model_reviewer: ModelReviewerPort | None = None,
+        review_mode: ReviewMode = "rules",
+        thread_lookup_waits: Sequence[float] = (0.25, 0.5, 1.0, 2.0),
+        status_enabled: bool = True,
+    ) -> None:
+        self.sessions = sessions
+        self.personas = personas
+        self.model_reviewer = model_reviewer
+        self.review_mode: ReviewMode = review_mode
+        self.thread_lookup_waits = tuple(thread_lookup_waits)
+        self.status_enabled = status_enabled
+
+    # -- lookups ------------------------------------------------------------
+
+    def persona(self, persona_id: str) -> Persona:
+        """The card of ``persona_id`` (loaded from disk if not in the gallery).
+
+        Raises:
+            KeyError: no such card.
+        """
+        persona = self.personas.get(persona_id)
+        if persona is None:
+            from bot.personas import get_persona
+
+            persona = get_persona(persona_id)
+        return persona
+
+    def picker(self, query: str | None = None) -> PersonaPicker | Persona:
+        """The persona for ``query``, or the picker (with why) when none matches.
+
+        Args:
+            query: what the user typed after "practice" (None or "" for the picker).
+
+        Returns:
+            The matching card, or a :class:`PersonaPicker` view.
+        """
+        personas = tuple(self.personas.values())
+        if not query:
+            return PersonaPicker(personas)
+        persona = find_persona(self.personas, query)
+        if persona is None:
+            return PersonaPicker(personas, intro=say.unknown_persona(query))
+        return persona
+
+    async def _session_of_thread(self, ref: ConversationRef) -> SessionInfo | None:
+        if not ref.thread_id:
+            return None
+        session = await self.sessions.find_by_thread(
+            ref.workspace_id, ref.conversation_id, ref.thread_id
+        )
+        for wait in self.thread_lookup_waits:
+            if session is not None:
+                break
+            await asyncio.sleep(wait)
+            session = await self.sessions.find_by_thread(
+                ref.workspace_id, ref.conversation_id, ref.thread_id
+            )
+        return session
+
+    async def _open_session(self, ref: ConversationRef) -> SessionInfo | None:
+        """The user's open practice session in this conversation, if any."""
+        for info in await self.sessions.recent_sessions(ref.workspace_id, ref.user_id, limit=3):
+            if info.active and info.channel_id == ref.conversation_id:
+                return info
+        return None
+
+    # -- use cases ----------------------------------------------------------
+
+    async def start(self, outbox: Outbox, ref: ConversationRef, persona: Persona) -> str:
+        """Start a session and post its intro card in the user's 1:1 conversation.
+
+        Args:
+            outbox: the platform's outbox.
+            ref: who asked; ``conversation_id`` empty means "their DM with the app";
+                ``thread_id`` set practices in that thread (a suggested prompt's).
+            persona: the caregiver card.
+
+        Returns:
+            The new session's id.
+
+        Raises:
+            RuntimeError: the platform returned no message id for the intro card.
+        """
+        if not ref.conversation_id:
+            ref = (await outbox.direct(ref.workspace_id, ref.user_id)).model_copy(
+                update={"thread_id": ref.thread_id}
+            )
+        info = await self.sessions.start(
+            ref.workspace_id,
+            ref.user_id,
+            persona.id,
+            platform=ref.platform,
+            channel_id=ref.conversation_id,
+        )
+        posted = await outbox.send(ref, IntroCard(persona, info.id))
+        root = ref.thread_id or (posted.message_id if posted else None)
+        if root is None:
+            raise RuntimeError("the platform returned no message id for the intro card")
+        try:
+            await self.sessions.attach_thread(
+                ref.workspace_id,
+                ref.user_id,
+                info.id,
+                channel_id=ref.conversation_id,
+                thread_ts=root,
+            )
+        except ThreadInUse:
+            # this thread already held a session: practice in the card's own thread
+            if posted is None or posted.message_id == root:
+                raise
+            await self.sessions.attach_thread(
+                ref.workspace_id,
+                ref.user_id,
+                info.id,
+                channel_id=ref.conversation_id,
+                thread_ts=posted.message_id,
+            )
+        log.info("practice %s started on %s (persona %s)", info.id, ref.platform, persona.id)
+        return info.id
+
+    async def handle_message(
+        self,
+        outbox: Outbox,
+        ref: ConversationRef,
+        text: str,
+        *,
+        has_files: bool = False,
+        message_id: str | None = None,
+    ) -> None:
+        """Answer one message a person sent in their 1:1 conversation with the app.
+
+        Args:
+            outbox: the platform's outbox.
+            ref: where it was sent (``thread_id`` set for a thread reply).
+            text: the message as plain text (markup already removed).
+            has_files: the message carried files.
+            message_id: the message's own id (a start request at top level
+                practices in that message's thread, where the platform has threads).
+        """
+        text = text.strip()
+        session = await self._session_of_thread(ref)
+        start_who = parse_start_request(text)
+        if session is None or (not session.active and start_who is not None):
+            await self._top_level(outbox, ref, text, start_who, session, message_id)
+            return
+        if session.user_id != ref.user_id:
+            log.warning("refused a message in session %s: the author does not own it", session.id)
+            return
+        thread = ref.in_thread(session.thread_ts)
+        persona = self.persona(session.persona_id)
+        if not text:
+            if has_files:
+                await outbox.send(thread, Notice(say.file_only(say.first_name(persona))))
+            return
+        command = parse_command(text)
+        if command == "end":
+            try:
+                await self.end(outbox, ref, session.id)
+            except SessionBusy as exc:
+                await outbox.send(thread, Notice(str(exc)))
+            return
+        if command == "help":
+            await outbox.send(thread, Notice(say.HELP, icon="info"))
+            return
+        if not session.active:
+            await outbox.send(thread, Notice(say.ENDED))
+            return
+        await self.take_turn(outbox, thread, session.id, text)
+
+    async def _top_level(
+        self,
+        outbox: Outbox,
+        ref: ConversationRef,
+        text: str,
+        who: str | None,
+        session: SessionInfo | None,
+        message_id: str | None,
+    ) -> None:
+        """A message outside a practice thread: start, route, or point the way."""
+        if who is not None:
+            choice = self.picker(who)
+            here = ref.in_thread(ref.thread_id or message_id)
+            # practice in the thread the request was made in, unless an ended session holds it
+            where = here if session is None else ref.in_thread(None)
+            if isinstance(choice, PersonaPicker):
+                await outbox.send(here, choice)
+                return
+            await self.start(outbox, where, choice)
+            return
+        if ref.thread_id is not None:
+            return  # a reply in some other thread (not a practice): nothing to say
+        open_session = await self._open_session(ref)
+        if open_session is not None:
+            if parse_command(text) == "end":
+                try:
+                    await self.end(outbox, ref, open_session.id)
+                except SessionBusy as exc:
+                    await outbox.send(ref, Notice(str(exc)))
+                return
+            persona = self.persona(open_session.persona_id)
+            await outbox.send(ref, Notice(say.dm_pointer_in_practice(persona), icon="info"))
+            return
+        if text:
+            await outbox.send(ref, Notice(say.DM_POINTER, icon="info"))
+
+    async def take_turn(
+        self, outbox: Outbox, ref: ConversationRef, session_id: str, text: str
+    ) -> None:
+        """Answer one staff turn: status, the caregiver's reply (streamed), notes.
+
+        Args:
+            outbox: the platform's outbox.
+            ref: the practice thread, with the author as ``user_id``.
+            session_id: the session.
+            text: the staff message as plain text.
+        """
+        if len(text) > say.MAX_TURN_CHARS:
+            await outbox.send(ref, Notice(say.too_long(len(text))))
+            return
+        info = await self.sessions.get(ref.workspace_id, ref.user_id, session_id)
+        persona = self.persona(info.persona_id)
+        if self.status_enabled:
+            await outbox.set_status(ref, f"{say.first_name(persona)} is typing…")
+        stream = await outbox.reply_stream(ref)
+        try:
+            turn = await self.sessions.take_turn(
+                ref.workspace_id,
+                ref.user_id,
+                session_id,
+                text,
+                on_delta=stream.delta,
+                on_reset=stream.reset,
+            )
+        except NotYourSession:
+            await stream.abandon()
+            log.warning(
+                "refused a message in session %s from a user who does not own it", session_id
+            )
+            return
+        except (SessionEnded, SessionNotFound):
+            await stream.abandon()
+            await outbox.send(ref, Notice(say.ENDED))
+            return
+        except SessionBusy as exc:
+            await stream.abandon()
+            await outbox.send(ref, Notice(str(exc)))
+            return
+        except ModelError as exc:
+            await stream.abandon()
+            log.error("practice turn failed: %s", exc.reason)
+            await outbox.send(ref, Notice(say.MODEL_DOWN, icon="warning"))
+            return
+        except BaseException:
+            await stream.abandon()
+            raise
+        await stream.finish(turn.caregiver)
+        if turn.note:
+            await outbox.send(ref, TurnNote(turn.note))
+        if turn.review.findings and await self.sessions.get_live_notes(
+            ref.workspace_id, ref.user_id
+        ):
+            await outbox.send(ref, CoachNote(persona, turn.review))
+
+    async def end(
+        self,
+        outbox: Outbox,
+        ref: ConversationRef,
+        session_id: str,
+        *,
+        card: MessageRef | None = None,
+    ) -> bool:
+        """End a session and post its debrief in the practice thread, once.
+
+        The intro card's End choice is replaced by "ended" (``card`` when the
+        press came from it, else the thread's root message when that is the card).
+
+        Args:
+            outbox: the platform's outbox.
+            ref: the acting user (must own the session).
+            session_id: the session.
+            card: the intro card message the End press came from, if any.
+
+        Returns:
+            True when the debrief was posted now; False when it had been posted
+            before (the user is told so).
+
+        Raises:
+            NotYourSession: the session is someone else's.
+            SessionNotFound: no such session in this workspace.
+            SessionBusy: a turn held the session too long.
+        """
+        info = await self.sessions.get(ref.workspace_id, ref.user_id, session_id)
+        debrief = await self.sessions.end(ref.workspace_id, ref.user_id, session_id)
+        persona = self.persona(info.persona_id)
+        if info.channel_id:
+            thread = ref.in_conversation(info.channel_id, info.thread_ts)
+        else:
+            thread = (await outbox.direct(ref.workspace_id, ref.user_id)).in_thread(info.thread_ts)
+        if not await self.sessions.claim_event(ref.workspace_id, f"debrief:{session_id}"):
+            await outbox.send_private(thread, Notice(say.ALREADY_ENDED))
+            return False
+        await outbox.send(thread, DebriefCard(persona, debrief, session_id))
+        if card is None and info.thread_ts:
+            card = MessageRef(conversation=thread.in_thread(None), message_id=info.thread_ts)
+        if card is not None:
+            try:
+                await outbox.update(card, IntroCard(persona, session_id, ended=True))
+            except Exception:  # best effort: the debrief is what matters
+                log.info("could not mark the intro card of %s as ended", session_id)
+        return True
+
+    async def request_coach(self, outbox: Outbox, ref: ConversationRef, session_id: str) -> None:
+        """Record "Send to a coach" and confirm it in the practice thread.
+
+        Raises:
+            NotYourSession: the session is someone else's.
+            SessionNotFound: no such session in this workspace.
+        """
+        info = await self.sessions.get(ref.workspace_id, ref.user_id, session_id)
+        req = await self.sessions.request_coach(ref.workspace_id, ref.user_id, session_id)
+        if info.channel_id:
+            where = ref.in_conversation(info.channel_id, info.thread_ts)
+        else:
+            where = (await outbox.direct(ref.workspace_id, ref.user_id)).in_thread(info.thread_ts)
+        await outbox.send(where, Notice(say.coach_sent(req.created), icon="sent"))
+
+    async def review_list(self, text: str, *, title: str = "Question review") -> QuestionReview:
+        """Review a pasted question list (bullets and labels removed), capped.
+
+        Args:
+            text: the list, one question per line.
+            title: the result's header.
+
+        Returns:
+            The view: one review per question up to :data:`MAX_QUESTIONS`, and how
+            many lines were left out.
+        """
+        lines = question_lines(text)
+        kept = lines[:MAX_QUESTIONS]
+        reviews: list[Review] = [
+            r
+            async for r in areview_lines(
+                kept, model_reviewer=self.model_reviewer, mode=self.review_mode
+            )
+        ]
+        return QuestionReview(
+            tuple(reviews), title=title, questions=len(lines), dropped=len(lines) - len(kept)
+        )

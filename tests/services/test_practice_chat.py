@@ -1,0 +1,180 @@
+"""The practice use cases with no platform at all: a fake outbox records the views.
+
+Proves the services stand alone (issue 8): a whole practice (start, turns, a command
+word, end and debrief once) runs through :class:`bot.services.conversation.PracticeChat`
+on a real SQLite file, and no Slack or Teams module is imported on the way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from bot.config import Settings
+from bot.personas import load_all
+from bot.presenters.views import (
+    CaregiverReply,
+    CoachNote,
+    DebriefCard,
+    IntroCard,
+    Notice,
+    PersonaPicker,
+    View,
+)
+from bot.services.conversation import PracticeChat
+from bot.services.ports import ConversationRef, MessageRef
+from bot.services.sessions import ModelServiceFactory, PracticeSessions
+from bot.store import Store, upgrade_to_head
+
+T = TypeVar("T")
+SETTINGS = Settings(_env_file=None, openai_api_key=None, seed=3)  # type: ignore[call-arg]
+
+
+class FakeStream:
+    """A reply stream that writes into the outbox's log."""
+
+    def __init__(self, outbox: FakeOutbox, to: ConversationRef) -> None:
+        self.outbox, self.to, self.parts = outbox, to, []  # type: ignore[var-annotated]
+
+    async def delta(self, text: str) -> None:
+        self.parts.append(text)
+
+    async def reset(self) -> None:
+        self.parts.clear()
+
+    async def finish(self, reply: str) -> MessageRef | None:
+        return await self.outbox.send(self.to, CaregiverReply(reply))
+
+    async def abandon(self) -> None:
+        self.parts.clear()
+
+
+class FakeOutbox:
+    """Records what the services send; ids are counters."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[ConversationRef, View]] = []
+        self.private: list[tuple[ConversationRef, View]] = []
+        self.updated: list[tuple[MessageRef, View]] = []
+        self.status: list[str | None] = []
+        self._n = 0
+
+    async def send(self, to: ConversationRef, view: View) -> MessageRef | None:
+        self._n += 1
+        self.sent.append((to, view))
+        return MessageRef(conversation=to, message_id=f"m{self._n}")
+
+    async def send_private(self, to: ConversationRef, view: View) -> None:
+        self.private.append((to, view))
+
+    async def update(self, message: MessageRef, view: View) -> None:
+        self.updated.append((message, view))
+
+    async def direct(self, workspace_id: str, user_id: str) -> ConversationRef:
+        return ConversationRef(
+            platform="cli",
+            workspace_id=workspace_id,
+            conversation_id=f"dm-{user_id}",
+            user_id=user_id,
+        )
+
+    async def set_status(self, to: ConversationRef, text: str | None) -> None:
+        self.status.append(text)
+
+    async def reply_stream(self, to: ConversationRef) -> FakeStream:
+        return FakeStream(self, to)
+
+    def views(self, kind: type[View]) -> list[Any]:
+        return [v for _, v in self.sent if isinstance(v, kind)]
+
+
+def _run(tmp_path: Path, body: Callable[[PracticeChat, FakeOutbox], Awaitable[T]]) -> T:
+    url = f"sqlite:///{tmp_path / 'chat.db'}"
+    upgrade_to_head(url)
+
+    async def main() -> T:
+        store = Store.from_url(url)
+        sessions = PracticeSessions(
+            store,
+            service_factory=ModelServiceFactory(SETTINGS, backend="scripted"),
+            settings=SETTINGS,
+        )
+        chat = PracticeChat(sessions, load_all(), thread_lookup_waits=())
+        try:
+            return await body(chat, FakeOutbox())
+        finally:
+            await sessions.aclose()
+            await store.dispose()
+
+    return asyncio.run(main())
+
+
+ME = ConversationRef(platform="cli", workspace_id="W1", user_id="U1")
+
+
+def test_a_whole_practice_through_the_services_with_a_fake_platform(tmp_path: Path) -> None:
+    async def body(chat: PracticeChat, out: FakeOutbox) -> None:
+        await chat.handle_message(out, ME.in_conversation("dm-U1"), "practice with Denise")
+        (card,) = out.views(IntroCard)
+        assert card.persona.id == "night-shift-mom" and not card.ended
+        # posted at the top level as message "m1": the practice lives in its thread
+        assert out.sent[0][0].thread_id is None
+        thread = ME.in_conversation("dm-U1", "m1")
+        await chat.handle_message(out, thread, "Tell me about a typical morning at your house.")
+        await chat.handle_message(out, thread, "Don't you think she should be in school?")
+        replies = out.views(CaregiverReply)
+        assert len(replies) == 2 and all(r.text for r in replies)
+        (note,) = out.views(CoachNote)  # live notes are on by default: the second turn's
+        assert note.review.has_intervention
+        assert out.status == ["Denise is typing…"] * 2
+        await chat.handle_message(out, thread, "End.")  # a command word, not speech
+        (debrief,) = out.views(DebriefCard)
+        assert debrief.debrief.turns == 2
+        assert [v.ended for _, v in out.updated] == [True]  # the intro card says it ended
+        await chat.handle_message(out, thread, "end")  # a second end: told privately, once
+        assert len(out.views(DebriefCard)) == 1
+        assert any("already ended" in v.text for _, v in out.private)
+
+    _run(tmp_path, body)
+
+
+def test_unknown_caregiver_gets_the_picker_and_hi_gets_a_pointer(tmp_path: Path) -> None:
+    async def body(chat: PracticeChat, out: FakeOutbox) -> None:
+        dm = ME.in_conversation("dm-U1")
+        await chat.handle_message(out, dm, "practice with Zorro", message_id="m0")
+        (picker,) = out.views(PersonaPicker)
+        assert "Zorro" in (picker.intro or "") and len(picker.personas) >= 9
+        await chat.handle_message(out, dm, "hi")
+        (pointer,) = out.views(Notice)
+        assert "practice" in pointer.text and "/review-questions" in pointer.text
+        assert out.views(IntroCard) == []
+
+    _run(tmp_path, body)
+
+
+def test_another_users_message_in_the_thread_is_refused(tmp_path: Path) -> None:
+    async def body(chat: PracticeChat, out: FakeOutbox) -> None:
+        session_id = await chat.start(out, ME.in_conversation("dm-U1"), load_all()["asthma-mom"])
+        assert session_id
+        intruder = ConversationRef(
+            platform="cli", workspace_id="W1", conversation_id="dm-U1", user_id="U2", thread_id="m1"
+        )
+        await chat.handle_message(out, intruder, "Tell me more.")
+        assert out.views(CaregiverReply) == []
+
+    _run(tmp_path, body)
+
+
+def test_the_services_import_no_platform() -> None:
+    code = (
+        "import sys, bot.services.conversation, bot.services.reflection, bot.bootstrap;"
+        "bad = sorted(m for m in sys.modules if m.startswith(('bot.slack', 'slack_bolt', "
+        "'slack_sdk', 'bot.teams')));"
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0, res.stdout + res.stderr
