@@ -1,0 +1,151 @@
+"""The records around practice sessions: recent sessions, coach requests, live-notes setting,
+and exactly-once event claims. Mixed into :class:`bot.services.sessions.PracticeSessions`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from bot.services.session_results import (
+    CoachRequestInfo,
+    NotYourSession,
+    SessionInfo,
+    SessionNotFound,
+)
+from bot.store import CoachRequestRow, PracticeSessionRow, Store
+
+__all__ = ["SessionRecords"]
+
+log = logging.getLogger(__name__)
+
+
+def _coach_info(row: CoachRequestRow, created: bool) -> CoachRequestInfo:
+    return CoachRequestInfo.model_validate(row).model_copy(update={"created": created})
+
+
+class SessionRecords:
+    """What :class:`~bot.services.sessions.PracticeSessions` keeps beside the sessions."""
+
+    _store: Store
+    _clock: Callable[[], datetime]
+
+    @staticmethod
+    def _check_owner(
+        row: PracticeSessionRow | None,
+        workspace_id: str,
+        user_id: str,
+        session_id: str,
+        *,
+        action: str,
+    ) -> None:
+        if row is None:
+            raise SessionNotFound("That practice session was not found.")
+        if row.user_id != user_id:
+            log.warning(
+                "refused %s: session %s in workspace %s belongs to another user (asked by %s)",
+                action,
+                session_id,
+                workspace_id,
+                user_id,
+            )
+            raise NotYourSession("That practice session belongs to someone else.")
+
+    async def recent_sessions(
+        self, workspace_id: str, user_id: str, limit: int = 5
+    ) -> list[SessionInfo]:
+        """Return a user's latest sessions, newest first (for App Home).
+
+        Args:
+            workspace_id: the tenant.
+            user_id: whose sessions.
+            limit: at most this many (1-100).
+
+        Returns:
+            :class:`SessionInfo` list; ended ones carry their ``debrief``.
+        """
+        limit = max(1, min(int(limit), 100))
+        async with self._store.unit_of_work() as uow:
+            rows = await uow.sessions.recent_for_user(workspace_id, user_id, limit=limit)
+        return [SessionInfo.model_validate(r) for r in rows]
+
+    async def request_coach(
+        self, workspace_id: str, user_id: str, session_id: str
+    ) -> CoachRequestInfo:
+        """Record "Send to a coach" for a session; idempotent while a request is open.
+
+        Args:
+            workspace_id: the tenant.
+            user_id: the acting user (must own the session).
+            session_id: the session.
+
+        Returns:
+            The :class:`CoachRequestInfo`; ``created`` is False when an open
+            request for this session already existed.
+
+        Raises:
+            SessionNotFound: no such session in this workspace.
+            NotYourSession: ``user_id`` does not own it.
+        """
+        async with self._store.unit_of_work() as uow:
+            row = await uow.sessions.get(workspace_id, session_id)
+            self._check_owner(row, workspace_id, user_id, session_id, action="request_coach")
+            existing = await uow.coach_requests.open_for_session(workspace_id, session_id)
+            if existing is not None:
+                return _coach_info(existing, created=False)
+            req = await uow.coach_requests.add(
+                workspace_id, session_id, requested_by=user_id, now=self._clock()
+            )
+            if req is None:  # a concurrent click created it first
+                existing = await uow.coach_requests.open_for_session(workspace_id, session_id)
+                assert existing is not None
+                return _coach_info(existing, created=False)
+        log.info("coach requested for session %s (workspace %s)", session_id, workspace_id)
+        return _coach_info(req, created=True)
+
+    async def get_live_notes(self, workspace_id: str, user_id: str) -> bool:
+        """Tell whether a user wants coach notes after each turn.
+
+        Args:
+            workspace_id: the tenant.
+            user_id: the staff member.
+
+        Returns:
+            The stored setting; True when never set.
+        """
+        async with self._store.unit_of_work() as uow:
+            return await uow.user_settings.get_live_notes(workspace_id, user_id)
+
+    async def set_live_notes(self, workspace_id: str, user_id: str, enabled: bool) -> bool:
+        """Switch a user's live coach notes on or off (off: feedback at the end only).
+
+        Args:
+            workspace_id: the tenant.
+            user_id: the staff member.
+            enabled: the new value.
+
+        Returns:
+            The stored value (``enabled``).
+        """
+        async with self._store.unit_of_work() as uow:
+            await uow.user_settings.set_live_notes(
+                workspace_id, user_id, enabled, now=self._clock()
+            )
+        return enabled
+
+    async def claim_event(self, workspace_id: str, event_key: str) -> bool:
+        """Claim a platform event for processing, exactly once across processes.
+
+        Use the platform's stable id: Slack ``event_id``, or ``client_msg_id``
+        for messages, or the Socket Mode envelope id; ``"action:<trigger_id>"``
+        for interactions.
+
+        Args:
+            workspace_id: the tenant.
+            event_key: the event's stable id (at most 255 characters).
+
+        Returns:
+            True for the first claim of this key in this workspace; False for
+            every later one (a retry or redelivery: do nothing).
+        """
+        return await self._store.claim_event(workspace_id, event_key)
