@@ -25,7 +25,7 @@ from bot.core.models import Review, Turn
 from bot.core.persona import Persona
 from bot.core.text import first_sentence
 from bot.personas import PersonaError, UnknownPersona, get_persona, load_all
-from bot.presenters.practice import GOAL, MAX_TURN_CHARS, SIGNS, too_long
+from bot.presenters.practice import GOAL, MAX_TURN_CHARS, SIGNS, debrief_figures, too_long
 from bot.services.commands import parse_command
 from bot.services.practice import PracticeService
 
@@ -96,18 +96,15 @@ def render_debrief_text(debrief: Debrief, persona: Persona) -> str:
     Returns:
         Multi-line text (no markup).
     """
-    flagged = ", ".join(f"{k} {n}" for k, n in debrief.findings_by_kind.items() if n) or "none"
+    figures = dict(debrief_figures(debrief))
     lines = [
         f"Debrief: practice with {persona.name}",
         f"  {debrief.summary}",
-        f"  turns {debrief.turns} · open questions {debrief.open_questions} · "
-        f"closed {debrief.closed_questions} · follow-ups {debrief.follow_ups} · "
-        f"reflections {debrief.reflections}",
-        f"  reflection-to-question {debrief.reflection_to_question} · talk ratio (you : them) "
-        f"{debrief.talk_ratio}",
-        f"  layers of the story reached {debrief.layers_reached} of {debrief.layers_total} · "
-        f"hidden insight {'reached' if debrief.hidden_insight_reached else 'not reached'}",
-        f"  findings: {flagged}",
+        "  " + " · ".join(f"{k.lower()} {v}" for k, v in list(figures.items())[:5]),
+        "  " + " · ".join(f"{k.lower()} {v}" for k, v in list(figures.items())[5:7]),
+        f"  layers of the story reached {figures['Layers of the story']} · "
+        f"hidden insight {figures['Hidden insight']}",
+        f"  findings: {figures['Findings']}",
     ]
     if debrief.reframes:
         lines.append("  Reframes worth trying:")

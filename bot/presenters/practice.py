@@ -8,7 +8,8 @@ things.
 
 from __future__ import annotations
 
-from bot.core.models import FindingKind
+from bot.core.debrief import Debrief
+from bot.core.models import FINDING_KINDS, FindingKind
 from bot.core.persona import Persona
 
 __all__ = [
@@ -24,7 +25,9 @@ __all__ = [
     "NOT_FOUND",
     "NOT_YOURS",
     "SIGNS",
+    "SUCCESS_REMINDER",
     "coach_sent",
+    "debrief_figures",
     "dm_pointer_in_practice",
     "file_only",
     "first_name",
@@ -133,3 +136,35 @@ def coach_sent(created: bool) -> str:
     if not created:
         return "This session is already waiting for a coach."
     return "Sent to a coach. A coach in your district will see this transcript and get back to you."
+
+
+def debrief_figures(debrief: Debrief) -> list[tuple[str, str]]:
+    """The debrief's figures as (label, value) pairs, in the order every platform shows them.
+
+    Args:
+        debrief: the session's debrief.
+
+    Returns:
+        Ten pairs: turns, open and closed questions, follow-ups, reflections,
+        reflections per question, talk ratio, layers, hidden insight, findings by kind.
+    """
+    found = ", ".join(
+        f"{KIND_LABELS[k].lower()} {n}"
+        for k in FINDING_KINDS
+        if (n := debrief.findings_by_kind.get(k))
+    )
+    return [
+        ("Turns", str(debrief.turns)),
+        ("Open questions", str(debrief.open_questions)),
+        ("Closed questions", str(debrief.closed_questions)),
+        ("Follow-ups", str(debrief.follow_ups)),
+        ("Reflections", str(debrief.reflections)),
+        ("Reflections per question", f"{debrief.reflection_to_question:g}"),
+        ("Talk ratio (you : them)", f"{debrief.talk_ratio:g}"),
+        ("Layers of the story", f"{debrief.layers_reached} of {debrief.layers_total}"),
+        ("Hidden insight", "reached" if debrief.hidden_insight_reached else "not reached"),
+        ("Findings", found or "none"),
+    ]
+
+
+SUCCESS_REMINDER = "Success is what you learned, not whether the family changed their mind."

@@ -15,10 +15,17 @@ from datetime import datetime
 from typing import Any
 
 from bot.core.debrief import Debrief
-from bot.core.models import FINDING_KINDS, Finding, Review
+from bot.core.models import Finding, Review
 from bot.core.persona import Persona
 from bot.core.reflection import Reflection, zone
-from bot.presenters.practice import GOAL, KIND_LABELS, SIGNS, first_name
+from bot.presenters.practice import (
+    GOAL,
+    KIND_LABELS,
+    SIGNS,
+    SUCCESS_REMINDER,
+    debrief_figures,
+    first_name,
+)
 from bot.services.reflection import (
     GRADE_BANDS,
     MAX_PSEUDONYM_CHARS,
@@ -304,24 +311,10 @@ def file_only_text(persona_name: str | None = None) -> str:
 
 
 def _figures(debrief: Debrief) -> list[dict[str, Any]]:
-    found = ", ".join(
-        f"{KIND_LABELS[k].lower()} {n}"
-        for k in FINDING_KINDS
-        if (n := debrief.findings_by_kind.get(k))
-    )
-    pairs = [
-        ("Turns", str(debrief.turns)),
-        ("Open questions", str(debrief.open_questions)),
-        ("Closed questions", str(debrief.closed_questions)),
-        ("Follow-ups", str(debrief.follow_ups)),
-        ("Reflections", str(debrief.reflections)),
-        ("Reflections per question", f"{debrief.reflection_to_question:g}"),
-        ("Talk ratio (you : them)", f"{debrief.talk_ratio:g}"),
-        ("Layers of the story", f"{debrief.layers_reached} of {debrief.layers_total}"),
-        ("Hidden insight", "reached" if debrief.hidden_insight_reached else "not reached"),
-        ("Findings", found or "none"),
+    return [
+        {"type": "mrkdwn", "text": truncate(f"*{k}*\n{escape(v)}", 2000)}
+        for k, v in debrief_figures(debrief)
     ]
-    return [{"type": "mrkdwn", "text": truncate(f"*{k}*\n{v}", 2000)} for k, v in pairs]
 
 
 def debrief_messages(persona: Persona, debrief: Debrief, session_id: str) -> list[Message]:
@@ -343,9 +336,7 @@ def debrief_messages(persona: Persona, debrief: Debrief, session_id: str) -> lis
         blocks += section_blocks("*Reframes worth trying*")
         for r in debrief.reframes:
             blocks += section_blocks(f"*You asked:* {quote(r.asked)}\n*Try:* {quote(r.try_)}")
-    blocks += context_blocks(
-        "Success is what you learned, not whether the family changed their mind."
-    )
+    blocks += context_blocks(SUCCESS_REMINDER)
     blocks.append(
         {
             "type": "actions",

@@ -21,7 +21,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.services.reflection import InterviewInfo, InvalidInput, TeamDecisionInfo
 from bot.slack import blocks
-from bot.slack.app import SlackDeps
+from bot.slack.deps import SlackDeps
 from bot.slack.text import Message, escape
 
 __all__ = [

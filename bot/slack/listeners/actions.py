@@ -28,7 +28,7 @@ from bot.services.reflection import (
 )
 from bot.services.sessions import NotYourSession, SessionBusy, SessionNotFound
 from bot.slack import blocks, flows, ids
-from bot.slack.listeners import deps_of, team_of
+from bot.slack.deps import deps_of, team_of
 from bot.slack.outbox import SlackOutbox
 
 __all__ = ["register"]

@@ -24,8 +24,7 @@ from bot.presenters import practice as say
 from bot.presenters.views import Notice, PersonaPicker
 from bot.services.ports import ConversationRef
 from bot.slack import blocks, flows, ids
-from bot.slack.app import SlackDeps
-from bot.slack.listeners import deps_of, team_of
+from bot.slack.deps import SlackDeps, deps_of, team_of
 from bot.slack.outbox import SlackOutbox, render
 from bot.slack.text import escape, from_slack
 

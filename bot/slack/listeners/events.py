@@ -20,8 +20,7 @@ from bot.presenters import practice as say
 from bot.presenters.views import Notice
 from bot.services.ports import ConversationRef
 from bot.slack import flows
-from bot.slack.app import SlackDeps
-from bot.slack.listeners import deps_of, team_of
+from bot.slack.deps import SlackDeps, deps_of, team_of
 from bot.slack.outbox import SlackOutbox
 from bot.slack.text import from_slack
 

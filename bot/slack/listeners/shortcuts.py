@@ -10,7 +10,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import ids
-from bot.slack.listeners import deps_of
+from bot.slack.deps import deps_of
 from bot.slack.listeners.commands import reply_privately
 from bot.slack.text import from_slack
 

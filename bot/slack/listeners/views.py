@@ -35,8 +35,7 @@ from bot.services.reflection import (
     parse_gathering_key,
 )
 from bot.slack import blocks, flows, ids
-from bot.slack.app import SlackDeps
-from bot.slack.listeners import deps_of, team_of
+from bot.slack.deps import SlackDeps, deps_of, team_of
 from bot.slack.outbox import SlackOutbox
 
 __all__ = ["post_review", "register"]
