@@ -354,7 +354,7 @@ def _info(row: PracticeSessionRow) -> SessionInfo:
         persona_id=row.persona_id,
         platform=row.platform,  # type: ignore[arg-type]
         channel_id=row.channel_id,
-        thread_ts=row.thread_ts,
+        thread_ts=row.thread_id,
         conversation_ref=row.conversation_ref,
         status=row.status,  # type: ignore[arg-type]
         seed=row.seed,
@@ -561,7 +561,7 @@ class PracticeSessions:
                 persona_id=persona.id,
                 platform=platform,
                 channel_id=channel_id,
-                thread_ts=thread_ts,
+                thread_id=thread_ts,
                 seed=seed,
                 snapshot=snapshot.model_dump(mode="json"),
                 conversation_ref=conversation_ref,
@@ -606,7 +606,7 @@ class PracticeSessions:
                 workspace_id,
                 session_id,
                 channel_id=channel_id,
-                thread_ts=thread_ts,
+                thread_id=thread_ts,
                 conversation_ref=conversation_ref,
                 now=self._clock(),
             )
