@@ -70,7 +70,9 @@ class ConversationRef(BaseModel):
         """The same conversation, in ``thread_id`` (None: the top level)."""
         return self.model_copy(update={"thread_id": thread_id})
 
-    def in_conversation(self, conversation_id: str, thread_id: str | None = None) -> ConversationRef:
+    def in_conversation(
+        self, conversation_id: str, thread_id: str | None = None
+    ) -> ConversationRef:
         """Another conversation of the same user and workspace (e.g. their DM)."""
         return self.model_copy(update={"conversation_id": conversation_id, "thread_id": thread_id})
 
