@@ -18,10 +18,11 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.services.reflection import (
+    GatheringNotFound,
     InterviewNotFound,
     InvalidInput,
     NotYourInterview,
-    parse_gathering_key,
+    WrongConversation,
 )
 from bot.services.sessions import NotYourSession, SessionBusy, SessionNotFound
 from bot.slack import blocks, flows, ids
@@ -421,23 +422,26 @@ async def on_record_decision(
         client: the Web API client.
     """
     await ack()
-    _team_id, user_id, key = _who(body, context, action)
+    team_id, user_id, key = _who(body, context, action)
     channel, _thread = _where(body)
     try:
-        team_channel, _week = parse_gathering_key(key)
+        await deps_of(context).reflections.check_decision_place(team_id, key, channel)
     except InvalidInput:
         log.warning("refused %s by %s: not a gathering key", ids.ACTION_RECORD_DECISION, user_id)
         return
-    if channel != team_channel:
+    except (WrongConversation, GatheringNotFound):
         log.warning(
             "refused %s by %s: clicked outside the team's channel",
             ids.ACTION_RECORD_DECISION,
             user_id,
         )
-        await flows.whisper(client, channel, user_id, _OTHER_TEAM)
+        if channel:
+            await flows.whisper(client, channel, user_id, _OTHER_TEAM)
         return
     message_ts = (body.get("message") or {}).get("ts")
-    meta = json.dumps({"user": user_id, "key": key, "ts": message_ts})
+    meta = json.dumps(
+        {"user": user_id, "key": key, "ts": message_ts, "channel": channel, "team": team_id}
+    )
     await client.views_open(
         trigger_id=body["trigger_id"], view=blocks.team_decision_modal(private_metadata=meta)
     )
