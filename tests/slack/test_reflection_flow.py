@@ -381,7 +381,7 @@ def test_second_round_button_prefills_the_same_family(
 # ---------------------------------------------------------------------- the red flag
 
 
-def test_a_reflection_with_nothing_new_posts_one_gentle_note(
+def test_a_reflection_with_nothing_new_sends_one_private_gentle_note(
     app: AppServer, fake: FakeSlack, clock: FakeClock
 ) -> None:
     log_interview(app, fake)
@@ -400,9 +400,10 @@ def test_a_reflection_with_nothing_new_posts_one_gentle_note(
     assert "second conversation often goes further" in _text(done.json()["view"])
     posts = run_until(app, clock, la(2026, 3, 6, 0, 0))
     notes = [p for p in posts if p.kind == "red_flag_note"]
-    assert len(notes) == 1 and notes[0].channel == TEAM
+    # private by default: no coach set, so only the interviewer hears it (not the team)
+    assert len(notes) == 1 and notes[0].channel == f"D{USER}"
     text = _text(notes[0].call.params["blocks"])
-    assert "worth a second look" in text and "M.L." in text
+    assert "worth a second look" in text and "your interview" in text
     assert "should" not in text.lower()  # gentle: no scolding
     # the reflection prompt itself is no longer needed
     later = run_until(app, clock, la(2026, 3, 7, 0, 0))

@@ -347,10 +347,13 @@ def test_answers_cancel_their_prompts(migrated_url: str) -> None:
     assert info.exact_words == "“I didn't know anyone noticed.”"
 
 
-def test_red_flag_queues_one_gentle_note_for_the_team_channel(migrated_url: str) -> None:
+def test_red_flag_queues_one_gentle_note_for_the_team_channel_when_shared(
+    migrated_url: str,
+) -> None:
     clock = FakeClock(la(2026, 3, 10, 17, 0).astimezone(UTC))  # Tuesday after hours
 
     async def body(svc: ReflectionService) -> tuple[bool, bool, InterviewInfo, RecordingDeliverer]:
+        await svc.set_workspace_settings("T1", share_red_flags=True)
         info = await log(svc, happened_at=la(2026, 3, 10, 10, 0))
         nothing = Reflection(surprised="Nothing surprised me, it was what we expected.")
         red = await svc.save_reflection("T1", "U1", info.id, nothing)
