@@ -359,6 +359,22 @@ def test_two_weeks_after_one_interview(app: AppServer, fake: FakeSlack, clock: F
     stored = app.call(app.runtime.deps.reflections.gathering_for(TEAM_ID, TEAM, "2026-W11"))
     assert [d.decided_by for d in stored.decisions] == ["U0TEAMMATE"]
 
+    # the modal submission is checked server-side too: a form whose metadata names another
+    # channel than the gathering's is refused, and nothing is stored
+    forged = json.loads(modal["private_metadata"]) | {"channel": "C0OTHER"}
+    refused = app.post(
+        submission(
+            "U0TEAMMATE",
+            ids.VIEW_TEAM_DECISION,
+            text_values("decision", "Something else."),
+            private_metadata=json.dumps(forged),
+        )
+    )
+    assert refused.json()["response_action"] == "errors"
+    assert "another team" in json.dumps(refused.json()["errors"])
+    stored = app.call(app.runtime.deps.reflections.gathering_for(TEAM_ID, TEAM, "2026-W11"))
+    assert len(stored.decisions) == 1
+
 
 def test_second_round_button_prefills_the_same_family(
     app: AppServer, fake: FakeSlack, clock: FakeClock
@@ -639,3 +655,33 @@ def test_app_home_lists_interviews_and_logs_from_the_home_tab(
     assert buttons[1]["confirm"]["confirm"]["text"] == "Delete"
     confirmation = _text(fake.messages(channel=DM)[-1].blocks)  # no team channel: no gathering
     assert "Here is when" in confirmation and "weekly gathering" not in confirmation
+
+
+# ---------------------------------------------------------------------- dates (issue 8)
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "2025-12-01", "2027-03-05"])
+def test_a_date_outside_the_window_is_refused_plainly(
+    app: AppServer, fake: FakeSlack, day: str
+) -> None:
+    answer = log_interview(app, fake, day=day)
+    assert answer["response_action"] == "errors"
+    message = " ".join(answer["errors"].values())
+    assert "60 days" in message or "in the future" in message
+    assert interviews(app) == []
+
+
+def test_a_backdated_interview_gets_its_prompts_in_their_natural_order(
+    app: AppServer, fake: FakeSlack, clock: FakeClock
+) -> None:
+    log_interview(app, fake, day="2026-02-10")  # about three weeks before the clock
+    (info,) = interviews(app)
+    due = {r.kind: r.due_at for r in info.reminders if r.status == "pending"}
+    assert "exact_words" not in due  # its moment has passed: merged into the reflection
+    assert due["reflection"] < due["second_round"]
+    posts = run_until(app, clock, la(2026, 3, 20, 0, 0), step=timedelta(hours=1))
+    kinds = [p.kind for p in posts if p.kind != "team_gathering"]
+    assert kinds == ["reflection", "second_round"]
+    reflection = next(p for p in posts if p.kind == "reflection").call
+    assert "exact words" in _text(reflection.params["blocks"])
+    assert _button(reflection, ids.ACTION_OPEN_EXACT_WORDS)["value"] == info.id
