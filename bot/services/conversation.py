@@ -182,7 +182,7 @@ class PracticeChat:
                 ref.user_id,
                 info.id,
                 channel_id=ref.conversation_id,
-                thread_ts=root,
+                thread_id=root,
             )
         except ThreadInUse:
             # this thread already held a session: practice in the card's own thread
@@ -193,7 +193,7 @@ class PracticeChat:
                 ref.user_id,
                 info.id,
                 channel_id=ref.conversation_id,
-                thread_ts=posted.message_id,
+                thread_id=posted.message_id,
             )
         log.info("practice %s started on %s (persona %s)", info.id, ref.platform, persona.id)
         return info.id
@@ -226,7 +226,7 @@ class PracticeChat:
         if session.user_id != ref.user_id:
             log.warning("refused a message in session %s: the author does not own it", session.id)
             return
-        thread = ref.in_thread(session.thread_ts)
+        thread = ref.in_thread(session.thread_id)
         persona = self.persona(session.persona_id)
         if not text:
             if has_files:
@@ -373,15 +373,15 @@ class PracticeChat:
         debrief = await self.sessions.end(ref.workspace_id, ref.user_id, session_id)
         persona = self.persona(info.persona_id)
         if info.channel_id:
-            thread = ref.in_conversation(info.channel_id, info.thread_ts)
+            thread = ref.in_conversation(info.channel_id, info.thread_id)
         else:
-            thread = (await outbox.direct(ref.workspace_id, ref.user_id)).in_thread(info.thread_ts)
+            thread = (await outbox.direct(ref.workspace_id, ref.user_id)).in_thread(info.thread_id)
         if not await self.sessions.claim_event(ref.workspace_id, f"debrief:{session_id}"):
             await outbox.send_private(thread, Notice(say.ALREADY_ENDED))
             return False
         await outbox.send(thread, DebriefCard(persona, debrief, session_id))
-        if card is None and info.thread_ts:
-            card = MessageRef(conversation=thread.in_thread(None), message_id=info.thread_ts)
+        if card is None and info.thread_id:
+            card = MessageRef(conversation=thread.in_thread(None), message_id=info.thread_id)
         if card is not None:
             try:
                 await outbox.update(card, IntroCard(persona, session_id, ended=True))
@@ -399,9 +399,9 @@ class PracticeChat:
         info = await self.sessions.get(ref.workspace_id, ref.user_id, session_id)
         req = await self.sessions.request_coach(ref.workspace_id, ref.user_id, session_id)
         if info.channel_id:
-            where = ref.in_conversation(info.channel_id, info.thread_ts)
+            where = ref.in_conversation(info.channel_id, info.thread_id)
         else:
-            where = (await outbox.direct(ref.workspace_id, ref.user_id)).in_thread(info.thread_ts)
+            where = (await outbox.direct(ref.workspace_id, ref.user_id)).in_thread(info.thread_id)
         await outbox.send(where, Notice(say.coach_sent(req.created), icon="sent"))
 
     async def review_list(self, text: str, *, title: str = "Question review") -> QuestionReview:

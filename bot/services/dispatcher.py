@@ -1,8 +1,8 @@
 """Durable, exactly-once delivery of reminders (issue 5, "Durable, exactly-once delivery").
 
 Reminders are rows in the store's ``reminders`` table (created by
-:mod:`bot.services.reflection`). A :class:`Dispatcher` claims the due ones,
-asks :func:`bot.services.reflection.build_payload` what to post, hands each to
+:mod:`bot.services.interviews`). A :class:`Dispatcher` claims the due ones,
+asks :func:`bot.services.payloads.build_payload` what to post, hands each to
 a platform :class:`Deliverer` (Slack's is ``bot/slack/deliver.py``) and
 records the outcome. It runs inside ``empathy-coach serve`` and alone as
 ``empathy-coach reminders run``; any number of dispatchers may share one
@@ -101,13 +101,8 @@ from typing import Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.services.reflection import (
-    PromptObsolete,
-    ReminderInfo,
-    ReminderPayload,
-    build_payload,
-    reminder_info,
-)
+from bot.services.payloads import build_payload
+from bot.services.results import PromptObsolete, ReminderInfo, ReminderPayload
 from bot.store import ReminderRow, Store, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -412,7 +407,7 @@ class Dispatcher:
                 )
                 log.info("reminder %s (%s) cancelled: %s", row.id, row.kind, exc.reason)
                 return
-        info = reminder_info(row)
+        info = ReminderInfo.model_validate(row)
         try:
             result = await asyncio.wait_for(
                 self._deliverer.deliver(info, payload), timeout=self._timeout

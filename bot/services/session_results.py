@@ -61,7 +61,7 @@ class SessionInfo(BaseModel):
         platform: ``slack`` | ``teams`` | ``cli``.
         channel_id: the conversation (Slack channel/DM id, Teams conversation
             id), or None before :meth:`PracticeSessions.attach_thread`.
-        thread_ts: the thread within it (Slack ``thread_ts``, Teams reply-chain
+        thread_id: the thread within it (Slack ``thread_ts``, Teams reply-chain
             id), or None.
         conversation_ref: platform extras needed to reach the conversation
             later (e.g. Teams ``serviceUrl``), or None.
@@ -81,7 +81,7 @@ class SessionInfo(BaseModel):
     persona_id: str
     platform: Platform
     channel_id: str | None
-    thread_ts: str | None
+    thread_id: str | None
     conversation_ref: dict[str, object] | None = None
     status: Literal["active", "ended"]
     seed: int

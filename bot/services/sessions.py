@@ -16,9 +16,9 @@ Typical Slack flow::
                                 channel_id=dm_channel)
     # post the intro card (its buttons carry info.id), then tie the thread to it:
     info = await sessions.attach_thread(team_id, user_id, info.id,
-                                        channel_id=dm_channel, thread_ts=card_ts)
+                                        channel_id=dm_channel, thread_id=card_ts)
     ...
-    found = await sessions.find_by_thread(team_id, dm_channel, thread_ts)
+    found = await sessions.find_by_thread(team_id, dm_channel, thread_id)
     turn = await sessions.take_turn(team_id, user_id, found.id, text, on_delta=push)
     debrief = await sessions.end(team_id, user_id, found.id)
 
@@ -227,7 +227,7 @@ class PracticeSessions(SessionRecords):
         *,
         platform: Platform,
         channel_id: str | None = None,
-        thread_ts: str | None = None,
+        thread_id: str | None = None,
         seed: int | None = None,
         conversation_ref: dict[str, object] | None = None,
     ) -> SessionInfo:
@@ -239,7 +239,7 @@ class PracticeSessions(SessionRecords):
             persona_id: the caregiver card's id.
             platform: ``slack`` | ``teams`` | ``cli``.
             channel_id: the conversation, if already known.
-            thread_ts: the thread, if already known (else set it later with
+            thread_id: the thread, if already known (else set it later with
                 :meth:`attach_thread`, e.g. once the intro card is posted).
             seed: session seed; a random 31-bit seed when None, so two practice
                 runs with one persona differ.
@@ -263,7 +263,7 @@ class PracticeSessions(SessionRecords):
                 persona_id=persona.id,
                 platform=platform,
                 channel_id=channel_id,
-                thread_ts=thread_ts,
+                thread_id=thread_id,
                 seed=seed,
                 snapshot=snapshot.model_dump(mode="json"),
                 conversation_ref=conversation_ref,
@@ -279,7 +279,7 @@ class PracticeSessions(SessionRecords):
         session_id: str,
         *,
         channel_id: str,
-        thread_ts: str,
+        thread_id: str,
         conversation_ref: dict[str, object] | None = None,
     ) -> SessionInfo:
         """Tie a session to the conversation thread its messages arrive in.
@@ -289,7 +289,7 @@ class PracticeSessions(SessionRecords):
             user_id: the acting user (must own the session).
             session_id: the session.
             channel_id: the conversation id.
-            thread_ts: the thread id (e.g. the intro card's ``ts``).
+            thread_id: the thread id (e.g. the intro card's ``ts``).
             conversation_ref: platform extras to store, or None to keep them.
 
         Returns:
@@ -308,7 +308,7 @@ class PracticeSessions(SessionRecords):
                 workspace_id,
                 session_id,
                 channel_id=channel_id,
-                thread_ts=thread_ts,
+                thread_id=thread_id,
                 conversation_ref=conversation_ref,
                 now=self._clock(),
             )
@@ -332,7 +332,7 @@ class PracticeSessions(SessionRecords):
         return _info(await self._owned(workspace_id, user_id, session_id, action="get"))
 
     async def find_by_thread(
-        self, workspace_id: str, channel_id: str, thread_ts: str
+        self, workspace_id: str, channel_id: str, thread_id: str
     ) -> SessionInfo | None:
         """Find the session a thread belongs to (active or ended).
 
@@ -343,13 +343,13 @@ class PracticeSessions(SessionRecords):
         Args:
             workspace_id: the tenant.
             channel_id: the conversation id.
-            thread_ts: the thread id.
+            thread_id: the thread id.
 
         Returns:
             The :class:`SessionInfo`, or None when the thread is not a practice thread.
         """
         async with self._store.unit_of_work() as uow:
-            row = await uow.sessions.find_by_thread(workspace_id, channel_id, thread_ts)
+            row = await uow.sessions.find_by_thread(workspace_id, channel_id, thread_id)
         return _info(row) if row is not None else None
 
     async def turns(self, workspace_id: str, user_id: str, session_id: str) -> list[Turn]:

@@ -18,6 +18,7 @@ from bot.core.debrief import Debrief
 from bot.core.models import Finding, Review
 from bot.core.persona import Persona
 from bot.core.reflection import Reflection, zone
+from bot.presenters import reflection as wording
 from bot.presenters.practice import (
     GOAL,
     KIND_LABELS,
@@ -31,6 +32,7 @@ from bot.services.reflection import (
     MAX_PSEUDONYM_CHARS,
     Gathering,
     InterviewInfo,
+    InterviewPage,
     ReminderPayload,
 )
 from bot.slack import ids
@@ -482,6 +484,7 @@ def home_view(
     *,
     live_notes: bool,
     interviews: Sequence[InterviewInfo] = (),
+    page: InterviewPage | None = None,
 ) -> dict[str, Any]:
     """The App Home: after-interview logging, persona gallery, last sessions, live-notes setting.
 
@@ -492,6 +495,8 @@ def home_view(
         interviews: the user's most recent real interviews, newest first (each
             with "Change time" and "Delete" buttons; at most
             :data:`INTERVIEWS_ON_HOME`).
+        page: where ``interviews`` sit among all of the user's (adds Newer / Older
+            buttons when there are more).
 
     Returns:
         A ``home`` view payload for ``views.publish`` (at most 100 blocks).
@@ -510,7 +515,7 @@ def home_view(
             "accessory": _button("Review a question list", ids.ACTION_HOME_REVIEW, "open"),
         },
         {"type": "divider"},
-        *_interview_rows(interviews),
+        *_interview_rows(interviews, page),
         {"type": "divider"},
         _header("Practice with a caregiver"),
         *_persona_rows(personas),
@@ -601,8 +606,7 @@ def channel_ref(channel_id: str | None) -> str:
     return escape(channel_id)
 
 
-def _mode_phrase(mode: str) -> str:
-    return "phone call" if mode == "phone" else "conversation in person"
+_mode_phrase = wording.mode_phrase
 
 
 def _input(
@@ -833,16 +837,30 @@ def exact_words_modal(interview: InterviewInfo, *, private_metadata: str) -> dic
     )
 
 
-REFLECTION_QUESTIONS: dict[str, str] = {
-    "surprised": "What surprised you?",
-    "assumption_challenged": "Which assumption did this challenge?",
-    "not_in_data": "What did you hear that no data report would show?",
-    "do_differently": "What might we do differently?",
-}
+REFLECTION_QUESTIONS: dict[str, str] = wording.REFLECTION_QUESTIONS
 """The reflection modal's four questions (DOMAIN.md, "After"), by field."""
 
-NOTHING_NEW = "Nothing new came up"
+NOTHING_NEW = wording.NOTHING_NEW
 """The reflection modal's checkbox."""
+
+SLACK_REASONS: dict[str, str] = {
+    "not_in_channel": "invite me with /invite @empathy-coach",
+    "channel_not_found": (
+        "check that the channel still exists; for a private channel, invite me with "
+        "/invite @empathy-coach"
+    ),
+    "is_archived": "the channel is archived; choose another team channel",
+    "restricted_action": "a workspace setting stops me from posting there; ask an admin",
+    "too_many_attempts": "I stopped retrying; nothing else was lost",
+}
+"""What the interviewer can do about a Slack error code (a failed prompt's reason)."""
+
+_DEFAULT_REASON = "ask a workspace admin to check that I can post there"
+
+
+def slack_reason(reason: str) -> str:
+    """A failed delivery's reason (a Slack error code) with what to do about it."""
+    return f"{reason} — {SLACK_REASONS.get(reason.split(' ', 1)[0], _DEFAULT_REASON)}"
 
 
 def reflection_modal(
@@ -1001,9 +1019,9 @@ def _prompt_buttons(payload: ReminderPayload) -> list[dict[str, Any]]:
 
 def _gathering_blocks(gathering: Gathering) -> list[dict[str, Any]]:
     n, m = len(gathering.interviews), gathering.reflections
-    blocks: list[dict[str, Any]] = [_header("This week's empathy interviews")]
+    blocks: list[dict[str, Any]] = [_header(wording.GATHERING_TITLE)]
     blocks += section_blocks(
-        f"{n} interview{'s' if n != 1 else ''}, {m} reflection{'s' if m != 1 else ''}. "
+        f"{wording.gathering_summary(n, m)} "
         "Before you meet, read what families told us, then choose *one thing to try*."
     )
     for item in gathering.interviews:
@@ -1024,15 +1042,10 @@ def _gathering_blocks(gathering: Gathering) -> list[dict[str, Any]]:
                 if answer:
                     lines.append(f"*{question}* {escape(answer)}")
         if item.red_flag:
-            lines.append(
-                "_Nothing new came up in this one. Interviews that only confirm what we "
-                "thought are worth a second look together._"
-            )
+            lines.append(f"_{wording.GATHERING_RED_FLAG}_")
         blocks.append({"type": "divider"})
         blocks += section_blocks("\n".join(lines))
-    blocks += context_blocks(
-        "Success is what we learn and act on, not whether a family changed their mind."
-    )
+    blocks += context_blocks(wording.GATHERING_CLOSING)
     return blocks
 
 
@@ -1054,9 +1067,10 @@ def prompt_messages(payload: ReminderPayload) -> list[Message]:
         blocks = _gathering_blocks(payload.gathering)
     else:
         body = fallback
-        if payload.failed is not None and payload.failed.channel_id:
-            cid = payload.failed.channel_id
-            body = body.replace(escape(f"#{cid}"), channel_ref(cid), 1)
+        failed = payload.failed
+        if failed is not None:  # worded here: the reason is a Slack error code
+            where = channel_ref(failed.channel_id) if failed.channel_id else None
+            body = wording.failure_notice(failed.kind, where, escape(slack_reason(failed.reason)))
         icon = PROMPT_ICONS.get(payload.kind)
         blocks = section_blocks(f"{icon} {body}" if icon else body)
     blocks += _prompt_buttons(payload)
@@ -1080,7 +1094,26 @@ def _confirm(title: str, text: str, yes: str) -> dict[str, Any]:
     }
 
 
-def _interview_rows(interviews: Sequence[InterviewInfo]) -> list[dict[str, Any]]:
+def _page_buttons(page: InterviewPage | None) -> list[dict[str, Any]]:
+    """ "Newer" / "Older" buttons and where this page sits, when there is more than one page."""
+    if page is None or not (page.has_newer or page.has_older):
+        return []
+    first, last = page.offset + 1, page.offset + len(page.interviews)
+    elements = []
+    if page.has_newer:
+        newer = max(0, page.offset - INTERVIEWS_ON_HOME)
+        elements.append(_button("← Newer", ids.ACTION_INTERVIEW_PAGE, str(newer)))
+    if page.has_older:
+        elements.append(_button("Older →", ids.ACTION_INTERVIEW_PAGE, str(last)))
+    return [
+        *context_blocks(f"Interviews {first}-{last} of {page.total}"),
+        {"type": "actions", "elements": elements},
+    ]
+
+
+def _interview_rows(
+    interviews: Sequence[InterviewInfo], page: InterviewPage | None = None
+) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = [
         _header("After a real interview"),
         {
@@ -1112,4 +1145,4 @@ def _interview_rows(interviews: Sequence[InterviewInfo]) -> list[dict[str, Any]]
                 ],
             },
         ]
-    return blocks
+    return blocks + _page_buttons(page)

@@ -131,7 +131,12 @@ def _card(deps: SlackDeps, info: Any) -> blocks.SessionCard:
 
 
 async def publish_home(
-    deps: SlackDeps, client: AsyncWebClient, *, team_id: str, user_id: str
+    deps: SlackDeps,
+    client: AsyncWebClient,
+    *,
+    team_id: str,
+    user_id: str,
+    interview_offset: int = 0,
 ) -> None:
     """Publish the user's App Home: interviews, gallery, last sessions, live-notes setting.
 
@@ -140,17 +145,19 @@ async def publish_home(
         client: the Web API client.
         team_id: the workspace.
         user_id: whose home.
+        interview_offset: how many newer interviews to skip (the Home pages them).
     """
     recent = await deps.sessions.recent_sessions(team_id, user_id, limit=5)
     live = await deps.sessions.get_live_notes(team_id, user_id)
-    interviews = await deps.reflections.recent_interviews(
-        team_id, user_id, limit=blocks.INTERVIEWS_ON_HOME
+    page = await deps.reflections.interview_page(
+        team_id, user_id, offset=interview_offset, limit=blocks.INTERVIEWS_ON_HOME
     )
     view = blocks.home_view(
         list(deps.personas.values()),
         [_card(deps, s) for s in recent],
         live_notes=live,
-        interviews=interviews,
+        interviews=page.interviews,
+        page=page,
     )
     await client.views_publish(user_id=user_id, view=view)
 

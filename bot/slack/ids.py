@@ -14,6 +14,7 @@ __all__ = [
     "ACTION_EDIT_INTERVIEW_TIME",
     "ACTION_END",
     "ACTION_HOME_REVIEW",
+    "ACTION_INTERVIEW_PAGE",
     "ACTION_LIVE_NOTES",
     "ACTION_LOG_INTERVIEW",
     "ACTION_OPEN_EXACT_WORDS",
@@ -116,6 +117,9 @@ ACTION_OPEN_REFLECTION = "open_reflection"
 """Prompt button: open the reflection modal (value: interview id)."""
 
 ACTION_RECORD_DECISION = "record_team_decision"
+
+ACTION_INTERVIEW_PAGE = "home_interview_page"
+"""App Home: show older or newer interviews (value: the page's offset)."""
 """Team gathering button: open the team-decision modal (value: the gathering key)."""
 
 PROMPT_ACTIONS: dict[str, str] = {

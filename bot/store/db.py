@@ -224,8 +224,10 @@ class UnitOfWork:
     Obtained from :meth:`Store.unit_of_work`; commits when the ``async with``
     block ends normally, rolls back when it raises.
 
+    It exposes repositories plus :meth:`commit` and :meth:`rollback` only; the
+    SQLAlchemy session stays inside (repositories flush where they need to).
+
     Attributes:
-        session: the SQLAlchemy :class:`~sqlalchemy.ext.asyncio.AsyncSession`.
         dialect: ``"sqlite"`` or ``"postgresql"``.
         sessions: :class:`~bot.store.repositories.PracticeSessionRepository`.
         turns: :class:`~bot.store.repositories.TurnRepository`.
@@ -241,7 +243,7 @@ class UnitOfWork:
     """
 
     def __init__(self, session: AsyncSession, dialect: str) -> None:
-        self.session = session
+        self._session = session
         self.dialect = dialect
         self.sessions = PracticeSessionRepository(session, dialect)
         self.turns = TurnRepository(session, dialect)
@@ -254,6 +256,14 @@ class UnitOfWork:
         self.reminders = ReminderRepository(session, dialect)
         self.team_decisions = TeamDecisionRepository(session, dialect)
         self.workspace_settings = WorkspaceSettingsRepository(session, dialect)
+
+    async def commit(self) -> None:
+        """Commit what was done so far (the block goes on in a new transaction)."""
+        await self._session.commit()
+
+    async def rollback(self) -> None:
+        """Undo what was done so far in this transaction."""
+        await self._session.rollback()
 
 
 class Store:

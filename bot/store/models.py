@@ -125,7 +125,7 @@ class PracticeSessionRow(Base):
         id: UUID string (primary key), safe in button values.
         workspace_id: tenant. user_id: owner. persona_id: caregiver card id.
         platform: ``slack`` | ``teams`` | ``cli``.
-        channel_id / thread_ts: the conversation reference (Slack channel and
+        channel_id / thread_id: the conversation reference (Slack channel and
             thread ts; Teams conversation id and reply-chain id); unique per
             workspace when set.
         conversation_ref: platform extras for proactive messages (Teams
@@ -142,11 +142,12 @@ class PracticeSessionRow(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     workspace_id: Mapped[str] = mapped_column(String(64))
-    user_id: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str] = mapped_column(String(256))
     persona_id: Mapped[str] = mapped_column(String(64))
     platform: Mapped[str] = mapped_column(String(16))
     channel_id: Mapped[str | None] = mapped_column(String(255))
-    thread_ts: Mapped[str | None] = mapped_column(String(255))
+    thread_id: Mapped[str | None] = mapped_column(String(255))
+    service_url: Mapped[str | None] = mapped_column(String(2048))
     conversation_ref: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc)
     status: Mapped[str] = mapped_column(String(16), default="active")
     seed: Mapped[int] = mapped_column(Integer, default=0)
@@ -159,7 +160,7 @@ class PracticeSessionRow(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     __table_args__ = (
-        UniqueConstraint("workspace_id", "channel_id", "thread_ts"),
+        UniqueConstraint("workspace_id", "channel_id", "thread_id"),
         CheckConstraint("status IN ('active', 'ended')", name="status"),
         CheckConstraint("platform IN ('slack', 'teams', 'cli')", name="platform"),
         Index("ix_practice_sessions_owner", "workspace_id", "user_id", "created_at"),
@@ -229,7 +230,7 @@ class UserSettingsRow(Base):
     __tablename__ = "user_settings"
 
     workspace_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(256), primary_key=True)
     live_notes: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     tz: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -252,7 +253,7 @@ class CoachRequestRow(Base):
     session_id: Mapped[str] = mapped_column(
         String(36), ForeignKey("practice_sessions.id", ondelete="CASCADE")
     )
-    requested_by: Mapped[str] = mapped_column(String(64))
+    requested_by: Mapped[str] = mapped_column(String(256))
     status: Mapped[str] = mapped_column(String(16), default="open")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -321,7 +322,11 @@ class InterviewRow(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     workspace_id: Mapped[str] = mapped_column(String(64))
-    user_id: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str] = mapped_column(String(256))
+    platform: Mapped[str] = mapped_column(String(16), default="slack", server_default="slack")
+    conversation_id: Mapped[str | None] = mapped_column(String(255))
+    thread_id: Mapped[str | None] = mapped_column(String(255))
+    service_url: Mapped[str | None] = mapped_column(String(2048))
     happened_at: Mapped[datetime] = mapped_column(UTCDateTime())
     caregiver_pseudonym: Mapped[str] = mapped_column(String(64))
     grade_band: Mapped[str] = mapped_column(String(16))
@@ -362,7 +367,7 @@ class ReflectionRow(Base):
     interview_id: Mapped[str] = mapped_column(
         String(36), ForeignKey("interviews.id", ondelete="CASCADE"), unique=True
     )
-    user_id: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str] = mapped_column(String(256))
     surprised: Mapped[str] = mapped_column(Text, default="")
     assumption_challenged: Mapped[str] = mapped_column(Text, default="")
     not_in_data: Mapped[str] = mapped_column(Text, default="")
@@ -411,8 +416,11 @@ class ReminderRow(Base):
         String(36), ForeignKey("interviews.id", ondelete="CASCADE")
     )
     kind: Mapped[str] = mapped_column(String(32))
-    user_id: Mapped[str | None] = mapped_column(String(64))
+    user_id: Mapped[str | None] = mapped_column(String(256))
     channel_id: Mapped[str | None] = mapped_column(String(255))
+    platform: Mapped[str] = mapped_column(String(16), default="slack", server_default="slack")
+    thread_id: Mapped[str | None] = mapped_column(String(255))
+    service_url: Mapped[str | None] = mapped_column(String(2048))
     tz: Mapped[str | None] = mapped_column(String(64))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     status: Mapped[str] = mapped_column(String(16), default="pending")
@@ -452,7 +460,7 @@ class TeamDecisionRow(Base):
     team_channel: Mapped[str] = mapped_column(String(255))
     week_key: Mapped[str] = mapped_column(String(16))
     decision: Mapped[str] = mapped_column(Text)
-    decided_by: Mapped[str] = mapped_column(String(64))
+    decided_by: Mapped[str] = mapped_column(String(256))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (Index("ix_team_decisions_week", "workspace_id", "team_channel", "week_key"),)
@@ -477,6 +485,6 @@ class WorkspaceSettingsRow(Base):
     workspace_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     reflection: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc)
     team_tz: Mapped[str | None] = mapped_column(String(64))
-    coach_user_id: Mapped[str | None] = mapped_column(String(64))
+    coach_user_id: Mapped[str | None] = mapped_column(String(256))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

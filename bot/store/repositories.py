@@ -79,7 +79,7 @@ class PracticeSessionRepository(_Repository):
         persona_id: str,
         platform: str,
         channel_id: str | None,
-        thread_ts: str | None,
+        thread_id: str | None,
         seed: int,
         snapshot: dict[str, Any],
         conversation_ref: dict[str, Any] | None = None,
@@ -90,7 +90,7 @@ class PracticeSessionRepository(_Repository):
 
         Args:
             workspace_id / user_id / persona_id / platform / channel_id /
-                thread_ts / seed / snapshot / conversation_ref: the columns.
+                thread_id / seed / snapshot / conversation_ref: the columns.
             session_id: the id; a new UUID4 string when None.
             now: creation time (UTC); now when None.
 
@@ -98,7 +98,7 @@ class PracticeSessionRepository(_Repository):
             The inserted row.
 
         Raises:
-            ThreadInUse: (channel_id, thread_ts) already belongs to a session
+            ThreadInUse: (channel_id, thread_id) already belongs to a session
                 of this workspace.
         """
         at = _now(now)
@@ -109,7 +109,7 @@ class PracticeSessionRepository(_Repository):
             persona_id=persona_id,
             platform=platform,
             channel_id=channel_id,
-            thread_ts=thread_ts,
+            thread_id=thread_id,
             conversation_ref=conversation_ref,
             status="active",
             seed=seed,
@@ -153,14 +153,14 @@ class PracticeSessionRepository(_Repository):
         return (await self._s.execute(stmt)).scalar_one_or_none()
 
     async def find_by_thread(
-        self, workspace_id: str, channel_id: str, thread_ts: str
+        self, workspace_id: str, channel_id: str, thread_id: str
     ) -> PracticeSessionRow | None:
         """Find the session of a conversation thread.
 
         Args:
             workspace_id: the tenant.
             channel_id: the conversation id.
-            thread_ts: the thread id.
+            thread_id: the thread id.
 
         Returns:
             The row, or None.
@@ -168,7 +168,7 @@ class PracticeSessionRepository(_Repository):
         stmt = select(PracticeSessionRow).where(
             PracticeSessionRow.workspace_id == workspace_id,
             PracticeSessionRow.channel_id == channel_id,
-            PracticeSessionRow.thread_ts == thread_ts,
+            PracticeSessionRow.thread_id == thread_id,
         )
         return (await self._s.execute(stmt)).scalar_one_or_none()
 
@@ -178,7 +178,7 @@ class PracticeSessionRepository(_Repository):
         session_id: str,
         *,
         channel_id: str,
-        thread_ts: str,
+        thread_id: str,
         conversation_ref: dict[str, Any] | None = None,
         now: datetime | None = None,
     ) -> PracticeSessionRow:
@@ -187,7 +187,7 @@ class PracticeSessionRepository(_Repository):
         Args:
             workspace_id: the tenant.
             session_id: the id.
-            channel_id / thread_ts: the new reference.
+            channel_id / thread_id: the new reference.
             conversation_ref: platform extras; None keeps the stored ones.
             now: update time (UTC).
 
@@ -204,7 +204,7 @@ class PracticeSessionRepository(_Repository):
         try:
             async with self._s.begin_nested():
                 row.channel_id = channel_id
-                row.thread_ts = thread_ts
+                row.thread_id = thread_id
                 if conversation_ref is not None:
                     row.conversation_ref = conversation_ref
                 row.updated_at = _now(now)
@@ -772,14 +772,15 @@ class InterviewRepository(_Repository):
         return int((await self._s.execute(stmt)).scalar_one())
 
     async def recent_for_user(
-        self, workspace_id: str, user_id: str, *, limit: int = 10
+        self, workspace_id: str, user_id: str, *, limit: int = 10, offset: int = 0
     ) -> list[InterviewRow]:
-        """A user's latest live interviews, newest first.
+        """A user's live interviews, newest first, one page of them.
 
         Args:
             workspace_id: the tenant.
             user_id: the interviewer.
             limit: at most this many.
+            offset: skip this many newer ones.
 
         Returns:
             Rows ordered by ``happened_at`` descending.
@@ -792,9 +793,34 @@ class InterviewRepository(_Repository):
                 InterviewRow.deleted_at.is_(None),
             )
             .order_by(InterviewRow.happened_at.desc(), InterviewRow.id)
+            .offset(max(0, offset))
             .limit(limit)
         )
         return list((await self._s.execute(stmt)).scalars())
+
+    async def count_for_user(self, workspace_id: str, user_id: str) -> int:
+        """How many live interviews a user has logged."""
+        stmt = select(func.count()).where(
+            InterviewRow.workspace_id == workspace_id,
+            InterviewRow.user_id == user_id,
+            InterviewRow.deleted_at.is_(None),
+        )
+        return int((await self._s.execute(stmt)).scalar_one())
+
+    async def update(self, row: InterviewRow, **changes: Any) -> InterviewRow:
+        """Write ``changes`` (column -> value) to a loaded row and flush them.
+
+        Args:
+            row: a row loaded in this unit of work.
+            changes: the new column values.
+
+        Returns:
+            The same row.
+        """
+        for name, value in changes.items():
+            setattr(row, name, value)
+        await self._s.flush()
+        return row
 
 
 class ReflectionRepository(_Repository):
@@ -1039,6 +1065,7 @@ class ReminderRepository(_Repository):
         tz: str | None = None,
         data: dict[str, Any] | None = None,
         now: datetime | None = None,
+        platform: str = "slack",
     ) -> ReminderRow | None:
         """Insert a pending reminder unless one with ``dedupe_key`` exists.
 
@@ -1053,6 +1080,7 @@ class ReminderRepository(_Repository):
             due_at: when due (aware).
             interview_id / user_id / channel_id / tz / data: the columns.
             now: creation time (UTC).
+            platform: where it is delivered (``slack`` | ``teams`` | ``cli``).
 
         Returns:
             The new row, or None when the key already existed (read it with
@@ -1071,6 +1099,7 @@ class ReminderRepository(_Repository):
                 channel_id=channel_id,
                 tz=tz,
                 due_at=due_at,
+                platform=platform,
                 status="pending",
                 attempts=0,
                 dedupe_key=dedupe_key,

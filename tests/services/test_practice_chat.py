@@ -178,3 +178,108 @@ def test_the_services_import_no_platform() -> None:
     )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert res.returncode == 0, res.stdout + res.stderr
+
+
+# -- after a real interview: log it, then the prompts arrive, in order, exactly once ------
+
+
+class FakeDeliverer:
+    """A platform deliverer that records every reminder payload it is asked to post."""
+
+    def __init__(self) -> None:
+        self.posted: list[Any] = []
+
+    async def deliver(self, reminder: Any, payload: Any) -> Any:
+        from bot.services.dispatcher import DeliveryResult
+
+        self.posted.append(payload)
+        return DeliveryResult.ok(ref=f"p{len(self.posted)}")
+
+
+def test_a_logged_interview_and_its_prompts_through_the_services(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bot.services.dispatcher import Dispatcher
+    from bot.services.reflection import ReflectionService
+
+    url = f"sqlite:///{tmp_path / 'after.db'}"
+    upgrade_to_head(url)
+    now = [datetime(2026, 11, 2, 15, 0, tzinfo=UTC)]  # a Monday, 10:00 in New York
+
+    async def main() -> list[Any]:
+        store = Store.from_url(url)
+        try:
+            service = ReflectionService(store, clock=lambda: now[0])
+            info = await service.log_interview(
+                "W1",
+                "U1",
+                pseudonym="Ms. R",
+                grade_band="6-8",
+                mode="phone",
+                team_channel="C0TEAM",
+                notes="She said the bus comes at 6:10.",
+                interviewer_tz="America/New_York",
+            )
+            assert info.reminders[0].kind == "exact_words"
+            deliverer = FakeDeliverer()
+            dispatcher = Dispatcher(store, deliverer, clock=lambda: now[0])
+            for _ in range(20 * 24):  # twenty days, hour by hour
+                await dispatcher.drain()
+                now[0] += timedelta(hours=1)
+            await dispatcher.drain()
+            return deliverer.posted
+        finally:
+            await store.dispose()
+
+    posted = asyncio.run(main())
+    kinds = [p.kind for p in posted]
+    assert kinds[:2] == ["exact_words", "reflection"]  # words while fresh come first
+    assert "team_gathering" in kinds and kinds[-1] == "second_round"
+    assert len(kinds) == len(set(kinds))  # each prompt exactly once
+    gathering = next(p for p in posted if p.kind == "team_gathering")
+    assert gathering.channel_id == "C0TEAM" and "Ms. R" in gathering.text
+    assert all(p.workspace_id == "W1" for p in posted)
+
+
+def test_a_reminder_knows_its_platform(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bot.services.dispatcher import Dispatcher
+    from bot.services.reflection import ReflectionService
+
+    url = f"sqlite:///{tmp_path / 'platform.db'}"
+    upgrade_to_head(url)
+    now = [datetime(2026, 11, 2, 15, 0, tzinfo=UTC)]
+
+    async def main() -> list[Any]:
+        store = Store.from_url(url)
+        try:
+            service = ReflectionService(store, clock=lambda: now[0])
+            await service.log_interview(
+                "T1",
+                "29:teams-user",
+                pseudonym="J",
+                grade_band="K-2",
+                mode="phone",
+                interviewer_tz="America/Chicago",
+                platform="teams",
+            )
+            await service.log_interview(
+                "W1",
+                "U1",
+                pseudonym="K",
+                grade_band="K-2",
+                mode="phone",
+                interviewer_tz="America/Chicago",
+            )
+            deliverer = FakeDeliverer()
+            dispatcher = Dispatcher(store, deliverer, clock=lambda: now[0])
+            now[0] += timedelta(days=2)
+            await dispatcher.drain()
+            return deliverer.posted
+        finally:
+            await store.dispose()
+
+    posted = asyncio.run(main())
+    by_ws = {p.workspace_id: p.platform for p in posted}
+    assert by_ws == {"T1": "teams", "W1": "slack"}

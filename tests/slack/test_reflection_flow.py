@@ -359,6 +359,22 @@ def test_two_weeks_after_one_interview(app: AppServer, fake: FakeSlack, clock: F
     stored = app.call(app.runtime.deps.reflections.gathering_for(TEAM_ID, TEAM, "2026-W11"))
     assert [d.decided_by for d in stored.decisions] == ["U0TEAMMATE"]
 
+    # the modal submission is checked server-side too: a form whose metadata names another
+    # channel than the gathering's is refused, and nothing is stored
+    forged = json.loads(modal["private_metadata"]) | {"channel": "C0OTHER"}
+    refused = app.post(
+        submission(
+            "U0TEAMMATE",
+            ids.VIEW_TEAM_DECISION,
+            text_values("decision", "Something else."),
+            private_metadata=json.dumps(forged),
+        )
+    )
+    assert refused.json()["response_action"] == "errors"
+    assert "another team" in json.dumps(refused.json()["errors"])
+    stored = app.call(app.runtime.deps.reflections.gathering_for(TEAM_ID, TEAM, "2026-W11"))
+    assert len(stored.decisions) == 1
+
 
 def test_second_round_button_prefills_the_same_family(
     app: AppServer, fake: FakeSlack, clock: FakeClock
@@ -381,7 +397,7 @@ def test_second_round_button_prefills_the_same_family(
 # ---------------------------------------------------------------------- the red flag
 
 
-def test_a_reflection_with_nothing_new_posts_one_gentle_note(
+def test_a_reflection_with_nothing_new_sends_one_private_gentle_note(
     app: AppServer, fake: FakeSlack, clock: FakeClock
 ) -> None:
     log_interview(app, fake)
@@ -400,9 +416,10 @@ def test_a_reflection_with_nothing_new_posts_one_gentle_note(
     assert "second conversation often goes further" in _text(done.json()["view"])
     posts = run_until(app, clock, la(2026, 3, 6, 0, 0))
     notes = [p for p in posts if p.kind == "red_flag_note"]
-    assert len(notes) == 1 and notes[0].channel == TEAM
+    # private by default: no coach set, so only the interviewer hears it (not the team)
+    assert len(notes) == 1 and notes[0].channel == f"D{USER}"
     text = _text(notes[0].call.params["blocks"])
-    assert "worth a second look" in text and "M.L." in text
+    assert "worth a second look" in text and "your interview" in text
     assert "should" not in text.lower()  # gentle: no scolding
     # the reflection prompt itself is no longer needed
     later = run_until(app, clock, la(2026, 3, 7, 0, 0))
@@ -638,3 +655,63 @@ def test_app_home_lists_interviews_and_logs_from_the_home_tab(
     assert buttons[1]["confirm"]["confirm"]["text"] == "Delete"
     confirmation = _text(fake.messages(channel=DM)[-1].blocks)  # no team channel: no gathering
     assert "Here is when" in confirmation and "weekly gathering" not in confirmation
+
+
+# ---------------------------------------------------------------------- dates (issue 8)
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "2025-12-01", "2027-03-05"])
+def test_a_date_outside_the_window_is_refused_plainly(
+    app: AppServer, fake: FakeSlack, day: str
+) -> None:
+    answer = log_interview(app, fake, day=day)
+    assert answer["response_action"] == "errors"
+    message = " ".join(answer["errors"].values())
+    assert "60 days" in message or "in the future" in message
+    assert interviews(app) == []
+
+
+def test_a_backdated_interview_gets_its_prompts_in_their_natural_order(
+    app: AppServer, fake: FakeSlack, clock: FakeClock
+) -> None:
+    log_interview(app, fake, day="2026-02-10")  # about three weeks before the clock
+    (info,) = interviews(app)
+    due = {r.kind: r.due_at for r in info.reminders if r.status == "pending"}
+    assert "exact_words" not in due  # its moment has passed: merged into the reflection
+    assert due["reflection"] < due["second_round"]
+    posts = run_until(app, clock, la(2026, 3, 20, 0, 0), step=timedelta(hours=1))
+    kinds = [p.kind for p in posts if p.kind != "team_gathering"]
+    assert kinds == ["reflection", "second_round"]
+    reflection = next(p for p in posts if p.kind == "reflection").call
+    assert "exact words" in _text(reflection.params["blocks"])
+    assert _button(reflection, ids.ACTION_OPEN_EXACT_WORDS)["value"] == info.id
+
+
+def test_home_tab_pages_the_interviews(app: AppServer, fake: FakeSlack, clock: FakeClock) -> None:
+    reflections = app.runtime.deps.reflections
+    for i in range(7):
+        app.call(
+            reflections.log_interview(
+                TEAM_ID,
+                USER,
+                happened_at=clock.now - timedelta(hours=7 - i),
+                pseudonym=f"Family {i}",
+                grade_band="6-8",
+                mode="phone",
+                interviewer_tz="America/Los_Angeles",
+            )
+        )
+    app.post(app_home_opened(USER))
+    app.drain()
+    first = _text(fake.calls_to("views.publish")[-1].params["view"])
+    assert "Family 6" in first and "Family 2" in first and "Family 1" not in first
+    assert "Interviews 1-5 of 7" in first and "Older" in first and "Newer" not in first
+    app.post(block_actions(USER, ids.ACTION_INTERVIEW_PAGE, value="5", in_home=True))
+    app.drain()
+    second = _text(fake.calls_to("views.publish")[-1].params["view"])
+    assert "Family 1" in second and "Family 0" in second and "Family 2" not in second
+    assert "Interviews 6-7 of 7" in second and "Newer" in second and "Older" not in second
+    before = len(fake.calls_to("views.publish"))
+    app.post(block_actions(USER, ids.ACTION_INTERVIEW_PAGE, value="-1", in_home=True))
+    app.drain()
+    assert len(fake.calls_to("views.publish")) == before  # a tampered value changes nothing

@@ -193,7 +193,7 @@ def test_not_in_channel_fails_only_that_prompt_and_tells_the_interviewer_once(
     notice = sent_notices[0].payload
     assert notice.user_id == "U1" and notice.channel_id is None
     assert notice.text.startswith(
-        "I couldn't post to #CBAD: not_in_channel — invite me with /invite @empathy-coach."
+        "I couldn't post to your team's channel: not_in_channel. This week's team gathering"
     )
     assert notice.failed is not None and notice.failed.reminder_id == bad.id
     # every other prompt that was due went out

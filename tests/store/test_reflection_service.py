@@ -143,12 +143,13 @@ def test_user_time_zone_is_remembered_and_used(migrated_url: str) -> None:
 
 def test_interview_logged_at_the_weekend_gets_prompts_on_monday(migrated_url: str) -> None:
     # Logged on Saturday for Wednesday: exact words and reflection are overdue; nothing
-    # goes out at the weekend, they wait for Monday 08:00.
+    # goes out at the weekend: exact words on Monday 08:00, the reflection after them, on
+    # the next working day (their natural order, not both at once).
     clock = FakeClock(la(2026, 3, 14, 11, 0).astimezone(UTC))
     info = run(migrated_url, clock, lambda s: log(s, happened_at=la(2026, 3, 11, 10, 0)))
     prompts = by_kind(info)
     assert local(prompts["exact_words"].due_at) == "Mon 03-16 08:00"
-    assert local(prompts["reflection"].due_at) == "Mon 03-16 08:00"
+    assert local(prompts["reflection"].due_at) == "Tue 03-17 08:00"
     assert local(prompts["team_gathering"].due_at) == "Tue 03-17 13:30"
     assert info.gathering_key == f"team_gathering:{TEAM}:2026-W12"
     assert local(prompts["second_round"].due_at) == "Wed 03-25 10:00"
@@ -346,10 +347,13 @@ def test_answers_cancel_their_prompts(migrated_url: str) -> None:
     assert info.exact_words == "“I didn't know anyone noticed.”"
 
 
-def test_red_flag_queues_one_gentle_note_for_the_team_channel(migrated_url: str) -> None:
+def test_red_flag_queues_one_gentle_note_for_the_team_channel_when_shared(
+    migrated_url: str,
+) -> None:
     clock = FakeClock(la(2026, 3, 10, 17, 0).astimezone(UTC))  # Tuesday after hours
 
     async def body(svc: ReflectionService) -> tuple[bool, bool, InterviewInfo, RecordingDeliverer]:
+        await svc.set_workspace_settings("T1", share_red_flags=True)
         info = await log(svc, happened_at=la(2026, 3, 10, 10, 0))
         nothing = Reflection(surprised="Nothing surprised me, it was what we expected.")
         red = await svc.save_reflection("T1", "U1", info.id, nothing)
@@ -460,6 +464,7 @@ def test_only_scrubbed_text_is_stored(migrated_url: str) -> None:
             channel=TEAM,
             week="2026-W11",
             decision="Jordan calls Maria at 509-555-0142 every Monday.",
+            conversation_id=TEAM,
             extra_names=["Jordan Avery"],
         )
         async with svc.store.engine.connect() as conn:
@@ -494,10 +499,17 @@ def test_gathering_and_decisions(migrated_url: str) -> None:
             ),
         )
         decision = await svc.record_team_decision(
-            "T1", "U3", channel=TEAM, week="2026-W11", decision="Warm 'we missed you' calls."
+            "T1",
+            "U3",
+            channel=TEAM,
+            week="2026-W11",
+            decision="Warm 'we missed you' calls.",
+            conversation_id=TEAM,
         )
         with pytest.raises(InvalidInput):
-            await svc.record_team_decision("T1", "U3", channel=TEAM, week="2026-W11", decision=" ")
+            await svc.record_team_decision(
+                "T1", "U3", channel=TEAM, week="2026-W11", decision=" ", conversation_id=TEAM
+            )
         with pytest.raises(InvalidInput):
             await svc.gathering_for("T1", TEAM, "week 11")
         return decision, await svc.gathering_for("T1", TEAM, "2026-W11")

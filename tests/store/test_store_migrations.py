@@ -28,7 +28,7 @@ from bot.store.migrate import alembic_config
 
 TABLES = {"practice_sessions", "turns", "processed_events", "user_settings", "coach_requests"}
 AFTER_TABLES = {"interviews", "reflections", "reminders", "team_decisions", "workspace_settings"}
-HEAD = "0002"
+HEAD = "0003"
 
 
 def test_upgrade_from_empty_creates_every_table(db_url: str) -> None:
@@ -86,6 +86,48 @@ def test_downgrade_one_step_keeps_the_first_release(migrated_url: str) -> None:
         engine.dispose()
     assert names >= TABLES and not names & AFTER_TABLES
     assert "tz" not in columns and "live_notes" in columns
+    assert upgrade_to_head(migrated_url) == HEAD
+
+
+def test_0003_adds_conversation_refs_and_downgrades_cleanly(migrated_url: str) -> None:
+    """0003 renames ``thread_ts``, adds platform and conversation references, widens user ids."""
+    engine = create_engine(sync_url(migrated_url), poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            cols = {
+                t: {c["name"]: c for c in inspect(conn).get_columns(t)}
+                for t in ("practice_sessions", "interviews", "reminders", "user_settings")
+            }
+            assert "thread_id" in cols["practice_sessions"]
+            assert "thread_ts" not in cols["practice_sessions"]
+            assert {"platform", "conversation_id", "thread_id", "service_url"} <= set(
+                cols["interviews"]
+            )
+            assert {"platform", "thread_id", "service_url"} <= set(cols["reminders"])
+            for table in ("practice_sessions", "interviews", "reminders", "user_settings"):
+                assert cols[table]["user_id"]["type"].length == 256
+            conn.execute(
+                text(
+                    "INSERT INTO user_settings (workspace_id, user_id, live_notes, created_at, "
+                    "updated_at) VALUES ('T1', :u, true, '2027-01-01', '2027-01-01')"
+                ),
+                {"u": "29:" + "x" * 120},
+            )
+            conn.commit()
+            cfg = alembic_config()
+            cfg.attributes["connection"] = conn
+            conn.execute(text("DELETE FROM user_settings"))
+            conn.commit()
+            command.downgrade(cfg, "0002")
+            conn.commit()
+            back = {c["name"] for c in inspect(conn).get_columns("practice_sessions")}
+            iv = {c["name"] for c in inspect(conn).get_columns("interviews")}
+            rem = {c["name"] for c in inspect(conn).get_columns("reminders")}
+    finally:
+        engine.dispose()
+    assert "thread_ts" in back and "thread_id" not in back and "service_url" not in back
+    assert not {"platform", "conversation_id", "thread_id", "service_url"} & iv
+    assert not {"platform", "thread_id", "service_url"} & rem
     assert upgrade_to_head(migrated_url) == HEAD
 
 

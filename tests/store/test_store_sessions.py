@@ -72,7 +72,7 @@ def run(
 
 async def _start(s: PracticeSessions, ws: str = WS_A, user: str = ALICE, thread: str = "1.0"):  # type: ignore[no-untyped-def]
     return await s.start(
-        ws, user, PERSONA, platform="slack", channel_id="D1", thread_ts=thread, seed=7
+        ws, user, PERSONA, platform="slack", channel_id="D1", thread_id=thread, seed=7
     )
 
 
@@ -291,7 +291,7 @@ def test_someone_elses_session_is_refused_and_logged(
             s.end(WS_A, MALLORY, info.id),
             s.turns(WS_A, MALLORY, info.id),
             s.request_coach(WS_A, MALLORY, info.id),
-            s.attach_thread(WS_A, MALLORY, info.id, channel_id="D9", thread_ts="9.9"),
+            s.attach_thread(WS_A, MALLORY, info.id, channel_id="D9", thread_id="9.9"),
         ):
             with pytest.raises(NotYourSession):
                 await call
@@ -313,13 +313,13 @@ def test_unknown_session_and_thread_in_use(migrated_url: str) -> None:
         with pytest.raises(ThreadInUse):
             await _start(s, thread="5.5")
         other = await s.start(WS_A, ALICE, PERSONA, platform="slack", channel_id="D1")
-        assert other.thread_ts is None
+        assert other.thread_id is None
         with pytest.raises(ThreadInUse):
-            await s.attach_thread(WS_A, ALICE, other.id, channel_id="D1", thread_ts="5.5")
+            await s.attach_thread(WS_A, ALICE, other.id, channel_id="D1", thread_id="5.5")
         moved = await s.attach_thread(
-            WS_A, ALICE, other.id, channel_id="D1", thread_ts="6.6", conversation_ref={"k": 1}
+            WS_A, ALICE, other.id, channel_id="D1", thread_id="6.6", conversation_ref={"k": 1}
         )
-        assert (moved.thread_ts, moved.conversation_ref) == ("6.6", {"k": 1})
+        assert (moved.thread_id, moved.conversation_ref) == ("6.6", {"k": 1})
         assert (await s.find_by_thread(WS_A, "D1", "6.6")).id == other.id  # type: ignore[union-attr]
 
     run(migrated_url, body)

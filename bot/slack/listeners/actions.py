@@ -21,10 +21,11 @@ from bot.presenters import practice as say
 from bot.presenters.views import Notice
 from bot.services.ports import ConversationRef, MessageRef
 from bot.services.reflection import (
+    GatheringNotFound,
     InterviewNotFound,
     InvalidInput,
     NotYourInterview,
-    parse_gathering_key,
+    WrongConversation,
 )
 from bot.services.sessions import NotYourSession, SessionBusy, SessionNotFound
 from bot.slack import blocks, flows, ids
@@ -52,6 +53,7 @@ def register(app: AsyncApp) -> None:
     app.action(ids.ACTION_SEND_TO_COACH)(on_send_to_coach)
     app.action(ids.ACTION_LIVE_NOTES)(on_live_notes)
     app.action(ids.ACTION_HOME_REVIEW)(on_home_review)
+    app.action(ids.ACTION_INTERVIEW_PAGE)(on_interview_page)
     app.action(ids.ACTION_LOG_INTERVIEW)(on_log_interview)
     app.action(ids.ACTION_EDIT_INTERVIEW_TIME)(on_edit_interview_time)
     app.action(ids.ACTION_DELETE_INTERVIEW)(on_delete_interview)
@@ -212,6 +214,37 @@ async def on_live_notes(
         await flows.publish_home(deps, client, team_id=team_id, user_id=user_id)
 
     deps.tasks.spawn(work(), name="live_notes")
+
+
+async def on_interview_page(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: Any,
+    client: AsyncWebClient,
+) -> None:
+    """App Home's Newer / Older: publish the home with that page of interviews.
+
+    Args:
+        ack: Bolt's acknowledgement.
+        body: the ``block_actions`` payload.
+        action: the button (value: the page's offset, a small whole number).
+        context: Bolt's context.
+        client: the Web API client.
+    """
+    await ack()
+    value = str(action.get("value") or "")
+    if not value.isdigit() or len(value) > 6:
+        log.warning("refused %s: unexpected value", ids.ACTION_INTERVIEW_PAGE)
+        return
+    deps = deps_of(context)
+    team_id, user_id = team_of(body, context), str(body["user"]["id"])
+    deps.tasks.spawn(
+        flows.publish_home(
+            deps, client, team_id=team_id, user_id=user_id, interview_offset=int(value)
+        ),
+        name="interview_page",
+    )
 
 
 async def on_home_review(
@@ -422,23 +455,26 @@ async def on_record_decision(
         client: the Web API client.
     """
     await ack()
-    _team_id, user_id, key = _who(body, context, action)
+    team_id, user_id, key = _who(body, context, action)
     channel, _thread = _where(body)
     try:
-        team_channel, _week = parse_gathering_key(key)
+        await deps_of(context).reflections.check_decision_place(team_id, key, channel)
     except InvalidInput:
         log.warning("refused %s by %s: not a gathering key", ids.ACTION_RECORD_DECISION, user_id)
         return
-    if channel != team_channel:
+    except (WrongConversation, GatheringNotFound):
         log.warning(
             "refused %s by %s: clicked outside the team's channel",
             ids.ACTION_RECORD_DECISION,
             user_id,
         )
-        await flows.whisper(client, channel, user_id, _OTHER_TEAM)
+        if channel:
+            await flows.whisper(client, channel, user_id, _OTHER_TEAM)
         return
     message_ts = (body.get("message") or {}).get("ts")
-    meta = json.dumps({"user": user_id, "key": key, "ts": message_ts})
+    meta = json.dumps(
+        {"user": user_id, "key": key, "ts": message_ts, "channel": channel, "team": team_id}
+    )
     await client.views_open(
         trigger_id=body["trigger_id"], view=blocks.team_decision_modal(private_metadata=meta)
     )

@@ -26,12 +26,15 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.reflection import Reflection, zone
+from bot.presenters import reflection as wording
 from bot.services.commands import MAX_QUESTIONS, question_lines
 from bot.services.reflection import (
+    GatheringNotFound,
     InterviewInfo,
     InterviewNotFound,
     InvalidInput,
     NotYourInterview,
+    WrongConversation,
     parse_gathering_key,
 )
 from bot.slack import blocks, flows, ids
@@ -46,6 +49,7 @@ T = TypeVar("T")
 
 _UNVERIFIED = "This form could not be verified. Please open it again."
 _GONE = "That interview was deleted, so there is nothing to save."
+_OTHER_TEAM = "This form belongs to another team's gathering, so I can't record it here."
 _TS_RE = re.compile(r"^\d{1,12}\.\d{1,8}$")
 
 
@@ -204,6 +208,9 @@ async def _service(ack: AsyncAck, field: str, work: Awaitable[T]) -> T | _Answer
         await _errors(ack, field, _UNVERIFIED)
     except InterviewNotFound:
         await _errors(ack, field, _GONE)
+    except (WrongConversation, GatheringNotFound):
+        log.warning("refused a team decision sent from outside its gathering's channel")
+        await _errors(ack, field, _OTHER_TEAM)
     except InvalidInput as exc:
         await _errors(ack, exc.field if exc.field in ids.FIELDS else field, str(exc))
     return _ANSWERED
@@ -343,9 +350,7 @@ async def on_exact_words_submitted(
         return
     await ack(
         response_action="update",
-        view=blocks.thanks_view(
-            "Saved, thank you. A family's own words are often what a team remembers most."
-        ),
+        view=blocks.thanks_view(wording.THANKS_EXACT_WORDS),
     )
 
 
@@ -372,10 +377,6 @@ async def on_reflection_submitted(
         **{field: _text(view, field) for field in blocks.REFLECTION_QUESTIONS},
         nothing_new=any(o.get("value") == "nothing_new" for o in ticked if isinstance(o, dict)),
     )
-    answered = any(getattr(reflection, f).strip() for f in blocks.REFLECTION_QUESTIONS)
-    if not answered and not reflection.nothing_new:
-        await _errors(ack, "surprised", f"Write a line in any box, or tick “{blocks.NOTHING_NEW}”.")
-        return
     red_flag = await _service(
         ack,
         "surprised",
@@ -385,13 +386,7 @@ async def on_reflection_submitted(
     )
     if isinstance(red_flag, _Answered):
         return
-    if red_flag:
-        thanks = (
-            "Saved, thank you for being honest. When nothing new comes up, there is usually "
-            "more to the story: a second conversation often goes further."
-        )
-    else:
-        thanks = "Saved, thank you. What you noticed is what your team will build on."
+    thanks = wording.THANKS_REFLECTION_RED_FLAG if red_flag else wording.THANKS_REFLECTION
     await ack(response_action="update", view=blocks.thanks_view(thanks))
 
 
@@ -420,6 +415,10 @@ async def on_team_decision_submitted(
         await _errors(ack, "decision", _UNVERIFIED)
         return
     team_id = team_of(body, context)
+    if meta.get("team") not in (None, team_id):
+        log.warning("refused a team decision by %s: form opened in another workspace", user_id)
+        await _errors(ack, "decision", _UNVERIFIED)
+        return
     if not await _first_time(deps, team_id, body):
         await ack()
         return
@@ -427,7 +426,12 @@ async def on_team_decision_submitted(
         ack,
         "decision",
         deps.reflections.record_team_decision(
-            team_id, user_id, channel=channel, week=week, decision=_text(view, "decision")
+            team_id,
+            user_id,
+            channel=channel,
+            week=week,
+            decision=_text(view, "decision"),
+            conversation_id=str(meta.get("channel") or "") or None,
         ),
     )
     if isinstance(decision, _Answered):

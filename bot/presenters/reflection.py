@@ -1,0 +1,207 @@
+"""The after-interview wording: prompts, the weekly gathering, notes and notices.
+
+Every sentence the after-interview side shows is here once; the services put
+the plain text into their payloads (also the notification fallback) and the
+platform adapters render the same sentences with their own markup (Slack
+bold, links to channels). Nothing here knows a platform: a conversation is
+named by a label the adapter passes in (``where``), and a delivery failure
+by the reason the adapter worded (``why``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+__all__ = [
+    "ACTION_LABELS",
+    "GATHERING_CLOSING",
+    "GATHERING_RED_FLAG",
+    "GATHERING_TITLE",
+    "NOTHING_NEW",
+    "REFLECTION_NEEDS_AN_ANSWER",
+    "REFLECTION_QUESTIONS",
+    "THANKS_EXACT_WORDS",
+    "THANKS_REFLECTION",
+    "THANKS_REFLECTION_RED_FLAG",
+    "exact_words_prompt",
+    "failure_notice",
+    "gathering_summary",
+    "gathering_text",
+    "local_day",
+    "mode_phrase",
+    "red_flag_note",
+    "reflection_prompt",
+    "second_round_prompt",
+    "time_refusal",
+]
+
+ACTION_LABELS: dict[str, str] = {
+    "open_exact_words": "Add their exact words",
+    "open_reflection": "Reflect",
+    "record_team_decision": "Record our decision",
+    "log_interview": "Log a second conversation",
+}
+"""The labels of the buttons a prompt offers, by platform-neutral action id."""
+
+REFLECTION_QUESTIONS: dict[str, str] = {
+    "surprised": "What surprised you?",
+    "assumption_challenged": "Which assumption did this challenge?",
+    "not_in_data": "What did you hear that no data report would show?",
+    "do_differently": "What might we do differently?",
+}
+"""The reflection's four questions, by :class:`~bot.core.reflection.Reflection` field."""
+
+NOTHING_NEW = "Nothing new came up"
+"""The reflection's checkbox."""
+
+REFLECTION_NEEDS_AN_ANSWER = f"Write a line in any box, or tick “{NOTHING_NEW}”."
+THANKS_EXACT_WORDS = "Saved, thank you. A family's own words are often what a team remembers most."
+THANKS_REFLECTION = "Saved, thank you. What you noticed is what your team will build on."
+THANKS_REFLECTION_RED_FLAG = (
+    "Saved, thank you for being honest. When nothing new comes up, there is usually "
+    "more to the story: a second conversation often goes further."
+)
+
+GATHERING_TITLE = "This week's empathy interviews"
+GATHERING_RED_FLAG = (
+    "Nothing new came up in this one. Interviews that only confirm what we "
+    "thought are worth a second look together."
+)
+GATHERING_CLOSING = "Success is what we learn and act on, not whether a family changed their mind."
+GATHERING_LABELS: dict[str, str] = {
+    "surprised": "Surprised us",
+    "assumption_challenged": "Assumption challenged",
+    "not_in_data": "No data report shows",
+    "do_differently": "We might",
+}
+"""Short labels of the four answers in the weekly post's plain text."""
+
+
+def mode_phrase(mode: str) -> str:
+    """``phone call`` or ``in-person conversation``."""
+    return "phone call" if mode == "phone" else "in-person conversation"
+
+
+def local_day(dt: datetime, tz: str) -> str:
+    """E.g. ``Tuesday 3 March`` on ``tz``'s calendar."""
+    local = dt.astimezone(ZoneInfo(tz))
+    return f"{local:%A} {local.day} {local:%B}"
+
+
+def time_refusal(reason: str, max_days: int) -> str:
+    """Why an interview time was refused, in plain words (reason from the core)."""
+    if reason == "future":
+        return "That time is in the future. Log an interview after it has happened."
+    if reason == "too_old":
+        return (
+            f"That date is more than {max_days} days ago. Check the year and the date; "
+            "I can only send prompts about recent interviews."
+        )
+    return "The interview time needs a time zone."
+
+
+def exact_words_prompt(mode: str, who: str, when: str) -> str:
+    """The exact-words prompt (about an hour after the interview)."""
+    return (
+        f"Your {mode_phrase(mode)} with {who} ({when}): while it is fresh, write down the "
+        "caregiver's exact words. Their own phrases show what they assume, what gets in the "
+        "way, and what they hope for."
+    )
+
+
+def reflection_prompt(mode: str, who: str, when: str, *, with_exact_words: bool = False) -> str:
+    """The reflection prompt; a late one also asks for the exact words it absorbed."""
+    words = (
+        "Before the details fade, add the caregiver's exact words too. " if with_exact_words else ""
+    )
+    return (
+        f"Take five minutes to reflect on your {mode_phrase(mode)} with {who} ({when}). {words}"
+        "What surprised you? Which assumption did this challenge? What did you hear that no "
+        "data report would show? What might we do differently?"
+    )
+
+
+def second_round_prompt(who: str, when: str) -> str:
+    """The nudge toward a second conversation with the same family."""
+    return (
+        f"On {when} you talked with {who}'s family. The teams that learn most go back more "
+        "than once: consider a second conversation about what the school tried, and how it "
+        "is landing for them."
+    )
+
+
+def red_flag_note(audience: str, who: str, when: str) -> str:
+    """The gentle note when a reflection says nothing new came up.
+
+    Args:
+        audience: ``coach`` (a DM to the workspace's coach), ``team`` (the team
+            channel, when the workspace shares these notes) or ``interviewer``.
+        who: the caregiver's pseudonym. when: the interview's local day.
+    """
+    intro = {
+        "coach": "A gentle note about an interview one of your staff held",
+        "team": "A gentle note about a recent interview",
+    }.get(audience, "A gentle note about your interview")
+    return (
+        f"{intro} (caregiver {who}, {when}): the reflection says nothing new came up. "
+        "Interviews that only confirm what we thought are worth a second look. Was there a "
+        "moment for “tell me more”, or a question that steered the answer? A second "
+        "conversation often goes further."
+    )
+
+
+def failure_notice(kind: str, where: str | None, why: str) -> str:
+    """The notice an interviewer gets when a prompt could not be delivered.
+
+    Args:
+        kind: the failed prompt's kind.
+        where: the conversation it should have gone to, as the platform names
+            it (``#team``); None for the interviewer's own DM.
+        why: what went wrong and what to do, worded by the platform adapter.
+    """
+    what = {
+        "team_gathering": "This week's team gathering post",
+        "red_flag_note": "A note about a reflection",
+    }.get(kind, "A reflection prompt")
+    target = f"post to {where}" if where else "send you a message"
+    return f"I couldn't {target}: {why}. {what} was not posted."
+
+
+def gathering_summary(interviews: int, reflections: int) -> str:
+    """``2 interviews, 1 reflection.``"""
+    return (
+        f"{interviews} interview{'s' if interviews != 1 else ''}, "
+        f"{reflections} reflection{'s' if reflections != 1 else ''}."
+    )
+
+
+def gathering_text(
+    items: list[tuple[str, str, str, str | None, Mapping[str, str] | None]],
+) -> str:
+    """The weekly gathering as plain text (also its notification fallback).
+
+    Args:
+        items: per interview ``(pseudonym, grade band, mode, exact words,
+            answers by field or None when not reflected yet)``.
+    """
+    reflected = sum(1 for item in items if item[4] is not None)
+    lines = [
+        f"{GATHERING_TITLE}: {gathering_summary(len(items), reflected)} Before you meet, "
+        "read what families told us, then choose one thing to try."
+    ]
+    for who, band, mode, words, answers in items:
+        head = f"• {who} (grade {band}, {mode_phrase(mode)})"
+        parts: list[str] = []
+        if words:
+            parts.append(f"Their words: “{words}”")
+        if answers is None:
+            parts.append("No reflection yet.")
+        else:
+            for field, label in GATHERING_LABELS.items():
+                answer = (answers.get(field) or "").strip()
+                if answer:
+                    parts.append(f"{label}: {answer}")
+        lines.append(head + ": " + " ".join(parts) if parts else head)
+    return "\n".join(lines)
