@@ -19,12 +19,11 @@ Rules that hold everywhere here:
 
 from __future__ import annotations
 
-from typing import Literal
-
 import logging
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import Literal
 
 from bot.core.interviews import (
     MAX_BACKDATE,
