@@ -15,8 +15,16 @@ from bot.core.persona import Persona
 __all__ = [
     "ALREADY_ENDED",
     "CHANNEL_POINTER",
+    "DISPUTE_BUTTON",
+    "DISPUTE_COMMENT_LABEL",
+    "DISPUTE_COMMENT_PLACEHOLDER",
+    "DISPUTE_KINDS_LABEL",
+    "DISPUTE_NOTHING",
+    "DISPUTE_PRIVACY",
+    "DISPUTE_SAVED",
     "DM_POINTER",
     "ENDED",
+    "FORM_UNVERIFIED",
     "GOAL",
     "HELP",
     "KIND_LABELS",
@@ -168,3 +176,19 @@ def debrief_figures(debrief: Debrief) -> list[tuple[str, str]]:
 
 
 SUCCESS_REMINDER = "Success is what you learned, not whether the family changed their mind."
+
+
+DISPUTE_BUTTON = "Was this note wrong?"
+DISPUTE_KINDS_LABEL = "Which part of the note was wrong?"
+DISPUTE_COMMENT_LABEL = "Why? (optional)"
+DISPUTE_COMMENT_PLACEHOLDER = "e.g. I was checking what she said, not leading."
+DISPUTE_PRIVACY = (
+    "Your disagreement is saved with the session so the reviewer can be checked and improved. "
+    "Please don't type names."
+)
+DISPUTE_SAVED = (
+    "Thanks. Your disagreement with that note is saved with the session for review; it helps "
+    "the reviewer learn."
+)
+DISPUTE_NOTHING = "That turn has no coach note to disagree with."
+FORM_UNVERIFIED = "This form could not be verified. Please open it again."

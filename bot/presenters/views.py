@@ -89,10 +89,14 @@ class CoachNote(View):
     Attributes:
         persona: the caregiver (named in the label: "not part of the call with …").
         review: the review of the staff turn (findings, reframe).
+        session_id / turn_index: where the note belongs (offers "Was this note
+            wrong?"); None where it cannot be disputed.
     """
 
     persona: Persona
     review: Review
+    session_id: str | None = None
+    turn_index: int | None = None
 
 
 @dataclass(frozen=True)

@@ -339,7 +339,7 @@ class PracticeChat:
         if turn.review.findings and await self.sessions.get_live_notes(
             ref.workspace_id, ref.user_id
         ):
-            await outbox.send(ref, CoachNote(persona, turn.review))
+            await outbox.send(ref, CoachNote(persona, turn.review, session_id, turn.index))
 
     async def end(
         self,

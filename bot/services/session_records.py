@@ -7,8 +7,11 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
+from bot.privacy import scrub
 from bot.services.session_results import (
     CoachRequestInfo,
+    NoteDisputeInfo,
+    NothingToDispute,
     NotYourSession,
     SessionInfo,
     SessionNotFound,
@@ -18,6 +21,9 @@ from bot.store import CoachRequestRow, PracticeSessionRow, Store
 __all__ = ["SessionRecords"]
 
 log = logging.getLogger(__name__)
+
+MAX_DISPUTE_COMMENT = 500
+"""Most characters kept of a "Was this note wrong?" comment."""
 
 
 def _coach_info(row: CoachRequestRow, created: bool) -> CoachRequestInfo:
@@ -102,6 +108,85 @@ class SessionRecords:
                 return _coach_info(existing, created=False)
         log.info("coach requested for session %s (workspace %s)", session_id, workspace_id)
         return _coach_info(req, created=True)
+
+    async def dispute_note(
+        self,
+        workspace_id: str,
+        user_id: str,
+        session_id: str,
+        turn_index: int,
+        *,
+        kinds: list[str] | None = None,
+        comment: str | None = None,
+    ) -> NoteDisputeInfo:
+        """Record "Was this note wrong?" for one turn's coach note.
+
+        The utterance and the findings come from the stored turn, never from the
+        client: a tampered payload can only name a turn of the user's own session.
+
+        Args:
+            workspace_id: the tenant.
+            user_id: the acting user (must own the session).
+            session_id: the session.
+            turn_index: the staff turn (1-based) whose note is disputed.
+            kinds: the finding kinds disputed (None or empty: every kind of the note);
+                kinds the note did not have are ignored.
+            comment: optional words; scrubbed of personal details, at most
+                :data:`MAX_DISPUTE_COMMENT` characters kept.
+
+        Returns:
+            The stored :class:`NoteDisputeInfo` (a second dispute of the turn replaces the first).
+
+        Raises:
+            SessionNotFound: no such session in this workspace.
+            NotYourSession: ``user_id`` does not own it.
+            NothingToDispute: no such turn, or its note had no finding.
+        """
+        cleaned = " ".join((comment or "").split())[:MAX_DISPUTE_COMMENT] or None
+        if cleaned:
+            cleaned = scrub(cleaned).text
+        async with self._store.unit_of_work() as uow:
+            row = await uow.sessions.get(workspace_id, session_id)
+            self._check_owner(row, workspace_id, user_id, session_id, action="dispute_note")
+            assert row is not None
+            turns = (row.snapshot or {}).get("turns", [])
+            if not 1 <= turn_index <= len(turns):
+                raise NothingToDispute("That turn is not part of this practice session.")
+            turn = turns[turn_index - 1]
+            noted = [str(f.get("kind")) for f in (turn.get("review") or {}).get("findings", [])]
+            if not noted:
+                raise NothingToDispute("That turn had no coach note to disagree with.")
+            chosen = [k for k in dict.fromkeys(noted) if not kinds or k in kinds] or list(
+                dict.fromkeys(noted)
+            )
+            saved = await uow.note_disputes.upsert(
+                workspace_id,
+                session_id,
+                turn_index,
+                user_id=user_id,
+                utterance=str(turn.get("staff") or ""),
+                kinds=chosen,
+                comment=cleaned,
+                now=self._clock(),
+            )
+            info = NoteDisputeInfo.model_validate(saved)
+        log.info("note disputed: session %s turn %d (%s)", session_id, turn_index, ",".join(chosen))
+        return info
+
+    async def note_disputes(
+        self, workspace_id: str, user_id: str, session_id: str
+    ) -> list[NoteDisputeInfo]:
+        """The disagreements recorded for one of the user's sessions, by turn.
+
+        Raises:
+            SessionNotFound: no such session in this workspace.
+            NotYourSession: ``user_id`` does not own it.
+        """
+        async with self._store.unit_of_work() as uow:
+            row = await uow.sessions.get(workspace_id, session_id)
+            self._check_owner(row, workspace_id, user_id, session_id, action="note_disputes")
+            rows = await uow.note_disputes.for_session(workspace_id, session_id)
+            return [NoteDisputeInfo.model_validate(r) for r in rows]
 
     async def get_live_notes(self, workspace_id: str, user_id: str) -> bool:
         """Tell whether a user wants coach notes after each turn.

@@ -12,6 +12,8 @@ from bot.core.debrief import Debrief
 __all__ = [
     "CoachRequestInfo",
     "NotYourSession",
+    "NoteDisputeInfo",
+    "NothingToDispute",
     "Platform",
     "SessionBusy",
     "SessionEnded",
@@ -130,3 +132,32 @@ class CoachRequestInfo(BaseModel):
     status: str
     created_at: datetime
     created: bool = True
+
+
+class NothingToDispute(SessionError):
+    """The turn has no coach note (no finding) to disagree with, or no such turn."""
+
+
+class NoteDisputeInfo(BaseModel):
+    """A staff member's "Was this note wrong?" on one turn's coach note.
+
+    Attributes:
+        id: row id. workspace_id / session_id: where. turn_index: the turn (1-based).
+        user_id: who disagreed. utterance: that turn's staff text (from the store).
+        kinds: the disputed finding kinds. comment: optional words (scrubbed).
+        status: ``open`` | ``note_wrong`` | ``note_stands`` (a coach decides).
+        created_at: UTC.
+    """
+
+    model_config = ConfigDict(frozen=True, from_attributes=True)
+
+    id: int
+    workspace_id: str
+    session_id: str
+    turn_index: int
+    user_id: str
+    utterance: str
+    kinds: list[str]
+    comment: str | None = None
+    status: Literal["open", "note_wrong", "note_stands"] = "open"
+    created_at: datetime

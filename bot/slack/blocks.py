@@ -20,6 +20,11 @@ from bot.core.persona import Persona
 from bot.core.reflection import Reflection, zone
 from bot.presenters import reflection as wording
 from bot.presenters.practice import (
+    DISPUTE_BUTTON,
+    DISPUTE_COMMENT_LABEL,
+    DISPUTE_COMMENT_PLACEHOLDER,
+    DISPUTE_KINDS_LABEL,
+    DISPUTE_PRIVACY,
     GOAL,
     KIND_LABELS,
     SIGNS,
@@ -62,6 +67,7 @@ __all__ = [
     "channel_ref",
     "coach_note",
     "debrief_messages",
+    "dispute_modal",
     "edit_time_modal",
     "exact_words_modal",
     "file_only_text",
@@ -244,7 +250,7 @@ def _finding_line(finding: Finding) -> str:
     return f"• *{label}*{weight}: {quote(finding.evidence)} — {escape(finding.why)}"
 
 
-def coach_note(review: Review, persona: Persona) -> Message | None:
+def coach_note(review: Review, persona: Persona, *, dispute: str | None = None) -> Message | None:
     """A live coach note on one staff turn, visibly apart from the caregiver's voice.
 
     Rendered as small grey context text under a ":mag: Coach note" label that
@@ -254,6 +260,7 @@ def coach_note(review: Review, persona: Persona) -> Message | None:
     Args:
         review: the review of the staff turn.
         persona: the caregiver (named in the label).
+        dispute: ``<session id>:<turn>`` to offer "Was this note wrong?", or None.
 
     Returns:
         The note, or None when the review found nothing.
@@ -264,9 +271,47 @@ def coach_note(review: Review, persona: Persona) -> Message | None:
     lines += [_finding_line(f) for f in review.findings]
     if review.reframe:
         lines.append(f"*Try:* {quote(review.reframe)}")
-    blocks = context_blocks("\n".join(lines))
+    blocks = context_blocks("\n".join(lines))[:49]
+    if dispute:
+        blocks.append(
+            {
+                "type": "actions",
+                "elements": [_button(DISPUTE_BUTTON, ids.ACTION_DISPUTE_NOTE, dispute)],
+            }
+        )
     kinds = ", ".join(KIND_LABELS[f.kind].lower() for f in review.findings)
-    return Message(text=truncate(f"Coach note: {kinds}", 4000), blocks=blocks[:50])
+    return Message(text=truncate(f"Coach note: {kinds}", 4000), blocks=blocks)
+
+
+def dispute_modal(kinds: Sequence[str], utterance: str, *, private_metadata: str) -> dict[str, Any]:
+    """The "Was this note wrong?" modal: which part of the note, and why (optional).
+
+    Args:
+        kinds: the finding kinds of that turn's note (from the store).
+        utterance: what the staff member said in that turn (shown, escaped).
+        private_metadata: opaque state (session and turn) returned with the submission.
+
+    Returns:
+        A modal view payload for ``views.open``.
+    """
+    options = [_option(KIND_LABELS.get(k, k), k) for k in kinds]  # type: ignore[call-overload]
+    element: dict[str, Any] = {"type": "checkboxes", "options": options}
+    if len(options) == 1:
+        element["initial_options"] = options
+    blocks: list[dict[str, Any]] = [
+        *section_blocks(f"*You said:* {quote(utterance)}"),
+        _input(ids.FIELDS["dispute_kinds"], DISPUTE_KINDS_LABEL, element, optional=True),
+        _text_input(
+            ids.FIELDS["dispute_comment"],
+            DISPUTE_COMMENT_LABEL,
+            placeholder=DISPUTE_COMMENT_PLACEHOLDER,
+            max_length=500,
+        ),
+        *context_blocks(DISPUTE_PRIVACY),
+    ]
+    return _modal(
+        ids.VIEW_DISPUTE_NOTE, "Was this note wrong?", blocks, private_metadata=private_metadata
+    )
 
 
 def turn_note(note: str) -> Message:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 __all__ = [
     "ACTION_DELETE_INTERVIEW",
+    "ACTION_DISPUTE_NOTE",
     "ACTION_EDIT_INTERVIEW_TIME",
     "ACTION_END",
     "ACTION_HOME_REVIEW",
@@ -37,6 +38,7 @@ __all__ = [
     "PROMPT_ACTIONS",
     "PROMPT_METADATA_EVENT",
     "SHORTCUT_REVIEW_MESSAGE",
+    "VIEW_DISPUTE_NOTE",
     "VIEW_EDIT_INTERVIEW_TIME",
     "VIEW_EXACT_WORDS",
     "VIEW_LOG_INTERVIEW",
@@ -120,6 +122,13 @@ ACTION_RECORD_DECISION = "record_team_decision"
 
 ACTION_INTERVIEW_PAGE = "home_interview_page"
 """App Home: show older or newer interviews (value: the page's offset)."""
+
+ACTION_DISPUTE_NOTE = "coach_note_wrong"
+"""A coach note's "Was this note wrong?" (value: ``<session id>:<turn>``)."""
+
+VIEW_DISPUTE_NOTE = "note_dispute_modal"
+"""The modal that records why a coach note was wrong (kinds and a comment)."""
+"""App Home: show older or newer interviews (value: the page's offset)."""
 """Team gathering button: open the team-decision modal (value: the gathering key)."""
 
 PROMPT_ACTIONS: dict[str, str] = {
@@ -160,6 +169,8 @@ FIELDS: dict[str, str] = {
     "do_differently": "do_differently",
     "nothing_new": "nothing_new",
     "decision": "decision",
+    "dispute_kinds": "dispute_kinds",
+    "dispute_comment": "dispute_comment",
 }
 """Input block id of each after-interview modal field, keyed by the service's
 parameter name (:attr:`bot.services.reflection.InvalidInput.field`), so a

@@ -75,7 +75,10 @@ def render(view: View) -> list[Message]:
     if isinstance(view, CaregiverReply):
         return blocks.caregiver_messages(view.text or "…")
     if isinstance(view, CoachNote):
-        note = blocks.coach_note(view.review, view.persona)
+        dispute = (
+            f"{view.session_id}:{view.turn_index}" if view.session_id and view.turn_index else None
+        )
+        note = blocks.coach_note(view.review, view.persona, dispute=dispute)
         return [note] if note is not None else []
     if isinstance(view, TurnNote):
         return [blocks.turn_note(view.text)]

@@ -36,6 +36,7 @@ from bot.store.repositories import (
     CoachRequestRepository,
     EventRepository,
     InterviewRepository,
+    NoteDisputeRepository,
     PracticeSessionRepository,
     ReflectionRepository,
     ReminderRepository,
@@ -234,6 +235,7 @@ class UnitOfWork:
         events: :class:`~bot.store.repositories.EventRepository`.
         user_settings: :class:`~bot.store.repositories.UserSettingsRepository`.
         coach_requests: :class:`~bot.store.repositories.CoachRequestRepository`.
+        note_disputes: :class:`~bot.store.repositories.NoteDisputeRepository`.
         user_tz: :class:`~bot.store.repositories.UserTimeZoneRepository`.
         interviews: :class:`~bot.store.repositories.InterviewRepository`.
         reflections: :class:`~bot.store.repositories.ReflectionRepository`.
@@ -250,6 +252,7 @@ class UnitOfWork:
         self.events = EventRepository(session, dialect)
         self.user_settings = UserSettingsRepository(session, dialect)
         self.coach_requests = CoachRequestRepository(session, dialect)
+        self.note_disputes = NoteDisputeRepository(session, dialect)
         self.user_tz = UserTimeZoneRepository(session, dialect)
         self.interviews = InterviewRepository(session, dialect)
         self.reflections = ReflectionRepository(session, dialect)

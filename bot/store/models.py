@@ -42,12 +42,14 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 __all__ = [
+    "DISPUTE_STATUSES",
     "INTERVIEW_MODES",
     "REMINDER_KINDS",
     "REMINDER_STATUSES",
     "Base",
     "CoachRequestRow",
     "InterviewRow",
+    "NoteDisputeRow",
     "PracticeSessionRow",
     "ProcessedEventRow",
     "ReflectionRow",
@@ -488,3 +490,49 @@ class WorkspaceSettingsRow(Base):
     coach_user_id: Mapped[str | None] = mapped_column(String(256))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# --------------------------------------------------------------------- issue 14 (revision 0004)
+
+DISPUTE_STATUSES: tuple[str, ...] = ("open", "note_wrong", "note_stands")
+"""A disagreement is ``open`` until a coach decides the note was wrong or stands."""
+
+
+class NoteDisputeRow(Base):
+    """A staff member's "Was this note wrong?" on one coach note (a labelled case to review).
+
+    Columns:
+        id: integer key. workspace_id: tenant. session_id: the practice session.
+        turn_index: the staff turn (1-based) whose note is disputed.
+        user_id: who disagreed (the session's owner).
+        utterance: the staff text, copied from the stored turn (not from the client).
+        kinds: the finding kinds disputed (JSON list; from the stored review).
+        comment: the staff member's optional words (scrubbed, at most 500 characters).
+        status: :data:`DISPUTE_STATUSES`. resolved_by / resolved_at: the coach's decision.
+        created_at: UTC. One dispute per turn (a second one updates the first).
+    """
+
+    __tablename__ = "note_disputes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    workspace_id: Mapped[str] = mapped_column(String(64))
+    session_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("practice_sessions.id", ondelete="CASCADE")
+    )
+    turn_index: Mapped[int] = mapped_column(Integer)
+    user_id: Mapped[str] = mapped_column(String(256))
+    utterance: Mapped[str] = mapped_column(Text)
+    kinds: Mapped[list[str]] = mapped_column(JSONDoc)
+    comment: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    resolved_by: Mapped[str | None] = mapped_column(String(256))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "session_id", "turn_index"),
+        Index("ix_note_disputes_queue", "workspace_id", "status", "created_at"),
+        CheckConstraint(
+            "status IN ('open', 'note_wrong', 'note_stands')", name="note_dispute_status"
+        ),
+    )

@@ -20,6 +20,7 @@ from bot.store.errors import SessionConflict, ThreadInUse
 from bot.store.models import (
     CoachRequestRow,
     InterviewRow,
+    NoteDisputeRow,
     PracticeSessionRow,
     ProcessedEventRow,
     ReflectionRow,
@@ -1499,3 +1500,80 @@ class ReminderRepository(_Repository):
             .execution_options(synchronize_session=False)
         )
         return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+class NoteDisputeRepository(_Repository):
+    """ "Was this note wrong?" disagreements (rows: :class:`NoteDisputeRow`)."""
+
+    async def upsert(
+        self,
+        workspace_id: str,
+        session_id: str,
+        turn_index: int,
+        *,
+        user_id: str,
+        utterance: str,
+        kinds: list[str],
+        comment: str | None,
+        now: datetime | None = None,
+    ) -> NoteDisputeRow:
+        """Record a disagreement with one turn's note; a second one replaces the first.
+
+        Args:
+            workspace_id: the tenant.
+            session_id: the session.
+            turn_index: the staff turn (1-based).
+            user_id: who disagreed.
+            utterance: the staff text of that turn (from the store).
+            kinds: the disputed finding kinds.
+            comment: optional words (already scrubbed), or None.
+            now: time (UTC).
+
+        Returns:
+            The row (``status`` back to ``open`` when it was replaced).
+        """
+        stmt = select(NoteDisputeRow).where(
+            NoteDisputeRow.workspace_id == workspace_id,
+            NoteDisputeRow.session_id == session_id,
+            NoteDisputeRow.turn_index == turn_index,
+        )
+        row = (await self._s.execute(stmt)).scalar_one_or_none()
+        if row is None:
+            row = NoteDisputeRow(
+                workspace_id=workspace_id,
+                session_id=session_id,
+                turn_index=turn_index,
+                created_at=_now(now),
+            )
+            self._s.add(row)
+        row.user_id = user_id
+        row.utterance = utterance
+        row.kinds = list(kinds)
+        row.comment = comment
+        row.status = "open"
+        row.resolved_by = None
+        row.resolved_at = None
+        await self._s.flush()
+        return row
+
+    async def for_session(self, workspace_id: str, session_id: str) -> list[NoteDisputeRow]:
+        """A session's disagreements, by turn."""
+        stmt = (
+            select(NoteDisputeRow)
+            .where(
+                NoteDisputeRow.workspace_id == workspace_id,
+                NoteDisputeRow.session_id == session_id,
+            )
+            .order_by(NoteDisputeRow.turn_index)
+        )
+        return list((await self._s.execute(stmt)).scalars())
+
+    async def list_open(self, workspace_id: str, *, limit: int = 50) -> list[NoteDisputeRow]:
+        """A workspace's open disagreements, oldest first (for coaches)."""
+        stmt = (
+            select(NoteDisputeRow)
+            .where(NoteDisputeRow.workspace_id == workspace_id, NoteDisputeRow.status == "open")
+            .order_by(NoteDisputeRow.created_at)
+            .limit(max(1, min(int(limit), 500)))
+        )
+        return list((await self._s.execute(stmt)).scalars())

@@ -9,9 +9,16 @@ from typing import Any
 
 import yaml
 
+from bot.core.review import review
 from bot.personas import load_all
 from bot.services.commands import find_persona, parse_start_request
-from bot.services.reflection import ACTION_IDS, InterviewInfo, PromptAction, ReminderPayload
+from bot.services.reflection import (
+    ACTION_IDS,
+    InterviewInfo,
+    InterviewPage,
+    PromptAction,
+    ReminderPayload,
+)
 from bot.slack import blocks
 from bot.slack.listeners import actions, commands, events, shortcuts, views
 
@@ -153,6 +160,8 @@ def test_every_action_rendered_is_listened_to_and_the_reverse() -> None:
         ],
     )
     interview = _interview()
+    flagged = review("Have you tried an earlier bedtime?")
+    note = blocks.coach_note(flagged, personas[0], dispute="s:1")
     modals = [
         blocks.review_modal(),
         blocks.log_interview_modal(now=interview.happened_at, tz="UTC", private_metadata=""),
@@ -160,13 +169,21 @@ def test_every_action_rendered_is_listened_to_and_the_reverse() -> None:
         blocks.exact_words_modal(interview, private_metadata=""),
         blocks.reflection_modal(interview, private_metadata=""),
         blocks.team_decision_modal(private_metadata=""),
+        blocks.dispute_modal(["advice"], "Have you tried…?", private_metadata=""),
     ]
     rendered = set()
     for payload in (
         blocks.persona_picker(personas).blocks,
         blocks.intro_card(personas[0], "s").blocks,
         [b for m in blocks.debrief_messages(personas[0], debrief, "s") for b in m.blocks],
-        blocks.home_view(personas, [], live_notes=True, interviews=[interview]),
+        blocks.home_view(
+            personas,
+            [],
+            live_notes=True,
+            interviews=[interview],
+            page=InterviewPage(interviews=[interview], offset=5, total=20),
+        ),
+        [b for m in [note] if m is not None for b in m.blocks],
         [b for m in blocks.prompt_messages(prompt) for b in m.blocks],
         modals,
     ):

@@ -10,7 +10,14 @@ from typing import Any
 
 import pytest
 from fake_slack import TEAM_ID, FakeSlack, Posted
-from slack_kit import AppServer, _event_callback, block_actions, message_im, slash_command
+from slack_kit import (
+    AppServer,
+    _event_callback,
+    block_actions,
+    message_im,
+    slash_command,
+    submission,
+)
 
 from bot.slack import ids
 
@@ -173,3 +180,76 @@ def test_bulleted_and_labelled_lines_count_as_questions(server: AppServer, fake:
     body = _blocks_text(answer.params)
     assert "3 questions" in body and "3 open and clean" in body
     assert "Q1:" not in body  # the label is not part of the reviewed question
+
+
+# -- "Was this note wrong?" (issue 14) ------------------------------------------------
+
+
+def _note_button(fake: FakeSlack, thread: str) -> dict[str, Any]:
+    for m in fake.messages(channel=DM, thread_ts=thread):
+        for block in m.blocks:
+            for el in block.get("elements", []):
+                if el.get("action_id") == ids.ACTION_DISPUTE_NOTE:
+                    return dict(el)
+    raise AssertionError("no 'Was this note wrong?' button")
+
+
+def _disputes(server: AppServer, session: str, user: str = USER) -> list[Any]:
+    return list(server.call(server.runtime.deps.sessions.note_disputes(TEAM_ID, user, session)))
+
+
+def test_was_this_note_wrong_records_the_turn_from_the_store(
+    server: AppServer, fake: FakeSlack
+) -> None:
+    card = _start(server)
+    session = _session_id(card)
+    server.post(message_im(USER, "Tell me about mornings.", thread_ts=card.ts))
+    server.post(message_im(USER, "Have you tried an earlier bedtime?", thread_ts=card.ts))
+    server.drain()
+    button = _note_button(fake, card.ts)
+    assert button["value"] == f"{session}:2" and button["text"]["text"] == "Was this note wrong?"
+    before = len(fake.calls_to("views.open"))
+    server.post(block_actions(USER, ids.ACTION_DISPUTE_NOTE, value=button["value"]))
+    server.drain()
+    (opened,) = fake.calls_to("views.open")[before:]
+    modal = opened.params["view"]
+    assert modal["callback_id"] == ids.VIEW_DISPUTE_NOTE
+    assert "earlier bedtime" in _blocks_text(modal["blocks"])
+    values = {
+        "dispute_kinds": {
+            "dispute_kinds_input": {"type": "checkboxes", "selected_options": [{"value": "advice"}]}
+        },
+        "dispute_comment": {
+            "dispute_comment_input": {
+                "type": "plain_text_input",
+                "value": "I was asking what they tried, call me at 360-201-7788.",
+            }
+        },
+    }
+    resp = server.post(
+        submission(USER, ids.VIEW_DISPUTE_NOTE, values, private_metadata=modal["private_metadata"])
+    )
+    assert resp.status_code == 200 and resp.json()["response_action"] == "update"
+    server.drain()
+    (dispute,) = _disputes(server, session)
+    assert dispute.turn_index == 2 and dispute.kinds == ["advice"]
+    assert dispute.utterance == "Have you tried an earlier bedtime?"  # from the stored turn
+    assert "360-201-7788" not in (dispute.comment or "")  # scrubbed before it is stored
+    assert dispute.status == "open"
+
+
+def test_a_forged_dispute_of_another_users_session_is_refused(
+    server: AppServer, fake: FakeSlack
+) -> None:
+    card = _start(server)
+    session = _session_id(card)
+    server.post(message_im(USER, "Don't you think he should be in school?", thread_ts=card.ts))
+    server.drain()
+    meta = json.dumps({"user": "U0MALLORY", "session": session, "turn": 1})
+    resp = server.post(submission("U0MALLORY", ids.VIEW_DISPUTE_NOTE, {}, private_metadata=meta))
+    assert resp.status_code == 200 and resp.json()["response_action"] == "errors"
+    assert _disputes(server, session) == []
+    before = len(fake.calls_to("views.open"))
+    server.post(block_actions("U0MALLORY", ids.ACTION_DISPUTE_NOTE, value=f"{session}:1"))
+    server.drain()
+    assert len(fake.calls_to("views.open")) == before  # no modal about someone else's turn

@@ -54,6 +54,7 @@ def register(app: AsyncApp) -> None:
     app.action(ids.ACTION_LIVE_NOTES)(on_live_notes)
     app.action(ids.ACTION_HOME_REVIEW)(on_home_review)
     app.action(ids.ACTION_INTERVIEW_PAGE)(on_interview_page)
+    app.action(ids.ACTION_DISPUTE_NOTE)(on_dispute_note)
     app.action(ids.ACTION_LOG_INTERVIEW)(on_log_interview)
     app.action(ids.ACTION_EDIT_INTERVIEW_TIME)(on_edit_interview_time)
     app.action(ids.ACTION_DELETE_INTERVIEW)(on_delete_interview)
@@ -214,6 +215,63 @@ async def on_live_notes(
         await flows.publish_home(deps, client, team_id=team_id, user_id=user_id)
 
     deps.tasks.spawn(work(), name="live_notes")
+
+
+def parse_turn_value(value: str) -> tuple[str, int] | None:
+    """``<session id>:<turn>`` from a button value, or None when it is malformed."""
+    session_id, _, turn = value.partition(":")
+    if not (0 < len(session_id) <= 64 and turn.isdigit() and 0 < len(turn) <= 5):
+        return None
+    return session_id, int(turn)
+
+
+async def on_dispute_note(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: Any,
+    client: AsyncWebClient,
+) -> None:
+    """A coach note's "Was this note wrong?": open the modal about that turn's note.
+
+    The turn's words and findings are read from the store (the session must be
+    the clicking user's); the button value only names which turn.
+
+    Args:
+        ack: Bolt's acknowledgement.
+        body: the ``block_actions`` payload (its ``trigger_id`` opens the modal).
+        action: the button (value: ``<session id>:<turn>``).
+        context: Bolt's context.
+        client: the Web API client.
+    """
+    await ack()
+    deps = deps_of(context)
+    ref = _ref(body, context)
+    outbox = SlackOutbox(client)
+    parsed = parse_turn_value(str(action.get("value") or ""))
+    if parsed is None:
+        log.warning("refused %s: malformed value", ids.ACTION_DISPUTE_NOTE)
+        return
+    session_id, turn_index = parsed
+    try:
+        turns = await deps.sessions.turns(ref.workspace_id, ref.user_id, session_id)
+    except NotYourSession:
+        log.warning(
+            "refused %s by %s: the session is someone else's", ids.ACTION_DISPUTE_NOTE, ref.user_id
+        )
+        await outbox.send_private(ref, Notice(say.NOT_YOURS))
+        return
+    except SessionNotFound:
+        await outbox.send_private(ref, Notice(say.NOT_FOUND))
+        return
+    turn = next((t for t in turns if t.index == turn_index), None)
+    kinds = list(dict.fromkeys(f.kind for f in turn.review.findings)) if turn else []
+    if turn is None or not kinds:
+        await outbox.send_private(ref, Notice(say.DISPUTE_NOTHING))
+        return
+    meta = json.dumps({"user": ref.user_id, "session": session_id, "turn": turn_index})
+    view = blocks.dispute_modal(kinds, turn.staff, private_metadata=meta)
+    await client.views_open(trigger_id=str(body.get("trigger_id") or ""), view=view)
 
 
 async def on_interview_page(

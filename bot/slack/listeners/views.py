@@ -26,6 +26,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.reflection import Reflection, zone
+from bot.presenters import practice as say
 from bot.presenters import reflection as wording
 from bot.services.commands import MAX_QUESTIONS, question_lines
 from bot.services.reflection import (
@@ -37,9 +38,11 @@ from bot.services.reflection import (
     WrongConversation,
     parse_gathering_key,
 )
+from bot.services.session_results import NothingToDispute, NotYourSession, SessionNotFound
 from bot.slack import blocks, flows, ids
 from bot.slack.deps import SlackDeps, deps_of, team_of
 from bot.slack.outbox import SlackOutbox
+from bot.slack.text import escape
 
 __all__ = ["post_review", "register"]
 
@@ -65,6 +68,55 @@ def register(app: AsyncApp) -> None:
     app.view(ids.VIEW_EXACT_WORDS)(on_exact_words_submitted)
     app.view(ids.VIEW_REFLECTION)(on_reflection_submitted)
     app.view(ids.VIEW_TEAM_DECISION)(on_team_decision_submitted)
+    app.view(ids.VIEW_DISPUTE_NOTE)(on_dispute_submitted)
+
+
+async def on_dispute_submitted(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: Any, client: AsyncWebClient
+) -> None:
+    """ "Was this note wrong?" submitted: store it (the service checks the session is the
+    user's and reads the turn itself), then thank the user in the modal.
+
+    Args:
+        ack: Bolt's acknowledgement (``update`` shows the thanks; ``errors`` keeps the form).
+        body: the ``view_submission`` payload.
+        view: the submitted view.
+        context: Bolt's context.
+        client: the Web API client.
+    """
+    deps = deps_of(context)
+    user_id = str((body.get("user") or {}).get("id") or "")
+    meta = _metadata(view)
+    field = ids.FIELDS["dispute_kinds"]
+    session_id, turn = meta.get("session"), meta.get("turn")
+    if (
+        meta.get("invalid")
+        or meta.get("user") != user_id
+        or not isinstance(session_id, str)
+        or not isinstance(turn, int)
+    ):
+        log.warning("refused a note dispute whose metadata does not match the user")
+        await ack(response_action="errors", errors={field: say.FORM_UNVERIFIED})
+        return
+    chosen = _values(view, "dispute_kinds").get("selected_options") or []
+    kinds = [str(o.get("value")) for o in chosen if isinstance(o, dict)]
+    try:
+        await deps.sessions.dispute_note(
+            team_of(body, context),
+            user_id,
+            session_id,
+            turn,
+            kinds=kinds,
+            comment=_text(view, "dispute_comment"),
+        )
+    except (NotYourSession, SessionNotFound):
+        log.warning("refused a note dispute on a session that is not the user's")
+        await ack(response_action="errors", errors={field: say.FORM_UNVERIFIED})
+        return
+    except NothingToDispute:
+        await ack(response_action="errors", errors={field: say.DISPUTE_NOTHING})
+        return
+    await ack(response_action="update", view=blocks.thanks_view(escape(say.DISPUTE_SAVED)))
 
 
 def _metadata(view: dict[str, Any]) -> dict[str, Any]:
