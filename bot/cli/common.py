@@ -11,6 +11,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from bot.core.text import sanitize
+
 __all__ = ["Backend", "BadInput", "Format", "err", "fail", "quiet_logs", "utf8_lines"]
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -39,7 +41,7 @@ class BadInput(Exception):
 
 def decode(raw: bytes, where: str, line_no: int) -> str:
     try:
-        return raw.decode("utf-8")
+        return sanitize(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise BadInput(
             f"{where} is not valid UTF-8 (line {line_no}, byte {exc.start + 1}). "

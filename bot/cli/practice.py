@@ -23,7 +23,7 @@ from bot.cli.common import Backend, BadInput, Format, err, fail, quiet_logs, utf
 from bot.core.debrief import Debrief
 from bot.core.models import Review, Turn
 from bot.core.persona import Persona
-from bot.core.text import first_sentence
+from bot.core.text import first_sentence, sanitize
 from bot.personas import PersonaError, UnknownPersona, get_persona, load_all
 from bot.presenters.practice import GOAL, MAX_TURN_CHARS, SIGNS, debrief_figures, too_long
 from bot.services.commands import parse_command
@@ -278,7 +278,7 @@ def _run_turns(
     while True:
         if interactive:
             try:
-                text = console.input("[bold cyan]You:[/] ")
+                text = sanitize(console.input("[bold cyan]You:[/] "))
             except EOFError:
                 console.print()
                 return

@@ -252,3 +252,46 @@ def asks_question(text: str, review: Review) -> bool:
     if {"open_question", "follow_up"} & set(review.moves):
         return True
     return is_invitation(text)
+
+
+# -- the boundary: what may enter from any platform ---------------------------------------
+
+_BAD_CHARS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f"  # C0 controls except tab, newline, carriage return; DEL
+    "\ud800-\udfff"  # lone surrogates (not encodable as UTF-8)
+    "\ufdd0-\ufdef\ufffe\uffff]"  # Unicode non-characters
+)
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
+"""Zero-width characters, bidi marks, embeddings, overrides and isolates, soft hyphens."""
+
+
+def sanitize(text: str) -> str:
+    """Remove what no message should carry: NUL and other control characters, lone
+    surrogates and Unicode non-characters (tab, newline and everything printable stay).
+
+    Every platform adapter passes incoming text through this, so a NUL cannot break a
+    PostgreSQL write and a lone surrogate cannot break a model request.
+
+    Args:
+        text: text as a platform delivered it.
+
+    Returns:
+        The text without those characters (same text when there were none).
+    """
+    return _BAD_CHARS.sub("", text)
+
+
+def clean_label(text: str) -> str:
+    """A name-like value (a pseudonym, a display label) made safe to echo to a team.
+
+    :func:`sanitize`, then zero-width characters and bidirectional overrides removed
+    (a right-to-left override can make "Ms. R" display as something else), then runs
+    of whitespace made one space.
+
+    Args:
+        text: the value as typed.
+
+    Returns:
+        The cleaned, trimmed value.
+    """
+    return " ".join(_INVISIBLE.sub("", sanitize(text)).split())

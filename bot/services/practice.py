@@ -263,6 +263,18 @@ class PracticeService:
                 exc.reason,
             )
             failed_usage = getattr(exc, "usage", None)
+        except Exception as exc:
+            if self._fallback is None:
+                raise  # the offline partner itself failed: a bug, not an outage
+            # Anything else while building or reading a model request (a lone surrogate
+            # the HTTP layer cannot encode, a malformed answer) is a model failure too:
+            # the offline partner answers, never silence.
+            log.warning(
+                "turn %s: model reply failed (%s); fallback answers",
+                plan.turn_index,
+                type(exc).__name__,
+            )
+            failed_usage = None
         fallback = self._fallback_responder()
         if shown:
             await _call(on_reset)

@@ -27,6 +27,8 @@ from typing import Any
 
 from slackify_markdown import slackify_markdown
 
+from bot.core.text import sanitize
+
 __all__ = [
     "CONTEXT_LIMIT",
     "HEADER_LIMIT",
@@ -110,7 +112,8 @@ def from_slack(text: str) -> str:
     Slack encodes ``&``, ``<``, ``>`` as entities and wraps mentions and links
     in ``<…>``; the services get plain text (a link becomes its label, a
     mention its id with ``@`` or ``#``, ``:emoji:`` shortcodes and
-    ``*bold*``/``_italic_``/``~strike~`` markers go) so reviews and stored transcripts
+    ``*bold*``/``_italic_``/``~strike~`` markers go; NUL, other control characters
+    and lone surrogates go too: :func:`bot.core.text.sanitize`) so reviews and stored transcripts
     read naturally and nothing can be re-posted as a live mention.
 
     Args:
@@ -119,7 +122,7 @@ def from_slack(text: str) -> str:
     Returns:
         Plain text; render it again only through :func:`escape`.
     """
-    text = _SLACK_LINK_RE.sub(_plain_link, text)
+    text = _SLACK_LINK_RE.sub(_plain_link, sanitize(text))
     text = _MARKER_RE.sub(r"\2", _EMOJI_RE.sub("", text))
     return _UNESCAPE_RE.sub(lambda m: _UNESCAPES[m.group(0)], text)
 

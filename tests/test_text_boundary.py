@@ -1,0 +1,66 @@
+"""The text boundary at every platform's door (issue 10, finding 3 and part of 4).
+
+A NUL must never reach PostgreSQL, a lone surrogate never a model request, and a
+right-to-left override or zero-width character never a team post. When the model
+request fails for any reason, the offline partner answers (never silence).
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+import respx
+from practice_kit import make_persona
+from test_llm_practice_service import BASE, make_service, settings
+
+from bot.core.text import clean_label, sanitize
+from bot.services.practice import FALLBACK_NOTE
+from bot.slack.text import from_slack
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("tell me\x00 more", "tell me more"),
+        ("\ud800 tell me more", " tell me more"),
+        ("bell\x07 and\x1b[31m escape", "bell and[31m escape"),
+        ("line one\nline two\ttab", "line one\nline two\ttab"),  # ordinary whitespace stays
+        ("non-char \ufffe\uffff\ufdd0 gone", "non-char  gone"),
+        ("¿Qué tal? 👋 café", "¿Qué tal? 👋 café"),  # printable text untouched
+    ],
+)
+def test_sanitize_removes_only_what_no_message_should_carry(raw: str, clean: str) -> None:
+    assert sanitize(raw) == clean
+    sanitize(raw).encode("utf-8")  # always encodable
+
+
+def test_slack_text_is_sanitized_at_the_door() -> None:
+    assert from_slack("tell\x00 me &amp; \ud800more") == "tell me & more"
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("Ms.\u202e R", "Ms. R"),  # a right-to-left override
+        ("J\u200b\u200dK", "JK"),  # zero-width space and joiner
+        ("  A.\u2066 B \u2069 ", "A. B"),  # isolates, and spaces trimmed
+        ("Ms. R", "Ms. R"),
+    ],
+)
+def test_labels_lose_invisible_and_bidi_characters(raw: str, clean: str) -> None:
+    assert clean_label(raw) == clean
+
+
+@respx.mock(base_url=BASE)
+def test_any_failure_building_a_model_request_falls_back(respx_mock: respx.MockRouter) -> None:
+    """A responder that raises something other than a ModelError still gets the fallback."""
+
+    def explode(request: httpx.Request) -> httpx.Response:
+        raise UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed")
+
+    respx_mock.post("/chat/completions").mock(side_effect=explode)
+    service = make_service(settings(max_retries=0), persona=make_persona())
+    turn = asyncio.run(service.take_turn("Tell me about a typical morning."))
+    assert turn.caregiver and turn.note == FALLBACK_NOTE
