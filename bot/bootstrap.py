@@ -32,15 +32,60 @@ if TYPE_CHECKING:
     from bot.store import Store
 
 __all__ = [
+    "QUIET_LOGGERS",
     "Application",
     "SettingsProblem",
     "build_application",
+    "configure_logging",
     "load_settings",
     "model_reviews",
     "start_practice",
 ]
 
 log = logging.getLogger(__name__)
+
+
+QUIET_LOGGERS: tuple[str, ...] = (
+    "aiosqlite",
+    "sqlalchemy",
+    "slack_sdk",
+    "slack_bolt",
+    "bot.slack.bolt",
+    "openai",
+    "httpx",
+    "httpcore",
+    "aiohttp",
+    "urllib3",
+    "websockets",
+    "presidio-analyzer",
+)
+"""Third-party loggers whose DEBUG output carries request bodies or SQL parameters (staff
+text, notes): they stay at INFO when the app logs at DEBUG, unless ``EC_LOG_BODIES=true``."""
+
+
+def configure_logging(level: str, *, log_bodies: bool = False) -> bool:
+    """Set up process logging for a server or worker (stderr, one line per record).
+
+    Args:
+        level: ``DEBUG``, ``INFO``, ``WARNING`` or ``ERROR`` (case-insensitive).
+        log_bodies: let the libraries in :data:`QUIET_LOGGERS` log at ``level`` too
+            (request bodies, SQL parameters); off by default, and said at start-up.
+
+    Returns:
+        True when library body logging is on.
+    """
+    numeric = getattr(logging, level.upper(), logging.INFO)
+    logging.basicConfig(level=numeric, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger().setLevel(numeric)  # also when handlers were already set up
+    floor = numeric if log_bodies else max(numeric, logging.INFO)
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(floor)
+    if log_bodies and numeric <= logging.DEBUG:
+        log.warning(
+            "EC_LOG_BODIES is on: library debug logs may contain message text and SQL "
+            "parameters; turn it off outside a short debugging session"
+        )
+    return log_bodies
 
 
 class SettingsProblem(ValueError):

@@ -104,6 +104,7 @@ class Settings(BaseSettings):
     slack_api_url: str = Field(
         default="https://slack.com/api/", validation_alias=AliasChoices("SLACK_API_URL")
     )
+    log_bodies: bool = False
 
     @property
     def model_configured(self) -> bool:

@@ -23,7 +23,6 @@ import asyncio
 import contextlib
 import importlib
 import inspect
-import logging
 import signal
 import sys
 from collections.abc import Awaitable, Callable
@@ -31,6 +30,8 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+from bot.bootstrap import configure_logging
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -194,11 +195,7 @@ def run(
     except ValidationError as exc:
         raise _fail(f"a setting is invalid: {exc.errors()[0]['msg']}", 2) from None
     target = url or settings.database_url
-    logging.basicConfig(
-        level=getattr(logging, log_level.upper(), logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    configure_logging(log_level, log_bodies=settings.log_bodies)
     try:
         factory = _choose_factory(deliverer, settings)
         handled = asyncio.run(

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import signal
 import sys
 from typing import Annotated
 
 import typer
+
+from bot.bootstrap import configure_logging
 
 __all__ = ["serve_app"]
 
@@ -85,11 +86,7 @@ def slack(
     if mode == "http" and not signing_secret:
         raise _fail("SLACK_SIGNING_SECRET is not set (Basic Information > App Credentials)")
 
-    logging.basicConfig(
-        level=getattr(logging, log_level.upper(), logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    configure_logging(log_level, log_bodies=settings.log_bodies)
     install_redaction([bot_token, app_token, signing_secret])
     try:
         asyncio.run(

@@ -85,7 +85,8 @@ def test_practice_turn_streams_the_reply_in_the_thread_with_status_and_coach_not
     ]
     assert len(notes) == 1
     note = notes[0]
-    assert {b["type"] for b in note.blocks} == {"context"}
+    # the note is small grey text, plus its one "Was this note wrong?" button
+    assert {b["type"] for b in note.blocks} == {"context", "actions"}
     assert "“Don't you think”" in _text(note.blocks) and "*Try:*" in _text(note.blocks)
     assert all(c.status == 200 and c.answer.get("ok") for c in fake.calls)
 
