@@ -58,6 +58,7 @@ QUIET_LOGGERS: tuple[str, ...] = (
     "urllib3",
     "websockets",
     "presidio-analyzer",
+    "alembic",
 )
 """Third-party loggers whose DEBUG output carries request bodies or SQL parameters (staff
 text, notes): they stay at INFO when the app logs at DEBUG, unless ``EC_LOG_BODIES=true``."""
@@ -77,9 +78,10 @@ def configure_logging(level: str, *, log_bodies: bool = False) -> bool:
     numeric = getattr(logging, level.upper(), logging.INFO)
     logging.basicConfig(level=numeric, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger().setLevel(numeric)  # also when handlers were already set up
-    floor = numeric if log_bodies else max(numeric, logging.INFO)
     for name in QUIET_LOGGERS:
-        logging.getLogger(name).setLevel(floor)
+        # SQLAlchemy, aiosqlite and Alembic say nothing useful below WARNING
+        least = logging.WARNING if name in ("sqlalchemy", "aiosqlite", "alembic") else logging.INFO
+        logging.getLogger(name).setLevel(numeric if log_bodies else max(numeric, least))
     if log_bodies and numeric <= logging.DEBUG:
         log.warning(
             "EC_LOG_BODIES is on: library debug logs may contain message text and SQL "

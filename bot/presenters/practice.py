@@ -14,6 +14,7 @@ from bot.core.persona import Persona
 
 __all__ = [
     "ALREADY_ENDED",
+    "CANT_SAVE",
     "CHANNEL_POINTER",
     "DISPUTE_BUTTON",
     "DISPUTE_COMMENT_LABEL",
@@ -192,3 +193,8 @@ DISPUTE_SAVED = (
 )
 DISPUTE_NOTHING = "That turn has no coach note to disagree with."
 FORM_UNVERIFIED = "This form could not be verified. Please open it again."
+
+CANT_SAVE = (
+    "I can't save right now, so I didn't take that message (the database is not accepting "
+    "changes). Please try again in a few minutes; if it keeps happening, tell your admin."
+)

@@ -52,7 +52,7 @@ from bot.services.sessions import (
     SessionInfo,
     SessionNotFound,
 )
-from bot.store import ThreadInUse
+from bot.store import StoreUnavailable, ThreadInUse
 
 __all__ = ["PracticeChat"]
 
@@ -217,7 +217,20 @@ class PracticeChat:
             message_id: the message's own id (a start request at top level
                 practices in that message's thread, where the platform has threads).
         """
-        text = text.strip()
+        try:
+            await self._handle(outbox, ref, text.strip(), has_files, message_id)
+        except StoreUnavailable as exc:
+            log.error("message not handled: %s", exc)
+            await outbox.send(ref, Notice(say.CANT_SAVE, icon="warning"))
+
+    async def _handle(
+        self,
+        outbox: Outbox,
+        ref: ConversationRef,
+        text: str,
+        has_files: bool,
+        message_id: str | None,
+    ) -> None:
         session = await self._session_of_thread(ref)
         start_who = parse_start_request(text)
         if session is None or (not session.active and start_who is not None):

@@ -32,6 +32,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.slack.deps import BackgroundTasks, SlackDeps, utcnow
 from bot.slack.listeners import register_all
 from bot.slack.redact import install_redaction
+from bot.store import StoreUnavailable
 
 __all__ = [
     "DEFAULT_API_URL",
@@ -240,7 +241,8 @@ async def create_app(
 
 
 def web_application(app: AsyncApp, deps: SlackDeps, *, path: str = EVENTS_PATH) -> web.Application:
-    """The aiohttp application for HTTP mode: ``POST {path}`` plus ``GET /healthz``.
+    """The aiohttp application for HTTP mode: ``POST {path}``, ``GET /healthz`` (alive) and
+    ``GET /readyz`` (the database accepts a write: 200, else 503 with the reason).
 
     On shutdown it waits (up to 30 s) for the background work in flight, so a
     reply being written is not cut off.
@@ -258,11 +260,19 @@ def web_application(app: AsyncApp, deps: SlackDeps, *, path: str = EVENTS_PATH) 
     async def healthz(_: web.Request) -> web.Response:
         return web.json_response({"ok": True, "background": len(deps.tasks)})
 
+    async def readyz(_: web.Request) -> web.Response:
+        try:
+            await deps.sessions.store.check_writable()
+        except StoreUnavailable as exc:
+            return web.json_response({"ok": False, "reason": str(exc)}, status=503)
+        return web.json_response({"ok": True})
+
     async def on_shutdown(_: web.Application) -> None:
         if not await deps.tasks.drain(timeout=30):
             log.warning("shutting down with %d background tasks unfinished", len(deps.tasks))
             await deps.tasks.cancel_all()
 
     web_app.router.add_get("/healthz", healthz)
+    web_app.router.add_get("/readyz", readyz)
     web_app.on_shutdown.append(on_shutdown)
     return web_app

@@ -137,7 +137,7 @@ async def build_runtime(
     from bot.privacy import scrub
     from bot.services.dispatcher import Dispatcher
     from bot.slack.deliver import SlackDeliverer
-    from bot.store import aupgrade_to_head, safe_url
+    from bot.store import StoreUnavailable, aupgrade_to_head, safe_url
 
     if migrate:
         try:
@@ -152,6 +152,14 @@ async def build_runtime(
     )
     store = application.store
     sessions = application.sessions
+    try:
+        await store.check_writable()
+    except StoreUnavailable as exc:
+        await application.aclose()
+        raise SlackStartupError(
+            f"{exc}: {safe_url(settings.database_url)} accepts no writes; check "
+            "EC_DATABASE_URL and the file's permissions"
+        ) from None
     closers: list[Callable[[], Any]] = list(application._closers)
     application._closers.clear()
     clock = application.clock

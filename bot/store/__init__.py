@@ -24,7 +24,7 @@ from bot.store.db import (
     safe_url,
     sync_url,
 )
-from bot.store.errors import SessionConflict, StoreError, ThreadInUse
+from bot.store.errors import SessionConflict, StoreError, StoreUnavailable, ThreadInUse
 from bot.store.migrate import (
     aupgrade_to_head,
     current_revision,
@@ -64,6 +64,7 @@ __all__ = [
     "SessionConflict",
     "Store",
     "StoreError",
+    "StoreUnavailable",
     "TeamDecisionRow",
     "ThreadInUse",
     "TurnRow",

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -32,6 +34,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import StaticPool
 
+from bot.store.errors import StoreUnavailable
 from bot.store.repositories import (
     CoachRequestRepository,
     EventRepository,
@@ -219,6 +222,18 @@ def create_engine(
     )
 
 
+def _unavailable_reason(exc: BaseException) -> str:
+    """A plain reason for a database failure (no SQL, no URL)."""
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    if "readonly" in text or "read-only" in text or "read only" in text:
+        return "the database is read-only"
+    if "disk" in text and ("full" in text or "i/o" in text):
+        return "the database's disk is full or failing"
+    if "locked" in text:
+        return "the database is locked by another process"
+    return "the database cannot be reached"
+
+
 class UnitOfWork:
     """One database transaction and the repositories that work inside it.
 
@@ -317,8 +332,27 @@ class Store:
             A :class:`UnitOfWork`; committed on normal exit, rolled back on error.
             Rows it returned stay readable after the block (no lazy loading).
         """
-        async with self._sessions() as session, session.begin():
-            yield UnitOfWork(session, self.dialect)
+        try:
+            async with self._sessions() as session, session.begin():
+                yield UnitOfWork(session, self.dialect)
+        except (OperationalError, InterfaceError) as exc:
+            raise StoreUnavailable(_unavailable_reason(exc)) from exc
+
+    async def check_writable(self) -> None:
+        """Prove the database accepts a write (readiness and start-up), leaving nothing behind.
+
+        Inserts a claim row in a transaction that is rolled back.
+
+        Raises:
+            StoreUnavailable: the database is unreachable or read-only.
+        """
+        try:
+            async with self._sessions() as session, session.begin():
+                uow = UnitOfWork(session, self.dialect)
+                await uow.events.claim("readyz", f"readyz:{uuid.uuid4().hex}")
+                await session.rollback()
+        except (OperationalError, InterfaceError, DBAPIError) as exc:
+            raise StoreUnavailable(_unavailable_reason(exc)) from exc
 
     async def claim_event(
         self, workspace_id: str, event_key: str, *, now: datetime | None = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["SessionConflict", "StoreError", "ThreadInUse"]
+__all__ = ["SessionConflict", "StoreError", "StoreUnavailable", "ThreadInUse"]
 
 
 class StoreError(Exception):
@@ -16,3 +16,8 @@ class ThreadInUse(StoreError):
 class SessionConflict(StoreError):
     """A turn could not be saved: the lease was lost, the session ended, or another
     turn was recorded first. Nothing was written."""
+
+
+class StoreUnavailable(StoreError):
+    """The database cannot be reached or does not accept writes (read-only, disk full,
+    server down). The message says which in plain words, without SQL or passwords."""

@@ -283,3 +283,30 @@ def test_a_reminder_knows_its_platform(tmp_path: Path) -> None:
     posted = asyncio.run(main())
     by_ws = {p.workspace_id: p.platform for p in posted}
     assert by_ws == {"T1": "teams", "W1": "slack"}
+
+
+def test_a_store_that_accepts_no_writes_is_said_plainly(tmp_path: Path) -> None:
+    """Issue 10, finding 2: "I can't save right now" instead of silence."""
+    db = tmp_path / "ro.db"
+    upgrade_to_head(f"sqlite:///{db}")
+
+    async def main() -> FakeOutbox:
+        store = Store.from_url(f"sqlite:///file:{db}?mode=ro&uri=true")
+        sessions = PracticeSessions(
+            store,
+            service_factory=ModelServiceFactory(SETTINGS, backend="scripted"),
+            settings=SETTINGS,
+        )
+        chat = PracticeChat(sessions, load_all(), thread_lookup_waits=())
+        out = FakeOutbox()
+        try:
+            await chat.handle_message(out, ME.in_conversation("dm-U1"), "practice with Denise")
+        finally:
+            await sessions.aclose()
+            await store.dispose()
+        return out
+
+    out = asyncio.run(main())
+    (notice,) = out.views(Notice)
+    assert "can't save right now" in notice.text
+    assert out.views(IntroCard) == []

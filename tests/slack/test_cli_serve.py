@@ -139,6 +139,8 @@ def test_http_mode_migrates_serves_signed_requests_and_stops_cleanly(tmp_path: P
             assert bad.status_code == 401
             health = httpx.get(url.replace("/slack/events", "/healthz"), timeout=10).json()
             assert health["ok"] is True
+            ready = httpx.get(url.replace("/slack/events", "/readyz"), timeout=10)
+            assert ready.status_code == 200 and ready.json() == {"ok": True}
         finally:
             proc.send_signal(signal.SIGTERM)
             out, err = proc.communicate(timeout=30)
@@ -233,3 +235,27 @@ def test_serve_runs_the_reminder_dispatcher(tmp_path: Path, mode: str) -> None:
         assert sorted(prompts(fake)) == ["exact_words", "reflection", "second_round"]
         assert "reminder dispatcher" in err and "stopped" in err
         assert BOT_TOKEN not in out + err and APP_TOKEN not in out + err
+
+
+def test_a_read_only_database_stops_start_up_with_one_plain_line(tmp_path: Path) -> None:
+    """Issue 10, finding 2: a store that accepts no writes must not pass as healthy."""
+    from bot.store import upgrade_to_head
+
+    db = tmp_path / "ro.db"
+    upgrade_to_head(f"sqlite:///{db}")  # migrated, so start-up's migration step writes nothing
+    with FakeSlack() as fake:
+        env = _env(tmp_path, fake, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET)
+        env["EC_DATABASE_URL"] = f"sqlite:///file:{db}?mode=ro&uri=true"
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "serve", "slack", "--http", "--port", "0"],
+            env=env,
+            cwd=str(tmp_path),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1, result.stderr  # one plain line (after the migration step's log)
+    assert "read-only" in errors[0] and "EC_DATABASE_URL" in errors[0]
+    assert "Traceback" not in result.stderr

@@ -31,6 +31,7 @@ from bot.services.sessions import NotYourSession, SessionBusy, SessionNotFound
 from bot.slack import blocks, flows, ids
 from bot.slack.deps import deps_of, team_of
 from bot.slack.outbox import SlackOutbox
+from bot.store import StoreUnavailable
 
 __all__ = ["register"]
 
@@ -133,6 +134,9 @@ async def _guarded(outbox: SlackOutbox, ref: ConversationRef, action_id: str, wo
         await outbox.send_private(ref, Notice(say.NOT_FOUND))
     except SessionBusy as exc:
         await outbox.send_private(ref, Notice(str(exc)))
+    except StoreUnavailable as exc:
+        log.error("%s not done: %s", action_id, exc)
+        await outbox.send_private(ref, Notice(say.CANT_SAVE))
 
 
 async def on_end(

@@ -23,6 +23,7 @@ from bot.slack import flows
 from bot.slack.deps import SlackDeps, deps_of, team_of
 from bot.slack.outbox import SlackOutbox
 from bot.slack.text import from_slack
+from bot.store import StoreUnavailable
 
 __all__ = ["claim", "on_app_mention", "register"]
 
@@ -106,19 +107,21 @@ async def _handle_message(
     event: dict[str, Any],
     say_stream: Any,
 ) -> None:
-    if not await claim(deps, team_id, body, event):
-        return
     ref = ConversationRef(
         platform="slack",
         workspace_id=team_id,
         conversation_id=str(event["channel"]),
         user_id=str(event["user"]),
-        thread_id=str(event.get("thread_ts") or event["ts"]),
+        thread_id=event.get("thread_ts"),
     )
-    if not event.get("thread_ts"):
-        # a top-level message: its own ts is where a practice it starts would live
-        ref = ref.model_copy(update={"thread_id": None})
     outbox = SlackOutbox(client, say_stream=say_stream, buffer_size=deps.stream_buffer)
+    try:
+        if not await claim(deps, team_id, body, event):
+            return
+    except StoreUnavailable as exc:
+        log.error("message not claimed: %s", exc)
+        await outbox.send(ref, Notice(say.CANT_SAVE, icon="warning"))
+        return
     await deps.chat.handle_message(
         outbox,
         ref,

@@ -1,0 +1,52 @@
+"""Readiness that means it (issue 10, finding 2): the store proves it accepts a write."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from bot.store import Store, StoreUnavailable, upgrade_to_head
+
+
+def test_a_writable_store_passes_and_keeps_nothing(migrated_url: str) -> None:
+    async def main() -> None:
+        store = Store.from_url(migrated_url)
+        try:
+            await store.check_writable()
+            await store.check_writable()
+        finally:
+            await store.dispose()
+
+    asyncio.run(main())
+    from bot.store import sync_url
+
+    engine = create_engine(sync_url(migrated_url))
+    try:
+        with engine.connect() as conn:
+            left = conn.execute(
+                text("SELECT count(*) FROM processed_events WHERE workspace_id = 'readyz'")
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    assert left == 0
+
+
+def test_a_read_only_sqlite_file_is_reported_plainly(tmp_path: Path) -> None:
+    db = tmp_path / "ro.db"
+    upgrade_to_head(f"sqlite:///{db}")
+
+    async def main() -> None:
+        store = Store.from_url(f"sqlite:///file:{db}?mode=ro&uri=true")
+        try:
+            with pytest.raises(StoreUnavailable, match="read-only"):
+                await store.check_writable()
+            with pytest.raises(StoreUnavailable):  # and every write says so, not SQL
+                async with store.unit_of_work() as uow:
+                    await uow.events.claim("T1", "ev-1")
+        finally:
+            await store.dispose()
+
+    asyncio.run(main())
