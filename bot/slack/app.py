@@ -31,6 +31,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.deps import BackgroundTasks, SlackDeps, utcnow
 from bot.slack.listeners import register_all
+from bot.slack.payloads import check_payload
 from bot.slack.redact import install_redaction
 from bot.store import StoreUnavailable
 
@@ -230,6 +231,8 @@ async def create_app(
         process_before_response=False,
         logger=bolt_logger,
     )
+
+    app.use(check_payload)  # a malformed body stops here with a quiet 200
 
     @app.middleware
     async def attach_deps(context: Any, next: Any) -> Any:

@@ -25,7 +25,7 @@ from bot.presenters.views import Notice, PersonaPicker
 from bot.services.ports import ConversationRef
 from bot.slack import blocks, flows, ids
 from bot.slack.deps import SlackDeps, deps_of, team_of
-from bot.slack.outbox import SlackOutbox, render
+from bot.slack.outbox import SLACK_ERRORS, SlackOutbox, render, why
 from bot.slack.text import escape, from_slack
 
 __all__ = ["register", "reply_privately"]
@@ -151,8 +151,19 @@ async def reply_privately(
         messages = render(Notice("That message has no text to review."))
     else:
         messages = render(view)
+    use_url = respond is not None and bool(getattr(respond, "response_url", None))
     for message in messages:
-        if respond is not None and getattr(respond, "response_url", None):
-            await respond(response_type="ephemeral", replace_original=False, **message.kwargs())
-        elif channel:
-            await client.chat_postEphemeral(channel=channel, user=user_id, **message.kwargs())
+        if use_url:
+            assert respond is not None
+            try:
+                await respond(response_type="ephemeral", replace_original=False, **message.kwargs())
+                continue
+            except SLACK_ERRORS as exc:  # the response URL failed: say it another way
+                log.warning("response_url failed (%s); answering with an ephemeral", why(exc))
+                use_url = False
+        if channel:
+            try:
+                await client.chat_postEphemeral(channel=channel, user=user_id, **message.kwargs())
+            except SLACK_ERRORS as exc:
+                log.warning("could not show the review result: %s", why(exc))
+                return

@@ -1,0 +1,171 @@
+"""The shapes of Slack payloads the listeners read, checked before any listener runs.
+
+A Bolt middleware (:func:`check_payload`) parses each request body into these
+pydantic models. A body of the wrong shape (a missing user, a list where an
+object belongs, an id that is not an id) gets a quiet ``200`` and a log line,
+never a 500 and never a stored row; a slash command gets a plain sentence back.
+Only the fields the listeners use are checked; everything else passes through.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+
+__all__ = ["MALFORMED_COMMAND", "check_payload", "validate_body"]
+
+log = logging.getLogger(__name__)
+
+SlackId = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9._-]{1,39}$")]
+"""A Slack id (user ``U…``/``W…``, channel ``C…``/``D…``/``G…``, team ``T…``, ``E…``)."""
+
+Ts = Annotated[str, StringConstraints(pattern=r"^\d{1,12}(\.\d{1,8})?$")]
+"""A Slack timestamp (``1700000000.000100``)."""
+
+Text = Annotated[str, StringConstraints(max_length=40_000)]
+"""Message text as Slack delivers it (Slack caps messages at 40,000 characters)."""
+
+MALFORMED_COMMAND = "Something about that request could not be read. Please try the command again."
+
+
+class _Loose(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class _User(_Loose):
+    id: SlackId
+
+
+class _MessageEvent(_Loose):
+    type: str
+    user: SlackId | None = None
+    channel: SlackId | None = None
+    ts: Ts | None = None
+    thread_ts: Ts | None = None
+    text: Text | None = None
+    channel_type: str | None = None
+    subtype: str | None = None
+    bot_id: str | None = None
+    client_msg_id: Annotated[str, StringConstraints(max_length=64)] | None = None
+    files: list[Any] | None = None
+    tab: str | None = None
+
+
+class _EventCallback(_Loose):
+    team_id: SlackId | None = None
+    event_id: Annotated[str, StringConstraints(max_length=64)] | None = None
+    event: _MessageEvent
+
+
+class _Action(_Loose):
+    action_id: Annotated[str, StringConstraints(max_length=255)]
+    value: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    selected_option: dict[str, Any] | None = None
+
+
+class _Message(_Loose):
+    ts: Ts | None = None
+    thread_ts: Ts | None = None
+
+
+class _Channel(_Loose):
+    id: SlackId
+
+
+class _BlockActions(_Loose):
+    user: _User
+    actions: list[_Action] = Field(min_length=1, max_length=5)
+    trigger_id: Annotated[str, StringConstraints(max_length=255)] | None = None
+    channel: _Channel | None = None
+    message: _Message | None = None
+    container: dict[str, Any] | None = None
+
+
+class _State(_Loose):
+    values: dict[str, dict[str, dict[str, Any]]] = Field(default_factory=dict)
+
+
+class _View(_Loose):
+    callback_id: Annotated[str, StringConstraints(max_length=255)]
+    private_metadata: Annotated[str, StringConstraints(max_length=3000)] = ""
+    state: _State = Field(default_factory=_State)
+
+
+class _ViewSubmission(_Loose):
+    user: _User
+    view: _View
+
+
+class _MessageShortcut(_Loose):
+    user: _User
+    message: dict[str, Any] = Field(default_factory=dict)
+    channel: _Channel | None = None
+
+
+class _Command(_Loose):
+    command: str
+    user_id: SlackId
+    text: Text = ""
+    channel_id: SlackId | None = None
+    trigger_id: Annotated[str, StringConstraints(max_length=255)] | None = None
+
+
+_BY_TYPE: dict[str, type[BaseModel]] = {
+    "event_callback": _EventCallback,
+    "block_actions": _BlockActions,
+    "view_submission": _ViewSubmission,
+    "message_action": _MessageShortcut,
+}
+
+
+def validate_body(body: dict[str, Any]) -> str | None:
+    """Check the fields the listeners read.
+
+    Args:
+        body: Bolt's parsed request body.
+
+    Returns:
+        None when the body is fine (or of a kind no listener reads); else the
+        payload kind that failed, for the log (never its content).
+    """
+    if "command" in body:
+        kind, model = "command", _Command
+    else:
+        kind = str(body.get("type") or "")
+        found = _BY_TYPE.get(kind)
+        if found is None:
+            return None
+        model = found  # type: ignore[assignment]
+    try:
+        model.model_validate(body)
+    except ValidationError:
+        return kind
+    return None
+
+
+async def check_payload(
+    req: AsyncBoltRequest, resp: BoltResponse, next: Callable[[], Awaitable[BoltResponse]]
+) -> BoltResponse:
+    """Bolt middleware: stop a malformed body with a quiet 200 (a command gets a sentence).
+
+    Args:
+        req: the request (its ``body`` is already parsed by Bolt).
+        resp: the response so far.
+        next: the rest of the chain.
+
+    Returns:
+        The listeners' response, or a ``200`` for a malformed body.
+    """
+    body = req.body if isinstance(req.body, dict) else {}
+    failed = validate_body(body)
+    if failed is None:
+        return await next()
+    log.info("ignored a malformed %s payload", failed)
+    if failed == "command":
+        return BoltResponse(status=200, body=MALFORMED_COMMAND)
+    return BoltResponse(status=200, body="")
