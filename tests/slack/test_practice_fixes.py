@@ -204,6 +204,7 @@ def test_was_this_note_wrong_records_the_turn_from_the_store(
     card = _start(server)
     session = _session_id(card)
     server.post(message_im(USER, "Tell me about mornings.", thread_ts=card.ts))
+    server.drain()  # turns are answered in the background: keep their order
     server.post(message_im(USER, "Have you tried an earlier bedtime?", thread_ts=card.ts))
     server.drain()
     button = _note_button(fake, card.ts)
