@@ -28,11 +28,11 @@ from bot.core.persona import Persona
 from bot.core.practice import PracticeEngine, ReplyPlan, Turn, Usage
 from bot.llm.base import Responder
 from bot.llm.errors import ModelError
+from bot.llm.scripted import ScriptedResponder
 from bot.services.review import ModelReviewerPort, ReviewMode, ReviewResult, review_one
 
 if TYPE_CHECKING:
     from bot.core.debrief import Debrief
-    from bot.llm.scripted import ScriptedResponder
 
 __all__ = [
     "FALLBACK_NOTE",
@@ -278,8 +278,6 @@ class PracticeService:
 
     def _fallback_responder(self) -> Responder:
         if self._fallback is None:
-            from bot.llm.scripted import ScriptedResponder
-
             self._fallback = ScriptedResponder()
         return self._fallback
 

@@ -43,6 +43,8 @@ from typing import TYPE_CHECKING
 from bot.core.debrief import Debrief
 from bot.core.persona import Persona
 from bot.core.practice import PracticeEngine, PracticeSession, Turn
+from bot.llm.tokens import estimate_cost
+from bot.personas import get_persona
 from bot.services.practice import DeltaCallback, ResetCallback
 from bot.services.practice_backends import (
     DEFAULT_TURN_LEASE,
@@ -142,11 +144,7 @@ class PracticeSessions(SessionRecords):
         self._settings = settings
         self._owns_factory = service_factory is None
         self._factory: ServiceFactory = service_factory or ModelServiceFactory(settings)
-        if persona_loader is None:
-            from bot.personas import get_persona
-
-            persona_loader = get_persona
-        self._load_persona = persona_loader
+        self._load_persona = persona_loader or get_persona
         self._clock = clock
         if turn_lease is None:
             turn_lease = turn_lease_for(settings)
@@ -507,10 +505,6 @@ class PracticeSessions(SessionRecords):
         """Add the approximate model cost of all turns (priced at the reply model)."""
         usage = debrief.usage
         if not (usage.prompt_tokens or usage.completion_tokens):
-            return debrief
-        try:
-            from bot.llm.tokens import estimate_cost
-        except Exception:  # pragma: no cover - the llm extra is optional
             return debrief
         try:
             settings = self._settings
