@@ -25,6 +25,7 @@ from bot.core.persona import Persona
 from bot.llm.errors import ModelNotConfigured, ModelUnavailable
 from bot.llm.scripted import ScriptedResponder
 from bot.personas import load_all
+from bot.presenters.practice import offline_partner_note
 from bot.services.practice import PracticeService
 from bot.services.review import ReviewMode, areview_lines
 
@@ -116,10 +117,7 @@ async def start_practice(
             raise  # the model was asked for by name: say so rather than switch quietly
         log.warning("model unreachable at start-up; using the offline partner: %s", exc.reason)
         service = PracticeService(persona, responder=scripted, seed=seed)
-        service.startup_note = (
-            "The language model could not be reached, so you are practicing with the offline "
-            f"partner. {exc.reason}"
-        )
+        service.startup_note = offline_partner_note(exc.reason)
         return service
     mode: ReviewMode = settings.review_mode if review_mode is None else review_mode
     service = PracticeService(

@@ -101,6 +101,7 @@ from typing import Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.presenters.reflection import gave_up
 from bot.services.payloads import build_payload
 from bot.services.results import PromptObsolete, ReminderInfo, ReminderPayload
 from bot.store import ReminderRow, Store, UnitOfWork
@@ -467,7 +468,7 @@ class Dispatcher:
         if result.outcome == "permanent":
             return await self._fail(uow, row, reason, now)
         if row.attempts >= self.max_attempts:
-            return await self._fail(uow, row, f"{reason} (gave up after {row.attempts} tries)", now)
+            return await self._fail(uow, row, gave_up(reason, row.attempts), now)
         wait = min(self._retry_base * 2 ** max(row.attempts - 1, 0), self._retry_max)
         if result.retry_after is not None:
             wait = max(wait, timedelta(seconds=max(result.retry_after, 0.0)))

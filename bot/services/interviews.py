@@ -25,26 +25,23 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Literal
 
-from bot.core.interviews import (
-    MAX_BACKDATE,
-    Gathering,
-    Interview,
-    InterviewRuleBroken,
-    PlannedPrompt,
-    Reminder,
+from bot.core.interviews import Gathering, Interview, PlannedPrompt, Reminder
+from bot.core.reflection import ReflectionSettings, schedule_for_interview
+from bot.presenters import reflection as words
+from bot.privacy import PII_KINDS, PiiKind
+from bot.services.interview_input import (
+    check_interview_fields,
+    check_pseudonym,
+    check_time,
+    check_tz,
+    clean_text,
+    scrub_into,
 )
-from bot.core.reflection import ReflectionSettings, schedule_for_interview, zone
-from bot.presenters.reflection import time_refusal
-from bot.privacy import PII_KINDS, PiiKind, detect, scrub
 from bot.services.results import (
-    GRADE_BANDS,
-    MAX_PSEUDONYM_CHARS,
-    MAX_TEXT_CHARS,
     InterviewInfo,
     InterviewMode,
     InterviewNotFound,
     InterviewPage,
-    InvalidInput,
     NotYourInterview,
     ReminderInfo,
     WorkspaceReflectionSettings,
@@ -79,56 +76,6 @@ def _info(
             "scrubbed": scrubbed or dict.fromkeys(PII_KINDS, 0),
         }
     )
-
-
-def clean_text(value: str | None, what: str, field: str | None = None) -> str:
-    """``value`` stripped; raises :class:`InvalidInput` over :data:`MAX_TEXT_CHARS`."""
-    text = (value or "").strip()
-    if len(text) > MAX_TEXT_CHARS:
-        raise InvalidInput(
-            f"{what} is {len(text):,} characters long; the limit is {MAX_TEXT_CHARS:,}.",
-            field=field,
-        )
-    return text
-
-
-def scrub_into(text: str, names: Sequence[str], total: dict[PiiKind, int]) -> str:
-    """``text`` scrubbed of personal details; adds what was removed to ``total``."""
-    if not text:
-        return ""
-    result = scrub(text, known_names=names)
-    for kind, n in result.counts.items():
-        total[kind] = total.get(kind, 0) + n
-    return result.text
-
-
-def _check_time(happened_at: datetime, now: datetime) -> datetime:
-    try:
-        return Interview.check_time(happened_at, now)
-    except InterviewRuleBroken as exc:
-        raise InvalidInput(
-            time_refusal(exc.reason, MAX_BACKDATE.days), field="happened_at"
-        ) from None
-
-
-def _check_pseudonym(pseudonym: str) -> str:
-    alias = " ".join((pseudonym or "").split())
-    if not alias:
-        raise InvalidInput(
-            "Give the caregiver a pseudonym or initials (not their name).", field="pseudonym"
-        )
-    if len(alias) > MAX_PSEUDONYM_CHARS:
-        raise InvalidInput(
-            f"A pseudonym has at most {MAX_PSEUDONYM_CHARS} characters; initials are enough.",
-            field="pseudonym",
-        )
-    if any(span.kind != "NAME" for span in detect(alias)):
-        raise InvalidInput(
-            "The pseudonym looks like contact details or an id number; use initials or a "
-            "made-up first name.",
-            field="pseudonym",
-        )
-    return alias
 
 
 class InterviewService:
@@ -182,7 +129,7 @@ class InterviewService:
             workspace_id, interview_id, include_deleted=include_deleted, for_update=True
         )
         if row is None:
-            raise InterviewNotFound("That interview was not found (it may have been deleted).")
+            raise InterviewNotFound(words.INTERVIEW_NOT_FOUND)
         if row.user_id != user_id:
             log.warning(
                 "refused %s: interview %s in workspace %s belongs to another user (asked by %s)",
@@ -191,7 +138,7 @@ class InterviewService:
                 workspace_id,
                 user_id,
             )
-            raise NotYourInterview("That interview was logged by someone else.")
+            raise NotYourInterview(words.NOT_YOUR_INTERVIEW)
         return row
 
     async def _pseudonym(
@@ -342,26 +289,15 @@ class InterviewService:
             InvalidInput: a field to fix.
         """
         now = self._clock()
-        when = _check_time(happened_at or now, now)
-        alias = _check_pseudonym(pseudonym)
-        if grade_band not in GRADE_BANDS:
-            raise InvalidInput(
-                f"Choose a grade band: {', '.join(GRADE_BANDS)}.", field="grade_band"
-            )
-        if mode not in ("phone", "in_person"):
-            raise InvalidInput("The interview was held by phone or in person.", field="mode")
-        channel = (team_channel or "").strip() or None
-        if channel is not None and (len(channel) > 200 or any(c.isspace() for c in channel)):
-            raise InvalidInput("That team channel id is not valid.", field="team_channel")
+        when = check_time(happened_at or now, now)
+        alias = check_pseudonym(pseudonym)
+        channel = check_interview_fields(grade_band, mode, team_channel)
         counts: dict[PiiKind, int] = dict.fromkeys(PII_KINDS, 0)
         clean_notes = scrub_into(
-            clean_text(notes, "The notes", "notes"), [alias, *extra_names], counts
+            clean_text(notes, words.TEXT_NAMES["notes"], "notes"), [alias, *extra_names], counts
         )
         if interviewer_tz:
-            try:
-                zone(interviewer_tz)
-            except ValueError as exc:
-                raise InvalidInput(str(exc), field="interviewer_tz") from None
+            check_tz(interviewer_tz, field="interviewer_tz")
 
         async with self._store.unit_of_work() as uow:
             settings = await self._settings(uow, workspace_id)
@@ -471,7 +407,7 @@ class InterviewService:
             InvalidInput: the time is naive, in the future or too long ago.
         """
         now = self._clock()
-        when = _check_time(happened_at, now)
+        when = check_time(happened_at, now)
         async with self._store.unit_of_work() as uow:
             row = await self._owned(uow, workspace_id, user_id, interview_id, action="edit")
             settings = await self._settings(uow, workspace_id)
@@ -561,10 +497,10 @@ class InterviewService:
             NotYourInterview: ``user_id`` did not log it.
             InvalidInput: the text is too long.
         """
-        words = clean_text(text, "The exact words", "text")
+        said = clean_text(text, words.TEXT_NAMES["exact_words"], "text")
         counts: dict[PiiKind, int] = dict.fromkeys(PII_KINDS, 0)
         alias = await self._pseudonym(workspace_id, user_id, interview_id, action="exact_words")
-        clean = scrub_into(words, [alias, *extra_names], counts)  # outside any transaction
+        clean = scrub_into(said, [alias, *extra_names], counts)  # outside any transaction
         now = self._clock()
         async with self._store.unit_of_work() as uow:
             row = await self._owned(uow, workspace_id, user_id, interview_id, action="exact_words")

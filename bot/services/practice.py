@@ -29,6 +29,7 @@ from bot.core.practice import PracticeEngine, ReplyPlan, Turn, Usage
 from bot.llm.base import Responder
 from bot.llm.errors import ModelError
 from bot.llm.scripted import ScriptedResponder
+from bot.presenters.practice import FALLBACK_NOTE
 from bot.services.review import ModelReviewerPort, ReviewMode, ReviewResult, review_one
 
 if TYPE_CHECKING:
@@ -43,11 +44,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-FALLBACK_NOTE = (
-    "The model did not answer, so the simplified practice partner answered this turn. "
-    "The next turn will try the model again."
-)
-"""Visible note on a turn the scripted fallback answered (issue 3, "Failure without loss")."""
 
 DeltaCallback = Callable[[str], Awaitable[None] | None]
 """Receives each text delta of the caregiver's reply as it arrives (sync or async)."""

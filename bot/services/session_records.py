@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
+from bot.presenters.practice import SESSION_NOT_FOUND, SESSION_NOT_YOURS
 from bot.services.session_results import (
     CoachRequestInfo,
     NotYourSession,
@@ -40,7 +41,7 @@ class SessionRecords:
         action: str,
     ) -> None:
         if row is None:
-            raise SessionNotFound("That practice session was not found.")
+            raise SessionNotFound(SESSION_NOT_FOUND)
         if row.user_id != user_id:
             log.warning(
                 "refused %s: session %s in workspace %s belongs to another user (asked by %s)",
@@ -49,7 +50,7 @@ class SessionRecords:
                 workspace_id,
                 user_id,
             )
-            raise NotYourSession("That practice session belongs to someone else.")
+            raise NotYourSession(SESSION_NOT_YOURS)
 
     async def recent_sessions(
         self, workspace_id: str, user_id: str, limit: int = 5

@@ -45,6 +45,7 @@ from bot.core.persona import Persona
 from bot.core.practice import PracticeEngine, PracticeSession, Turn
 from bot.llm.tokens import estimate_cost
 from bot.personas import get_persona
+from bot.presenters import practice as say
 from bot.services.practice import DeltaCallback, ResetCallback
 from bot.services.practice_backends import (
     DEFAULT_TURN_LEASE,
@@ -203,9 +204,7 @@ class PracticeSessions(SessionRecords):
             if got:
                 break
             if loop.time() >= deadline:
-                raise SessionBusy(
-                    "This practice session is busy answering another message; try again shortly."
-                )
+                raise SessionBusy(say.SESSION_BUSY)
             await asyncio.sleep(delay)
             delay = min(delay * 2, 1.0)
         try:
@@ -423,7 +422,7 @@ class PracticeSessions(SessionRecords):
             self._check_owner(row, workspace_id, user_id, session_id, action="take_turn")
             assert row is not None
             if row.status != "active":
-                raise SessionEnded("This practice session has ended. Start a new one to go on.")
+                raise SessionEnded(say.SESSION_ENDED)
             persona = self._load_persona(row.persona_id)
             snapshot = PracticeSession.model_validate(row.snapshot)
             engine = PracticeEngine.restore(persona, snapshot)
@@ -452,10 +451,7 @@ class PracticeSessions(SessionRecords):
                 # Only when this turn outlived its lease (longer than turn_lease)
                 # and another process went on, or the session ended meanwhile.
                 log.warning("turn of session %s not saved: %s", session_id, exc)
-                raise SessionBusy(
-                    "This practice session moved on while your message was being answered; "
-                    "please send it again."
-                ) from exc
+                raise SessionBusy(say.SESSION_MOVED_ON) from exc
         return turn
 
     async def end(self, workspace_id: str, user_id: str, session_id: str) -> Debrief:
