@@ -2,9 +2,11 @@
 
 The rules (when an interview may be logged, which prompts it gets and in
 which order, joining and leaving a weekly gathering) are the core's
-(:mod:`bot.core.interviews`); this module validates input, scrubs texts,
-loads rows into core models, applies the core's decisions through the
-repositories, and returns :mod:`bot.services.results` built from rows.
+(:mod:`bot.core.interviews`); this module checks input
+(:mod:`bot.services.interview_input`), scrubs texts, loads rows into core
+models, applies the core's decisions through the repositories (the weekly
+gathering's in :mod:`bot.services.gatherings`), and returns
+:mod:`bot.services.results` built from rows.
 
 Rules that hold everywhere here:
 
@@ -25,10 +27,11 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Literal
 
-from bot.core.interviews import Gathering, Interview, PlannedPrompt, Reminder
-from bot.core.reflection import ReflectionSettings, schedule_for_interview
+from bot.core.interviews import Interview, PlannedPrompt, Reminder
+from bot.core.reflection import ReflectionSettings
 from bot.presenters import reflection as words
 from bot.privacy import PII_KINDS, PiiKind
+from bot.services.gatherings import gathering_of, join_gathering, leave_gathering
 from bot.services.interview_input import (
     check_interview_fields,
     check_pseudonym,
@@ -158,73 +161,6 @@ class InterviewService:
                 rows.append(post)
         return rows
 
-    async def _gathering(self, uow: UnitOfWork, workspace_id: str, key: str) -> Gathering:
-        post = await uow.reminders.by_key(workspace_id, key, for_update=True)
-        return Gathering.of(
-            workspace_id, key, Reminder.model_validate(post) if post is not None else None
-        )
-
-    async def _join_gathering(
-        self,
-        uow: UnitOfWork,
-        row: InterviewRow,
-        prompt: PlannedPrompt,
-        settings: WorkspaceReflectionSettings,
-        now: datetime,
-    ) -> None:
-        """Put the interview into a weekly gathering, creating or reviving its post."""
-        assert prompt.channel is not None and prompt.gathering_key is not None
-        ws = row.workspace_id
-        key, due, tz = prompt.gathering_key, prompt.due_at, prompt.tz
-        gathering = await self._gathering(uow, ws, key)
-        if due < now or not gathering.takes_interviews:  # that week's post is past: next week's
-            later = next(
-                p
-                for p in schedule_for_interview(
-                    now,
-                    row.interviewer_tz,
-                    settings.schedule,
-                    team_tz=settings.team_tz,
-                    team_channel=prompt.channel,
-                )
-                if p.kind == "team_gathering"
-            )
-            key, due, tz = later.gathering_key or key, later.due_at, later.tz
-            gathering = await self._gathering(uow, ws, key)
-        if gathering.post is None:
-            created = await uow.reminders.add_if_absent(
-                ws,
-                dedupe_key=key,
-                kind="team_gathering",
-                due_at=due,
-                user_id=row.user_id,
-                channel_id=prompt.channel,
-                tz=tz,
-                now=now,
-            )
-            if created is None:  # another process created it first
-                gathering = await self._gathering(uow, ws, key)
-        if gathering.needs_revival and gathering.post is not None:
-            await uow.reminders.revive(
-                ws, gathering.post.id, due_at=due, user_id=row.user_id, now=now
-            )
-        await uow.interviews.update(row, gathering_key=key)
-
-    async def _leave_gathering(
-        self, uow: UnitOfWork, row: InterviewRow, now: datetime, *, reason: str
-    ) -> None:
-        """Take the interview out of its gathering; cancel the post if nobody is left."""
-        if not row.gathering_key:
-            return
-        gathering = await self._gathering(uow, row.workspace_id, row.gathering_key)
-        left = await uow.interviews.count_in_gathering(
-            row.workspace_id, row.gathering_key, excluding=row.id
-        )
-        if gathering.cancel_when_left(left) and gathering.post is not None:
-            await uow.reminders.cancel_pending(
-                row.workspace_id, reminder_id=gathering.post.id, reason=reason, now=now
-            )
-
     async def _store_prompt(
         self, uow: UnitOfWork, row: InterviewRow, prompt: PlannedPrompt, now: datetime
     ) -> None:
@@ -330,7 +266,7 @@ class InterviewService:
             interview = Interview.model_validate(row)
             for prompt in interview.plan_prompts(settings.schedule, now, team_tz=settings.team_tz):
                 if prompt.kind == "team_gathering":
-                    await self._join_gathering(uow, row, prompt, settings, now)
+                    await join_gathering(uow, row, prompt, settings, now)
                 else:
                     await self._store_prompt(uow, row, prompt, now)
             reminders = await self._reminders_of(uow, row)
@@ -416,7 +352,7 @@ class InterviewService:
             )
             pending = [Reminder.model_validate(r) for r in pending_rows]
             post = (
-                await self._gathering(uow, workspace_id, row.gathering_key)
+                await gathering_of(uow, workspace_id, row.gathering_key)
                 if row.gathering_key
                 else None
             )
@@ -431,8 +367,8 @@ class InterviewService:
             for prompt in moved:
                 if prompt.kind == "team_gathering":
                     if prompt.gathering_key != row.gathering_key or prompt.due_at < now:
-                        await self._leave_gathering(uow, row, now, reason="interview_moved")
-                        await self._join_gathering(uow, row, prompt, settings, now)
+                        await leave_gathering(uow, row, now, reason="interview_moved")
+                        await join_gathering(uow, row, prompt, settings, now)
                     continue
                 await uow.reminders.move_pending(
                     workspace_id, by_kind[prompt.kind].id, prompt.due_at, now=now
@@ -467,7 +403,7 @@ class InterviewService:
                 cancelled = await uow.reminders.cancel_pending(
                     workspace_id, interview_id=interview_id, reason="interview_deleted", now=now
                 )
-                await self._leave_gathering(uow, row, now, reason="interview_deleted")
+                await leave_gathering(uow, row, now, reason="interview_deleted")
                 await uow.reflections.delete_for_interview(workspace_id, interview_id)
                 await uow.interviews.update(row, **Interview.model_validate(row).deleted(now))
                 log.info(

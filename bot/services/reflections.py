@@ -33,6 +33,7 @@ from bot.presenters.reflection import (
     TEXT_NAMES,
 )
 from bot.privacy import PII_KINDS, PiiKind, scrub
+from bot.services.gatherings import gathering_of
 from bot.services.interview_input import check_tz, clean_text, scrub_into
 from bot.services.interviews import InterviewService, interview_key
 from bot.services.payloads import load_gathering
@@ -291,7 +292,7 @@ class ReflectionService(InterviewService):
         """
         try:
             async with self._store.unit_of_work() as uow:
-                gathering = await self._gathering(uow, workspace_id, key)
+                gathering = await gathering_of(uow, workspace_id, key)
             gathering.check_decision_from(workspace_id, conversation_id)
         except InterviewRuleBroken as exc:
             log.warning("refused a team decision in workspace %s: %s", workspace_id, exc.reason)
