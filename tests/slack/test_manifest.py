@@ -11,7 +11,13 @@ import yaml
 
 from bot.personas import load_all
 from bot.services.commands import find_persona, parse_start_request
-from bot.services.reflection import ACTION_IDS, InterviewInfo, PromptAction, ReminderPayload
+from bot.services.reflection import (
+    ACTION_IDS,
+    InterviewInfo,
+    InterviewPage,
+    PromptAction,
+    ReminderPayload,
+)
 from bot.slack import blocks
 from bot.slack.listeners import actions, commands, events, shortcuts, views
 
@@ -166,7 +172,13 @@ def test_every_action_rendered_is_listened_to_and_the_reverse() -> None:
         blocks.persona_picker(personas).blocks,
         blocks.intro_card(personas[0], "s").blocks,
         [b for m in blocks.debrief_messages(personas[0], debrief, "s") for b in m.blocks],
-        blocks.home_view(personas, [], live_notes=True, interviews=[interview]),
+        blocks.home_view(
+            personas,
+            [],
+            live_notes=True,
+            interviews=[interview],
+            page=InterviewPage(interviews=[interview], offset=5, total=20),  # Newer and Older
+        ),
         [b for m in blocks.prompt_messages(prompt) for b in m.blocks],
         modals,
     ):
