@@ -14,7 +14,7 @@ import logging
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -22,12 +22,16 @@ from pydantic import ValidationError
 from bot.config import Settings, describe_settings_error, get_settings
 from bot.core.models import Review
 from bot.core.persona import Persona
+from bot.llm.errors import ModelNotConfigured, ModelUnavailable
+from bot.llm.scripted import ScriptedResponder
+from bot.personas import load_all
+from bot.presenters.practice import offline_partner_note
+from bot.services.practice import PracticeService
+from bot.services.review import ReviewMode, areview_lines
 
 if TYPE_CHECKING:
     from bot.llm.factory import ModelBackend
-    from bot.services.practice import PracticeService
     from bot.services.reflection import ReflectionService
-    from bot.services.review import ReviewMode
     from bot.services.sessions import PracticeSessions, ServiceFactory
     from bot.store import Store
 
@@ -140,22 +144,19 @@ async def start_practice(
             ``backend`` was "openai"; with ``backend=None`` the session falls back to the
             offline partner instead and says so in ``startup_note``.
     """
-    from bot.llm.errors import ModelUnavailable
-    from bot.llm.factory import choose_backend
-    from bot.llm.scripted import ScriptedResponder
-    from bot.services.practice import PracticeService
-
     settings = settings or load_settings()
     seed = settings.seed if seed is None else seed
     if seed is None:
         seed = secrets.randbelow(2**31)  # fresh wording each session unless a seed is given
-    chosen = choose_backend(backend, settings)
     scripted = ScriptedResponder()
-    if chosen == "scripted":
-        # the offline partner never loads the model client (start-up stays fast)
+    if backend == "scripted" or (backend is None and not settings.model_configured):
+        # choose_backend's own rule, decided before bot.llm.factory is loaded: the offline
+        # partner never loads the model client (tests/test_architecture.py checks it)
         return PracticeService(persona, responder=scripted, seed=seed)
-    from bot.llm.factory import connect
+    # lazy: bot.llm.factory loads openai and httpx (about 2 s), which the offline path never needs
+    from bot.llm.factory import choose_backend, connect
 
+    choose_backend(backend, settings)  # an unknown name, or openai without a key, is refused
     try:
         model = await connect(settings, check_key=check_key)
     except ModelUnavailable as exc:
@@ -163,10 +164,7 @@ async def start_practice(
             raise  # the model was asked for by name: say so rather than switch quietly
         log.warning("model unreachable at start-up; using the offline partner: %s", exc.reason)
         service = PracticeService(persona, responder=scripted, seed=seed)
-        service.startup_note = (
-            "The language model could not be reached, so you are practicing with the offline "
-            f"partner. {exc.reason}"
-        )
+        service.startup_note = offline_partner_note(exc.reason)
         return service
     mode: ReviewMode = settings.review_mode if review_mode is None else review_mode
     service = PracticeService(
@@ -195,9 +193,8 @@ async def model_reviews(lines: list[str], settings: Settings) -> list[Review]:
         bot.llm.errors.ModelNotConfigured: no key is set.
         bot.llm.errors.ModelError: the model failed (key rejected, unreachable).
     """
-    from bot.llm.errors import ModelNotConfigured
+    # lazy: bot.llm.factory loads openai and httpx, which the offline `practice` never needs
     from bot.llm.factory import connect
-    from bot.services.review import areview_lines
 
     if not settings.model_configured:
         raise ModelNotConfigured(
@@ -266,10 +263,8 @@ async def build_application(
     Raises:
         bot.llm.errors.ModelNotConfigured: ``backend="openai"`` without a key.
     """
-    from datetime import UTC
-
+    # lazy: the offline `practice` imports this module and must not load openai or sqlalchemy
     from bot.llm.factory import choose_backend, connect
-    from bot.personas import load_all
     from bot.services.reflection import ReflectionService
     from bot.services.sessions import ModelServiceFactory, PracticeSessions
     from bot.store import Store

@@ -14,8 +14,11 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
+
+from bot.config import get_settings
 
 db_app = typer.Typer(
     help="Database: apply migrations (upgrade) and show the revision (current).",
@@ -33,10 +36,6 @@ UrlOption = Annotated[
 def _url(url: str | None) -> str:
     if url:
         return url
-    from pydantic import ValidationError
-
-    from bot.config import get_settings
-
     try:
         return get_settings().database_url
     except ValidationError as exc:
@@ -59,6 +58,7 @@ def _reason(exc: BaseException) -> str:
 @db_app.command("upgrade")
 def upgrade(url: UrlOption = None) -> None:
     """Apply every pending migration to the database."""
+    # lazy: every command module loads with the CLI, and the offline `practice` needs no sqlalchemy
     from sqlalchemy.exc import SQLAlchemyError
 
     from bot.store import UnsupportedDatabase, safe_url, upgrade_to_head
@@ -76,6 +76,7 @@ def upgrade(url: UrlOption = None) -> None:
 @db_app.command("current")
 def current(url: UrlOption = None) -> None:
     """Print the database's migration revision and whether it is the newest."""
+    # lazy: every command module loads with the CLI, and the offline `practice` needs no sqlalchemy
     from sqlalchemy.exc import SQLAlchemyError
 
     from bot.store import UnsupportedDatabase, current_revision, head_revision, safe_url

@@ -27,6 +27,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from bot.bootstrap import SettingsProblem, load_settings, model_reviews
 from bot.cli.common import BadInput, Format, err, fail, quiet_logs, utf8_lines
 from bot.cli.db import db_app
 from bot.cli.practice import register as register_practice
@@ -34,7 +35,9 @@ from bot.cli.reminders import reminders_app
 from bot.cli.serve import serve_app
 from bot.config import Settings
 from bot.core.models import FINDING_KINDS, Review
-from bot.personas import PersonaError, load_all, load_persona
+from bot.llm.errors import ModelError, ModelNotConfigured
+from bot.personas import PersonaError, load_all, load_persona, personas_dir, schema_text
+from bot.services.review import review_lines
 
 app = typer.Typer(
     name="empathy-coach",
@@ -96,13 +99,7 @@ def review(
     except BadInput as exc:
         raise fail(str(exc)) from None
 
-    reviews: Iterable[Review]
-    if llm:
-        reviews = _model_reviews(lines)
-    else:
-        from bot.services.review import review_lines
-
-        reviews = review_lines(lines)
+    reviews: Iterable[Review] = _model_reviews(lines) if llm else review_lines(lines)
     out = sys.stdout
     for r in reviews:
         if format is Format.json:
@@ -114,8 +111,6 @@ def review(
 
 def _settings() -> Settings:
     """Read the settings, or exit 2 naming the invalid variables."""
-    from bot.bootstrap import SettingsProblem, load_settings
-
     try:
         return load_settings()
     except SettingsProblem as exc:
@@ -123,9 +118,6 @@ def _settings() -> Settings:
 
 
 def _model_reviews(lines: list[str]) -> list[Review]:
-    from bot.bootstrap import model_reviews
-    from bot.llm.errors import ModelError, ModelNotConfigured
-
     settings = _settings()
     try:
         return asyncio.run(model_reviews(lines, settings))
@@ -179,8 +171,6 @@ def personas_validate(
     files: list[Path] = []
     for p in paths or [None]:  # type: ignore[list-item]
         if p is None:
-            from bot.personas import personas_dir
-
             p = personas_dir()
         if p.is_dir():
             files += sorted(f for f in p.glob("*.y*ml") if f.suffix in (".yml", ".yaml"))
@@ -204,8 +194,6 @@ def personas_validate(
 @personas_app.command("schema")
 def personas_schema() -> None:
     """Print the JSON Schema of persona cards (for editors)."""
-    from bot.personas import schema_text
-
     sys.stdout.write(schema_text())
 
 

@@ -19,11 +19,13 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text
 
+from bot.bootstrap import SettingsProblem, start_practice
 from bot.cli.common import Backend, BadInput, Format, err, fail, quiet_logs, utf8_lines
 from bot.core.debrief import Debrief
 from bot.core.models import Review, Turn
 from bot.core.persona import Persona
 from bot.core.text import first_sentence, sanitize
+from bot.llm.errors import ModelError, ModelNotConfigured
 from bot.personas import PersonaError, UnknownPersona, get_persona, load_all
 from bot.presenters.practice import GOAL, MAX_TURN_CHARS, SIGNS, debrief_figures, too_long
 from bot.services.commands import parse_command
@@ -189,9 +191,6 @@ def _practice(
 ) -> None:
     """Run the session. Input is read outside the event loop so Ctrl-C always
     interrupts at once; each turn runs on one :class:`asyncio.Runner`."""
-    from bot.bootstrap import SettingsProblem, start_practice
-    from bot.llm.errors import ModelError, ModelNotConfigured
-
     with asyncio.Runner() as runner:
         try:
             service = runner.run(start_practice(card, backend=backend, seed=seed))

@@ -30,11 +30,12 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from pydantic import ValidationError
 
 from bot.bootstrap import configure_logging
+from bot.config import Settings, get_settings
 
 if TYPE_CHECKING:
-    from bot.config import Settings
     from bot.services.dispatcher import Deliverer
 
 __all__ = ["SLACK_DELIVERER", "DelivererFactory", "load_factory", "reminders_app"]
@@ -131,6 +132,7 @@ async def _run(
     batch: int,
     lease: timedelta,
 ) -> int:
+    # lazy: every command module loads with the CLI, and the offline `practice` needs no sqlalchemy
     from bot.services.dispatcher import Dispatcher
     from bot.store import Store, aupgrade_to_head
 
@@ -184,10 +186,9 @@ def run(
     """Deliver due reminders (prompts, team gatherings, notices) until stopped."""
     if batch < 1 or poll <= 0 or lease_seconds < 10:
         raise _fail("--batch must be >= 1, --poll > 0 and --lease-seconds >= 10", 2)
-    from pydantic import ValidationError
+    # lazy: every command module loads with the CLI, and the offline `practice` needs no sqlalchemy
     from sqlalchemy.exc import SQLAlchemyError
 
-    from bot.config import get_settings
     from bot.store import UnsupportedDatabase, safe_url
 
     try:

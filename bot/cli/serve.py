@@ -18,8 +18,12 @@ import sys
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 
 from bot.bootstrap import configure_logging
+from bot.config import get_settings
+from bot.llm.errors import ModelError
+from bot.slack.redact import install_redaction
 
 __all__ = ["serve_app"]
 
@@ -63,11 +67,6 @@ def slack(
         raise _fail("--port must be between 0 and 65535", code=2)
     if backend not in (None, "scripted", "openai"):
         raise _fail("--backend must be 'scripted' or 'openai'", code=2)
-
-    from pydantic import ValidationError
-
-    from bot.config import get_settings
-    from bot.slack.redact import install_redaction
 
     try:
         settings = get_settings()
@@ -124,7 +123,7 @@ async def _run(
     path: str,
     backend: str | None,
 ) -> None:
-    from bot.llm.errors import ModelError
+    # lazy: every command module loads with the CLI, and the offline `practice` needs no Slack SDK
     from bot.slack.server import (
         SlackStartupError,
         build_runtime,

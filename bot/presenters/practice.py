@@ -21,10 +21,12 @@ __all__ = [
     "DISPUTE_COMMENT_PLACEHOLDER",
     "DISPUTE_KINDS_LABEL",
     "DISPUTE_NOTHING",
+    "DISPUTE_NO_TURN",
     "DISPUTE_PRIVACY",
     "DISPUTE_SAVED",
     "DM_POINTER",
     "ENDED",
+    "FALLBACK_NOTE",
     "FORM_UNVERIFIED",
     "GOAL",
     "HELP",
@@ -33,6 +35,11 @@ __all__ = [
     "MODEL_DOWN",
     "NOT_FOUND",
     "NOT_YOURS",
+    "SESSION_BUSY",
+    "SESSION_ENDED",
+    "SESSION_MOVED_ON",
+    "SESSION_NOT_FOUND",
+    "SESSION_NOT_YOURS",
     "SIGNS",
     "SUCCESS_REMINDER",
     "coach_sent",
@@ -40,6 +47,7 @@ __all__ = [
     "dm_pointer_in_practice",
     "file_only",
     "first_name",
+    "offline_partner_note",
     "starting",
     "too_long",
     "unknown_persona",
@@ -82,6 +90,19 @@ ENDED = (
 ALREADY_ENDED = "This practice has already ended; your debrief is in the thread."
 NOT_YOURS = "That practice session belongs to someone else, so I can't do that."
 NOT_FOUND = "I couldn't find that practice session."
+SESSION_NOT_FOUND = "That practice session was not found."
+SESSION_NOT_YOURS = "That practice session belongs to someone else."
+SESSION_ENDED = "This practice session has ended. Start a new one to go on."
+SESSION_BUSY = "This practice session is busy answering another message; try again shortly."
+SESSION_MOVED_ON = (
+    "This practice session moved on while your message was being answered; please send it again."
+)
+"""The practice sessions' refusals (:mod:`bot.services.session_results` errors carry them)."""
+FALLBACK_NOTE = (
+    "The model did not answer, so the simplified practice partner answered this turn. "
+    "The next turn will try the model again."
+)
+"""Visible note on a turn the scripted fallback answered (issue 3, "Failure without loss")."""
 MODEL_DOWN = (
     "The practice partner is not available right now. Your message was not recorded; "
     "please send it again in a minute."
@@ -100,6 +121,14 @@ CHANNEL_POINTER = (
     "I work in your messages with me: open the app and type “practice” to rehearse a call, "
     "or use /review-questions here to check a question list privately."
 )
+
+
+def offline_partner_note(reason: str) -> str:
+    """Why a terminal practice runs on the offline partner although a model is configured."""
+    return (
+        "The language model could not be reached, so you are practicing with the offline "
+        f"partner. {reason}"
+    )
 
 
 def first_name(persona: Persona) -> str:
@@ -192,6 +221,7 @@ DISPUTE_SAVED = (
     "the reviewer learn."
 )
 DISPUTE_NOTHING = "That turn has no coach note to disagree with."
+DISPUTE_NO_TURN = "That turn is not part of this practice session."
 FORM_UNVERIFIED = "This form could not be verified. Please open it again."
 
 CANT_SAVE = (

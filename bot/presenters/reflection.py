@@ -10,30 +10,45 @@ by the reason the adapter worded (``why``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 __all__ = [
     "ACTION_LABELS",
+    "BAD_GATHERING",
+    "BAD_MODE",
+    "BAD_TEAM_CHANNEL",
+    "DECISION_NEEDED",
     "GATHERING_CLOSING",
     "GATHERING_RED_FLAG",
     "GATHERING_TITLE",
+    "INTERVIEW_NOT_FOUND",
     "NOTHING_NEW",
+    "NOT_A_GATHERING",
+    "NOT_YOUR_INTERVIEW",
+    "PSEUDONYM_LOOKS_LIKE_DETAILS",
+    "PSEUDONYM_NEEDED",
     "REFLECTION_NEEDS_AN_ANSWER",
     "REFLECTION_QUESTIONS",
+    "TEAM_CHANNEL",
+    "TEXT_NAMES",
     "THANKS_EXACT_WORDS",
     "THANKS_REFLECTION",
     "THANKS_REFLECTION_RED_FLAG",
+    "choose_grade_band",
     "exact_words_prompt",
     "failure_notice",
     "gathering_summary",
     "gathering_text",
+    "gave_up",
     "local_day",
     "mode_phrase",
+    "pseudonym_too_long",
     "red_flag_note",
     "reflection_prompt",
     "second_round_prompt",
+    "text_too_long",
     "time_refusal",
 ]
 
@@ -77,6 +92,55 @@ GATHERING_LABELS: dict[str, str] = {
     "do_differently": "We might",
 }
 """Short labels of the four answers in the weekly post's plain text."""
+
+# ---------------------------------------------------------------------- refusals and errors
+# (the after-interview services raise with these; a platform shows them as they are)
+
+INTERVIEW_NOT_FOUND = "That interview was not found (it may have been deleted)."
+NOT_YOUR_INTERVIEW = "That interview was logged by someone else."
+PSEUDONYM_NEEDED = "Give the caregiver a pseudonym or initials (not their name)."
+PSEUDONYM_LOOKS_LIKE_DETAILS = (
+    "The pseudonym looks like contact details or an id number; use initials or a "
+    "made-up first name."
+)
+BAD_MODE = "The interview was held by phone or in person."
+BAD_TEAM_CHANNEL = "That team channel id is not valid."
+BAD_GATHERING = "A team gathering needs a channel and a week such as 2026-W11."
+NOT_A_GATHERING = "That is not a team gathering."
+DECISION_NEEDED = "Write down the one thing the team will try."
+TEAM_CHANNEL = "your team's channel"
+"""How a failure notice names the team channel a post did not reach (``where``)."""
+
+TEXT_NAMES: dict[str, str] = {
+    "notes": "The notes",
+    "exact_words": "The exact words",
+    "decision": "The decision",
+    "surprised": "What surprised you",
+    "assumption_challenged": "Which assumption it challenged",
+    "not_in_data": "What no data report would show",
+    "do_differently": "What we might do",
+}
+"""How each free text is named when it is too long (:func:`text_too_long`)."""
+
+
+def text_too_long(what: str, chars: int, limit: int) -> str:
+    """``what`` (a :data:`TEXT_NAMES` value) is over ``limit`` characters."""
+    return f"{what} is {chars:,} characters long; the limit is {limit:,}."
+
+
+def pseudonym_too_long(limit: int) -> str:
+    """A pseudonym over ``limit`` characters."""
+    return f"A pseudonym has at most {limit} characters; initials are enough."
+
+
+def choose_grade_band(bands: Sequence[str]) -> str:
+    """An unknown grade band: the ones to choose from."""
+    return f"Choose a grade band: {', '.join(bands)}."
+
+
+def gave_up(reason: str, tries: int) -> str:
+    """A delivery's failure reason after its last try (shown in the failure notice)."""
+    return f"{reason} (gave up after {tries} tries)"
 
 
 def mode_phrase(mode: str) -> str:

@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from bot.core.models import Review
 from bot.core.persona import Persona
 from bot.llm.errors import ModelError
+from bot.personas import get_persona
 from bot.presenters import practice as say
 from bot.presenters.views import (
     CoachNote,
@@ -100,8 +101,6 @@ class PracticeChat:
         """
         persona = self.personas.get(persona_id)
         if persona is None:
-            from bot.personas import get_persona
-
             persona = get_persona(persona_id)
         return persona
 

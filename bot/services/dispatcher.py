@@ -16,75 +16,10 @@ How a reminder moves::
        |                  |----nothing to say---------> cancelled
        +--lease expired (the dispatcher died)-- claimed
 
-**Claiming.** One statement claims a batch atomically
-(:meth:`bot.store.repositories.ReminderRepository.claim_due`)::
-
-    UPDATE reminders SET status='claimed', claimed_by=:me, lease_until=:now+:lease,
-                         attempts=attempts+1
-    WHERE id IN (SELECT id FROM reminders
-                 WHERE (status='pending' AND due_at<=:now)
-                    OR (status='claimed' AND lease_until<:now)
-                 ORDER BY due_at LIMIT :batch FOR UPDATE SKIP LOCKED)
-    RETURNING …
-
-On PostgreSQL ``SKIP LOCKED`` gives concurrent dispatchers disjoint rows
-without waiting; on SQLite the store begins every transaction with ``BEGIN
-IMMEDIATE`` (a single writer), which makes the same statement just as
-atomic. A claim whose lease expired (its dispatcher crashed or was killed) is
-claimed again, so nothing is ever lost: after a restart everything overdue
-goes out.
-
-**Exactly once, and the remaining window.** Right before posting, the
-dispatcher renews its claim in a short transaction (a fencing check: if
-another dispatcher took the row over, it does not post), and right after the
-post returns it marks the row ``sent`` in another short transaction (retried
-a few times if the database hiccups). No transaction is held while the
-platform is called. So a prompt is posted twice only if the process dies (or
-the database stays unreachable) in the few milliseconds between the
-platform's answer and the ``sent`` commit, or a post outlives
-``delivery_timeout``; the row is then claimed again after the lease and
-delivered with ``redelivery=True`` and the same ``idempotency_key`` (the
-reminder id). The Slack adapter stores that key in the message's
-``metadata`` and, on a redelivery only, looks for it in the conversation's
-recent history before posting, which closes the window in practice. Without
-that check delivery is at-least-once in that window and exactly-once
-everywhere else.
-
-**Failures.** A permanent platform error (``channel_not_found``,
-``not_in_channel`` …) marks only that reminder ``failed`` with the reason and,
-for a channel post, queues ONE ``delivery_failed`` notice to the interviewer
-("I couldn't post to #x: not_in_channel — invite me with /invite
-@empathy-coach"), keyed ``notice:<reminder id>`` so it is never queued twice.
-A failed DM gets no notice (it would fail the same way). A transient error
-(rate limit, timeout, network, a deliverer exception) puts the reminder back
-to ``pending`` with exponential backoff (or Slack's ``Retry-After``) and after
-``max_attempts`` claims it fails like a permanent error. Nothing blocks the
-rest of the batch.
-
-**Why a hand-written claim loop over our own table, not a job library.**
-Issue 5 asks for a well-kept library where one fits; none fits both databases
-this project supports (see ``LIBRARIES.md``):
-
-* ``procrastinate`` (3.10, psycopg 3) does exactly this job well and ran
-  deferred jobs exactly once across two worker processes in our check, but it
-  is PostgreSQL-only (LISTEN/NOTIFY, PL/pgSQL procedures), and SQLite is this
-  project's default database. Two queue implementations would mean two sets
-  of failure modes to test.
-* APScheduler 3's own FAQ says one job store shared by several processes
-  causes duplicate or missed runs, which is the failure this issue forbids;
-  APScheduler 4 (which has a shared data store) is still a pre-release.
-* The reminders also have to be *domain rows*: editing an interview moves its
-  pending prompts, deleting it cancels them, the weekly team post aggregates
-  interviews by a unique key, and a failed post must be visible with its
-  reason. With a job library these would live in two places and drift.
-
-The loop itself is small (one atomic claim statement, a lease, fenced updates)
-and the same on both databases; the tests prove it with two OS processes on
-PostgreSQL and with a dispatcher killed by SIGKILL mid-batch.
-
-Clocks: leases compare times from the dispatchers' clocks (injected in
-tests), so keep servers in sync (NTP); a skew well under the lease (5
-minutes by default) is harmless.
+The design (the atomic claim statement, the fencing that makes a post
+exactly-once and the window that remains, failures and backoff, why a claim
+loop over our own table rather than a job library, clocks) is written down in
+``docs/architecture.md``, "Reminders: exactly-once delivery".
 """
 
 from __future__ import annotations
@@ -101,6 +36,7 @@ from typing import Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.presenters.reflection import gave_up
 from bot.services.payloads import build_payload
 from bot.services.results import PromptObsolete, ReminderInfo, ReminderPayload
 from bot.store import ReminderRow, Store, UnitOfWork
@@ -467,7 +403,7 @@ class Dispatcher:
         if result.outcome == "permanent":
             return await self._fail(uow, row, reason, now)
         if row.attempts >= self.max_attempts:
-            return await self._fail(uow, row, f"{reason} (gave up after {row.attempts} tries)", now)
+            return await self._fail(uow, row, gave_up(reason, row.attempts), now)
         wait = min(self._retry_base * 2 ** max(row.attempts - 1, 0), self._retry_max)
         if result.retry_after is not None:
             wait = max(wait, timedelta(seconds=max(result.retry_after, 0.0)))

@@ -2,9 +2,11 @@
 
 The rules (when an interview may be logged, which prompts it gets and in
 which order, joining and leaving a weekly gathering) are the core's
-(:mod:`bot.core.interviews`); this module validates input, scrubs texts,
-loads rows into core models, applies the core's decisions through the
-repositories, and returns :mod:`bot.services.results` built from rows.
+(:mod:`bot.core.interviews`); this module checks input
+(:mod:`bot.services.interview_input`), scrubs texts, loads rows into core
+models, applies the core's decisions through the repositories (the weekly
+gathering's in :mod:`bot.services.gatherings`), and returns
+:mod:`bot.services.results` built from rows.
 
 Rules that hold everywhere here:
 
@@ -25,26 +27,24 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Literal
 
-from bot.core.interviews import (
-    MAX_BACKDATE,
-    Gathering,
-    Interview,
-    InterviewRuleBroken,
-    PlannedPrompt,
-    Reminder,
+from bot.core.interviews import Interview, PlannedPrompt, Reminder
+from bot.core.reflection import ReflectionSettings
+from bot.presenters import reflection as words
+from bot.privacy import PII_KINDS, PiiKind
+from bot.services.gatherings import gathering_of, join_gathering, leave_gathering
+from bot.services.interview_input import (
+    check_interview_fields,
+    check_pseudonym,
+    check_time,
+    check_tz,
+    clean_text,
+    scrub_into,
 )
-from bot.core.reflection import ReflectionSettings, schedule_for_interview, zone
-from bot.presenters.reflection import time_refusal
-from bot.privacy import PII_KINDS, PiiKind, detect, scrub
 from bot.services.results import (
-    GRADE_BANDS,
-    MAX_PSEUDONYM_CHARS,
-    MAX_TEXT_CHARS,
     InterviewInfo,
     InterviewMode,
     InterviewNotFound,
     InterviewPage,
-    InvalidInput,
     NotYourInterview,
     ReminderInfo,
     WorkspaceReflectionSettings,
@@ -79,56 +79,6 @@ def _info(
             "scrubbed": scrubbed or dict.fromkeys(PII_KINDS, 0),
         }
     )
-
-
-def clean_text(value: str | None, what: str, field: str | None = None) -> str:
-    """``value`` stripped; raises :class:`InvalidInput` over :data:`MAX_TEXT_CHARS`."""
-    text = (value or "").strip()
-    if len(text) > MAX_TEXT_CHARS:
-        raise InvalidInput(
-            f"{what} is {len(text):,} characters long; the limit is {MAX_TEXT_CHARS:,}.",
-            field=field,
-        )
-    return text
-
-
-def scrub_into(text: str, names: Sequence[str], total: dict[PiiKind, int]) -> str:
-    """``text`` scrubbed of personal details; adds what was removed to ``total``."""
-    if not text:
-        return ""
-    result = scrub(text, known_names=names)
-    for kind, n in result.counts.items():
-        total[kind] = total.get(kind, 0) + n
-    return result.text
-
-
-def _check_time(happened_at: datetime, now: datetime) -> datetime:
-    try:
-        return Interview.check_time(happened_at, now)
-    except InterviewRuleBroken as exc:
-        raise InvalidInput(
-            time_refusal(exc.reason, MAX_BACKDATE.days), field="happened_at"
-        ) from None
-
-
-def _check_pseudonym(pseudonym: str) -> str:
-    alias = " ".join((pseudonym or "").split())
-    if not alias:
-        raise InvalidInput(
-            "Give the caregiver a pseudonym or initials (not their name).", field="pseudonym"
-        )
-    if len(alias) > MAX_PSEUDONYM_CHARS:
-        raise InvalidInput(
-            f"A pseudonym has at most {MAX_PSEUDONYM_CHARS} characters; initials are enough.",
-            field="pseudonym",
-        )
-    if any(span.kind != "NAME" for span in detect(alias)):
-        raise InvalidInput(
-            "The pseudonym looks like contact details or an id number; use initials or a "
-            "made-up first name.",
-            field="pseudonym",
-        )
-    return alias
 
 
 class InterviewService:
@@ -182,7 +132,7 @@ class InterviewService:
             workspace_id, interview_id, include_deleted=include_deleted, for_update=True
         )
         if row is None:
-            raise InterviewNotFound("That interview was not found (it may have been deleted).")
+            raise InterviewNotFound(words.INTERVIEW_NOT_FOUND)
         if row.user_id != user_id:
             log.warning(
                 "refused %s: interview %s in workspace %s belongs to another user (asked by %s)",
@@ -191,7 +141,7 @@ class InterviewService:
                 workspace_id,
                 user_id,
             )
-            raise NotYourInterview("That interview was logged by someone else.")
+            raise NotYourInterview(words.NOT_YOUR_INTERVIEW)
         return row
 
     async def _pseudonym(
@@ -210,73 +160,6 @@ class InterviewService:
             if post is not None:
                 rows.append(post)
         return rows
-
-    async def _gathering(self, uow: UnitOfWork, workspace_id: str, key: str) -> Gathering:
-        post = await uow.reminders.by_key(workspace_id, key, for_update=True)
-        return Gathering.of(
-            workspace_id, key, Reminder.model_validate(post) if post is not None else None
-        )
-
-    async def _join_gathering(
-        self,
-        uow: UnitOfWork,
-        row: InterviewRow,
-        prompt: PlannedPrompt,
-        settings: WorkspaceReflectionSettings,
-        now: datetime,
-    ) -> None:
-        """Put the interview into a weekly gathering, creating or reviving its post."""
-        assert prompt.channel is not None and prompt.gathering_key is not None
-        ws = row.workspace_id
-        key, due, tz = prompt.gathering_key, prompt.due_at, prompt.tz
-        gathering = await self._gathering(uow, ws, key)
-        if due < now or not gathering.takes_interviews:  # that week's post is past: next week's
-            later = next(
-                p
-                for p in schedule_for_interview(
-                    now,
-                    row.interviewer_tz,
-                    settings.schedule,
-                    team_tz=settings.team_tz,
-                    team_channel=prompt.channel,
-                )
-                if p.kind == "team_gathering"
-            )
-            key, due, tz = later.gathering_key or key, later.due_at, later.tz
-            gathering = await self._gathering(uow, ws, key)
-        if gathering.post is None:
-            created = await uow.reminders.add_if_absent(
-                ws,
-                dedupe_key=key,
-                kind="team_gathering",
-                due_at=due,
-                user_id=row.user_id,
-                channel_id=prompt.channel,
-                tz=tz,
-                now=now,
-            )
-            if created is None:  # another process created it first
-                gathering = await self._gathering(uow, ws, key)
-        if gathering.needs_revival and gathering.post is not None:
-            await uow.reminders.revive(
-                ws, gathering.post.id, due_at=due, user_id=row.user_id, now=now
-            )
-        await uow.interviews.update(row, gathering_key=key)
-
-    async def _leave_gathering(
-        self, uow: UnitOfWork, row: InterviewRow, now: datetime, *, reason: str
-    ) -> None:
-        """Take the interview out of its gathering; cancel the post if nobody is left."""
-        if not row.gathering_key:
-            return
-        gathering = await self._gathering(uow, row.workspace_id, row.gathering_key)
-        left = await uow.interviews.count_in_gathering(
-            row.workspace_id, row.gathering_key, excluding=row.id
-        )
-        if gathering.cancel_when_left(left) and gathering.post is not None:
-            await uow.reminders.cancel_pending(
-                row.workspace_id, reminder_id=gathering.post.id, reason=reason, now=now
-            )
 
     async def _store_prompt(
         self, uow: UnitOfWork, row: InterviewRow, prompt: PlannedPrompt, now: datetime
@@ -342,26 +225,15 @@ class InterviewService:
             InvalidInput: a field to fix.
         """
         now = self._clock()
-        when = _check_time(happened_at or now, now)
-        alias = _check_pseudonym(pseudonym)
-        if grade_band not in GRADE_BANDS:
-            raise InvalidInput(
-                f"Choose a grade band: {', '.join(GRADE_BANDS)}.", field="grade_band"
-            )
-        if mode not in ("phone", "in_person"):
-            raise InvalidInput("The interview was held by phone or in person.", field="mode")
-        channel = (team_channel or "").strip() or None
-        if channel is not None and (len(channel) > 200 or any(c.isspace() for c in channel)):
-            raise InvalidInput("That team channel id is not valid.", field="team_channel")
+        when = check_time(happened_at or now, now)
+        alias = check_pseudonym(pseudonym)
+        channel = check_interview_fields(grade_band, mode, team_channel)
         counts: dict[PiiKind, int] = dict.fromkeys(PII_KINDS, 0)
         clean_notes = scrub_into(
-            clean_text(notes, "The notes", "notes"), [alias, *extra_names], counts
+            clean_text(notes, words.TEXT_NAMES["notes"], "notes"), [alias, *extra_names], counts
         )
         if interviewer_tz:
-            try:
-                zone(interviewer_tz)
-            except ValueError as exc:
-                raise InvalidInput(str(exc), field="interviewer_tz") from None
+            check_tz(interviewer_tz, field="interviewer_tz")
 
         async with self._store.unit_of_work() as uow:
             settings = await self._settings(uow, workspace_id)
@@ -394,7 +266,7 @@ class InterviewService:
             interview = Interview.model_validate(row)
             for prompt in interview.plan_prompts(settings.schedule, now, team_tz=settings.team_tz):
                 if prompt.kind == "team_gathering":
-                    await self._join_gathering(uow, row, prompt, settings, now)
+                    await join_gathering(uow, row, prompt, settings, now)
                 else:
                     await self._store_prompt(uow, row, prompt, now)
             reminders = await self._reminders_of(uow, row)
@@ -471,7 +343,7 @@ class InterviewService:
             InvalidInput: the time is naive, in the future or too long ago.
         """
         now = self._clock()
-        when = _check_time(happened_at, now)
+        when = check_time(happened_at, now)
         async with self._store.unit_of_work() as uow:
             row = await self._owned(uow, workspace_id, user_id, interview_id, action="edit")
             settings = await self._settings(uow, workspace_id)
@@ -480,7 +352,7 @@ class InterviewService:
             )
             pending = [Reminder.model_validate(r) for r in pending_rows]
             post = (
-                await self._gathering(uow, workspace_id, row.gathering_key)
+                await gathering_of(uow, workspace_id, row.gathering_key)
                 if row.gathering_key
                 else None
             )
@@ -495,8 +367,8 @@ class InterviewService:
             for prompt in moved:
                 if prompt.kind == "team_gathering":
                     if prompt.gathering_key != row.gathering_key or prompt.due_at < now:
-                        await self._leave_gathering(uow, row, now, reason="interview_moved")
-                        await self._join_gathering(uow, row, prompt, settings, now)
+                        await leave_gathering(uow, row, now, reason="interview_moved")
+                        await join_gathering(uow, row, prompt, settings, now)
                     continue
                 await uow.reminders.move_pending(
                     workspace_id, by_kind[prompt.kind].id, prompt.due_at, now=now
@@ -531,7 +403,7 @@ class InterviewService:
                 cancelled = await uow.reminders.cancel_pending(
                     workspace_id, interview_id=interview_id, reason="interview_deleted", now=now
                 )
-                await self._leave_gathering(uow, row, now, reason="interview_deleted")
+                await leave_gathering(uow, row, now, reason="interview_deleted")
                 await uow.reflections.delete_for_interview(workspace_id, interview_id)
                 await uow.interviews.update(row, **Interview.model_validate(row).deleted(now))
                 log.info(
@@ -561,10 +433,10 @@ class InterviewService:
             NotYourInterview: ``user_id`` did not log it.
             InvalidInput: the text is too long.
         """
-        words = clean_text(text, "The exact words", "text")
+        said = clean_text(text, words.TEXT_NAMES["exact_words"], "text")
         counts: dict[PiiKind, int] = dict.fromkeys(PII_KINDS, 0)
         alias = await self._pseudonym(workspace_id, user_id, interview_id, action="exact_words")
-        clean = scrub_into(words, [alias, *extra_names], counts)  # outside any transaction
+        clean = scrub_into(said, [alias, *extra_names], counts)  # outside any transaction
         now = self._clock()
         async with self._store.unit_of_work() as uow:
             row = await self._owned(uow, workspace_id, user_id, interview_id, action="exact_words")

@@ -136,7 +136,7 @@ async def build_payload(uow: UnitOfWork, row: ReminderRow) -> ReminderPayload:
             channel_id=str(channel_id) if channel_id else None,
             reason=reason,
         )
-        where = "your team's channel" if failed.channel_id else None
+        where = words.TEAM_CHANNEL if failed.channel_id else None
         return ReminderPayload(
             **base,  # type: ignore[arg-type]
             text=words.failure_notice(failed.kind, where, reason),

@@ -28,11 +28,12 @@ from bot.core.persona import Persona
 from bot.core.practice import PracticeEngine, ReplyPlan, Turn, Usage
 from bot.llm.base import Responder
 from bot.llm.errors import ModelError
+from bot.llm.scripted import ScriptedResponder
+from bot.presenters.practice import FALLBACK_NOTE
 from bot.services.review import ModelReviewerPort, ReviewMode, ReviewResult, review_one
 
 if TYPE_CHECKING:
     from bot.core.debrief import Debrief
-    from bot.llm.scripted import ScriptedResponder
 
 __all__ = [
     "FALLBACK_NOTE",
@@ -43,11 +44,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-FALLBACK_NOTE = (
-    "The model did not answer, so the simplified practice partner answered this turn. "
-    "The next turn will try the model again."
-)
-"""Visible note on a turn the scripted fallback answered (issue 3, "Failure without loss")."""
 
 DeltaCallback = Callable[[str], Awaitable[None] | None]
 """Receives each text delta of the caregiver's reply as it arrives (sync or async)."""
@@ -290,8 +286,6 @@ class PracticeService:
 
     def _fallback_responder(self) -> Responder:
         if self._fallback is None:
-            from bot.llm.scripted import ScriptedResponder
-
             self._fallback = ScriptedResponder()
         return self._fallback
 

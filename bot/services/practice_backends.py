@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import Literal, Protocol
 
+from bot.config import Settings
 from bot.core.persona import Persona
 from bot.core.practice import PracticeEngine
+from bot.llm.factory import ModelBackend, choose_backend, connect
+from bot.llm.scripted import ScriptedResponder
 from bot.services.practice import PracticeService
-
-if TYPE_CHECKING:
-    from bot.config import Settings
-    from bot.llm.factory import ModelBackend
 
 __all__ = ["DEFAULT_TURN_LEASE", "ModelServiceFactory", "ServiceFactory", "turn_lease_for"]
 
@@ -107,12 +106,10 @@ class ModelServiceFactory:
         self._owns_model = False
         self._review_mode = review_mode
         self._connect_lock = asyncio.Lock()
-        self._scripted: object | None = None
+        self._scripted: ScriptedResponder | None = None
 
     def _get_settings(self) -> Settings:
         if self._settings is None:
-            from bot.config import Settings
-
             # the composition root injects settings; alone, the defaults (no environment)
             self._settings = Settings.model_construct()
         return self._settings
@@ -120,8 +117,6 @@ class ModelServiceFactory:
     async def _model_backend(self) -> ModelBackend:
         async with self._connect_lock:
             if self._model is None:
-                from bot.llm.factory import connect
-
                 self._model = await connect(self._get_settings(), check_key=False)
                 self._owns_model = True
             return self._model
@@ -140,13 +135,10 @@ class ModelServiceFactory:
             bot.llm.errors.ModelNotConfigured: the model was asked for but is
                 not configured.
         """
-        from bot.llm.factory import choose_backend
-        from bot.llm.scripted import ScriptedResponder
-
         settings = self._get_settings()
         if self._scripted is None:
             self._scripted = ScriptedResponder()
-        scripted: ScriptedResponder = self._scripted  # type: ignore[assignment]
+        scripted = self._scripted
         if self._model is None and choose_backend(self._backend, settings) == "scripted":
             return PracticeService(persona, responder=scripted, engine=engine)
         model = await self._model_backend()

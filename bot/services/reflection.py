@@ -4,6 +4,8 @@ The code lives in smaller modules; this one names them together for the
 adapters:
 
 * :mod:`bot.services.interviews` - log, read, page, move, delete, exact words;
+* :mod:`bot.services.interview_input` - checking what an interviewer typed;
+* :mod:`bot.services.gatherings` - joining and leaving the weekly team gathering;
 * :mod:`bot.services.reflections` - reflections, red-flag notes, team
   gatherings and decisions, the workspace's settings
   (:class:`ReflectionService`, the object adapters hold);

@@ -24,10 +24,18 @@ from collections.abc import Sequence
 
 from bot.core.interviews import Gathering as GatheringRule
 from bot.core.interviews import Interview, InterviewRuleBroken, gathering_key_of
-from bot.core.reflection import Reflection, ReflectionSettings, is_red_flag, next_working_slot, zone
-from bot.presenters.reflection import REFLECTION_NEEDS_AN_ANSWER
+from bot.core.reflection import Reflection, ReflectionSettings, is_red_flag, next_working_slot
+from bot.presenters.reflection import (
+    BAD_GATHERING,
+    DECISION_NEEDED,
+    NOT_A_GATHERING,
+    REFLECTION_NEEDS_AN_ANSWER,
+    TEXT_NAMES,
+)
 from bot.privacy import PII_KINDS, PiiKind, scrub
-from bot.services.interviews import InterviewService, clean_text, interview_key, scrub_into
+from bot.services.gatherings import gathering_of
+from bot.services.interview_input import check_tz, clean_text, scrub_into
+from bot.services.interviews import InterviewService, interview_key
 from bot.services.payloads import load_gathering
 from bot.services.results import (
     Gathering,
@@ -44,10 +52,8 @@ log = logging.getLogger(__name__)
 __all__ = ["ReflectionService", "team_gathering_key"]
 
 _QUESTIONS = {
-    "surprised": "What surprised you",
-    "assumption_challenged": "Which assumption it challenged",
-    "not_in_data": "What no data report would show",
-    "do_differently": "What we might do",
+    field: TEXT_NAMES[field]
+    for field in ("surprised", "assumption_challenged", "not_in_data", "do_differently")
 }
 
 
@@ -60,9 +66,7 @@ def team_gathering_key(channel: str, week: str) -> str:
     try:
         return gathering_key_of(channel, week)
     except InterviewRuleBroken:
-        raise InvalidInput(
-            "A team gathering needs a channel and a week such as 2026-W11."
-        ) from None
+        raise InvalidInput(BAD_GATHERING) from None
 
 
 class ReflectionService(InterviewService):
@@ -98,10 +102,7 @@ class ReflectionService(InterviewService):
             InvalidInput: an unknown ``team_tz``.
         """
         if team_tz:
-            try:
-                zone(team_tz)
-            except ValueError as exc:
-                raise InvalidInput(str(exc)) from None
+            check_tz(team_tz)
         settings = WorkspaceReflectionSettings(
             schedule=schedule or ReflectionSettings(),
             team_tz=team_tz or None,
@@ -123,10 +124,7 @@ class ReflectionService(InterviewService):
 
     async def set_user_tz(self, workspace_id: str, user_id: str, tz: str) -> None:
         """Remember a user's IANA time zone; raises :class:`InvalidInput` for an unknown one."""
-        try:
-            zone(tz)
-        except ValueError as exc:
-            raise InvalidInput(str(exc)) from None
+        check_tz(tz)
         async with self._store.unit_of_work() as uow:
             await uow.user_tz.set_tz(workspace_id, user_id, tz, now=self._clock())
 
@@ -294,12 +292,12 @@ class ReflectionService(InterviewService):
         """
         try:
             async with self._store.unit_of_work() as uow:
-                gathering = await self._gathering(uow, workspace_id, key)
+                gathering = await gathering_of(uow, workspace_id, key)
             gathering.check_decision_from(workspace_id, conversation_id)
         except InterviewRuleBroken as exc:
             log.warning("refused a team decision in workspace %s: %s", workspace_id, exc.reason)
             if exc.reason == "not_a_gathering":
-                raise InvalidInput("That is not a team gathering.", field="decision") from None
+                raise InvalidInput(NOT_A_GATHERING, field="decision") from None
             if exc.reason == "wrong_conversation":
                 raise WrongConversation("wrong_conversation") from None
             raise GatheringNotFound("gathering_not_found") from None
@@ -333,9 +331,9 @@ class ReflectionService(InterviewService):
             GatheringNotFound / WrongConversation: see :meth:`check_decision_place`.
         """
         key = team_gathering_key(channel, week)
-        text = clean_text(decision, "The decision", "decision")
+        text = clean_text(decision, TEXT_NAMES["decision"], "decision")
         if not text:
-            raise InvalidInput("Write down the one thing the team will try.", field="decision")
+            raise InvalidInput(DECISION_NEEDED, field="decision")
         await self.check_decision_place(workspace_id, key, conversation_id)
         clean = scrub(text, known_names=extra_names).text
         async with self._store.unit_of_work() as uow:

@@ -24,6 +24,7 @@ from typing import Literal, Protocol
 from bot.core.models import Review
 from bot.core.practice import Usage
 from bot.core.review import review as rules_review
+from bot.llm.errors import ModelError
 
 __all__ = [
     "ModelReviewerPort",
@@ -111,7 +112,7 @@ async def review_one(
         The review and its token usage. Never raises for a model failure: the
         rules review is returned with ``model_failed=True``.
     """
-    from bot.llm.errors import ModelError
+    # lazy: bot.llm.model_reviewer loads openai, which the offline `practice` never needs
     from bot.llm.model_reviewer import merge_reviews
 
     base = rules if rules is not None else rules_review(text)

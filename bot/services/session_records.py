@@ -7,6 +7,12 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
+from bot.presenters.practice import (
+    DISPUTE_NO_TURN,
+    DISPUTE_NOTHING,
+    SESSION_NOT_FOUND,
+    SESSION_NOT_YOURS,
+)
 from bot.privacy import scrub
 from bot.services.session_results import (
     CoachRequestInfo,
@@ -46,7 +52,7 @@ class SessionRecords:
         action: str,
     ) -> None:
         if row is None:
-            raise SessionNotFound("That practice session was not found.")
+            raise SessionNotFound(SESSION_NOT_FOUND)
         if row.user_id != user_id:
             log.warning(
                 "refused %s: session %s in workspace %s belongs to another user (asked by %s)",
@@ -55,7 +61,7 @@ class SessionRecords:
                 workspace_id,
                 user_id,
             )
-            raise NotYourSession("That practice session belongs to someone else.")
+            raise NotYourSession(SESSION_NOT_YOURS)
 
     async def recent_sessions(
         self, workspace_id: str, user_id: str, limit: int = 5
@@ -151,11 +157,11 @@ class SessionRecords:
             assert row is not None
             turns = (row.snapshot or {}).get("turns", [])
             if not 1 <= turn_index <= len(turns):
-                raise NothingToDispute("That turn is not part of this practice session.")
+                raise NothingToDispute(DISPUTE_NO_TURN)
             turn = turns[turn_index - 1]
             noted = [str(f.get("kind")) for f in (turn.get("review") or {}).get("findings", [])]
             if not noted:
-                raise NothingToDispute("That turn had no coach note to disagree with.")
+                raise NothingToDispute(DISPUTE_NOTHING)
             chosen = [k for k in dict.fromkeys(noted) if not kinds or k in kinds] or list(
                 dict.fromkeys(noted)
             )

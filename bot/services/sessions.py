@@ -43,6 +43,9 @@ from typing import TYPE_CHECKING
 from bot.core.debrief import Debrief
 from bot.core.persona import Persona
 from bot.core.practice import PracticeEngine, PracticeSession, Turn
+from bot.llm.tokens import estimate_cost
+from bot.personas import get_persona
+from bot.presenters import practice as say
 from bot.services.practice import DeltaCallback, ResetCallback
 from bot.services.practice_backends import (
     DEFAULT_TURN_LEASE,
@@ -142,11 +145,7 @@ class PracticeSessions(SessionRecords):
         self._settings = settings
         self._owns_factory = service_factory is None
         self._factory: ServiceFactory = service_factory or ModelServiceFactory(settings)
-        if persona_loader is None:
-            from bot.personas import get_persona
-
-            persona_loader = get_persona
-        self._load_persona = persona_loader
+        self._load_persona = persona_loader or get_persona
         self._clock = clock
         if turn_lease is None:
             turn_lease = turn_lease_for(settings)
@@ -205,9 +204,7 @@ class PracticeSessions(SessionRecords):
             if got:
                 break
             if loop.time() >= deadline:
-                raise SessionBusy(
-                    "This practice session is busy answering another message; try again shortly."
-                )
+                raise SessionBusy(say.SESSION_BUSY)
             await asyncio.sleep(delay)
             delay = min(delay * 2, 1.0)
         try:
@@ -425,7 +422,7 @@ class PracticeSessions(SessionRecords):
             self._check_owner(row, workspace_id, user_id, session_id, action="take_turn")
             assert row is not None
             if row.status != "active":
-                raise SessionEnded("This practice session has ended. Start a new one to go on.")
+                raise SessionEnded(say.SESSION_ENDED)
             persona = self._load_persona(row.persona_id)
             snapshot = PracticeSession.model_validate(row.snapshot)
             engine = PracticeEngine.restore(persona, snapshot)
@@ -454,10 +451,7 @@ class PracticeSessions(SessionRecords):
                 # Only when this turn outlived its lease (longer than turn_lease)
                 # and another process went on, or the session ended meanwhile.
                 log.warning("turn of session %s not saved: %s", session_id, exc)
-                raise SessionBusy(
-                    "This practice session moved on while your message was being answered; "
-                    "please send it again."
-                ) from exc
+                raise SessionBusy(say.SESSION_MOVED_ON) from exc
         return turn
 
     async def end(self, workspace_id: str, user_id: str, session_id: str) -> Debrief:
@@ -507,10 +501,6 @@ class PracticeSessions(SessionRecords):
         """Add the approximate model cost of all turns (priced at the reply model)."""
         usage = debrief.usage
         if not (usage.prompt_tokens or usage.completion_tokens):
-            return debrief
-        try:
-            from bot.llm.tokens import estimate_cost
-        except Exception:  # pragma: no cover - the llm extra is optional
             return debrief
         try:
             settings = self._settings

@@ -24,10 +24,14 @@ from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.bootstrap import build_application
+from bot.privacy import scrub
+from bot.services.dispatcher import Dispatcher
 from bot.slack.app import (
     EVENTS_PATH,
     SlackDeps,
@@ -40,12 +44,13 @@ from bot.slack.app import (
     utcnow,
     web_application,
 )
+from bot.slack.deliver import SlackDeliverer
+from bot.slack.redact import install_redaction
+from bot.store import StoreUnavailable, aupgrade_to_head, safe_url
 
 if TYPE_CHECKING:
     from bot.config import Settings
-    from bot.services.dispatcher import Dispatcher
     from bot.services.sessions import ServiceFactory
-    from bot.slack.deliver import SlackDeliverer
     from bot.store import Store
 
 __all__ = [
@@ -133,12 +138,6 @@ async def build_runtime(
         SlackStartupError: the database cannot be migrated, or Slack rejected
             ``SLACK_BOT_TOKEN`` (the message names it), or Slack is unreachable.
     """
-    from bot.bootstrap import build_application
-    from bot.privacy import scrub
-    from bot.services.dispatcher import Dispatcher
-    from bot.slack.deliver import SlackDeliverer
-    from bot.store import StoreUnavailable, aupgrade_to_head, safe_url
-
     if migrate:
         try:
             await aupgrade_to_head(settings.database_url)
@@ -336,10 +335,6 @@ async def serve_socket(
         on_ready: called once connected.
         dispatch: run the reminder dispatcher (:func:`running_dispatcher`).
     """
-    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
-    from bot.slack.redact import install_redaction
-
     install_redaction([app_token])
     handler = AsyncSocketModeHandler(runtime.app, app_token, web_client=runtime.app.client)
     await handler.connect_async()

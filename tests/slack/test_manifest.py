@@ -181,7 +181,7 @@ def test_every_action_rendered_is_listened_to_and_the_reverse() -> None:
             [],
             live_notes=True,
             interviews=[interview],
-            page=InterviewPage(interviews=[interview], offset=5, total=20),
+            page=InterviewPage(interviews=[interview], offset=5, total=20),  # Newer and Older
         ),
         [b for m in [note] if m is not None for b in m.blocks],
         [b for m in blocks.prompt_messages(prompt) for b in m.blocks],
