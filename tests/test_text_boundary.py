@@ -8,6 +8,7 @@ request fails for any reason, the offline partner answers (never silence).
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import httpx
 import pytest
@@ -64,3 +65,33 @@ def test_any_failure_building_a_model_request_falls_back(respx_mock: respx.MockR
     service = make_service(settings(max_retries=0), persona=make_persona())
     turn = asyncio.run(service.take_turn("Tell me about a typical morning."))
     assert turn.caregiver and turn.note == FALLBACK_NOTE
+
+
+def test_a_pseudonym_with_an_override_is_stored_clean(tmp_path: Path) -> None:
+    """Issue 10 finding 4: a right-to-left override and zero-width characters never reach a
+    team post through the pseudonym."""
+    from datetime import UTC, datetime
+
+    from bot.services.reflection import ReflectionService
+    from bot.store import Store, upgrade_to_head
+
+    url = f"sqlite:///{tmp_path / 'p.db'}"
+    upgrade_to_head(url)
+
+    async def main() -> str:
+        store = Store.from_url(url)
+        try:
+            service = ReflectionService(store, clock=lambda: datetime(2026, 11, 2, 15, tzinfo=UTC))
+            info = await service.log_interview(
+                "W1",
+                "U1",
+                pseudonym="Ms.\u202e R\u200b",
+                grade_band="K-2",
+                mode="phone",
+                interviewer_tz="America/Chicago",
+            )
+            return info.caregiver_pseudonym
+        finally:
+            await store.dispose()
+
+    assert asyncio.run(main()) == "Ms. R"

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from bot.core.interviews import MAX_BACKDATE, Interview, InterviewRuleBroken
 from bot.core.reflection import zone
+from bot.core.text import clean_label
 from bot.presenters import reflection as words
 from bot.privacy import PiiKind, detect, scrub
 from bot.services.results import (
@@ -70,8 +71,9 @@ def check_time(happened_at: datetime, now: datetime) -> datetime:
 
 
 def check_pseudonym(pseudonym: str) -> str:
-    """The pseudonym with its spaces tidied: not empty, short, and no contact details."""
-    alias = " ".join((pseudonym or "").split())
+    """The pseudonym tidied (spaces, invisible and bidi characters removed: it is echoed to
+    the team), not empty, short, and no contact details."""
+    alias = clean_label(pseudonym or "")
     if not alias:
         raise InvalidInput(words.PSEUDONYM_NEEDED, field="pseudonym")
     if len(alias) > MAX_PSEUDONYM_CHARS:
