@@ -15,7 +15,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 
-from bot.core.models import Finding, FindingKind
+from bot.core.models import Finding, FindingKind, ReviewContext
 from bot.core.persona import Topic
 from bot.core.text import ASCII_LOWER, Cleaned, mostly_spanish
 from bot.core.topics import detect_topics
@@ -211,6 +211,7 @@ def reframe_for(
     cleaned: Cleaned,
     sentences: Sequence[tuple[int, int]],
     language: str = "en",
+    context: ReviewContext | None = None,
 ) -> str | None:
     """Write an open, neutral rewrite of a flagged utterance.
 

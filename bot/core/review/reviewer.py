@@ -25,12 +25,15 @@ mostly Spanish.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
-from bot.core.models import SEVERITY_OF, Finding, FindingKind, Move, Review
+from bot.core.models import SEVERITY_OF, Finding, FindingKind, Move, Review, ReviewContext, Source
+from bot.core.review.learned import model as learned_model
 from bot.core.review.reframe import reframe_for
 from bot.core.review.rules import RULES, Rule, expand
 from bot.core.text import ACCENT_FOLD, SPANISH_WORDS, Cleaned, clean
@@ -355,6 +358,29 @@ class _Sentence:
     excepted: bool = False
 
 
+_Found = tuple[Finding, int, str]
+"""A finding, the cleaned start of its sentence, and the name of the rule that made it."""
+
+CLOSED_RULE = "closed-question"
+STACKED_RULE = "stacked-questions"
+LEARNED_RULE = "learned"
+
+
+@lru_cache(maxsize=1)
+def _rule_confidences() -> dict[str, float]:
+    """Each rule's measured precision on the training data (``data/rule_confidence.json``)."""
+    try:
+        raw = resources.files("bot.core.review").joinpath("data/rule_confidence.json").read_text()
+    except FileNotFoundError:
+        return {}
+    return {k: float(v) for k, v in json.loads(raw).items()}
+
+
+def _confidence(rule: str) -> float:
+    """A rule finding's confidence: the rule's measured precision, 0.9 when unmeasured."""
+    return _rule_confidences().get(rule, 0.9)
+
+
 @dataclass(frozen=True, slots=True)
 class _Compiled:
     kind: FindingKind
@@ -483,7 +509,15 @@ def _sentence_at(sentences: list[_Sentence], pos: int) -> _Sentence | None:
     return sentences[-1] if sentences else None
 
 
-def _finding(cleaned: Cleaned, kind: FindingKind, start: int, end: int, why: str) -> Finding | None:
+def _finding(
+    cleaned: Cleaned,
+    kind: FindingKind,
+    start: int,
+    end: int,
+    why: str,
+    confidence: float = 1.0,
+    source: Source = "rules",
+) -> Finding | None:
     text = cleaned.text
     while start < end and text[start] in " \t,;:-\"'(":
         start += 1
@@ -498,7 +532,8 @@ def _finding(cleaned: Cleaned, kind: FindingKind, start: int, end: int, why: str
         span=(o_start, o_end),
         evidence=cleaned.original[o_start:o_end],
         why=why,
-        source="rules",
+        source=source,
+        confidence=confidence,
     )
 
 
@@ -507,10 +542,10 @@ def _rule_findings(
     sentences: list[_Sentence],
     tokens: set[str] | None = None,
     spanish: bool = False,
-) -> list[tuple[Finding, int]]:
+) -> list[_Found]:
     """Run every woken rule (Spanish ones too when ``spanish``); return findings
     with the cleaned start of their sentence."""
-    found: list[tuple[Finding, int]] = []
+    found: list[_Found] = []
     text = cleaned.text
     low = cleaned.low
     for i in _active_rules(low, tokens, spanish):
@@ -535,9 +570,9 @@ def _rule_findings(
                 low, sentence.start, sentence.end
             ):
                 continue
-            f = _finding(cleaned, rule.kind, start, m.end(), rule.why)
+            f = _finding(cleaned, rule.kind, start, m.end(), rule.why, _confidence(rule.name))
             if f is not None:
-                found.append((f, sentence.start))
+                found.append((f, sentence.start, rule.name))
     return found
 
 
@@ -552,8 +587,8 @@ _WHY_STACKED = (
 
 def _closed_findings(
     cleaned: Cleaned, sentences: list[_Sentence], lang: _Lang = _EN
-) -> list[tuple[Finding, int]]:
-    found: list[tuple[Finding, int]] = []
+) -> list[_Found]:
+    found: list[_Found] = []
     for s in sentences:
         if s.closed_end < 0 or s.excepted:
             continue
@@ -561,9 +596,11 @@ def _closed_findings(
         join = lang.stack_join.search(s.text, s.closed_end)
         if join is not None:
             clause_end = s.start + join.start()
-        f = _finding(cleaned, "closed", s.start, clause_end, _WHY_CLOSED)
+        f = _finding(
+            cleaned, "closed", s.start, clause_end, _WHY_CLOSED, _confidence(CLOSED_RULE)
+        )
         if f is not None:
-            found.append((f, s.start))
+            found.append((f, s.start, CLOSED_RULE))
     return found
 
 
@@ -595,7 +632,7 @@ def _question_units(
 
 def _stacked_finding(
     cleaned: Cleaned, sentences: list[_Sentence], lang: _Lang = _EN
-) -> list[tuple[Finding, int]]:
+) -> list[_Found]:
     questions = sum(1 for s in sentences if s.question)
     if questions == 0 or (questions == 1 and not lang.stack_join.search(cleaned.low)):
         return []  # fast path: one question and no joined second one
@@ -603,21 +640,27 @@ def _stacked_finding(
     if len(units) < 2:
         return []
     start, end = units[1][0], units[-1][1]
-    f = _finding(cleaned, "stacked", start, end, _WHY_STACKED)
-    return [(f, start)] if f is not None else []
+    f = _finding(cleaned, "stacked", start, end, _WHY_STACKED, _confidence(STACKED_RULE))
+    return [(f, start, STACKED_RULE)] if f is not None else []
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def _resolve(found: list[tuple[Finding, int]]) -> list[Finding]:
-    """Drop findings explained better by another, and same-kind overlaps."""
+def _resolve(found: list[_Found]) -> list[tuple[Finding, str]]:
+    """Drop findings explained better by another, and same-kind overlaps.
+
+    Returns the kept findings with the name of the rule (or layer) that made each.
+    """
     by_sentence: dict[int, set[FindingKind]] = {}
-    for f, sent in found:
+    for f, sent, _name in found:
         by_sentence.setdefault(sent, set()).add(f.kind)
     kept: list[Finding] = []
-    for f, sent in sorted(found, key=lambda x: (x[0].span[0], -(x[0].span[1] - x[0].span[0]))):
+    names: list[str] = []
+    for f, sent, name in sorted(
+        found, key=lambda x: (x[0].span[0], -(x[0].span[1] - x[0].span[0]))
+    ):
         kinds_here = by_sentence[sent]
         if f.kind == "closed" and (
             "leading" in kinds_here or any(SEVERITY_OF[k] == "intervention" for k in kinds_here)
@@ -628,7 +671,8 @@ def _resolve(found: list[tuple[Finding, int]]) -> list[Finding]:
         if any(k.kind == f.kind and _overlaps(k.span, f.span) for k in kept):
             continue
         kept.append(f)
-    return kept
+        names.append(name)
+    return list(zip(kept, names, strict=True))
 
 
 def _moves(
@@ -663,22 +707,9 @@ def _moves(
     return [m for m in order if m in moves]
 
 
-def review(text: str) -> Review:
-    """Review one staff utterance with the rules (no I/O, deterministic).
-
-    Args:
-        text: the utterance exactly as typed or received from Slack/Teams;
-            any length (only the first :data:`MAX_REVIEW_CHARS` characters are
-            scanned).
-
-    Returns:
-        A :class:`~bot.core.models.Review` whose findings have ``source="rules"``
-        and spans into ``text``; ``reframe`` is None when nothing is wrong.
-    """
-    scanned = text[:MAX_REVIEW_CHARS]
-    cleaned = clean(scanned)
-    if not cleaned.text.strip():
-        return Review(text=text)
+def _analyse(text: str, learned: bool) -> tuple[Cleaned, list[_Sentence], bool, list[tuple[Finding, str]], _Lang]:
+    """Clean, split and find: the shared first half of :func:`review`."""
+    cleaned = clean(text[:MAX_REVIEW_CHARS])
     tokens = _words(cleaned.low)
     spanish = _looks_spanish(cleaned.low, tokens)
     lang = _ES if spanish else _EN
@@ -686,11 +717,111 @@ def review(text: str) -> Review:
     found = _rule_findings(cleaned, sentences, tokens, spanish)
     found += _closed_findings(cleaned, sentences, lang)
     found += _stacked_finding(cleaned, sentences, lang)
-    findings = _resolve(found)
+    if learned:
+        found += _learned_findings(cleaned, sentences, {f.kind for f, _s, _n in found})
+    return cleaned, sentences, spanish, _resolve(found), lang
+
+
+LEARNED_WHY: dict[str, str] = {
+    "advice": "This reads like a suggestion or a fix; keep listening and save advice for later.",
+    "judgment": "This may sound like blame or pressure to the family; invite their story instead.",
+    "persuasion": "This seems to argue for school; ask about their experience instead.",
+    "correction": "This seems to set the family straight; understand their view first.",
+    "leading": "This suggests an answer; ask an open question and let the caregiver say it.",
+    "closed": "This yes/no question may shut the story down; try 'Tell me about…'.",
+    "stacked": "This may hold several questions; ask one at a time.",
+    "why_blame": "A 'why' about the family's choices can sound like blame; ask what was going on.",
+    "jargon": "This may be school jargon; use everyday words.",
+}
+"""Why-sentences of the learned layer's findings (it knows the kind, not the rule)."""
+
+
+def _learned_findings(
+    cleaned: Cleaned, sentences: list[_Sentence], rule_kinds: set[FindingKind]
+) -> list[_Found]:
+    """Kinds the learned layer finds that no rule found (``source="learned"``)."""
+    model = learned_model()
+    if model is None:
+        return []
+    bounds = [(s.raw_start, s.end) for s in sentences]
+    out: list[_Found] = []
+    for hit in model.predict(cleaned.low, bounds):
+        if hit.label.startswith("move:") or hit.label in rule_kinds:
+            continue
+        kind: FindingKind = hit.label  # type: ignore[assignment]
+        f = _finding(
+            cleaned,
+            kind,
+            hit.span[0],
+            hit.span[1],
+            LEARNED_WHY[kind],
+            round(hit.probability, 3),
+            "learned",
+        )
+        if f is not None:
+            sentence = _sentence_at(sentences, hit.span[0])
+            out.append((f, sentence.start if sentence else 0, LEARNED_RULE))
+    return out
+
+
+def _learned_moves(cleaned: Cleaned, sentences: list[_Sentence]) -> set[Move]:
+    model = learned_model()
+    if model is None:
+        return set()
+    bounds = [(s.raw_start, s.end) for s in sentences]
+    return {
+        h.label.removeprefix("move:")  # type: ignore[misc]
+        for h in model.predict(cleaned.low, bounds)
+        if h.label.startswith("move:")
+    }
+
+
+def rule_hits(text: str) -> list[tuple[str, FindingKind]]:
+    """``(rule name, kind)`` of each rules finding kept for ``text`` (for calibration)."""
+    _c, _s, _sp, kept, _l = _analyse(text, learned=False)
+    return [(name, f.kind) for f, name in kept]
+
+
+def review_rules_only(text: str) -> Review:
+    """Review with the rules alone (no learned layer), as the training script needs."""
+    return review(text, learned=False)
+
+
+def review(text: str, context: ReviewContext | None = None, *, learned: bool = True) -> Review:
+    """Review one staff utterance (no I/O, deterministic).
+
+    Args:
+        text: the utterance exactly as typed or received from Slack/Teams;
+            any length (only the first :data:`MAX_REVIEW_CHARS` characters are
+            scanned).
+        context: what the session knows (student's name and pronouns, language,
+            turn number), used by the rewrite; None outside a session.
+        learned: run the learned layer beside the rules (the default).
+
+    Returns:
+        A :class:`~bot.core.models.Review` whose findings have ``source="rules"``
+        or ``"learned"``, a ``confidence`` each, and spans into ``text``;
+        ``reframe`` is None when nothing is wrong.
+    """
+    if not text[:MAX_REVIEW_CHARS].strip():
+        return Review(text=text)
+    cleaned, sentences, spanish, kept, lang = _analyse(text, learned)
+    if not cleaned.text.strip():
+        return Review(text=text)
+    findings = [f for f, _name in kept]
     moves = _moves(cleaned, sentences, findings, lang)
+    if learned and not any(f.is_intervention for f in findings):
+        extra = _learned_moves(cleaned, sentences) - set(moves)
+        if extra:
+            order: tuple[Move, ...] = ("open_question", "follow_up", "reflection", "affirmation")
+            moves = [m for m in order if m in moves or m in extra]
     reframe = None
     if findings:
         language = "es" if spanish else "en"
+        if context is not None and context.language is not None:
+            language = context.language if spanish or context.language == "en" else language
         bounds = [(s.raw_start, s.end) for s in sentences]
-        reframe = reframe_for(cleaned.text, findings, cleaned, bounds, language=language)
+        reframe = reframe_for(
+            cleaned.text, findings, cleaned, bounds, language=language, context=context
+        )
     return Review(text=text, findings=findings, reframe=reframe, moves=moves)
