@@ -69,7 +69,10 @@ def _vote(votes: list[set[str]], author: set[str], ids: tuple[str, ...]) -> list
 
 
 def _agreement(pairs: list[tuple[set[str], set[str]]], ids: tuple[str, ...]) -> list[str]:
-    lines = ["| label | lines with it (either labeller) | kappa | raw agreement |", "|---|---|---|---|"]
+    lines = [
+        "| label | lines with it (either labeller) | kappa | raw agreement |",
+        "|---|---|---|---|",
+    ]
     for k in ids:
         a = [int(k in x) for x, _ in pairs]
         b = [int(k in y) for _, y in pairs]

@@ -77,8 +77,12 @@ def load_training() -> list[dict]:
                 if line.strip():
                     r = json.loads(line)
                     rows.append(
-                        {"text": r["text"], "kinds": r["kinds"], "moves": None,
-                         "group": f"tuning-{i % 5}"}
+                        {
+                            "text": r["text"],
+                            "kinds": r["kinds"],
+                            "moves": None,
+                            "group": f"tuning-{i % 5}",
+                        }
                     )
     return rows
 
@@ -167,7 +171,9 @@ def _f1(pred: np.ndarray, truth: np.ndarray) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def choose_thresholds(rows: list[dict], probs: np.ndarray, rule_reviews: list[Review]) -> list[float]:
+def choose_thresholds(
+    rows: list[dict], probs: np.ndarray, rule_reviews: list[Review]
+) -> list[float]:
     """Per label: the threshold with the best out-of-fold F1 of rules + learned.
 
     A label whose best F1 does not beat the rules alone by ``MIN_GAIN`` is left
@@ -188,7 +194,9 @@ def choose_thresholds(rows: list[dict], probs: np.ndarray, rule_reviews: list[Re
     return out
 
 
-def _report(rows: list[dict], probs: np.ndarray, thresholds: list[float], rule_reviews: list[Review]) -> None:
+def _report(
+    rows: list[dict], probs: np.ndarray, thresholds: list[float], rule_reviews: list[Review]
+) -> None:
     print("out-of-fold figures, rules alone -> rules + learned (precision, recall):")
     for j, label in enumerate(LABELS):
         y, mask = _targets(rows, label)

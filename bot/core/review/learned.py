@@ -103,9 +103,7 @@ class LearnedModel:
         self.intercepts = intercepts.astype(np.float64)
         self.thresholds = thresholds.astype(np.float64)
         self.head = labels.index("intervention") if "intervention" in labels else None
-        self.intervention_ids = [
-            labels.index(k) for k in INTERVENTION_LABELS if k in labels
-        ]
+        self.intervention_ids = [labels.index(k) for k in INTERVENTION_LABELS if k in labels]
         self.logit_thresholds = np.array(
             [math.log(t / (1 - t)) if 0 < t < 1 else math.inf for t in thresholds]
         )
