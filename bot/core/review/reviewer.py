@@ -539,6 +539,12 @@ def _analyse(
     return cleaned, sentences, spanish, _resolve(found), lang
 
 
+REFLECTION_BAR = 0.85
+"""A turn made only of reflection shapes ("It sounds like…", "You must be…") gets a
+learned finding only at this probability or above: its feeling words ("exhausted",
+"hard") are what judgment words look like to a bag of words. Judgments inside a
+reflection are caught by the rules (``insult-in-reflection``)."""
+
 LEARNED_WHY: dict[str, str] = {
     "advice": "This reads like a suggestion or a fix; keep listening and save advice for later.",
     "judgment": "This may sound like blame or pressure to the family; invite their story instead.",
@@ -562,9 +568,13 @@ def _learned_findings(
         return []
     bounds = [(s.raw_start, s.end) for s in sentences]
     out: list[_Found] = []
+    lang = _ES if any(s.text and not s.text.isascii() for s in sentences) else _EN
+    reflective = bool(sentences) and all(lang.reflection.match(s.text) for s in sentences)
     for hit in model.predict(cleaned.low, bounds):
         if hit.label.startswith("move:") or hit.label in rule_kinds:
             continue
+        if reflective and hit.probability < REFLECTION_BAR:
+            continue  # a reflection-shaped turn: the words of feeling are not a verdict
         kind: FindingKind = hit.label  # type: ignore[assignment]
         f = _finding(
             cleaned,
