@@ -205,7 +205,9 @@ _REFLECTION_OPENING = re.compile(
 
 _GREETING = re.compile(
     r"^\W*(?:hi|hello|hey|good (?:morning|afternoon|evening)|hola|buen(?:os|as) "
-    r"(?:d[ií]as|tardes|noches))\b[^?]*$",
+    r"(?:d[ií]as|tardes|noches))\b[^?]*(?:(?:do you have (?:a (?:few )?minutes?|a moment|time)|"
+    r"is (?:now|this) (?:a good|an ok|an okay) time|can we talk|(?:can|may) i (?:ask|talk)|"
+    r"tiene (?:unos minutos|un momento|tiempo))[^?]*\?\s*)?$",
     re.IGNORECASE,
 )
 

@@ -81,7 +81,7 @@ _ES_CHECK_BACK = (
 """Spanish reflection openings ("Entonces…", "Usted dijo que…"): a tag question
 after one of these checks back what the caregiver said; it does not lead."""
 _NAME = (
-    r"(?!(?:What|How|Where|When|Who|Why|Which|Is|Are|Do|Does|Did|Would|Could|Can|Should|Will|"
+    r"(?!(?:You|Your|He|She|They|What|How|Where|When|Who|Why|Which|Is|Are|Do|Does|Did|Would|Could|Can|Should|Will|"
     r"Anything|Something|Everything|Nothing|We|I|It|That|This|There|Then|So|And|But|Also|"
     r"Maybe|Thank|Thanks|Tell|Please|School|Mornings?|Hi|Hello|Ok|Okay|Yes|No|Well|Now|"
     r"Kids|Children|Students|Parents|Education|Attendance)\b)[A-Z][a-z]{1,20}"
