@@ -1,4 +1,4 @@
-"""Build the reviewer's labelled corpus in ``tests/data/corpus/`` from the authors' and labellers' files.
+"""Build the reviewer's labelled corpus in ``tests/data/corpus/`` from authors and labellers.
 
 Run: ``.venv/bin/python bench/review_corpus_build.py [--source /work/corpus]``
 
