@@ -26,6 +26,9 @@ import numpy as np
 
 from bot.core.text import ACCENT_FOLD
 
+MAX_SPAN_CHARS = 60
+"""Longest reach of a learned finding's span around its strongest word."""
+
 INTERVENTION_LABELS = ("advice", "judgment", "persuasion", "correction")
 
 _TOKEN = re.compile(r"[a-z0-9%\u00e1\u00e9\u00ed\u00f3\u00fa\u00f1\u00fc]+|[?¿]")
@@ -188,7 +191,9 @@ def _driving_span(
     if not inside:
         return best_sentence
     inside.sort(key=lambda x: -x[0])
-    top = [w for _, w in inside[:3]]
+    strongest = inside[0][1]
+    # the three strongest words, kept near the strongest one (a short, readable span)
+    top = [w for _, w in inside[:3] if abs(w[1] - strongest[1]) <= MAX_SPAN_CHARS]
     return min(w[1] for w in top), max(w[2] for w in top)
 
 

@@ -191,7 +191,7 @@ def _pronouns_es(text: str) -> dict[str, str]:
     return {"nino": "su hijo o hija"}
 
 
-REFLECTION_REFRAME = "It sounds like things have been really hard for your family lately."
+REFLECTION_REFRAME = "It sounds like things have been hard for your family lately."
 REFLECTION_REFRAME_ES = "Parece que las cosas han estado muy difíciles para su familia."
 """The neutral reflection offered for a reflection that judges ("It sounds like you're…")."""
 

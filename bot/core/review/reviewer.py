@@ -535,7 +535,12 @@ def _analyse(
     found += _closed_findings(cleaned, sentences, lang)
     found += _stacked_finding(cleaned, sentences, lang)
     if learned:
-        found += _learned_findings(cleaned, sentences, {f.kind for f, _s, _n in found})
+        ruled = {sent for f, sent, _n in found if f.is_intervention}
+        found += [
+            x
+            for x in _learned_findings(cleaned, sentences, {f.kind for f, _s, _n in found})
+            if not (x[0].is_intervention and x[1] in ruled)
+        ]  # a sentence a rule already explains as an intervention gets no second guess
     return cleaned, sentences, spanish, _resolve(found), lang
 
 
