@@ -31,33 +31,22 @@ MAX_SPAN_CHARS = 60
 
 INTERVENTION_LABELS = ("advice", "judgment", "persuasion", "correction")
 
-_TOKEN = re.compile(r"[a-z0-9%\u00e1\u00e9\u00ed\u00f3\u00fa\u00f1\u00fc]+|[?¿]")
+_TOKEN = re.compile(r"[a-z0-9%]+(?:'[a-z0-9%]+)*|[?¿]")
 
 
 def tokens(low: str) -> list[tuple[str, int, int]]:
     """Words of a lower-cased text as the model sees them: ``(word, start, end)``.
 
-    Apostrophes are dropped inside words ("don't" -> "dont") and accents folded,
+    Accents are folded and apostrophes dropped inside words ("don't" -> "dont"),
     so the model sees the same word however it was typed. ``?`` is a token.
+    Offsets are those of ``low`` (folding is one character for one).
     """
+    folded = low.translate(ACCENT_FOLD) if not low.isascii() else low
     out = []
-    for m in _TOKEN.finditer(low.replace("'", "\x00")):
-        out.append((m.group().translate(ACCENT_FOLD), m.start(), m.end()))
-    return _join_apostrophes(low, out)
-
-
-def _join_apostrophes(low: str, toks: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
-    """Join the pieces of a word split by an apostrophe ("don" + "t" -> "dont")."""
-    if "'" not in low:
-        return toks
-    joined: list[tuple[str, int, int]] = []
-    for tok in toks:
-        if joined and tok[1] == joined[-1][2] + 1 and low[joined[-1][2]] == "'":
-            prev = joined[-1]
-            joined[-1] = (prev[0] + tok[0], prev[1], tok[2])
-        else:
-            joined.append(tok)
-    return joined
+    for m in _TOKEN.finditer(folded):
+        w = m.group()
+        out.append((w.replace("'", "") if "'" in w else w, m.start(), m.end()))
+    return out
 
 
 def features(toks: list[tuple[str, int, int]]) -> list[tuple[str, int]]:
@@ -110,6 +99,7 @@ class LearnedModel:
         self.logit_thresholds = np.array(
             [math.log(t / (1 - t)) if 0 < t < 1 else math.inf for t in thresholds]
         )
+        self.logit_list: list[float] = self.logit_thresholds.tolist()
 
     @classmethod
     def load(cls) -> LearnedModel:
@@ -136,65 +126,109 @@ class LearnedModel:
         s = self.scores(low)
         return {lab: 1.0 / (1.0 + math.exp(-v)) for lab, v in zip(self.labels, s, strict=True)}
 
-    def predict(self, low: str, sentences: list[tuple[int, int]]) -> list[LearnedHit]:
+    def predict(
+        self, low: str, sentences: list[tuple[int, int]], skip: frozenset[str] = frozenset()
+    ) -> list[LearnedHit]:
         """Labels above their threshold, each with the span of the words that drove it.
 
         Args:
             low: the lower-cased cleaned utterance.
             sentences: ``[start, end)`` bounds of its sentences (cleaned offsets).
+            skip: labels not wanted (kinds the rules already found); moves
+                (``"move:…"``) come back without a span (``(0, 0)``).
         """
         toks = tokens(low)
-        feats = features(toks)
-        found = [(i, t) for f, t in feats if (i := self.index.get(f)) is not None]
-        if not found:
+        get = self.index.get
+        idx: list[int] = []
+        where: list[int] = []
+        prev = "<s>"
+        for w, start, _end in toks:  # the features of :func:`features`, looked up directly
+            i = get(w)
+            if i is not None:
+                idx.append(i)
+                where.append(start)
+            i = get(prev + " " + w)
+            if i is not None:
+                idx.append(i)
+                where.append(start)
+            prev = w
+        if not idx:
             return []
-        idx = [i for i, _ in found]
-        rows = self.weights[idx]
-        total = self.intercepts + rows.sum(axis=0)
-        over = set(np.nonzero(total >= self.logit_thresholds)[0].tolist())
+        rows = self.weights.take(idx, axis=0)
+        total = (self.intercepts + rows.sum(axis=0)).tolist()
+        over = {k for k, (v, t) in enumerate(zip(total, self.logit_list, strict=True)) if v >= t}
+        if not over:
+            return []
         head = self.head
         if head is not None and head in over:
             # "some intervention": name the likeliest intervention kind too
             over.discard(head)
             k = max(self.intervention_ids, key=lambda i: total[i])
             if k not in over:
-                total = total.copy()
                 total[k] = total[head]
                 over.add(k)
         else:
             # an intervention kind alone does not fire: the "any intervention" head gates them
             over.difference_update(self.intervention_ids)
             over.discard(head)
+        if not over:
+            return []
         hits: list[LearnedHit] = []
+        ends: dict[int, int] = {}
+        bounds = sentences or [(0, len(low))]
+        sentence_of: list[int] = []
         for k in sorted(over):
-            contrib = rows[:, k]
-            span = _driving_span(contrib, [toks[t] for _, t in found], sentences)
-            prob = 1.0 / (1.0 + math.exp(-float(total[k])))
-            hits.append(LearnedHit(self.labels[k], prob, span))
+            label = self.labels[k]
+            if label in skip:
+                continue
+            if label.startswith("move:"):
+                hits.append(LearnedHit(label, 1.0 / (1.0 + math.exp(-total[k])), (0, 0)))
+                continue
+            if not ends:
+                ends = {s: e for _w, s, e in toks}
+                sentence_of = [_index_of(bounds, w) for w in where]
+            contrib = rows[:, k].tolist()
+            span = _driving_span(contrib, where, sentence_of, ends, bounds)
+            prob = 1.0 / (1.0 + math.exp(-total[k]))
+            hits.append(LearnedHit(label, prob, span))
         return hits
 
 
+def _index_of(bounds: list[tuple[int, int]], pos: int) -> int:
+    """Index of the sentence holding ``pos`` (the last one starting at or before it)."""
+    found = 0
+    for i, (start, _end) in enumerate(bounds):
+        if start > pos:
+            break
+        found = i
+    return found
+
+
 def _driving_span(
-    contrib: np.ndarray, where: list[tuple[str, int, int]], sentences: list[tuple[int, int]]
+    contrib: list[float],
+    starts: list[int],
+    sentence_of: list[int],
+    ends: dict[int, int],
+    bounds: list[tuple[int, int]],
 ) -> tuple[int, int]:
     """The span of the strongest words, inside the sentence they add most to."""
-    best_sentence = (0, 0)
-    best = -math.inf
-    for start, end in sentences or [(0, where[-1][2])]:
-        s = sum(float(c) for c, w in zip(contrib, where, strict=True) if start <= w[1] < end)
-        if s > best:
-            best, best_sentence = s, (start, end)
-    start, end = best_sentence
-    inside = [
-        (float(c), w) for c, w in zip(contrib, where, strict=True) if start <= w[1] < end and c > 0
-    ]
+    per_sentence = [0.0] * len(bounds)
+    for c, s in zip(contrib, sentence_of, strict=True):
+        per_sentence[s] += c
+    best = max(range(len(bounds)), key=per_sentence.__getitem__)
+    inside = sorted(
+        (
+            (-c, st)
+            for c, st, s in zip(contrib, starts, sentence_of, strict=True)
+            if s == best and c > 0
+        ),
+    )[:3]
     if not inside:
-        return best_sentence
-    inside.sort(key=lambda x: -x[0])
+        return bounds[best]
     strongest = inside[0][1]
     # the three strongest words, kept near the strongest one (a short, readable span)
-    top = [w for _, w in inside[:3] if abs(w[1] - strongest[1]) <= MAX_SPAN_CHARS]
-    return min(w[1] for w in top), max(w[2] for w in top)
+    near = [st for _c, st in inside if abs(st - strongest) <= MAX_SPAN_CHARS]
+    return min(near), max(ends[st] for st in near)
 
 
 @lru_cache(maxsize=1)

@@ -33,6 +33,7 @@ from functools import lru_cache
 from importlib import resources
 
 from bot.core.models import SEVERITY_OF, Finding, FindingKind, Move, Review, ReviewContext, Source
+from bot.core.review.learned import LearnedHit
 from bot.core.review.learned import model as learned_model
 from bot.core.review.reframe import reframe_for
 from bot.core.review.rules import RULES, Rule, load_shapes
@@ -534,14 +535,21 @@ def _analyse(
     found = _rule_findings(cleaned, sentences, tokens, spanish)
     found += _closed_findings(cleaned, sentences, lang)
     found += _stacked_finding(cleaned, sentences, lang)
-    if learned:
+    hits: list[LearnedHit] = []
+    model = learned_model() if learned else None
+    if model is not None:
+        hits = model.predict(
+            cleaned.low,
+            [(s.raw_start, s.end) for s in sentences],
+            frozenset(f.kind for f, _s, _n in found),
+        )
         ruled = {sent for f, sent, _n in found if f.is_intervention}
         found += [
             x
-            for x in _learned_findings(cleaned, sentences, {f.kind for f, _s, _n in found})
+            for x in _learned_findings(cleaned, sentences, {f.kind for f, _s, _n in found}, hits)
             if not (x[0].is_intervention and x[1] in ruled)
         ]  # a sentence a rule already explains as an intervention gets no second guess
-    return cleaned, sentences, spanish, _resolve(found), lang
+    return cleaned, sentences, spanish, _resolve(found), lang, hits
 
 
 REFLECTION_BAR = 0.85
@@ -565,17 +573,18 @@ LEARNED_WHY: dict[str, str] = {
 
 
 def _learned_findings(
-    cleaned: Cleaned, sentences: list[_Sentence], rule_kinds: set[FindingKind]
+    cleaned: Cleaned,
+    sentences: list[_Sentence],
+    rule_kinds: set[FindingKind],
+    hits: list[LearnedHit],
 ) -> list[_Found]:
     """Kinds the learned layer finds that no rule found (``source="learned"``)."""
-    model = learned_model()
-    if model is None:
+    if not hits:
         return []
-    bounds = [(s.raw_start, s.end) for s in sentences]
     out: list[_Found] = []
     lang = _ES if any(s.text and not s.text.isascii() for s in sentences) else _EN
     reflective = bool(sentences) and all(lang.reflection.match(s.text) for s in sentences)
-    for hit in model.predict(cleaned.low, bounds):
+    for hit in hits:
         if hit.label.startswith("move:") or hit.label in rule_kinds:
             continue
         if reflective and hit.probability < REFLECTION_BAR:
@@ -596,21 +605,17 @@ def _learned_findings(
     return out
 
 
-def _learned_moves(cleaned: Cleaned, sentences: list[_Sentence]) -> set[Move]:
-    model = learned_model()
-    if model is None:
-        return set()
-    bounds = [(s.raw_start, s.end) for s in sentences]
+def _learned_moves(hits: list[LearnedHit]) -> set[Move]:
     return {
         h.label.removeprefix("move:")  # type: ignore[misc]
-        for h in model.predict(cleaned.low, bounds)
+        for h in hits
         if h.label.startswith("move:")
     }
 
 
 def rule_hits(text: str) -> list[tuple[str, FindingKind]]:
     """``(rule name, kind)`` of each rules finding kept for ``text`` (for calibration)."""
-    _c, _s, _sp, kept, _l = _analyse(text, learned=False)
+    _c, _s, _sp, kept, _l, _h = _analyse(text, learned=False)
     return [(name, f.kind) for f, name in kept]
 
 
@@ -637,13 +642,13 @@ def review(text: str, context: ReviewContext | None = None, *, learned: bool = T
     """
     if not text[:MAX_REVIEW_CHARS].strip():
         return Review(text=text)
-    cleaned, sentences, spanish, kept, lang = _analyse(text, learned)
+    cleaned, sentences, spanish, kept, lang, hits = _analyse(text, learned)
     if not cleaned.text.strip():
         return Review(text=text)
     findings = [f for f, _name in kept]
     moves = _moves(cleaned, sentences, findings, lang)
     if learned and not any(f.is_intervention for f in findings):
-        extra = _learned_moves(cleaned, sentences) - set(moves)
+        extra = _learned_moves(hits) - set(moves)
         if extra:
             order: tuple[Move, ...] = ("open_question", "follow_up", "reflection", "affirmation")
             moves = [m for m in order if m in moves or m in extra]
