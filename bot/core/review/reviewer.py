@@ -525,7 +525,7 @@ def _moves(
 
 def _analyse(
     text: str, learned: bool
-) -> tuple[Cleaned, list[_Sentence], bool, list[tuple[Finding, str]], _Lang]:
+) -> tuple[Cleaned, list[_Sentence], bool, list[tuple[Finding, str]], _Lang, list[LearnedHit]]:
     """Clean, split and find: the shared first half of :func:`review`."""
     cleaned = clean(text[:MAX_REVIEW_CHARS])
     tokens = _words(cleaned.low)
