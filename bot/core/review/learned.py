@@ -26,6 +26,12 @@ import numpy as np
 
 from bot.core.text import ACCENT_FOLD
 
+_REFLECTION_GATE = math.log(0.3 / 0.7)
+_REFLECTION_SURE = math.log(0.9 / 0.1)
+"""When the reflection head gives 0.3 or more, the intervention head must reach 0.9
+(logits). Chosen on the training folds (leave one author out): clean reflections
+flagged 16.4% -> 12.7%, intervention precision 0.871 -> 0.879, recall 0.904 -> 0.896."""
+
 MAX_SPAN_CHARS = 60
 """Longest reach of a learned finding's span around its strongest word."""
 
@@ -95,6 +101,7 @@ class LearnedModel:
         self.intercepts = intercepts.astype(np.float64)
         self.thresholds = thresholds.astype(np.float64)
         self.head = labels.index("intervention") if "intervention" in labels else None
+        self.reflection = labels.index("move:reflection") if "move:reflection" in labels else None
         self.intervention_ids = [labels.index(k) for k in INTERVENTION_LABELS if k in labels]
         self.logit_thresholds = np.array(
             [math.log(t / (1 - t)) if 0 < t < 1 else math.inf for t in thresholds]
@@ -160,6 +167,15 @@ class LearnedModel:
         if not over:
             return []
         head = self.head
+        refl = self.reflection
+        if (
+            head is not None
+            and refl is not None
+            and head in over
+            and total[refl] >= _REFLECTION_GATE
+            and total[head] < _REFLECTION_SURE
+        ):
+            over.discard(head)  # a likely reflection: only a sure intervention counts
         if head is not None and head in over:
             # "some intervention": name the likeliest intervention kind too
             over.discard(head)
