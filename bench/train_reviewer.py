@@ -11,7 +11,10 @@ Steps:
 
 1. features of each utterance (:func:`bot.core.review.learned.feature_strings`);
 2. one L2 logistic regression per finding kind and per good move (scikit-learn);
-3. thresholds chosen on out-of-fold probabilities (leave one English author out,
+3. thresholds chosen on out-of-fold probabilities; the "any intervention" head (which
+   gates every intervention kind) at the lowest threshold whose gated rules + learned
+   precision reaches 0.95, with the reflection gate (:data:`VETO`, :data:`SURE`); other
+   labels (leave one English author out,
    five folds for the Spanish author and the tuning sets) for the combined
    reviewer (rules, then the learned layer adds a kind the rules missed), each
    label's threshold the one with the best F1 on the folds; a label where the
@@ -56,6 +59,15 @@ OUT = ROOT / "bot" / "core" / "review" / "data"
 C = 4.0
 MIN_GAIN = 0.005
 MIN_COUNT = 2
+TARGET_PRECISION = 0.95
+"""Out-of-fold intervention precision (rules + learned) the learned head's threshold must reach."""
+VETO = 0.2
+SURE = 0.98
+"""Reflection gate (see :data:`bot.core.review.learned.VETO`), chosen on the training
+folds (leave one author out; 408 clean reflections): at the 0.95-precision threshold,
+learned interventions on clean reflections 9 -> 8 (veto 0.3 -> 0.2, sure 0.98), with
+recall 0.736 (word and word-pair features; character 2-5-grams, hashed or tf-idf, gave
+no better separation and cost more time per utterance)."""
 """A feature must occur in at least this many training utterances."""
 
 
@@ -171,10 +183,43 @@ def _f1(pred: np.ndarray, truth: np.ndarray) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
+def gated_intervention(
+    probs: np.ndarray, t: float, rule_reviews: list[Review], reflective: np.ndarray
+) -> np.ndarray:
+    """Rules + learned "any intervention" per row, gated as at run time.
+
+    The learned layer adds an intervention only where the rules found none, at
+    ``t`` or above, and on a reflection-shaped turn (the rules' shapes, or the
+    reflection head at :data:`VETO` or above) only at :data:`SURE` or above.
+    """
+    head = probs[:, LABELS.index("intervention")]
+    refl = probs[:, LABELS.index("move:reflection")]
+    rules = np.array([rv.has_intervention for rv in rule_reviews])
+    shaped = reflective | (refl >= VETO)
+    add = ~rules & (head >= t) & (~shaped | (head >= SURE))
+    return rules | add
+
+
+def intervention_threshold(
+    rows: list[dict], probs: np.ndarray, rule_reviews: list[Review], reflective: np.ndarray
+) -> float:
+    """The lowest threshold whose out-of-fold rules + learned precision reaches
+    :data:`TARGET_PRECISION` (precision first: a reviewer that flags empathy is
+    worse than one that misses); 1.0 (rules alone) when none does."""
+    y, _mask = _targets(rows, "intervention")
+    truth = y.astype(bool)
+    for t in [round(t, 2) for t in np.arange(0.50, 0.99, 0.01)]:
+        p, _r, _f = _f1(gated_intervention(probs, t, rule_reviews, reflective), truth)
+        if p >= TARGET_PRECISION:
+            return t
+    return 1.0
+
+
 def choose_thresholds(
-    rows: list[dict], probs: np.ndarray, rule_reviews: list[Review]
+    rows: list[dict], probs: np.ndarray, rule_reviews: list[Review], reflective: np.ndarray
 ) -> list[float]:
-    """Per label: the threshold with the best out-of-fold F1 of rules + learned.
+    """Per label: the threshold with the best out-of-fold F1 of rules + learned;
+    the "any intervention" head: :func:`intervention_threshold`.
 
     A label whose best F1 does not beat the rules alone by ``MIN_GAIN`` is left
     to the rules (threshold 1.0: never fires).
@@ -182,6 +227,9 @@ def choose_thresholds(
     grid = [round(t, 2) for t in np.arange(0.30, 0.96, 0.05)]
     out = []
     for j, label in enumerate(LABELS):
+        if label == "intervention":
+            out.append(intervention_threshold(rows, probs, rule_reviews, reflective))
+            continue
         y, mask = _targets(rows, label)
         truth = y[mask].astype(bool)
         rule_hit = _rule_hits(rows, label, rule_reviews)[mask]
@@ -195,8 +243,35 @@ def choose_thresholds(
 
 
 def _report(
-    rows: list[dict], probs: np.ndarray, thresholds: list[float], rule_reviews: list[Review]
+    rows: list[dict],
+    probs: np.ndarray,
+    thresholds: list[float],
+    rule_reviews: list[Review],
+    reflective: np.ndarray,
 ) -> None:
+    y, _mask = _targets(rows, "intervention")
+    truth = y.astype(bool)
+    t = thresholds[LABELS.index("intervention")]
+    pred = gated_intervention(probs, t, rule_reviews, reflective)
+    rules = np.array([rv.has_intervention for rv in rule_reviews])
+    p, r, _f = _f1(pred, truth)
+    print(f"gated intervention (t={t:.2f}, veto {VETO}, sure {SURE}): P {p:.3f} R {r:.3f}")
+    clean = np.array([r["moves"] is not None and "reflection" in r["moves"] for r in rows]) & ~truth
+    good = (
+        np.array(
+            [
+                r["moves"] is not None
+                and bool(set(r["moves"]) & {"reflection", "affirmation", "open_question"})
+                for r in rows
+            ]
+        )
+        & ~truth
+    )
+    print(
+        f"  clean reflections flagged: {pred[clean].sum()} of {clean.sum()} "
+        f"(rules alone {rules[clean].sum()}); clean good moves flagged: {pred[good].sum()} "
+        f"of {good.sum()} (rules alone {rules[good].sum()})"
+    )
     print("out-of-fold figures, rules alone -> rules + learned (precision, recall):")
     for j, label in enumerate(LABELS):
         y, mask = _targets(rows, label)
@@ -225,15 +300,16 @@ def rule_confidence(rows: list[dict]) -> dict[str, float]:
 
 def main() -> None:
     """Train, report out-of-fold figures, write the model and the rule confidences."""
-    from bot.core.review.reviewer import review_rules_only
+    from bot.core.review.reviewer import review_rules_only, turn_is_reflection_shaped
 
     rows = load_training()
     docs = [feature_strings(clean(r["text"]).low) for r in rows]
     rule_reviews = [review_rules_only(r["text"]) for r in rows]
+    reflective = np.array([turn_is_reflection_shaped(r["text"]) for r in rows])
     print(f"{len(rows)} training utterances")
     probs = out_of_fold(rows, docs)
-    thresholds = choose_thresholds(rows, probs, rule_reviews)
-    _report(rows, probs, thresholds, rule_reviews)
+    thresholds = choose_thresholds(rows, probs, rule_reviews, reflective)
+    _report(rows, probs, thresholds, rule_reviews, reflective)
 
     vocab = _vocab(docs)
     x = _matrix(docs, vocab)
@@ -254,6 +330,7 @@ def main() -> None:
         weights=weights[keep].astype(np.float32),
         intercepts=intercepts.astype(np.float32),
         thresholds=np.array(thresholds, dtype=np.float32),
+        gate=np.array([VETO, SURE], dtype=np.float32),
     )
     conf = rule_confidence(rows)
     (OUT / "rule_confidence.json").write_text(json.dumps(conf, indent=1) + "\n", encoding="utf-8")

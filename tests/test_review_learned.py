@@ -17,7 +17,14 @@ def test_model_file_is_small_and_has_no_pickles() -> None:
     with resources.as_file(MODEL) as p:
         assert p.stat().st_size < 5_000_000
         with np.load(p, allow_pickle=False) as z:  # raises on any object array
-            assert set(z.files) == {"labels", "vocab", "weights", "intercepts", "thresholds"}
+            assert set(z.files) == {
+                "labels",
+                "vocab",
+                "weights",
+                "intercepts",
+                "thresholds",
+                "gate",
+            }
             assert z["weights"].shape == (len(z["vocab"]), len(z["labels"]))
 
 
@@ -30,9 +37,8 @@ def test_model_loads_offline_quickly() -> None:
 
 def test_learned_findings_keep_the_contract() -> None:
     texts = [
-        "Could you maybe try laying her clothes out the night before?",
-        "Another mom I worked with started setting two alarms and it really helped.",
-        "Shouldn't he be in school by now?",
+        "Honestly the bus comes at the same time every day, so that part is on him.",
+        "If he keeps this up, the district is going to send a letter.",
     ]
     sources = set()
     for text in texts:

@@ -26,11 +26,17 @@ import numpy as np
 
 from bot.core.text import ACCENT_FOLD
 
-_REFLECTION_GATE = math.log(0.3 / 0.7)
-_REFLECTION_SURE = math.log(0.9 / 0.1)
-"""When the reflection head gives 0.3 or more, the intervention head must reach 0.9
-(logits). Chosen on the training folds (leave one author out): clean reflections
-flagged 16.4% -> 12.7%, intervention precision 0.871 -> 0.879, recall 0.904 -> 0.896."""
+VETO = 0.2
+"""Default reflection veto: when the reflection head gives this or more (or the rules
+see a reflection or affirmation shape), a learned intervention needs :data:`SURE`.
+The shipped file carries the values chosen by ``bench/train_reviewer.py``."""
+SURE = 0.98
+"""Default probability a learned intervention needs on a reflection-shaped turn."""
+
+
+def _logit(p: float) -> float:
+    return math.log(p / (1 - p)) if 0 < p < 1 else (math.inf if p >= 1 else -math.inf)
+
 
 MAX_SPAN_CHARS = 60
 """Longest reach of a learned finding's span around its strongest word."""
@@ -94,6 +100,8 @@ class LearnedModel:
         weights: np.ndarray,
         intercepts: np.ndarray,
         thresholds: np.ndarray,
+        veto: float = VETO,
+        sure: float = SURE,
     ) -> None:
         self.labels = labels
         self.index = {f: i for i, f in enumerate(vocab)}
@@ -107,18 +115,25 @@ class LearnedModel:
             [math.log(t / (1 - t)) if 0 < t < 1 else math.inf for t in thresholds]
         )
         self.logit_list: list[float] = self.logit_thresholds.tolist()
+        self.veto = veto
+        self.sure = sure
+        self.logit_veto = _logit(veto)
+        self.logit_sure = _logit(sure)
 
     @classmethod
     def load(cls) -> LearnedModel:
         """Load ``bot/core/review/data/learned.npz`` (plain arrays, ``allow_pickle=False``)."""
         path = resources.files("bot.core.review").joinpath("data/learned.npz")
         with resources.as_file(path) as p, np.load(p, allow_pickle=False) as z:
+            gate = z["gate"].tolist() if "gate" in z.files else [VETO, SURE]
             return cls(
                 [str(x) for x in z["labels"]],
                 [str(x) for x in z["vocab"]],
                 z["weights"],
                 z["intercepts"],
                 z["thresholds"],
+                float(gate[0]),
+                float(gate[1]),
             )
 
     def scores(self, low: str) -> np.ndarray:
@@ -134,7 +149,11 @@ class LearnedModel:
         return {lab: 1.0 / (1.0 + math.exp(-v)) for lab, v in zip(self.labels, s, strict=True)}
 
     def predict(
-        self, low: str, sentences: list[tuple[int, int]], skip: frozenset[str] = frozenset()
+        self,
+        low: str,
+        sentences: list[tuple[int, int]],
+        skip: frozenset[str] = frozenset(),
+        reflective: bool = False,
     ) -> list[LearnedHit]:
         """Labels above their threshold, each with the span of the words that drove it.
 
@@ -143,6 +162,10 @@ class LearnedModel:
             sentences: ``[start, end)`` bounds of its sentences (cleaned offsets).
             skip: labels not wanted (kinds the rules already found); moves
                 (``"move:…"``) come back without a span (``(0, 0)``).
+            reflective: the rules see a reflection or affirmation shape in the turn;
+                then, as when the reflection head reaches the veto, an intervention
+                counts only at :attr:`sure` (a clean reflection is never punished on a
+                guess).
         """
         toks = tokens(low)
         get = self.index.get
@@ -172,17 +195,17 @@ class LearnedModel:
             head is not None
             and refl is not None
             and head in over
-            and total[refl] >= _REFLECTION_GATE
-            and total[head] < _REFLECTION_SURE
+            and (reflective or total[refl] >= self.logit_veto)
+            and total[head] < self.logit_sure
         ):
             over.discard(head)  # a likely reflection: only a sure intervention counts
         if head is not None and head in over:
             # "some intervention": name the likeliest intervention kind too
             over.discard(head)
             k = max(self.intervention_ids, key=lambda i: total[i])
-            if k not in over:
-                total[k] = total[head]
-                over.add(k)
+            # the likeliest kind carries the gate's confidence (what made it fire)
+            total[k] = max(total[k], total[head])
+            over.add(k)
         else:
             # an intervention kind alone does not fire: the "any intervention" head gates them
             over.difference_update(self.intervention_ids)

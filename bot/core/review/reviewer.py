@@ -523,6 +523,23 @@ def _moves(
     return [m for m in order if m in moves]
 
 
+def reflection_shaped(sentences: list[_Sentence], lang: _Lang = _EN) -> bool:
+    """Tell whether any sentence has a reflection or affirmation shape (rules' patterns).
+
+    On such a turn the learned layer adds an intervention only when it is sure
+    (:attr:`~bot.core.review.learned.LearnedModel.sure`): a clean reflection must
+    never be punished on a guess.
+    """
+    return any(lang.reflection.match(s.text) or lang.affirmation.search(s.text) for s in sentences)
+
+
+def turn_is_reflection_shaped(text: str) -> bool:
+    """:func:`reflection_shaped` for a raw utterance (for the training script)."""
+    cleaned = clean(text[:MAX_REVIEW_CHARS])
+    lang = _ES if _looks_spanish(cleaned.low, _words(cleaned.low)) else _EN
+    return reflection_shaped(_sentences(cleaned.text, cleaned.low, lang), lang)
+
+
 def _analyse(
     text: str, learned: bool
 ) -> tuple[Cleaned, list[_Sentence], bool, list[tuple[Finding, str]], _Lang, list[LearnedHit]]:
@@ -537,13 +554,16 @@ def _analyse(
     found += _stacked_finding(cleaned, sentences, lang)
     hits: list[LearnedHit] = []
     model = learned_model() if learned else None
-    if model is not None:
+    ruled = {sent for f, sent, _n in found if f.is_intervention}
+    if model is not None and len(ruled) < len(sentences):
+        # the learned layer only speaks where the rules are silent: a turn whose every
+        # sentence a rule already explains as an intervention is not scored at all
         hits = model.predict(
             cleaned.low,
             [(s.raw_start, s.end) for s in sentences],
             frozenset(f.kind for f, _s, _n in found),
+            reflection_shaped(sentences, lang),
         )
-        ruled = {sent for f, sent, _n in found if f.is_intervention}
         found += [
             x
             for x in _learned_findings(cleaned, sentences, {f.kind for f, _s, _n in found}, hits)
