@@ -167,20 +167,23 @@ class LearnedModel:
                 counts only at :attr:`sure` (a clean reflection is never punished on a
                 guess).
         """
-        toks = tokens(low)
+        folded = low.translate(ACCENT_FOLD) if not low.isascii() else low
+        words = _TOKEN.findall(folded)  # the words of :func:`tokens`; offsets only if needed
         get = self.index.get
         idx: list[int] = []
-        where: list[int] = []
+        at: list[int] = []
         prev = "<s>"
-        for w, start, _end in toks:  # the features of :func:`features`, looked up directly
+        for n, w in enumerate(words):  # the features of :func:`features`, looked up directly
+            if "'" in w:
+                w = w.replace("'", "")
             i = get(w)
             if i is not None:
                 idx.append(i)
-                where.append(start)
+                at.append(n)
             i = get(prev + " " + w)
             if i is not None:
                 idx.append(i)
-                where.append(start)
+                at.append(n)
             prev = w
         if not idx:
             return []
@@ -214,6 +217,7 @@ class LearnedModel:
             return []
         hits: list[LearnedHit] = []
         ends: dict[int, int] = {}
+        where: list[int] = []
         bounds = sentences or [(0, len(low))]
         sentence_of: list[int] = []
         for k in sorted(over):
@@ -224,7 +228,9 @@ class LearnedModel:
                 hits.append(LearnedHit(label, 1.0 / (1.0 + math.exp(-total[k])), (0, 0)))
                 continue
             if not ends:
+                toks = tokens(low)
                 ends = {s: e for _w, s, e in toks}
+                where = [toks[n][1] for n in at]
                 sentence_of = [_index_of(bounds, w) for w in where]
             contrib = rows[:, k].tolist()
             span = _driving_span(contrib, where, sentence_of, ends, bounds)
