@@ -30,7 +30,7 @@ VETO = 0.2
 """Default reflection veto: when the reflection head gives this or more (or the rules
 see a reflection or affirmation shape), a learned intervention needs :data:`SURE`.
 The shipped file carries the values chosen by ``bench/train_reviewer.py``."""
-SURE = 0.98
+SURE = 0.99
 """Default probability a learned intervention needs on a reflection-shaped turn."""
 
 

@@ -85,6 +85,10 @@ _FOLLOW_UP_ES = re.compile(_SHAPES["es"]["follow_up"])
 _REFLECTION_ES = re.compile(_SHAPES["es"]["reflection"])
 _AFFIRMATION_ES = re.compile(_SHAPES["es"]["affirmation"])
 _CHECK_BACK_ES = re.compile(_SHAPES["es"]["check_back"])
+_RESTATING = re.compile(_SHAPES["en"]["restating"])
+"""A turn that restates what the caregiver said ("So…", "Entonces…", "You're worried
+that…", "…¿es así?"), English and Spanish in one pattern: used only to gate the learned
+layer (see :func:`reflection_shaped`), not to credit a move."""
 
 
 def _either(first: re.Pattern[str], second: re.Pattern[str]) -> re.Pattern[str]:
@@ -523,13 +527,16 @@ def _moves(
     return [m for m in order if m in moves]
 
 
-def reflection_shaped(sentences: list[_Sentence], lang: _Lang = _EN) -> bool:
-    """Tell whether any sentence has a reflection or affirmation shape (rules' patterns).
+def reflection_shaped(sentences: list[_Sentence], lang: _Lang = _EN, low: str = "") -> bool:
+    """Tell whether any sentence has a reflection or affirmation shape (rules' patterns),
+    or the turn ``low`` (lower-cased) restates the caregiver (the ``restating`` shape).
 
     On such a turn the learned layer adds an intervention only when it is sure
     (:attr:`~bot.core.review.learned.LearnedModel.sure`): a clean reflection must
     never be punished on a guess.
     """
+    if low and _RESTATING.search(low):
+        return True
     return any(lang.reflection.match(s.text) or lang.affirmation.search(s.text) for s in sentences)
 
 
@@ -537,7 +544,7 @@ def turn_is_reflection_shaped(text: str) -> bool:
     """:func:`reflection_shaped` for a raw utterance (for the training script)."""
     cleaned = clean(text[:MAX_REVIEW_CHARS])
     lang = _ES if _looks_spanish(cleaned.low, _words(cleaned.low)) else _EN
-    return reflection_shaped(_sentences(cleaned.text, cleaned.low, lang), lang)
+    return reflection_shaped(_sentences(cleaned.text, cleaned.low, lang), lang, cleaned.low)
 
 
 def _analyse(
@@ -562,7 +569,7 @@ def _analyse(
             cleaned.low,
             [(s.raw_start, s.end) for s in sentences],
             frozenset(f.kind for f, _s, _n in found),
-            reflection_shaped(sentences, lang),
+            reflection_shaped(sentences, lang, cleaned.low),
         )
         found += [
             x
