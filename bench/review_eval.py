@@ -106,6 +106,8 @@ def main() -> None:
         print("\n".join(reflection_figures(_read(refl), run)))
     for path in sorted((ROOT / "tests" / "data").glob("review_*.jsonl")):
         rows = _read(path)
+        if not rows or "kinds" not in rows[0]:
+            continue  # not a labelled set (e.g. recorded model answers)
         print(f"{path.name} ({len(rows)}):")
         print(labelled_figures(rows, run)[0])
 
