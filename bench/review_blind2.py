@@ -96,7 +96,10 @@ def main() -> None:
         "Spanish (ESF)": [c for c in cases if c["author"] == "ESF"],
         "both": cases,
     }
-    reviewers: dict[str, Callable[[str], Review]] = {"reviewer": review}
+    reviewers: dict[str, Callable[[str], Review]] = {
+        "reviewer (default)": review,
+        "with learned interventions": lambda t: review(t, learned_interventions=True),
+    }
     rules = _rules_only()
     if rules is not None:
         reviewers["rules only"] = rules

@@ -16,9 +16,9 @@ import pytest
 from review_quality import DATA, load_cases, load_tuning_cases, score
 
 from bot.core.models import FINDING_KINDS
-from bot.core.review import review
 from bot.core.review.reframe import KIND_REFRAMES_ES, TOPIC_REFRAMES_ES
 from bot.core.review.reviewer import _looks_spanish, _words
+from bot.core.review.reviewer import review_rules_only as review  # the rules layer alone
 from bot.core.review.rules import RULES
 from bot.core.text import clean, mostly_spanish
 

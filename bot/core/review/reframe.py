@@ -15,7 +15,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 
-from bot.core.models import Finding, FindingKind
+from bot.core.models import Finding, FindingKind, ReviewContext
 from bot.core.persona import Topic
 from bot.core.text import ASCII_LOWER, Cleaned, mostly_spanish
 from bot.core.topics import detect_topics
@@ -191,6 +191,71 @@ def _pronouns_es(text: str) -> dict[str, str]:
     return {"nino": "su hijo o hija"}
 
 
+REFLECTION_REFRAME = "It sounds like things have been hard for your family lately."
+REFLECTION_REFRAME_ES = "Parece que las cosas han estado muy difíciles para su familia."
+"""The neutral reflection offered for a reflection that judges ("It sounds like you're…")."""
+
+_REFLECTION_OPENING = re.compile(
+    r"^\W*(?:(?:so|well|okay|ok|and)[, ]+)*(?:it sounds like|sounds like|it seems like|it seems|"
+    r"i'?m hearing|what i'?m hearing|so you'?re saying|you'?re saying|it must be|that must be|"
+    r"you must be|parece que|me parece que|suena a que|lo que escucho|o sea|entonces usted|"
+    r"se ve que|se nota que)\b",
+    re.IGNORECASE,
+)
+
+_GREETING = re.compile(
+    r"^\W*(?:hi|hello|hey|good (?:morning|afternoon|evening)|hola|buen(?:os|as) "
+    r"(?:d[ií]as|tardes|noches))\b[^?]*(?:(?:do you have (?:a (?:few )?minutes?|a moment|time)|"
+    r"is (?:now|this) (?:a good|an ok|an okay) time|can we talk|(?:can|may) i (?:ask|talk)|"
+    r"tiene (?:unos minutos|un momento|tiempo))[^?]*\?\s*)?$",
+    re.IGNORECASE,
+)
+
+
+def is_greeting(text: str) -> bool:
+    """True for a greeting or introduction with no question in it ("Hi, this is…")."""
+    return _GREETING.match(text.strip()) is not None and len(text) < 200
+
+
+_NEUTRAL = {"subj": "your child", "obj": "your child", "poss": "your child's"}
+_BY_PRONOUN = {
+    "he": {"subj": "he", "obj": "him", "poss": "his"},
+    "she": {"subj": "she", "obj": "her", "poss": "her"},
+    "they": {"subj": "they", "obj": "them", "poss": "their"},
+}
+
+
+def _student(focus: str, context: ReviewContext | None) -> dict[str, str]:
+    """Words for the student in an English rewrite.
+
+    The session's name wins ("for Marcus"); else the session's pronouns; with a
+    context that knows neither, neutral words ("your child"), never a pronoun
+    taken from the sentence (the "she" may be the counselor). Without any
+    context (a question list), the sentence's own words as before.
+    """
+    if context is None:
+        return _pronouns(focus)
+    if context.student_name:
+        n = context.student_name
+        return {"subj": n, "obj": n, "poss": f"{n}'s"}
+    if context.student_pronouns:
+        return _BY_PRONOUN[context.student_pronouns]
+    return _NEUTRAL
+
+
+def _student_es(focus: str, context: ReviewContext | None) -> dict[str, str]:
+    """Words for the student in a Spanish rewrite: the session's name when known."""
+    if context is None:
+        return _pronouns_es(focus)
+    if context.student_name:
+        return {"nino": context.student_name}
+    if context.student_pronouns == "she":
+        return {"nino": "su hija"}
+    if context.student_pronouns == "he":
+        return {"nino": "su hijo"}
+    return {"nino": "su hijo o hija"}
+
+
 def _fill(template: str, words: dict[str, str]) -> str:
     out = template.format(**words)
     return out[0].upper() + out[1:]
@@ -211,6 +276,7 @@ def reframe_for(
     cleaned: Cleaned,
     sentences: Sequence[tuple[int, int]],
     language: str = "en",
+    context: ReviewContext | None = None,
 ) -> str | None:
     """Write an open, neutral rewrite of a flagged utterance.
 
@@ -230,16 +296,21 @@ def reframe_for(
     """
     if not findings:
         return None
+    if is_greeting(text):
+        return None  # "Hi, this is Ms. Lee from the school": nothing to rewrite
     kinds = {f.kind for f in findings}
     if kinds == {"jargon"}:
         if language == "es" and mostly_spanish(text):
-            return _plain_words(text.strip(), _pronouns_es(text), PLAIN_WORDS_ES)
-        return _plain_words(text.strip(), _pronouns(text))
+            return _plain_words(text.strip(), _student_es(text, context), PLAIN_WORDS_ES)
+        return _plain_words(text.strip(), _student(text, context))
     worst = next(k for k in _ORDER if k in kinds)
     first = min((f for f in findings if f.kind == worst), key=lambda f: f.span[0])
     focus = _focus_text(text, first, cleaned, sentences)
     spanish = language == "es" and mostly_spanish(focus)
-    words = _pronouns_es(focus) if spanish else _pronouns(focus)
+    words = _student_es(focus, context) if spanish else _student(focus, context)
+    if worst == "judgment" and _REFLECTION_OPENING.match(focus):
+        # a judgmental reflection becomes a neutral reflection, not a generic question
+        return _fill(REFLECTION_REFRAME_ES if spanish else REFLECTION_REFRAME, words)
     topic_reframes, kind_reframes = (
         (TOPIC_REFRAMES_ES, KIND_REFRAMES_ES) if spanish else (TOPIC_REFRAMES, KIND_REFRAMES)
     )

@@ -25,14 +25,18 @@ mostly Spanish.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
-from bot.core.models import SEVERITY_OF, Finding, FindingKind, Move, Review
+from bot.core.models import SEVERITY_OF, Finding, FindingKind, Move, Review, ReviewContext, Source
+from bot.core.review.learned import LearnedHit
+from bot.core.review.learned import model as learned_model
 from bot.core.review.reframe import reframe_for
-from bot.core.review.rules import RULES, Rule, expand
+from bot.core.review.rules import RULES, Rule, load_shapes
 from bot.core.text import ACCENT_FOLD, SPANISH_WORDS, Cleaned, clean
 
 MAX_REVIEW_CHARS = 20_000
@@ -53,217 +57,38 @@ _SENTENCE = _rx(
     r"(?<=\b[AaPp])\.(?=[Mm]\.)|(?<=\b[AaPp]\.[Mm])\.(?=\s+[a-z0-9(,])|(?<=\d)\.(?=\d))++"
     r"(?:[.?!]+|\n|$)"
 )
-_QUESTION_START = _rx(
-    r"^\s*(?:(?:so|and|but|well|okay|ok|now|also|hi|hey|hello)[,]?\s+)*"
-    r"(?:(?:mr|ms|mrs|dr)\.?\s+[a-z]+,?\s+)?(?:what|how|why|"
-    r"when(?=\s+(?:do|does|did|is|are|was|were|can|could|will|would)\b)|where|who|"
-    r"which|whose|do|does|did|is|are|was|were|can|could|will|would|have|has|had|should|shall|"
-    r"may|might|am|isn'?t|aren'?t|don'?t|doesn'?t|didn'?t|won'?t|wouldn'?t|haven'?t|hasn'?t|"
-    r"wasn'?t|weren'?t|can'?t|couldn'?t|shouldn'?t)\b",
-)
-_WH_START = _rx(
-    r"^\s*(?:(?:so|and|but|well|okay|ok|now|also)[,]?\s+)*(?:what|how|who|which|when|where)"
-    r"(?:\s+\w+)?(?:'?s\b|'?re\b|\s+(?:do|does|did|is|are|was|were|can|could|will|would|has|"
-    r"have)\b)",
-)
-_OPEN_REQUEST = _rx(
-    expand(
-        r"^\s*(?:(?:so|and|but|well|okay|ok|now|also)[,]?\s+)*(?:tell me|describe|walk me through|"
-        r"help me understand|talk (?:to me )?about|share|say more|i'd (?:love|like) to (?:hear|know|"
-        r"understand|learn)|i'm (?:curious|wondering)|i wonder)\b"
-    ),
-)
-_CLOSED = _rx(
-    expand(
-        r"{S}(?:do|does|did|is|are|was|were|can|could|will|would|have|has|had|should|shall|may|"
-        r"might|am|isn't|aren't|don't|doesn't|didn't|won't|wouldn't|haven't|hasn't|wasn't|"
-        r"weren't)\s+(?:he|she|they|you|it|there|that|this|your|his|her|the|we|i|anyone|someone|"
-        r"somebody|anybody|anything|something|everyone|everything|things|school|mornings?|y'all|"
-        r"(?!(?:now|we|us|this|that)\b)[a-z]{2,20}(?=\s+(?:like|have|has|get|go|want|feel|need|"
-        r"take|ride|walk|sleep|eat|talk|miss|say|know|see|play|think|enjoy|seem|come|leave|wake|"
-        r"being|doing|getting|going|sleeping|feeling|having|a|an|the|ok|okay|sick|tired|"
-        r"scared|worried|nervous|happy|sad|still|ever|usually|often|always|really)\b))\b"
-    ),
-)
-_CLOSED_EXCEPTIONS = _rx(
-    expand(
-        r"{S}(?:(?:can|could|would|will) you (?:please |maybe )?(?:tell|share|describe|walk|talk|"
-        r"help|say|explain|give|paint|remind|expand|fill|think)|would you (?:be willing|like|"
-        r"prefer|mind)|do you (?:want|wanna) to (?:tell|share|talk|say)|do you mind|"
-        r"(?:is|was|are) there (?:anything|any other|other|something else)|"
-        r"(?:is|does|did|would) (?:that|this|it) (?:sound|seem|feel|make sense|capture|fit)|"
-        r"(?:did|do|have) i (?:get|got|have|understand|hear|miss|leave)|am i (?:getting|hearing|"
-        r"understanding|right|missing)|(?:is|was) (?:that|it) (?:right|correct|fair|true|accurate|"
-        r"ok|okay|alright|all right)|(?:is|would) (?:it|that|now|this) (?:be )?(?:ok|okay|alright|"
-        r"all right|fine|a good time)|(?:can|could|may) (?:i|we) (?:ask|talk|chat|start|meet|take|check|call|follow|share|"
-        r"write|read|come back|get back)|is now|does that make sense)"
-    ),
-)
-_STACK_JOIN = _rx(
-    r"(?:,|;|\band\b|\bor\b|\balso\b|-)\s+(?:also\s+|then\s+)?(?:(?:what|how|when|where|who|"
-    r"why|which)(?:\s+\w+)?(?:'?s\b|'?re\b|\s+(?:is|are|was|were|do|does|did|can|could|would|"
-    r"will|has|have|had)\b)|(?:do|does|did|is|are|was|were|can|could|would|will|have|has)\s+"
-    r"(?:you|he|she|they|it|the|your|his|her|there|we|i|that|this|mornings?|school|anything)\b)",
-)
-_FOLLOW_UP = _rx(
-    expand(
-        r"\b(?:tell me more|say more|what else|anything else|something else|what happened (?:next|"
-        r"then|after(?:wards?)?)|go on|keep going|how so|what do you mean|what was that like|"
-        r"what is that like|what's that like|what did that look like|give me an example|"
-        r"for example\?|take your time|what did (?:he|she|they|you) (?:do|say) (?:next|then)|"
-        r"more about that|and then\?|what happened)\b|^\s*(?:\.{2,}|mm+-?hmm+|mhm+|uh-huh)\W*$"
-    ),
-)
-_REFLECTION = _rx(
-    expand(
-        r"{S}(?:it sounds like|sounds like|it seems like|it seems|it feels like|what i'm hearing|"
-        r"i'm hearing|i hear (?:that|you)|if i'm hearing|if i heard you|so you're saying|you're "
-        r"saying|you said|you mentioned|you've been|you feel|you're feeling|you're worried|let me "
-        r"make sure|what i heard|in other words|so for you|so (?:mornings|the mornings|the bus|"
-        r"it's|it is|that's|you're|you've|he's|she's|they're|getting|when)|that sounds|it sounds|"
-        r"that must (?:be|feel|have been)|it must (?:be|feel|have been)|must be (?:hard|tough|"
-        r"exhausting|frustrating|scary|lonely|a lot))\b"
-    ),
-)
-_AFFIRMATION = _rx(
-    expand(
-        r"\b(?:thank you|thanks|i appreciate|i can (?:hear|see|tell) (?:how|that|you)|you (?:clearly|"
-        r"really|obviously) (?:care|love|want)|that (?:takes|took) (?:a lot|courage|strength)|"
-        r"that sounds (?:really |so |very |incredibly )?(?:hard|tough|exhausting|difficult|"
-        r"stressful|scary|overwhelming|like a lot)|that's (?:a lot|so much|really hard|hard)|"
-        r"you're doing (?:a lot|so much|your best|everything)|it means a lot|i'm (?:glad|grateful|"
-        r"so glad)|we (?:miss|missed) (?:him|her|them|having))\b"
-    ),
-)
-
-
-_CHECK_BACK = _rx(r"\s*(?:is|does|did|am|have|do)\b")
-_YES_NO_START = _rx(r"\s*(?:is|does|did|am|have)\b")
-
-
-# ---------------------------------------------------------------------- Spanish
-# The same moves and sentence shapes in Spanish. They are used (together with
-# the English ones) only for utterances that look Spanish (:func:`_looks_spanish`),
-# so English review pays nothing for them. Accents are optional ("cuentame") and
-# questions may open with "¿", also mid-sentence ("Señora, ¿cómo está?").
-_WH_ES_ANY = (
-    r"(?:qu[eé]|c[oó]mo|cu[aá]nd[oa]|cu[aá]nt[oa]s?|d[oó]nde|ad[oó]nde|qui[eé]n(?:es)?|"
-    r"cu[aá]l(?:es)?|por ?qu[eé]|para qu[eé])"
-)
-_WH_ES_ACCENTED = (
-    r"(?:qué(?!\s+(?:bueno|bien|gusto|pena|lástima|padre|bonito|triste)\b)|"
-    r"cómo(?!\s+(?:le|les|te) (?:decía|dije|comenté)\b)|cuándo|cuánt[oa]s?|dónde|adónde|"
-    r"quién(?:es)?|cuál(?:es)?|por ?qué|para qué)"
-)
-_WH_ES_PLAIN = r"(?:que|como|cuando|cuant[oa]s?|donde|adonde|quien(?:es)?|cual(?:es)?|para que)"
-_WH_ES_LEAD = (
-    r"(?:(?:y|e|pero|entonces|ahora)\s+)?(?:(?:usted|ustedes|ella|[eé]l)\s+)?"
-    r"(?:(?:a|de|en|con|para|por|desde|hasta|hace)\s+)?"
-)
-"""What may come before a question word: "¿Y…", "¿Usted qué…", "¿A qué hora…"."""
-_QUESTION_START_ES = re.compile(
-    expand(
-        # an accented question word, or "por que", at the start; an unaccented one
-        # only when the sentence ends in "?" with no "¿" before it ("Cuando falta,
-        # ¿qué hace?" asks "qué", not "cuando"); any question word right after "¿"
-        r"{SE}"
-        + _WH_ES_LEAD
-        + r"(?:"
-        + _WH_ES_ACCENTED
-        + r"|por que\b|"
-        + _WH_ES_PLAIN
-        + r"\b(?=[^.!?\n¿]*\?))|^[^¿?.!\n]{0,60}?¿\s*"
-        + _WH_ES_LEAD
-        + _WH_ES_ANY
-        + r"\b"
-    )
-)
-_WH_START_ES = re.compile(expand(r"{SE}" + _WH_ES_ACCENTED + r"\b"))
-_OPEN_REQUEST_ES = re.compile(
-    expand(
-        r"{SE}(?:(?:y|e|pero|entonces|ahora|primero),?\s+)?(?:cu[eé]nteme|cu[eé]ntame|cu[eé]ntenme|"
-        r"plat[ií]queme|plat[ií]came|plat[ií]quenme|h[aá]bleme|h[aá]blame|descr[ií]bame|"
-        r"descr[ií]beme|expl[ií]queme|expl[ií]came|d[ií]game|dime|comp[aá]rtame|"
-        r"ay[uú]deme a entender|ay[uú]dame a entender|me (?:gustar[ií]a|encantar[ií]a|interesa) "
-        r"(?:saber|escuchar|entender|conocer|o[ií]r)|quisiera (?:saber|escuchar|entender|conocer)|"
-        r"quiero (?:saber|escuchar|entender|conocer)|tengo curiosidad|me pregunto|"
-        r"(?:usted )?(?:me|nos) (?:puede|podr[ií]a|quiere|quisiera)(?: usted)? (?:contar|platicar|"
-        r"decir|explicar|describir|hablar)|(?:puede|podr[ií]a|quiere|quisiera)(?: usted)? "
-        r"(?:contarme|platicarme|decirme|explicarme|describirme|hablarme)|me (?:cuenta|platica|"
-        r"dice|explica))\b"
-    )
-)
-_CLOSED_ES = re.compile(
-    expand(
-        r"{SE}(?:(?:y|e|pero)\s+)?(?:(?:usted|ustedes|ella|[eé]l|el ni[ñn]o|la ni[ñn]a|su (?:hij[oa]|"
-        r"ni[ñn][oa]|familia|esposo|esposa)|los ni[ñn]os)\s+)?(?:(?:a (?:ella|[eé]l|usted|su \w+)\s+)?"
-        r"(?:le|les|te)\s+(?:gusta|gustan|gustaba|gustaban|cae|caen|cay[oó]|va bien|fue bien|cuesta|"
-        r"da miedo|duele|preocupa|molesta|ayuda|afecta)|tiene|tienen|ten[ií]a|ten[ií]an|est[aá]|"
-        r"est[aá]n|estaba|estaban|es|son|era|eran|fue|hay|hab[ií]a|va|van|iba|iban|sabe|saben|duerme|"
-        r"duermen|come|desayuna|llega|llegan|se siente|se sienten|se levanta|se despierta|"
-        r"se enferma|se queda|se pone|ha|han|puede|pueden|quiere|quieren|necesita|usa|toma|"
-        r"hace(?!\s+cu[aá]nto)|hacen|habla|lee|estudia|juega|participa)\b"
-    )
-)
-_CLOSED_EXCEPTIONS_ES = re.compile(
-    expand(
-        r"{SE}(?:(?:y|e|pero)\s+)?(?:(?:es|est[aá]|ser[ií]a|estar[ií]a) (?:correcto|as[ií]|cierto|"
-        r"verdad|bien|un buen momento|buen momento)\b|(?:lo |le |la )?(?:entend[ií]|escuch[eé]|"
-        r"entiendo|comprend[ií]) bien|(?:estoy|lo estoy|la estoy|le estoy) entendiendo|"
-        r"(?:le|te) parece\b|tiene (?:un momento|unos minutos|un minuto|tiempo|sentido)|"
-        r"hay (?:algo|alguna otra|alg[uú]n otro|otra cosa|alguna cosa)|(?:usted )?(?:me|nos) "
-        r"(?:puede|podr[ií]a|quiere|quisiera|permite|deja)\b|(?:puede|podr[ií]a|quiere|quisiera)"
-        r"(?: usted)? (?:contarme|platicarme|decirme|explicarme|describirme|hablarme|compartir|"
-        r"agregar|a[ñn]adir|contar|platicar|decir|explicar|describir|hablar)\b|(?:puedo|podemos|"
-        r"me permite|le molesta|te molesta)\b|me explico|tiene (?:alguna )?pregunta)"
-    )
-)
-_STACK_JOIN_ES = re.compile(
-    r"(?:,|;|\by\b|\be\b|\bo\b|\btambi[eé]n\b|-)\s+(?:tambi[eé]n\s+|adem[aá]s\s+)?(?:¿\s*"
-    r"(?:(?:y|e)\s+)?(?:" + _WH_ES_ANY + r"|tiene|est[aá]|es|le gusta|hay|va)\b|"
-    r"(?:(?:con|a|de|en|para|desde|hasta) )?(?:qué|cómo|cuándo|dónde|quién(?:es)?|cuál(?:es)?|"
-    r"cuánt[oa]s?|por qué)\b(?!\s+(?:bueno|bien|dif[ií]cil)\b))"
-)
-_FOLLOW_UP_ES = re.compile(
-    r"(?:(?<=¿)|^|(?<=\by )|(?<=\be ))\s*qu[eé] m[aá]s\b|\bqué más\b|"
-    r"\b(?:algo m[aá]s|alguna otra cosa|otra cosa|(?:cu[eé]nteme|cu[eé]ntame|"
-    r"plat[ií]queme|plat[ií]came|d[ií]game|h[aá]bleme|contarme|platicarme|decirme|hablarme) "
-    r"(?:un poco )?m[aá]s|m[aá]s (?:sobre|de) eso|qu[eé] pas[oó]|c[oó]mo (?:as[ií]|fue eso|"
-    r"es eso|se sinti[oó]|fue para usted|es para usted)|a qu[eé] se refiere|qu[eé] quiere decir|"
-    r"me da un ejemplo|t[oó]mese su tiempo|t[oó]mate tu tiempo|sin prisa|no hay prisa|"
-    r"(?:la|lo|le) escucho|qu[eé] hizo (?:ella|[eé]l|usted) (?:despu[eé]s|luego|entonces))\b|"
-    r"\by (?:luego|despu[eé]s|entonces)\s*\?|\bpor ejemplo\s*\?|"
-    r"^\s*¿?\s*(?:aj[aá]|mm+|mhm+|siga|adelante)\W*$"
-)
-_REFLECTION_ES = re.compile(
-    expand(
-        r"{SE}(?:parece que|me parece que|pareciera que|(?:me )?suena (?:a que|como que|como si)|"
-        r"se oye que|se escucha que|lo que (?:escucho|oigo|entiendo|le escucho|le oigo)|"
-        r"(?:le )?escucho que|oigo que|si (?:le |la |lo )?(?:entiendo|entend[ií]|escuch[eé]) bien|"
-        r"o sea(?: que)?|es decir|me imagino que (?:eso|esto|debe|ha de|ha sido|usted)|"
-        r"en otras palabras|usted (?:dijo|mencion[oó]|me dijo|me cont[oó]|"
-        r"siente|se siente|est[aá] preocupad[ao]|ha estado|lleva)|me (?:dijo|cont[oó]|coment[oó]) "
-        r"que|entonces,?\s+(?![¿¡])(?!(?:" + _WH_ES_ANY + r"|cu[eé]nteme|cu[eé]ntame|plat[ií]queme|"
-        r"d[ií]game|h[aá]bleme)\b)|eso (?:debe|tiene que) (?:ser|sentirse|haber sido)|debe (?:de )?"
-        r"(?:ser|sentirse|estar|haber sido) (?:muy |tan |bien |algo )?(?:dif[ií]cil|duro|pesado|"
-        r"cansad[oa]|agotador|agotad[oa]|frustrante|preocupante|complicado|much[oa]|triste|sol[oa]|"
-        r"estresante)|qu[eé] (?:dif[ií]cil|duro|pesado|cansado|complicado|fuerte)|eso suena|"
-        r"suena (?:muy |tan |bien )?(?:dif[ií]cil|duro|pesado|cansado|agotador|complicado|"
-        r"frustrante|a mucho))"
-    )
-)
-_AFFIRMATION_ES = re.compile(
-    r"\b(?:gracias|(?:le|te|les)? ?agradezco|se nota|se ve que|veo que usted|(?:eso|todo eso|"
-    r"esto) (?:suena|se oye) (?:muy |tan |bien |realmente )?(?:dif[ií]cil|duro|pesado|cansado|"
-    r"agotador|complicado|estresante|fuerte|a mucho)|qu[eé] (?:dif[ií]cil|duro|pesado)|(?:eso|"
-    r"todo eso|esto) es mucho|es mucho para usted|usted (?:hace|ha hecho|est[aá] haciendo) "
-    r"(?:mucho|todo lo (?:que puede|posible)|lo mejor|su mejor esfuerzo)|hace (?:todo )?lo que "
-    r"puede|me (?:alegra|da gusto|da mucho gusto)|qu[eé] bueno que|(?:la|lo|los) extra[ñn]amos|"
-    r"eso (?:toma|requiere) (?:valor|fuerza|mucho)|admiro)\b"
-)
-_CHECK_BACK_ES = re.compile(
-    r"\s*¿?\s*(?:es|est[aá]|lo|le|la|entend[ií]|escuch[eé]|estoy|tiene sentido|me explico)\b"
-)
+# The sentence shapes (questions, yes/no openings, check-backs, stacked joins)
+# and the good moves (follow-up, reflection, affirmation) are data too:
+# ``data/shapes.yml``, one named pattern per shape and language. English ones
+# are compiled in ASCII mode; Spanish ones keep Unicode word boundaries and are
+# used (together with the English ones) only for utterances that look Spanish
+# (:func:`_looks_spanish`), so English review pays nothing for them.
+_SHAPES = load_shapes()
+_QUESTION_START = _rx(_SHAPES["en"]["question_start"])
+_WH_START = _rx(_SHAPES["en"]["wh_start"])
+_OPEN_REQUEST = _rx(_SHAPES["en"]["open_request"])
+_CLOSED = _rx(_SHAPES["en"]["closed"])
+_CLOSED_EXCEPTIONS = _rx(_SHAPES["en"]["closed_exceptions"])
+_STACK_JOIN = _rx(_SHAPES["en"]["stack_join"])
+_FOLLOW_UP = _rx(_SHAPES["en"]["follow_up"])
+_REFLECTION = _rx(_SHAPES["en"]["reflection"])
+_AFFIRMATION = _rx(_SHAPES["en"]["affirmation"])
+_CHECK_BACK = _rx(_SHAPES["en"]["check_back"])
+_YES_NO_START = _rx(_SHAPES["en"]["yes_no_start"])
+_QUESTION_START_ES = re.compile(_SHAPES["es"]["question_start"])
+_WH_START_ES = re.compile(_SHAPES["es"]["wh_start"])
+_OPEN_REQUEST_ES = re.compile(_SHAPES["es"]["open_request"])
+_CLOSED_ES = re.compile(_SHAPES["es"]["closed"])
+_CLOSED_EXCEPTIONS_ES = re.compile(_SHAPES["es"]["closed_exceptions"])
+_STACK_JOIN_ES = re.compile(_SHAPES["es"]["stack_join"])
+_FOLLOW_UP_ES = re.compile(_SHAPES["es"]["follow_up"])
+_REFLECTION_ES = re.compile(_SHAPES["es"]["reflection"])
+_AFFIRMATION_ES = re.compile(_SHAPES["es"]["affirmation"])
+_CHECK_BACK_ES = re.compile(_SHAPES["es"]["check_back"])
+_RESTATING = re.compile(_SHAPES["en"]["restating"])
+"""A turn that restates what the caregiver said ("So…", "Entonces…", "You're worried
+that…", "…¿es así?"), English and Spanish in one pattern: used only to gate the learned
+layer (see :func:`reflection_shaped`), not to credit a move."""
 
 
 def _either(first: re.Pattern[str], second: re.Pattern[str]) -> re.Pattern[str]:
@@ -353,6 +178,29 @@ class _Sentence:
     opening: int = -1
     closed_end: int = -1
     excepted: bool = False
+
+
+_Found = tuple[Finding, int, str]
+"""A finding, the cleaned start of its sentence, and the name of the rule that made it."""
+
+CLOSED_RULE = "closed-question"
+STACKED_RULE = "stacked-questions"
+LEARNED_RULE = "learned"
+
+
+@lru_cache(maxsize=1)
+def _rule_confidences() -> dict[str, float]:
+    """Each rule's measured precision on the training data (``data/rule_confidence.json``)."""
+    try:
+        raw = resources.files("bot.core.review").joinpath("data/rule_confidence.json").read_text()
+    except FileNotFoundError:
+        return {}
+    return {k: float(v) for k, v in json.loads(raw).items()}
+
+
+def _confidence(rule: str) -> float:
+    """A rule finding's confidence: the rule's measured precision, 0.9 when unmeasured."""
+    return _rule_confidences().get(rule, 0.9)
 
 
 @dataclass(frozen=True, slots=True)
@@ -483,7 +331,15 @@ def _sentence_at(sentences: list[_Sentence], pos: int) -> _Sentence | None:
     return sentences[-1] if sentences else None
 
 
-def _finding(cleaned: Cleaned, kind: FindingKind, start: int, end: int, why: str) -> Finding | None:
+def _finding(
+    cleaned: Cleaned,
+    kind: FindingKind,
+    start: int,
+    end: int,
+    why: str,
+    confidence: float = 1.0,
+    source: Source = "rules",
+) -> Finding | None:
     text = cleaned.text
     while start < end and text[start] in " \t,;:-\"'(":
         start += 1
@@ -498,7 +354,8 @@ def _finding(cleaned: Cleaned, kind: FindingKind, start: int, end: int, why: str
         span=(o_start, o_end),
         evidence=cleaned.original[o_start:o_end],
         why=why,
-        source="rules",
+        source=source,
+        confidence=confidence,
     )
 
 
@@ -507,10 +364,10 @@ def _rule_findings(
     sentences: list[_Sentence],
     tokens: set[str] | None = None,
     spanish: bool = False,
-) -> list[tuple[Finding, int]]:
+) -> list[_Found]:
     """Run every woken rule (Spanish ones too when ``spanish``); return findings
     with the cleaned start of their sentence."""
-    found: list[tuple[Finding, int]] = []
+    found: list[_Found] = []
     text = cleaned.text
     low = cleaned.low
     for i in _active_rules(low, tokens, spanish):
@@ -535,9 +392,9 @@ def _rule_findings(
                 low, sentence.start, sentence.end
             ):
                 continue
-            f = _finding(cleaned, rule.kind, start, m.end(), rule.why)
+            f = _finding(cleaned, rule.kind, start, m.end(), rule.why, _confidence(rule.name))
             if f is not None:
-                found.append((f, sentence.start))
+                found.append((f, sentence.start, rule.name))
     return found
 
 
@@ -552,8 +409,8 @@ _WHY_STACKED = (
 
 def _closed_findings(
     cleaned: Cleaned, sentences: list[_Sentence], lang: _Lang = _EN
-) -> list[tuple[Finding, int]]:
-    found: list[tuple[Finding, int]] = []
+) -> list[_Found]:
+    found: list[_Found] = []
     for s in sentences:
         if s.closed_end < 0 or s.excepted:
             continue
@@ -561,9 +418,9 @@ def _closed_findings(
         join = lang.stack_join.search(s.text, s.closed_end)
         if join is not None:
             clause_end = s.start + join.start()
-        f = _finding(cleaned, "closed", s.start, clause_end, _WHY_CLOSED)
+        f = _finding(cleaned, "closed", s.start, clause_end, _WHY_CLOSED, _confidence(CLOSED_RULE))
         if f is not None:
-            found.append((f, s.start))
+            found.append((f, s.start, CLOSED_RULE))
     return found
 
 
@@ -595,7 +452,7 @@ def _question_units(
 
 def _stacked_finding(
     cleaned: Cleaned, sentences: list[_Sentence], lang: _Lang = _EN
-) -> list[tuple[Finding, int]]:
+) -> list[_Found]:
     questions = sum(1 for s in sentences if s.question)
     if questions == 0 or (questions == 1 and not lang.stack_join.search(cleaned.low)):
         return []  # fast path: one question and no joined second one
@@ -603,21 +460,27 @@ def _stacked_finding(
     if len(units) < 2:
         return []
     start, end = units[1][0], units[-1][1]
-    f = _finding(cleaned, "stacked", start, end, _WHY_STACKED)
-    return [(f, start)] if f is not None else []
+    f = _finding(cleaned, "stacked", start, end, _WHY_STACKED, _confidence(STACKED_RULE))
+    return [(f, start, STACKED_RULE)] if f is not None else []
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def _resolve(found: list[tuple[Finding, int]]) -> list[Finding]:
-    """Drop findings explained better by another, and same-kind overlaps."""
+def _resolve(found: list[_Found]) -> list[tuple[Finding, str]]:
+    """Drop findings explained better by another, and same-kind overlaps.
+
+    Returns the kept findings with the name of the rule (or layer) that made each.
+    """
     by_sentence: dict[int, set[FindingKind]] = {}
-    for f, sent in found:
+    for f, sent, _name in found:
         by_sentence.setdefault(sent, set()).add(f.kind)
     kept: list[Finding] = []
-    for f, sent in sorted(found, key=lambda x: (x[0].span[0], -(x[0].span[1] - x[0].span[0]))):
+    names: list[str] = []
+    for f, sent, name in sorted(
+        found, key=lambda x: (x[0].span[0], -(x[0].span[1] - x[0].span[0]))
+    ):
         kinds_here = by_sentence[sent]
         if f.kind == "closed" and (
             "leading" in kinds_here or any(SEVERITY_OF[k] == "intervention" for k in kinds_here)
@@ -628,7 +491,8 @@ def _resolve(found: list[tuple[Finding, int]]) -> list[Finding]:
         if any(k.kind == f.kind and _overlaps(k.span, f.span) for k in kept):
             continue
         kept.append(f)
-    return kept
+        names.append(name)
+    return list(zip(kept, names, strict=True))
 
 
 def _moves(
@@ -663,22 +527,40 @@ def _moves(
     return [m for m in order if m in moves]
 
 
-def review(text: str) -> Review:
-    """Review one staff utterance with the rules (no I/O, deterministic).
+def reflection_shaped(sentences: list[_Sentence], lang: _Lang = _EN, low: str = "") -> bool:
+    """Tell whether any sentence has a reflection or affirmation shape (rules' patterns),
+    or the turn ``low`` (lower-cased) restates the caregiver (the ``restating`` shape).
 
-    Args:
-        text: the utterance exactly as typed or received from Slack/Teams;
-            any length (only the first :data:`MAX_REVIEW_CHARS` characters are
-            scanned).
-
-    Returns:
-        A :class:`~bot.core.models.Review` whose findings have ``source="rules"``
-        and spans into ``text``; ``reframe`` is None when nothing is wrong.
+    On such a turn the learned layer adds an intervention only when it is sure
+    (:attr:`~bot.core.review.learned.LearnedModel.sure`): a clean reflection must
+    never be punished on a guess.
     """
-    scanned = text[:MAX_REVIEW_CHARS]
-    cleaned = clean(scanned)
-    if not cleaned.text.strip():
-        return Review(text=text)
+    if low and _RESTATING.search(low):
+        return True
+    return any(lang.reflection.match(s.text) or lang.affirmation.search(s.text) for s in sentences)
+
+
+def turn_is_reflection_shaped(text: str) -> bool:
+    """:func:`reflection_shaped` for a raw utterance (for the training script)."""
+    cleaned = clean(text[:MAX_REVIEW_CHARS])
+    lang = _ES if _looks_spanish(cleaned.low, _words(cleaned.low)) else _EN
+    return reflection_shaped(_sentences(cleaned.text, cleaned.low, lang), lang, cleaned.low)
+
+
+LEARNED_INTERVENTIONS = False
+"""Whether the learned layer may add *intervention* findings (advice, judgment, persuasion,
+correction) of its own. Off by default: on the fresh blind set (tests/data/blind2) it doubled
+recall (0.36 -> 0.73) but flagged 16% of clean reflections as interventions (rules alone:
+4%), and the product's first rule is never to punish empathy. Its craft findings and its
+move detection (reflections, follow-ups) stay on. ``review(..., learned_interventions=True)``
+turns them on (``bench/review_blind2.py`` prints both)."""
+
+
+def _analyse(
+    text: str, learned: bool, learned_interventions: bool = LEARNED_INTERVENTIONS
+) -> tuple[Cleaned, list[_Sentence], bool, list[tuple[Finding, str]], _Lang, list[LearnedHit]]:
+    """Clean, split and find: the shared first half of :func:`review`."""
+    cleaned = clean(text[:MAX_REVIEW_CHARS])
     tokens = _words(cleaned.low)
     spanish = _looks_spanish(cleaned.low, tokens)
     lang = _ES if spanish else _EN
@@ -686,11 +568,147 @@ def review(text: str) -> Review:
     found = _rule_findings(cleaned, sentences, tokens, spanish)
     found += _closed_findings(cleaned, sentences, lang)
     found += _stacked_finding(cleaned, sentences, lang)
-    findings = _resolve(found)
+    hits: list[LearnedHit] = []
+    model = learned_model() if learned else None
+    ruled = {sent for f, sent, _n in found if f.is_intervention}
+    if model is not None and len(ruled) < len(sentences):
+        # the learned layer only speaks where the rules are silent: a turn whose every
+        # sentence a rule already explains as an intervention is not scored at all
+        shaped = reflection_shaped(sentences, lang, cleaned.low)
+        hits = model.predict(
+            cleaned.low,
+            [(s.raw_start, s.end) for s in sentences],
+            frozenset(f.kind for f, _s, _n in found),
+            shaped,
+        )
+        found += [
+            x
+            for x in _learned_findings(cleaned, sentences, {f.kind for f, _s, _n in found}, hits)
+            if not (x[0].is_intervention and (x[1] in ruled or shaped or not learned_interventions))
+        ]
+        # A sentence a rule already explains as an intervention gets no second guess, and a
+        # reflection-shaped turn gets no learned intervention at all: the product's first
+        # rule is never to punish empathy, and a bag of words cannot tell "It sounds like
+        # the van cancels when it snows" from blame. Judgments dressed as reflections are
+        # the rules' job (insult-in-reflection, blame-in-reflection).
+    return cleaned, sentences, spanish, _resolve(found), lang, hits
+
+
+REFLECTION_BAR = 0.85
+"""A turn made only of reflection shapes ("It sounds like…", "You must be…") gets a
+learned finding only at this probability or above: its feeling words ("exhausted",
+"hard") are what judgment words look like to a bag of words. Judgments inside a
+reflection are caught by the rules (``insult-in-reflection``)."""
+
+LEARNED_WHY: dict[str, str] = {
+    "advice": "This reads like a suggestion or a fix; keep listening and save advice for later.",
+    "judgment": "This may sound like blame or pressure to the family; invite their story instead.",
+    "persuasion": "This seems to argue for school; ask about their experience instead.",
+    "correction": "This seems to set the family straight; understand their view first.",
+    "leading": "This suggests an answer; ask an open question and let the caregiver say it.",
+    "closed": "This yes/no question may shut the story down; try 'Tell me about…'.",
+    "stacked": "This may hold several questions; ask one at a time.",
+    "why_blame": "A 'why' about the family's choices can sound like blame; ask what was going on.",
+    "jargon": "This may be school jargon; use everyday words.",
+}
+"""Why-sentences of the learned layer's findings (it knows the kind, not the rule)."""
+
+
+def _learned_findings(
+    cleaned: Cleaned,
+    sentences: list[_Sentence],
+    rule_kinds: set[FindingKind],
+    hits: list[LearnedHit],
+) -> list[_Found]:
+    """Kinds the learned layer finds that no rule found (``source="learned"``)."""
+    if not hits:
+        return []
+    out: list[_Found] = []
+    lang = _ES if any(s.text and not s.text.isascii() for s in sentences) else _EN
+    reflective = bool(sentences) and all(lang.reflection.match(s.text) for s in sentences)
+    for hit in hits:
+        if hit.label.startswith("move:") or hit.label in rule_kinds:
+            continue
+        if reflective and hit.probability < REFLECTION_BAR:
+            continue  # a reflection-shaped turn: the words of feeling are not a verdict
+        kind: FindingKind = hit.label  # type: ignore[assignment]
+        f = _finding(
+            cleaned,
+            kind,
+            hit.span[0],
+            hit.span[1],
+            LEARNED_WHY[kind],
+            round(hit.probability, 3),
+            "learned",
+        )
+        if f is not None:
+            sentence = _sentence_at(sentences, hit.span[0])
+            out.append((f, sentence.start if sentence else 0, LEARNED_RULE))
+    return out
+
+
+def _learned_moves(hits: list[LearnedHit]) -> set[Move]:
+    return {
+        h.label.removeprefix("move:")  # type: ignore[misc]
+        for h in hits
+        if h.label.startswith("move:")
+    }
+
+
+def rule_hits(text: str) -> list[tuple[str, FindingKind]]:
+    """``(rule name, kind)`` of each rules finding kept for ``text`` (for calibration)."""
+    _c, _s, _sp, kept, _l, _h = _analyse(text, learned=False)
+    return [(name, f.kind) for f, name in kept]
+
+
+def review_rules_only(text: str) -> Review:
+    """Review with the rules alone (no learned layer), as the training script needs."""
+    return review(text, learned=False)
+
+
+def review(
+    text: str,
+    context: ReviewContext | None = None,
+    *,
+    learned: bool = True,
+    learned_interventions: bool = LEARNED_INTERVENTIONS,
+) -> Review:
+    """Review one staff utterance (no I/O, deterministic).
+
+    Args:
+        text: the utterance exactly as typed or received from Slack/Teams;
+            any length (only the first :data:`MAX_REVIEW_CHARS` characters are
+            scanned).
+        context: what the session knows (student's name and pronouns, language,
+            turn number), used by the rewrite; None outside a session.
+        learned: run the learned layer beside the rules (the default).
+        learned_interventions: let it add intervention findings too
+            (:data:`LEARNED_INTERVENTIONS`, off by default).
+
+    Returns:
+        A :class:`~bot.core.models.Review` whose findings have ``source="rules"``
+        or ``"learned"``, a ``confidence`` each, and spans into ``text``;
+        ``reframe`` is None when nothing is wrong.
+    """
+    if not text[:MAX_REVIEW_CHARS].strip():
+        return Review(text=text)
+    cleaned, sentences, spanish, kept, lang, hits = _analyse(text, learned, learned_interventions)
+    if not cleaned.text.strip():
+        return Review(text=text)
+    findings = [f for f, _name in kept]
     moves = _moves(cleaned, sentences, findings, lang)
+    if learned and not any(f.is_intervention for f in findings):
+        extra = _learned_moves(hits) - set(moves)
+        if extra:
+            order: tuple[Move, ...] = ("open_question", "follow_up", "reflection", "affirmation")
+            moves = [m for m in order if m in moves or m in extra]
     reframe = None
     if findings:
         language = "es" if spanish else "en"
+        if context is not None and context.language is not None:
+            language = context.language if spanish or context.language == "en" else language
         bounds = [(s.raw_start, s.end) for s in sentences]
-        reframe = reframe_for(cleaned.text, findings, cleaned, bounds, language=language)
+        reframe = reframe_for(
+            cleaned.text, findings, cleaned, bounds, language=language, context=context
+        )
     return Review(text=text, findings=findings, reframe=reframe, moves=moves)
