@@ -2,71 +2,73 @@
 
 DESIGN.md ("Data and privacy") and issue 5: notes and reflections from real
 interviews are scrubbed before they go into a team post, reach a model, or a
-log. :func:`scrub` replaces six kinds of personal detail with placeholders:
+log. :func:`scrub` replaces seven kinds of personal detail with placeholders:
 
-==============  ================  ==================================================
-kind            placeholder       found by
-==============  ================  ==================================================
-``PHONE``       ``[PHONE]``       Google's libphonenumber (``phonenumbers``, through
-                                  presidio's ``PhoneRecognizer``) plus a 7-digit
-                                  local-number pattern
-``EMAIL``       ``[EMAIL]``       a pattern (also "name at mail dot com")
-``ADDRESS``     ``[ADDRESS]``     patterns: house number + street + suffix (+ unit,
-                                  city, state, ZIP), numbered highways and roads,
-                                  PO boxes, rural routes, named apartment / mobile
-                                  home parks, "Apt 4B" / "Lot 14", and a named street
-                                  after "on / off / near …"
-``DOB``         ``[DOB]``         a date after "DOB", "born", "birthday", "date of
-                                  birth" (other dates are kept: they are content)
-``STUDENT_ID``  ``[STUDENT_ID]``  4–10 digits after "student ID", "ID", "SSID",
-                                  "student #", "lunch number"…; "#" + 5–10 digits;
-                                  any bare run of 6–10 digits
-``NAME``        ``[NAME]``        see below
-==============  ================  ==================================================
+===============  =================  ================================================
+kind             placeholder        found by
+===============  =================  ================================================
+``PHONE``        ``[PHONE]``        patterns for every North American shape whatever
+                                    the area code (555 included), "+country" numbers,
+                                    7-digit local numbers, and Google's libphonenumber
+                                    (``phonenumbers``) matcher at leniency POSSIBLE
+``EMAIL``        ``[EMAIL]``        a pattern (also "name at mail dot com")
+``ADDRESS``      ``[ADDRESS]``      house number + street + suffix (+ unit, city,
+                                    state, ZIP), numbered roads, PO boxes, rural
+                                    routes, named parks, "Apt 4B", "on Main"…
+``DOB``          ``[DOB]``          a date after "DOB", "born", "birthday"…
+``STUDENT_ID``   ``[STUDENT_ID]``   digits after "student ID", "SSID", "lunch number"…;
+                                    "#" + 5–10 digits; any bare run of 6–10 digits
+``NATIONAL_ID``  ``[NATIONAL_ID]``  SSN / ITIN shapes (123-45-6789, 123 45 6789),
+                                    Canadian SIN shape, CURP, RFC, UK NINO, A-numbers,
+                                    and any number after "SSN", "social", "passport",
+                                    "A-number", "Apple Health", "driver's license"…
+``NAME``         ``[NAME]``         see below
+===============  =================  ================================================
 
-Detection runs in Microsoft Presidio's analyzer (``presidio-analyzer``) with its
-model-free :class:`~presidio_analyzer.nlp_engine.NoOpNlpEngine`: every
-recognizer is a pattern or a word list, nothing is downloaded, and nothing
-needs the network at run time. Presidio's e-mail recognizer is *not* used: it
-validates domains with ``tldextract``, which tries to fetch the public suffix
-list from the internet.
+Every rule is a pattern (the ``regex`` module) or a word list: nothing is
+downloaded and nothing needs the network. The rules are built once per process
+on first use (about a second, mostly Faker's name data); presidio is not
+imported, because its import pulls in spaCy (several seconds).
 
 **Names — the limit.** Recognising arbitrary person names needs a statistical
-NER model (presidio's default is spaCy ``en_core_web_lg``), and no such model
-can be installed here from a trustworthy source. Names are therefore found by:
+NER model, and none can be installed here from a trustworthy source. Names
+are found by:
 
-1. ``known_names`` — names typed into the app's own fields (the caregiver
-   pseudonym or initials if you want those replaced too, the student's name,
-   staff names), matched case-insensitively anywhere, whole and by part;
-2. title and context patterns: "Ms. Carter", "Mr Diaz", "Grandma Rose",
-   "her son Jayden", "my daughter, Maya", "named Luis", "the Nguyen family";
-3. a first-name and surname list (about 7,700 US names from the ``Faker``
-   package's English person data) for capitalised words, minus a hand-kept list
-   of names that are also common words, places, months or school words
-   (:data:`NOT_NAMES`: "Will", "May", "Grace", "Hope", "Lincoln", "Math" …);
+1. ``known_names`` — names typed into the app's own fields, matched
+   case-insensitively anywhere, whole and by part;
+2. title and context patterns, in any case: "Ms. Carter", "ms. okafor",
+   "MRS. NGUYEN", "her son mateo", "named Luis", "the Nguyen family";
+3. a name list from Faker's person data for English, Spanish, Portuguese,
+   French, Indian, Vietnamese and West / East African locales (about 16,000
+   names): capitalised words ("Priya"), words in capitals ("MARIA LOPEZ") and
+   first names in lower case ("maria"), minus ordinary words. Capitalised, a
+   name is skipped when it is in :data:`NOT_NAMES` ("Will", "Hope", "May",
+   "Grant"); in capitals or lower case, when it is an ordinary English or
+   Spanish word (Faker's lorem word lists plus :data:`COMMON_WORDS_ALSO_NAMES`:
+   "will", "rose", "luz", "dolores"); a name that is also a place
+   (:data:`PLACES_ALSO_NAMES`: "Guadalupe") is kept after "in / from / back
+   to…", and any name before "County", "Street", "Elementary"… is kept;
 4. propagation: a word found as a name once is scrubbed everywhere in the text.
 
-So a name that is in none of these — an unusual name written without a title
-or a family word, "Hope" or "Will" used as a name on its own, a name typed in
-lower case — passes through. ``tests/test_privacy.py`` measures recall per
-kind on ``tests/data/pii_cases.jsonl`` and prints it. Treat scrubbing as a
+So a name in none of these — an unusual name written without a title or a
+family word, initials, "Hope" or "Destiny" used as a name on its own — passes
+through. ``bench/scrub_quality.py`` prints recall per kind (names split into
+known and never seen) and the share of other words removed on
+``tests/data/pii_cases.jsonl`` or any file of that shape. Treat scrubbing as a
 strong filter, not a guarantee: real interviews are logged by pseudonym, and
 the modal asks people not to type names.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 import threading
 from collections.abc import Iterable
 from functools import cache
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
+import regex
 from pydantic import BaseModel, ConfigDict, Field
-
-if TYPE_CHECKING:  # pragma: no cover
-    from presidio_analyzer import AnalyzerEngine, RecognizerResult
 
 __all__ = [
     "NOT_NAMES",
@@ -79,10 +81,18 @@ __all__ = [
     "scrub",
 ]
 
-PiiKind = Literal["PHONE", "EMAIL", "ADDRESS", "DOB", "STUDENT_ID", "NAME"]
-"""The six kinds of personal detail of issue 5."""
+PiiKind = Literal["PHONE", "EMAIL", "ADDRESS", "DOB", "STUDENT_ID", "NATIONAL_ID", "NAME"]
+"""The six kinds of personal detail of issue 5, and national IDs (issue 10)."""
 
-PII_KINDS: tuple[PiiKind, ...] = ("PHONE", "EMAIL", "ADDRESS", "DOB", "STUDENT_ID", "NAME")
+PII_KINDS: tuple[PiiKind, ...] = (
+    "PHONE",
+    "EMAIL",
+    "ADDRESS",
+    "DOB",
+    "STUDENT_ID",
+    "NATIONAL_ID",
+    "NAME",
+)
 """All kinds, in the order :attr:`Scrubbed.counts` lists them."""
 
 PLACEHOLDERS: dict[PiiKind, str] = {k: f"[{k}]" for k in PII_KINDS}
@@ -168,6 +178,10 @@ NOT_NAMES: frozenset[str] = frozenset(
     Yes No Not Maybe Please Thanks Thank Hi Hello Dear Sorry Okay Ok Well Oh Um Uh
     What Who Why How Where Which Whose
     In On At To From With Without About Around For Of By Into Over Under Between During
+    Date Bare Bridge Cares Cases Cousin Cousins Fair Freely Fresh Guard Lady Pages Parks Ring
+    Smart Stack Orchard Pike Author Boss Harm Con Nada Una Esta Hoy Toma Trae Gusta Deja Anda
+    Malo Carro Mate Matas Bas Bor Mand Manda Tal Del Ella Les Dot Fed Sim Trace Roll Ora Sal
+    Amigo Cuesta Llamas Huerta Parada Bonita Buena Chiquita Desean Mira Nena Senora Lyric
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 """Capitalised words never taken as a name by the name *list* alone: names
@@ -235,6 +249,17 @@ _DATE = (
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?)"
     r"(?![\d/])"
 )
+_NATIONAL_ID_WORDS = (
+    r"(?:SSN|SIN|EIN|ITIN|NSS|DNI|INE|DL|RFC|CURP|NINO|"
+    r"(?i:ssn|ss#|ss\s?no\.?|social security|social|itin|tax\s?id|taxpayer id|"
+    r"social insurance|curp|nino|national insurance|national id|passport|pasaporte|"
+    r"a-?number|a#|alien(?: registration)?(?: number)?|uscis(?: number)?|green card|"
+    r"permanent resident card|visa|medicaid|medicare|apple health|provider\s?one|medical card|"
+    r"insurance card|member id|driver['’]?s? licen[cs]e|licen[cs]e|dl|state id|id card|"
+    r"matr[ií]cula(?: consular)?|cedula|cédula|tribal id|tribal enrollment))"
+)
+"""Words before a national or government ID number ("SSN", "passport", "A-number",
+"Apple Health", "driver's license", "CURP", "matrícula"…)."""
 _DIR = r"(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\.?"
 _STREET_WORD = r"(?:\p{Lu}[\p{Ll}'’.-]*|\d{1,3}(?:st|nd|rd|th))"
 _SUFFIX = (
@@ -261,7 +286,26 @@ def _patterns() -> dict[PiiKind, list[tuple[str, str, float]]]:
     """
     return {
         "PHONE": [
+            # Any North American shape, whatever the area code (555 included): libphonenumber
+            # rejects numbers it cannot assign to a real area, and those are still someone's.
+            (
+                "nanp",
+                r"(?<![\w+.-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)[\s.-]?|\d{3}[\s.-]|\d{3}(?=\d{7}))"
+                r"\d{3}[\s.-]?\d{4}(?:\s?(?i:x|ext\.?|extension)\s?\d{1,5})?(?![\w-]|[.]\d)",
+                0.7,
+            ),
+            (
+                "international",
+                r"(?<![\w+])\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?)(?:[\s.-]?\d{2,5}){1,4}(?![\w-])",
+                0.7,
+            ),
             ("local_7_digit", r"(?<![\d(.-])\b\d{3}[-.]\d{4}\b(?![-.]?\d)", 0.35),
+            (
+                "local_7_digit_spaced_after_phone_word",
+                r"(?<=\b(?i:phone|cell|number|call|text|line|tel|landline|celular|teléfono)"
+                r"\b[^.!?\n\d]{0,30})\b\d{3}\s\d{4}\b(?![-.]?\d)",
+                0.5,
+            ),
         ],
         "EMAIL": [
             (
@@ -317,6 +361,12 @@ def _patterns() -> dict[PiiKind, list[tuple[str, str, float]]]:
                 0.45,
             ),
             (
+                "common_street_name_alone",
+                r"(?<=\b(?i:on|off|down|along|near|past)\s+)(?:Main|Broadway|Front|Market|Elm|Oak|"
+                r"Pine|Maple|Cedar|Walnut|Chestnut|Railroad|Commercial)\b(?![ \t]+\p{Lu})",
+                0.4,
+            ),
+            (
                 "intersection_with_numbered_street",
                 r"(?<=\b(?i:on|off|at|near|of)\s+)(?:\d{1,3}(?:st|nd|rd|th)\s+(?:and|&)\s+"
                 r"\p{Lu}\p{Ll}+|\p{Lu}\p{Ll}+\s+(?:and|&)\s+\d{1,3}(?:st|nd|rd|th))\b",
@@ -343,6 +393,33 @@ def _patterns() -> dict[PiiKind, list[tuple[str, str, float]]]:
             ("hash_number", r"(?<![\w#])#\s?\d{5,10}\b", 0.5),
             ("bare_6_to_10_digits", r"(?<![\d$€£.,/:#-])\b\d{6,10}\b(?![.,/:-]?\d)", 0.3),
         ],
+        "NATIONAL_ID": [
+            # US social security / ITIN shape, however it is written
+            ("ssn_dashed", r"(?<![\d-])\b\d{3}-\d{2}-\d{4}\b(?!-?\d)", 0.8),
+            ("sin_3_3_3", r"(?<![\d.-])\b\d{3}[ -]\d{3}[ -]\d{3}\b(?![ .-]?\d)", 0.5),
+            ("ssn_spaced", r"(?<![\d.-])\b\d{3}[ .]\d{2}[ .]\d{4}\b(?![ .-]?\d)", 0.6),
+            # a number after a national-ID word: SSN, SIN, ITIN, CURP, passport, A-number…
+            (
+                "number_after_national_id_word",
+                rf"(?<=\b{_NATIONAL_ID_WORDS}(?:['’]s)?(?:\s*(?i:card|number|num|no\.?|id|#))?"
+                r"(?:\s*(?i:is|was|of|ends in|ending in|ends with))?\s*[:#=,]?\s*)"
+                r"(?=[A-Za-z0-9 -]{0,8}\d{2})[A-Za-z]{0,4}-?(?:\d|[A-Za-z](?=[\dA-Za-z]*\d))"
+                r"(?:[A-Za-z0-9-]|\s(?=\d{2,}))*[A-Za-z0-9]",
+                0.9,
+            ),
+            (
+                "last_four_of_social",
+                r"(?<=\b(?i:last (?:four|4)(?: digits)?(?: of)?(?: (?:her|his|my|the|their|mom['’]s"
+                r"|dad['’]s))?(?: (?:social|ssn|social security)(?: number)?)?)"
+                r"(?:\s*(?i:is|was|are|were))?\s*[:#=,]?\s*)\d{4}\b",
+                0.85,
+            ),
+            # Mexican CURP (18) and RFC (12-13), UK National Insurance number, US A-number
+            ("curp", r"\b[A-Z]{4}\d{6}[HMX][A-Z]{5}[A-Z0-9]\d\b", 0.9),
+            ("rfc", r"\b[A-ZÑ&]{3,4}\d{6}[A-Z0-9]{3}\b", 0.6),
+            ("uk_nino", r"\b[A-CEGHJ-PR-TW-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b", 0.6),
+            ("a_number", r"\bA[-#]?\s?\d{3}[- ]?\d{3}[- ]?\d{2,3}\b", 0.6),
+        ],
         "NAME": [
             ("after_title", rf"(?<=\b(?:{_TITLES})\.?\s+){_NAME_TOKEN}", 0.9),
             ("after_family_word", rf"(?<=\b(?i:{_KIN})(?:['’]s)?,?\s+){_NAME_TOKEN}", 0.85),
@@ -362,81 +439,286 @@ def _patterns() -> dict[PiiKind, list[tuple[str, str, float]]]:
     }
 
 
-@cache
-def _name_list() -> frozenset[str]:
-    """First names and surnames from Faker's English person data, minus :data:`NOT_NAMES`."""
-    # lazy: Faker's name data (0.24 s to import) loads on the first scrub, not with the services
-    from faker.providers.person.en import Provider as En
-    from faker.providers.person.en_US import Provider as EnUS
+_NAME_LOCALES: tuple[str, ...] = (
+    "en", "en_US", "en_GB", "en_IE", "en_IN", "en_NG", "en_KE", "en_PK", "en_NZ",
+    "es_MX", "es_ES", "es_CO", "es_AR", "es_CL", "pt_BR", "fr_FR", "vi_VN", "yo_NG", "ig_NG",
+    "ha_NG", "tw_GH", "sw",
+)  # fmt: skip
+"""Faker locales whose person data (Latin script) feeds the name list: the families of a
+US school district have English, Spanish, Portuguese, French, South Asian, Vietnamese and
+West and East African names."""
 
-    names: set[str] = set()
-    names.update(En.first_names, En.last_names, EnUS.last_names)
-    names.update(EnUS.first_names_female, EnUS.first_names_male)
-    return frozenset(n for n in names if len(n) >= 3 and n not in NOT_NAMES)
-
-
-_TOKEN_RE = re.compile(
-    r"(?<![\w'’-])(?:O['’]|Mc|Mac|D['’]|De|Di|La|Le)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
+COMMON_WORDS_ALSO_NAMES: frozenset[str] = frozenset(
+    """
+    will may can mark long add son said con delta red ella page little max general una unique
+    worth true sister tab baby les hope ever job carry link rich nada al doctor van skip echo
+    early less gusta author te sid love price tal summer press lone manda era friend salud ed
+    rush amos boss spring tiny esta dot buena bell miles del rosa cap winter fed ember judge
+    ally art alpha media math toma deja sunday bo harsh don zeta hoy nina lane bill trae green
+    trace campo bird esperanza avis sad tia kit lea autumn river mira desean buddy orange edu
+    stormy guy leo bonita dev nan roll patience ora marine dan harm pat sim star senora sol
+    dolores hung chiquita nana ah grace faith joy ivy holly sunny dusty sandy destiny heaven
+    precious king queen prince princess honey ginger pepper sugar angel dawn amber crystal
+    diamond pearl ruby jewel ivory violet daisy iris poppy hazel willow fern heather olive
+    lily jade sage lucky justice miracle mercy memory bliss birdie bud sonny doll bean
+    christian hunter chase mason walker junior grant frank jack rob sue ray gene carol penny
+    sterling august april june march drew chance dean cliff clay dale heath lance norm pierce
+    reed rod rusty wade win woody sky rain brook ocean forest journey legend haven harmony
+    melody cherry kitty candy misty goldie lark robin wren jay raven drake fox colt buck hart
+    hawk falcon duke earl baron major marshal gay mac nick doc bishop deacon pastor cash ace
+    lyric rebel saint sincere royal kingdom story storm bear wolf lion tiger bunny coco cookie
+    bob sky summer ace best case cook hall wood young white black brown gray grey rice ward
+    banks lee ma pa mo jo di de la le el lo las los mi tu su se ya yo sin mas por para como
+    luz paz cruz mar flor dolores mercedes pilar rocio consuelo amparo socorro soledad caridad
+    fe gracia victoria milagros luna cielo paloma perla estrella azul blanca reina nieves
+    concepcion trinidad santos domingo modesto prudencia clemente feliz felicidad alegria linda
+    hermosa preciosa dulce nena nene chula chico chica mija mijo tio abuela abuelo leon lobo
+    campos vega rubio moreno blanco negro rojo delgado bueno franco justo leal amado bella
+    bello casa ramos flores rios mesa sierra costa calle plaza torres fuentes nieto angeles
+    asuncion rosario cristo santa santo virgen gloria maya? rey reyes sal lima
+    asia dakota india jordan paris london georgia virginia carolina sydney
+    """.replace("?", "").split()
 )
-_FOLLOWED_BY_INSTITUTION = re.compile(rf"\s+(?:{_INSTITUTION_WORDS})\b")
-_NAME_TOKEN_AT = re.compile(r"\s(?:O['’]|Mc|Mac|D['’]|De|Di|La|Le)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
+"""Lower-case words that are also first names or surnames in some locale's name list:
+ordinary English and Spanish words ("will", "hope", "grant", "rose", "luz", "dolores",
+"linda"). A word here is never taken as a name when written in lower case or in capitals;
+the capitalised form follows :data:`NOT_NAMES`."""
+
+PLACES_ALSO_NAMES: frozenset[str] = frozenset(
+    """
+    Guadalupe Florence Victoria Austin Charlotte Jackson Chelsea Eugene Orlando Madison Salem
+    Mesa Sierra Modesto Santiago Lorena Regina Alexandria Marion Vernon Camas Selah Othello
+    Quincy Chelan Sumner Kelso Tracy Aurora Pomona Celaya Morelia Monterrey Jalisco Lagos
+    Lima Manila Cali Medina Salinas Mendoza Córdoba Cordoba Sinaloa Toledo Granada Florencia
+    Colima Veracruz Zacatecas Durango Sonora Oaxaca Puebla Michoacán Michoacan Tijuana
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+"""Names that are also towns or regions families come from ("Guadalupe", "Victoria",
+"Santiago"). After "in / from / near / back to / moved to…", or before "County",
+"Street"…, they are a place and kept; elsewhere the name list treats them as a name."""
+
+_ACRONYMS: frozenset[str] = frozenset(
+    """
+    IEP ELL ESL SPED OT PT MTSS PBIS GED FAFSA WIC SNAP TANF DSHS ICE DHS SSI SSA CPS PTA
+    ASAP FYI ADA ESD OSPI USA ER ICU ADHD ASD OCD PTSD ID PO BOX APT AM PM OK NO DOB SSN
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+"""Capital-letter abbreviations that are never a name, even if a list holds them."""
+
+
+_LOREM_NAMES: frozenset[str] = frozenset(
+    """
+    antonio carlos felipe fernando francisco jorge josé juan luis manuel marco martín maría
+    miguel pablo pedro rafael máximo sean garcía gonzález lópez rodríguez martín
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+"""Person names in Faker's Spanish lorem text: not ordinary words for the name list."""
+
+
+class _Lexicon:
+    """The name list, built once per process from Faker's locale person data.
+
+    Attributes:
+        title: capitalised names ("Priya", "Nguyen") taken as a name wherever
+            they appear capitalised, unless :data:`NOT_NAMES` or a following
+            institution word ("Grant County") says otherwise.
+        first_lower: first names in lower case that are not ordinary words;
+            taken as a name in lower case ("maria") or capitals ("MARIA").
+        any_lower: first names and surnames in lower case that are not
+            ordinary words; taken as a name in capitals ("LOPEZ"), and in
+            lower case right after a title, a family word or another name.
+    """
+
+    def __init__(self) -> None:
+        import importlib
+
+        latin = regex.compile(r"^[\p{Latin}][\p{Latin}'’-]+$")
+        from faker.providers.lorem.en_US import Provider as LoremEn
+        from faker.providers.lorem.es_ES import Provider as LoremEs
+
+        common = {w.lower() for w in (*LoremEn.word_list, *LoremEs.word_list)} - _LOREM_NAMES
+        common |= COMMON_WORDS_ALSO_NAMES
+        common |= {w.lower() for w in NOT_NAMES | _FUNCTION_WORDS}
+        common |= {_fold(w) for w in common}
+        self.common: frozenset[str] = frozenset(common)
+        title: set[str] = set()
+        first: set[str] = set()
+        last: set[str] = set()
+        for loc in _NAME_LOCALES:
+            provider = importlib.import_module(f"faker.providers.person.{loc}").Provider
+            for attr, into in (
+                ("first_names", first),
+                ("first_names_male", first),
+                ("first_names_female", first),
+                ("first_names_nonbinary", first),
+                ("last_names", last),
+            ):
+                value = provider.__dict__.get(attr)
+                if not isinstance(value, (list, tuple, dict, set, frozenset)):
+                    continue
+                for full in value:
+                    for word in str(full).split():
+                        if len(word) >= 3 and latin.match(word):
+                            into.add(word)
+                            if loc in ("en", "en_US") or word.lower() not in self.common:
+                                title.add(word)
+        self.title: frozenset[str] = frozenset(
+            w for w in title | {_fold(w) for w in title} if w not in NOT_NAMES
+        )
+        self.first_lower: frozenset[str] = frozenset(
+            f for w in first for f in {w.lower(), _fold(w.lower())} if f not in self.common
+        )
+        self.any_lower: frozenset[str] = self.first_lower | frozenset(
+            f for w in last for f in {w.lower(), _fold(w.lower())} if f not in self.common
+        )
+
+    def kind_of(self, word: str) -> str | None:
+        """ "title", "caps" or "lower" if ``word`` is a name written that way, else None."""
+        if word in _NEVER_NAMES or word in NOT_NAMES:
+            return None
+        low = word.lower()
+        if word[0].isupper() and not word.isupper():
+            return "title" if word in self.title else None
+        if word.isupper() and len(word) >= 3 and word not in _ACRONYMS:
+            return "caps" if low in self.any_lower else None
+        if word.islower():
+            return "lower" if low in self.first_lower else None
+        return None
+
+    def is_name_word(self, word: str) -> bool:
+        """Any-case test for a word next to a found name or a title ("ms. carter")."""
+        if word in _NEVER_NAMES or word in NOT_NAMES or word in _ACRONYMS:
+            return False
+        if word[0].isupper() and not word.isupper():
+            return word in self.title
+        return word.lower() in self.any_lower
+
+
+def _fold(word: str) -> str:
+    """``word`` without accents ("Sofía" -> "Sofia")."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@cache
+def _lexicon() -> _Lexicon:
+    """The process's name list (built once; about a third of a second)."""
+    return _Lexicon()
+
+
+_WORD_RE = regex.compile(r"(?<![\p{L}\p{N}_'’-])(?:[OD]['’])?\p{L}+(?:-\p{L}+)?")
+"""One word of any case: "maria", "MARIA", "O'Neil", "Ana-Lucía"."""
+_FOLLOWED_BY_INSTITUTION = regex.compile(
+    rf"\s+(?:{_INSTITUTION_WORDS}|(?i:{_INSTITUTION_WORDS}))\b"
+)
+_NAME_TOKEN_AT = regex.compile(r"[ \t]+((?:[OD]['’])?\p{L}+(?:-\p{L}+)?)(?![\p{L}\p{N}_])")
+_PLACE_BEFORE = regex.compile(
+    r"(?i:\b(?:in|from|near|outside(?:\s+of)?|around|back\s+to|moved\s+to|move\s+to|went\s+to|"
+    r"go\s+to|going\s+to|trip\s+to|drive\s+to|drove\s+to|visit(?:ing|ed)?|lady\s+of|virgin\s+of|"
+    r"virgen\s+de|de|en)\s+)$"
+)
+_STRICT_TITLE_BEFORE = regex.compile(
+    r"(?i:\b(?:mr|mrs|ms|mx|miss|mister|dr|sra|sr|señora|señor|senora|senor|doña|dona|prof)\.?\s+)$"
+)
+_CONTEXT_BEFORE = regex.compile(
+    rf"(?i:\b(?:{_TITLES})\.?\s+|\b(?:{_KIN})(?:['’]s)?,?\s+"
+    r"|\b(?:named|called|goes by|go by|name is|name's|name’s|nicknamed|aka)\s+)$"
+)
+
+
+def _is_place(text: str, start: int, end: int) -> bool:
+    """A word that names a place here: "Grant County", "from Guadalupe", "Lincoln Elementary"."""
+    if _FOLLOWED_BY_INSTITUTION.match(text, end):
+        return True
+    word = text[start:end]
+    return word.title() in PLACES_ALSO_NAMES and bool(
+        _PLACE_BEFORE.search(text, max(0, start - 24), start)
+    )
+
+
+def _list_name_spans(text: str) -> list[PiiSpan]:
+    """Words in the name list, in any case, plus lower-case and capital-letter names after a
+    title or a family word ("ms. okafor", "her son mateo", "MS. CARTER")."""
+    lex = _lexicon()
+    out: list[PiiSpan] = []
+    for m in _WORD_RE.finditer(text):
+        word = m.group()
+        if len(word) < 2:
+            continue
+        score = 0.0
+        how = lex.kind_of(word)
+        if how == "title":
+            score = 0.6
+        elif how is not None:
+            score = 0.55
+        elif not (word[0].isupper() and not word.isupper()):
+            # lower case or capitals: a title or a family word just before it
+            before = max(0, m.start() - 40)
+            ordinary = word.lower() in lex.common or word in _ACRONYMS
+            if not ordinary and (
+                _STRICT_TITLE_BEFORE.search(text, before, m.start())
+                or (lex.is_name_word(word) and _CONTEXT_BEFORE.search(text, before, m.start()))
+            ):
+                score = 0.8
+        if score and not _is_place(text, m.start(), m.end()):
+            out.append(PiiSpan(kind="NAME", start=m.start(), end=m.end(), text=word, score=score))
+    return out
+
 
 _lock = threading.Lock()
 
 
+class _Rules:
+    """The compiled pattern rules and the phone matcher, built once per process."""
+
+    def __init__(self) -> None:
+        import phonenumbers
+
+        self.phonenumbers = phonenumbers
+        flags = regex.DOTALL | regex.MULTILINE | regex.VERSION0
+        self.rules: list[tuple[PiiKind, regex.Pattern[str], float]] = [
+            (kind, regex.compile(rx, flags), score)
+            for kind, rules in _patterns().items()
+            for _name, rx, score in rules
+        ]
+        self.lexicon = _lexicon()
+
+    def spans(self, text: str) -> list[PiiSpan]:
+        """Every rule's matches, overlapping; :func:`_resolve` settles them."""
+        out: list[PiiSpan] = []
+        for kind, rx, score in self.rules:
+            for m in rx.finditer(text):
+                if m.end() > m.start():
+                    out.append(
+                        PiiSpan(
+                            kind=kind, start=m.start(), end=m.end(), text=m.group(), score=score
+                        )
+                    )
+        # libphonenumber: international and national formats its patterns know
+        # (leniency POSSIBLE: a number is a number even in an unassigned area code)
+        pn = self.phonenumbers
+        for region in ("US", "MX"):
+            for match in pn.PhoneNumberMatcher(text, region, leniency=pn.Leniency.POSSIBLE):
+                digits = sum(c.isdigit() for c in match.raw_string)
+                if digits >= 10 or (digits >= 7 and not match.raw_string.isdigit()):
+                    out.append(
+                        PiiSpan(
+                            kind="PHONE",
+                            start=match.start,
+                            end=match.end,
+                            text=match.raw_string,
+                            score=0.4,
+                        )
+                    )
+        return out
+
+
 @cache
-def _engine() -> AnalyzerEngine:
-    """Build presidio's analyzer once: no NLP model, only this module's recognizers.
-
-    presidio logs at INFO on every call ("Fetching all recognizers…"); its
-    logger is set to WARNING here so the app's logs stay readable. Its records
-    never contain the analysed text.
-    """
-    logging.getLogger("presidio-analyzer").setLevel(logging.WARNING)
-    # lazy: presidio takes 2.4 s to import; it loads on the first scrub, not with the services
-    from presidio_analyzer import (
-        AnalyzerEngine,
-        EntityRecognizer,
-        LocalRecognizer,
-        Pattern,
-        PatternRecognizer,
-        RecognizerRegistry,
-        RecognizerResult,
-    )
-    from presidio_analyzer.nlp_engine import NoOpNlpEngine
-    from presidio_analyzer.predefined_recognizers import PhoneRecognizer
-
-    class NameListRecognizer(LocalRecognizer):  # type: ignore[misc]
-        """Capitalised words in the name list, unless a place or institution follows."""
-
-        def load(self) -> None:
-            self.names = _name_list()
-
-        def analyze(self, text, entities, nlp_artifacts=None):  # type: ignore[no-untyped-def]
-            out = []
-            for m in _TOKEN_RE.finditer(text):
-                if m.group() in self.names and not _FOLLOWED_BY_INSTITUTION.match(text, m.end()):
-                    out.append(RecognizerResult("NAME", m.start(), m.end(), 0.6))
-            return EntityRecognizer.remove_duplicates(out)
-
-    flags = re.DOTALL | re.MULTILINE  # the same bits in the ``regex`` module presidio uses
-    recognizers: list[EntityRecognizer] = [
-        PhoneRecognizer(supported_entity="PHONE", supported_regions=("US", "CA"), leniency=1),
-        NameListRecognizer(supported_entities=["NAME"], name="name_list"),
-    ]
-    for kind, rules in _patterns().items():
-        recognizers.append(
-            PatternRecognizer(
-                supported_entity=kind,
-                name=f"{kind.lower()}_patterns",
-                patterns=[Pattern(name, rx, score) for name, rx, score in rules],
-                global_regex_flags=flags,
-            )
-        )
-    registry = RecognizerRegistry(recognizers=recognizers, supported_languages=["en"])
-    nlp = NoOpNlpEngine(models=[{"lang_code": "en", "model_name": "none"}])
-    nlp.load()
-    return AnalyzerEngine(registry=registry, nlp_engine=nlp, supported_languages=["en"])
+def _rules() -> _Rules:
+    """The scrubber's rules (built on first use, once per process)."""
+    return _Rules()
 
 
 def _known_name_spans(text: str, known_names: Iterable[str]) -> list[PiiSpan]:
@@ -475,35 +757,60 @@ def _known_name_spans(text: str, known_names: Iterable[str]) -> list[PiiSpan]:
 
 
 def _extend_names(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
-    """Add a capitalised surname right after a found name ("Ms. Carter Lee")."""
+    """Add a surname right after a found name ("Ms. Carter Lee", "maria lopez", "ANA RUIZ")."""
+    lex = _lexicon()
     out = list(spans)
     for s in spans:
         if s.kind != "NAME":
             continue
-        m = _NAME_TOKEN_AT.match(text, s.end)
-        if not m:
-            continue
-        word = m.group().strip()
-        if word in NOT_NAMES or word in _NEVER_NAMES:
-            continue
-        if _FOLLOWED_BY_INSTITUTION.match(" " + word) or re.fullmatch(_INSTITUTION_WORDS, word):
-            continue
-        out.append(
-            PiiSpan(
-                kind="NAME", start=s.start, end=m.end(), text=text[s.start : m.end()], score=s.score
+        end = s.end
+        for _ in range(2):
+            m = _NAME_TOKEN_AT.match(text, end)
+            if not m:
+                break
+            word = m.group(1)
+            if word in NOT_NAMES or word in _NEVER_NAMES or _is_place(text, m.start(1), m.end(1)):
+                break
+            if regex.fullmatch(_INSTITUTION_WORDS, word, flags=regex.IGNORECASE):
+                break
+            titled = word[0].isupper() and not word.isupper()
+            if not titled and not lex.is_name_word(word):
+                break
+            end = m.end(1)
+        if end > s.end:
+            out.append(
+                PiiSpan(
+                    kind="NAME", start=s.start, end=end, text=text[s.start : end], score=s.score
+                )
             )
-        )
     return out
 
 
 def _propagate_names(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
-    """A word found as a name once is a name wherever it appears capitalised in the text."""
-    words = {w for s in spans if s.kind == "NAME" for w in re.findall(r"[A-Z][\w'’-]+", s.text)}
-    words = {w for w in words if w not in _NEVER_NAMES and len(w) >= 2}
+    """A word found as a name once is a name wherever it appears in the text.
+
+    In any case, unless the word is also an ordinary word ("Rose" found in
+    "Grandma Rose"): then only where it is capitalised.
+    """
+    lex = _lexicon()
+    words = {w for s in spans if s.kind == "NAME" for w in _WORD_RE.findall(s.text)}
+    words = {w for w in words if w not in _NEVER_NAMES and w not in _ACRONYMS and len(w) >= 2}
     out = list(spans)
+    seen: set[str] = set()
     for word in words:
-        for m in re.finditer(rf"(?<![\w]){re.escape(word)}(?![\w])", text):
-            if not _FOLLOWED_BY_INSTITUTION.match(text, m.end()):
+        any_case = word.lower() not in lex.common
+        key = word.lower() if any_case else word
+        if key in seen:
+            continue
+        seen.add(key)
+        if any_case:
+            rx = regex.compile(rf"(?<![\w]){regex.escape(word)}(?![\w])", regex.IGNORECASE)
+        else:
+            rx = regex.compile(
+                rf"(?<![\w])(?:{regex.escape(word)}|{regex.escape(word.upper())})(?![\w])"
+            )
+        for m in rx.finditer(text):
+            if not _is_place(text, m.start(), m.end()):
                 out.append(
                     PiiSpan(kind="NAME", start=m.start(), end=m.end(), text=m.group(), score=0.6)
                 )
@@ -570,18 +877,13 @@ def detect(text: str, *, known_names: Iterable[str] = ()) -> list[PiiSpan]:
     if not text:
         return []
     with _lock:
-        engine = _engine()
-    results: list[RecognizerResult] = engine.analyze(text=text, language="en")
-    spans = [
-        PiiSpan(
-            kind=r.entity_type, start=r.start, end=r.end, text=text[r.start : r.end], score=r.score
-        )
-        for r in results
-        if r.entity_type in PII_KINDS
-    ]
-    names = [
-        s for s in spans if s.kind != "NAME" or s.text not in _NEVER_NAMES
-    ] + _known_name_spans(text, known_names)
+        rules = _rules()
+    spans = rules.spans(text)
+    names = (
+        [s for s in spans if s.kind != "NAME" or s.text not in _NEVER_NAMES]
+        + _list_name_spans(text)
+        + _known_name_spans(text, known_names)
+    )
     names = _propagate_names(text, _extend_names(text, names))
     return _resolve(text, names)
 

@@ -26,23 +26,25 @@ from bot.privacy import PII_KINDS, PLACEHOLDERS, Scrubbed, detect, scrub
 CASES_FILE = Path(__file__).parent / "data" / "pii_cases.jsonl"
 
 RECALL_FLOORS: dict[str, float] = {
-    "PHONE": 0.9,
-    "EMAIL": 0.85,
-    "ADDRESS": 0.88,
-    "DOB": 0.85,
-    "STUDENT_ID": 0.85,
-    "NAME": 0.9,
+    "PHONE": 0.97,
+    "EMAIL": 0.97,
+    "ADDRESS": 0.97,
+    "DOB": 0.97,
+    "STUDENT_ID": 0.97,
+    "NATIONAL_ID": 0.97,
+    "NAME": 0.93,
 }
-"""Minimum recall per kind on the case file. Measured first, then each floor
-set a little under the measure (about one more miss allowed), so a regression
-fails while a new hard case can still be added. Measured when set:
-PHONE 12/12, EMAIL 7/7, ADDRESS 16/17 (0.94), DOB 9/9, STUDENT_ID 9/9,
-NAME 44/47 (0.94). The misses are the stated limits: a name that is also a
-common word with no title ("Destiny"), a name in lower case ("dominic"),
-initials ("T.R."), a street with no number or suffix ("on Main")."""
+"""Minimum recall per kind on the case file: issue 10's target (0.97) for every kind but
+names, which mix names the app knows (all found) with names it has never seen (the name
+list's limit). Measured when set (166 notes): PHONE 25/25, EMAIL 7/7, ADDRESS 17/17,
+DOB 9/9, STUDENT_ID 9/9, NATIONAL_ID 13/13, NAME 84/88 (0.955). The name misses are the
+stated limits: a name that is also a common word with no title ("Destiny"), initials
+("T.R."), names in no list ("Oluwaseun", "Ananya"). ``bench/scrub_quality.py`` prints
+the same figures with names split into known and unseen."""
 
-KEPT_FLOOR = 0.98
-"""Minimum share of non-personal words left untouched (measured 0.999)."""
+KEPT_FLOOR = 0.99
+"""Minimum share of non-personal words left untouched (issue 10: at most 1% removed;
+measured 0.9987)."""
 
 
 def _cases() -> list[dict]:
@@ -95,7 +97,7 @@ def _measure(
 
 def test_case_file_is_big_enough_and_well_formed() -> None:
     cases = _cases()
-    assert len(cases) >= 40
+    assert len(cases) >= 150
     kinds = {kind for c in cases for kind, _ in c["pii"]}
     assert kinds == set(PII_KINDS)
     for c in cases:
@@ -229,7 +231,8 @@ def test_runs_with_no_network() -> None:
         )
         print(r.text)
         assert r.counts == {
-            "PHONE": 1, "EMAIL": 1, "ADDRESS": 1, "DOB": 1, "STUDENT_ID": 1, "NAME": 1
+            "PHONE": 1, "EMAIL": 1, "ADDRESS": 1, "DOB": 1, "STUDENT_ID": 1, "NATIONAL_ID": 0,
+            "NAME": 1,
         }, r.counts
         """
     )
@@ -243,3 +246,63 @@ def test_runs_with_no_network() -> None:
     assert proc.returncode == 0, proc.stderr
     assert "NoNetwork" not in proc.stderr
     assert "[EMAIL]" in proc.stdout
+
+
+# --- issue 10, finding 7: the ordinary details the scrubber used to miss ----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "known", "expected"),
+    [
+        ("MARIA LOPEZ called back.", ["Maria Lopez"], "[NAME] called back."),
+        ("MARIA LOPEZ called back.", [], "[NAME] called back."),
+        ("talked to maria today", [], "talked to [NAME] today"),
+        ("talked to maria lopez today", [], "talked to [NAME] today"),
+        ("Priya missed 14 days.", [], "[NAME] missed 14 days."),
+        ("her son mateo has asthma", [], "her son [NAME] has asthma"),
+        ("Mrs. NGUYEN and ms. okafor came.", [], "Mrs. [NAME] and ms. [NAME] came."),
+        ("SSN 123-45-6789 on the form", [], "SSN [NATIONAL_ID] on the form"),
+        ("it was 123-45-6789 on the form", [], "it was [NATIONAL_ID] on the form"),
+        ("her social is 987 65 4321", [], "her social is [NATIONAL_ID]"),
+        ("last four of her social 4411", [], "last four of her social [NATIONAL_ID]"),
+        ("passport number X12345678.", [], "passport number [NATIONAL_ID]."),
+        ("CURP GOMA120315HJCRRN07", [], "CURP [NATIONAL_ID]"),
+        ("Call (555) 201-3344 now", [], "Call [PHONE] now"),
+        ("Call 555-867-5309 now", [], "Call [PHONE] now"),
+        ("Call 555.310.2299 now", [], "Call [PHONE] now"),
+        ("Call 5551234567 now", [], "Call [PHONE] now"),
+        ("Call +1 (555) 444-1200 ext. 3 now", [], "Call [PHONE] now"),
+        ("Call +52 55 1234 5678 now", [], "Call [PHONE] now"),
+        ("Call 1-800-555-0199 now", [], "Call [PHONE] now"),
+    ],
+)
+def test_finding_7_inputs(text: str, known: list[str], expected: str) -> None:
+    assert scrub(text, known_names=known).text == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Will try again Friday; she hopes he will come, and he may.",
+        "Hope is the word she kept using.",
+        "In May they moved. Grant County runs the van and the grant ends in June.",
+        "She grows roses; the rose bushes are what she kept. A Rose Bowl party.",
+        "The family is from Guadalupe, a town in Zacatecas, and went back to Guadalupe in June.",
+        "She lit a candle to the Virgen de Guadalupe.",
+        "Mom said: 'sin el carro no hay manera, mi hija tiene miedo del camión.'",
+        "THE BUS WAS LATE AGAIN AND SHE WILL CALL THE OFFICE.",
+        "Bus 22 at 7:05, 35 minutes, 12-hour shifts, 40% to 37.5%, 22 of 90 days.",
+    ],
+)
+def test_common_words_that_are_also_names_stay(text: str) -> None:
+    result = scrub(text)
+    assert result.text == text, result.text
+
+
+def test_guadalupe_as_a_person_is_a_name() -> None:
+    assert scrub("Abuela Guadalupe raises the kids.").text == "Abuela [NAME] raises the kids."
+
+
+def test_a_lower_case_name_found_once_is_scrubbed_in_every_case() -> None:
+    result = scrub("Priya said PRIYA is written on her locker, and priya likes that.")
+    assert "priya" not in result.text.lower()
