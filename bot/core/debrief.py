@@ -184,6 +184,7 @@ def compute_debrief(
     *,
     usd_per_million_prompt: float | None = None,
     usd_per_million_completion: float | None = None,
+    replaced: list[Turn] | None = None,
 ) -> Debrief:
     """Compute the debrief of a practice session.
 
