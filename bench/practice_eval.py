@@ -275,7 +275,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  at least partly:      {result['at_least_partly_share']:.1%}")
     print(f"exact repeats: {result['exact_repeats']}")
     print(
-        "style                 insight/personas per script  layers mean [min-max]  first disclosure (median turn)"
+        "style                 insight/personas per script  layers mean [min-max]"
+        "  first disclosure (median turn)"
     )
     for style, s in result["per_style"].items():
         print(

@@ -152,9 +152,10 @@ THREAT_PENALTY = 3.0
 """Extra trust lost for a threat (court, petition, referral, fines, child
 services): the costliest thing a caller can say."""
 
-WARY_TURNS = 4
+WARY_TURNS = 5
 """Turns after a threat during which the caregiver stays wary: trust is capped
-at :data:`WARY_CAP`, listening earns half, and nothing is disclosed."""
+at :data:`WARY_CAP` and nothing is disclosed; listening earns half for twice
+as long (rebuilding takes sustained listening)."""
 
 WARY_CAP = 1.5
 """Trust ceiling while wary after a threat."""
@@ -848,8 +849,8 @@ class PracticeEngine:
         credit *= REPEAT_FACTOR[uses] if uses < len(REPEAT_FACTOR) else 0.0
         if intervention or hits:
             credit = 0.0
-        wary = index <= st.wary_until
-        gain = credit * (0.5 if wary else 1.0)
+        rebuilding = st.threats > 0 and index <= st.wary_until + WARY_TURNS
+        gain = credit * (0.5 if rebuilding else 1.0)
 
         loss = _penalties(rv, prior_interventions=st.intervention_turns)
         if threat:
@@ -886,6 +887,7 @@ class PracticeEngine:
             not intervention
             and not hits
             and credit > 0
+            and uses == 0
             and index > st.blocked_until
             and index > st.wary_until
         )
