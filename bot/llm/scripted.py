@@ -159,6 +159,15 @@ class ScriptedResponder:
             text = self._compose(plan, salt, extra=salt >= 3)
             if len(text.split()) < 4 or text not in earlier:
                 return text
+        # every choice was said before: add the least-used card lines until it is new
+        voice = plan.persona.voice
+        pool = [line for lines in voice.topics.values() for line in lines]
+        choose = _Chooser(plan, 99)
+        while text in earlier:
+            line = choose.pick([*pool, *voice.general, *voice.surface])
+            if line is None:
+                break
+            text = f"{text} {line}"
         return text
 
     def _compose(self, plan: ReplyPlan, salt: int, *, extra: bool) -> str:
@@ -242,7 +251,7 @@ class ScriptedResponder:
             lines = [answer]
             overflow = _YES_NO_OVERFLOW.get(style, 0) + (1 if plan.trust >= 4 else 0)
             if answer is None:
-                lines = subject_lines(1) or [choose.pick(voice.brief)]
+                lines = [*subject_lines(1)] or [choose.pick(voice.brief)]
             elif overflow:
                 lines.extend(subject_lines(min(overflow, 2)))
         elif plan.mode == "acknowledge":
