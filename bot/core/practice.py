@@ -187,6 +187,11 @@ SPACING: dict[str, int] = {
 """Minimum turns between two disclosures, by persona style: reserved people
 open up slowly, verbose ones sooner."""
 
+COMFORT_MARGIN = 2.5
+"""Trust this far above a layer's (or the insight's) threshold (capped at the
+maximum) shortens the spacing before it by one turn: a reserved person who has
+come to trust the interviewer opens up more readily than at first."""
+
 RECENT_WINDOW = 3
 """Turns (this one included) whose listening credit must sum to at least
 :data:`RECENT_LISTENING` before a layer is disclosed."""
@@ -455,6 +460,13 @@ def trust_words(trust: float, *, wary: bool) -> str:
     if trust < 8:
         return "open, trusts this person"
     return "very open, relieved to be heard"
+
+
+def _spacing(spacing: int, trust: float, threshold: float) -> int:
+    """Turns needed since the last disclosure; one fewer when trust is comfortable."""
+    if trust >= min(TRUST_MAX, threshold + COMFORT_MARGIN):
+        return max(1, spacing - 1)
+    return spacing
 
 
 def _clamp(value: float) -> float:
@@ -899,7 +911,10 @@ class PracticeEngine:
             if (
                 trust >= nxt.trust
                 and recent_credit >= RECENT_LISTENING
-                and (st.last_disclosure == 0 or index - st.last_disclosure >= spacing)
+                and (
+                    st.last_disclosure == 0
+                    or index - st.last_disclosure >= _spacing(spacing, trust, nxt.trust)
+                )
                 and touches_layer(
                     nxt,
                     topics,
@@ -927,7 +942,8 @@ class PracticeEngine:
                 and listening_turns >= 3
                 and distinct >= 2
                 and sustained >= INSIGHT_LISTENING
-                and index - st.last_disclosure >= max(2, spacing)
+                and index - st.last_disclosure
+                >= max(2, _spacing(spacing, trust, persona.hidden_insight.trust))
                 and index > st.wary_until + 2
             ):
                 insight_now = True
