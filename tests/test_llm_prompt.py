@@ -87,14 +87,18 @@ def test_prompt_has_card_style_language_and_rules() -> None:
     assert messages[-1] == {"role": "user", "content": "Tell me about mornings at your house."}
 
 
-@pytest.mark.xfail(reason="pre-issue-9 behaviour; test not yet rewritten", strict=False)
 def test_recent_turns_become_chat_messages() -> None:
+    # the plan carries the last six turns verbatim (older ones go into the summary)
     plans = [plan for _, plan in _walk(OPEN_SCRIPT)]
     last = plans[-1]
+    assert len(OPEN_SCRIPT) > 7
+    assert len(last.recent) == 6
     messages = caregiver_messages(last, max_prompt_tokens=3000)
     roles = [m["role"] for m in messages]
-    assert roles == ["system"] + ["user", "assistant"] * len(last.recent) + ["user"]
-    assert messages[1]["content"] == OPEN_SCRIPT[0]
+    assert roles == ["system"] + ["user", "assistant"] * 6 + ["user"]
+    staff = [m["content"] for m in messages[1:-1:2]]
+    assert staff == OPEN_SCRIPT[-7:-1]
+    assert messages[-1]["content"] == OPEN_SCRIPT[-1]
 
 
 def _long_plan(turns: int, persona=None) -> ReplyPlan:

@@ -196,10 +196,16 @@ class ScriptedResponder:
                     break
             return out
 
-        def context_lines(limit: int) -> list[str]:
+        def context_lines(limit: int, *, own: bool = False) -> list[str]:
             out: list[str] = []
+            if own:  # an acknowledgement stays on what the staff member reflected
+                for subject in subjects:
+                    line = choose.pick(voice.topics.get(subject, []), fresh=True)
+                    if line:
+                        out.append(line)
+                        break
             thread = plan.thread
-            if thread is not None and thread.more:
+            if len(out) < limit and thread is not None and thread.more:
                 line = choose.pick(thread.more, fresh=True)
                 if line:
                     out.append(line)
@@ -257,7 +263,7 @@ class ScriptedResponder:
         elif plan.mode == "acknowledge":
             lines = [choose.pick(voice.acknowledge) or choose.pick(voice.general)]
             if style != "reserved" or plan.trust >= 4:
-                lines.extend(context_lines(1))
+                lines.extend(context_lines(1, own=True))
         else:  # open
             if subjects and any(voice.topics.get(s) for s in subjects):
                 lines = list(subject_lines(n_open))
