@@ -26,7 +26,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from bot.core.debrief import Debrief, compute_debrief
+from bot.core.debrief import Debrief, compute_debrief, split_sentences, whole_sentences
 from bot.core.models import (
     EngineState,
     PracticeSession,
@@ -634,14 +634,19 @@ def summarize_turns(persona: Persona, turns: list[Turn]) -> str:
     if any(turn.insight for turn in turns):
         shared.append(persona.hidden_insight.text)
     if shared:
-        parts.append(f"{persona.name} shared: " + " ".join(first_sentence(s) for s in shared))
+        parts.append(f"{persona.name} shared: " + " ".join(whole_sentences(s, 160) for s in shared))
     guarded = sum(1 for turn in turns if turn.mode == "guarded")
     if guarded:
         times = "once" if guarded == 1 else f"{guarded} times"
         parts.append(f"{persona.name} closed up {times} after advice or judgment.")
     text = " ".join(parts)
-    if len(text) > SUMMARY_MAX_CHARS:
-        text = text[: SUMMARY_MAX_CHARS - 1].rstrip() + "…"
+    if len(text) > SUMMARY_MAX_CHARS:  # drop whole sentences from the end, never cut one
+        kept: list[str] = []
+        for sentence in split_sentences(text):
+            if len(" ".join([*kept, sentence])) > SUMMARY_MAX_CHARS:
+                break
+            kept.append(sentence)
+        text = " ".join(kept) if kept else whole_sentences(text, SUMMARY_MAX_CHARS)
     return text
 
 
