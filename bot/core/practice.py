@@ -559,6 +559,89 @@ def decide_mode(
 _LOCKED_TEXT = "(not disclosed yet)"
 
 
+_CONTENT_WORD = re.compile(r"[a-z\u00e1\u00e9\u00ed\u00f3\u00fa\u00f1\u00fc]{4,}")
+
+PRIVATE_PRINCIPLE = (
+    "keeps some things private until trust is earned; does not hint at them or bring them up "
+    "unasked, and answers what was asked instead"
+)
+"""What a principle or belief that names a locked fact becomes in the redacted card."""
+
+
+_AUTHOR_NOTE = re.compile(
+    r"\blayers?\b|hidden insight|\binsight\b|until (?:that|the|a) .{0,40}earned"
+)
+"""A principle that speaks about the card's disclosure machinery (an author's note)."""
+
+
+def _content_words(text: str) -> set[str]:
+    return set(_CONTENT_WORD.findall(fold(text).lower()))
+
+
+def locked_only_words(persona: Persona, disclosed_ids: list[str], insight_known: bool) -> set[str]:
+    """Words of the locked layers and insight that nothing already public on the card uses.
+
+    Args:
+        persona: the full card.
+        disclosed_ids: ids of layers disclosed so far.
+        insight_known: True once the hidden insight is revealed.
+
+    Returns:
+        Folded content words (4+ letters) that would give a locked fact away.
+    """
+    locked: set[str] = set()
+    public: set[str] = set()
+    for layer in persona.layers:
+        words = _content_words(" ".join([layer.text, *layer.says, *layer.more]))
+        (public if layer.id in disclosed_ids else locked).update(words)
+    insight = persona.hidden_insight
+    (public if insight_known else locked).update(
+        _content_words(" ".join([insight.text, *insight.says]))
+    )
+    voice = persona.voice
+    public_text = [
+        persona.name,
+        persona.relation,
+        persona.household,
+        persona.situation,
+        persona.surface_account,
+        persona.opening_mood,
+        persona.student.name,
+        voice.greeting,
+        *voice.surface,
+        *voice.general,
+        *voice.brief,
+        *voice.guarded,
+        *voice.acknowledge,
+        *(line for lines in voice.topics.values() for line in lines),
+        *(line for lines in voice.yes_no.values() for line in lines),
+        *persona.closes_up_when,
+    ]
+    public.update(_content_words(" ".join(public_text)))
+    return locked - public
+
+
+def safe_statements(statements: list[str], locked: set[str]) -> list[str]:
+    """Keep each statement that names no locked word; reword the others once, generically.
+
+    Args:
+        statements: the card's principles or beliefs.
+        locked: :func:`locked_only_words`.
+
+    Returns:
+        The statements in order, each one naming a locked fact replaced by
+        :data:`PRIVATE_PRINCIPLE` (at most once in the list).
+    """
+    out: list[str] = []
+    for statement in statements:
+        if _content_words(statement) & locked or _AUTHOR_NOTE.search(fold(statement).lower()):
+            if PRIVATE_PRINCIPLE not in out:
+                out.append(PRIVATE_PRINCIPLE)
+        else:
+            out.append(statement)
+    return out
+
+
 def redact_persona(persona: Persona, disclosed_ids: list[str], insight_known: bool) -> Persona:
     """Return a copy of the card that holds only what the caregiver may say now.
 
@@ -566,7 +649,10 @@ def redact_persona(persona: Persona, disclosed_ids: list[str], insight_known: bo
     validates) but their ``id``, ``text``, ``says`` and ``earned_by`` become
     placeholders; the hidden insight is a placeholder until it is revealed;
     ``absence_reason`` (the author's note of the real reason) is always
-    replaced. Everything else (name, voice, surface account…) is unchanged.
+    replaced; ``principles`` and ``beliefs`` that name a locked fact are
+    reworded generically (:func:`safe_statements`), so they can go into the
+    model's generation prompt. Everything else (name, voice, surface
+    account…) is unchanged.
 
     Args:
         persona: the full card.
@@ -596,8 +682,15 @@ def redact_persona(persona: Persona, disclosed_ids: list[str], insight_known: bo
             text=_LOCKED_TEXT, says=[_LOCKED_TEXT], trust=persona.hidden_insight.trust
         )
     )
+    locked = locked_only_words(persona, disclosed_ids, insight_known)
     return persona.model_copy(
-        update={"layers": layers, "hidden_insight": hidden, "absence_reason": "(redacted)"}
+        update={
+            "layers": layers,
+            "hidden_insight": hidden,
+            "absence_reason": "(redacted)",
+            "principles": safe_statements(persona.principles, locked),
+            "beliefs": safe_statements(persona.beliefs, locked),
+        }
     )
 
 
