@@ -465,7 +465,26 @@ def test_a_later_sentence_that_repeats_an_earlier_reply_is_cut_without_a_call() 
     assert len(fake.chat_requests) == 1
 
 
-def test_a_disclosure_turn_is_held_and_checked_before_it_is_shown() -> None:
+def test_the_insight_turn_is_held_and_checked_before_it_is_shown() -> None:
+    engine = PracticeEngine(make_persona(), reviewer=stub_review)
+    plan = None
+    for text in OPEN_SCRIPT:
+        plan = engine.plan(text)
+        if plan.mode == "insight":
+            break
+        engine.record(plan, ScriptedResponder().reply(plan))
+    assert plan is not None and plan.mode == "insight"
+    draft = "…actually, there's something else. They held me back, the narwhal year. I freeze."
+    with FakeOpenAI() as fake:
+        fake.reply = lambda b: draft
+        text, deltas, stream = _voice(fake, plan)
+    assert deltas == [text]  # one piece: nothing shown before the check
+    assert len(_verdicts(fake)) == 1
+    assert "insight" in stream.screen
+    assert text == draft  # a clean verdict keeps the draft
+
+
+def test_a_disclosure_streams_like_any_turn_when_the_screen_passes() -> None:
     engine = PracticeEngine(make_persona(), reviewer=stub_review)
     plan = None
     for text in OPEN_SCRIPT:
@@ -475,9 +494,7 @@ def test_a_disclosure_turn_is_held_and_checked_before_it_is_shown() -> None:
         engine.record(plan, ScriptedResponder().reply(plan))
     assert plan is not None and plan.mode == "disclose"
     with FakeOpenAI() as fake:
-        fake.reply = lambda b: "I work nights at the plant. I get home at six. It is a lot."
-        text, deltas, stream = _voice(fake, plan)
-    assert deltas == [text]  # one piece: nothing shown before the check
-    assert len(_verdicts(fake)) == 1
-    assert "disclose" in stream.screen
-    assert text == "I work nights at the plant. I get home at six. It is a lot."  # clean verdict
+        fake.reply = lambda b: "Mornings are a rush. I work nights at the plant. I get home at six."
+        text, deltas, _ = _voice(fake, plan)
+    assert len(deltas) == 3 and "".join(deltas).strip() == text
+    assert not _verdicts(fake)

@@ -17,7 +17,7 @@ relevance to the question, consistency with the card's yes/no facts,
 repetition, staying in character, the card's "never blames" principles) runs
 on every draft; the model after-check (``prompts/principle_check.txt``, one
 extra call at most, with one rewrite) runs only when the screen or the engine
-(:func:`engine_risks`: disclosure, insight, guarded turns, repeated questions)
+(:func:`engine_risks`: the insight, guarded turns, repeated questions)
 sees a risk. In the common case only the first sentence is held for the
 screen, so the first words reach the user within the model's first-token
 time plus about :data:`HOLD_SECONDS` (``bench/model_voice_latency.py``).
@@ -130,9 +130,10 @@ STYLE_EXAMPLES = 6
 def style_examples(plan: ReplyPlan) -> list[str]:
     """The card's lines the model sees as style examples this turn.
 
-    The greeting and two surface lines, then the card's lines for what was
-    asked (its everyday subjects, and the yes/no answers for a yes/no
-    question), so the model answers the question with the card's own facts.
+    The card's lines for what was asked (the yes/no answers for a yes/no
+    question, then its everyday subjects), so the model answers the question
+    with the card's own facts, then two surface lines and a general one (the
+    greeting first, on the first turn only).
     Only public lines of the (redacted) card: nothing locked.
 
     Args:
@@ -142,14 +143,14 @@ def style_examples(plan: ReplyPlan) -> list[str]:
         At most :data:`STYLE_EXAMPLES` lines, no repeats.
     """
     voice = plan.persona.voice
-    lines: list[str] = []
+    lines: list[str] = [voice.greeting] if plan.turn_index == 1 else []
     subjects = list(plan.subjects) or list(plan.topics)
     if plan.intent == "yes_no":
         for subject in subjects:
             lines.extend(voice.yes_no.get(subject, [])[:1])
     for subject in subjects:
         lines.extend(voice.topics.get(subject, [])[:2])
-    lines.extend([voice.greeting, *voice.surface[:2]])
+    lines.extend([*voice.surface[:2], *voice.general[:1]])
     out: list[str] = []
     for line in lines:
         if line and line not in out:
@@ -283,7 +284,7 @@ _OUT_OF_CHARACTER = re.compile(
     r"soy una ia|modelo de lenguaje)"
 )
 _COACHING = re.compile(
-    r"\b(?:(?:good|great|nice) question|your questions?\b|you should ask|try asking|"
+    r"\b(?:your questions?\b|you should ask|try asking|"
     r"as an interviewer|open[- ]ended question|buena pregunta)"
 )
 _FORMAT = re.compile(r"(?m)^\s*(?:[-*•]\s|\d+[.)]\s|#)|\*[a-z ]+\*|^\s*\((?:sighs|pause)")
@@ -403,9 +404,10 @@ def _words(text: str) -> set[str]:
 def engine_risks(plan: ReplyPlan) -> list[str]:
     """Risks the engine sees before any draft: turns where a wrong word costs most.
 
-    A disclosure or the insight (the model must share exactly the new thing),
-    a guarded turn (threat, close-up trigger, intervention) and a repeated
-    question (the model tends to repeat itself).
+    The hidden insight (the turn the whole session builds to, with its fixed
+    lead-in), a guarded turn (threat, close-up trigger, intervention: a wrong
+    word here costs most) and a repeated question (the model tends to repeat
+    itself). A layer's disclosure goes through the local screen like any turn.
 
     Args:
         plan: the engine's plan.
@@ -414,7 +416,7 @@ def engine_risks(plan: ReplyPlan) -> list[str]:
         Risk ids (empty in the common case).
     """
     risks: list[str] = []
-    if plan.mode in ("disclose", "insight"):
+    if plan.mode == "insight":
         risks.append(plan.mode)
     if plan.mode == "guarded" or plan.threat or plan.close_up is not None:
         risks.append("guarded")
@@ -491,7 +493,7 @@ def screen_draft(plan: ReplyPlan, text: str, *, partial: bool = False) -> list[s
     )
     if protects and _BLAME.search(low):
         risks.append("breaks_principle")
-    if not partial:
+    if not partial and plan.turn_index > 1:  # a first reply may greet at some length
         n = len(_sentences(text))
         limit = {"brief": 3, "guarded": 3, "acknowledge": 4}.get(plan.mode)
         if persona.style == "reserved" and plan.mode == "open":
@@ -621,7 +623,11 @@ class ReplyStream(LazyStream):
             if first_token is None and held.strip():
                 first_token = time.monotonic()
             if not shown:
-                cut = _SENT_END.search(held)
+                # the first whole sentence of four or more words ("Hi!" alone says too little)
+                cut = next(
+                    (m for m in _SENT_END.finditer(held) if len(held[: m.end()].split()) >= 4),
+                    None,
+                )
                 waited = first_token is not None and time.monotonic() - first_token >= HOLD_SECONDS
                 if cut is None and not waited:
                     continue
