@@ -215,7 +215,24 @@ def evaluate(dump: Path | None = None) -> dict[str, Any]:
                 delays.append((with_threat - 3) - without)
             elif with_threat is None and without is not None:
                 delays.append(float(len(script["turns"]) - 3 - without))
+    ps = per_style
+    targets = {
+        "skilled: insight with >= 10 of 11 personas in every skilled script": ps["skilled"][
+            "insight_min"
+        ]
+        >= n - 1,
+        "kind_yes_no: at least one layer in every session": ps["kind_yes_no"]["layers_min"] >= 1,
+        "threat: first layer >= 3 turns later in every session": bool(delays) and min(delays) >= 3,
+        "reflective: insight with >= 7/9 of personas in every script": ps["reflective"][
+            "insight_min"
+        ]
+        >= -(-7 * n // 9),
+        "gaming: no insight, at most one layer": ps["gaming"]["insight_min"] == 0
+        and max(ps["gaming"]["insight_personas_per_script"]) == 0
+        and ps["gaming"]["layers_max"] <= 1,
+    }
     result = {
+        "targets": targets,
         "sessions": len(sessions),
         "replies": len(all_rows),
         "relevance_source": source,
@@ -288,6 +305,10 @@ def main(argv: list[str] | None = None) -> int:
         f"threat-then-skilled delay of the first layer: min {result['threat_delay_min']}, "
         f"median {result['threat_delay_median']} turns"
     )
+    exact = result["exact_repeats"] == 0
+    print(f"targets:\n  {'PASS' if exact else 'FAIL'}  0 exact repeats")
+    for name, ok in result["targets"].items():
+        print(f"  {'PASS' if ok else 'FAIL'}  {name}")
     return 0
 
 

@@ -152,7 +152,7 @@ THREAT_PENALTY = 3.0
 """Extra trust lost for a threat (court, petition, referral, fines, child
 services): the costliest thing a caller can say."""
 
-WARY_TURNS = 5
+WARY_TURNS = 6
 """Turns after a threat during which the caregiver stays wary: trust is capped
 at :data:`WARY_CAP` and nothing is disclosed; listening earns half for twice
 as long (rebuilding takes sustained listening)."""
@@ -198,6 +198,14 @@ RECENT_WINDOW = 3
 
 RECENT_LISTENING = 1.5
 """Listening credit the last :data:`RECENT_WINDOW` turns need for a layer."""
+
+SLOW_WINDOW = 5
+"""A longer window for a slow, kind interviewer (yes/no questions earn a
+little each): its last :data:`SLOW_WINDOW` turns may earn a layer instead, when
+they sum to :data:`SLOW_LISTENING` with none of them an intervention."""
+
+SLOW_LISTENING = 2.0
+"""Listening credit the last :data:`SLOW_WINDOW` turns need (the slow path)."""
 
 INSIGHT_WINDOW = 4
 """Turns of sustained listening (no intervention, no trigger) the hidden
@@ -993,6 +1001,14 @@ class PracticeEngine:
         # disclosure
         allowed = [layer for i in st.disclosed_ids for layer in persona.layers if layer.id == i]
         recent_credit = credit + sum(t.listening for t in self._turns[-(RECENT_WINDOW - 1) :])
+        slow = self._turns[-(SLOW_WINDOW - 1) :]
+        if (
+            recent_credit < RECENT_LISTENING
+            and len(slow) == SLOW_WINDOW - 1
+            and not any("intervention" in t.events for t in slow)
+            and credit + sum(t.listening for t in slow) >= SLOW_LISTENING
+        ):
+            recent_credit = RECENT_LISTENING  # sustained, gentle interest counts too
         open_gate = (
             not intervention
             and not hits
