@@ -405,3 +405,31 @@ def test_whole_sentences_is_a_run_of_whole_sentences(sentences: list[str], limit
     assert out == " ".join(sentences[:kept])
     assert kept >= 1
     assert kept == 1 or len(out) <= limit
+
+
+def test_a_stock_phrase_repeated_is_named_not_just_praised() -> None:
+    turns = [story_turn(1, "How are things?", 1, 2, moves=["open_question"])] + [
+        story_turn(
+            i,
+            "Tell me more.",
+            2,
+            2,
+            moves=["follow_up"],
+            events=["repeat"] if i > 2 else [],
+        )
+        for i in range(2, 8)
+    ]
+    d = compute_debrief(make_persona(), turns)
+    assert "the same words more than once" in d.summary
+    assert "'Tell me more.', 6 times" in d.summary
+
+
+def test_a_small_dip_at_low_trust_is_not_called_nothing() -> None:
+    turns = [
+        story_turn(1, "Hello there.", 1, 1),
+        story_turn(2, "Is it mostly the bus?", 1.0, 0.6, kinds=["leading"]),
+        story_turn(3, "Tell me about mornings.", 0.6, 1.6, moves=["open_question"]),
+    ]
+    d = compute_debrief(make_persona(), turns)
+    assert "nothing" not in d.summary
+    assert "closed up a little at turn 2" in d.summary

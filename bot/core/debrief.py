@@ -415,7 +415,7 @@ def _fall_sentence(name: str, persona: Persona, turns: list[Turn], falls: list[T
     said = _quote(by_index[worst.turn])
     threat = any("threat" in r for r in worst.reasons)
     if start - low <= SMALL_FALL and not threat:
-        if low < 1.0:
+        if low < 0.5 and start <= SMALL_FALL:
             return (
                 f"{name} stayed guarded: trust never rose above {start:.0f} of 10 and fell to "
                 f"nothing at turn {worst.turn} ({said}: {why})."
@@ -494,6 +494,19 @@ def _summary(
         parts.append(
             f"Question craft to work on: {_and(named)}. One open question at a time "
             f"gives {name} room to answer."
+        )
+    repeats = [t for t in turns if "repeat" in t.events]
+    if len(repeats) >= 2:
+        counts: dict[str, int] = {}
+        for t in turns:
+            key = " ".join(t.staff.lower().split())
+            counts[key] = counts.get(key, 0) + 1
+        top = max(counts, key=lambda k: counts[k])
+        said = next(t.staff.strip() for t in turns if " ".join(t.staff.lower().split()) == top)
+        parts.append(
+            f"You said the same words more than once ({_plural(len(repeats), 'repeat')}, "
+            f"most often '{said}', {counts[top]} times); the same phrase again earns less "
+            "each time, so vary how you invite more."
         )
     if interventions:
         parts.append(
