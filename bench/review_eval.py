@@ -6,7 +6,7 @@ Prints aggregate figures only (never a text, never a list of misses) for:
 
 - the held-out authors END (English) and ESB (Spanish), which training never saw:
   intervention precision and recall, and per-kind precision and recall;
-- ``reflections.jsonl`` (blind): share recognised as reflections, share flagged as an
+- ``reflections.jsonl`` (blind): share recognized as reflections, share flagged as an
   intervention, and for the lines labelled as a judgment inside a reflection shape,
   the share flagged;
 - the project's labelled sets in ``tests/data`` (as ``bench/review_quality.py``).
@@ -63,7 +63,7 @@ def labelled_figures(rows: list[dict], run: Callable[[str], Review]) -> list[str
 
 
 def reflection_figures(rows: list[dict], run: Callable[[str], Review]) -> list[str]:
-    """Share of clean reflections recognised / flagged, and of judgmental ones flagged."""
+    """Share of clean reflections recognized / flagged, and of judgmental ones flagged."""
     clean = [r for r in rows if r["label"] == "reflection"]
     judged = [r for r in rows if r["label"] == "judgmental_reflection"]
     recog = flagged = 0
@@ -74,7 +74,7 @@ def reflection_figures(rows: list[dict], run: Callable[[str], Review]) -> list[s
     caught = sum(run(r["text"]).has_intervention for r in judged)
     out = [f"  clean reflections: {len(clean)}"]
     if clean:
-        out.append(f"    recognised as reflection: {recog / len(clean):.3f} ({recog})")
+        out.append(f"    recognized as reflection: {recog / len(clean):.3f} ({recog})")
         out.append(f"    flagged as intervention:  {flagged / len(clean):.3f} ({flagged})")
     if judged:
         out.append(

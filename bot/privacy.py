@@ -230,7 +230,7 @@ _KIN = (
     "father|stepmom|stepdad|step-mom|step-dad|stepmother|stepfather|brother|sister|sibling|"
     "son|daughter|boy|girl|kid|child|baby|toddler|oldest|youngest|twin|niece|nephew|grandson|"
     "granddaughter|grandkid|grandchild|husband|wife|partner|boyfriend|girlfriend|fiancé|fiance|"
-    "neighbor|neighbour|friend|caseworker|case worker|social worker|landlord|roommate|sitter|"
+    "neighbor|neighbor|friend|caseworker|case worker|social worker|landlord|roommate|sitter|"
     "babysitter|teacher|counselor|therapist|doctor|aide|para|bus driver|driver"
 )
 """Family and role words written before a name ("her son Jayden", "mom Ana")."""
@@ -818,7 +818,7 @@ def _propagate_names(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
 
 
 def _resolve(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
-    """Make spans disjoint, then join same-kind neighbours split only by spaces.
+    """Make spans disjoint, then join same-kind neighbors split only by spaces.
 
     A span inside a longer one is dropped (the address "1420 Carter Ave" wins
     over the name "Carter"); of two spans with the same range the higher score

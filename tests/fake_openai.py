@@ -98,6 +98,9 @@ class FakeOpenAI:
         retry_after: seconds sent in ``Retry-After`` with 429 answers.
         retry_after_ms: milliseconds sent in ``retry-after-ms`` with 5xx
             answers (keeps the SDK's retries fast in tests).
+        first_token_delay: seconds before the first token of every chat
+            answer (streamed or not): the model's own first-token time.
+        token_delay: seconds between streamed words after the first.
         reply: optional function body -> reply text for chat requests.
         structured: schema name -> function body -> JSON-able answer.
         requests: every request received, in order.
@@ -108,6 +111,8 @@ class FakeOpenAI:
     stall_seconds: float = 3.0
     retry_after: float = 0.05
     retry_after_ms: int = 5
+    first_token_delay: float = 0.0
+    token_delay: float = 0.0
     reply: Callable[[dict[str, Any]], str] | None = None
     structured: dict[str, Callable[[dict[str, Any]], Any]] = field(default_factory=dict)
     requests: list[Recorded] = field(default_factory=list)
@@ -306,6 +311,8 @@ class _Handler(BaseHTTPRequestHandler):
             content = make_reply(body) if make_reply else _default_reply(body, rec.chat_n)
         prompt_tokens = _rough_tokens(rec.text)
         completion_tokens = _rough_tokens(content)
+        if self.owner.first_token_delay:
+            time.sleep(self.owner.first_token_delay)
         if body.get("stream"):
             self._stream(body, content, prompt_tokens, completion_tokens)
             return
@@ -353,6 +360,8 @@ class _Handler(BaseHTTPRequestHandler):
         }
         words = content.split(" ")
         for i, word in enumerate(words):
+            if i and self.owner.token_delay:
+                time.sleep(self.owner.token_delay)
             piece = word if i == len(words) - 1 else word + " "
             chunk(
                 {

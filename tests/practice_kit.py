@@ -172,6 +172,19 @@ def stub_review(text: str) -> Review:
     return make_review(text, moves, kinds)
 
 
+LISTENING_TAIL = [
+    "What happened next?",
+    "It sounds like mornings and the baby are a lot at once.",
+    "How does Leo feel about all of it?",
+    "It sounds like the bus matters a lot to you.",
+    "What else is on your mind?",
+    "It sounds like the nights at the apricot plant are long.",
+    "Thank you for telling me. What do you hope for Leo?",
+    "Anything else you'd like me to know?",
+]
+"""Distinct listening turns that, after :data:`OPEN_SCRIPT`, reach the insight
+under the listening-credit rules (no phrase repeated)."""
+
 OPEN_SCRIPT = [
     "How are things going for your family?",
     "Tell me about mornings at your house.",
@@ -179,5 +192,7 @@ OPEN_SCRIPT = [
     "It sounds like mornings carry a lot for you.",
     "What else?",
 ]
+OPEN_SCRIPT = [*OPEN_SCRIPT, *LISTENING_TAIL]
+"""Open questions, follow-ups and reflections that earn every layer and the insight."""
 """With :func:`stub_review` and :func:`make_persona`: trust 2, 3, 4.5, 6, 7.5;
 layers disclosed at turns 2, 3, 4; the insight at turn 5."""

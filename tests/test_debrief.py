@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from contracts import DEBRIEF_FIELDS
 from practice_kit import OPEN_SCRIPT, make_persona, make_review, stub_review
 
-from bot.core.debrief import Debrief, compute_debrief, count_words
+from bot.core.debrief import (
+    Debrief,
+    compute_debrief,
+    count_words,
+    split_sentences,
+    whole_sentences,
+)
 from bot.core.models import FINDING_KINDS
 from bot.core.practice import PracticeEngine, Turn, Usage
 from bot.llm.scripted import ScriptedResponder
+from bot.personas import load_all
 
 
 def turn(
@@ -161,3 +169,267 @@ def test_estimated_cost() -> None:
 def test_count_words() -> None:
     assert count_words("It’s fine, isn't it?") == 4
     assert count_words("") == 0
+
+
+# -- the story from the turn record (issue 9 item 8) -------------------------
+
+
+def story_turn(
+    index: int,
+    staff: str,
+    before: float,
+    after: float,
+    *,
+    moves=(),  # type: ignore[no-untyped-def]
+    kinds=(),
+    disclosed: list[str] | None = None,
+    insight: bool = False,
+    earned_by: str | None = None,
+    events: list[str] | None = None,
+) -> Turn:
+    return Turn(
+        index=index,
+        staff=staff,
+        caregiver="Mm.",
+        review=make_review(staff, moves, kinds),
+        mode="open",
+        trust_before=before,
+        trust_after=after,
+        disclosed=disclosed or [],
+        insight=insight,
+        earned_by=earned_by,
+        events=events or [],
+    )
+
+
+def test_which_turn_earned_each_layer_and_by_which_move() -> None:
+    persona = make_persona()
+    turns = [
+        story_turn(1, "How are things?", 1, 2, moves=["open_question"]),
+        story_turn(
+            2,
+            "It sounds like nights are long.",
+            2,
+            3.5,
+            moves=["reflection"],
+            disclosed=["night-shift"],
+            earned_by="reflection",
+        ),
+        story_turn(3, "Tell me more.", 3.5, 5, moves=["follow_up"]),
+        story_turn(
+            4,
+            "What happened next?",
+            5,
+            6,
+            moves=["follow_up"],
+            disclosed=["missed-bus"],
+            earned_by="follow_up",
+        ),
+    ]
+    d = compute_debrief(persona, turns)
+    assert [(e.layer, e.turn, e.move, e.asked) for e in d.earned] == [
+        ("night-shift", 2, "reflection", "It sounds like nights are long."),
+        ("missed-bus", 4, "follow_up", "What happened next?"),
+    ]
+    assert "turn 2 (a reflection)" in d.summary
+    assert "turn 4 (a follow-up)" in d.summary
+    assert d.trust_falls == []
+    assert "closed up" not in d.summary
+
+
+def test_rushed_interview_names_its_stacked_questions() -> None:
+    turns = [
+        story_turn(
+            i,
+            "How are mornings? And does he sleep okay? What about the bus?",
+            1.0,
+            1.0,
+            moves=["open_question"],
+            kinds=["stacked", "closed"] if i % 2 else ["stacked"],
+        )
+        for i in range(1, 8)
+    ]
+    d = compute_debrief(make_persona(), turns)
+    assert d.question_craft == {"stacked": 7, "closed": 4, "leading": 0}
+    assert "7 turns with stacked questions" in d.summary
+    assert "4 closed yes/no questions" in d.summary
+    assert "asked 7 open questions" in d.summary  # the praise comes with the craft named
+
+
+def test_a_fall_from_nine_to_zero_is_said_plainly() -> None:
+    turns = [
+        story_turn(1, "Tell me about mornings.", 8, 9, moves=["open_question"]),
+        story_turn(
+            2,
+            "If this goes on we'll file a truancy petition with the court.",
+            9,
+            0,
+            kinds=["judgment"],
+            events=["threat", "intervention"],
+        ),
+        story_turn(3, "What else?", 0, 0, moves=["follow_up"]),
+    ]
+    d = compute_debrief(make_persona(), turns)
+    assert [(f.turn, f.before, f.after) for f in d.trust_falls] == [(2, 9, 0)]
+    assert any("threat" in r for r in d.trust_falls[0].reasons)
+    assert "judgment" in d.trust_falls[0].reasons
+    assert "a little" not in d.summary
+    assert "from 9 to nothing" in d.summary
+    assert "turn 2" in d.summary
+
+
+def test_a_small_dip_is_a_little() -> None:
+    turns = [
+        story_turn(1, "Tell me about mornings.", 4, 6, moves=["open_question"]),
+        story_turn(2, "Is it mostly the bus?", 6, 5.6, kinds=["leading"]),
+        story_turn(3, "What else?", 5.6, 6.5, moves=["follow_up"]),
+    ]
+    d = compute_debrief(make_persona(), turns)
+    assert "closed up a little at turn 2" in d.summary
+    assert "a leading question" in d.summary
+    assert d.question_craft["leading"] == 1
+
+
+def test_both_attempts_of_a_rewound_turn_side_by_side() -> None:
+    engine = PracticeEngine(make_persona(), reviewer=stub_review, seed=0)
+    responder = ScriptedResponder()
+    for text in ["How are things going for your family?", "You need to get him on the bus."]:
+        plan = engine.plan(text)
+        engine.record(plan, responder.reply(plan))
+    first_reply = engine.turns[1].caregiver
+    engine.rewind(2)
+    plan = engine.plan("Tell me about mornings at your house.")
+    engine.record(plan, responder.reply(plan))
+    d = engine.debrief()
+    assert len(d.retries) == 1
+    retry = d.retries[0]
+    assert retry.turn == 2
+    assert retry.first_asked == "You need to get him on the bus."
+    assert retry.first_reply == first_reply
+    assert retry.first_findings == ["judgment"]
+    assert retry.then_asked == "Tell me about mornings at your house."
+    assert retry.then_findings == []
+    assert "You tried turn 2 again" in d.summary
+    assert "'You need to get him on the bus.'" in d.summary
+
+
+def test_new_fields_have_defaults_for_old_debriefs() -> None:
+    data = json.loads(compute_debrief(make_persona(), SESSION).model_dump_json())
+    for key in ("question_craft", "earned", "trust_falls", "retries"):
+        data.pop(key)
+    old = Debrief.model_validate(data)
+    assert old.earned == [] and old.trust_falls == [] and old.retries == []
+
+
+_TERMINAL = (".", "!", "?", "…", ".'", '."', "?'", "!'", ".)", ".’", ".”")
+
+
+def test_summary_quotes_every_cards_layers_in_whole_sentences() -> None:
+    for persona in load_all().values():
+        layers = persona.layers
+        turns = [
+            story_turn(
+                i + 1,
+                "Tell me more.",
+                1.0 + i,
+                2.0 + i,
+                moves=["follow_up"],
+                disclosed=[layer.id],
+                earned_by="follow_up",
+            )
+            for i, layer in enumerate(layers[:-1])
+        ]
+        d = compute_debrief(persona, turns)
+        for earned, layer in zip(d.earned, layers, strict=False):
+            text = " ".join(layer.text.split())
+            assert text.startswith(earned.learned), (persona.id, earned.learned)
+            assert earned.learned.endswith(_TERMINAL), (persona.id, earned.learned)
+            rest = text[len(earned.learned) :]
+            assert rest == "" or rest.startswith(" "), (persona.id, earned.learned)
+            assert earned.learned in d.summary
+        # the whole insight, never cut
+        all_turns = [
+            *turns,
+            story_turn(
+                len(turns) + 1,
+                "What else?",
+                9,
+                9,
+                moves=["follow_up"],
+                disclosed=[layers[-1].id],
+                earned_by="follow_up",
+            ),
+            story_turn(len(turns) + 2, "Take your time.", 9, 9, insight=True, earned_by="pause"),
+        ]
+        d = compute_debrief(persona, all_turns)
+        assert " ".join(persona.hidden_insight.text.split()) in d.summary, persona.id
+        assert "…" not in d.summary.replace(persona.hidden_insight.text, ""), persona.id
+
+
+def test_whole_sentences_keeps_abbreviations_and_never_cuts() -> None:
+    text = (
+        "Denise works nights (11 p.m. to 7 a.m.) at Linden Court. Dr. Shah saw Marcus in May. "
+        "He was fine."
+    )
+    assert split_sentences(text) == [
+        "Denise works nights (11 p.m. to 7 a.m.) at Linden Court.",
+        "Dr. Shah saw Marcus in May.",
+        "He was fine.",
+    ]
+    long_first = "word " * 80 + "end."
+    assert whole_sentences(long_first + " Next one.", max_chars=50) == " ".join(long_first.split())
+    assert whole_sentences(text, max_chars=90) == (
+        "Denise works nights (11 p.m. to 7 a.m.) at Linden Court. Dr. Shah saw Marcus in May."
+    )
+
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_word = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=9)
+_sentence = st.builds(
+    lambda first, rest, end: " ".join([first.capitalize(), *rest]) + end,
+    _word,
+    st.lists(_word, max_size=12),
+    st.sampled_from([".", "!", "?"]),
+)
+
+
+@settings(derandomize=True, max_examples=150, deadline=None)
+@given(st.lists(_sentence, min_size=1, max_size=6), st.integers(min_value=1, max_value=200))
+def test_whole_sentences_is_a_run_of_whole_sentences(sentences: list[str], limit: int) -> None:
+    text = " ".join(sentences)
+    out = whole_sentences(text, max_chars=limit)
+    kept = out.count(".") + out.count("!") + out.count("?")
+    assert out == " ".join(sentences[:kept])
+    assert kept >= 1
+    assert kept == 1 or len(out) <= limit
+
+
+def test_a_stock_phrase_repeated_is_named_not_just_praised() -> None:
+    turns = [story_turn(1, "How are things?", 1, 2, moves=["open_question"])] + [
+        story_turn(
+            i,
+            "Tell me more.",
+            2,
+            2,
+            moves=["follow_up"],
+            events=["repeat"] if i > 2 else [],
+        )
+        for i in range(2, 8)
+    ]
+    d = compute_debrief(make_persona(), turns)
+    assert "the same words more than once" in d.summary
+    assert "'Tell me more.', 6 times" in d.summary
+
+
+def test_a_small_dip_at_low_trust_is_not_called_nothing() -> None:
+    turns = [
+        story_turn(1, "Hello there.", 1, 1),
+        story_turn(2, "Is it mostly the bus?", 1.0, 0.6, kinds=["leading"]),
+        story_turn(3, "Tell me about mornings.", 0.6, 1.6, moves=["open_question"]),
+    ]
+    d = compute_debrief(make_persona(), turns)
+    assert "nothing" not in d.summary
+    assert "closed up a little at turn 2" in d.summary

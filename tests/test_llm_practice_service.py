@@ -10,16 +10,17 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from fake_openai import completion_json, sse_body
-from practice_kit import make_persona
+from fake_openai import FakeOpenAI, completion_json, sse_body
+from practice_kit import OPEN_SCRIPT, make_persona, stub_review
 
 from bot.bootstrap import start_practice
 from bot.config import Settings
-from bot.core.practice import PracticeEngine
+from bot.core.persona import Persona
+from bot.core.practice import PracticeEngine, ReplyPlan
 from bot.llm.client import ModelClient
 from bot.llm.errors import ModelKeyRejected
 from bot.llm.model_reviewer import ModelReviewer
-from bot.llm.openai_responder import OpenAIResponder
+from bot.llm.openai_responder import OpenAIResponder, ReplyStream
 from bot.llm.scripted import ScriptedResponder
 from bot.services.practice import FALLBACK_NOTE, PracticeService
 
@@ -338,3 +339,163 @@ def test_start_practice_rejected_key(respx_mock: respx.MockRouter) -> None:
     )
     with pytest.raises(ModelKeyRejected, match=r"^OPENAI_API_KEY was rejected: Incorrect API key"):
         asyncio.run(start_practice(make_persona(), backend="openai", settings=settings()))
+
+
+# -- the model voice: local screen, after-check only on a risk (issue 9 item 7) ----
+
+
+def _fake_responder(fake: FakeOpenAI) -> OpenAIResponder:
+    s = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        OPENAI_API_KEY="sk-x",
+        OPENAI_BASE_URL=fake.base_url,
+        max_retries=0,
+        request_timeout=5.0,
+        check_principles=True,
+    )
+    return OpenAIResponder(ModelClient(s))
+
+
+def _voice(fake: FakeOpenAI, plan: ReplyPlan) -> tuple[str, list[str], ReplyStream]:
+    async def go() -> tuple[str, list[str], ReplyStream]:
+        stream = _fake_responder(fake).stream(plan)
+        deltas = [d async for d in stream]
+        return stream.text, deltas, stream
+
+    return asyncio.run(go())
+
+
+def _verdicts(fake: FakeOpenAI) -> list[Any]:
+    return [r for r in fake.chat_requests if r.structured == "PrincipleVerdict"]
+
+
+def _plan(text: str, persona: Persona | None = None, earlier: list[str] | None = None) -> ReplyPlan:
+    engine = PracticeEngine(persona or make_persona(), reviewer=stub_review)
+    for i, reply in enumerate(earlier or []):
+        plan = engine.plan(f"Okay {i}.")
+        engine.record(plan, reply)
+    return engine.plan(text)
+
+
+def test_common_case_streams_after_the_first_sentence_with_no_extra_call() -> None:
+    plan = _plan("Tell me about mornings at your house.")
+    assert plan.mode == "open"
+    with FakeOpenAI() as fake:
+        fake.reply = lambda b: "Mornings are a rush here. He is slow to wake up. We get there."
+        text, deltas, stream = _voice(fake, plan)
+    assert text == "Mornings are a rush here. He is slow to wake up. We get there."
+    assert deltas[0] == "Mornings are a rush here. "  # shown once the first sentence is whole
+    assert len(deltas) == 3  # then sentence by sentence, not held to the end
+    assert len(fake.chat_requests) == 1 and not _verdicts(fake)
+    assert stream.screen == [] and not stream.checked
+
+
+def test_a_draft_that_misses_the_question_is_checked_and_rewritten_once() -> None:
+    plan = _plan("Tell me about mornings at your house.")
+    with FakeOpenAI() as fake:
+        fake.reply = lambda b: "Lovely weather we are having today. The garden looks nice."
+        fake.structured["PrincipleVerdict"] = lambda b: {
+            "broken": [],
+            "problems": ["off_question"],
+            "rewrite": "Mornings are a rush, honestly.",
+        }
+        text, deltas, stream = _voice(fake, plan)
+    assert text == "Mornings are a rush, honestly."
+    assert deltas == ["Mornings are a rush, honestly."]  # the off-topic draft was never shown
+    checks = _verdicts(fake)
+    assert len(checks) == 1 and len(fake.chat_requests) == 2  # at most one extra call
+    content = checks[0].body["messages"][0]["content"]
+    assert "off_question" in content  # the screen's finding goes to the checker
+    assert "Tell me about mornings at your house." in content
+    assert "Mornings are a rush, honestly." in content  # the card's lines for the question
+    assert "never blames Leo" in content
+    assert stream.rewritten and stream.checked
+
+
+def test_the_after_check_never_runs_twice_even_when_the_rewrite_is_poor() -> None:
+    plan = _plan("Tell me about mornings at your house.")
+    with FakeOpenAI() as fake:
+        fake.reply = lambda b: "Lovely weather we are having today."
+        fake.structured["PrincipleVerdict"] = lambda b: {
+            "broken": [1],
+            "problems": ["off_question"],
+            "rewrite": "The garden looks nice.",
+        }
+        text, _, _ = _voice(fake, plan)
+    assert text == "The garden looks nice."
+    assert len(_verdicts(fake)) == 1 and len(fake.chat_requests) == 2
+
+
+def test_a_yes_no_answer_against_the_card_is_caught() -> None:
+    voice = make_persona().voice.model_dump()
+    voice["yes_no"] = {"school_feelings": ["Yes, he likes it most days."]}
+    plan = _plan("Does Leo like school?", make_persona(voice=voice))
+    with FakeOpenAI() as fake:
+        fake.reply = lambda b: "No, he hates it there."
+        fake.structured["PrincipleVerdict"] = lambda b: {
+            "broken": [],
+            "problems": ["inconsistent"],
+            "rewrite": "Yes, mostly. He likes his art class.",
+        }
+        text, _, stream = _voice(fake, plan)
+    assert "contradicts_card" in stream.screen
+    assert text == "Yes, mostly. He likes his art class."
+
+
+def test_blame_breaks_never_blames_and_is_rewritten() -> None:
+    plan = _plan("Tell me about mornings at your house.")
+    with FakeOpenAI() as fake:
+        fake.reply = lambda b: "Mornings are hard because Leo is lazy."
+        fake.structured["PrincipleVerdict"] = lambda b: {
+            "broken": [1],
+            "rewrite": "Mornings are hard. He tries, he really does.",
+        }
+        text, _, stream = _voice(fake, plan)
+    assert "breaks_principle" in stream.screen
+    assert text == "Mornings are hard. He tries, he really does."
+
+
+def test_a_later_sentence_that_repeats_an_earlier_reply_is_cut_without_a_call() -> None:
+    earlier = "He is slow to wake up, every single day."
+    plan = _plan("Tell me about mornings at your house.", earlier=[earlier])
+    assert plan.mode == "open"
+    with FakeOpenAI() as fake:
+        fake.reply = lambda b: f"Mornings are a rush here. {earlier} Anyway."
+        text, _, _ = _voice(fake, plan)
+    assert text == "Mornings are a rush here."
+    assert len(fake.chat_requests) == 1
+
+
+def test_the_insight_turn_is_held_and_checked_before_it_is_shown() -> None:
+    engine = PracticeEngine(make_persona(), reviewer=stub_review)
+    plan = None
+    for text in OPEN_SCRIPT:
+        plan = engine.plan(text)
+        if plan.mode == "insight":
+            break
+        engine.record(plan, ScriptedResponder().reply(plan))
+    assert plan is not None and plan.mode == "insight"
+    draft = "…actually, there's something else. They held me back, the narwhal year. I freeze."
+    with FakeOpenAI() as fake:
+        fake.reply = lambda b: draft
+        text, deltas, stream = _voice(fake, plan)
+    assert deltas == [text]  # one piece: nothing shown before the check
+    assert len(_verdicts(fake)) == 1
+    assert "insight" in stream.screen
+    assert text == draft  # a clean verdict keeps the draft
+
+
+def test_a_disclosure_streams_like_any_turn_when_the_screen_passes() -> None:
+    engine = PracticeEngine(make_persona(), reviewer=stub_review)
+    plan = None
+    for text in OPEN_SCRIPT:
+        plan = engine.plan(text)
+        if plan.mode == "disclose":
+            break
+        engine.record(plan, ScriptedResponder().reply(plan))
+    assert plan is not None and plan.mode == "disclose"
+    with FakeOpenAI() as fake:
+        fake.reply = lambda b: "Mornings are a rush. I work nights at the plant. I get home at six."
+        text, deltas, _ = _voice(fake, plan)
+    assert len(deltas) == 3 and "".join(deltas).strip() == text
+    assert not _verdicts(fake)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from typing import Any
 
 import pytest
 from practice_kit import OPEN_SCRIPT, make_persona, make_review, stub_review
 
+from bot.core.persona import Persona
 from bot.core.practice import PracticeEngine, ReplyPlan, Usage
 from bot.llm.base import Responder
 from bot.llm.scripted import ScriptedResponder, is_greeting
@@ -46,6 +48,10 @@ def plan_for(text: str, review=None, opening_trust: float = 0.0) -> ReplyPlan:  
     )
 
 
+def plan_for_persona(persona, text: str) -> ReplyPlan:  # type: ignore[no-untyped-def]
+    return PracticeEngine(persona, reviewer=stub_review).plan(text)
+
+
 def all_voice_lines() -> list[str]:
     v = make_persona().voice
     topic_lines = [line for lines in v.topics.values() for line in lines]
@@ -75,53 +81,125 @@ def test_never_the_same_line_twice_in_a_row_over_30_turns() -> None:
             assert not shared, (seed, before, after)
 
 
-def test_same_mode_over_and_over_rarely_repeats() -> None:
-    # 8 closed questions: 4 brief lines, each used exactly twice.
-    replies = run(["Does he like school?"] * 8)
-    brief = make_persona().voice.brief
-    assert sorted(replies) == sorted(brief * 2)
+YES_NO = {
+    "school_feelings": ["Yes, he likes it most days.", "He does, yeah, mostly."],
+    "mornings": ["Yes, they're hard.", "Most of them, yeah."],
+}
+"""Yes/no answers that follow the card's facts (Leo likes school; mornings are hard)."""
 
 
-def test_brief_reply_shorter_than_open() -> None:
-    brief = ScriptedResponder().reply(plan_for("Does he like school?"))
-    open_ = ScriptedResponder().reply(plan_for("Tell me about mornings."))
-    assert len(brief.split()) < len(open_.split())
-    assert brief in make_persona().voice.brief
+def _with_yes_no(**overrides: Any) -> Persona:
+    voice = make_persona().voice.model_dump()
+    voice["yes_no"] = YES_NO
+    return make_persona(voice=voice, **overrides)
 
 
-def test_open_uses_topic_lines_then_fallback() -> None:
-    voice = make_persona().voice
-    reply = ScriptedResponder().reply(plan_for("Tell me about mornings."))
-    used = [line for line in voice.topics["mornings"] if line in reply]
-    assert len(used) == 2
-    reply = ScriptedResponder().reply(plan_for("How are things?"))
-    used = [line for line in [*voice.surface, *voice.general] if line in reply]
-    assert len(used) == 2
+def _run_with(persona, texts: list[str], seed: int = 0) -> list[str]:  # type: ignore[no-untyped-def]
+    engine = PracticeEngine(persona, seed=seed, reviewer=stub_review)
+    responder = ScriptedResponder()
+    replies = []
+    for text in texts:
+        plan = engine.plan(text)
+        reply = responder.reply(plan)
+        engine.record(plan, reply)
+        replies.append(reply)
+    return replies
 
 
-def test_guarded_after_intervention() -> None:
-    plan = plan_for("Have you tried an earlier bedtime?", opening_trust=9.0)
-    assert plan.mode == "guarded"
-    assert ScriptedResponder().reply(plan) in make_persona().voice.guarded
+def test_same_closed_question_over_and_over_never_repeats_a_reply() -> None:
+    # issue 9 item 6: no reply of four or more words identical to an earlier one;
+    # the card's yes/no answer is used before anything else.
+    replies = _run_with(_with_yes_no(), ["Does he like school?"] * 8)
+    long_ones = [r for r in replies if len(r.split()) >= 4]
+    assert len(long_ones) == len(set(long_ones)), replies
+    assert replies[0] in YES_NO["school_feelings"]
 
 
-def test_acknowledge_with_topic_line() -> None:
-    voice = make_persona().voice
-    reply = ScriptedResponder().reply(plan_for("It sounds like a lot."))
-    assert reply in voice.acknowledge
-    reply = ScriptedResponder().reply(
-        plan_for("It sounds like mornings are a lot.", make_review("x", ["reflection"]))
+def test_yes_no_answer_follows_the_card_and_the_style_sets_the_overflow() -> None:
+    # plain style, low trust: the card's yes/no answer and nothing more
+    plain = ScriptedResponder().reply(
+        PracticeEngine(_with_yes_no(), reviewer=stub_review).plan("Does he like school?")
     )
-    assert any(reply.startswith(a) for a in voice.acknowledge)
-    assert any(line in reply for line in voice.topics["mornings"])
+    assert plain in YES_NO["school_feelings"]
+    # verbose style: the same answer first, then more on the subject from the card
+    verbose = ScriptedResponder().reply(
+        PracticeEngine(_with_yes_no(style="verbose"), reviewer=stub_review).plan(
+            "Does he like school?"
+        )
+    )
+    first = next(a for a in YES_NO["school_feelings"] if verbose.startswith(a))
+    rest = verbose[len(first) :]
+    assert any(line in rest for line in make_persona().voice.topics["school_feelings"])
+    assert "No, not really." not in verbose  # never contradicts the card
+
+
+@pytest.mark.parametrize(("style", "n"), [("reserved", 1), ("plain", 2), ("verbose", 3)])
+def test_open_answer_length_follows_the_style(style: str, n: int) -> None:
+    voice = make_persona().voice
+    reply = ScriptedResponder().reply(
+        plan_for_persona(make_persona(style=style, opening_trust=3.0), "Tell me about mornings.")
+    )
+    used = [line for line in voice.topics["mornings"] if line in reply]
+    assert len(used) == n, reply
+
+
+def test_open_answer_with_no_subject_uses_the_surface_account_lines() -> None:
+    voice = make_persona().voice
+    reply = ScriptedResponder().reply(
+        plan_for_persona(make_persona(opening_trust=3.0), "How are things?")
+    )
+    used = [line for line in [*voice.surface, *voice.general] if line in reply]
+    assert len(used) == 2, reply
+    assert not any(line in reply for lines in voice.topics.values() for line in lines)
+
+
+def test_low_trust_shortens_an_open_answer() -> None:
+    voice = make_persona().voice
+    reply = ScriptedResponder().reply(
+        plan_for_persona(make_persona(opening_trust=0.0), "Tell me about mornings.")
+    )
+    assert [line for line in voice.topics["mornings"] if line in reply] == [reply]
+
+
+def test_acknowledge_starts_with_an_acknowledgement_and_stays_on_what_was_said() -> None:
+    voice = make_persona().voice
+    # a reserved caregiver at low trust only acknowledges
+    reserved = ScriptedResponder().reply(
+        plan_for_persona(make_persona(style="reserved", opening_trust=0.0), "It sounds like a lot.")
+    )
+    assert reserved in voice.acknowledge
+    # a plain one acknowledges, then adds a line on the subject of its last reply
+    engine = PracticeEngine(make_persona(opening_trust=0.0), reviewer=stub_review)
+    responder = ScriptedResponder()
+    first = engine.plan("What does he say about school?")
+    engine.record(first, responder.reply(first))
+    plan = engine.plan(
+        "It sounds like school is okay for him.",
+        make_review("It sounds like school is okay for him.", ["reflection"]),
+    )
+    assert plan.mode == "acknowledge", plan.mode
+    reply = responder.reply(plan)
+    start = next(a for a in voice.acknowledge if reply.startswith(a))
+    assert any(line in reply[len(start) :] for line in voice.topics["school_feelings"]), reply
 
 
 def test_disclose_and_insight_lines() -> None:
     persona = make_persona()
-    replies = run(OPEN_SCRIPT, opening_trust=1.0)
-    assert replies[1] == " ".join(persona.layers[0].says)
-    assert replies[3] == " ".join(persona.layers[2].says)
-    assert replies[4] == "…actually, there's something else. " + " ".join(
+    engine = PracticeEngine(persona, reviewer=stub_review, seed=0)
+    responder = ScriptedResponder()
+    by_turn: dict[int, str] = {}
+    for text in OPEN_SCRIPT:
+        plan = engine.plan(text)
+        reply = responder.reply(plan)
+        engine.record(plan, reply)
+        by_turn[plan.turn_index] = reply
+    assert engine.disclosed_ids == [layer.id for layer in persona.layers]
+    assert engine.insight_reached
+    for layer in persona.layers:
+        turn = next(t for t in engine.turns if layer.id in t.disclosed)
+        assert by_turn[turn.index].endswith(" ".join(layer.says)), (layer.id, by_turn[turn.index])
+    insight_turn = next(t for t in engine.turns if t.insight)
+    assert by_turn[insight_turn.index] == "…actually, there's something else. " + " ".join(
         persona.hidden_insight.says
     )
 
@@ -130,11 +208,22 @@ def test_spanish_lead_in() -> None:
     persona = make_persona(language="es")
     engine = PracticeEngine(persona, reviewer=stub_review, seed=1)
     responder = ScriptedResponder()
+    insight_reply = None
     for text in OPEN_SCRIPT:
         plan = engine.plan(text)
         reply = responder.reply(plan)
         engine.record(plan, reply)
-    assert reply.startswith("…bueno, hay algo más.")
+        if plan.mode == "insight":
+            insight_reply = reply
+    assert engine.insight_reached
+    assert insight_reply is not None
+    assert insight_reply.startswith("…bueno, hay algo más.")
+
+
+def test_guarded_after_intervention() -> None:
+    plan = plan_for("Have you tried an earlier bedtime?", opening_trust=9.0)
+    assert plan.mode == "guarded"
+    assert ScriptedResponder().reply(plan) in make_persona().voice.guarded
 
 
 def test_greeting_on_first_turn_only() -> None:

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bot.core.models import FINDING_KINDS, FindingKind, Turn, Usage
 from bot.core.persona import Persona
-from bot.core.text import asks_question, first_sentence
+from bot.core.text import asks_question
 
 MAX_REFRAMES = 3
 """How many reframes a debrief shows (the brief: "the three most useful"),
@@ -37,6 +37,152 @@ class Reframe(BaseModel):
 
     asked: str
     try_: str = Field(alias="try")
+
+
+QUESTION_CRAFT: tuple[FindingKind, ...] = ("stacked", "closed", "leading")
+"""The question-craft kinds a debrief names with their counts."""
+
+SMALL_FALL = 2.0
+"""A trust fall of at most this much (on the 0-10 scale) is "a little"; more is
+said plainly with its figures."""
+
+LEARNED_MAX_CHARS = 220
+"""Sentences of one disclosed fact quoted in the summary stop before this many
+characters, but always at a sentence boundary: the first sentence is always
+whole, however long."""
+
+_SENTENCE_END = re.compile(
+    # a terminator (not "a.m."/"p.m."/"Mr."/"Ms."/"Mrs."/"Dr."/"St.") then space + capital
+    r"(?<![ap]\.m)(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bDr)(?<!\bSt)([.!?…]['\"’”)]*)\s+(?=[A-Z¿¡\"'“‘(])"
+)
+
+_MOVE_WORDS: dict[str, str] = {
+    "reflection": "a reflection",
+    "follow_up": "a follow-up",
+    "open_question": "an open question",
+    "affirmation": "an affirmation",
+    "pause": "a pause",
+    "question": "a question",
+}
+
+_KIND_WORDS: dict[str, str] = {
+    "advice": "advice",
+    "judgment": "judgment",
+    "persuasion": "persuasion",
+    "correction": "a correction",
+    "leading": "a leading question",
+    "closed": "a yes/no question",
+    "stacked": "stacked questions",
+    "why_blame": "a 'why did you' question",
+    "jargon": "jargon",
+}
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split text into whole sentences (abbreviations such as "a.m." and "Dr." kept inside).
+
+    Args:
+        text: any text.
+
+    Returns:
+        The sentences, each stripped, in order; joined by spaces they give the
+        text back (whitespace normalised).
+    """
+    text = " ".join(text.split())
+    if not text:
+        return []
+    out: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        out.append(text[start : match.end(1)].strip())
+        start = match.end()
+    out.append(text[start:].strip())
+    return [s for s in out if s]
+
+
+def whole_sentences(text: str, max_chars: int = LEARNED_MAX_CHARS) -> str:
+    """Return the leading whole sentences of ``text`` that fit in ``max_chars``.
+
+    Never cuts a sentence: the first one is kept whole even when longer than
+    ``max_chars``; later ones are added only while the total fits.
+
+    Args:
+        text: a fact from a card.
+        max_chars: soft limit on the result's length.
+
+    Returns:
+        One or more whole sentences of ``text`` ("" for empty text).
+    """
+    sentences = split_sentences(text)
+    if not sentences:
+        return ""
+    kept = [sentences[0]]
+    for sentence in sentences[1:]:
+        if len(" ".join([*kept, sentence])) > max_chars:
+            break
+        kept.append(sentence)
+    return " ".join(kept)
+
+
+class Earned(BaseModel):
+    """Which turn earned one layer (or the hidden insight) and by which move.
+
+    Attributes:
+        layer: the layer id, or ``"insight"`` for the hidden insight.
+        turn: the 1-based turn that earned it.
+        move: the move that earned it (``reflection``, ``follow_up``,
+            ``open_question``, ``affirmation``, ``pause``, ``question``), or
+            None when the turn record does not say.
+        asked: what the staff member said in that turn.
+        learned: what the caregiver shared, in whole sentences from the card.
+    """
+
+    layer: str
+    turn: int
+    move: str | None = None
+    asked: str
+    learned: str
+
+
+class TrustFall(BaseModel):
+    """One turn where the caregiver's trust fell, and why.
+
+    Attributes:
+        turn: the 1-based turn.
+        before: trust before the turn (0-10).
+        after: trust after the turn (0-10).
+        asked: what the staff member said.
+        reasons: why, from the turn's findings and engine events, in plain
+            words ("a threat (court, referral, fines)", "advice", …).
+    """
+
+    turn: int
+    before: float
+    after: float
+    asked: str
+    reasons: list[str] = Field(default_factory=list)
+
+
+class Retry(BaseModel):
+    """Both attempts of a turn the staff member tried again (*Try again*).
+
+    Attributes:
+        turn: the 1-based turn that was retried.
+        first_asked: the first attempt's words.
+        first_reply: the caregiver's answer to the first attempt.
+        first_findings: finding kinds of the first attempt.
+        then_asked: the new attempt's words ("" when not asked yet).
+        then_reply: the caregiver's answer to the new attempt.
+        then_findings: finding kinds of the new attempt.
+    """
+
+    turn: int
+    first_asked: str
+    first_reply: str
+    first_findings: list[FindingKind] = Field(default_factory=list)
+    then_asked: str = ""
+    then_reply: str = ""
+    then_findings: list[FindingKind] = Field(default_factory=list)
 
 
 class Debrief(BaseModel):
@@ -68,6 +214,11 @@ class Debrief(BaseModel):
         usage: model tokens summed over all turns.
         estimated_cost_usd: model cost in US dollars when prices were given,
             else None.
+        question_craft: counts of the question-craft kinds named in the
+            summary (``stacked``, ``closed``, ``leading``).
+        earned: which turn earned each layer and the insight, and by which move.
+        trust_falls: the turns where trust fell, with why.
+        retries: both attempts of every retried turn, side by side.
     """
 
     turns: int
@@ -85,6 +236,10 @@ class Debrief(BaseModel):
     summary: str
     usage: Usage = Field(default_factory=Usage)
     estimated_cost_usd: float | None = None
+    question_craft: dict[str, int] = Field(default_factory=dict)
+    earned: list[Earned] = Field(default_factory=list)
+    trust_falls: list[TrustFall] = Field(default_factory=list)
+    retries: list[Retry] = Field(default_factory=list)
 
 
 def count_words(text: str) -> int:
@@ -121,6 +276,162 @@ def _times(n: int) -> str:
     return {1: "once", 2: "twice"}.get(n, f"{n} times")
 
 
+def _trust_before(turns: list[Turn], i: int, opening: float) -> float:
+    turn = turns[i]
+    if turn.trust_before is not None:
+        return turn.trust_before
+    return turns[i - 1].trust_after if i else opening
+
+
+def _reasons(persona: Persona, turn: Turn) -> list[str]:
+    out: list[str] = []
+    for event in turn.events:
+        if event == "threat":
+            out.append("a threat (court, referral, fines or child services)")
+        elif event.startswith("close_up:"):
+            n = int(event.split(":", 1)[1])
+            if 1 <= n <= len(persona.closes_up_when):
+                out.append(f"it touched what makes them close up: {persona.closes_up_when[n - 1]}")
+        elif event == "reflection_miss":
+            out.append("a reflection named something they had not said")
+    for kind in _kinds(turn):
+        words = _KIND_WORDS.get(kind, kind)
+        if words not in out:
+            out.append(words)
+    if not out and "repeat" in turn.events:
+        out.append("the same words again")
+    return out
+
+
+def _kinds(turn: Turn) -> list[FindingKind]:
+    """Finding kinds of a turn in the order found (deterministic, no repeats)."""
+    return list(dict.fromkeys(f.kind for f in turn.review.findings))
+
+
+def _trust_falls(persona: Persona, turns: list[Turn]) -> list[TrustFall]:
+    falls: list[TrustFall] = []
+    for i, turn in enumerate(turns):
+        before = _trust_before(turns, i, persona.opening_trust)
+        if turn.trust_after < before - 0.05:
+            falls.append(
+                TrustFall(
+                    turn=turn.index,
+                    before=round(before, 2),
+                    after=round(turn.trust_after, 2),
+                    asked=turn.staff,
+                    reasons=_reasons(persona, turn),
+                )
+            )
+    return falls
+
+
+def _earned(persona: Persona, turns: list[Turn]) -> list[Earned]:
+    by_id = {layer.id: layer for layer in persona.layers}
+    out: list[Earned] = []
+    for turn in turns:
+        for layer_id in turn.disclosed:
+            if layer_id in by_id:
+                out.append(
+                    Earned(
+                        layer=layer_id,
+                        turn=turn.index,
+                        move=turn.earned_by,
+                        asked=turn.staff,
+                        learned=whole_sentences(by_id[layer_id].text),
+                    )
+                )
+        if turn.insight:
+            out.append(
+                Earned(
+                    layer="insight",
+                    turn=turn.index,
+                    move=turn.earned_by,
+                    asked=turn.staff,
+                    learned=" ".join(split_sentences(persona.hidden_insight.text)),
+                )
+            )
+    return out
+
+
+def _retries(turns: list[Turn], replaced: list[Turn]) -> list[Retry]:
+    now = {turn.index: turn for turn in turns}
+    out: list[Retry] = []
+    for old in replaced:
+        new = now.get(old.index)
+        out.append(
+            Retry(
+                turn=old.index,
+                first_asked=old.staff,
+                first_reply=old.caregiver,
+                first_findings=_kinds(old),
+                then_asked=new.staff if new else "",
+                then_reply=new.caregiver if new else "",
+                then_findings=_kinds(new) if new else [],
+            )
+        )
+    return out
+
+
+def _quote(turn: Turn) -> str:
+    """Quote one whole sentence of a staff turn: the one a finding points at, else the last."""
+    sentences = split_sentences(turn.staff)
+    if len(sentences) <= 1:
+        return f"'{turn.staff.strip()}'"
+    for finding in turn.review.findings:
+        evidence = " ".join(finding.evidence.split())
+        for sentence in sentences:
+            if evidence and evidence in sentence:
+                return f"'{sentence}'"
+    return f"'{sentences[-1]}'"
+
+
+def _turn_list(numbers: list[int]) -> str:
+    shown = [str(n) for n in numbers[:4]]
+    more = " and others" if len(numbers) > 4 else ""
+    if len(shown) == 1:
+        return f"turn {shown[0]}"
+    return "turns " + (", ".join(shown) + more if more else _and(shown))
+
+
+def _and(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _fall_sentence(name: str, persona: Persona, turns: list[Turn], falls: list[TrustFall]) -> str:
+    """Say where trust fell and why: plainly with figures, "a little" only when small."""
+    by_index = {t.index: t for t in turns}
+    worst = max(falls, key=lambda f: f.before - f.after)
+    # the whole slide: from the highest trust up to the worst fall to the lowest after it
+    start = max(
+        _trust_before(turns, i, persona.opening_trust)
+        for i, t in enumerate(turns)
+        if t.index <= worst.turn
+    )
+    low = min(t.trust_after for t in turns if t.index >= worst.turn)
+    where = _turn_list([f.turn for f in falls])
+    why = _and(worst.reasons[:3]) if worst.reasons else "what was said"
+    said = _quote(by_index[worst.turn])
+    threat = any("threat" in r for r in worst.reasons)
+    if start - low <= SMALL_FALL and not threat:
+        if low < 0.5 and start <= SMALL_FALL:
+            return (
+                f"{name} stayed guarded: trust never rose above {start:.0f} of 10 and fell to "
+                f"nothing at turn {worst.turn} ({said}: {why})."
+            )
+        return (
+            f"{name} closed up a little at {where}; the biggest dip came at turn "
+            f"{worst.turn} ({said}: {why})."
+        )
+    level = "to nothing" if low < 0.5 else f"to {low:.0f}"
+    return (
+        f"Trust fell at {where}: from {start:.0f} {level} on a scale of 10, and {name} "
+        f"{'shut down' if low < 1.5 else 'closed up'}. The biggest fall came at turn "
+        f"{worst.turn} ({said}: {why})."
+    )
+
+
 def _summary(
     persona: Persona,
     turns: list[Turn],
@@ -131,18 +442,21 @@ def _summary(
     follow_ups: int,
     reflections: int,
     interventions: int,
+    craft: dict[str, int],
+    earned: list[Earned],
+    falls: list[TrustFall],
+    retries: list[Retry],
 ) -> str:
     name = persona.name.split()[0]
     total = len(persona.layers)
     if not turns:
         return f"You haven't talked with {name} yet. Start with an open question and listen."
-    by_id = {layer.id: layer for layer in persona.layers}
-    learned = [first_sentence(by_id[i].text) for t in turns for i in t.disclosed if i in by_id]
+    learned = [e.learned for e in earned if e.layer != "insight"]
     parts: list[str] = []
     if insight:
         parts.append(
             f"You heard all {total} layers of {name}'s story, and then {name} trusted you "
-            f"with something more: {persona.hidden_insight.text}"
+            f"with something more: {' '.join(split_sentences(persona.hidden_insight.text))}"
         )
     elif layers_reached:
         parts.append(
@@ -151,6 +465,13 @@ def _summary(
         )
     else:
         parts.append(f"{name} shared a first account, but not yet the story behind it.")
+    if earned:
+        opened = [
+            f"turn {e.turn} ({_MOVE_WORDS.get(e.move or '', 'a question')}"
+            + (", the insight)" if e.layer == "insight" else ")")
+            for e in earned
+        ]
+        parts.append(f"What opened the story: {_and(opened)}.")
     good: list[str] = []
     if open_questions:
         good.append(f"asked {_plural(open_questions, 'open question')}")
@@ -159,13 +480,47 @@ def _summary(
     if reflections:
         good.append(f"reflected back what you heard {_times(reflections)}")
     if good:
-        joined = ", ".join(good[:-1]) + (" and " if len(good) > 1 else "") + good[-1]
-        parts.append(f"You {joined}.")
+        parts.append(f"You {_and(good)}.")
+    named = [
+        _plural(craft[k], label, many)
+        for k, label, many in (
+            ("stacked", "turn with stacked questions", "turns with stacked questions"),
+            ("closed", "closed yes/no question", None),
+            ("leading", "leading question", None),
+        )
+        if craft.get(k)
+    ]
+    if named:
+        parts.append(
+            f"Question craft to work on: {_and(named)}. One open question at a time "
+            f"gives {name} room to answer."
+        )
+    repeats = [t for t in turns if "repeat" in t.events]
+    if len(repeats) >= 2:
+        counts: dict[str, int] = {}
+        for t in turns:
+            key = " ".join(t.staff.lower().split())
+            counts[key] = counts.get(key, 0) + 1
+        top = max(counts, key=lambda k: counts[k])
+        said = next(t.staff.strip() for t in turns if " ".join(t.staff.lower().split()) == top)
+        parts.append(
+            f"You said the same words more than once ({_plural(len(repeats), 'repeat')}, "
+            f"most often '{said}', {counts[top]} times); the same phrase again earns less "
+            "each time, so vary how you invite more."
+        )
     if interventions:
         parts.append(
-            f"{_plural(interventions, 'turn')} moved toward advice, persuasion or correction, "
-            f"and {name} closed up a little; the reframes below keep the door open."
+            f"{_plural(interventions, 'turn')} moved toward advice, persuasion or correction; "
+            "the reframes below keep the door open."
         )
+    if falls:
+        parts.append(_fall_sentence(name, persona, turns, falls))
+    for retry in retries[:2]:
+        if retry.then_asked:
+            parts.append(
+                f"You tried turn {retry.turn} again: first '{retry.first_asked.strip()}', "
+                f"then '{retry.then_asked.strip()}'."
+            )
     if not layers_reached:
         parts.append(
             f"Next time, open questions, follow-ups and reflections can help {name} say more."
@@ -184,6 +539,7 @@ def compute_debrief(
     *,
     usd_per_million_prompt: float | None = None,
     usd_per_million_completion: float | None = None,
+    replaced: list[Turn] | None = None,
 ) -> Debrief:
     """Compute the debrief of a practice session.
 
@@ -192,6 +548,7 @@ def compute_debrief(
         turns: the recorded turns, oldest first.
         usd_per_million_prompt: model price per million prompt tokens, if known.
         usd_per_million_completion: model price per million completion tokens.
+        replaced: turns taken back by *Try again* (shown beside their retries).
 
     Returns:
         The :class:`Debrief`. ``estimated_cost_usd`` is set (rounded to 6
@@ -221,6 +578,10 @@ def compute_debrief(
         reached.extend(i for i in turn.disclosed if i not in reached)
         insight = insight or turn.insight
     layers_reached = len(reached)
+    craft: dict[str, int] = {k: findings_by_kind[k] for k in QUESTION_CRAFT}
+    earned = _earned(persona, turns)
+    falls = _trust_falls(persona, turns)
+    retries = _retries(turns, replaced or [])
     cost: float | None = None
     if usd_per_million_prompt is not None and usd_per_million_completion is not None:
         cost = round(
@@ -253,7 +614,15 @@ def compute_debrief(
             follow_ups=follow_ups,
             reflections=reflections,
             interventions=interventions,
+            craft=craft,
+            earned=earned,
+            falls=falls,
+            retries=retries,
         ),
         usage=Usage(prompt_tokens=prompt_tokens, completion_tokens=completion_tokens),
         estimated_cost_usd=cost,
+        question_craft=craft,
+        earned=earned,
+        trust_falls=falls,
+        retries=retries,
     )

@@ -182,6 +182,35 @@ class Usage(BaseModel):
     completion_tokens: int = 0
 
 
+class EngineState(BaseModel):
+    """Everything the practice engine decides with, after one turn.
+
+    Stored on every turn so a session can be rewound to before any turn
+    (:meth:`bot.core.practice.PracticeEngine.rewind`) and restored exactly.
+
+    Attributes:
+        trust: trust (0-10).
+        disclosed_ids: layers disclosed so far, in order.
+        insight: True once the hidden insight was revealed.
+        intervention_turns: turns so far with an intervention (repeats cost more).
+        threats: threatening turns so far.
+        wary_until: last turn index of the caregiver's wariness after a threat
+            (trust capped, nothing disclosed); 0 when none.
+        blocked_until: last turn index in which a close-up trigger still
+            blocks new disclosure; 0 when none.
+        last_disclosure: turn index of the latest disclosure (0: none yet).
+    """
+
+    trust: float
+    disclosed_ids: list[str] = Field(default_factory=list)
+    insight: bool = False
+    intervention_turns: int = 0
+    threats: int = 0
+    wary_until: int = 0
+    blocked_until: int = 0
+    last_disclosure: int = 0
+
+
 class Turn(BaseModel):
     """One staff utterance and the caregiver's answer.
 
@@ -198,6 +227,18 @@ class Turn(BaseModel):
         note: a visible note for the staff member (e.g. "the simplified
             partner answered this turn"), or None.
         usage: model tokens spent on this turn.
+        trust_before: engine trust before this turn (None in old snapshots).
+        listening: listening credit the engine gave this turn (after
+            diminishing returns for repeats).
+        events: what the engine noticed, as ids: ``threat``,
+            ``close_up:<n>`` (n-th ``closes_up_when`` entry, 1-based),
+            ``reflection_miss``, ``repeat``, ``pause``, ``intervention``.
+        earned_by: for a turn that disclosed something, the move that earned
+            it (``open_question``, ``follow_up``, ``reflection``, ``pause``,
+            ``affirmation``, ``question``).
+        coach_note: a note for the staff member from the engine (e.g. a
+            reflection that named something never said), or None.
+        state: the engine state after this turn (None in old snapshots).
     """
 
     index: int
@@ -211,6 +252,12 @@ class Turn(BaseModel):
     insight: bool = False
     note: str | None = None
     usage: Usage = Field(default_factory=Usage)
+    trust_before: float | None = None
+    listening: float = 0.0
+    events: list[str] = Field(default_factory=list)
+    earned_by: str | None = None
+    coach_note: str | None = None
+    state: EngineState | None = None
 
 
 class PracticeSession(BaseModel):
@@ -224,6 +271,10 @@ class PracticeSession(BaseModel):
         trust: engine trust (0-10) after the last recorded turn.
         disclosed_ids: ids of layers disclosed so far, in disclosure order.
         insight_reached: True once the hidden insight was revealed.
+        state: the full engine state after the last recorded turn (None in
+            old snapshots; rebuilt from the fields above then).
+        replaced: turns taken back by a rewind (*Try again*), oldest first;
+            each keeps its index, so the debrief can show both attempts.
     """
 
     persona_id: str
@@ -233,3 +284,5 @@ class PracticeSession(BaseModel):
     trust: float
     disclosed_ids: list[str] = Field(default_factory=list)
     insight_reached: bool = False
+    state: EngineState | None = None
+    replaced: list[Turn] = Field(default_factory=list)

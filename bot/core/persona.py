@@ -17,6 +17,7 @@ hinges on a word that only someone who read the card would know.
 
 from __future__ import annotations
 
+import re
 from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -39,6 +40,47 @@ Topic = Literal[
 engine's disclosure rules both use them)."""
 
 TOPICS: tuple[Topic, ...] = get_args(Topic)
+
+Subject = Literal[
+    "mornings",
+    "transport",
+    "health",
+    "work",
+    "siblings",
+    "teachers",
+    "friends",
+    "school_feelings",
+    "hopes",
+    "home",
+    "contact",
+    "family",
+    "interests",
+    "weekends",
+    "neighborhood",
+    "sleep",
+    "food",
+    "screens",
+    "own_school",
+    "help",
+    "school_good",
+    "school_bad",
+    "absences",
+    "self",
+]
+"""What an ordinary question can be about: the twelve :data:`Topic` values
+(which open layers) plus the everyday subjects the offline partner must be
+able to answer (the student's interests, weekends, the neighborhood, sleep,
+food, screens, the caregiver's own school days, what would help, what the
+school does well and badly, the missed days themselves, and the caregiver's
+own state, ``self``)."""
+
+SUBJECTS: tuple[Subject, ...] = get_args(Subject)
+
+Social = Literal["greeting", "permission", "closing", "questions_for_me", "thanks", "repeat"]
+"""Social moves of a call that need their own answer: a greeting, asking
+whether now is a good time or whether one may ask, saying goodbye, "any
+questions for me?", thanks with nothing asked, and being asked the very same
+thing again."""
 
 Style = Literal["plain", "upset", "verbose", "reserved", "tangents", "pleasing"]
 """Communication styles used by published patient simulators (e.g. Patient-Ψ)."""
@@ -86,6 +128,10 @@ class Layer(_Card):
     topics: list[Topic] = Field(min_length=1)
     trust: float = Field(ge=0, le=TRUST_MAX)
     earned_by: str = Field(min_length=5)
+    more: list[str] = Field(
+        default_factory=list,
+        description="first-person elaboration lines for follow-ups once this layer is out",
+    )
 
 
 class HiddenInsight(_Card):
@@ -103,6 +149,31 @@ class HiddenInsight(_Card):
     trust: float = Field(ge=0, le=TRUST_MAX)
 
 
+class CloseUp(_Card):
+    """What recognizes one ``closes_up_when`` entry in a staff turn.
+
+    Attributes:
+        when: the ``closes_up_when`` entry this recognizes (exact text).
+        patterns: regular expressions (case-insensitive, matched on the
+            folded staff text); any match is a hit.
+        says: guarded first-person lines for a hit (the reaction).
+    """
+
+    when: str = Field(min_length=5)
+    patterns: list[str] = Field(min_length=1)
+    says: list[str] = Field(default_factory=list)
+
+    @field_validator("patterns")
+    @classmethod
+    def _compiles(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"pattern {pattern!r} does not compile: {exc}") from exc
+        return patterns
+
+
 class Voice(_Card):
     """Lines the scripted responder draws on when no layer is being disclosed.
 
@@ -115,15 +186,23 @@ class Voice(_Card):
         brief: short answers to closed yes/no questions (at least 3).
         guarded: closing-up lines after judgment, advice or lectures (at least 3).
         acknowledge: replies to a reflection or affirmation (at least 2).
+        yes_no: short answers per subject to a yes/no question, consistent
+            with the card's facts ("Does she like school?" -> "Oh, she loves
+            it."); the responder adds style-dependent overflow.
+        social: answers to the social moves of a call (see :data:`Social`).
+        threatened: reactions to a threat (court, referral, child services).
     """
 
     greeting: str = Field(min_length=1)
     surface: list[str] = Field(min_length=2)
-    topics: dict[Topic, list[str]] = Field(default_factory=dict)
+    topics: dict[Subject, list[str]] = Field(default_factory=dict)
     general: list[str] = Field(min_length=3)
     brief: list[str] = Field(min_length=3)
     guarded: list[str] = Field(min_length=3)
     acknowledge: list[str] = Field(min_length=2)
+    yes_no: dict[Subject, list[str]] = Field(default_factory=dict)
+    social: dict[Social, list[str]] = Field(default_factory=dict)
+    threatened: list[str] = Field(default_factory=list)
 
 
 class Persona(_Card):
@@ -154,7 +233,15 @@ class Persona(_Card):
     layers: list[Layer] = Field(min_length=3)
     hidden_insight: HiddenInsight
     closes_up_when: list[str] = Field(min_length=1)
+    close_up: list[CloseUp] = Field(
+        default_factory=list, description="what recognizes each closes_up_when entry"
+    )
     principles: list[str] = Field(default_factory=list)
+    beliefs: list[str] = Field(
+        default_factory=list,
+        description="what the caregiver believes about school and the absences (no locked fact)",
+    )
+    kind: Literal["caregiver", "student"] = "caregiver"
     voice: Voice
 
     @field_validator("layers")
@@ -177,9 +264,18 @@ class Persona(_Card):
             )
         return self
 
+    @model_validator(mode="after")
+    def _close_up_names_entries(self) -> Persona:
+        unknown = [c.when for c in self.close_up if c.when not in self.closes_up_when]
+        if unknown:
+            raise ValueError(f"close_up entries name no closes_up_when entry: {unknown}")
+        return self
+
     @property
     def display_name(self) -> str:
         """``"Rosa (mother of Ana, grade 3)"``: how the UI introduces the persona."""
         grade = self.student.grade
         grade_txt = grade if grade in ("K", "Pre-K") else f"grade {grade}"
+        if self.kind == "student":
+            return f"{self.name} (student, {grade_txt})"
         return f"{self.name} ({self.relation} of {self.student.name}, {grade_txt})"

@@ -18,16 +18,27 @@ only voices a :class:`ReplyPlan`.
 
 from __future__ import annotations
 
+import inspect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import BaseModel, Field
 
-from bot.core.debrief import Debrief, compute_debrief
-from bot.core.models import PracticeSession, ReplyMode, Review, Turn, Usage
-from bot.core.persona import TRUST_MAX, HiddenInsight, Layer, Persona, Topic
-from bot.core.text import asks_question, first_sentence, is_invitation
-from bot.core.topics import detect_topics
+from bot.core.debrief import Debrief, compute_debrief, split_sentences, whole_sentences
+from bot.core.models import (
+    EngineState,
+    PracticeSession,
+    ReplyMode,
+    Review,
+    ReviewContext,
+    Turn,
+    Usage,
+)
+from bot.core.persona import TRUST_MAX, CloseUp, HiddenInsight, Layer, Persona, Subject, Topic
+from bot.core.text import ASCII_LOWER, asks_question, first_sentence, fold, is_invitation
+from bot.core.topics import Intent, detect_subjects, detect_topics, near_topics, question_intent
 
 
 class ReplyPlan(BaseModel):
@@ -61,6 +72,16 @@ class ReplyPlan(BaseModel):
         earlier_replies: every earlier caregiver reply of the session, oldest
             first (lets a stateless responder avoid repeating itself, and
             continue identically after a restore).
+        subjects: every subject of the staff text (layer topics and everyday
+            subjects such as interests or sleep), in order of mention.
+        intent: what kind of answer the first question asks for.
+        earlier_staff: every earlier staff utterance, oldest first.
+        threat: True when the staff turn threatens (court, referral...).
+        close_up: the card's close-up trigger this turn hit, if any.
+        repeat: True when the staff member said exactly this before.
+        thread: the disclosed layer the conversation is on (this turn's
+            disclosure, else the latest one), for follow-up elaboration.
+        emotion: this turn's emotional state in plain words.
     """
 
     persona: Persona
@@ -78,6 +99,14 @@ class ReplyPlan(BaseModel):
     lead_in: str | None = None
     insight: HiddenInsight | None = None
     earlier_replies: list[str] = Field(default_factory=list)
+    subjects: list[Subject] = Field(default_factory=list)
+    intent: Intent = "none"
+    earlier_staff: list[str] = Field(default_factory=list)
+    threat: bool = False
+    close_up: CloseUp | None = None
+    repeat: bool = False
+    thread: Layer | None = None
+    emotion: str = ""
 
 
 # --------------------------------------------------------------------------
@@ -86,37 +115,190 @@ class ReplyPlan(BaseModel):
 
 MOVE_GAIN: dict[str, float] = {
     "open_question": 1.0,
-    "follow_up": 1.5,
+    "follow_up": 1.0,
     "reflection": 1.5,
-    "affirmation": 1.0,
+    "affirmation": 0.75,
+    "pause": 0.75,
 }
-"""Trust gained per good move in a turn (moves come from the review, one of each
-at most). Agreed engine rule: following up and reflecting back are worth more
-than asking, because DOMAIN.md names them as what brings out the story
-("Follow up when something does not add up… Reflect back what you heard")."""
+"""Listening credit per good move in a turn (one of each at most). Reflecting
+back is worth the most (DOMAIN.md: "Reflect back what you heard"); a pause
+("Take your time") counts, because "much of the best material arrives after a
+breath"."""
 
-MAX_GAIN_PER_TURN = 2.5
-"""Cap on trust gained in one turn (agreed engine rule): stacking every good
-move in one turn earns no more than one follow-up plus one open question, so
-trust is built over several turns, as in a real conversation."""
+MAX_GAIN_PER_TURN = 2.0
+"""Cap on listening credit in one turn: stacking every good move in one turn
+earns no more than a reflection plus a little, so trust is built over turns."""
 
-INTERVENTION_PENALTY = 2.5
-"""Trust lost per intervention finding (advice, judgment, persuasion,
-correction). Agreed engine rule: one lecture undoes about two good moves,
-matching DOMAIN.md's point that an intervention shuts the story down."""
+CLOSED_CREDIT = 0.5
+"""Credit for a kind, on-subject yes/no question with no other move: it shows
+interest, so a yes/no interviewer still hears something, but slowly."""
+
+REPEAT_FACTOR: tuple[float, ...] = (1.0, 0.25)
+"""Credit factor for the n-th use of the very same staff utterance (0-based);
+from the third use on it earns nothing. No single phrase, repeated, unlocks
+anything."""
+
+INTERVENTION_PENALTY = 2.0
+"""Trust lost per intervention finding (times its confidence)."""
+
+REPEAT_INTERVENTION_STEP = 0.5
+"""Each earlier turn with an intervention raises the next one's cost by this
+share (the third lecture costs twice the first): trust has memory."""
 
 MAX_INTERVENTION_PENALTY = 5.0
-"""Cap on trust lost to intervention findings in one turn (agreed engine rule),
-so one long lecture does not end the session by itself."""
+"""Cap on trust lost to intervention findings in one turn."""
 
-CRAFT_PENALTY = 0.5
-"""Trust lost per craft finding (leading, stacked, why_blame, jargon): a weaker
-question costs a little (agreed engine rule)."""
+THREAT_PENALTY = 3.0
+"""Extra trust lost for a threat (court, petition, referral, fines, child
+services): the costliest thing a caller can say."""
 
-CLOSED_PENALTY = 0.25
-"""Trust lost per ``closed`` finding: a yes/no question mostly just yields a
-short answer (DOMAIN.md: "use them only to confirm"), so it costs half of
-another craft finding (agreed engine rule)."""
+WARY_TURNS = 6
+"""Turns after a threat during which the caregiver stays wary: trust is capped
+at :data:`WARY_CAP` and nothing is disclosed; listening earns half for twice
+as long (rebuilding takes sustained listening)."""
+
+WARY_CAP = 1.5
+"""Trust ceiling while wary after a threat."""
+
+CRAFT_PENALTY = 0.4
+"""Trust lost per craft finding (leading, stacked, why_blame, jargon)."""
+
+CLOSED_PENALTY = 0.2
+"""Trust lost per ``closed`` finding (a yes/no question mostly gets a short answer)."""
+
+REFLECTION_MISS_PENALTY = 0.5
+"""Trust lost when a reflection names something the caregiver never said."""
+
+CLOSE_UP_PENALTY = 2.0
+"""Trust lost when a card's close-up trigger is hit (if no intervention
+finding already charged the turn)."""
+
+CLOSE_UP_BLOCK_TURNS = 2
+"""Turns after a close-up trigger (the hit included) with no new disclosure."""
+
+SPACING: dict[str, int] = {
+    "reserved": 3,
+    "upset": 2,
+    "plain": 2,
+    "tangents": 2,
+    "pleasing": 2,
+    "verbose": 1,
+}
+"""Minimum turns between two disclosures, by persona style: reserved people
+open up slowly, verbose ones sooner."""
+
+COMFORT_MARGIN = 2.5
+"""Trust this far above a layer's (or the insight's) threshold (capped at the
+maximum) shortens the spacing before it by one turn: a reserved person who has
+come to trust the interviewer opens up more readily than at first."""
+
+RECENT_WINDOW = 3
+"""Turns (this one included) whose listening credit must sum to at least
+:data:`RECENT_LISTENING` before a layer is disclosed."""
+
+RECENT_LISTENING = 1.5
+"""Listening credit the last :data:`RECENT_WINDOW` turns need for a layer."""
+
+SLOW_WINDOW = 5
+"""A longer window for a slow, kind interviewer (yes/no questions earn a
+little each): its last :data:`SLOW_WINDOW` turns may earn a layer instead, when
+they sum to :data:`SLOW_LISTENING` with none of them an intervention."""
+
+SLOW_LISTENING = 2.0
+"""Listening credit the last :data:`SLOW_WINDOW` turns need (the slow path)."""
+
+INSIGHT_WINDOW = 4
+"""Turns of sustained listening (no intervention, no trigger) the hidden
+insight needs."""
+
+INSIGHT_LISTENING = 3.0
+"""Listening credit the last :data:`INSIGHT_WINDOW` turns need for the insight."""
+
+THREAT_PATTERNS: tuple[str, ...] = (
+    r"truancy (?:petition|court|charge|officer)",
+    r"\bcourt\b",
+    r"\bjudge\b",
+    r"\bpetition\b",
+    r"\breferral\b",
+    r"\brefer(?:red)? (?:you|the family|this|it) to",
+    r"child (?:protective )?services",
+    r"\bcps\b",
+    r"\bfine[sd]?\b(?! motor)",
+    r"legal(?:ly)? (?:limit|responsible|action)",
+    r"it'?s the law",
+    r"attendance (?:officer|law)",
+    r"compulsory attendance",
+    r"(?:notify|report (?:you|this) to) the (?:district|state|authorities)",
+    r"district gets involved",
+    r"escalated",
+    r"\btribunal\b|\bcorte\b|\bjuez\b|\bmulta",
+)
+"""What a threat sounds like (on folded, lower-case text)."""
+
+_THREAT = re.compile("|".join(f"(?:{p})" for p in THREAT_PATTERNS))
+
+PAUSE_PATTERNS: tuple[str, ...] = (
+    r"take (?:your|a|whatever) (?:time|moment)",
+    r"no rush",
+    r"no hurry",
+    r"i'?ll wait",
+    r"whenever you'?re ready",
+    r"t[oó]mese su tiempo",
+    r"no hay prisa",
+    r"con calma",
+)
+"""A pause offered in words: it counts as listening (DOMAIN.md, "let silence work")."""
+
+_PAUSE = re.compile("|".join(f"(?:{p})" for p in PAUSE_PATTERNS))
+
+WARM_PATTERNS: tuple[str, ...] = (
+    r"makes (?:a lot of |so much )?sense",
+    r"\bi (?:can )?(?:hear|see|imagine|understand)\b",
+    r"that'?s (?:really |so )?(?:a real|useful|helpful|important|a lot|hard|understandable)",
+    r"you'?re (?:clearly|really|obviously)",
+    r"thank you for (?:telling|sharing|saying|being|trusting)",
+    r"i (?:really )?appreciate",
+    r"that must",
+    r"(?:that |it )?sounds (?:like|really|so|hard|exhausting|draining)",
+    r"i'?m (?:so )?sorry (?:it'?s|that|to hear)",
+    r"it means a lot",
+    r"se nota|entiendo|gracias por (?:su|contarme|compartir)|eso suena|me imagino",
+)
+"""Empathic statements the reviewer may not count as a move ("That makes sense",
+"I can hear that this isn't simple"): the engine credits them as listening."""
+
+_WARM = re.compile("|".join(f"(?:{p})" for p in WARM_PATTERNS))
+
+
+def is_warm(text: str) -> bool:
+    """Tell whether a staff turn says something empathic ("That makes sense")."""
+    return _WARM.search(fold(text).translate(ASCII_LOWER)) is not None
+
+
+_GENERIC_REFLECTION_TEXT = """
+sounds sound like seems seem hear hearing heard really very much many lot lots hard
+tough rough heavy load stretch frustrating stressful exhausting draining wearing
+worrying worried worry weighing carrying carried care cares matters matter honest
+honesty best working work worked together things thing anyone anybody toll front
+difference real simple side attention notice noticed small piece part big year time
+times everything something nothing anything been being have has had make made calls
+thought thinking deal doing done going keep keeping lately days day right feel felt
+feeling feelings sense makes clearly close paying open thank thanks appreciate glad just
+still even more most little long way well good bad great hurt hurts stung sad scary
+scared angry upset tired alone yourself your you you've you're yours our their them they
+them she her his him what when where with about that this there these those from into
+over under after before again also only then than here okay yeah kind saying said
+telling told tell talk talking sharing shared share trying tried try want wanted wish
+understand understood learned learn means mean meant weigh weighed enough hardest worth
+whole everyone family families home school kids kid child children parecer parece suena
+pesado mucho mucha duro dificil difícil esfuerza esfuerzo familia
+"""
+_GENERIC_REFLECTION_WORDS = frozenset(re.findall(r"\S+", _GENERIC_REFLECTION_TEXT))
+"""Words a reflection may use without the caregiver having said them (feelings,
+fillers, the family and school themselves); any other content word must echo
+something the caregiver said, or the reflection is a miss."""
+
+_WORDS = re.compile(r"[a-z\u00e1\u00e9\u00ed\u00f3\u00fa\u00f1\u00fc']+")
 
 LEAD_INS: dict[str, str] = {
     "en": "…actually, there's something else.",
@@ -130,8 +312,9 @@ SUMMARY_MAX_CHARS = 600
 """Upper bound on :attr:`PracticeEngine.summary` in characters (about 150
 tokens): it goes into every model prompt, so it must stay short."""
 
-Reviewer = Callable[[str], Review]
-"""A function that reviews one staff utterance (the rules reviewer by default)."""
+Reviewer = Callable[..., Review]
+"""Reviews one staff utterance: ``reviewer(text)`` or ``reviewer(text, context=...)``
+(the rules reviewer by default)."""
 
 
 def _default_reviewer() -> Reviewer:
@@ -142,13 +325,45 @@ def _default_reviewer() -> Reviewer:
     return review
 
 
+def _takes_context(reviewer: Reviewer) -> bool:
+    try:
+        params = inspect.signature(reviewer).parameters
+    except (TypeError, ValueError):
+        return False
+    return "context" in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
+
+
+def call_reviewer(reviewer: Reviewer, text: str, context: ReviewContext) -> Review:
+    """Call a reviewer with the session context when it accepts one.
+
+    Works with both ``review(text)`` and ``review(text, context=...)``.
+
+    Args:
+        reviewer: the reviewer function.
+        text: the staff utterance.
+        context: student name, pronouns, language and turn index.
+
+    Returns:
+        The review.
+    """
+    if _takes_context(reviewer):
+        return reviewer(text, context=context)
+    return reviewer(text)
+
+
+def normalize_utterance(text: str) -> str:
+    """Fold an utterance for repeat detection: lower case, words only."""
+    return " ".join(_WORDS.findall(fold(text).translate(ASCII_LOWER)))
+
+
 def trust_delta(review: Review) -> float:
-    """Change in trust (points on the 0-10 scale) earned by one reviewed turn.
+    """The plain change in trust from one review, before the engine's memory.
 
     ``min(sum of MOVE_GAIN over moves, MAX_GAIN_PER_TURN)`` minus
-    ``min(INTERVENTION_PENALTY x intervention findings, MAX_INTERVENTION_PENALTY)``
-    minus ``CRAFT_PENALTY`` per craft finding (``CLOSED_PENALTY`` for ``closed``).
-    The caller clamps the result to [0, 10].
+    ``min(INTERVENTION_PENALTY x confidence per intervention finding,
+    MAX_INTERVENTION_PENALTY)`` minus craft penalties (times confidence).
+    The engine adds repeats, threats, close-up triggers and wariness on top
+    (:meth:`PracticeEngine.plan`).
 
     Args:
         review: the review of the staff turn.
@@ -157,54 +372,171 @@ def trust_delta(review: Review) -> float:
         The signed change in trust points (unclamped).
     """
     gain = min(sum(MOVE_GAIN.get(m, 0.0) for m in set(review.moves)), MAX_GAIN_PER_TURN)
-    interventions = sum(1 for f in review.findings if f.is_intervention)
-    loss = min(INTERVENTION_PENALTY * interventions, MAX_INTERVENTION_PENALTY)
+    return gain - _penalties(review, prior_interventions=0)
+
+
+def _penalties(review: Review, *, prior_interventions: int) -> float:
+    scale = 1.0 + REPEAT_INTERVENTION_STEP * prior_interventions
+    loss = min(
+        sum(INTERVENTION_PENALTY * f.confidence for f in review.findings if f.is_intervention)
+        * scale,
+        MAX_INTERVENTION_PENALTY,
+    )
     for finding in review.findings:
         if not finding.is_intervention:
-            loss += CLOSED_PENALTY if finding.kind == "closed" else CRAFT_PENALTY
-    return gain - loss
+            base = CLOSED_PENALTY if finding.kind == "closed" else CRAFT_PENALTY
+            loss += base * finding.confidence
+    return loss
+
+
+def is_threat(text: str) -> bool:
+    """Tell whether a staff turn threatens (court, petition, referral, fines...)."""
+    return _THREAT.search(fold(text).translate(ASCII_LOWER)) is not None
+
+
+def is_pause(text: str) -> bool:
+    """Tell whether a staff turn offers a pause ("Take your time", "No rush")."""
+    return _PAUSE.search(fold(text).translate(ASCII_LOWER)) is not None
+
+
+def close_up_hits(persona: Persona, text: str) -> list[int]:
+    """1-based indexes of the card's ``closes_up_when`` entries a staff turn hits.
+
+    Args:
+        persona: the card (its ``close_up`` recognizers are used).
+        text: the staff utterance.
+
+    Returns:
+        Indexes into ``persona.closes_up_when`` (1-based), in card order.
+    """
+    low = fold(text).translate(ASCII_LOWER)
+    hits: list[int] = []
+    for trigger in persona.close_up:
+        if any(re.search(p, low) for p in trigger.patterns):
+            index = persona.closes_up_when.index(trigger.when) + 1
+            if index not in hits:
+                hits.append(index)
+    return sorted(hits)
+
+
+def reflection_miss(persona: Persona, text: str, earlier_replies: list[str]) -> list[str]:
+    """Content words of a reflection that the caregiver never said.
+
+    Args:
+        persona: the card (its names are not content words).
+        text: the staff reflection.
+        earlier_replies: the caregiver's replies so far.
+
+    Returns:
+        The unmatched content words when *none* of the reflection's content
+        words echo an earlier reply (a miss); ``[]`` otherwise.
+    """
+    names = {
+        w for w in _WORDS.findall(f"{persona.name} {persona.student.name}".translate(ASCII_LOWER))
+    }
+    said = " ".join(earlier_replies).translate(ASCII_LOWER)
+    said_words = set(_WORDS.findall(fold(said)))
+    content = [
+        w
+        for w in _WORDS.findall(fold(text).translate(ASCII_LOWER))
+        if len(w) > 3 and w not in _GENERIC_REFLECTION_WORDS and w not in names and "'" not in w
+    ]
+    if not content:
+        return []
+
+    def echoed(word: str) -> bool:
+        stem = word[:5]
+        return any(
+            s.startswith(stem) or (word.startswith(s[:5]) and len(s) > 4) for s in said_words
+        )
+
+    if any(echoed(w) for w in content):
+        return []
+    return content
+
+
+def trust_words(trust: float, *, wary: bool) -> str:
+    """This turn's emotional state in plain words (for the model voice)."""
+    if wary:
+        return "wary and on guard after being threatened; short answers, nothing personal"
+    if trust < 2:
+        return "guarded, expecting to be blamed"
+    if trust < 4:
+        return "cautious but willing to talk"
+    if trust < 6:
+        return "warming up, feels listened to"
+    if trust < 8:
+        return "open, trusts this person"
+    return "very open, relieved to be heard"
+
+
+def _spacing(spacing: int, trust: float, threshold: float) -> int:
+    """Turns needed since the last disclosure; one fewer when trust is comfortable."""
+    if trust >= min(TRUST_MAX, threshold + COMFORT_MARGIN):
+        return max(1, spacing - 1)
+    return spacing
 
 
 def _clamp(value: float) -> float:
     return max(0.0, min(TRUST_MAX, value))
 
 
-def touches_layer(layer: Layer, topics: list[Topic], review: Review) -> bool:
-    """Tell whether a staff turn "touches" a layer, so that it may be disclosed.
+def touches_layer(
+    layer: Layer,
+    topics: list[Topic],
+    review: Review,
+    *,
+    subjects: list[Subject] | None = None,
+    context: set[Topic] | None = None,
+    pause: bool = False,
+) -> bool:
+    """Tell whether a staff turn is on or near a layer's topic, so it may open it.
 
-    A turn touches a layer when (a) a topic it mentions is one of the layer's
-    ``topics``; or (b) it is a follow-up or a reflection (it continues the
-    thread the caregiver is on); or (c) it is an open question about no
-    particular topic ("How are things going?"). Rules (b) and (c) guarantee
-    that an interviewer who never read the card can earn every layer with
-    ordinary open questions, follow-ups and reflections.
+    A turn touches a layer when (a) a subject it is about is on or near one
+    of the layer's ``topics`` (:func:`bot.core.topics.near_topics`: a sleep
+    question is near a mornings layer); or (b) it is a follow-up, a
+    reflection or a pause and the conversation (``context``: the subjects of
+    the caregiver's last reply and the thread of the last disclosure) is on
+    or near the layer; or (c) it is an open question about no particular
+    subject ("How are things going?").
 
     Args:
         layer: the next undisclosed layer.
-        topics: topics detected in the staff text.
+        topics: layer topics detected in the staff text.
         review: its review (moves are read).
+        subjects: every subject of the staff text (defaults to ``topics``).
+        context: layer topics the conversation is on (None: treated as on
+            every topic, the old rule).
+        pause: True when the turn offers a pause.
 
     Returns:
         True when the turn touches the layer.
     """
     moves = set(review.moves)
-    if set(topics) & set(layer.topics):
+    subs: list[Subject] = list(subjects) if subjects is not None else list(topics)
+    own = near_topics(subs) | set(topics)
+    if own & set(layer.topics):
         return True
-    if moves & {"follow_up", "reflection"}:
-        return True
-    return "open_question" in moves and not topics
+    if moves & {"follow_up", "reflection"} or pause:
+        return context is None or bool(context & set(layer.topics)) or not subs
+    return "open_question" in moves and not subs
 
 
 def decide_mode(
-    staff_text: str, review: Review, *, disclose: Layer | None, insight: bool
+    staff_text: str,
+    review: Review,
+    *,
+    disclose: Layer | None,
+    insight: bool,
+    guarded: bool = False,
 ) -> ReplyMode:
     """Choose how the caregiver answers, in this order of precedence.
 
-    1. any intervention finding -> ``guarded`` (the caller discloses nothing);
+    1. any intervention finding, threat or close-up trigger -> ``guarded``;
     2. the hidden insight is revealed now -> ``insight``;
     3. a layer is disclosed now -> ``disclose``;
     4. a ``closed`` finding -> ``brief``;
-    5. a reflection or affirmation that asks nothing -> ``acknowledge``;
+    5. a reflection, affirmation or pause that asks nothing -> ``acknowledge``;
     6. otherwise -> ``open``.
 
     Args:
@@ -212,11 +544,12 @@ def decide_mode(
         review: its review.
         disclose: the layer disclosed this turn, if any.
         insight: True when the hidden insight is revealed this turn.
+        guarded: True when the engine saw a threat or a close-up trigger.
 
     Returns:
         The :data:`ReplyMode`.
     """
-    if review.has_intervention:
+    if review.has_intervention or guarded:
         return "guarded"
     if insight:
         return "insight"
@@ -224,12 +557,97 @@ def decide_mode(
         return "disclose"
     if "closed" in review.kinds:
         return "brief"
-    if {"reflection", "affirmation"} & set(review.moves) and not asks_question(staff_text, review):
+    if ({"reflection", "affirmation"} & set(review.moves) or is_pause(staff_text)) and not (
+        asks_question(staff_text, review)
+    ):
         return "acknowledge"
     return "open"
 
 
 _LOCKED_TEXT = "(not disclosed yet)"
+
+
+_CONTENT_WORD = re.compile(r"[a-z\u00e1\u00e9\u00ed\u00f3\u00fa\u00f1\u00fc]{4,}")
+
+PRIVATE_PRINCIPLE = (
+    "keeps some things private until trust is earned; does not hint at them or bring them up "
+    "unasked, and answers what was asked instead"
+)
+"""What a principle or belief that names a locked fact becomes in the redacted card."""
+
+
+_AUTHOR_NOTE = re.compile(
+    r"\blayers?\b|hidden insight|\binsight\b|until (?:that|the|a) .{0,40}earned"
+)
+"""A principle that speaks about the card's disclosure machinery (an author's note)."""
+
+
+def _content_words(text: str) -> set[str]:
+    return set(_CONTENT_WORD.findall(fold(text).lower()))
+
+
+def locked_only_words(persona: Persona, disclosed_ids: list[str], insight_known: bool) -> set[str]:
+    """Words of the locked layers and insight that nothing already public on the card uses.
+
+    Args:
+        persona: the full card.
+        disclosed_ids: ids of layers disclosed so far.
+        insight_known: True once the hidden insight is revealed.
+
+    Returns:
+        Folded content words (4+ letters) that would give a locked fact away.
+    """
+    locked: set[str] = set()
+    public: set[str] = set()
+    for layer in persona.layers:
+        words = _content_words(" ".join([layer.text, *layer.says, *layer.more]))
+        (public if layer.id in disclosed_ids else locked).update(words)
+    insight = persona.hidden_insight
+    (public if insight_known else locked).update(
+        _content_words(" ".join([insight.text, *insight.says]))
+    )
+    voice = persona.voice
+    public_text = [
+        persona.name,
+        persona.relation,
+        persona.household,
+        persona.situation,
+        persona.surface_account,
+        persona.opening_mood,
+        persona.student.name,
+        voice.greeting,
+        *voice.surface,
+        *voice.general,
+        *voice.brief,
+        *voice.guarded,
+        *voice.acknowledge,
+        *(line for lines in voice.topics.values() for line in lines),
+        *(line for lines in voice.yes_no.values() for line in lines),
+        *persona.closes_up_when,
+    ]
+    public.update(_content_words(" ".join(public_text)))
+    return locked - public
+
+
+def safe_statements(statements: list[str], locked: set[str]) -> list[str]:
+    """Keep each statement that names no locked word; reword the others once, generically.
+
+    Args:
+        statements: the card's principles or beliefs.
+        locked: :func:`locked_only_words`.
+
+    Returns:
+        The statements in order, each one naming a locked fact replaced by
+        :data:`PRIVATE_PRINCIPLE` (at most once in the list).
+    """
+    out: list[str] = []
+    for statement in statements:
+        if _content_words(statement) & locked or _AUTHOR_NOTE.search(fold(statement).lower()):
+            if PRIVATE_PRINCIPLE not in out:
+                out.append(PRIVATE_PRINCIPLE)
+        else:
+            out.append(statement)
+    return out
 
 
 def redact_persona(persona: Persona, disclosed_ids: list[str], insight_known: bool) -> Persona:
@@ -239,7 +657,10 @@ def redact_persona(persona: Persona, disclosed_ids: list[str], insight_known: bo
     validates) but their ``id``, ``text``, ``says`` and ``earned_by`` become
     placeholders; the hidden insight is a placeholder until it is revealed;
     ``absence_reason`` (the author's note of the real reason) is always
-    replaced. Everything else (name, voice, surface account…) is unchanged.
+    replaced; ``principles`` and ``beliefs`` that name a locked fact are
+    reworded generically (:func:`safe_statements`), so they can go into the
+    model's generation prompt. Everything else (name, voice, surface
+    account…) is unchanged.
 
     Args:
         persona: the full card.
@@ -269,8 +690,15 @@ def redact_persona(persona: Persona, disclosed_ids: list[str], insight_known: bo
             text=_LOCKED_TEXT, says=[_LOCKED_TEXT], trust=persona.hidden_insight.trust
         )
     )
+    locked = locked_only_words(persona, disclosed_ids, insight_known)
     return persona.model_copy(
-        update={"layers": layers, "hidden_insight": hidden, "absence_reason": "(redacted)"}
+        update={
+            "layers": layers,
+            "hidden_insight": hidden,
+            "absence_reason": "(redacted)",
+            "principles": safe_statements(persona.principles, locked),
+            "beliefs": safe_statements(persona.beliefs, locked),
+        }
     )
 
 
@@ -307,55 +735,67 @@ def summarize_turns(persona: Persona, turns: list[Turn]) -> str:
     if any(turn.insight for turn in turns):
         shared.append(persona.hidden_insight.text)
     if shared:
-        parts.append(f"{persona.name} shared: " + " ".join(first_sentence(s) for s in shared))
+        parts.append(f"{persona.name} shared: " + " ".join(whole_sentences(s, 160) for s in shared))
     guarded = sum(1 for turn in turns if turn.mode == "guarded")
     if guarded:
         times = "once" if guarded == 1 else f"{guarded} times"
         parts.append(f"{persona.name} closed up {times} after advice or judgment.")
     text = " ".join(parts)
-    if len(text) > SUMMARY_MAX_CHARS:
-        text = text[: SUMMARY_MAX_CHARS - 1].rstrip() + "…"
+    if len(text) > SUMMARY_MAX_CHARS:  # drop whole sentences from the end, never cut one
+        kept: list[str] = []
+        for sentence in split_sentences(text):
+            if len(" ".join([*kept, sentence])) > SUMMARY_MAX_CHARS:
+                break
+            kept.append(sentence)
+        text = " ".join(kept) if kept else whole_sentences(text, SUMMARY_MAX_CHARS)
     return text
 
 
 @dataclass
 class _Pending:
     plan: ReplyPlan
-    trust: float
-    disclosed: list[str]
-    insight: bool
+    state: EngineState
+    record: dict[str, Any]
 
 
 class PracticeEngine:
     """Owns trust, disclosure and the turns of one practice session.
 
     Args:
-        persona: the caregiver card.
+        persona: the caregiver (or student) card.
         seed: session seed, passed to responders through each plan.
         reviewer: reviews a staff utterance when :meth:`plan` is not given a
-            review; None (the default) means the rules reviewer
-            :func:`bot.core.review.review`.
+            review; None (the default) means the rules reviewer. Called with
+            ``context=`` (a :class:`ReviewContext`) when it accepts one.
         recent_turns: how many latest turns a plan carries verbatim
             (``ReplyPlan.recent``); older ones are folded into ``summary``.
-            6 keeps a model prompt short while covering the current thread.
 
     Raises:
         ValueError: when ``recent_turns`` is negative.
 
-    The rules (numbers: :data:`MOVE_GAIN`, :data:`MAX_GAIN_PER_TURN`,
-    :data:`INTERVENTION_PENALTY`, :data:`MAX_INTERVENTION_PENALTY`,
-    :data:`CRAFT_PENALTY`, :data:`CLOSED_PENALTY`):
+    The rules (numbers are the module constants):
 
-    - trust starts at ``persona.opening_trust`` and moves by :func:`trust_delta`
-      each turn, clamped to [0, 10];
-    - any intervention finding makes the caregiver guarded for that turn, and
-      nothing is disclosed then;
-    - only the next undisclosed layer (card order) can be disclosed, when
-      trust >= its ``trust`` and the turn touches it (:func:`touches_layer`);
-    - the hidden insight comes after every layer, when trust >=
-      ``hidden_insight.trust`` and the turn is a follow-up or an invitation to
-      say more (:func:`is_invitation`); it is never disclosed in the same turn
-      as a layer.
+    - **Listening credit.** Each turn earns credit for its good moves
+      (:data:`MOVE_GAIN`, capped at :data:`MAX_GAIN_PER_TURN`; a kind yes/no
+      question earns :data:`CLOSED_CREDIT`); the same utterance again earns a
+      quarter, then nothing (:data:`REPEAT_FACTOR`); a reflection that names
+      something the caregiver never said earns nothing and costs
+      :data:`REFLECTION_MISS_PENALTY`.
+    - **Trust with memory.** Interventions cost :data:`INTERVENTION_PENALTY`
+      times confidence, more for each earlier one; a threat costs
+      :data:`THREAT_PENALTY` more and makes the caregiver wary for
+      :data:`WARY_TURNS` turns (trust capped at :data:`WARY_CAP`, credit
+      halved, nothing disclosed). A card's close-up trigger forces a guarded
+      reply and blocks disclosure for :data:`CLOSE_UP_BLOCK_TURNS` turns.
+    - **Disclosure earned.** The next layer (card order) opens when trust
+      reaches its ``trust``, the turn is on or near its topic
+      (:func:`touches_layer`), this turn earned credit, the last
+      :data:`RECENT_WINDOW` turns earned :data:`RECENT_LISTENING`, and at
+      least :data:`SPACING` turns passed since the last disclosure.
+    - **The hidden insight** comes after every layer, when trust reaches
+      ``hidden_insight.trust`` and the last :data:`INSIGHT_WINDOW` turns show
+      sustained listening (credit :data:`INSIGHT_LISTENING`, at least three
+      listening turns, two different utterances, no intervention or trigger).
     """
 
     def __init__(
@@ -373,9 +813,8 @@ class PracticeEngine:
         self._reviewer = reviewer if reviewer is not None else _default_reviewer()
         self._recent_turns = recent_turns
         self._turns: list[Turn] = []
-        self._trust = _clamp(persona.opening_trust)
-        self._disclosed: list[str] = []
-        self._insight = False
+        self._replaced: list[Turn] = []
+        self._state = EngineState(trust=_clamp(persona.opening_trust))
         self._pending: _Pending | None = None
 
     # -- state ------------------------------------------------------------
@@ -396,28 +835,33 @@ class PracticeEngine:
         return list(self._turns)
 
     @property
+    def replaced(self) -> list[Turn]:
+        """Turns taken back by :meth:`rewind`, oldest first (a copy)."""
+        return list(self._replaced)
+
+    @property
+    def state(self) -> EngineState:
+        """The engine state (includes a planned, unrecorded turn; a copy)."""
+        return self._state.model_copy(deep=True)
+
+    @property
     def trust(self) -> float:
         """Current trust on the 0-10 scale (includes a planned, unrecorded turn)."""
-        return self._trust
+        return self._state.trust
 
     @property
     def disclosed_ids(self) -> list[str]:
         """Ids of disclosed layers in disclosure order (a copy)."""
-        return list(self._disclosed)
+        return list(self._state.disclosed_ids)
 
     @property
     def insight_reached(self) -> bool:
         """True once the hidden insight has been revealed."""
-        return self._insight
+        return self._state.insight
 
     @property
     def summary(self) -> str:
-        """Summary of recorded turns older than the recent window.
-
-        Returns:
-            :func:`summarize_turns` of all but the last ``recent_turns`` turns
-            (``""`` while every turn still fits in the window).
-        """
+        """Summary of recorded turns older than the recent window."""
         return summarize_turns(self._persona, self._older_turns())
 
     def _older_turns(self) -> list[Turn]:
@@ -432,8 +876,36 @@ class PracticeEngine:
 
     def _next_layer(self) -> Layer | None:
         for layer in self._persona.layers:
-            if layer.id not in self._disclosed:
+            if layer.id not in self._state.disclosed_ids:
                 return layer
+        return None
+
+    def review_context(self, turn_index: int | None = None) -> ReviewContext:
+        """The :class:`ReviewContext` the engine gives its reviewer for a turn."""
+        student = self._persona.student
+        return ReviewContext(
+            student_name=student.name,
+            student_pronouns=student.pronouns,
+            language=self._persona.language,
+            turn_index=turn_index if turn_index is not None else len(self._turns) + 1,
+        )
+
+    def _context_topics(self) -> set[Topic]:
+        """Layer topics the conversation is on: the last reply and the latest thread."""
+        out: set[Topic] = set()
+        if self._turns:
+            last = self._turns[-1]
+            out |= near_topics(detect_subjects(last.caregiver))
+            out |= set(last.topics)
+        by_id = {layer.id: layer for layer in self._persona.layers}
+        if self._state.disclosed_ids:
+            out |= set(by_id[self._state.disclosed_ids[-1]].topics)
+        return out
+
+    def _thread(self) -> Layer | None:
+        by_id = {layer.id: layer for layer in self._persona.layers}
+        if self._state.disclosed_ids:
+            return by_id[self._state.disclosed_ids[-1]]
         return None
 
     # -- one turn ---------------------------------------------------------
@@ -444,53 +916,176 @@ class PracticeEngine:
         Args:
             staff_text: what the staff member said.
             review: its review, if already made (e.g. rules plus model
-                findings); otherwise the engine's reviewer makes one.
+                findings); otherwise the engine's reviewer makes one, given
+                :meth:`review_context`.
 
         Returns:
-            The :class:`ReplyPlan` a responder voices. Its ``allowed_layers``
-            are the layers disclosed in earlier turns, ``disclose`` the one
-            disclosed now, and its ``persona`` is redacted
-            (:func:`redact_persona`).
+            The :class:`ReplyPlan` a responder voices (its ``persona`` is
+            redacted: :func:`redact_persona`).
 
-        A plan that was never recorded (its turn was abandoned, e.g. a task
-        was cancelled) is cancelled first (:meth:`cancel`), so its trust and
-        disclosure changes do not count.
+        A plan that was never recorded is cancelled first (:meth:`cancel`).
         """
         self.cancel()
-        rv = review if review is not None else self._reviewer(staff_text)
+        persona = self._persona
+        index = len(self._turns) + 1
+        rv = (
+            review
+            if review is not None
+            else call_reviewer(self._reviewer, staff_text, self.review_context(index))
+        )
+        before = self._state.model_copy(deep=True)
+        st = self._state.model_copy(deep=True)
         topics = detect_topics(staff_text)
-        trust = _clamp(self._trust + trust_delta(rv))
-        allowed = [
-            layer for i in self._disclosed for layer in self._persona.layers if layer.id == i
-        ]
+        subjects = detect_subjects(staff_text)
+        earlier = [t.caregiver for t in self._turns]
+        events: list[str] = []
 
+        threat = is_threat(staff_text)
+        hits = close_up_hits(persona, staff_text)
+        pause = is_pause(staff_text)
+        norm = normalize_utterance(staff_text)
+        uses = sum(1 for t in self._turns if normalize_utterance(t.staff) == norm)
+        intervention = rv.has_intervention or threat
+        miss: list[str] = []
+        if "reflection" in rv.moves and not intervention:
+            miss = reflection_miss(persona, staff_text, earlier)
+
+        # listening credit
+        moves = set(rv.moves) - ({"reflection"} if miss else set())
+        credit = sum(MOVE_GAIN.get(m, 0.0) for m in moves)
+        if pause:
+            credit += MOVE_GAIN["pause"]
+            events.append("pause")
+        if credit == 0 and not rv.findings and is_warm(staff_text):
+            credit = MOVE_GAIN["affirmation"]
+            events.append("warm")
+        if credit == 0 and "closed" in rv.kinds and subjects and not intervention:
+            credit = CLOSED_CREDIT
+        credit = min(credit, MAX_GAIN_PER_TURN)
+        if uses:
+            events.append("repeat")
+        credit *= REPEAT_FACTOR[uses] if uses < len(REPEAT_FACTOR) else 0.0
+        if intervention or hits:
+            credit = 0.0
+        rebuilding = st.threats > 0 and index <= st.wary_until + WARY_TURNS
+        gain = credit * (0.5 if rebuilding else 1.0)
+
+        loss = _penalties(rv, prior_interventions=st.intervention_turns)
+        if threat:
+            loss += THREAT_PENALTY
+            events.append("threat")
+            st.threats += 1
+            st.wary_until = index + WARY_TURNS
+        if hits:
+            events.extend(f"close_up:{i}" for i in hits)
+            if not rv.has_intervention:
+                loss += CLOSE_UP_PENALTY
+            st.blocked_until = max(st.blocked_until, index + CLOSE_UP_BLOCK_TURNS - 1)
+        coach_note: str | None = None
+        if miss:
+            loss += REFLECTION_MISS_PENALTY
+            events.append("reflection_miss")
+            who = persona.name.split()[0]
+            coach_note = (
+                f"That reflection named something {who} hadn't said ({', '.join(miss[:3])}). "
+                "Reflect their own words, or check back: 'Did I get that right?'"
+            )
+        if intervention:
+            events.append("intervention")
+            st.intervention_turns += 1
+        trust = _clamp(st.trust + gain - loss)
+        if index <= st.wary_until:
+            trust = min(trust, WARY_CAP)
+        st.trust = trust
+
+        # disclosure
+        allowed = [layer for i in st.disclosed_ids for layer in persona.layers if layer.id == i]
+        recent_credit = credit + sum(t.listening for t in self._turns[-(RECENT_WINDOW - 1) :])
+        slow = self._turns[-(SLOW_WINDOW - 1) :]
+        if (
+            recent_credit < RECENT_LISTENING
+            and len(slow) == SLOW_WINDOW - 1
+            and not any("intervention" in t.events for t in slow)
+            and credit + sum(t.listening for t in slow) >= SLOW_LISTENING
+        ):
+            recent_credit = RECENT_LISTENING  # sustained, gentle interest counts too
+        open_gate = (
+            not intervention
+            and not hits
+            and credit > 0
+            and uses == 0
+            and index > st.blocked_until
+            and index > st.wary_until
+        )
         disclose: Layer | None = None
         insight_now = False
-        if not rv.has_intervention:
-            nxt = self._next_layer()
-            if nxt is not None:
-                if trust >= nxt.trust and touches_layer(nxt, topics, rv):
-                    disclose = nxt
-            elif (
-                not self._insight
-                and trust >= self._persona.hidden_insight.trust
-                and ("follow_up" in rv.moves or is_invitation(staff_text))
+        spacing = SPACING.get(persona.style, 2)
+        nxt = self._next_layer()
+        if open_gate and nxt is not None:
+            if (
+                trust >= nxt.trust
+                and recent_credit >= RECENT_LISTENING
+                and (
+                    st.last_disclosure == 0
+                    or index - st.last_disclosure >= _spacing(spacing, trust, nxt.trust)
+                )
+                and touches_layer(
+                    nxt,
+                    topics,
+                    rv,
+                    subjects=subjects,
+                    context=self._context_topics(),
+                    pause=pause,
+                )
+            ):
+                disclose = nxt
+        elif open_gate and nxt is None and not st.insight:
+            window = [*self._turns[-(INSIGHT_WINDOW - 1) :]]
+            clean = all(
+                "intervention" not in t.events
+                and not any(e.startswith("close_up") for e in t.events)
+                for t in window
+            )
+            listening_turns = sum(1 for t in window if t.listening > 0) + 1
+            distinct = len({normalize_utterance(t.staff) for t in window} | {norm})
+            sustained = credit + sum(t.listening for t in window)
+            if (
+                trust >= persona.hidden_insight.trust
+                and clean
+                and len(window) >= INSIGHT_WINDOW - 1
+                and listening_turns >= 3
+                and distinct >= 2
+                and sustained >= INSIGHT_LISTENING
+                and index - st.last_disclosure
+                >= max(2, _spacing(spacing, trust, persona.hidden_insight.trust))
+                and index > st.wary_until + 2
             ):
                 insight_now = True
-        mode = decide_mode(staff_text, rv, disclose=disclose, insight=insight_now)
-
-        before = (self._trust, list(self._disclosed), self._insight)
-        self._trust = trust
+        mode = decide_mode(
+            staff_text, rv, disclose=disclose, insight=insight_now, guarded=bool(threat or hits)
+        )
+        earned_by: str | None = None
+        if disclose is not None or insight_now:
+            st.last_disclosure = index
+            order = ("reflection", "follow_up", "open_question", "affirmation")
+            earned_by = next((m for m in order if m in moves), "pause" if pause else "question")
         if disclose is not None:
-            self._disclosed.append(disclose.id)
-        self._insight = self._insight or insight_now
+            st.disclosed_ids.append(disclose.id)
+        st.insight = st.insight or insight_now
+        self._state = st
 
+        close_up = None
+        if hits:
+            wanted = persona.closes_up_when[hits[0] - 1]
+            close_up = next((c for c in persona.close_up if c.when == wanted), None)
         plan = ReplyPlan(
-            persona=redact_persona(self._persona, self._disclosed, self._insight),
-            turn_index=len(self._turns) + 1,
+            persona=redact_persona(persona, st.disclosed_ids, st.insight),
+            turn_index=index,
             staff_text=staff_text,
             review=rv,
             topics=topics,
+            subjects=subjects,
+            intent=question_intent(staff_text),
             mode=mode,
             disclose=disclose,
             allowed_layers=allowed,
@@ -498,24 +1093,42 @@ class PracticeEngine:
             recent=self._recent(),
             summary=self.summary,
             seed=self._seed,
-            lead_in=LEAD_INS.get(self._persona.language, LEAD_INS["en"]) if insight_now else None,
-            insight=self._persona.hidden_insight if self._insight else None,
-            earlier_replies=[turn.caregiver for turn in self._turns],
+            lead_in=LEAD_INS.get(persona.language, LEAD_INS["en"]) if insight_now else None,
+            insight=persona.hidden_insight if st.insight else None,
+            earlier_replies=earlier,
+            earlier_staff=[t.staff for t in self._turns],
+            threat=threat,
+            close_up=close_up,
+            repeat=uses > 0,
+            thread=disclose or self._thread_of(allowed),
+            emotion=trust_words(trust, wary=index <= st.wary_until),
         )
-        self._pending = _Pending(plan, *before)
+        self._pending = _Pending(
+            plan,
+            before,
+            {
+                "trust_before": before.trust,
+                "listening": credit,
+                "events": events,
+                "earned_by": earned_by,
+                "coach_note": coach_note,
+            },
+        )
         return plan
+
+    @staticmethod
+    def _thread_of(allowed: list[Layer]) -> Layer | None:
+        return allowed[-1] if allowed else None
 
     def cancel(self) -> None:
         """Undo the last :meth:`plan` (e.g. when no responder could answer).
 
-        Trust and disclosure go back to what they were before it; no turn is
-        recorded. Does nothing when no plan is pending.
+        Engine state goes back to what it was before it; no turn is recorded.
+        Does nothing when no plan is pending.
         """
         if self._pending is None:
             return
-        self._trust = self._pending.trust
-        self._disclosed = self._pending.disclosed
-        self._insight = self._pending.insight
+        self._state = self._pending.state
         self._pending = None
 
     def record(
@@ -539,7 +1152,8 @@ class PracticeEngine:
                 not change trust or disclosure, which were set at plan time.
 
         Returns:
-            The recorded :class:`Turn`.
+            The recorded :class:`Turn` (with ``trust_before``, ``events``,
+            ``earned_by``, ``coach_note`` and the engine ``state`` after it).
 
         Raises:
             ValueError: when ``plan`` is not the pending plan of this engine.
@@ -563,20 +1177,58 @@ class PracticeEngine:
             insight=plan.mode == "insight",
             note=note,
             usage=usage if usage is not None else Usage(),
+            state=self._state.model_copy(deep=True),
+            **pending.record,
         )
         self._turns.append(turn)
         self._pending = None
         return turn
 
+    def rewind(self, before_turn: int) -> list[Turn]:
+        """Take the conversation back to just before turn ``before_turn`` (*Try again*).
+
+        Engine state (trust, disclosure, wariness, memory of interventions)
+        is restored to what it was after turn ``before_turn - 1``; the taken
+        back turns are kept in :attr:`replaced` so the debrief can show both
+        attempts side by side. A pending plan is cancelled.
+
+        Args:
+            before_turn: 1-based index of the first turn to take back.
+
+        Returns:
+            The turns taken back, oldest first.
+
+        Raises:
+            ValueError: when ``before_turn`` is not a recorded turn's index.
+        """
+        self.cancel()
+        if not 1 <= before_turn <= len(self._turns):
+            raise ValueError(f"no turn {before_turn} to rewind to (turns: {len(self._turns)})")
+        taken = self._turns[before_turn - 1 :]
+        self._turns = self._turns[: before_turn - 1]
+        self._replaced.extend(taken)
+        if self._turns and self._turns[-1].state is not None:
+            self._state = self._turns[-1].state.model_copy(deep=True)
+        elif self._turns:
+            last = self._turns[-1]
+            self._state = EngineState(
+                trust=last.trust_after,
+                disclosed_ids=[i for t in self._turns for i in t.disclosed],
+                insight=any(t.insight for t in self._turns),
+            )
+        else:
+            self._state = EngineState(trust=_clamp(self._persona.opening_trust))
+        return list(taken)
+
     # -- after ------------------------------------------------------------
 
     def debrief(self) -> Debrief:
-        """Compute the debrief of the recorded turns.
+        """Compute the debrief of the recorded turns (and retried attempts).
 
         Returns:
             :func:`bot.core.debrief.compute_debrief` of this persona and turns.
         """
-        return compute_debrief(self._persona, self._turns)
+        return compute_debrief(self._persona, self._turns, replaced=self._replaced)
 
     def snapshot(self) -> PracticeSession:
         """Return the session state to persist (a pending plan is not included).
@@ -584,22 +1236,17 @@ class PracticeEngine:
         Returns:
             A :class:`PracticeSession`; state as of the last recorded turn.
         """
-        if self._pending is not None:
-            trust, disclosed, insight = (
-                self._pending.trust,
-                self._pending.disclosed,
-                self._pending.insight,
-            )
-        else:
-            trust, disclosed, insight = self._trust, self._disclosed, self._insight
+        st = self._pending.state if self._pending is not None else self._state
         return PracticeSession(
             persona_id=self._persona.id,
             seed=self._seed,
             recent_turns=self._recent_turns,
             turns=list(self._turns),
-            trust=trust,
-            disclosed_ids=list(disclosed),
-            insight_reached=insight,
+            trust=st.trust,
+            disclosed_ids=list(st.disclosed_ids),
+            insight_reached=st.insight,
+            state=st.model_copy(deep=True),
+            replaced=list(self._replaced),
         )
 
     @classmethod
@@ -611,6 +1258,9 @@ class PracticeEngine:
         reviewer: Reviewer | None = None,
     ) -> PracticeEngine:
         """Rebuild an engine from a snapshot so the session continues identically.
+
+        Old snapshots (no ``state``) are read too: their trust, disclosure and
+        insight are kept and the rest of the engine's memory starts empty.
 
         Args:
             persona: the card the session was started with.
@@ -634,9 +1284,18 @@ class PracticeEngine:
             persona, seed=snapshot.seed, reviewer=reviewer, recent_turns=snapshot.recent_turns
         )
         engine._turns = list(snapshot.turns)
-        engine._trust = _clamp(snapshot.trust)
-        engine._disclosed = list(snapshot.disclosed_ids)
-        engine._insight = snapshot.insight_reached
+        engine._replaced = list(snapshot.replaced)
+        if snapshot.state is not None:
+            engine._state = snapshot.state.model_copy(deep=True)
+        else:
+            last = max((t.index for t in snapshot.turns if t.disclosed or t.insight), default=0)
+            engine._state = EngineState(
+                trust=_clamp(snapshot.trust),
+                disclosed_ids=list(snapshot.disclosed_ids),
+                insight=snapshot.insight_reached,
+                intervention_turns=sum(1 for t in snapshot.turns if t.review.has_intervention),
+                last_disclosure=last,
+            )
         return engine
 
 
@@ -648,6 +1307,7 @@ __all__ = [
     "Turn",
     "Usage",
     "asks_question",
+    "call_reviewer",
     "first_sentence",
     "is_invitation",
 ]

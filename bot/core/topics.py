@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import Literal
 
-from bot.core.persona import TOPICS, Topic
+from bot.core.persona import TOPICS, Subject, Topic
 
 TOPIC_KEYWORDS: Mapping[Topic, tuple[str, ...]] = {
     "mornings": (
@@ -529,6 +530,21 @@ calls). Accents are optional when matching (see the module docstring)."""
 TOPIC_EXCEPTIONS: Mapping[Topic, tuple[str, ...]] = {
     "mornings": ("good morning",),
     "home": ("stay in touch", "staying in touch"),
+    "contact": (
+        "i'm calling",
+        "im calling",
+        "i am calling",
+        "calling from",
+        "calling because",
+        "calling about",
+        "calling to",
+        "calling just",
+        "calling with",
+        "thanks for calling",
+        "my call",
+        "taking my call",
+        "calling me back",
+    ),
 }
 """Phrases that contain a topic's keyword without being about that topic: they
 are blanked out before that topic is matched ("Good morning!" is a greeting,
@@ -650,3 +666,303 @@ def detect_topics(text: str) -> list[Topic]:
     if len(first) < 2:
         return list(first)
     return sorted(first, key=lambda t: (first[t], _RANK[t]))
+
+
+# -- everyday subjects beyond the layer topics ---------------------------------
+
+SUBJECT_PATTERNS: Mapping[Subject, tuple[str, ...]] = {
+    "interests": (
+        r"free time",
+        r"for fun",
+        r"\binto\b(?! (?:the|a) )",
+        r"excited",
+        r"\blove[s]? to\b",
+        r"hobb(?:y|ies)",
+        r"\bgames?\b",
+        r"\bshows?\b",
+        r"\bsports?\b",
+        r"\bclubs?\b",
+        r"after[- ]school",
+        r"after school",
+        r"get into that",
+        r"good at",
+        r"le gusta hacer",
+        r"tiempo libre",
+        r"divert",
+        r"pasatiempo",
+    ),
+    "weekends": (r"weekends?", r"saturdays?", r"sundays?", r"fin(?:es)? de semana", r"domingos?"),
+    "neighborhood": (
+        r"neighbou?rhood",
+        r"\barea\b",
+        r"where you live",
+        r"community",
+        r"how long have you been there",
+        r"around your home",
+        r"barrio",
+        r"vecin",
+    ),
+    "sleep": (
+        r"\bsleep",
+        r"bed ?time",
+        r"\bbed\b",
+        r"lights out",
+        r"quiet at night",
+        r"\bup late\b",
+        r"how late",
+        r"evenings?",
+        r"at night",
+        r"dormir",
+        r"duerme",
+        r"acuesta",
+    ),
+    "food": (
+        r"\beat\b",
+        r"\bfood\b",
+        r"breakfast",
+        r"dinner",
+        r"cooking",
+        r"\blunch\b",
+        r"pantry",
+        r"comida",
+        r"desayun",
+        r"cena",
+    ),
+    "screens": (
+        r"screens?",
+        r"\bphone\b(?! (?:number|call))",
+        r"tablet",
+        r"video games?",
+        r"\btv\b",
+        r"online",
+        r"pantalla",
+        r"celular",
+    ),
+    "own_school": (
+        r"when you were (?:growing up|a kid|young|in school|a student)",
+        r"your own school",
+        r"as a (?:kid|student)",
+        r"were you like as a student",
+        r"school (?:was )?like for you",
+        r"school like for you",
+        r"experience with school as a kid",
+        r"favou?rite part of school",
+        r"back in the day",
+        r"cuando usted (?:era|iba)",
+    ),
+    "help": (
+        r"\bhelp(?:ed|s|ful)?\b",
+        r"difference",
+        r"\bsupport",
+        r"what can (?:we|the school|i) do",
+        r"make it easier",
+        r"ayud",
+    ),
+    "school_good": (
+        r"does well",
+        r"do well",
+        r"get right",
+        r"appreciate",
+        r"(?:been|is) working",
+        r"went well",
+        r"goes well",
+        r"felt good",
+        r"good (?:school )?day",
+        r"better days",
+        r"sali[oó] bien",
+    ),
+    "school_bad": (
+        r"badly",
+        r"fall short",
+        r"differently",
+        r"change one thing",
+        r"wish (?:the|our) school",
+        r"school understood",
+        r"(?:team|school) to (?:understand|know|do)",
+        r"(?:team|school) (?:to )?understand",
+        r"known before",
+        r"le gustar[ií]a que la escuela",
+    ),
+    "absences": (
+        r"miss(?:ed|es|ing)? (?:school|days?|a day|a lot)",
+        r"missed",
+        r"absen",
+        r"stay(?:s|ed)? home",
+        r"doesn't make it in",
+        r"make it in",
+        r"been out",
+        r"days? (?:off|out)",
+        r"attendance",
+        r"no llega",
+        r"falta",
+    ),
+    "self": (
+        r"how are you (?:doing|holding up|managing)",
+        r"for you\b",
+        r"your own health",
+        r"you doing",
+        r"hardest part",
+        r"on your plate",
+        r"taken out of you",
+        r"worries you",
+        r"how are you\b",
+        r"para usted",
+        r"c[oó]mo est[aá] usted",
+    ),
+}
+"""Regular expressions (on folded, lower-case text) for the everyday subjects
+that open no layer but need an answer (see :data:`bot.core.persona.SUBJECTS`).
+The layer topics keep their keyword lists above; :func:`detect_subjects`
+returns both kinds, in order of first mention."""
+
+_SUBJECT_RES: dict[Subject, re.Pattern[str]] = {
+    s: re.compile("|".join(f"(?:{p})" for p in pats)) for s, pats in SUBJECT_PATTERNS.items()
+}
+
+NEAR: Mapping[Subject, tuple[Topic, ...]] = {
+    "mornings": ("transport", "siblings", "work"),
+    "transport": ("mornings",),
+    "health": ("school_feelings",),
+    "work": ("mornings", "family"),
+    "siblings": ("family", "home"),
+    "teachers": ("school_feelings", "contact"),
+    "friends": ("school_feelings",),
+    "school_feelings": ("friends", "teachers"),
+    "hopes": ("school_feelings", "family"),
+    "home": ("family",),
+    "contact": ("teachers",),
+    "family": ("home", "siblings"),
+    "interests": ("friends", "hopes"),
+    "weekends": ("family", "work"),
+    "neighborhood": ("home", "transport"),
+    "sleep": ("mornings", "health", "home"),
+    "food": ("mornings", "home"),
+    "screens": ("mornings", "home"),
+    "own_school": ("school_feelings", "contact"),
+    "help": ("contact", "school_feelings", "family"),
+    "school_good": ("teachers", "school_feelings", "contact"),
+    "school_bad": ("contact", "teachers", "school_feelings"),
+    "absences": ("mornings", "health", "school_feelings", "family"),
+    "self": ("family", "work", "health"),
+}
+"""Layer topics that lie *near* each subject: a question about sleep is near a
+layer about mornings, one about what the school does badly is near a layer
+about contact. The engine lets a turn on or near a layer's topic open it, so
+disclosure follows the conversation rather than a short keyword list."""
+
+
+def detect_subjects(text: str) -> list[Subject]:
+    """Return every subject (layer topics and everyday subjects) a text touches.
+
+    Subjects of the question sentences come first (in "I'm not calling with
+    bad news. How has school been?" the question is about school), then the
+    rest, each group in order of first mention.
+
+    Args:
+        text: a staff utterance or a caregiver reply.
+
+    Returns:
+        Subjects without duplicates.
+    """
+    sentences = [s for s in re.split(r"(?<=[.?!])\s+", text.strip()) if s]
+    asked = [s for s in sentences if s.rstrip().endswith("?")]
+    if asked and len(asked) < len(sentences):
+        first = _subjects_in(" ".join(asked))
+        rest = [s for s in _subjects_in(text) if s not in first]
+        return [*first, *rest]
+    return _subjects_in(text)
+
+
+def _subjects_in(text: str) -> list[Subject]:
+    low = text.translate(_LOWER)
+    found: dict[Subject, int] = {}
+    topics = detect_topics(text)
+    for rank, topic in enumerate(topics):
+        found[topic] = rank * 1000 - 100000
+    # positions for the layer topics are approximated by their keyword order
+    for subject, pattern in _SUBJECT_RES.items():
+        hit = pattern.search(low)
+        if hit is not None and subject not in found:
+            found[subject] = hit.start()
+    if topics:
+        # place layer topics by the first position of any of their keywords
+        for topic in topics:
+            pos = _first_keyword_pos(topic, low)
+            if pos is not None:
+                found[topic] = pos
+    return sorted(found, key=lambda s: (found[s], s in TOPICS))
+
+
+def _first_keyword_pos(topic: Topic, low: str) -> int | None:
+    best: int | None = None
+    for keyword in _keywords(topic):
+        hit = re.search(r"\b" + re.escape(keyword) + r"\b", low)
+        if hit is not None and (best is None or hit.start() < best):
+            best = hit.start()
+    return best
+
+
+def near_topics(subjects: list[Subject]) -> set[Topic]:
+    """Layer topics on or near some subjects (the subjects' own topics included).
+
+    Args:
+        subjects: subjects of a turn.
+
+    Returns:
+        The set of layer topics a turn about ``subjects`` may open.
+    """
+    out: set[Topic] = set()
+    for subject in subjects:
+        if subject in TOPICS:
+            out.add(subject)  # type: ignore[arg-type]
+        out.update(NEAR.get(subject, ()))
+    return out
+
+
+Intent = Literal["yes_no", "who", "what", "when", "where", "how", "why", "none"]
+
+_WH = (
+    ("why", re.compile(r"\b(?:why|por ?qu[eé])\b")),
+    ("who", re.compile(r"\b(?:who|whom|qui[eé]n(?:es)?)\b")),
+    ("when", re.compile(r"\b(?:when|what time|cu[aá]ndo|a qu[eé] hora)\b")),
+    ("where", re.compile(r"\b(?:where|d[oó]nde)\b")),
+    ("how", re.compile(r"\b(?:how|c[oó]mo)\b")),
+    (
+        "what",
+        re.compile(r"\b(?:what|which|tell me|walk me through|say a bit|qu[eé]|cu[eé]nteme)\b"),
+    ),
+)
+_YES_NO = re.compile(
+    r"^(?:and |so |okay,? |ok,? |well,? |sure\.? |right\.? )*"
+    r"(?:is|are|was|were|do|does|did|have|has|had|can|could|would|will|should|any)\b"
+)
+
+
+def question_intent(text: str) -> Intent:
+    """Classify what kind of answer a staff utterance asks for.
+
+    The first question sentence decides (a stacked question gets one part
+    answered): a wh-word gives its intent, a sentence opening with an
+    auxiliary verb is ``yes_no``, no question at all is ``none``.
+
+    Args:
+        text: a staff utterance.
+
+    Returns:
+        One :data:`Intent`.
+    """
+    low = text.translate(_LOWER)
+    sentences = [s.strip() for s in re.split(r"(?<=[.?!])\s+", low) if s.strip()]
+    questions = [s for s in sentences if s.endswith("?")]
+    if not questions:
+        imperative = re.search(r"\b(?:tell me|walk me through|say a bit|cu[eé]nteme)\b", low)
+        return "what" if imperative else "none"
+    first = questions[0].lstrip("\u00bf")
+    if _YES_NO.match(first):
+        return "yes_no"
+    best: tuple[int, Intent] | None = None
+    for intent, pattern in _WH:
+        hit = pattern.search(first)
+        if hit is not None and (best is None or hit.start() < best[0]):
+            best = (hit.start(), intent)  # type: ignore[assignment]
+    return best[1] if best is not None else "yes_no"

@@ -62,11 +62,51 @@ def is_greeting(text: str) -> bool:
     return _GREETING.search(normalize(text)) is not None
 
 
+_PERMISSION = re.compile(
+    r"(?:good|okay|ok|bad|alright|right) (?:time|moment)|have a (?:few |couple of )?minutes?|"
+    r"have a minute|okay if i ask|alright if i ask|willing to talk|can i try again|"
+    r"could we start over|start over\?|short chat\?|talk for a bit\?|"
+    r"tiene (?:unos )?minutos|buen momento"
+)
+_CLOSING = re.compile(
+    r"(?:call (?:you )?again|check(?:ed)? in (?:with you )?again|check in again|be in touch|"
+    r"talk soon|\bbye\b|have a good (?:one|day)|hang up|in a (?:few|couple of) weeks|"
+    r"next (?:week|month)|i'?ll (?:send|email|text|follow up|share|put|mark|be)|"
+    r"llamarle otra vez|volver a llamar)"
+)
+_ASK_ME = re.compile(r"(?:anything|something) (?:you'?d like|you want) to ask me|questions? for me")
+_THANKS = re.compile(r"^\W*(?:thank|thanks|i appreciate|i really appreciate|gracias)")
+
+STYLE_LINES: dict[str, int] = {
+    "verbose": 3,
+    "tangents": 2,
+    "pleasing": 2,
+    "plain": 2,
+    "upset": 2,
+    "reserved": 1,
+}
+"""How many card lines an open answer uses, by style (one fewer while trust is low)."""
+
+_YES_NO_OVERFLOW = {
+    "verbose": 2,
+    "tangents": 1,
+    "pleasing": 1,
+    "plain": 0,
+    "upset": 0,
+    "reserved": 0,
+}
+"""Extra lines after a yes/no answer, by style (plain adds one once trust is up)."""
+
+
+def _low(text: str) -> str:
+    return normalize(text).lower()
+
+
 class _Chooser:
     """Least-used, seeded choice of card lines for one turn."""
 
-    def __init__(self, plan: ReplyPlan) -> None:
-        self._rng = random.Random(f"{plan.seed}:{plan.turn_index}")
+    def __init__(self, plan: ReplyPlan, salt: int = 0) -> None:
+        self._rng = random.Random(f"{plan.seed}:{plan.turn_index}:{salt}")
         self._history = plan.earlier_replies
         self._last = plan.earlier_replies[-1] if plan.earlier_replies else ""
         self._taken: list[str] = []
@@ -74,11 +114,14 @@ class _Chooser:
     def uses(self, line: str) -> int:
         return sum(1 for reply in self._history if line in reply)
 
-    def pick(self, candidates: Iterable[str]) -> str | None:
+    def pick(self, candidates: Iterable[str], *, fresh: bool = False) -> str | None:
+        """Pick a least-used line (``fresh``: only lines never used in the session)."""
         pool: list[str] = []
         for line in candidates:
             if line and line not in pool and line not in self._taken and line not in self._last:
                 pool.append(line)
+        if fresh:
+            pool = [line for line in pool if self.uses(line) == 0]
         if not pool:
             return None
         fewest = min(self.uses(line) for line in pool)
@@ -102,7 +145,7 @@ class ScriptedResponder:
         self.name = name
 
     def reply(self, plan: ReplyPlan) -> str:
-        """Return the caregiver's reply for one plan.
+        """Return the caregiver's reply for one plan (never an earlier reply again).
 
         Args:
             plan: what the engine allows this turn.
@@ -110,33 +153,129 @@ class ScriptedResponder:
         Returns:
             The reply text (one or more card lines joined by spaces).
         """
+        earlier = set(plan.earlier_replies)
+        text = ""
+        for salt in range(6):
+            text = self._compose(plan, salt, extra=salt >= 3)
+            if len(text.split()) < 4 or text not in earlier:
+                return text
+        # every choice was said before: add the least-used card lines until it is new
         voice = plan.persona.voice
-        choose = _Chooser(plan)
-        topic_lines = [line for t in plan.topics for line in voice.topics.get(t, [])]
-        # The surface account is the cover story: once anything deeper is out,
-        # it comes only when the general lines run short.
+        pool = [line for lines in voice.topics.values() for line in lines]
+        choose = _Chooser(plan, 99)
+        while text in earlier:
+            line = choose.pick([*pool, *voice.general, *voice.surface])
+            if line is None:
+                break
+            text = f"{text} {line}"
+        return text
+
+    def _compose(self, plan: ReplyPlan, salt: int, *, extra: bool) -> str:
+        voice = plan.persona.voice
+        choose = _Chooser(plan, salt)
+        style = plan.persona.style
+        low = _low(plan.staff_text)
         earned = bool(plan.allowed_layers or plan.disclose or plan.insight)
         fallback = [*voice.general] if earned else [*voice.surface, *voice.general]
         spare = [*voice.surface] if earned else []
+        n_open = max(1, STYLE_LINES.get(style, 2) - (1 if plan.trust < 2 else 0))
+        subjects = list(plan.subjects) or list(plan.topics)
         lines: list[str | None] = []
+
+        def subject_lines(limit: int, *, fresh: bool = False) -> list[str]:
+            out: list[str] = []
+            # a stacked question gets one part answered: the first subject with lines
+            for subject in subjects:
+                pool = voice.topics.get(subject, [])
+                while len(out) < limit:
+                    line = choose.pick(pool, fresh=fresh)
+                    if line is None:
+                        break
+                    out.append(line)
+                if out:
+                    break
+            return out
+
+        def context_lines(limit: int, *, own: bool = False) -> list[str]:
+            out: list[str] = []
+            if own:  # an acknowledgement stays on what the staff member reflected
+                for subject in subjects:
+                    line = choose.pick(voice.topics.get(subject, []), fresh=True)
+                    if line:
+                        out.append(line)
+                        break
+            thread = plan.thread
+            if len(out) < limit and thread is not None and thread.more:
+                line = choose.pick(thread.more, fresh=True)
+                if line:
+                    out.append(line)
+            if len(out) < limit and plan.recent:
+                from bot.core.topics import detect_subjects
+
+                for subject in detect_subjects(plan.recent[-1].caregiver):
+                    line = choose.pick(voice.topics.get(subject, []), fresh=True)
+                    if line:
+                        out.append(line)
+                    if len(out) >= limit:
+                        break
+            while len(out) < limit:
+                line = choose.pick(fallback) or choose.pick(spare)
+                if line is None:
+                    break
+                out.append(line)
+            return out
+
+        social: list[str | None] = []
+        if not plan.review.has_intervention and not plan.threat:
+            if _ASK_ME.search(low):
+                social.append(choose.pick(voice.social.get("questions_for_me", [])))
+            elif _CLOSING.search(low) and plan.turn_index > 2:
+                social.append(choose.pick(voice.social.get("closing", [])))
+            if _PERMISSION.search(low):
+                social.append(choose.pick(voice.social.get("permission", [])))
+        if plan.repeat and plan.mode in ("open", "brief", "acknowledge"):
+            social.append(choose.pick(voice.social.get("repeat", [])))
 
         if plan.mode == "insight" and plan.insight is not None:
             lines = [plan.lead_in, *plan.insight.says]
         elif plan.mode == "disclose" and plan.disclose is not None:
-            lines = list(plan.disclose.says)
+            lead: list[str | None] = []
+            if plan.intent == "yes_no":
+                lead = [self._yes_no(plan, choose)]
+            lines = [*lead, *plan.disclose.says]
         elif plan.mode == "guarded":
-            lines = [choose.pick(voice.guarded) or choose.pick(voice.general)]
+            if plan.threat and voice.threatened:
+                lines = [choose.pick(voice.threatened)]
+            elif plan.close_up is not None and plan.close_up.says:
+                lines = [choose.pick(plan.close_up.says)]
+            else:
+                lines = [choose.pick(voice.guarded)]
+            if lines[0] is None:
+                lines = [choose.pick(voice.guarded) or choose.pick(voice.general)]
         elif plan.mode == "brief":
-            lines = [choose.pick(voice.brief) or choose.pick(voice.general)]
+            answer = self._yes_no(plan, choose)
+            lines = [answer]
+            overflow = _YES_NO_OVERFLOW.get(style, 0) + (1 if plan.trust >= 4 else 0)
+            if answer is None:
+                lines = [*subject_lines(1)] or [choose.pick(voice.brief)]
+            elif overflow:
+                lines.extend(subject_lines(min(overflow, 2)))
         elif plan.mode == "acknowledge":
             lines = [choose.pick(voice.acknowledge) or choose.pick(voice.general)]
-            if topic_lines:
-                lines.append(choose.pick(topic_lines))
-        else:  # open (and any mode whose content is missing from the plan)
-            first = choose.pick(topic_lines) or choose.pick(fallback) or choose.pick(spare)
-            second = choose.pick(topic_lines) or choose.pick(fallback) or choose.pick(spare)
-            lines = [first, second]
-
+            if style != "reserved" or plan.trust >= 4:
+                lines.extend(context_lines(1, own=True))
+        else:  # open
+            if subjects and any(voice.topics.get(s) for s in subjects):
+                lines = list(subject_lines(n_open))
+            elif social and plan.intent in ("yes_no", "none"):
+                lines = []
+            else:
+                lines = list(context_lines(n_open))
+        if extra:
+            lines.extend(context_lines(1))
+        lines = [*social, *lines] if plan.mode != "guarded" else lines
+        if not any(lines):
+            lines = [choose.pick(fallback) or choose.pick(spare) or voice.general[0]]
         if (
             plan.turn_index == 1
             and not plan.earlier_replies
@@ -144,7 +283,20 @@ class ScriptedResponder:
             and is_greeting(plan.staff_text)
         ):
             lines.insert(0, voice.greeting)
-        return " ".join(line for line in lines if line)
+        seen: list[str] = []
+        for line in lines:
+            if line and line not in seen:
+                seen.append(line)
+        return " ".join(seen)
+
+    @staticmethod
+    def _yes_no(plan: ReplyPlan, choose: _Chooser) -> str | None:
+        voice = plan.persona.voice
+        for subject in plan.subjects or plan.topics:
+            line = choose.pick(voice.yes_no.get(subject, []))
+            if line:
+                return line
+        return None
 
     async def stream(self, plan: ReplyPlan) -> AsyncIterator[str]:
         """Yield the reply in deltas of :data:`WORDS_PER_DELTA` words.

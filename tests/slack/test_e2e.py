@@ -25,6 +25,7 @@ from slack_kit import (
     view_submission,
 )
 
+from bot.personas import load_all
 from bot.slack import ids
 
 pytestmark = pytest.mark.integration
@@ -295,7 +296,7 @@ def test_slash_practice_picker_in_the_ack_then_start_in_the_dm(
     picker = resp.json()
     assert picker["response_type"] == "ephemeral"
     values = [b["accessory"]["value"] for b in picker["blocks"] if "accessory" in b]
-    assert "night-shift-mom" in values and len(values) == 9
+    assert "night-shift-mom" in values and len(values) == len(load_all())
     resp = server.post(slash_command("/practice", "denise", USER, response_url=fake.response_url()))
     assert "Denise Carver" in resp.json()["text"]
     server.drain()
@@ -402,7 +403,7 @@ def test_app_home_shows_gallery_sessions_and_setting(server: AppServer, fake: Fa
     starts = [
         b for b in view["blocks"] if b.get("accessory", {}).get("action_id") == ids.ACTION_START
     ]
-    assert len(starts) == 9
+    assert len(starts) == len(load_all())
 
 
 def test_long_question_lists_respect_block_limits(server: AppServer, fake: FakeSlack) -> None:

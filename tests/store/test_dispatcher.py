@@ -458,7 +458,7 @@ def test_a_killed_dispatcher_is_taken_over_without_duplicates(
         migrated_url, posts, "early", T0 + timedelta(minutes=1), "--skipped", str(skipped)
     )
     assert _finish(early) == 20
-    # after the lease: the victim's six are taken over; the one it posted is recognised
+    # after the lease: the victim's six are taken over; the one it posted is recognized
     late = _spawn(migrated_url, posts, "late", T0 + timedelta(minutes=6), "--skipped", str(skipped))
     assert _finish(late) == 6
 

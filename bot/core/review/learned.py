@@ -62,7 +62,7 @@ def tokens(low: str) -> list[tuple[str, int, int]]:
 
 
 def features(toks: list[tuple[str, int, int]]) -> list[tuple[str, int]]:
-    """Features of a token list: each word, each pair of neighbours and the first word.
+    """Features of a token list: each word, each pair of neighbors and the first word.
 
     Returns ``(feature, token index)`` pairs; the index places the feature in the text.
     """

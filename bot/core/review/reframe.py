@@ -47,7 +47,7 @@ KIND_REFRAMES: dict[FindingKind, str] = {
     "stacked": "Tell me more about how that's been going.",
     "jargon": "Tell me about the days {subj} has missed this year.",
 }
-"""Open question by the most serious kind, used when no topic is recognised."""
+"""Open question by the most serious kind, used when no topic is recognized."""
 
 PLAIN_WORDS: tuple[tuple[str, str], ...] = (
     (r"\bthe chronic(?:ally)? absen\w*(?: category| list| group)?", "the days {subj} has missed"),
@@ -95,7 +95,7 @@ KIND_REFRAMES_ES: dict[FindingKind, str] = {
     "stacked": "Cuénteme más de cómo ha ido eso.",
     "jargon": "Cuénteme de los días que {nino} ha faltado este año.",
 }
-"""Spanish open question by the most serious kind, when no topic is recognised."""
+"""Spanish open question by the most serious kind, when no topic is recognized."""
 
 PLAIN_WORDS_ES: tuple[tuple[str, str], ...] = (
     (

@@ -1,0 +1,316 @@
+"""Evaluate the offline practice partner against blind interviewer scripts.
+
+Runs every script in ``tests/data/practice/scripts.json`` (written by an author
+who never read the persona cards) against every shipped persona, offline and
+deterministic (seed = script number), and prints:
+
+- relevance: share of replies that answer the question, from hand labels in
+  ``tests/data/practice/labels_offline.jsonl`` when present (``answers`` /
+  ``partly`` / ``no``); otherwise an automatic *proxy* clearly marked as such;
+- exact repeats (replies of four or more words identical to an earlier one);
+- per style: personas reaching the hidden insight, layers reached, turn of
+  first disclosure;
+- the threat-then-skilled delay: how much later the first layer comes after
+  three threatening turns than in the same script without them.
+
+It also writes the replies for a hand judge (``--dump DIR``): ``replies.jsonl``
+(every reply) and ``judge_offline.csv`` (a stratified sample with an empty
+``label`` column), readable without the code.
+
+Usage::
+
+    .venv/bin/python bench/practice_eval.py [--dump tests/data/practice] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import re
+import statistics
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from bot.core.persona import Persona
+from bot.core.practice import PracticeEngine
+from bot.llm.scripted import ScriptedResponder
+from bot.personas import load_all
+
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "practice"
+SCRIPTS = DATA / "scripts.json"
+LABELS = DATA / "labels_offline.jsonl"
+SAMPLE_SIZE = 330
+
+_SENT = re.compile(r"(?<=[.!?])\s+")
+
+
+def echo_phrase(reply: str) -> str:
+    """A short phrase quoted from the caregiver's previous reply ({echo})."""
+    if not reply:
+        return "all of that"
+    sentences = [s for s in _SENT.split(reply.strip()) if len(s.split()) >= 3]
+    sentence = sentences[-1] if sentences else reply
+    words = re.sub(r"[\"“”…]", "", sentence).split()
+    phrase = " ".join(words[:6]).strip(" .,!?;:")
+    return f"'{phrase[0].lower() + phrase[1:]}'" if phrase else "all of that"
+
+
+def fill(line: str, persona: Persona, previous: str) -> str:
+    """Fill a script line's placeholders for one persona."""
+    first = persona.name.split()[0]
+    return (
+        line.replace("{student}", persona.student.name)
+        .replace("{caregiver}", first)
+        .replace("{echo}", echo_phrase(previous))
+    )
+
+
+def run_session(persona: Persona, lines: list[str], seed: int) -> list[dict[str, Any]]:
+    """Run one scripted session; return one row per turn."""
+    engine = PracticeEngine(persona, seed=seed)
+    responder = ScriptedResponder()
+    rows: list[dict[str, Any]] = []
+    previous = ""
+    for line in lines:
+        staff = fill(line, persona, previous)
+        plan = engine.plan(staff)
+        reply = responder.reply(plan)
+        turn = engine.record(plan, reply)
+        rows.append(
+            {
+                "turn": turn.index,
+                "staff": staff,
+                "caregiver": reply,
+                "previous": previous,
+                "mode": turn.mode,
+                "trust": round(turn.trust_after, 2),
+                "disclosed": turn.disclosed,
+                "insight": turn.insight,
+                "subjects": list(plan.subjects),
+                "intent": plan.intent,
+                "events": turn.events,
+                "listening": turn.listening,
+            }
+        )
+        previous = reply
+    return rows
+
+
+def proxy_answers(persona: Persona, row: dict[str, Any]) -> str:
+    """Automatic stand-in for a relevance label (NOT a judged figure)."""
+    voice = persona.voice
+    subjects = row["subjects"]
+    reply = row["caregiver"]
+    if row["mode"] in ("disclose", "insight", "guarded", "acknowledge"):
+        return "answers"
+    if not subjects:
+        return "answers"
+    for subject in subjects[:1]:
+        pools = [*voice.topics.get(subject, []), *voice.yes_no.get(subject, [])]
+        if any(line in reply for line in pools):
+            return "answers"
+    for subject in subjects[1:]:
+        pools = [*voice.topics.get(subject, []), *voice.yes_no.get(subject, [])]
+        if any(line in reply for line in pools):
+            return "partly"
+    return "no"
+
+
+def repeats(rows: list[dict[str, Any]]) -> int:
+    """Replies of four or more words identical to an earlier one in the session."""
+    seen: set[str] = set()
+    count = 0
+    for row in rows:
+        reply = row["caregiver"]
+        if len(reply.split()) >= 4 and reply in seen:
+            count += 1
+        seen.add(reply)
+    return count
+
+
+def first_disclosure(rows: list[dict[str, Any]], offset: int = 0) -> int | None:
+    for row in rows[offset:]:
+        if row["disclosed"] or row["insight"]:
+            return int(row["turn"]) - offset
+    return None
+
+
+def evaluate(dump: Path | None = None) -> dict[str, Any]:
+    scripts = json.loads(SCRIPTS.read_text(encoding="utf-8"))
+    personas = list(load_all().values())
+    all_rows: list[dict[str, Any]] = []
+    sessions: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for number, script in enumerate(scripts, start=1):
+        for persona in personas:
+            rows = run_session(persona, script["turns"], seed=number)
+            for row in rows:
+                row.update(
+                    id=f"{script['id']}/{persona.id}/{row['turn']}",
+                    script=script["id"],
+                    style=script["style"],
+                    persona=persona.id,
+                )
+            sessions[(script["id"], persona.id)] = rows
+            all_rows.extend(rows)
+    by_persona = {p.id: p for p in personas}
+
+    labels: dict[str, str] = {}
+    if LABELS.exists():
+        for line in LABELS.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                item = json.loads(line)
+                labels[item["id"]] = item["label"]
+    judged = [r for r in all_rows if r["id"] in labels]
+    if judged:
+        source = f"hand labels ({len(judged)} replies, {LABELS.name})"
+        verdicts = [labels[r["id"]] for r in judged]
+    else:
+        source = "PROXY (automatic, not a judged figure: no labels file yet)"
+        verdicts = [proxy_answers(by_persona[r["persona"]], r) for r in all_rows]
+    answers = sum(v == "answers" for v in verdicts) / len(verdicts)
+    partly = sum(v in ("answers", "partly") for v in verdicts) / len(verdicts)
+
+    styles: dict[str, list[str]] = defaultdict(list)
+    for script in scripts:
+        styles[script["style"]].append(script["id"])
+    per_style: dict[str, Any] = {}
+    n = len(personas)
+    for style, ids in styles.items():
+        insight_counts = [
+            sum(
+                sessions[(i, p.id)][-1] is not None
+                and any(r["insight"] for r in sessions[(i, p.id)])
+                for p in personas
+            )
+            for i in ids
+        ]
+        layers = [
+            sum(len(r["disclosed"]) for r in sessions[(i, p.id)]) for i in ids for p in personas
+        ]
+        firsts = [first_disclosure(sessions[(i, p.id)]) for i in ids for p in personas]
+        got = [f for f in firsts if f is not None]
+        per_style[style] = {
+            "insight_personas_per_script": insight_counts,
+            "insight_min": min(insight_counts),
+            "personas": n,
+            "layers_mean": round(statistics.mean(layers), 2),
+            "layers_max": max(layers),
+            "layers_min": min(layers),
+            "first_disclosure_median": statistics.median(got) if got else None,
+            "sessions_with_disclosure": f"{len(got)}/{len(firsts)}",
+        }
+
+    delays: list[float] = []
+    for script in scripts:
+        if script["style"] != "threat_then_skilled":
+            continue
+        for persona in personas:
+            with_threat = first_disclosure(sessions[(script["id"], persona.id)])
+            clean = run_session(persona, script["turns"][3:], seed=999)
+            without = first_disclosure(clean)
+            if with_threat is not None and without is not None:
+                delays.append((with_threat - 3) - without)
+            elif with_threat is None and without is not None:
+                delays.append(float(len(script["turns"]) - 3 - without))
+    ps = per_style
+    targets = {
+        "skilled: insight with >= 10 of 11 personas in every skilled script": ps["skilled"][
+            "insight_min"
+        ]
+        >= n - 1,
+        "kind_yes_no: at least one layer in every session": ps["kind_yes_no"]["layers_min"] >= 1,
+        "threat: first layer >= 3 turns later in every session": bool(delays) and min(delays) >= 3,
+        "reflective: insight with >= 7/9 of personas in every script": ps["reflective"][
+            "insight_min"
+        ]
+        >= -(-7 * n // 9),
+        "gaming: no insight, at most one layer": ps["gaming"]["insight_min"] == 0
+        and max(ps["gaming"]["insight_personas_per_script"]) == 0
+        and ps["gaming"]["layers_max"] <= 1,
+    }
+    result = {
+        "targets": targets,
+        "sessions": len(sessions),
+        "replies": len(all_rows),
+        "relevance_source": source,
+        "answers_share": round(answers, 3),
+        "at_least_partly_share": round(partly, 3),
+        "exact_repeats": sum(repeats(rows) for rows in sessions.values()),
+        "per_style": per_style,
+        "threat_delay_min": min(delays) if delays else None,
+        "threat_delay_median": statistics.median(delays) if delays else None,
+    }
+    if dump is not None:
+        write_dump(dump, all_rows)
+    return result
+
+
+def write_dump(directory: Path, rows: list[dict[str, Any]]) -> None:
+    """Write every reply (JSONL) and a stratified sample to label (CSV)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    keep = ("id", "style", "persona", "turn", "previous", "staff", "caregiver")
+    with (directory / "replies.jsonl").open("w", encoding="utf-8") as out:
+        for row in rows:
+            out.write(json.dumps({k: row[k] for k in keep}, ensure_ascii=False) + "\n")
+    # stratified: every k-th reply, so every style and persona is represented
+    step = max(1, len(rows) // SAMPLE_SIZE)
+    sample = rows[::step][:SAMPLE_SIZE]
+    with (directory / "judge_offline.csv").open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(
+            ["id", "style", "persona", "caregiver_before", "staff_said", "caregiver_reply", "label"]
+        )
+        for row in sample:
+            writer.writerow(
+                [
+                    row["id"],
+                    row["style"],
+                    row["persona"],
+                    row["previous"],
+                    row["staff"],
+                    row["caregiver"],
+                    "",
+                ]
+            )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dump", type=Path, default=None, help="write replies for a hand judge")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args(argv)
+    result = evaluate(args.dump)
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    print(f"{result['sessions']} sessions, {result['replies']} replies")
+    print(f"relevance ({result['relevance_source']}):")
+    print(f"  answers the question: {result['answers_share']:.1%}")
+    print(f"  at least partly:      {result['at_least_partly_share']:.1%}")
+    print(f"exact repeats: {result['exact_repeats']}")
+    print(
+        "style                 insight/personas per script  layers mean [min-max]"
+        "  first disclosure (median turn)"
+    )
+    for style, s in result["per_style"].items():
+        print(
+            f"  {style:20} {s['insight_personas_per_script']!s:>12} of {s['personas']:<3}"
+            f"        {s['layers_mean']:>5} [{s['layers_min']}-{s['layers_max']}]"
+            f"          {s['first_disclosure_median']} ({s['sessions_with_disclosure']} sessions)"
+        )
+    print(
+        f"threat-then-skilled delay of the first layer: min {result['threat_delay_min']}, "
+        f"median {result['threat_delay_median']} turns"
+    )
+    exact = result["exact_repeats"] == 0
+    print(f"targets:\n  {'PASS' if exact else 'FAIL'}  0 exact repeats")
+    for name, ok in result["targets"].items():
+        print(f"  {'PASS' if ok else 'FAIL'}  {name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
