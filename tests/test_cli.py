@@ -244,3 +244,21 @@ def test_review_on_a_folder_and_bad_format() -> None:
     assert res.returncode == 2 and b"is a folder" in res.stderr
     assert run("review", "--format", "xml", stdin="hi\n").returncode == 2
     assert run("personas", "list", "--format", "xml").returncode == 2
+
+
+def test_retry_takes_the_last_turn_back_and_the_debrief_shows_both_attempts() -> None:
+    stdin = (
+        "Have you tried an earlier bedtime?\n/retry\nTell me about bedtime at your house.\n/end\n"
+    )
+    res = run("practice", "-p", "asthma-mom", "--format", "json", "--seed", "3", stdin=stdin)
+    assert res.returncode == 0, res.stderr
+    rows = [json.loads(x) for x in res.stdout.decode().splitlines()]
+    turns, debrief = rows[:-1], rows[-1]["debrief"]
+    # both attempts were answered, and the second one took turn 1's place
+    assert [t["turn"] for t in turns] == [1, 1]
+    assert turns[1]["staff"].startswith("Tell me about bedtime")
+    assert debrief["turns"] == 1 and not debrief["findings_by_kind"].get("advice")
+    (retry,) = debrief["retries"]
+    assert "earlier bedtime" in json.dumps(retry) and "bedtime at your house" in json.dumps(retry)
+    assert "Took back turn 1" in res.stderr.decode()
+    assert {"trust", "disclosed", "insight"} <= set(turns[0])

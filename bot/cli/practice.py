@@ -34,8 +34,8 @@ from bot.services.practice import PracticeService
 __all__ = ["HELP_TEXT", "register", "render_debrief_text"]
 
 HELP_TEXT = (
-    "Type what you would say to the caregiver. /end (or end) finishes and shows your "
-    "debrief; /help shows this."
+    "Type what you would say to the caregiver. /retry takes your last turn back so you can "
+    "ask it another way; /end (or end) finishes and shows your debrief; /help shows this."
 )
 
 
@@ -233,6 +233,17 @@ def _print_debrief(
     sys.stdout.flush()
 
 
+def _retry(service: PracticeService) -> str:
+    """Take the last turn back (engine state included); returns what to tell the user."""
+    turns = service.engine.turns
+    if not turns:
+        return "There is no turn to take back yet. Type what you would say to the caregiver."
+    last = turns[-1]
+    service.engine.rewind(last.index)
+    tip = f" Try: “{last.review.reframe}”" if last.review.reframe else ""
+    return f"Took back turn {last.index} (“{last.staff}”). Ask it another way.{tip}"
+
+
 def _say(msg: str, interactive: bool, console: Console) -> None:
     if interactive:
         console.print(f"[yellow]{escape(msg)}[/]")
@@ -292,6 +303,9 @@ def _run_turns(
             return
         if not text.strip():
             continue
+        if command == "retry":
+            _say(_retry(service), interactive, console)
+            continue
         if command == "help" or text.strip().startswith("/"):
             known = command == "help"
             _say(
@@ -312,6 +326,8 @@ def _run_turns(
             if turn.note:
                 console.print(f"[dim italic]({escape(turn.note)})[/]")
             note = _coach_note(turn.review)
+            if turn.coach_note:
+                note = f"{note}\n{escape(turn.coach_note)}" if note else escape(turn.coach_note)
             if note:
                 console.print(Panel(note, title="Coach note", border_style="yellow"))
             continue
@@ -326,4 +342,6 @@ def _run_turns(
                 sys.stdout.write(f"  coach: {f.kind} “{f.evidence}”: {f.why}\n")
             if turn.review.reframe:
                 sys.stdout.write(f"  coach: try “{turn.review.reframe}”\n")
+            if turn.coach_note:
+                sys.stdout.write(f"  coach: {turn.coach_note}\n")
         sys.stdout.flush()

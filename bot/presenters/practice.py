@@ -35,6 +35,7 @@ __all__ = [
     "MODEL_DOWN",
     "NOT_FOUND",
     "NOT_YOURS",
+    "RETRY_NOT_HERE",
     "SESSION_BUSY",
     "SESSION_ENDED",
     "SESSION_MOVED_ON",
@@ -227,4 +228,8 @@ FORM_UNVERIFIED = "This form could not be verified. Please open it again."
 CANT_SAVE = (
     "I can't save right now, so I didn't take that message (the database is not accepting "
     "changes). Please try again in a few minutes; if it keeps happening, tell your admin."
+)
+RETRY_NOT_HERE = (
+    "Taking a turn back is not available in chat yet (it is in the terminal: /retry). Ask "
+    "your next question another way; the coach note's suggestion is a good place to start."
 )

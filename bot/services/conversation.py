@@ -254,6 +254,9 @@ class PracticeChat:
         if command == "help":
             await outbox.send(thread, Notice(say.HELP, icon="info"))
             return
+        if command == "retry":
+            await outbox.send(thread, Notice(say.RETRY_NOT_HERE, icon="info"))
+            return
         if not session.active:
             await outbox.send(thread, Notice(say.ENDED))
             return

@@ -310,3 +310,14 @@ def test_a_store_that_accepts_no_writes_is_said_plainly(tmp_path: Path) -> None:
     (notice,) = out.views(Notice)
     assert "can't save right now" in notice.text
     assert out.views(IntroCard) == []
+
+
+def test_retry_in_chat_is_a_command_not_speech(tmp_path: Path) -> None:
+    async def body(chat: PracticeChat, out: FakeOutbox) -> None:
+        await chat.start(out, ME.in_conversation("dm-U1"), load_all()["asthma-mom"])
+        await chat.handle_message(out, ME.in_conversation("dm-U1", "m1"), "Try again.")
+        assert out.views(CaregiverReply) == []
+        (notice,) = out.views(Notice)
+        assert "/retry" in notice.text
+
+    _run(tmp_path, body)
