@@ -157,16 +157,20 @@ def evaluate(dump: Path | None = None) -> dict[str, Any]:
             all_rows.extend(rows)
     by_persona = {p.id: p for p in personas}
 
-    labels: dict[str, str] = {}
+    labels: dict[str, tuple[str, str | None]] = {}
     if LABELS.exists():
         for line in LABELS.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 item = json.loads(line)
-                labels[item["id"]] = item["label"]
-    judged = [r for r in all_rows if r["id"] in labels]
+                labels[item["id"]] = (item["label"], item.get("reply"))
+    # a label counts only while the reply it judged is still the one produced (else stale)
+    judged = [
+        r for r in all_rows if r["id"] in labels and labels[r["id"]][1] in (None, r["caregiver"])
+    ]
+    stale = sum(1 for r in all_rows if r["id"] in labels) - len(judged)
     if judged:
-        source = f"hand labels ({len(judged)} replies, {LABELS.name})"
-        verdicts = [labels[r["id"]] for r in judged]
+        source = f"hand labels ({len(judged)} replies, {LABELS.name}; {stale} stale, not counted)"
+        verdicts = [labels[r["id"]][0] for r in judged]
     else:
         source = "PROXY (automatic, not a judged figure: no labels file yet)"
         verdicts = [proxy_answers(by_persona[r["persona"]], r) for r in all_rows]

@@ -40,6 +40,7 @@ from bot.services.interview_input import (
     clean_text,
     scrub_into,
 )
+from bot.services.ports import ConversationRef
 from bot.services.results import (
     InterviewInfo,
     InterviewMode,
@@ -193,6 +194,7 @@ class InterviewService:
         interviewer_tz: str | None = None,
         extra_names: Sequence[str] = (),
         platform: Literal["slack", "teams", "cli"] = "slack",
+        conversation: ConversationRef | None = None,
     ) -> InterviewInfo:
         """Log a real interview and schedule its prompts.
 
@@ -216,6 +218,9 @@ class InterviewService:
                 uses the stored zone, else the schedule's ``fallback_tz``.
             extra_names: other names to scrub; never stored.
             platform: where the interviewer works; its prompts are delivered there.
+            conversation: where the interviewer asked (their 1:1 conversation with the
+                app): stored so prompts can reach them proactively (Teams needs the
+                conversation id and service URL); its platform wins over ``platform``.
 
         Returns:
             The new :class:`InterviewInfo` with its reminders and what was
@@ -257,7 +262,10 @@ class InterviewService:
                     notes=clean_notes,
                     exact_words=None,
                     interviewer_tz=tz,
-                    platform=platform,
+                    platform=conversation.platform if conversation else platform,
+                    conversation_id=conversation.conversation_id or None if conversation else None,
+                    thread_id=conversation.thread_id if conversation else None,
+                    service_url=conversation.service_url if conversation else None,
                     gathering_key=None,
                     created_at=now,
                     updated_at=now,

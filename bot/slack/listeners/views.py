@@ -29,6 +29,7 @@ from bot.core.reflection import Reflection, zone
 from bot.presenters import practice as say
 from bot.presenters import reflection as wording
 from bot.services.commands import MAX_QUESTIONS, question_lines
+from bot.services.ports import ConversationRef
 from bot.services.reflection import (
     GatheringNotFound,
     InterviewInfo,
@@ -318,6 +319,7 @@ async def on_log_interview_submitted(
             notes=_text(view, "notes"),
             interviewer_tz=tz,
             extra_names=names,
+            conversation=ConversationRef(platform="slack", workspace_id=team_id, user_id=user_id),
         ),
     )
     if isinstance(info, _Answered):
