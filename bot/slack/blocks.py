@@ -1177,7 +1177,7 @@ def _interview_rows(
         delete = _button("Delete", ids.ACTION_DELETE_INTERVIEW, info.id, "danger")
         delete["confirm"] = _confirm(
             "Delete this interview?",
-            "Its notes and reflection are removed and reminders not sent yet are cancelled.",
+            "Its notes and reflection are removed and reminders not sent yet are canceled.",
             "Delete",
         )
         blocks += [
