@@ -31,7 +31,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.deps import BackgroundTasks, SlackDeps, utcnow
 from bot.slack.listeners import register_all
-from bot.slack.payloads import check_payload
+from bot.slack.payloads import check_payload, request_guard
 from bot.slack.redact import install_redaction
 from bot.store import StoreUnavailable
 
@@ -243,9 +243,12 @@ async def create_app(
     return app
 
 
-def web_application(app: AsyncApp, deps: SlackDeps, *, path: str = EVENTS_PATH) -> web.Application:
+def web_application(
+    app: AsyncApp, deps: SlackDeps, *, path: str = EVENTS_PATH, signing_secret: str = ""
+) -> web.Application:
     """The aiohttp application for HTTP mode: ``POST {path}``, ``GET /healthz`` (alive) and
-    ``GET /readyz`` (the database accepts a write: 200, else 503 with the reason).
+    ``GET /readyz`` (the database accepts a write: 200, else 503 with the reason). A signed
+    body of the wrong shape is answered 200 before Bolt sees it (:func:`request_guard`).
 
     On shutdown it waits (up to 30 s) for the background work in flight, so a
     reply being written is not cut off.
@@ -259,6 +262,7 @@ def web_application(app: AsyncApp, deps: SlackDeps, *, path: str = EVENTS_PATH) 
         An :class:`aiohttp.web.Application`.
     """
     web_app = app.web_app(path=path)
+    web_app.middlewares.append(request_guard(signing_secret, path))
 
     async def healthz(_: web.Request) -> web.Response:
         return web.json_response({"ok": True, "background": len(deps.tasks)})

@@ -13,11 +13,14 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
+from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.request.internals import parse_body
 from slack_bolt.response import BoltResponse
+from slack_sdk.signature import SignatureVerifier
 
-__all__ = ["MALFORMED_COMMAND", "check_payload", "validate_body"]
+__all__ = ["MALFORMED_COMMAND", "check_payload", "request_guard", "validate_body"]
 
 log = logging.getLogger(__name__)
 
@@ -169,3 +172,42 @@ async def check_payload(
     if failed == "command":
         return BoltResponse(status=200, body=MALFORMED_COMMAND)
     return BoltResponse(status=200, body="")
+
+
+def request_guard(signing_secret: str, path: str) -> Any:
+    """An aiohttp middleware that checks a POST to ``path`` before Bolt builds its request.
+
+    Bolt reads ids out of the body while building a request, before any Bolt middleware
+    runs, and a wrong type there (``"user": false``) raised a 500. Here a signed body of
+    the wrong shape gets a quiet 200 (a command gets :data:`MALFORMED_COMMAND`); an unsigned
+    one gets 401, as Bolt answers an unsigned request of the right shape.
+
+    Args:
+        signing_secret: ``SLACK_SIGNING_SECRET`` ("" skips the signature check).
+        path: the Request URL path.
+
+    Returns:
+        The middleware for ``web.Application.middlewares``.
+    """
+    verifier = SignatureVerifier(signing_secret) if signing_secret else None
+
+    @web.middleware
+    async def guard(
+        request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        if request.method != "POST" or request.path != path:
+            return await handler(request)
+        raw = await request.read()  # aiohttp keeps it: Bolt reads the same bytes
+        try:
+            body = parse_body(raw.decode("utf-8"), request.headers.get("Content-Type"))
+            failed = validate_body(body) if isinstance(body, dict) else "unreadable"
+        except (UnicodeDecodeError, ValueError, TypeError, AttributeError):
+            failed = "unreadable"
+        if failed is None:
+            return await handler(request)
+        if verifier is not None and not verifier.is_valid_request(raw, dict(request.headers)):
+            return web.Response(status=401, text="")  # not Slack's (Bolt would crash first)
+        log.info("ignored a malformed %s payload", failed)
+        return web.Response(status=200, text=MALFORMED_COMMAND if failed == "command" else "")
+
+    return guard

@@ -83,6 +83,7 @@ class SlackRuntime:
         dispatcher: delivers due reminders (run by :func:`running_dispatcher`;
             tests call its ``run_once`` with an injected clock instead).
         identity: the ``auth.test`` answer for the bot token (team, bot user).
+        signing_secret: ``SLACK_SIGNING_SECRET`` (the HTTP request guard checks it).
     """
 
     app: AsyncApp
@@ -92,6 +93,7 @@ class SlackRuntime:
     deliverer: SlackDeliverer
     dispatcher: Dispatcher
     identity: dict[str, Any] = field(default_factory=dict)
+    signing_secret: str = field(default="", repr=False)
     _closers: list[Callable[[], Any]] = field(default_factory=list)
 
     async def aclose(self) -> None:
@@ -213,6 +215,7 @@ async def build_runtime(
         deliverer=deliverer,
         dispatcher=Dispatcher(store, deliverer, clock=clock),
         identity=identity,
+        signing_secret=signing_secret,
         _closers=closers,
     )
 
@@ -300,7 +303,9 @@ async def serve_http(
         on_ready: called with ``(host, port)`` once listening.
         dispatch: run the reminder dispatcher (:func:`running_dispatcher`).
     """
-    web_app = web_application(runtime.app, runtime.deps, path=path)
+    web_app = web_application(
+        runtime.app, runtime.deps, path=path, signing_secret=runtime.signing_secret
+    )
     runner = web.AppRunner(web_app, access_log=None, handle_signals=False)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
