@@ -262,3 +262,9 @@ def test_retry_takes_the_last_turn_back_and_the_debrief_shows_both_attempts() ->
     assert "earlier bedtime" in json.dumps(retry) and "bedtime at your house" in json.dumps(retry)
     assert "Took back turn 1" in res.stderr.decode()
     assert {"trust", "disclosed", "insight"} <= set(turns[0])
+
+
+def test_review_of_an_empty_list_says_so() -> None:
+    res = run("review", "-", stdin="\n   \n")
+    assert res.returncode == 0 and res.stdout == b""
+    assert b"No questions found" in res.stderr

@@ -25,7 +25,8 @@ SOURCES = [
 BRITISH = re.compile(
     r"\b(?:practis(?:e|es|ed|ing)|neighbour\w*|colour\w*|favourit\w*|behaviour\w*|"
     r"apologis\w*|recognis\w*|organis\w*|realis(?:e|es|ed|ing)|centre|programme|"
-    r"cancelled|travelling|enrol(?:s|ment)?\b|judgement|licence|defence|mum)\b",
+    r"cancelled|travelling|enrol(?:s|ment)?\b|judgement|licence|defence|mum|mould\w*|"
+    r"nebulis\w*|grey|favour\w*|half (?:six|seven|eight)|going round)\b",
     re.IGNORECASE,
 )
 

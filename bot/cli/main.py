@@ -98,6 +98,10 @@ def review(
                 lines = list(utf8_lines(fh, file))
     except BadInput as exc:
         raise fail(str(exc)) from None
+    if not any(line.strip() for line in lines):
+        where = "standard input" if file == "-" else file
+        err.print(escape(f"No questions found in {where}: write one question per line."))
+        return
 
     reviews: Iterable[Review] = _model_reviews(lines) if llm else review_lines(lines)
     out = sys.stdout

@@ -253,7 +253,7 @@ def _finding_line(finding: Finding) -> str:
 def coach_note(review: Review, persona: Persona, *, dispute: str | None = None) -> Message | None:
     """A live coach note on one staff turn, visibly apart from the caregiver's voice.
 
-    Rendered as small grey context text under a ":mag: Coach note" label that
+    Rendered as small gray context text under a ":mag: Coach note" label that
     names it as not part of the conversation, with each finding's exact words
     quoted and the suggested reframe.
 
