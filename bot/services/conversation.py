@@ -246,10 +246,7 @@ class PracticeChat:
             return
         command = parse_command(text)
         if command == "end":
-            try:
-                await self.end(outbox, ref, session.id)
-            except SessionBusy as exc:
-                await outbox.send(thread, Notice(str(exc)))
+            await self._end_or_say_busy(outbox, ref, session.id, tell=thread)
             return
         if command == "help":
             await outbox.send(thread, Notice(say.HELP, icon="info"))
@@ -261,6 +258,15 @@ class PracticeChat:
             await outbox.send(thread, Notice(say.ENDED))
             return
         await self.take_turn(outbox, thread, session.id, text)
+
+    async def _end_or_say_busy(
+        self, outbox: Outbox, ref: ConversationRef, session_id: str, *, tell: ConversationRef
+    ) -> None:
+        """:meth:`end`, telling ``tell`` plainly when a turn still holds the session."""
+        try:
+            await self.end(outbox, ref, session_id)
+        except SessionBusy as exc:
+            await outbox.send(tell, Notice(str(exc)))
 
     async def _top_level(
         self,
@@ -287,10 +293,7 @@ class PracticeChat:
         open_session = await self._open_session(ref)
         if open_session is not None:
             if parse_command(text) == "end":
-                try:
-                    await self.end(outbox, ref, open_session.id)
-                except SessionBusy as exc:
-                    await outbox.send(ref, Notice(str(exc)))
+                await self._end_or_say_busy(outbox, ref, open_session.id, tell=ref)
                 return
             persona = self.persona(open_session.persona_id)
             await outbox.send(ref, Notice(say.dm_pointer_in_practice(persona), icon="info"))

@@ -12,24 +12,21 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Iterable
 from typing import Any, Literal
 
-import aiohttp
-from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.services.reflection import InterviewInfo, InvalidInput, TeamDecisionInfo
 from bot.slack import blocks
 from bot.slack.deps import SlackDeps
-from bot.slack.text import Message, escape
+from bot.slack.outbox import SLACK_ERRORS, post_messages, why
+from bot.slack.text import escape
 
 __all__ = [
     "InterviewModal",
     "confirm_interview",
     "open_interview_modal",
     "open_log_interview",
-    "post_messages",
     "post_team_decision",
     "publish_home",
     "user_time_zone",
@@ -38,39 +35,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-_SLACK_ERRORS = (SlackApiError, SlackClientError, aiohttp.ClientError, TimeoutError)
-
-
 # ---------------------------------------------------------------------- helpers
-
-
-async def post_messages(
-    client: AsyncWebClient,
-    channel: str,
-    messages: Iterable[Message],
-    *,
-    thread_ts: str | None = None,
-) -> str | None:
-    """Post messages in order with ``chat.postMessage``.
-
-    Args:
-        client: the Web API client.
-        channel: the conversation.
-        messages: what to post.
-        thread_ts: the thread to post in, or None for top level.
-
-    Returns:
-        The ``ts`` of the first message posted (None when there was nothing).
-    """
-    first: str | None = None
-    for message in messages:
-        kwargs: dict[str, Any] = {"channel": channel, **message.kwargs()}
-        if thread_ts:
-            kwargs["thread_ts"] = thread_ts
-        resp = await client.chat_postMessage(**kwargs)
-        if first is None:
-            first = str(resp.get("ts") or "") or None
-    return first
 
 
 async def whisper(
@@ -97,14 +62,8 @@ async def whisper(
         kwargs["thread_ts"] = thread_ts
     try:
         await client.chat_postEphemeral(**kwargs)
-    except _SLACK_ERRORS as exc:
-        log.warning("could not send an ephemeral notice: %s", _why(exc))
-
-
-def _why(exc: BaseException) -> str:
-    if isinstance(exc, SlackApiError):
-        return str(exc.response.get("error", "error"))
-    return type(exc).__name__
+    except SLACK_ERRORS as exc:
+        log.warning("could not send an ephemeral notice: %s", why(exc))
 
 
 async def _dm_channel(client: AsyncWebClient, user_id: str) -> str:
@@ -215,8 +174,8 @@ async def user_time_zone(
             return tz, names
     except InvalidInput:
         log.warning("users.info gave an unknown time zone; using the stored one")
-    except _SLACK_ERRORS as exc:
-        log.info("time zone lookup failed (%s); using the stored one", _why(exc))
+    except SLACK_ERRORS as exc:
+        log.info("time zone lookup failed (%s); using the stored one", why(exc))
     stored = await reflections.get_user_tz(team_id, user_id)
     if stored:
         return stored, names

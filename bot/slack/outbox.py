@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 import aiohttp
@@ -35,7 +35,7 @@ from bot.services.ports import ConversationRef, MessageRef
 from bot.slack import blocks
 from bot.slack.text import Message, escape
 
-__all__ = ["SLACK_ERRORS", "ReplyStreamer", "SlackOutbox", "render", "why"]
+__all__ = ["SLACK_ERRORS", "ReplyStreamer", "SlackOutbox", "post_messages", "render", "why"]
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +50,35 @@ def why(exc: BaseException) -> str:
     if isinstance(exc, SlackApiError):
         return str(exc.response.get("error", "error"))
     return type(exc).__name__
+
+
+async def post_messages(
+    client: AsyncWebClient,
+    channel: str,
+    messages: Iterable[Message],
+    *,
+    thread_ts: str | None = None,
+) -> str | None:
+    """Post messages in order with ``chat.postMessage``.
+
+    Args:
+        client: the Web API client.
+        channel: the conversation.
+        messages: what to post.
+        thread_ts: the thread to post in, or None for top level.
+
+    Returns:
+        The ``ts`` of the first message posted (None when there was nothing).
+    """
+    first: str | None = None
+    for message in messages:
+        kwargs: dict[str, Any] = {"channel": channel, **message.kwargs()}
+        if thread_ts:
+            kwargs["thread_ts"] = thread_ts
+        resp = await client.chat_postMessage(**kwargs)
+        if first is None:
+            first = str(resp.get("ts") or "") or None
+    return first
 
 
 def render(view: View) -> list[Message]:
@@ -114,16 +143,8 @@ class SlackOutbox:
     async def post(
         self, channel: str, messages: list[Message], *, thread_ts: str | None = None
     ) -> str | None:
-        """Post messages in order; returns the first one's ``ts``."""
-        first: str | None = None
-        for message in messages:
-            kwargs: dict[str, Any] = {"channel": channel, **message.kwargs()}
-            if thread_ts:
-                kwargs["thread_ts"] = thread_ts
-            resp = await self.client.chat_postMessage(**kwargs)
-            if first is None:
-                first = str(resp.get("ts") or "") or None
-        return first
+        """Post messages in order (:func:`post_messages`); returns the first one's ``ts``."""
+        return await post_messages(self.client, channel, messages, thread_ts=thread_ts)
 
     async def send(self, to: ConversationRef, view: View) -> MessageRef | None:
         """Post ``view`` in ``to`` (its thread when set)."""
