@@ -42,18 +42,7 @@ engine's disclosure rules both use them)."""
 TOPICS: tuple[Topic, ...] = get_args(Topic)
 
 Subject = Literal[
-    "mornings",
-    "transport",
-    "health",
-    "work",
-    "siblings",
-    "teachers",
-    "friends",
-    "school_feelings",
-    "hopes",
-    "home",
-    "contact",
-    "family",
+    Topic,
     "interests",
     "weekends",
     "neighborhood",
