@@ -408,3 +408,51 @@ def test_get_persona_reads_only_the_requested_card(tmp_path: Path) -> None:
     assert get_persona("test-card", tmp_path).id == "test-card"
     with pytest.raises(PersonaError, match="YAML syntax error"):
         get_persona("broken", tmp_path)
+
+
+def test_get_persona_parses_a_card_once_and_again_when_it_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    import bot.personas as personas_module
+
+    path = _write(tmp_path, "test-card.yml", VALID_CARD)
+    reads: list[Path] = []
+    real = personas_module.load_persona
+
+    def counting(p: Path) -> Persona:
+        reads.append(p)
+        return real(p)
+
+    monkeypatch.setattr(personas_module, "load_persona", counting)
+    first = get_persona("test-card", tmp_path)
+    assert get_persona("test-card", tmp_path) is first
+    assert len(reads) == 1
+    changed = VALID_CARD.replace("id: test-card", "id: test-card\n# edited")
+    assert changed != VALID_CARD
+    path.write_text(changed, encoding="utf-8")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    again = get_persona("test-card", tmp_path)
+    assert len(reads) == 2 and again is not first
+
+
+def test_a_practice_session_leaves_the_shared_card_unchanged(shipped: dict[str, Persona]) -> None:
+    from bot.core.practice import PracticeEngine
+    from bot.llm.scripted import ScriptedResponder
+
+    card = get_persona("asthma-mom")
+    before = card.model_dump(mode="json")
+    engine = PracticeEngine(card, seed=3)
+    responder = ScriptedResponder()
+    for text in (
+        "Hi, thanks for talking with me. How has this year been?",
+        "It sounds like mornings are hard.",
+        "You should get him to bed earlier.",
+        "What else is going on?",
+    ):
+        plan = engine.plan(text)
+        engine.record(plan, responder.reply(plan))
+    assert len(engine.turns) == 4
+    assert card.model_dump(mode="json") == before
