@@ -19,6 +19,7 @@ __all__ = [
     "figure_lines",
     "percent",
     "ratio",
+    "staff_chart_title",
     "staff_lines",
 ]
 
@@ -120,3 +121,15 @@ def staff_lines(progress: StaffProgress) -> list[str]:
         return []
     latest = Figures.pool(progress.sessions[-1:]) if len(progress.sessions) > 1 else None
     return figure_lines(progress.totals, latest=latest)
+
+
+def staff_chart_title(name: str | None) -> str:
+    """The title of a coach's chart of one staff member.
+
+    Args:
+        name: the staff member's name, or None when unknown.
+
+    Returns:
+        ``"Dana's practice over time"``, or a neutral title without a name.
+    """
+    return f"{name}'s practice over time" if name else "A staff member's practice over time"
