@@ -58,7 +58,8 @@ def percent(share: float | None) -> str:
 
 
 def ratio(value: float | None) -> str:
-    """A ratio with one decimal (``"0.7"``), or ``"none yet"``.
+    """A ratio with at most two decimals and no trailing zeros (``"0.67"``, ``"2"``), or
+    ``"none yet"``.
 
     Args:
         value: the ratio, or None.
@@ -66,7 +67,9 @@ def ratio(value: float | None) -> str:
     Returns:
         The text.
     """
-    return "none yet" if value is None else f"{value:.1f}"
+    if value is None:
+        return "none yet"
+    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def _plural(n: int, one: str, many: str | None = None) -> str:
@@ -103,8 +106,12 @@ def figure_lines(figures: Figures, *, latest: Figures | None = None) -> list[str
         "Advice, judgment, persuasion or correction: "
         + with_latest(f"{ratio(figures.findings_per_10_turns)} per 10 turns", last_iv)
         + ".",
-        f"Story layers heard: {figures.layers_reached}; the hidden insight in "
-        f"{_plural(figures.insight_sessions, 'session')}.",
+        f"Story layers heard: {figures.layers_reached} in all. "
+        + (
+            f"Hidden insight reached in {_plural(figures.insight_sessions, 'session')}."
+            if figures.insight_sessions
+            else "Hidden insight: not reached yet."
+        ),
     ]
 
 

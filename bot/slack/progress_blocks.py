@@ -190,7 +190,7 @@ async def post_progress_chart(
             png,
             title=data.title,
             alt_text=alt_text(data),
-            initial_comment=summary_text(data),
+            initial_comment=escape(summary_text(data)),
         )
     except SLACK_ERRORS as exc:
         log.warning("progress chart not shared: %s", why(exc))
