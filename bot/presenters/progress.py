@@ -15,6 +15,7 @@ __all__ = [
     "HOME_HEADER",
     "NONE_YET",
     "NONE_YET_TEAM",
+    "NOT_LOADED",
     "NOT_YOURS",
     "figure_lines",
     "percent",
@@ -41,8 +42,11 @@ NOT_YOURS = "You can see your own progress. A coach can see the team's."
 COACHES_ONLY = "Only coaches can see the team's progress. Yours is on the Home tab."
 """A staff member asked for the workspace's progress."""
 
-CHART_FAILED = "I couldn't send the chart just now. Your figures are on the Home tab."
-"""The chart could not be uploaded (the figures stay on the Home tab)."""
+CHART_FAILED = "I couldn't send the chart just now. Please try again in a minute."
+"""The chart could not be shared (Slack refused or could not be reached)."""
+
+NOT_LOADED = "I couldn't load your figures just now. Open this tab again in a minute."
+"""The Home section when the figures could not be read (the database is busy)."""
 
 
 def percent(share: float | None) -> str:

@@ -70,7 +70,7 @@ def home_section(progress: StaffProgress | None) -> list[dict[str, Any]]:
     ]
     lines = say.staff_lines(progress) if progress is not None else []
     if not lines:
-        text = say.NONE_YET if progress is not None else say.CHART_FAILED
+        text = say.NONE_YET if progress is not None else say.NOT_LOADED
         return out + context_blocks(escape(text))
     out += [
         {

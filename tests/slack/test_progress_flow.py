@@ -20,7 +20,7 @@ from slack_kit import AppServer, app_home_opened, block_actions, message_im
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import ids
-from bot.slack.progress_blocks import post_progress_chart
+from bot.slack.progress_blocks import home_section, post_progress_chart
 
 STAFF, OTHER, COACH = "U0STAFF", "U0OTHER", "U0COACH"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -192,3 +192,18 @@ def test_the_coach_ui_function_sends_the_workspace_chart_to_coaches_only(
     assert "Open questions: 100%." in staff.initial_comment
     for file in (team, staff):
         assert file.data is not None and _decoded_size(file.data) == (900, 960)
+
+    # Slack refuses the share (say, the scope is missing): the coach is told, nothing is lost
+    fake.fail("files.completeUploadExternal", "missing_scope", times=1)
+    assert server.call(send(COACH, None, True)) is None
+    assert fake.messages(channel=f"D{COACH}")[-1].text == (
+        "I couldn't send the chart just now. Please try again in a minute."
+    )
+
+
+def test_the_home_section_says_so_when_the_figures_cannot_be_read() -> None:
+    blocks = home_section(None)
+    assert [b["type"] for b in blocks] == ["divider", "header", "context"]
+    assert blocks[2]["elements"][0]["text"] == (
+        "I couldn't load your figures just now. Open this tab again in a minute."
+    )
