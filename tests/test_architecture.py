@@ -139,7 +139,7 @@ def test_the_cycle_finder_finds_a_cycle_through_a_function() -> None:
     assert _cycles(graph, "pkg") == [["pkg.a", "pkg.b", "pkg.c"]]
 
 
-HEAVY = ("openai", "httpx", "slack_bolt", "slack_sdk", "sqlalchemy")
+HEAVY = ("openai", "httpx", "slack_bolt", "slack_sdk", "sqlalchemy", "matplotlib")
 """What the offline practice must not load: each costs start-up time (openai alone about
 two seconds) and none is needed without a model or a server."""
 

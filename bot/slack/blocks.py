@@ -530,6 +530,7 @@ def home_view(
     live_notes: bool,
     interviews: Sequence[InterviewInfo] = (),
     page: InterviewPage | None = None,
+    progress: Sequence[dict[str, Any]] = (),
 ) -> dict[str, Any]:
     """The App Home: after-interview logging, persona gallery, last sessions, live-notes setting.
 
@@ -542,6 +543,8 @@ def home_view(
             :data:`INTERVIEWS_ON_HOME`).
         page: where ``interviews`` sit among all of the user's (adds Newer / Older
             buttons when there are more).
+        progress: the "Your progress" blocks, shown after the last sessions
+            (:func:`bot.slack.progress_blocks.home_section`).
 
     Returns:
         A ``home`` view payload for ``views.publish`` (at most 100 blocks).
@@ -574,6 +577,7 @@ def home_view(
             )
     else:
         blocks += context_blocks("No sessions yet. Pick a caregiver above to start.")
+    blocks += progress
     blocks += [
         {"type": "divider"},
         _header("Settings"),

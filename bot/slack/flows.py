@@ -17,7 +17,7 @@ from typing import Any, Literal
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.services.reflection import InterviewInfo, InvalidInput, TeamDecisionInfo
-from bot.slack import blocks
+from bot.slack import blocks, progress_blocks
 from bot.slack.deps import SlackDeps
 from bot.slack.outbox import SLACK_ERRORS, post_messages, why
 from bot.slack.text import escape
@@ -117,6 +117,7 @@ async def publish_home(
         live_notes=live,
         interviews=page.interviews,
         page=page,
+        progress=await progress_blocks.home_progress(deps, team_id, user_id),
     )
     await client.views_publish(user_id=user_id, view=view)
 

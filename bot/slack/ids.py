@@ -21,6 +21,7 @@ __all__ = [
     "ACTION_OPEN_EXACT_WORDS",
     "ACTION_OPEN_REFLECTION",
     "ACTION_PRACTICE_AGAIN",
+    "ACTION_PROGRESS_CHART",
     "ACTION_RECORD_DECISION",
     "ACTION_SEND_TO_COACH",
     "ACTION_START",
@@ -128,6 +129,9 @@ ACTION_DISPUTE_NOTE = "coach_note_wrong"
 
 VIEW_DISPUTE_NOTE = "note_dispute_modal"
 """The modal that records why a coach note was wrong (kinds and a comment)."""
+
+ACTION_PROGRESS_CHART = "home_progress_chart"
+"""App Home: "Show my progress chart" sends the viewer's own chart to their DM (value: ``own``)."""
 """App Home: show older or newer interviews (value: the page's offset)."""
 """Team gathering button: open the team-decision modal (value: the gathering key)."""
 

@@ -35,6 +35,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import StaticPool
 
 from bot.store.errors import StoreUnavailable
+from bot.store.progress_repo import ProgressRepository
 from bot.store.repositories import (
     CoachRequestRepository,
     EventRepository,
@@ -257,6 +258,7 @@ class UnitOfWork:
         reminders: :class:`~bot.store.repositories.ReminderRepository`.
         team_decisions: :class:`~bot.store.repositories.TeamDecisionRepository`.
         workspace_settings: :class:`~bot.store.repositories.WorkspaceSettingsRepository`.
+        progress: :class:`~bot.store.progress_repo.ProgressRepository` (progress reads).
     """
 
     def __init__(self, session: AsyncSession, dialect: str) -> None:
@@ -274,6 +276,7 @@ class UnitOfWork:
         self.reminders = ReminderRepository(session, dialect)
         self.team_decisions = TeamDecisionRepository(session, dialect)
         self.workspace_settings = WorkspaceSettingsRepository(session, dialect)
+        self.progress = ProgressRepository(session, dialect)
 
     async def commit(self) -> None:
         """Commit what was done so far (the block goes on in a new transaction)."""

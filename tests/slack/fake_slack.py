@@ -5,8 +5,12 @@ are checked (``invalid_auth`` / ``not_authed``), messages are validated
 against Slack's limits (``invalid_blocks``, ``msg_too_long``), streamed
 messages (``chat.startStream`` / ``appendStream`` / ``stopStream``) are
 assembled, and failures are programmable per method, including
-``429 ratelimited`` with ``Retry-After``. Any other path (a ``response_url``)
-is recorded as method ``response_url``. Stdlib only; runs in its own thread::
+``429 ratelimited`` with ``Retry-After``. Files are shared the way
+``files_upload_v2`` does it (see :class:`Uploaded`): ``files.getUploadURLExternal``
+hands out an upload URL on this same server (``POST /upload/<file id>``, which keeps
+the raw bytes), and ``files.completeUploadExternal`` shares the file in a channel.
+Any other path (a ``response_url``) is recorded as method ``response_url``.
+Stdlib only; runs in its own thread::
 
     with FakeSlack() as slack:
         os.environ["SLACK_API_URL"] = slack.api_url
@@ -31,7 +35,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
 
-__all__ = ["Call", "FakeSlack", "Posted"]
+__all__ = ["Call", "FakeSlack", "Posted", "Uploaded"]
 
 BOT_TOKEN = "xoxb-test-bot-token-000000"
 APP_TOKEN = "xapp-test-app-token-000000"
@@ -82,6 +86,7 @@ class Posted:
         deleted: True after ``chat.delete``.
         method: the method that created it.
         metadata: the message ``metadata`` it was posted with, or None.
+        files: ids of the files shared with it (``files.completeUploadExternal``).
     """
 
     channel: str
@@ -94,6 +99,41 @@ class Posted:
     deleted: bool = False
     method: str = "chat.postMessage"
     metadata: dict[str, Any] | None = None
+    files: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Uploaded:
+    """A file uploaded through Slack's external upload (what ``files_upload_v2`` does).
+
+    Step 1, ``files.getUploadURLExternal`` (``filename``, ``length``, ``alt_txt``):
+    the fake makes a file id and an upload URL on itself. Step 2, ``POST`` of the raw
+    bytes to that URL: kept in :attr:`data` (answered ``200 OK - <n>`` as text, like
+    Slack). Step 3, ``files.completeUploadExternal`` (``files`` as JSON
+    ``[{"id", "title"}]``, ``channel_id`` or ``channels``, ``initial_comment``,
+    ``thread_ts``): the file is shared, and a message with it is added to
+    :attr:`FakeSlack.posted`. The fake answers ``invalid_arguments`` when step 1
+    lacks a name or a positive length, and ``file_not_found`` when step 3 names a file
+    that was not requested, whose bytes never arrived, or whose byte count differs
+    from the declared length (the fake's choice of code for all three).
+
+    Attributes:
+        file_id: the id handed out. filename / length / alt_txt: from step 1.
+        data: the bytes posted in step 2 (None until then).
+        title / channel / initial_comment / thread_ts: from step 3.
+        shared: True once step 3 succeeded.
+    """
+
+    file_id: str
+    filename: str
+    length: int
+    alt_txt: str | None = None
+    data: bytes | None = None
+    title: str | None = None
+    channel: str | None = None
+    initial_comment: str | None = None
+    thread_ts: str | None = None
+    shared: bool = False
 
 
 def _limit_errors(params: dict[str, Any], *, max_blocks: int) -> str | None:
@@ -178,6 +218,8 @@ class FakeSlack:
         """``chat.postMessage`` to these channels answers this error code."""
         self.calls: list[Call] = []
         self.posted: list[Posted] = []
+        self.files: dict[str, Uploaded] = {}
+        """Files by id, from ``files.getUploadURLExternal`` on (see :class:`Uploaded`)."""
         self._lock = threading.Lock()
         self._ts = itertools.count(1)
         self._n = 0
@@ -284,6 +326,7 @@ class FakeSlack:
         with self._lock:
             self.calls.clear()
             self.posted.clear()
+            self.files.clear()
             self._rate_limits.clear()
             self._failures.clear()
 
@@ -321,6 +364,23 @@ class FakeSlack:
                 if (channel is None or p.channel == channel)
                 and (thread_ts is None or p.thread_ts == thread_ts)
                 and not (live and p.deleted)
+            ]
+
+    def uploads(self, *, channel: str | None = None, shared: bool = True) -> list[Uploaded]:
+        """Uploaded files, in the order they were requested.
+
+        Args:
+            channel: only files shared in this conversation.
+            shared: only files that step 3 shared (False: every requested file).
+
+        Returns:
+            Copies of the matching files.
+        """
+        with self._lock:
+            return [
+                Uploaded(**vars(f))
+                for f in self.files.values()
+                if (not shared or f.shared) and (channel is None or f.channel == channel)
             ]
 
     def wait_for(self, predicate: Callable[[FakeSlack], bool], timeout: float = 10.0) -> bool:
@@ -368,7 +428,33 @@ class FakeSlack:
         token = params.pop("token", None) or token
         return params, token
 
+    def _upload(self, handler: BaseHTTPRequestHandler, path: str) -> None:
+        """Step 2 of an external upload: keep the raw bytes POSTed to the upload URL."""
+        length = int(handler.headers.get("Content-Length") or 0)
+        raw = handler.rfile.read(length) if length else b""
+        file_id = path[len("/upload/") :]
+        with self._lock:
+            self._n += 1
+            call = Call(self._n, "upload", path, {"file_id": file_id}, None, at=time.monotonic())
+            file = self.files.get(file_id)
+            if file is None or handler.command != "POST":
+                call.status, body = 404, b"not found"
+            else:
+                file.data = raw
+                call.status, body = 200, f"OK - {len(raw)}".encode()
+            call.answer = {"text": body.decode()}
+            self.calls.append(call)
+            self._changed.notify_all()
+        handler.send_response(call.status)
+        handler.send_header("Content-Type", "text/plain")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
     def _handle(self, handler: BaseHTTPRequestHandler) -> None:
+        if handler.path.startswith("/upload/"):
+            self._upload(handler, handler.path.split("?", 1)[0])
+            return
         params, token = self._parse(handler)
         path = handler.path.split("?", 1)[0]
         method = path[len("/api/") :] if path.startswith("/api/") else "response_url"
@@ -617,6 +703,62 @@ class FakeSlack:
             **self.users.get(user_id, {}),
         }
         return 200, {"ok": True, "user": user}, {}
+
+    def _m_files_getUploadURLExternal(
+        self, p: dict[str, Any]
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
+        filename = str(p.get("filename") or "")
+        length = str(p.get("length") or "")
+        if not filename or not length.isdigit() or int(length) <= 0:
+            return 200, {"ok": False, "error": "invalid_arguments"}, {}
+        file_id = f"F{next(self._ts):08d}"
+        self.files[file_id] = Uploaded(
+            file_id=file_id,
+            filename=filename,
+            length=int(length),
+            alt_txt=str(p["alt_txt"]) if p.get("alt_txt") else None,
+        )
+        url = f"{self.base_url}/upload/{file_id}"
+        return 200, {"ok": True, "upload_url": url, "file_id": file_id}, {}
+
+    def _m_files_completeUploadExternal(
+        self, p: dict[str, Any]
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
+        raw = p.get("files")
+        try:
+            items = json.loads(raw) if isinstance(raw, str) else raw
+        except ValueError:
+            items = None
+        if not isinstance(items, list) or not items:
+            return 200, {"ok": False, "error": "invalid_arguments"}, {}
+        found: list[Uploaded] = []
+        for item in items:
+            file = self.files.get(str((item or {}).get("id") or ""))
+            if file is None or file.data is None or len(file.data) != file.length:
+                return 200, {"ok": False, "error": "file_not_found"}, {}
+            found.append(file)
+        channel = p.get("channel_id") or (str(p.get("channels") or "").split(",")[0] or None)
+        for file, item in zip(found, items, strict=True):
+            file.title = item.get("title") or file.filename
+            file.channel = channel
+            file.initial_comment = p.get("initial_comment")
+            file.thread_ts = p.get("thread_ts")
+            file.shared = True
+        if channel:
+            self.posted.append(
+                Posted(
+                    channel=channel,
+                    ts=self._next_ts(),
+                    thread_ts=p.get("thread_ts"),
+                    text=p.get("initial_comment") or "",
+                    method="files.completeUploadExternal",
+                    files=[f.file_id for f in found],
+                )
+            )
+        files = [
+            {"id": f.file_id, "name": f.filename, "title": f.title, "size": f.length} for f in found
+        ]
+        return 200, {"ok": True, "files": files}, {}
 
     def _view(self, p: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
         view = p.get("view") or {}

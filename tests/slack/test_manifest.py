@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from bot.core.progress import TurnFigures, session_point, staff_progress
 from bot.core.review import review
 from bot.personas import load_all
 from bot.services.commands import find_persona, parse_start_request
@@ -19,8 +20,8 @@ from bot.services.reflection import (
     PromptAction,
     ReminderPayload,
 )
-from bot.slack import blocks
-from bot.slack.listeners import actions, commands, events, shortcuts, views
+from bot.slack import blocks, progress_blocks
+from bot.slack.listeners import register_all
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = yaml.safe_load((ROOT / "manifest.yml").read_text(encoding="utf-8"))
@@ -34,6 +35,8 @@ METHOD_SCOPES: dict[str, str | tuple[str, ...] | None] = {
     "chat.appendStream": "chat:write",
     "chat.stopStream": "chat:write",
     "conversations.open": "im:write",
+    # files_upload_v2: files.getUploadURLExternal and files.completeUploadExternal
+    "files.upload.v2": "files:write",
     # reminders: a DM, a public or a private team channel
     "conversations.history": ("im:history", "channels:history", "groups:history"),
     "users.info": "users:read",
@@ -82,8 +85,7 @@ class Recorder:
 
 def _listened() -> dict[str, set[str]]:
     rec = Recorder()
-    for module in (events, commands, actions, views, shortcuts):
-        module.register(rec)  # type: ignore[arg-type]
+    register_all(rec)  # type: ignore[arg-type]
     return rec.seen
 
 
@@ -144,6 +146,22 @@ def _interview() -> InterviewInfo:
     )
 
 
+def _progress() -> Any:
+    turn = TurnFigures(question=True, open_question=True, reflection=False, intervention_findings=0)
+    point = session_point(
+        session_id="s",
+        user_id="U1",
+        persona_id="rosa",
+        started_at=datetime(2026, 3, 5, 18, 0, tzinfo=UTC),
+        ended=True,
+        turns=[turn],
+        layers_reached=0,
+        layers_total=3,
+        insight_reached=False,
+    )
+    return staff_progress("T1", "U1", [point])
+
+
 def test_every_action_rendered_is_listened_to_and_the_reverse() -> None:
     personas = list(load_all().values())
     from bot.core.practice import PracticeEngine
@@ -182,6 +200,7 @@ def test_every_action_rendered_is_listened_to_and_the_reverse() -> None:
             live_notes=True,
             interviews=[interview],
             page=InterviewPage(interviews=[interview], offset=5, total=20),  # Newer and Older
+            progress=progress_blocks.home_section(_progress()),  # "Show my progress chart"
         ),
         [b for m in [note] if m is not None for b in m.blocks],
         [b for m in blocks.prompt_messages(prompt) for b in m.blocks],
@@ -197,7 +216,7 @@ def test_bot_scopes_are_exactly_the_ones_used() -> None:
     source = "\n".join(
         p.read_text(encoding="utf-8") for p in (ROOT / "bot" / "slack").rglob("*.py")
     )
-    called = set(re.findall(r"\b(?:client|_client)\.([a-z]+_[A-Za-z_]+)\(", source))
+    called = set(re.findall(r"\b(?:client|_client)\.([a-z]+_[A-Za-z0-9_]+)\(", source))
     assert called, "no Web API calls found"
     methods: set[str] = set()
     for name in called:
