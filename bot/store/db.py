@@ -35,6 +35,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import StaticPool
 
 from bot.store.errors import StoreUnavailable
+from bot.store.purge import PurgeRepository
 from bot.store.repositories import (
     CoachRequestRepository,
     EventRepository,
@@ -257,6 +258,7 @@ class UnitOfWork:
         reminders: :class:`~bot.store.repositories.ReminderRepository`.
         team_decisions: :class:`~bot.store.repositories.TeamDecisionRepository`.
         workspace_settings: :class:`~bot.store.repositories.WorkspaceSettingsRepository`.
+        purge: :class:`~bot.store.purge.PurgeRepository` (retention, "delete my data").
     """
 
     def __init__(self, session: AsyncSession, dialect: str) -> None:
@@ -274,6 +276,7 @@ class UnitOfWork:
         self.reminders = ReminderRepository(session, dialect)
         self.team_decisions = TeamDecisionRepository(session, dialect)
         self.workspace_settings = WorkspaceSettingsRepository(session, dialect)
+        self.purge = PurgeRepository(session, dialect)
 
     async def commit(self) -> None:
         """Commit what was done so far (the block goes on in a new transaction)."""
