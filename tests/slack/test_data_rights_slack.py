@@ -18,9 +18,7 @@ from fake_slack import TEAM_ID
 from fake_slack_files import FakeSlackFiles
 from slack_kit import AppServer, block_actions, slash_command
 
-from bot.core.practice import PracticeEngine
-from bot.personas import get_persona
-from bot.slack import blocks, ids
+from bot.slack import ids
 from bot.store import Store, upgrade_to_head
 
 ALICE, BOB, MALLORY = "U_ALICE", "U_BOB", "U_MALLORY"
@@ -229,17 +227,6 @@ def test_download_transcript_uploads_the_markdown_into_the_owners_dm(
     assert [(n["user"], n["text"]) for n in notices] == [
         (BOB, "That practice session belongs to someone else, so I can't do that."),
         (ALICE, "I couldn't find that practice session."),
-    ]
-
-
-def test_the_debrief_card_offers_download_transcript() -> None:
-    persona = get_persona("night-shift-mom")
-    debrief = PracticeEngine(persona, seed=1).debrief()
-    (message,) = blocks.debrief_messages(persona, debrief, "sess-1")
-    buttons = [e for b in message.blocks if b["type"] == "actions" for e in b["elements"]]
-    download = [b for b in buttons if b["action_id"] == ids.ACTION_DOWNLOAD_TRANSCRIPT]
-    assert [(b["text"]["text"], b["value"]) for b in download] == [
-        ("Download transcript", "sess-1")
     ]
 
 
