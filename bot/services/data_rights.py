@@ -48,8 +48,9 @@ transaction, everything of one staff member in one workspace:
   addressed to them by DM.
 
 Kept, because they belong to a team or the workspace, with the person's id cleared:
-team decisions they recorded (``decided_by`` emptied), team-channel posts they would
-have been told about (``user_id`` cleared), coach decisions on disagreements
+team decisions they recorded (``decided_by`` emptied), weekly team-channel posts they
+would have been told about if posting failed (handed to another interviewer of that
+gathering, or ``user_id`` cleared when none is left), coach decisions on disagreements
 (``resolved_by`` cleared). Not touched: workspace settings (an admin's choice, e.g.
 who gets red-flag notes) and processed-event keys (ids only, no content; retention
 removes them).
