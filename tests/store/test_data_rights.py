@@ -227,12 +227,13 @@ def test_retention_keeps_an_old_session_with_a_recent_turn(migrated_url: str) ->
 
 @pytest.fixture
 def later_table() -> Iterator[Table]:
-    """A table another helper adds later, with a foreign key to practice_sessions."""
+    """A table another helper adds later, with a plain foreign key to practice_sessions."""
     table = Table(
         "zz_later_notes",
         Base.metadata,
         Column("id", Integer, primary_key=True),
-        Column("session_id", String(36), ForeignKey("practice_sessions.id", ondelete="CASCADE")),
+        # no ON DELETE CASCADE: the parent's delete fails unless the children go first
+        Column("session_id", String(36), ForeignKey("practice_sessions.id")),
         Column("text", String(50)),
     )
     try:
