@@ -31,6 +31,7 @@ from bot.services.review import ReviewMode, areview_lines
 
 if TYPE_CHECKING:
     from bot.llm.factory import ModelBackend
+    from bot.services.data_rights import DataRights
     from bot.services.reflection import ReflectionService
     from bot.services.sessions import PracticeSessions, ServiceFactory
     from bot.store import Store
@@ -218,6 +219,7 @@ class Application:
         personas: persona id -> card, loaded once.
         sessions: practice sessions (engine state persisted in ``store``).
         reflections: after-interview use cases.
+        data_rights: export, retention and "delete my data".
         model: the shared model backend, or None (offline partner, rules review).
         review_mode: the review mode question lists use (``rules`` without a model).
         clock: the current UTC time (tests inject one).
@@ -228,6 +230,7 @@ class Application:
     personas: Mapping[str, Persona]
     sessions: PracticeSessions
     reflections: ReflectionService
+    data_rights: DataRights
     model: ModelBackend | None
     review_mode: ReviewMode
     clock: Callable[[], datetime]
@@ -265,6 +268,7 @@ async def build_application(
     """
     # lazy: the offline `practice` imports this module and must not load openai or sqlalchemy
     from bot.llm.factory import choose_backend, connect
+    from bot.services.data_rights import DataRights
     from bot.services.reflection import ReflectionService
     from bot.services.sessions import ModelServiceFactory, PracticeSessions
     from bot.store import Store
@@ -289,6 +293,7 @@ async def build_application(
         personas=load_all(),
         sessions=sessions,
         reflections=ReflectionService(store, clock=now),
+        data_rights=DataRights(store, clock=now),
         model=model,
         review_mode=settings.review_mode if model is not None else "rules",
         clock=now,

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 import platformdirs
-from pydantic import AliasChoices, Field, SecretStr, ValidationError
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_PERSONA_MODEL = "gpt-4.1-mini"
@@ -59,6 +59,12 @@ class Settings(BaseSettings):
             from Slack (HTTP mode).
         slack_api_url [SLACK_API_URL]: base URL of the Slack Web API (default
             ``https://slack.com/api/``); tests point it at a local fake.
+        retention_days [EC_RETENTION_DAYS]: delete practice data (sessions, their
+            turns, coach requests, note disagreements and every other row hanging off
+            a session) whose last activity is older than this many days, plus the
+            processed-event keys older than that; ``serve`` runs it at start-up and
+            daily, ``empathy-coach retention run`` once. Unset or 0 keeps everything.
+            Real-interview logs are not touched (see :mod:`bot.services.data_rights`).
     """
 
     model_config = SettingsConfigDict(
@@ -105,6 +111,18 @@ class Settings(BaseSettings):
         default="https://slack.com/api/", validation_alias=AliasChoices("SLACK_API_URL")
     )
     log_bodies: bool = False
+    retention_days: int | None = Field(default=None, ge=0, le=36_500)
+
+    @field_validator("retention_days", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        # EC_RETENTION_DAYS= (empty) means "not set", like leaving it out
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def retention_enabled(self) -> bool:
+        """True when ``EC_RETENTION_DAYS`` is set to a positive number of days."""
+        return bool(self.retention_days)
 
     @property
     def model_configured(self) -> bool:

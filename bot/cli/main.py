@@ -29,6 +29,7 @@ from rich.table import Table
 
 from bot.bootstrap import SettingsProblem, load_settings, model_reviews
 from bot.cli.common import BadInput, Format, err, fail, quiet_logs, utf8_lines
+from bot.cli.data import export, retention_app
 from bot.cli.db import db_app
 from bot.cli.practice import register as register_practice
 from bot.cli.reminders import reminders_app
@@ -51,6 +52,8 @@ app.add_typer(personas_app, name="personas")
 app.add_typer(serve_app, name="serve")
 app.add_typer(db_app, name="db")
 app.add_typer(reminders_app, name="reminders")
+app.add_typer(retention_app, name="retention")
+app.command("export")(export)
 register_practice(app)
 
 # ---------------------------------------------------------------------- review

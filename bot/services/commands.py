@@ -20,12 +20,18 @@ __all__ = [
     "Command",
     "find_persona",
     "parse_command",
+    "parse_practice_subcommand",
     "parse_start_request",
     "question_lines",
     "split_question_lines",
 ]
 
 Command = Literal["end", "help", "retry"]
+
+PracticeSubcommand = Literal["delete_my_data"]
+
+DELETE_MY_DATA_WORDS = frozenset({"delete-my-data", "delete my data", "delete-my data"})
+"""What ``/practice`` takes as "delete all of my data" (after clean-up)."""
 
 END_WORDS = frozenset(
     {
@@ -86,6 +92,19 @@ def parse_command(text: str) -> Command | None:
     if word in RETRY_WORDS:
         return "retry"
     return None
+
+
+def parse_practice_subcommand(text: str) -> PracticeSubcommand | None:
+    """Tell whether the words after ``/practice`` are a subcommand rather than a caregiver.
+
+    Args:
+        text: the command's text, plain (``delete-my-data``, `` Delete my data. ``).
+
+    Returns:
+        ``"delete_my_data"``, or None (the text names a caregiver, or nothing).
+    """
+    word = " ".join(text.strip().strip(_EDGES.replace("-", "")).lower().split())
+    return "delete_my_data" if word in DELETE_MY_DATA_WORDS else None
 
 
 def parse_start_request(text: str) -> str | None:

@@ -19,6 +19,7 @@ from bot.core.models import Finding, Review
 from bot.core.persona import Persona
 from bot.core.reflection import Reflection, zone
 from bot.presenters import reflection as wording
+from bot.presenters.data_rights import DOWNLOAD_BUTTON
 from bot.presenters.practice import (
     DISPUTE_BUTTON,
     DISPUTE_COMMENT_LABEL,
@@ -365,12 +366,13 @@ def _figures(debrief: Debrief) -> list[dict[str, Any]]:
 
 
 def debrief_messages(persona: Persona, debrief: Debrief, session_id: str) -> list[Message]:
-    """The debrief card: summary, figures, reframes, Practice again / Send to a coach.
+    """The debrief card: summary, figures, reframes, Practice again / Send to a coach /
+    Download transcript.
 
     Args:
         persona: the caregiver card.
         debrief: the session's debrief (from the core).
-        session_id: the session (value of Send to a coach).
+        session_id: the session (value of Send to a coach and Download transcript).
 
     Returns:
         Usually one message; more only if the content exceeds 50 blocks.
@@ -390,6 +392,7 @@ def debrief_messages(persona: Persona, debrief: Debrief, session_id: str) -> lis
             "elements": [
                 _button("Practice again", ids.ACTION_PRACTICE_AGAIN, persona.id, "primary"),
                 _button("Send to a coach", ids.ACTION_SEND_TO_COACH, session_id),
+                _button(DOWNLOAD_BUTTON, ids.ACTION_DOWNLOAD_TRANSCRIPT, session_id),
             ],
         }
     )

@@ -17,6 +17,7 @@ from bot.core.persona import Persona
 from bot.services.conversation import PracticeChat
 
 if TYPE_CHECKING:
+    from bot.services.data_rights import DataRights
     from bot.services.reflection import ReflectionService
     from bot.services.review import ModelReviewerPort, ReviewMode
     from bot.services.sessions import PracticeSessions
@@ -132,6 +133,8 @@ class SlackDeps:
         thread_lookup_waits: seconds to wait before each further lookup of a
             thread not (yet) tied to a session: a reply can arrive while the
             intro card's thread is still being stored.
+        data_rights: export (Download transcript) and "delete my data", or None when
+            not wired (then those buttons say they are unavailable).
         chat: the practice use cases (:class:`~bot.services.conversation.PracticeChat`)
             built from the fields above.
     """
@@ -147,6 +150,7 @@ class SlackDeps:
     stream_buffer: int = 128
     status_enabled: bool = True
     thread_lookup_waits: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0)
+    data_rights: DataRights | None = None
     chat: PracticeChat = field(init=False)
 
     def __post_init__(self) -> None:

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 __all__ = [
     "ACTION_DELETE_INTERVIEW",
+    "ACTION_DELETE_MY_DATA",
+    "ACTION_DELETE_MY_DATA_CANCEL",
     "ACTION_DISPUTE_NOTE",
+    "ACTION_DOWNLOAD_TRANSCRIPT",
     "ACTION_EDIT_INTERVIEW_TIME",
     "ACTION_END",
     "ACTION_HOME_REVIEW",
@@ -84,6 +87,16 @@ ACTION_END = "practice_end"
 
 ACTION_SEND_TO_COACH = "practice_send_to_coach"
 """Debrief button: ask a coach to look at the session in its value."""
+
+ACTION_DOWNLOAD_TRANSCRIPT = "practice_download_transcript"
+"""Debrief button: the session's transcript as a Markdown file in the DM (value: session id)."""
+
+ACTION_DELETE_MY_DATA = "delete_my_data"
+"""``/practice delete-my-data``'s Delete button, behind a confirmation dialog. Its value is
+ignored: whose data goes is always the clicking user's, in the payload's workspace."""
+
+ACTION_DELETE_MY_DATA_CANCEL = "delete_my_data_cancel"
+"""``/practice delete-my-data``'s Cancel button."""
 
 ACTION_LIVE_NOTES = "settings_live_notes"
 """App Home radio buttons: live coach notes on or off."""

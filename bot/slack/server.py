@@ -8,7 +8,10 @@ Both ways of serving also run the reminder dispatcher
 (:class:`bot.services.dispatcher.Dispatcher` over :class:`bot.slack.deliver.SlackDeliverer`)
 as a task beside the app, so the after-interview prompts go out while the app
 runs; on shutdown it is stopped (a post in flight finishes, claims not yet
-attempted are released) before the database and HTTP session close.
+attempted are released) before the database and HTTP session close. When
+``EC_RETENTION_DAYS`` is set, the retention pass
+(:class:`bot.services.data_rights.RetentionJob`) runs beside it: at start-up and
+once a day (one process per day when several share the database).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.bootstrap import build_application
 from bot.privacy import scrub
+from bot.services.data_rights import RetentionJob
 from bot.services.dispatcher import Dispatcher
 from bot.slack.app import (
     EVENTS_PATH,
@@ -83,6 +87,7 @@ class SlackRuntime:
         dispatcher: delivers due reminders (run by :func:`running_dispatcher`;
             tests call its ``run_once`` with an injected clock instead).
         identity: the ``auth.test`` answer for the bot token (team, bot user).
+        retention: the daily retention pass, or None when ``EC_RETENTION_DAYS`` is unset.
         signing_secret: ``SLACK_SIGNING_SECRET`` (the HTTP request guard checks it).
     """
 
@@ -93,6 +98,7 @@ class SlackRuntime:
     deliverer: SlackDeliverer
     dispatcher: Dispatcher
     identity: dict[str, Any] = field(default_factory=dict)
+    retention: RetentionJob | None = None
     signing_secret: str = field(default="", repr=False)
     _closers: list[Callable[[], Any]] = field(default_factory=list)
 
@@ -183,6 +189,7 @@ async def build_runtime(
         else None,
         review_mode=application.review_mode,
         stream_buffer=stream_buffer,
+        data_rights=application.data_rights,
     )
     http = aiohttp.ClientSession(
         connector=aiohttp.TCPConnector(limit=100), timeout=aiohttp.ClientTimeout(total=60)
@@ -215,6 +222,9 @@ async def build_runtime(
         deliverer=deliverer,
         dispatcher=Dispatcher(store, deliverer, clock=clock),
         identity=identity,
+        retention=RetentionJob(application.data_rights, settings.retention_days, clock=clock)
+        if settings.retention_days
+        else None,
         signing_secret=signing_secret,
         _closers=closers,
     )
@@ -222,7 +232,8 @@ async def build_runtime(
 
 @contextlib.asynccontextmanager
 async def running_dispatcher(runtime: SlackRuntime, *, enabled: bool = True) -> AsyncIterator[None]:
-    """Run the reminder dispatcher as a task for the duration of the ``async with`` block.
+    """Run the reminder dispatcher (and the retention pass, when configured) as tasks
+    for the duration of the ``async with`` block.
 
     On exit the dispatcher is asked to stop and given up to
     :data:`DISPATCHER_STOP_SECONDS` to finish the post in flight (the claims
@@ -240,10 +251,19 @@ async def running_dispatcher(runtime: SlackRuntime, *, enabled: bool = True) -> 
         return
     halt = asyncio.Event()
     task = asyncio.create_task(runtime.dispatcher.run_forever(halt), name="reminder_dispatcher")
+    retention = (
+        asyncio.create_task(runtime.retention.run_forever(halt), name="retention")
+        if runtime.retention is not None
+        else None
+    )
     try:
         yield
     finally:
         halt.set()
+        if retention is not None:
+            retention.cancel()  # a pass is one transaction: cancelling rolls it back
+            with contextlib.suppress(asyncio.CancelledError):
+                await retention
         done, _ = await asyncio.wait({task}, timeout=DISPATCHER_STOP_SECONDS)
         if not done:
             log.warning("the reminder dispatcher did not stop in time; cancelling it")

@@ -36,6 +36,7 @@ from sqlalchemy.pool import StaticPool
 
 from bot.store.errors import StoreUnavailable
 from bot.store.progress_repo import ProgressRepository
+from bot.store.purge import PurgeRepository
 from bot.store.repositories import (
     CoachRequestRepository,
     EventRepository,
@@ -259,6 +260,7 @@ class UnitOfWork:
         team_decisions: :class:`~bot.store.repositories.TeamDecisionRepository`.
         workspace_settings: :class:`~bot.store.repositories.WorkspaceSettingsRepository`.
         progress: :class:`~bot.store.progress_repo.ProgressRepository` (progress reads).
+        purge: :class:`~bot.store.purge.PurgeRepository` (retention, "delete my data").
     """
 
     def __init__(self, session: AsyncSession, dialect: str) -> None:
@@ -277,6 +279,7 @@ class UnitOfWork:
         self.team_decisions = TeamDecisionRepository(session, dialect)
         self.workspace_settings = WorkspaceSettingsRepository(session, dialect)
         self.progress = ProgressRepository(session, dialect)
+        self.purge = PurgeRepository(session, dialect)
 
     async def commit(self) -> None:
         """Commit what was done so far (the block goes on in a new transaction)."""

@@ -112,6 +112,7 @@ def test_debrief_card_has_figures_reframes_and_both_buttons() -> None:
     assert [(b["action_id"], b["value"]) for b in buttons] == [
         (ids.ACTION_PRACTICE_AGAIN, DENISE.id),
         (ids.ACTION_SEND_TO_COACH, "s-9"),
+        (ids.ACTION_DOWNLOAD_TRANSCRIPT, "s-9"),
     ]
 
 

@@ -200,7 +200,11 @@ def test_end_message_posts_one_debrief_with_buttons(server: AppServer, fake: Fak
     buttons = [
         e["action_id"] for b in debriefs[0].blocks if b["type"] == "actions" for e in b["elements"]
     ]
-    assert buttons == [ids.ACTION_PRACTICE_AGAIN, ids.ACTION_SEND_TO_COACH]
+    assert buttons == [
+        ids.ACTION_PRACTICE_AGAIN,
+        ids.ACTION_SEND_TO_COACH,
+        ids.ACTION_DOWNLOAD_TRANSCRIPT,
+    ]
     # after the end, a message in the thread does not take a turn
     server.post(message_im(USER, "What else?", thread_ts=card.ts))
     server.drain()

@@ -20,7 +20,7 @@ from bot.services.reflection import (
     PromptAction,
     ReminderPayload,
 )
-from bot.slack import blocks, progress_blocks
+from bot.slack import blocks, data_blocks, progress_blocks
 from bot.slack.listeners import register_all
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -192,6 +192,7 @@ def test_every_action_rendered_is_listened_to_and_the_reverse() -> None:
     rendered = set()
     for payload in (
         blocks.persona_picker(personas).blocks,
+        data_blocks.delete_confirmation().blocks,
         blocks.intro_card(personas[0], "s").blocks,
         [b for m in blocks.debrief_messages(personas[0], debrief, "s") for b in m.blocks],
         blocks.home_view(

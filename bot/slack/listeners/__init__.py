@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack.listeners import actions, commands, events, progress, shortcuts, views
+from bot.slack.listeners import actions, commands, data_rights, events, progress, shortcuts, views
 
 __all__ = ["register_all"]
 
@@ -20,5 +20,5 @@ def register_all(app: AsyncApp) -> None:
     Args:
         app: the Bolt app.
     """
-    for module in (events, commands, actions, views, shortcuts, progress):
+    for module in (events, commands, actions, data_rights, views, shortcuts, progress):
         module.register(app)

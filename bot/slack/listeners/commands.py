@@ -1,5 +1,8 @@
 """Slash commands: ``/practice [persona]``, ``/review-questions [questions]``, ``/log-interview``.
 
+``/practice delete-my-data`` answers with the private delete confirmation instead
+(:mod:`bot.slack.listeners.data_rights`).
+
 All acknowledge at once. ``/practice`` answers with the persona picker (in
 the acknowledgement itself, privately) or starts the session in the user's DM
 with the app. ``/review-questions`` opens the modal (its trigger expires in
@@ -22,9 +25,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.presenters import practice as say
 from bot.presenters.views import Notice, PersonaPicker
+from bot.services.commands import parse_practice_subcommand
 from bot.services.ports import ConversationRef
 from bot.slack import blocks, flows, ids
 from bot.slack.deps import SlackDeps, deps_of, team_of
+from bot.slack.listeners.data_rights import confirm_delete
 from bot.slack.outbox import SLACK_ERRORS, SlackOutbox, render, why
 from bot.slack.text import escape, from_slack
 
@@ -47,7 +52,8 @@ def register(app: AsyncApp) -> None:
 async def on_practice(
     ack: AsyncAck, command: dict[str, Any], context: Any, client: AsyncWebClient
 ) -> None:
-    """``/practice [persona]``: the picker, or a session started in the DM.
+    """``/practice [persona]``: the picker, or a session started in the DM
+    (``/practice delete-my-data``: the private delete confirmation).
 
     Args:
         ack: Bolt's acknowledgement (its body is shown privately to the user).
@@ -57,6 +63,9 @@ async def on_practice(
     """
     deps = deps_of(context)
     who = from_slack(command.get("text") or "").strip()
+    if parse_practice_subcommand(who) == "delete_my_data":
+        await ack(**confirm_delete())
+        return
     choice = deps.chat.picker(who)
     if isinstance(choice, PersonaPicker):
         await ack(response_type="ephemeral", **render(choice)[0].kwargs())
