@@ -64,6 +64,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 
+from bot.privacy.dates_ids import chain_lists
 from bot.privacy.model import PII_KINDS, PLACEHOLDERS, PiiKind, PiiSpan, Scrubbed
 from bot.privacy.names import (
     _extend_names,
@@ -152,7 +153,7 @@ def detect(text: str, *, known_names: Iterable[str] = ()) -> list[PiiSpan]:
         return []
     with _lock:
         rules = _rules()
-    spans = rules.spans(text)
+    spans = chain_lists(text, rules.spans(text))
     names = (
         [s for s in spans if s.kind != "NAME" or s.text not in _NEVER_NAMES]
         + _list_name_spans(text)
