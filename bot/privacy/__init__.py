@@ -65,10 +65,10 @@ import threading
 from collections.abc import Iterable
 
 from bot.privacy.dates_ids import chain_lists
+from bot.privacy.known import known_name_spans
 from bot.privacy.model import PII_KINDS, PLACEHOLDERS, PiiKind, PiiSpan, Scrubbed
 from bot.privacy.names import (
     _extend_names,
-    _known_name_spans,
     _list_name_spans,
     _propagate_names,
 )
@@ -157,7 +157,7 @@ def detect(text: str, *, known_names: Iterable[str] = ()) -> list[PiiSpan]:
     names = (
         [s for s in spans if s.kind != "NAME" or s.text not in _NEVER_NAMES]
         + _list_name_spans(text)
-        + _known_name_spans(text, known_names)
+        + known_name_spans(text, known_names)
     )
     names = _propagate_names(text, _extend_names(text, names))
     return _resolve(text, names)

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
 from functools import cache
 
 import regex
 
 from bot.privacy.model import PiiSpan
+from bot.privacy.ordinary import CONTEXT_BEFORE, ordinary_use
 from bot.privacy.words import (
     _ACRONYMS,
     _FUNCTION_WORDS,
     _INSTITUTION_WORDS,
-    _KIN,
     _LOREM_NAMES,
     _NAME_LOCALES,
     _NEVER_NAMES,
-    _TITLES,
     COMMON_WORDS_ALSO_NAMES,
     NOT_NAMES,
     PLACES_ALSO_NAMES,
@@ -131,10 +128,6 @@ _PLACE_BEFORE = regex.compile(
 _STRICT_TITLE_BEFORE = regex.compile(
     r"(?i:\b(?:mr|mrs|ms|mx|miss|mister|dr|sra|sr|señora|señor|senora|senor|doña|dona|prof)\.?\s+)$"
 )
-_CONTEXT_BEFORE = regex.compile(
-    rf"(?i:\b(?:{_TITLES})\.?\s+|\b(?:{_KIN})(?:['’]s)?,?\s+"
-    r"|\b(?:named|called|goes by|go by|name is|name's|name’s|nicknamed|aka)\s+)$"
-)
 
 
 def _is_place(text: str, start: int, end: int) -> bool:
@@ -159,7 +152,8 @@ def _list_name_spans(text: str) -> list[PiiSpan]:
         score = 0.0
         how = lex.kind_of(word)
         if how == "title":
-            score = 0.6
+            ordinary = word.lower() in lex.common or _fold(word.lower()) in lex.common
+            score = 0.0 if ordinary and ordinary_use(text, m.start(), m.end()) else 0.6
         elif how is not None:
             score = 0.55
         elif not (word[0].isupper() and not word.isupper()):
@@ -168,46 +162,11 @@ def _list_name_spans(text: str) -> list[PiiSpan]:
             ordinary = word.lower() in lex.common or word in _ACRONYMS
             if not ordinary and (
                 _STRICT_TITLE_BEFORE.search(text, before, m.start())
-                or (lex.is_name_word(word) and _CONTEXT_BEFORE.search(text, before, m.start()))
+                or (lex.is_name_word(word) and CONTEXT_BEFORE.search(text, before, m.start()))
             ):
                 score = 0.8
         if score and not _is_place(text, m.start(), m.end()):
             out.append(PiiSpan(kind="NAME", start=m.start(), end=m.end(), text=word, score=score))
-    return out
-
-
-def _known_name_spans(text: str, known_names: Iterable[str]) -> list[PiiSpan]:
-    """Occurrences of the app-typed names: whole names, and each part of two letters or more.
-
-    Names of several words, and single words that are not common words, match
-    in any case; a single word that is also a common word ("Will", "Rose")
-    matches only as typed with a capital.
-    """
-    out: list[PiiSpan] = []
-    seen: set[tuple[str, bool]] = set()
-    titles = {t.lower() for t in _TITLES.split("|")}
-    for name in known_names:
-        name = " ".join(name.split())
-        if len(name) < 2:
-            continue
-        parts = re.split(r"[\s,]+", name)
-        wanted = [(name, len(parts) > 1 or name.capitalize() not in NOT_NAMES)]
-        if len(parts) > 1:
-            for part in parts:
-                part = part.strip(".")
-                if len(part) >= 2 and part.lower() not in titles:
-                    wanted.append((part, part.capitalize() not in NOT_NAMES))
-        for word, any_case in wanted:
-            if (word.lower(), any_case) in seen:
-                continue
-            seen.add((word.lower(), any_case))
-            rx = re.compile(
-                rf"(?<![\w]){re.escape(word)}(?![\w])", re.IGNORECASE if any_case else 0
-            )
-            out += [
-                PiiSpan(kind="NAME", start=m.start(), end=m.end(), text=m.group(), score=1.0)
-                for m in rx.finditer(text)
-            ]
     return out
 
 
@@ -245,7 +204,8 @@ def _propagate_names(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
     """A word found as a name once is a name wherever it appears in the text.
 
     In any case, unless the word is also an ordinary word ("Rose" found in
-    "Grandma Rose"): then only where it is capitalised.
+    "Grandma Rose"): then only where it is capitalised and not used as the word
+    (:func:`bot.privacy.ordinary.ordinary_use`: "Will call Friday", "In May").
     """
     lex = _lexicon()
     words = {w for s in spans if s.kind == "NAME" for w in _WORD_RE.findall(s.text)}
@@ -265,7 +225,9 @@ def _propagate_names(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
                 rf"(?<![\w])(?:{regex.escape(word)}|{regex.escape(word.upper())})(?![\w])"
             )
         for m in rx.finditer(text):
-            if not _is_place(text, m.start(), m.end()):
+            if _is_place(text, m.start(), m.end()):
+                continue
+            if any_case or not ordinary_use(text, m.start(), m.end()):
                 out.append(
                     PiiSpan(kind="NAME", start=m.start(), end=m.end(), text=m.group(), score=0.6)
                 )

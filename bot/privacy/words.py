@@ -42,6 +42,7 @@ NOT_NAMES: frozenset[str] = frozenset(
     Smart Stack Orchard Pike Author Boss Harm Con Nada Una Esta Hoy Toma Trae Gusta Deja Anda
     Malo Carro Mate Matas Bas Bor Mand Manda Tal Del Ella Les Dot Fed Sim Trace Roll Ora Sal
     Amigo Cuesta Llamas Huerta Parada Bonita Buena Chiquita Desean Mira Nena Senora Lyric
+    Foster Jan
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 """Capitalised words never taken as a name by the name *list* alone: names
@@ -136,6 +137,7 @@ COMMON_WORDS_ALSO_NAMES: frozenset[str] = frozenset(
     bello casa ramos flores rios mesa sierra costa calle plaza torres fuentes nieto angeles
     asuncion rosario cristo santa santo virgen gloria maya? rey reyes sal lima
     asia dakota india jordan paris london georgia virginia carolina sydney
+    nacio nació nacido nacida
     """.replace("?", "").split()
 )
 """Lower-case words that are also first names or surnames in some locale's name list:
