@@ -65,6 +65,12 @@ _NOT_STREET = (
     r"Dec|Room|Rm|Grade|Period|Bus|Route|Mom|Dad|The|She|He|They|We|It|Then|And|But|So|Ms|Mr|"
     rf"Mrs|Dr|Miss|Days|Weeks|Minutes|Hours|Kids|Students|{_INSTITUTION_WORDS})"
 )
+_AFTER_PARTIAL = (
+    r"(?:for|with|since|now|and|but|in|on|near|by|until|till|til|from|to|so|because|where|"
+    r"which|that|is|was|are|were|then|after|before|when|while|w/|right|too|again|today|still)"
+)
+"""Words that may follow a partial address ("at 88 Ridge for now"); a number and a
+capitalised word followed by anything else ("at 2 Rivers park", "12 Mile farm") stay."""
 _HOUSING_CUE = (
     r"(?i:home|house|live|lives|lived|living|stay|stays|stayed|staying|moved|move|address|addr|"
     r"apartment|apartments|building|complex|trailer|park|shelter|motel|hotel|duplex|mobile)"
@@ -95,10 +101,15 @@ ADDRESS_RULES: list[tuple[str, str, float]] = [
         # words after a place word, when nothing says it is a time, a day or a room
         rf"(?<=\b(?i:at|on|address(?:\s+is)?|addr\.?|moved\s+to|lives?\s+at)\s*:?\s+)"
         rf"\d{{1,6}}\s+(?:{_DIR}\s+)?(?!{_NOT_STREET}\b)\p{{Lu}}\p{{Ll}}{{2,}}"
-        rf"(?:\s+(?!{_NOT_STREET}\b)\p{{Lu}}\p{{Ll}}{{2,}})?(?![\w'’-])(?!\s+{_INSTITUTION_WORDS}\b)",
+        rf"(?:\s+(?!{_NOT_STREET}\b)\p{{Lu}}\p{{Ll}}{{2,}})?(?![\w'’-])(?=\s*(?:$|[,.;:!?)(\n—–-])"
+        rf"|\s+{_AFTER_PARTIAL}\b)",
         0.45,
     ),
-    ("po_box", r"\b(?i:p\.?\s?o\.?\s*box|post office box|apartado postal)\s*#?\s*\d+\b", 0.7),
+    (
+        "po_box",
+        rf"\b(?i:p\.?\s?o\.?\s*box|post office box|apartado postal)\s*#?\s*\d+\b{_CITY}",
+        0.7,
+    ),
     (
         "rural_route",
         r"\b(?i:rural route|rr|route|rte)\s*\d+,?\s*(?i:box)\s*#?\s*\d+\b",
@@ -128,7 +139,7 @@ ADDRESS_RULES: list[tuple[str, str, float]] = [
     (
         "unit_after_housing_word",
         # "home is unit 4", "a trailer, space 9", "the park off the highway, lot 14"
-        rf"\b{_HOUSING_CUE}\b[^.!?\n]{{0,50}}?(?<!\ba\s)"
+        rf"\b{_HOUSING_CUE}\b[^.!?;\n]{{0,40}}?(?<!\ba\s)"
         r"\b(?P<v>(?i:unit|lot|space|spc|trailer|apt)\.?\s*#?\s*[A-Za-z]?\d+[A-Za-z]?\b)",
         0.45,
     ),

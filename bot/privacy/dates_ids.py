@@ -60,7 +60,7 @@ _NATIONAL_ID_WORDS = (
 _SCHOOL_ID_WORDS = (
     r"(?:ID|(?i:student\s*(?:id|number|num|no\.?|#)?|stu\s*(?:id|#|no\.?|number)|"
     r"state\s*(?:student\s*)?id|ssid|wsis|id\s*(?:number|num|no\.?|#)?|i\.d\.|"
-    r"lunch\s*(?:number|num|no\.?|pin|code|id|account|#)|meal\s*(?:number|pin|code|#)|"
+    r"lunch\s*(?:number|num|no\.?|pin|code|id|account|acct|#)|meal\s*(?:number|pin|code|#)|"
     r"skyward(?:\s*(?:id|number|#))?|powerschool(?:\s*(?:id|number|#))?|"
     r"(?:cps\s+|dcyf\s+|court\s+|truancy\s+)?case\s*(?:number|num|no\.?|#|id)?|"
     r"docket(?:\s*(?:number|no\.?|#))?|file\s*(?:number|no\.?|#)|"
@@ -94,7 +94,7 @@ STUDENT_ID_RULES: list[tuple[str, str, float]] = [
         rf"(?i:no\.?\s*)?#?\s*(?P<v>{_ID_VALUE})",
         0.85,
     ),
-    ("hash_number", r"(?<![\w#])#\s?\d{5,10}\b", 0.5),
+    ("hash_number", r"(?<![\w#])#\s?(?P<v>\d{5,10})\b", 0.5),
     ("bare_6_to_10_digits", r"(?<![\d$€£.,/:#-])\b\d{6,10}\b(?![.,/:-]?\d)", 0.3),
 ]
 
@@ -130,6 +130,24 @@ _DATE_NEXT = regex.compile(rf"{_CHAIN_LINK}({DATE})", regex.VERSION0)
 _ID_NEXT = regex.compile(
     r"[^.!?\n\d$]{0,40}?(?<![\w$#-])(\d{4,10})(?![\w/:.,-]\d|[\w-])", regex.VERSION0
 )
+_YEAR = regex.compile(r"(?:19|20)\d\d")
+_CLAUSE = regex.compile(r"[^.;!?\n]*")
+_FULL_DATE = regex.compile(rf"(?<![\d/.-])(?:{DATE})", regex.VERSION0)
+_YEAR_AT_END = regex.compile(r"(?:\b((?:19|20)\d\d)|\d[/.-]\d{1,2}[/.-](\d\d))(?!\d)\W*$")
+_ISO_YEAR = regex.compile(r"((?:19|20)\d\d)-\d")
+
+
+def _year(date: str) -> int | None:
+    """The year of a date: 2015 from "3/14/2015", "3-14-15", "2015-09-21"; None without one."""
+    iso = _ISO_YEAR.match(date)
+    if iso:
+        return int(iso[1])
+    m = _YEAR_AT_END.search(date)
+    if not m:
+        return None
+    return int(m[1]) if m[1] else 2000 + int(m[2])
+
+
 _CHAIN_ID_KINDS: frozenset[PiiKind] = frozenset({"STUDENT_ID", "NATIONAL_ID"})
 
 
@@ -142,7 +160,9 @@ def chain_lists(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
 
     Returns:
         ``spans`` plus, after each DOB, each date joined to it by ", ", "and", "&", "y"
-        ("DOBs 4/1/2013 and 6/19/2016"); and after each cued ID of 4 to 10 digits, a number
+        ("DOBs 4/1/2013 and 6/19/2016") and each later date in the same clause within two
+        years of it ("DOB 6-1-2016 per mom, school has 6-11-2016"; "DOB 3/3/13, called
+        11/2" keeps 11/2, which has no year); and after each cued ID of 4 to 10 digits, a number
         of the same length later in the same sentence ("id 4471 … should be 4417").
     """
     out = list(spans)
@@ -154,9 +174,18 @@ def chain_lists(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
                     PiiSpan(kind="DOB", start=m.start(1), end=m.end(1), text=m[1], score=0.8)
                 )
                 end = m.end(1)
+            year = _year(s.text)
+            clause = _CLAUSE.match(text, end)
+            if year is not None and clause:
+                for d in _FULL_DATE.finditer(text, end, clause.end()):
+                    other = _year(d.group())
+                    if other is not None and abs(other - year) <= 2:
+                        out.append(
+                            PiiSpan(kind="DOB", start=d.start(), end=d.end(), text=d[0], score=0.6)
+                        )
         elif s.kind in _CHAIN_ID_KINDS and s.score >= 0.85 and s.text.isdigit():
             m = _ID_NEXT.match(text, s.end)
-            if m and len(m[1]) == len(s.text):
+            if m and len(m[1]) == len(s.text) and not _YEAR.fullmatch(m[1]):
                 out.append(
                     PiiSpan(kind=s.kind, start=m.start(1), end=m.end(1), text=m[1], score=0.5)
                 )

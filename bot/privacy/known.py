@@ -6,8 +6,8 @@ without accents, apostrophes and hyphens ("MARIA LOPEZ", "maria", "Ms. Lopez", "
 A part that is also an ordinary word ("Hope", "Will", "May", "Mark", "Grace", "Lee") is a
 name only where :func:`bot.privacy.ordinary.ordinary_use` says it is not the word: so "we
 hope" and "Will call Friday" stay, and "Hope missed 6 days", "Will was late" and "Hope's
-grandma" are scrubbed. A whole name of several words ("Hope Carter", "will tran") is always
-a name.
+grandma" are scrubbed. A whole name of several words ("Hope Carter", "will tran"), or any run
+of two words or more of it ("de la Cruz"), is always a name.
 """
 
 from __future__ import annotations
@@ -92,7 +92,11 @@ def known_name_spans(text: str, known_names: Iterable[str]) -> list[PiiSpan]:
         if len(name) < 2:
             continue
         whole, parts = _parts(name)
-        wanted = [(whole, len(parts) <= 1)] if " " in whole else []
+        words = whole.split()
+        runs = [
+            " ".join(words[i:j]) for i in range(len(words)) for j in range(len(words), i + 1, -1)
+        ]
+        wanted = [(run, False) for run in runs if run.lower().split()[-1] not in _PARTICLES]
         wanted += [(p, True) for p in parts]
         for word, single in wanted:
             key = _fold(word).lower()

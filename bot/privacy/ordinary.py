@@ -40,7 +40,7 @@ ORDINARY_NEXT: frozenset[str] = frozenset(
     i you he she we they it me him her us them my your his its our their this that these those
     the a an to for with so not all everything nothing something anything up out on in at by of
     from back again too also if when then there here more less some any no every each both
-    please or but yet just still ever never really very much well now today tomorrow soon
+    please yet just still ever never really very much well now today tomorrow soon
     de del la las el los en con que y es para por sin al
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
@@ -110,7 +110,11 @@ def ordinary_use(text: str, start: int, end: int) -> bool:
         if not at_start:
             return False
         if low in MODAL_WORDS:
-            return not (following in SUBJECT_VERBS or following.endswith("ed"))
+            return not _subject_verb(following)
         return following in ORDINARY_NEXT
-    subject = following != "is" and (following in SUBJECT_VERBS or following.endswith("ed"))
-    return not (at_start and subject)
+    return not (at_start and following != "is" and _subject_verb(following))
+
+
+def _subject_verb(word: str) -> bool:
+    """A verb that has a subject before it: "was", "said", "missed" (not "need", "feed")."""
+    return word in SUBJECT_VERBS or (len(word) > 3 and word.endswith("ed") and word[-3] != "e")

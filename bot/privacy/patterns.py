@@ -81,6 +81,14 @@ def _patterns() -> dict[PiiKind, list[tuple[str, str, float]]]:
     }
 
 
+_DATE_OR_YEARS = regex.compile(
+    r"\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
+    r"|(?:19|20)\d\d\s?[-–/]\s?(?:19|20)?\d\d"
+)
+"""What libphonenumber's loose matcher would take for a phone number but is a date
+("10-14-2025", "2025-10-14") or a span of years ("2024-2025")."""
+
+
 class _Rules:
     """The compiled pattern rules and the phone matcher, built once per process."""
 
@@ -113,6 +121,8 @@ class _Rules:
         for region in ("US", "MX"):
             for match in pn.PhoneNumberMatcher(text, region, leniency=pn.Leniency.POSSIBLE):
                 digits = sum(c.isdigit() for c in match.raw_string)
+                if _DATE_OR_YEARS.fullmatch(match.raw_string.strip()):
+                    continue
                 if digits >= 10 or (digits >= 7 and not match.raw_string.isdigit()):
                     out.append(
                         PiiSpan(

@@ -137,7 +137,7 @@ COMMON_WORDS_ALSO_NAMES: frozenset[str] = frozenset(
     bello casa ramos flores rios mesa sierra costa calle plaza torres fuentes nieto angeles
     asuncion rosario cristo santa santo virgen gloria maya? rey reyes sal lima
     asia dakota india jordan paris london georgia virginia carolina sydney
-    nacio nació nacido nacida
+    nacio nació nacido nacida valentine
     """.replace("?", "").split()
 )
 """Lower-case words that are also first names or surnames in some locale's name list:
