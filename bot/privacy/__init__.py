@@ -1,41 +1,56 @@
 """Scrub personal details from text about real interviews.
 
-DESIGN.md ("Data and privacy") and issue 5: notes and reflections from real
-interviews are scrubbed before they go into a team post, reach a model, or a
-log. :func:`scrub` replaces seven kinds of personal detail with placeholders:
+DESIGN.md ("Data and privacy") and issues 5 and 10: notes and reflections from
+real interviews are scrubbed before they are stored, go into a team post, reach
+a model, or a log. :func:`scrub` replaces seven kinds of personal detail with
+placeholders:
 
 ===============  =================  ================================================
-kind             placeholder        found by
+kind             placeholder        found by (module)
 ===============  =================  ================================================
 ``PHONE``        ``[PHONE]``        patterns for every North American shape whatever
-                                    the area code (555 included), "+country" numbers,
-                                    7-digit local numbers, and Google's libphonenumber
-                                    (``phonenumbers``) matcher at leniency POSSIBLE
+                                    the area code (555 included) with extensions
+                                    ("x23", "ext. 4", "extension 210"), "+country"
+                                    numbers, 7-digit local numbers, and Google's
+                                    libphonenumber matcher at leniency POSSIBLE
+                                    (dates and "2024-2025" excluded) (``patterns``)
 ``EMAIL``        ``[EMAIL]``        a pattern (also "name at mail dot com")
-``ADDRESS``      ``[ADDRESS]``      house number + street + suffix (+ unit, city,
-                                    state, ZIP), numbered roads, PO boxes, rural
-                                    routes, named parks, "Apt 4B", "on Main"…
-``DOB``          ``[DOB]``          a date after "DOB", "born", "birthday"…
-``STUDENT_ID``   ``[STUDENT_ID]``   digits after "student ID", "SSID", "lunch number"…;
-                                    "#" + 5–10 digits; any bare run of 6–10 digits
+``ADDRESS``      ``[ADDRESS]``      house number + street + suffix in any case
+                                    (+ directional, unit, town, state, ZIP),
+                                    numbered roads, PO boxes, rural routes, housing
+                                    complexes, "apt 12" / "lot 14" near a housing
+                                    word, corners, "at 88 Ridge", Spanish "Calle
+                                    Roble 45", "Avenida Juárez #1200 int. 4"
+                                    (``addresses``)
+``DOB``          ``[DOB]``          a date in any common form after "DOB", "d.o.b.",
+                                    "born", "birthday", "b.", "fecha de nacimiento",
+                                    "nació", "cumpleaños"…, and the dates listed
+                                    with it; "met on 10/3" stays (``dates_ids``)
+``STUDENT_ID``   ``[STUDENT_ID]``   numbers after "student #", "ID", "id#", "case
+                                    no.", "lunch number", "número de estudiante",
+                                    "no. de caso"… (dashes and letters allowed);
+                                    "#" + 5–10 digits; a bare run of 6–10 digits
 ``NATIONAL_ID``  ``[NATIONAL_ID]``  SSN / ITIN shapes (123-45-6789, 123 45 6789),
                                     Canadian SIN shape, CURP, RFC, UK NINO, A-numbers,
                                     and any number after "SSN", "social", "passport",
-                                    "A-number", "Apple Health", "driver's license"…
-``NAME``         ``[NAME]``         see below
+                                    "Medicaid", "ProviderOne", "seguro social"…
+``NAME``         ``[NAME]``         see below (``names``, ``known``, ``ordinary``)
 ===============  =================  ================================================
 
 Every rule is a pattern (the ``regex`` module) or a word list: nothing is
-downloaded and nothing needs the network. The rules are built once per process
-on first use (about a second, mostly Faker's name data); presidio is not
-imported, because its import pulls in spaCy (several seconds).
+downloaded and nothing needs the network (no address or NER library is
+installed; ``usaddress`` and ``pyap`` are not in the venv). The rules are built
+once per process on first use (about a second, mostly Faker's name data);
+presidio is not imported, because its import pulls in spaCy (several seconds).
 
 **Names — the limit.** Recognising arbitrary person names needs a statistical
 NER model, and none can be installed here from a trustworthy source. Names
 are found by:
 
-1. ``known_names`` — names typed into the app's own fields, matched
-   case-insensitively anywhere, whole and by part;
+1. ``known_names`` — names typed into the app's own fields, matched in any
+   case, with or without accents, apostrophes and hyphens, whole and by part
+   ("MARIA LOPEZ", "maria", "Ms. Lopez", "Maria's", "jose ramirez" for "José
+   Ramírez") (``known``);
 2. title and context patterns, in any case: "Ms. Carter", "ms. okafor",
    "MRS. NGUYEN", "her son mateo", "named Luis", "the Nguyen family";
 3. a name list from Faker's person data for English, Spanish, Portuguese,
@@ -50,13 +65,23 @@ are found by:
    to…", and any name before "County", "Street", "Elementary"… is kept;
 4. propagation: a word found as a name once is scrubbed everywhere in the text.
 
+**Names that are ordinary words** ("Hope", "Will", "May", "Mark", "Grace"), when
+known, found once, or in the name list, are names only where
+:func:`bot.privacy.ordinary.ordinary_use` says the word is not meant: possessive
+("Hope's"), after a title or family word, capitalised in the middle of a
+sentence (unless a month after "in / by / since…"), or at a sentence start
+before a verb with a subject ("Hope missed", "Will was", "will was absent").
+"we hope", "he will come", "Will call Friday", "In May", "Mark the calendar"
+stay. A whole known name of two words or more ("hope carter") is always a name.
+
 So a name in none of these — an unusual name written without a title or a
-family word, initials, "Hope" or "Destiny" used as a name on its own — passes
-through. ``bench/scrub_quality.py`` prints recall per kind (names split into
-known and never seen) and the share of other words removed on
-``tests/data/pii_cases.jsonl`` or any file of that shape. Treat scrubbing as a
-strong filter, not a guarantee: real interviews are logged by pseudonym, and
-the modal asks people not to type names.
+family word, initials, "Destiny" on its own, a known common-word name in lower
+case mid-sentence ("talked about destiny") — passes through.
+``bench/scrub_quality.py`` prints recall per kind (names split into known and
+never seen) and the share of other words removed on
+``tests/data/pii_cases.jsonl``, ``tests/data/pii_cases2.jsonl`` or any file of
+that shape. Treat scrubbing as a strong filter, not a guarantee: real
+interviews are logged by pseudonym, and the modal asks people not to type names.
 """
 
 from __future__ import annotations
