@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from bot.privacy.words import _INSTITUTION_WORDS
 
-_DIR = r"(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\.?"
-_DIR_ANY = r"(?i:n|s|e|w|ne|nw|se|sw|north|south|east|west)\.?"
+_DIR = r"(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West|Northeast|Northwest|Southeast|Southwest)\.?"
+_DIR_ANY = (
+    r"(?i:n|s|e|w|ne|nw|se|sw|north|south|east|west|northeast|northwest|southeast|southwest)\.?"
+)
 _ORDINAL = r"\d{1,3}(?:st|nd|rd|th|ST|ND|RD|TH)"
 _STREET_WORD = rf"(?:\p{{Lu}}[\p{{Ll}}'’.-]*|\p{{Lu}}{{2,}}|{_ORDINAL})"
 """A street-name word: capitalised ("Summitview", "O'Neil"), in capitals ("MAIN") or an
@@ -79,7 +81,7 @@ _HOUSING_CUE = (
 ADDRESS_RULES: list[tuple[str, str, float]] = [
     (
         "house_number_street",
-        rf"\b\d{{1,6}}(?:-?[A-Z])?\s+(?:{_DIR}\s+)?(?:{_STREET_WORD}\s+){{1,4}}"
+        rf"\b\d{{1,6}}(?:-?[A-Z]|\s1/2|½)?\s+(?:{_DIR}\s+)?(?:{_STREET_WORD}\s+){{1,4}}"
         rf"{_SUFFIX}(?:\s+{_DIR}(?!\w))?{_UNIT}?{_CITY}",
         0.7,
     ),
@@ -156,6 +158,12 @@ ADDRESS_RULES: list[tuple[str, str, float]] = [
         # "16th Ave and Nob Hill Blvd", "Fruitvale Blvd & N 40th Ave"
         rf"\b(?:{_DIR}\s+)?(?:{_STREET_WORD}\s+){{1,3}}?{_SUFFIX}\s+(?:and|&|at|/)\s+"
         rf"(?:{_DIR}\s+)?(?:{_STREET_WORD}\s+){{1,3}}?{_SUFFIX}",
+        0.5,
+    ),
+    (
+        "town_state_zip",
+        # "Yakima, WA 98902", "Toppenish, Washington 98948" without a street
+        rf"\b{_CITY_WORDS},?\s+(?:[A-Z]{{2}}|Washington|Oregon|Idaho)\s+{_ZIP}",
         0.5,
     ),
     (

@@ -51,14 +51,15 @@ _NATIONAL_ID_WORDS = (
     r"social insurance|curp|nino|national insurance|national id|passport|pasaporte|"
     r"a-?number|a#|alien(?: registration)?(?: number)?|uscis(?: number)?|green card|"
     r"permanent resident card|visa|medicaid|medicare|apple health|provider\s?one|medical card|"
-    r"insurance card|member id|driver['’]?s? licen[cs]e|licen[cs]e|dl|state id|id card|"
+    r"insurance card|member id|ebt(?: card)?|snap card|card number|"
+    r"driver['’]?s? licen[cs]e|licen[cs]e|dl|state id|id card|"
     r"matr[ií]cula consular|cedula|cédula|tribal id|tribal enrollment|seguro social))"
 )
 """Words before a national or government ID number ("SSN", "passport", "A-number",
 "Apple Health", "driver's license", "CURP", "matrícula consular"…)."""
 
 _SCHOOL_ID_WORDS = (
-    r"(?:ID|(?i:student\s*(?:id|number|num|no\.?|#)?|stu\s*(?:id|#|no\.?|number)|"
+    r"(?:ID|SID|(?i:student\s*(?:id|number|num|no\.?|#)?|referral\s*(?:number|no\.?|#)|stu\s*(?:id|#|no\.?|number)|"
     r"state\s*(?:student\s*)?id|ssid|wsis|id\s*(?:number|num|no\.?|#)?|i\.d\.|"
     r"lunch\s*(?:number|num|no\.?|pin|code|id|account|acct|#)|meal\s*(?:number|pin|code|#)|"
     r"skyward(?:\s*(?:id|number|#))?|powerschool(?:\s*(?:id|number|#))?|"
@@ -85,6 +86,17 @@ DOB_RULES: list[tuple[str, str, float]] = [
         0.85,
     ),
     ("date_after_b_dot", rf"(?<![\w.])[bB]\.\s?(?P<v>{DATE})", 0.8),
+    (
+        "year_right_after_born",
+        r"\b(?i:born(?:\s+in)?|dob|b\.|naci[oó](?:\s+en)?|nacid[ao](?:\s+en)?|birth\s+year)"
+        r"\s*:?\s*(?P<v>(?:19|20)\d\d)(?![\d/.-]\d)",
+        0.7,
+    ),
+    (
+        "date_after_turns_age",
+        rf"\b(?i:turns|turned|will\s+be|cumple)\s+\d{{1,2}}\s+(?i:on|el)\s+(?P<v>{DATE})",
+        0.7,
+    ),
 ]
 
 STUDENT_ID_RULES: list[tuple[str, str, float]] = [
@@ -119,6 +131,8 @@ NATIONAL_ID_RULES: list[tuple[str, str, float]] = [
         r"(?:\s*(?i:is|was|are|were))?\s*[:#=,]?\s*)\d{4}\b",
         0.85,
     ),
+    # a card number (EBT, bank): four groups of four digits
+    ("card_number", r"(?<![\d-])\b\d{4}[ -]\d{4}[ -]\d{4}[ -]\d{4}\b(?![ -]?\d)", 0.7),
     # Mexican CURP (18) and RFC (12-13), UK National Insurance number, US A-number
     ("curp", r"\b[A-Z]{4}\d{6}[HMX][A-Z]{5}[A-Z0-9]\d\b", 0.9),
     ("rfc", r"\b[A-ZÑ&]{3,4}\d{6}[A-Z0-9]{3}\b", 0.6),
