@@ -74,6 +74,12 @@ def test_second_case_file_meets_the_targets() -> None:
         ("Ms. Garcia called", ["Ana Lopez-Garcia"], "Ms. [NAME] called"),
         ("la señora DE LA CRUZ llamó", ["María de la Cruz"], "la señora [NAME] llamó"),
         ("de la mañana", ["María de la Cruz"], "de la mañana"),
+        ("Grant rides the Grant County van", ["Grant Lee"], "[NAME] rides the Grant County van"),
+        (
+            "Lincoln goes to Lincoln Elementary",
+            ["Lincoln Brown"],
+            "[NAME] goes to Lincoln Elementary",
+        ),
     ],
 )
 def test_known_names_in_any_case_accent_apostrophe_and_hyphen(
@@ -205,6 +211,7 @@ def test_ids_phones_addresses_and_dates_of_birth(text: str, expected: str) -> No
         "missed 14 days, 6 excused, 3 tardies; MAP score 212, up from 198.",
         "He missed 2 days in a row and it's a 20 minute drive.",
         "Meeting at 3 Conference Room B; pickup at 3 Lincoln Elementary.",
+        "We met at 4 Starbucks, then at 10 Central for the bus.",
         "She lives close; unit 4 in math is fractions.",
         "the kids were at 2 Rivers park; Dad works at 12 Mile farm.",
         "Case manager says the case is closed; 3 of 4 goals met.",

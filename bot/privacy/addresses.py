@@ -100,8 +100,10 @@ ADDRESS_RULES: list[tuple[str, str, float]] = [
     (
         "house_number_after_cue",
         # "at 88 Ridge", "address is 1209 Summitview": a number and one or two capitalised
-        # words after a place word, when nothing says it is a time, a day or a room
-        rf"(?<=\b(?i:at|on|address(?:\s+is)?|addr\.?|moved\s+to|lives?\s+at)\s*:?\s+)"
+        # words after a place word, when nothing says it is a time, a day or a room; after a
+        # bare "at" / "on" the number is over 12 ("at 4 Starbucks" is a time)
+        rf"(?:(?<=\b(?i:address(?:\s+is)?|addr\.?|moved\s+to|(?:lives?|living|staying)\s+at)"
+        rf"\s*:?\s+)|(?<=\b(?i:at|on)\s+)(?!(?:[1-9]|1[0-2])\b))"
         rf"\d{{1,6}}\s+(?:{_DIR}\s+)?(?!{_NOT_STREET}\b)\p{{Lu}}\p{{Ll}}{{2,}}"
         rf"(?:\s+(?!{_NOT_STREET}\b)\p{{Lu}}\p{{Ll}}{{2,}})?(?![\w'’-])(?=\s*(?:$|[,.;:!?)(\n—–-])"
         rf"|\s+{_AFTER_PARTIAL}\b)",

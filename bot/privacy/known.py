@@ -6,8 +6,10 @@ without accents, apostrophes and hyphens ("MARIA LOPEZ", "maria", "Ms. Lopez", "
 A part that is also an ordinary word ("Hope", "Will", "May", "Mark", "Grace", "Lee") is a
 name only where :func:`bot.privacy.ordinary.ordinary_use` says it is not the word: so "we
 hope" and "Will call Friday" stay, and "Hope missed 6 days", "Will was late" and "Hope's
-grandma" are scrubbed. A whole name of several words ("Hope Carter", "will tran"), or any run
-of two words or more of it ("de la Cruz"), is always a name.
+grandma" are scrubbed. A single part before "County", "Elementary", "Street"…, or a
+place-name after "from / in", is the place ("Grant County", "Lincoln Elementary"). A whole
+name of several words ("Hope Carter", "will tran"), or any run of two words or more of it
+("de la Cruz"), is always a name.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from functools import lru_cache
 import regex
 
 from bot.privacy.model import PiiSpan
-from bot.privacy.names import _fold, _lexicon
+from bot.privacy.names import _fold, _is_place, _lexicon
 from bot.privacy.ordinary import ordinary_use
 from bot.privacy.words import _TITLES, NOT_NAMES
 
@@ -106,6 +108,8 @@ def known_name_spans(text: str, known_names: Iterable[str]) -> list[PiiSpan]:
             ordinary = single and (key in lex.common or word.capitalize() in NOT_NAMES)
             for m in _name_rx(word).finditer(text):
                 if ordinary and ordinary_use(text, m.start(), m.end()):
+                    continue
+                if single and _is_place(text, m.start(), m.end()):
                     continue
                 out.append(
                     PiiSpan(kind="NAME", start=m.start(), end=m.end(), text=m.group(), score=1.0)
