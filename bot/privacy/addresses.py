@@ -110,6 +110,15 @@ ADDRESS_RULES: list[tuple[str, str, float]] = [
         0.45,
     ),
     (
+        "lower_case_partial_after_address_word",
+        # "address is 1420 carter", "lives at 88 ridge for now"
+        r"(?<=\b(?i:address(?:\s+is)?|addr\.?|moved\s+to|(?:lives?|living|staying)\s+at)"
+        rf"\s*:?\s+)\d{{2,6}}\s+(?:{_DIR_ANY}\s+)?(?:(?!{_STOP}\b)(?![a-z]*s\b)[a-z]{{3,}}\s+)?"
+        rf"(?!{_STOP}\b)(?![a-z]*s\b)[a-z]{{3,}}(?![\w'’-])"
+        rf"(?=\s*(?:$|[,.;:!?)(\n—–-])|\s+{_AFTER_PARTIAL}\b)",
+        0.45,
+    ),
+    (
         "po_box",
         rf"\b(?i:p\.?\s?o\.?\s*box|post office box|apartado postal)\s*#?\s*\d+\b{_CITY}",
         0.7,

@@ -24,7 +24,8 @@ _MES = (
 )
 _DAY = r"\d{1,2}(?:st|nd|rd|th|ro|º)?"
 DATE = (
-    r"(?:\d{4}-\d{1,2}-\d{1,2}"
+    r"(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
+    rf"|\d{{1,2}}[-/ ]{_MONTH}[-/ ](?:\d{{4}}|\d{{2}})"
     r"|\d{1,2}[/.-]\d{1,2}(?:[/.-](?:\d{4}|\d{2}))?"
     rf"|{_MONTH}\s+(?:of\s+)?\d{{4}}"
     rf"|{_MONTH}\s+{_DAY}(?:,?\s+\d{{4}})?"
@@ -102,7 +103,7 @@ DOB_RULES: list[tuple[str, str, float]] = [
 STUDENT_ID_RULES: list[tuple[str, str, float]] = [
     (
         "number_after_id_word",
-        rf"\b{_SCHOOL_ID_WORDS}(?:\s*(?i:is|was|es|number|no\.?|num))?\s*[:#=,]?\s*"
+        rf"\b{_SCHOOL_ID_WORDS}(?:\s*(?i:is|was|es|number|no\.?|num))?\s*(?:[:#=,]|\s[-–]|-\s)?\s*"
         rf"(?i:no\.?\s*)?#?\s*(?P<v>{_ID_VALUE})",
         0.85,
     ),
@@ -113,13 +114,14 @@ STUDENT_ID_RULES: list[tuple[str, str, float]] = [
 NATIONAL_ID_RULES: list[tuple[str, str, float]] = [
     # US social security / ITIN shape, however it is written
     ("ssn_dashed", r"(?<![\d-])\b\d{3}-\d{2}-\d{4}\b(?!-?\d)", 0.8),
+    ("ssn_masked", r"(?<![\w*-])(?i:xxx|\*{3})[- ]?(?i:xx|\*\*)[- ]?\d{4}\b", 0.8),
     ("sin_3_3_3", r"(?<![\d.-])\b\d{3}[ -]\d{3}[ -]\d{3}\b(?![ .-]?\d)", 0.5),
     ("ssn_spaced", r"(?<![\d.-])\b\d{3}[ .]\d{2}[ .]\d{4}\b(?![ .-]?\d)", 0.6),
     # a number after a national-ID word: SSN, SIN, ITIN, CURP, passport, A-number…
     (
         "number_after_national_id_word",
         rf"\b{_NATIONAL_ID_WORDS}(?:['’]s)?(?:\s*(?i:card|number|num|no\.?|id|#))?"
-        r"(?:\s*(?i:is|was|of|ends in|ending in|ends with))?\s*[:#=,]?\s*"
+        r"(?:\s*(?i:is|was|of|ends in|ending in|ends with|ending|ends))?\s*(?:[:#=,]|\s[-–])?\s*"
         r"(?P<v>(?=[A-Za-z0-9 -]{0,8}\d{2})[A-Za-z]{0,4}-?(?:\d|[A-Za-z](?=[\dA-Za-z]*\d))"
         r"(?:[A-Za-z0-9-]|\s(?=\d{2,}))*[A-Za-z0-9])",
         0.9,

@@ -45,7 +45,8 @@ _TITLE_WORDS: frozenset[str] = frozenset(t.lower() for t in _TITLES.split("|"))
 
 @lru_cache(maxsize=512)
 def _name_rx(name: str) -> regex.Pattern[str]:
-    """A pattern for ``name`` in any case, accents optional, ' or ’ or none, hyphen or space."""
+    """A pattern for ``name`` in any case, accents optional, ' or ’ or none, hyphen or space,
+    and a possessive written without its apostrophe ("Marias mom")."""
     out: list[str] = []
     for ch in name:
         base = _fold(ch).lower()
@@ -58,14 +59,16 @@ def _name_rx(name: str) -> regex.Pattern[str]:
         else:
             out.append(regex.escape(ch))
     return regex.compile(
-        rf"(?<![\p{{L}}\p{{N}}_]){''.join(out)}(?![\p{{L}}\p{{N}}_])", regex.IGNORECASE
+        rf"(?<![\p{{L}}\p{{N}}_]){''.join(out)}(?:(?<=\p{{L}})s)?(?![\p{{L}}\p{{N}}_])",
+        regex.IGNORECASE,
     )
 
 
 def _parts(name: str) -> tuple[str, list[str]]:
     """The name without titles ("Dr. Ana Ruiz" -> "Ana Ruiz") and its parts, hyphened parts
     split too ("Lopez-Garcia" -> "Lopez-Garcia", "Lopez", "Garcia")."""
-    words = [w.strip(".") for w in regex.split(r"[\s,]+", name) if w.strip(".")]
+    words = [w.strip('.()"“”‘') for w in regex.split(r"[\s,]+", name)]
+    words = [w for w in words if w]
     words = [w for w in words if w.lower().strip(".") not in _TITLE_WORDS] or words
     parts: list[str] = []
     for w in words:
@@ -107,7 +110,9 @@ def known_name_spans(text: str, known_names: Iterable[str]) -> list[PiiSpan]:
             seen.add(key)
             ordinary = single and (key in lex.common or word.capitalize() in NOT_NAMES)
             for m in _name_rx(word).finditer(text):
-                if ordinary and ordinary_use(text, m.start(), m.end()):
+                if ordinary and (
+                    len(m.group()) > len(word) or ordinary_use(text, m.start(), m.end())
+                ):
                     continue
                 if single and _is_place(text, m.start(), m.end()):
                     continue
