@@ -1,4 +1,4 @@
-"""How well bot/privacy.py scrubs: recall per kind and the share of other words removed.
+"""How well bot/privacy/ scrubs: recall per kind and the share of other words removed.
 
 One command, prints figures::
 

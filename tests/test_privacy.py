@@ -1,4 +1,4 @@
-"""Scrubbing personal details (bot/privacy.py): unit cases and recall per kind.
+"""Scrubbing personal details (bot/privacy/): unit cases and recall per kind.
 
 ``tests/data/pii_cases.jsonl`` holds notes an interviewer might write after
 talking with a caregiver, one JSON object per line: ``text``, ``pii`` (a list

@@ -1,0 +1,193 @@
+"""Address rules: house number + street + suffix (+ unit, city, state, ZIP), in any case,
+numbered roads, PO boxes, rural routes, housing complexes, units, intersections, partial
+addresses after "at 88 Ridge", and Spanish addresses ("Calle Roble 45", "Avenida Juárez #1200
+int. 4").
+
+No address library is installed here (``usaddress`` and ``pyap`` are not in the venv), so
+these are careful patterns; each needs a house number, a street suffix, a unit word or a cue
+word, so that times, room and bus numbers, grades and counts stay.
+"""
+
+from __future__ import annotations
+
+from bot.privacy.words import _INSTITUTION_WORDS
+
+_DIR = r"(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West|Northeast|Northwest|Southeast|Southwest)\.?"
+_DIR_ANY = (
+    r"(?i:n|s|e|w|ne|nw|se|sw|north|south|east|west|northeast|northwest|southeast|southwest)\.?"
+)
+_ORDINAL = r"\d{1,3}(?:st|nd|rd|th|ST|ND|RD|TH)"
+_STREET_WORD = rf"(?:\p{{Lu}}[\p{{Ll}}'’.-]*|\p{{Lu}}{{2,}}|{_ORDINAL})"
+"""A street-name word: capitalised ("Summitview", "O'Neil"), in capitals ("MAIN") or an
+ordinal ("3rd")."""
+_SUFFIX_WORDS = (
+    "street|st|avenue|ave|av|road|rd|drive|dr|lane|ln|boulevard|blvd|way|court|ct|place|pl|"
+    "circle|cir|terrace|ter|highway|hwy|parkway|pkwy|loop|trail|trl|pike|alley|aly|row|square|"
+    "sq|crescent|cres|point|pt|crossing|xing|bend|hollow|heights|hts|path|walk|plaza|plz|pass|"
+    "glen|grove|cove|manor|expressway|expy|freeway|fwy|spur|crest|ridge|run|view|vista|mews|"
+    "close|gardens|gdns"
+)
+_SUFFIX = rf"(?i:{_SUFFIX_WORDS})\b\.?"
+_SUFFIX_LOWER = (
+    r"(?:st|ave|av|rd|dr|ln|blvd|ct|pl|cir|hwy|pkwy|street|avenue|road|boulevard|lane)\b\.?"
+)
+"""Suffixes after lower-case street words: abbreviations and the unambiguous words only (not
+"drive", "way", "row", "court": "a 20 minute drive", "two days in a row")."""
+_UNIT_WORD = (
+    r"(?i:apt|apartment|unit|suite|ste|lot|space|spc|trailer|room|rm|bldg|building|fl|floor|"
+    r"int|interior|depto|dpto|depa|departamento|apto|casa|lote)"
+)
+_UNIT_VALUE = r"(?:[A-Za-z]?\d+[A-Za-z]?|[A-Za-z](?![\w'’]))"
+_UNIT = rf"(?:,?\s*(?:{_UNIT_WORD}\.?\s*#?\s*|#\s*){_UNIT_VALUE}\b)"
+_NOT_CITY = (
+    r"(?!(?:Mom|Dad|She|He|They|We|I|It|The|Then|But|And|So|Ms|Mr|Mrs|Dr|Grandma|Grandpa|"
+    r"Called|Met|Will|Next|Last|Please|Note|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+    r"Sunday)\b)"
+)
+_CITY_WORDS = rf"{_NOT_CITY}\p{{Lu}}\p{{Ll}}+(?:\s\p{{Lu}}\p{{Ll}}+){{0,2}}"
+_ZIP = r"\d{5}(?:-\d{4})?\b"
+_CITY = (
+    rf"(?:(?:,\s*|\s+){_CITY_WORDS}(?:,\s*|\s+)(?:[A-Z]{{2}}|Washington|Oregon|Idaho)\b"
+    rf"(?:\s+{_ZIP})?"
+    rf"|,?\s+(?:[A-Z]{{2}}\s+)?{_ZIP}"
+    rf"|,\s*{_CITY_WORDS}(?=\s*(?:$|[.;:)!?\n(]|—|–|\s-\s)))?"
+)
+"""After a street: ", Yakima, WA 98902", " Selah WA 98942", " 98902", or a bare town at the
+end of a clause (", Union Gap.")."""
+_STOP = (
+    r"(?:the|a|an|to|in|on|of|at|and|or|for|with|from|by|my|his|her|their|our|your|this|that|"
+    r"was|is|are|were|has|had|days?|times?|minutes?|mins?|hours?|hrs?|weeks?|months?|years?|"
+    r"kids?|more|down|up|other|miles?|blocks?|per|every|each|about|after|before|until|last|"
+    r"next|than|then|so|but|if|he|she|they|we|it|mom|dad)"
+)
+_NOT_STREET = (
+    r"(?:AM|PM|Am|Pm|A\.M|P\.M|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+    r"Mondays|Tuesdays|Wednesdays|Thursdays|Fridays|January|February|March|April|May|June|July|"
+    r"August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|"
+    r"Dec|Room|Rm|Grade|Period|Bus|Route|Mom|Dad|The|She|He|They|We|It|Then|And|But|So|Ms|Mr|"
+    rf"Mrs|Dr|Miss|Days|Weeks|Minutes|Hours|Kids|Students|{_INSTITUTION_WORDS})"
+)
+_AFTER_PARTIAL = (
+    r"(?:for|with|since|now|and|but|in|on|near|by|until|till|til|from|to|so|because|where|"
+    r"which|that|is|was|are|were|then|after|before|when|while|w/|right|too|again|today|still)"
+)
+"""Words that may follow a partial address ("at 88 Ridge for now"); a number and a
+capitalised word followed by anything else ("at 2 Rivers park", "12 Mile farm") stay."""
+_HOUSING_CUE = (
+    r"(?i:home|house|live|lives|lived|living|stay|stays|stayed|staying|moved|move|address|addr|"
+    r"apartment|apartments|building|complex|trailer|park|shelter|motel|hotel|duplex|mobile)"
+)
+
+ADDRESS_RULES: list[tuple[str, str, float]] = [
+    (
+        "house_number_street",
+        rf"\b\d{{1,6}}(?:-?[A-Z]|\s1/2|½)?\s+(?:{_DIR}\s+)?(?:{_STREET_WORD}\s+){{1,4}}"
+        rf"{_SUFFIX}(?:\s+{_DIR}(?!\w))?{_UNIT}?{_CITY}",
+        0.7,
+    ),
+    (
+        "house_number_street_lower_case",
+        rf"\b\d{{1,6}}\s+(?:{_DIR_ANY}\s+)?(?:(?!{_STOP}\b)(?:[a-z][a-z'’-]*|{_ORDINAL})\s+){{1,3}}"
+        rf"{_SUFFIX_LOWER}(?:\s+{_DIR_ANY}(?!\w))?{_UNIT}?{_CITY}",
+        0.6,
+    ),
+    (
+        "house_number_numbered_road",
+        rf"\b\d{{1,6}}\s+(?:{_DIR}\s+)?(?:State\s+Route|State\s+Highway|County\s+Road|"
+        rf"(?i:highway|hwy|route|rte|road|rd|sr|us))\s*-?\s*\d{{1,4}}[A-Z]?\b{_UNIT}?{_CITY}",
+        0.7,
+    ),
+    (
+        "house_number_after_cue",
+        # "at 88 Ridge", "address is 1209 Summitview": a number and one or two capitalised
+        # words after a place word, when nothing says it is a time, a day or a room; after a
+        # bare "at" / "on" the number is over 12 ("at 4 Starbucks" is a time)
+        rf"(?:(?<=\b(?i:address(?:\s+is)?|addr\.?|moved\s+to|(?:lives?|living|staying)\s+at)"
+        rf"\s*:?\s+)|(?<=\b(?i:at|on)\s+)(?!(?:[1-9]|1[0-2])\b))"
+        rf"\d{{1,6}}\s+(?:{_DIR}\s+)?(?!{_NOT_STREET}\b)\p{{Lu}}\p{{Ll}}{{2,}}"
+        rf"(?:\s+(?!{_NOT_STREET}\b)\p{{Lu}}\p{{Ll}}{{2,}})?(?![\w'’-])(?=\s*(?:$|[,.;:!?)(\n—–-])"
+        rf"|\s+{_AFTER_PARTIAL}\b)",
+        0.45,
+    ),
+    (
+        "lower_case_partial_after_address_word",
+        # "address is 1420 carter", "lives at 88 ridge for now"
+        r"(?<=\b(?i:address(?:\s+is)?|addr\.?|moved\s+to|(?:lives?|living|staying)\s+at)"
+        rf"\s*:?\s+)\d{{2,6}}\s+(?:{_DIR_ANY}\s+)?(?:(?!{_STOP}\b)(?![a-z]*s\b)[a-z]{{3,}}\s+)?"
+        rf"(?!{_STOP}\b)(?![a-z]*s\b)[a-z]{{3,}}(?![\w'’-])"
+        rf"(?=\s*(?:$|[,.;:!?)(\n—–-])|\s+{_AFTER_PARTIAL}\b)",
+        0.45,
+    ),
+    (
+        "po_box",
+        rf"\b(?i:p\.?\s?o\.?\s*box|post office box|apartado postal)\s*#?\s*\d+\b{_CITY}",
+        0.7,
+    ),
+    (
+        "rural_route",
+        r"\b(?i:rural route|rr|route|rte)\s*\d+,?\s*(?i:box)\s*#?\s*\d+\b",
+        0.7,
+    ),
+    (
+        "spanish_street",
+        # "Calle Roble 45", "calle 5 de Mayo #23", "Avenida Juárez #1200 int. 4"
+        r"\b(?i:calle|avenida|avda|av|privada|callej[oó]n|camino|carretera|andador|cerrada|"
+        r"bulevar|prolongaci[oó]n|calzada)\.?\s+"
+        rf"(?:(?!{_STOP}\b)[\p{{L}}\d][\p{{L}}\d'’.]*\s+){{0,4}}#?\s*\d{{1,5}}[A-Za-z]?\b"
+        rf"{_UNIT}?",
+        0.6,
+    ),
+    (
+        "housing_complex",
+        r"\b(?:\p{Lu}[\p{Ll}'’]+\s+){1,3}(?:Apartments|Apts|Mobile Home Park|Trailer Park|"
+        rf"RV Park|Mobile Estates|Estates|Townhomes|Trailer Court){_UNIT}?",
+        0.5,
+    ),
+    (
+        "unit_alone",
+        r"\b(?:Apt|Apartment|Lot|Space|Trailer|apt|apartment|trailer)\.?\s*#?\s*"
+        r"[A-Za-z]?\d+[A-Za-z]?\b",
+        0.45,
+    ),
+    (
+        "unit_after_housing_word",
+        # "home is unit 4", "a trailer, space 9", "the park off the highway, lot 14"
+        rf"\b{_HOUSING_CUE}\b[^.!?;\n]{{0,40}}?(?<!\ba\s)"
+        r"\b(?P<v>(?i:unit|lot|space|spc|trailer|apt)\.?\s*#?\s*[A-Za-z]?\d+[A-Za-z]?\b)",
+        0.45,
+    ),
+    (
+        "named_street",
+        r"(?<=\b(?i:on|off|at|near|along|down|up|past|by|to|of|from)\s+(?:the\s+)?)"
+        rf"(?:(?:N|S|E|W|North|South|East|West)\.?\s+)?(?:(?:\p{{Lu}}[\p{{Ll}}'’]+|{_ORDINAL})\s+)"
+        r"{1,3}(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Boulevard|Blvd|Way|Court|Ct|Highway|"
+        r"Hwy|Loop|Trail|Pike|Drive)\b\.?",
+        0.45,
+    ),
+    (
+        "intersection_of_two_streets",
+        # "16th Ave and Nob Hill Blvd", "Fruitvale Blvd & N 40th Ave"
+        rf"\b(?:{_DIR}\s+)?(?:{_STREET_WORD}\s+){{1,3}}?{_SUFFIX}\s+(?:and|&|at|/)\s+"
+        rf"(?:{_DIR}\s+)?(?:{_STREET_WORD}\s+){{1,3}}?{_SUFFIX}",
+        0.5,
+    ),
+    (
+        "town_state_zip",
+        # "Yakima, WA 98902", "Toppenish, Washington 98948" without a street
+        rf"\b{_CITY_WORDS},?\s+(?:[A-Z]{{2}}|Washington|Oregon|Idaho)\s+{_ZIP}",
+        0.5,
+    ),
+    (
+        "common_street_name_alone",
+        r"(?<=\b(?i:on|off|down|along|near|past)\s+)(?:Main|Broadway|Front|Market|Elm|Oak|"
+        r"Pine|Maple|Cedar|Walnut|Chestnut|Railroad|Commercial)\b(?![ \t]+\p{Lu})",
+        0.4,
+    ),
+    (
+        "intersection_with_numbered_street",
+        r"(?<=\b(?i:on|off|at|near|of)\s+)(?:\d{1,3}(?:st|nd|rd|th)\s+(?:and|&)\s+"
+        r"\p{Lu}\p{Ll}+|\p{Lu}\p{Ll}+\s+(?:and|&)\s+\d{1,3}(?:st|nd|rd|th))\b",
+        0.45,
+    ),
+]
+"""ADDRESS rules: (rule name, regex, score)."""

@@ -1,0 +1,208 @@
+"""Dates of birth and ID numbers: the rules, and the chaining of a list ("DOBs 4/1/2013 and
+6/19/2016", "id 4471 … should be 4417").
+
+A date is a date of birth only after a birth word ("DOB", "d.o.b.", "born", "birthday",
+"b.", "fecha de nacimiento", "nació", "cumpleaños"…): "met on 10/3" and "called 11/2" stay.
+An ID is a number after an ID word ("student #", "ID", "id#", "case no.", "lunch number",
+"Medicaid", "número de estudiante"…), an SSN / ITIN shape whatever the words around it, or a
+bare run of 6 to 10 digits.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from bot.privacy.model import PiiKind, PiiSpan
+
+_MONTH = (
+    r"(?i:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_MES = (
+    r"(?i:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|"
+    r"noviembre|diciembre|ene|feb|mar|abr|may|jun|jul|ago|sept?|oct|nov|dic)\.?"
+)
+_DAY = r"\d{1,2}(?:st|nd|rd|th|ro|º)?"
+DATE = (
+    r"(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
+    rf"|\d{{1,2}}[-/ ]{_MONTH}[-/ ](?:\d{{4}}|\d{{2}})"
+    r"|\d{1,2}[/.-]\d{1,2}(?:[/.-](?:\d{4}|\d{2}))?"
+    rf"|{_MONTH}\s+(?:of\s+)?\d{{4}}"
+    rf"|{_MONTH}\s+{_DAY}(?:,?\s+\d{{4}})?"
+    rf"|{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?"
+    rf"|{_DAY}\s+de\s+{_MES}(?:,?\s+(?:de\s+|del\s+)?\d{{4}})?"
+    rf"|{_MES}\s+(?:de\s+)?\d{{4}}"
+    rf"|{_MES}\s+{_DAY}(?:,?\s+\d{{4}})?)"
+    r"(?![\d/])"
+)
+"""A date in any common English or Spanish form: 3/14/15, 2015-03-14, 14.03.2015, March 14th,
+2015, the 4th of July 2014, March 2015, 2 de mayo de 2016, marzo 14, 2016."""
+
+_BIRTH_WORD = (
+    r"(?i:dobs?|d\.\s?o\.\s?b\.?|date\s+of\s+birth|birth\s?dates?|birthdays?|birthday['’]s|"
+    r"bdays?|b-days?|born|fecha\s+de\s+nacimiento|fecha\s+de\s+nac\.?|f\.\s?(?:de\s)?nac\.?|"
+    r"nacimiento|naci[oó]|nacid[ao]s?|cumpleaños|cumpleanos|cumple)"
+)
+_CHAIN_LINK = r"\s*(?:[,;/&]\s*)?(?:(?i:and|or|y|o|&)\s+)?"
+"""What joins two items of a list: ", ", " and ", " & ", " y "."""
+
+_NATIONAL_ID_WORDS = (
+    r"(?:SSN|SIN|EIN|ITIN|NSS|DNI|INE|DL|RFC|CURP|NINO|"
+    r"(?i:ssn|ss#|ss\s?no\.?|social security|social|itin|tax\s?id|taxpayer id|"
+    r"social insurance|curp|nino|national insurance|national id|passport|pasaporte|"
+    r"a-?number|a#|alien(?: registration)?(?: number)?|uscis(?: number)?|green card|"
+    r"permanent resident card|visa|medicaid|medicare|apple health|provider\s?one|medical card|"
+    r"insurance card|member id|ebt(?: card)?|snap card|card number|"
+    r"driver['’]?s? licen[cs]e|licen[cs]e|dl|state id|id card|"
+    r"matr[ií]cula consular|cedula|cédula|tribal id|tribal enrollment|seguro social))"
+)
+"""Words before a national or government ID number ("SSN", "passport", "A-number",
+"Apple Health", "driver's license", "CURP", "matrícula consular"…)."""
+
+_SCHOOL_ID_WORDS = (
+    r"(?:ID|SID|(?i:student\s*(?:id|number|num|no\.?|#)?|referral\s*(?:number|no\.?|#)|stu\s*(?:id|#|no\.?|number)|"
+    r"state\s*(?:student\s*)?id|ssid|wsis|id\s*(?:number|num|no\.?|#)?|i\.d\.|"
+    r"lunch\s*(?:number|num|no\.?|pin|code|id|account|acct|#)|meal\s*(?:number|pin|code|#)|"
+    r"skyward(?:\s*(?:id|number|#))?|powerschool(?:\s*(?:id|number|#))?|"
+    r"(?:cps\s+|dcyf\s+|court\s+|truancy\s+)?case\s*(?:number|num|no\.?|#|id)?|"
+    r"docket(?:\s*(?:number|no\.?|#))?|file\s*(?:number|no\.?|#)|"
+    r"n[úu]mero\s+de\s+(?:estudiante|alumno|almuerzo|lonche|caso|identificaci[óo]n|"
+    r"matr[íi]cula|expediente)|n[úu]m\.?\s+de\s+(?:estudiante|alumno|caso)|"
+    r"no\.?\s+de\s+(?:caso|estudiante|alumno|expediente)|caso|expediente|"
+    r"matr[íi]cula(?:\s+escolar)?|id\s+de\s+estudiante|identificaci[óo]n))"
+)
+"""Words before a school or agency number: "student #", "ID", "id#", "case no.", "lunch
+number", "número de estudiante", "no. de caso"…"""
+_ID_VALUE = (
+    r"(?=(?:[A-Za-z-]{0,4}\d){4})(?:[A-Za-z]{1,3}-?)?\d[A-Za-z0-9]*(?:-[A-Za-z0-9]+){0,4}"
+    r"(?![\w-])"
+)
+"""An ID: digits with letters or dashes, four digits or more ("4471", "s0041122",
+"2024-JV-118", "22-7-01234-5")."""
+
+DOB_RULES: list[tuple[str, str, float]] = [
+    (
+        "date_after_birth_word",
+        rf"\b{_BIRTH_WORD}(?![\p{{L}}])[^.!?\n\d;]{{0,40}}?(?P<v>{DATE})",
+        0.85,
+    ),
+    ("date_after_b_dot", rf"(?<![\w.])[bB]\.\s?(?P<v>{DATE})", 0.8),
+    (
+        "year_right_after_born",
+        r"\b(?i:born(?:\s+in)?|dob|b\.|naci[oó](?:\s+en)?|nacid[ao](?:\s+en)?|birth\s+year)"
+        r"\s*:?\s*(?P<v>(?:19|20)\d\d)(?![\d/.-]\d)",
+        0.7,
+    ),
+    (
+        "date_after_turns_age",
+        rf"\b(?i:turns|turned|will\s+be|cumple)\s+\d{{1,2}}\s+(?i:on|el)\s+(?P<v>{DATE})",
+        0.7,
+    ),
+]
+
+STUDENT_ID_RULES: list[tuple[str, str, float]] = [
+    (
+        "number_after_id_word",
+        rf"\b{_SCHOOL_ID_WORDS}(?:\s*(?i:is|was|es|number|no\.?|num))?\s*(?:[:#=,]|\s[-–]|-\s)?\s*"
+        rf"(?i:no\.?\s*)?#?\s*(?P<v>{_ID_VALUE})",
+        0.85,
+    ),
+    ("hash_number", r"(?<![\w#])#\s?(?P<v>\d{5,10})\b", 0.5),
+    ("bare_6_to_10_digits", r"(?<![\d$€£.,/:#-])\b\d{6,10}\b(?![.,/:-]?\d)", 0.3),
+]
+
+NATIONAL_ID_RULES: list[tuple[str, str, float]] = [
+    # US social security / ITIN shape, however it is written
+    ("ssn_dashed", r"(?<![\d-])\b\d{3}-\d{2}-\d{4}\b(?!-?\d)", 0.8),
+    ("ssn_masked", r"(?<![\w*-])(?i:xxx|\*{3})[- ]?(?i:xx|\*\*)[- ]?\d{4}\b", 0.8),
+    ("sin_3_3_3", r"(?<![\d.-])\b\d{3}[ -]\d{3}[ -]\d{3}\b(?![ .-]?\d)", 0.5),
+    ("ssn_spaced", r"(?<![\d.-])\b\d{3}[ .]\d{2}[ .]\d{4}\b(?![ .-]?\d)", 0.6),
+    # a number after a national-ID word: SSN, SIN, ITIN, CURP, passport, A-number…
+    (
+        "number_after_national_id_word",
+        rf"\b{_NATIONAL_ID_WORDS}(?:['’]s)?(?:\s*(?i:card|number|num|no\.?|id|#))?"
+        r"(?:\s*(?i:is|was|of|ends in|ending in|ends with|ending|ends))?\s*(?:[:#=,]|\s[-–])?\s*"
+        r"(?P<v>(?=[A-Za-z0-9 -]{0,8}\d{2})[A-Za-z]{0,4}-?(?:\d|[A-Za-z](?=[\dA-Za-z]*\d))"
+        r"(?:[A-Za-z0-9-]|\s(?=\d{2,}))*[A-Za-z0-9])",
+        0.9,
+    ),
+    (
+        "last_four_of_social",
+        r"(?<=\b(?i:last (?:four|4)(?: digits)?(?: of)?(?: (?:her|his|my|the|their|mom['’]s"
+        r"|dad['’]s))?(?: (?:social|ssn|social security)(?: number)?)?)"
+        r"(?:\s*(?i:is|was|are|were))?\s*[:#=,]?\s*)\d{4}\b",
+        0.85,
+    ),
+    # a card number (EBT, bank): four groups of four digits
+    ("card_number", r"(?<![\d-])\b\d{4}[ -]\d{4}[ -]\d{4}[ -]\d{4}\b(?![ -]?\d)", 0.7),
+    # Mexican CURP (18) and RFC (12-13), UK National Insurance number, US A-number
+    ("curp", r"\b[A-Z]{4}\d{6}[HMX][A-Z]{5}[A-Z0-9]\d\b", 0.9),
+    ("rfc", r"\b[A-ZÑ&]{3,4}\d{6}[A-Z0-9]{3}\b", 0.6),
+    ("uk_nino", r"\b[A-CEGHJ-PR-TW-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b", 0.6),
+    ("a_number", r"\bA[-#]?\s?\d{3}[- ]?\d{3}[- ]?\d{2,3}\b", 0.6),
+]
+
+_DATE_NEXT = regex.compile(rf"{_CHAIN_LINK}({DATE})", regex.VERSION0)
+_ID_NEXT = regex.compile(
+    r"[^.!?\n\d$]{0,40}?(?<![\w$#-])(\d{4,10})(?![\w/:.,-]\d|[\w-])", regex.VERSION0
+)
+_YEAR = regex.compile(r"(?:19|20)\d\d")
+_CLAUSE = regex.compile(r"[^.;!?\n]*")
+_FULL_DATE = regex.compile(rf"(?<![\d/.-])(?:{DATE})", regex.VERSION0)
+_YEAR_AT_END = regex.compile(r"(?:\b((?:19|20)\d\d)|\d[/.-]\d{1,2}[/.-](\d\d))(?!\d)\W*$")
+_ISO_YEAR = regex.compile(r"((?:19|20)\d\d)-\d")
+
+
+def _year(date: str) -> int | None:
+    """The year of a date: 2015 from "3/14/2015", "3-14-15", "2015-09-21"; None without one."""
+    iso = _ISO_YEAR.match(date)
+    if iso:
+        return int(iso[1])
+    m = _YEAR_AT_END.search(date)
+    if not m:
+        return None
+    return int(m[1]) if m[1] else 2000 + int(m[2])
+
+
+_CHAIN_ID_KINDS: frozenset[PiiKind] = frozenset({"STUDENT_ID", "NATIONAL_ID"})
+
+
+def chain_lists(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
+    """Extend a date of birth or an ID found by a cue word to the next items of its list.
+
+    Args:
+        text: the text.
+        spans: the spans the rules found (any kinds).
+
+    Returns:
+        ``spans`` plus, after each DOB, each date joined to it by ", ", "and", "&", "y"
+        ("DOBs 4/1/2013 and 6/19/2016") and each later date in the same clause within two
+        years of it ("DOB 6-1-2016 per mom, school has 6-11-2016"; "DOB 3/3/13, called
+        11/2" keeps 11/2, which has no year); and after each cued ID of 4 to 10 digits, a number
+        of the same length later in the same sentence ("id 4471 … should be 4417").
+    """
+    out = list(spans)
+    for s in spans:
+        if s.kind == "DOB":
+            end = s.end
+            while m := _DATE_NEXT.match(text, end):
+                out.append(
+                    PiiSpan(kind="DOB", start=m.start(1), end=m.end(1), text=m[1], score=0.8)
+                )
+                end = m.end(1)
+            year = _year(s.text)
+            clause = _CLAUSE.match(text, end)
+            if year is not None and clause:
+                for d in _FULL_DATE.finditer(text, end, clause.end()):
+                    other = _year(d.group())
+                    if other is not None and abs(other - year) <= 2:
+                        out.append(
+                            PiiSpan(kind="DOB", start=d.start(), end=d.end(), text=d[0], score=0.6)
+                        )
+        elif s.kind in _CHAIN_ID_KINDS and s.score >= 0.85 and s.text.isdigit():
+            m = _ID_NEXT.match(text, s.end)
+            if m and len(m[1]) == len(s.text) and not _YEAR.fullmatch(m[1]):
+                out.append(
+                    PiiSpan(kind=s.kind, start=m.start(1), end=m.end(1), text=m[1], score=0.5)
+                )
+    return out

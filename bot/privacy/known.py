@@ -1,0 +1,122 @@
+"""Names the app was told (``known_names``): matched whole and by part, in any case, with or
+without accents, apostrophes and hyphens ("MARIA LOPEZ", "maria", "Ms. Lopez", "Maria's",
+"jose ramirez" for "José Ramírez", "OBrien" for "O'Brien", "Lopez Garcia" for
+"Lopez-Garcia").
+
+A part that is also an ordinary word ("Hope", "Will", "May", "Mark", "Grace", "Lee") is a
+name only where :func:`bot.privacy.ordinary.ordinary_use` says it is not the word: so "we
+hope" and "Will call Friday" stay, and "Hope missed 6 days", "Will was late" and "Hope's
+grandma" are scrubbed. A single part before "County", "Elementary", "Street"…, or a
+place-name after "from / in", is the place ("Grant County", "Lincoln Elementary"). A whole
+name of several words ("Hope Carter", "will tran"), or any run of two words or more of it
+("de la Cruz"), is always a name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+
+import regex
+
+from bot.privacy.model import PiiSpan
+from bot.privacy.names import _fold, _is_place, _lexicon
+from bot.privacy.ordinary import ordinary_use
+from bot.privacy.words import _TITLES, NOT_NAMES
+
+_ACCENTS: dict[str, str] = {
+    "a": "aáàâäãå",
+    "e": "eéèêë",
+    "i": "iíìîï",
+    "o": "oóòôöõø",
+    "u": "uúùûü",
+    "n": "nñ",
+    "c": "cç",
+    "y": "yýÿ",
+}
+_PARTICLES: frozenset[str] = frozenset(
+    """
+    de del la las los van von der den da di le du dos das y e bin ibn al el st jr sr ii iii iv
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+"""Parts of a name never matched alone ("de" of "María de la Cruz", "Jr.")."""
+_TITLE_WORDS: frozenset[str] = frozenset(t.lower() for t in _TITLES.split("|"))
+
+
+@lru_cache(maxsize=512)
+def _name_rx(name: str) -> regex.Pattern[str]:
+    """A pattern for ``name`` in any case, accents optional, ' or ’ or none, hyphen or space,
+    and a possessive written without its apostrophe ("Marias mom")."""
+    out: list[str] = []
+    for ch in name:
+        base = _fold(ch).lower()
+        if ch in "'’`":
+            out.append("['’`]?")
+        elif ch == "-" or ch.isspace():
+            out.append(r"[\s-]+")
+        elif base in _ACCENTS:
+            out.append(f"[{_ACCENTS[base]}]")
+        else:
+            out.append(regex.escape(ch))
+    return regex.compile(
+        rf"(?<![\p{{L}}\p{{N}}_]){''.join(out)}(?:(?<=\p{{L}})s)?(?![\p{{L}}\p{{N}}_])",
+        regex.IGNORECASE,
+    )
+
+
+def _parts(name: str) -> tuple[str, list[str]]:
+    """The name without titles ("Dr. Ana Ruiz" -> "Ana Ruiz") and its parts, hyphened parts
+    split too ("Lopez-Garcia" -> "Lopez-Garcia", "Lopez", "Garcia")."""
+    words = [w.strip('.()"“”‘') for w in regex.split(r"[\s,]+", name)]
+    words = [w for w in words if w]
+    words = [w for w in words if w.lower().strip(".") not in _TITLE_WORDS] or words
+    parts: list[str] = []
+    for w in words:
+        parts.append(w)
+        if "-" in w:
+            parts += [p for p in w.split("-") if p]
+    parts = [p for p in parts if len(p) >= 2 and p.lower() not in _PARTICLES]
+    return " ".join(words), parts
+
+
+def known_name_spans(text: str, known_names: Iterable[str]) -> list[PiiSpan]:
+    """Occurrences of the app-typed names, whole and by part (see the module docstring).
+
+    Args:
+        text: the text.
+        known_names: names typed into the app's own fields.
+
+    Returns:
+        NAME spans (score 1.0), possibly overlapping; :func:`bot.privacy._resolve` settles them.
+    """
+    lex = _lexicon()
+    out: list[PiiSpan] = []
+    seen: set[str] = set()
+    for raw in known_names:
+        name = " ".join(str(raw).split())
+        if len(name) < 2:
+            continue
+        whole, parts = _parts(name)
+        words = whole.split()
+        runs = [
+            " ".join(words[i:j]) for i in range(len(words)) for j in range(len(words), i + 1, -1)
+        ]
+        wanted = [(run, False) for run in runs if run.lower().split()[-1] not in _PARTICLES]
+        wanted += [(p, True) for p in parts]
+        for word, single in wanted:
+            key = _fold(word).lower()
+            if key in seen:
+                continue
+            seen.add(key)
+            ordinary = single and (key in lex.common or word.capitalize() in NOT_NAMES)
+            for m in _name_rx(word).finditer(text):
+                if ordinary and (
+                    len(m.group()) > len(word) or ordinary_use(text, m.start(), m.end())
+                ):
+                    continue
+                if single and _is_place(text, m.start(), m.end()):
+                    continue
+                out.append(
+                    PiiSpan(kind="NAME", start=m.start(), end=m.end(), text=m.group(), score=1.0)
+                )
+    return out

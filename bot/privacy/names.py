@@ -1,0 +1,234 @@
+"""Names: the name list from Faker's person data, known names, extension and propagation."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import regex
+
+from bot.privacy.model import PiiSpan
+from bot.privacy.ordinary import CONTEXT_BEFORE, ordinary_use
+from bot.privacy.words import (
+    _ACRONYMS,
+    _FUNCTION_WORDS,
+    _INSTITUTION_WORDS,
+    _LOREM_NAMES,
+    _NAME_LOCALES,
+    _NEVER_NAMES,
+    COMMON_WORDS_ALSO_NAMES,
+    NOT_NAMES,
+    PLACES_ALSO_NAMES,
+)
+
+
+class _Lexicon:
+    """The name list, built once per process from Faker's locale person data.
+
+    Attributes:
+        title: capitalised names ("Priya", "Nguyen") taken as a name wherever
+            they appear capitalised, unless :data:`NOT_NAMES` or a following
+            institution word ("Grant County") says otherwise.
+        first_lower: first names in lower case that are not ordinary words;
+            taken as a name in lower case ("maria") or capitals ("MARIA").
+        any_lower: first names and surnames in lower case that are not
+            ordinary words; taken as a name in capitals ("LOPEZ"), and in
+            lower case right after a title, a family word or another name.
+    """
+
+    def __init__(self) -> None:
+        import importlib
+
+        latin = regex.compile(r"^[\p{Latin}][\p{Latin}'’-]+$")
+        from faker.providers.lorem.en_US import Provider as LoremEn
+        from faker.providers.lorem.es_ES import Provider as LoremEs
+
+        common = {w.lower() for w in (*LoremEn.word_list, *LoremEs.word_list)} - _LOREM_NAMES
+        common |= COMMON_WORDS_ALSO_NAMES
+        common |= {w.lower() for w in NOT_NAMES | _FUNCTION_WORDS}
+        common |= {_fold(w) for w in common}
+        self.common: frozenset[str] = frozenset(common)
+        title: set[str] = set()
+        first: set[str] = set()
+        last: set[str] = set()
+        for loc in _NAME_LOCALES:
+            provider = importlib.import_module(f"faker.providers.person.{loc}").Provider
+            for attr, into in (
+                ("first_names", first),
+                ("first_names_male", first),
+                ("first_names_female", first),
+                ("first_names_nonbinary", first),
+                ("last_names", last),
+            ):
+                value = provider.__dict__.get(attr)
+                if not isinstance(value, (list, tuple, dict, set, frozenset)):
+                    continue
+                for full in value:
+                    for word in str(full).split():
+                        if len(word) >= 3 and latin.match(word):
+                            into.add(word)
+                            if loc in ("en", "en_US") or word.lower() not in self.common:
+                                title.add(word)
+        self.title: frozenset[str] = frozenset(
+            w for w in title | {_fold(w) for w in title} if w not in NOT_NAMES
+        )
+        self.first_lower: frozenset[str] = frozenset(
+            f for w in first for f in {w.lower(), _fold(w.lower())} if f not in self.common
+        )
+        self.any_lower: frozenset[str] = self.first_lower | frozenset(
+            f for w in last for f in {w.lower(), _fold(w.lower())} if f not in self.common
+        )
+
+    def kind_of(self, word: str) -> str | None:
+        """ "title", "caps" or "lower" if ``word`` is a name written that way, else None."""
+        if word in _NEVER_NAMES or word in NOT_NAMES:
+            return None
+        low = word.lower()
+        if word[0].isupper() and not word.isupper():
+            return "title" if word in self.title else None
+        if word.isupper() and len(word) >= 3 and word not in _ACRONYMS:
+            return "caps" if low in self.any_lower else None
+        if word.islower():
+            return "lower" if low in self.first_lower else None
+        return None
+
+    def is_name_word(self, word: str) -> bool:
+        """Any-case test for a word next to a found name or a title ("ms. carter")."""
+        if word in _NEVER_NAMES or word in NOT_NAMES or word in _ACRONYMS:
+            return False
+        if word[0].isupper() and not word.isupper():
+            return word in self.title
+        return word.lower() in self.any_lower
+
+
+def _fold(word: str) -> str:
+    """``word`` without accents ("Sofía" -> "Sofia")."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@cache
+def _lexicon() -> _Lexicon:
+    """The process's name list (built once; about a third of a second)."""
+    return _Lexicon()
+
+
+_WORD_RE = regex.compile(r"(?<![\p{L}\p{N}_'’-])(?:[OD]['’])?\p{L}+(?:-\p{L}+)?")
+"""One word of any case: "maria", "MARIA", "O'Neil", "Ana-Lucía"."""
+_FOLLOWED_BY_INSTITUTION = regex.compile(
+    rf"\s+(?:{_INSTITUTION_WORDS}|(?i:{_INSTITUTION_WORDS}))\b"
+)
+_NAME_TOKEN_AT = regex.compile(r"[ \t]+((?:[OD]['’])?\p{L}+(?:-\p{L}+)?)(?![\p{L}\p{N}_])")
+_PLACE_BEFORE = regex.compile(
+    r"(?i:\b(?:in|from|near|outside(?:\s+of)?|around|back\s+to|moved\s+to|move\s+to|went\s+to|"
+    r"go\s+to|going\s+to|trip\s+to|drive\s+to|drove\s+to|visit(?:ing|ed)?|lady\s+of|virgin\s+of|"
+    r"virgen\s+de|de|en)\s+)$"
+)
+_STRICT_TITLE_BEFORE = regex.compile(
+    r"(?i:\b(?:mr|mrs|ms|mx|miss|mister|dr|sra|sr|señora|señor|senora|senor|doña|dona|prof)\.?\s+)$"
+)
+
+
+def _is_place(text: str, start: int, end: int) -> bool:
+    """A word that names a place here: "Grant County", "from Guadalupe", "Lincoln Elementary"."""
+    if _FOLLOWED_BY_INSTITUTION.match(text, end):
+        return True
+    word = text[start:end]
+    return word.title() in PLACES_ALSO_NAMES and bool(
+        _PLACE_BEFORE.search(text, max(0, start - 24), start)
+    )
+
+
+def _list_name_spans(text: str) -> list[PiiSpan]:
+    """Words in the name list, in any case, plus lower-case and capital-letter names after a
+    title or a family word ("ms. okafor", "her son mateo", "MS. CARTER")."""
+    lex = _lexicon()
+    out: list[PiiSpan] = []
+    for m in _WORD_RE.finditer(text):
+        word = m.group()
+        if len(word) < 2:
+            continue
+        score = 0.0
+        how = lex.kind_of(word)
+        if how == "title":
+            ordinary = word.lower() in lex.common or _fold(word.lower()) in lex.common
+            score = 0.0 if ordinary and ordinary_use(text, m.start(), m.end()) else 0.6
+        elif how is not None:
+            score = 0.55
+        elif not (word[0].isupper() and not word.isupper()):
+            # lower case or capitals: a title or a family word just before it
+            before = max(0, m.start() - 40)
+            ordinary = word.lower() in lex.common or word in _ACRONYMS
+            if not ordinary and (
+                _STRICT_TITLE_BEFORE.search(text, before, m.start())
+                or (lex.is_name_word(word) and CONTEXT_BEFORE.search(text, before, m.start()))
+            ):
+                score = 0.8
+        if score and not _is_place(text, m.start(), m.end()):
+            out.append(PiiSpan(kind="NAME", start=m.start(), end=m.end(), text=word, score=score))
+    return out
+
+
+def _extend_names(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
+    """Add a surname right after a found name ("Ms. Carter Lee", "maria lopez", "ANA RUIZ")."""
+    lex = _lexicon()
+    out = list(spans)
+    for s in spans:
+        if s.kind != "NAME":
+            continue
+        end = s.end
+        for _ in range(2):
+            m = _NAME_TOKEN_AT.match(text, end)
+            if not m:
+                break
+            word = m.group(1)
+            if word in NOT_NAMES or word in _NEVER_NAMES or _is_place(text, m.start(1), m.end(1)):
+                break
+            if regex.fullmatch(_INSTITUTION_WORDS, word, flags=regex.IGNORECASE):
+                break
+            titled = word[0].isupper() and not word.isupper()
+            if not titled and not lex.is_name_word(word):
+                break
+            end = m.end(1)
+        if end > s.end:
+            out.append(
+                PiiSpan(
+                    kind="NAME", start=s.start, end=end, text=text[s.start : end], score=s.score
+                )
+            )
+    return out
+
+
+def _propagate_names(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
+    """A word found as a name once is a name wherever it appears in the text.
+
+    In any case, unless the word is also an ordinary word ("Rose" found in
+    "Grandma Rose"): then only where it is capitalised and not used as the word
+    (:func:`bot.privacy.ordinary.ordinary_use`: "Will call Friday", "In May").
+    """
+    lex = _lexicon()
+    words = {w for s in spans if s.kind == "NAME" for w in _WORD_RE.findall(s.text)}
+    words = {w for w in words if w not in _NEVER_NAMES and w not in _ACRONYMS and len(w) >= 2}
+    out = list(spans)
+    seen: set[str] = set()
+    for word in words:
+        any_case = word.lower() not in lex.common
+        key = word.lower() if any_case else word
+        if key in seen:
+            continue
+        seen.add(key)
+        if any_case:
+            rx = regex.compile(rf"(?<![\w]){regex.escape(word)}(?![\w])", regex.IGNORECASE)
+        else:
+            rx = regex.compile(
+                rf"(?<![\w])(?:{regex.escape(word)}|{regex.escape(word.upper())})(?![\w])"
+            )
+        for m in rx.finditer(text):
+            if _is_place(text, m.start(), m.end()):
+                continue
+            if any_case or not ordinary_use(text, m.start(), m.end()):
+                out.append(
+                    PiiSpan(kind="NAME", start=m.start(), end=m.end(), text=m.group(), score=0.6)
+                )
+    return out
