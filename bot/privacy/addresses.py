@@ -34,7 +34,7 @@ _SUFFIX_LOWER = (
 """Suffixes after lower-case street words: abbreviations and the unambiguous words only (not
 "drive", "way", "row", "court": "a 20 minute drive", "two days in a row")."""
 _UNIT_WORD = (
-    r"(?i:apt|apartment|unit|suite|ste|lot|space|spc|trailer|room|rm|bldg|building|fl|floor|"
+    r"(?i:apt|apartment|unit|suite|ste|lot|space|spc|trailer|trlr|room|rm|bldg|building|fl|floor|"
     r"int|interior|depto|dpto|depa|departamento|apto|casa|lote)"
 )
 _UNIT_VALUE = r"(?:[A-Za-z]?\d+[A-Za-z]?|[A-Za-z](?![\w'’]))"
@@ -93,8 +93,9 @@ ADDRESS_RULES: list[tuple[str, str, float]] = [
     ),
     (
         "house_number_numbered_road",
-        rf"\b\d{{1,6}}\s+(?:{_DIR}\s+)?(?:State\s+Route|State\s+Highway|County\s+Road|"
-        rf"(?i:highway|hwy|route|rte|road|rd|sr|us))\s*-?\s*\d{{1,4}}[A-Z]?\b{_UNIT}?{_CITY}",
+        rf"\b\d{{1,6}}\s+(?:{_DIR}\s+)?(?:(?i:old)\s+)?(?:State\s+Route|State\s+Highway|"
+        rf"County\s+Road|(?i:highway|hwy|route|rte|road|rd|sr|us))\s*-?\s*\d{{1,4}}[A-Z]?\b"
+        rf"(?:\s+{_DIR}(?!\w))?{_UNIT}?{_CITY}",
         0.7,
     ),
     (
@@ -135,6 +136,15 @@ ADDRESS_RULES: list[tuple[str, str, float]] = [
         r"bulevar|prolongaci[oó]n|calzada)\.?\s+"
         rf"(?:(?!{_STOP}\b)[\p{{L}}\d][\p{{L}}\d'’.]*\s+){{0,4}}#?\s*\d{{1,5}}[A-Za-z]?\b"
         rf"{_UNIT}?",
+        0.6,
+    ),
+    (
+        "house_number_spanish_street",
+        # "901 Calle Juárez #3", "2210 Calle Sol Apt 5", "en 45 avenida Hidalgo"
+        r"\b\d{1,6}\s+(?i:calle|avenida|avda|privada|callej[oó]n|camino|carretera|cerrada|"
+        r"bulevar|calzada)\.?\s+"
+        rf"(?!{_STOP}\b)[\p{{L}}\d][\p{{L}}\d'’]*(?:\s+(?!{_STOP}\b)(?!{_UNIT_WORD}\b)"
+        rf"\p{{Lu}}[\p{{L}}'’]*){{0,2}}(?:\s*#\s*\d{{1,5}}[A-Za-z]?\b)?{_UNIT}?",
         0.6,
     ),
     (

@@ -25,6 +25,7 @@ _MES = (
 _DAY = r"\d{1,2}(?:st|nd|rd|th|ro|º)?"
 DATE = (
     r"(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
+    rf"|(?:19|20)\d\d,?\s+{_MONTH}\s+{_DAY}"
     rf"|\d{{1,2}}[-/ ]{_MONTH}[-/ ](?:\d{{4}}|\d{{2}})"
     r"|\d{1,2}[/.-]\d{1,2}(?:[/.-](?:\d{4}|\d{2}))?"
     rf"|{_MONTH}\s+(?:of\s+)?\d{{4}}"
@@ -36,7 +37,7 @@ DATE = (
     r"(?![\d/])"
 )
 """A date in any common English or Spanish form: 3/14/15, 2015-03-14, 14.03.2015, March 14th,
-2015, the 4th of July 2014, March 2015, 2 de mayo de 2016, marzo 14, 2016."""
+2015, 2011, august 14th, the 4th of July 2014, March 2015, 2 de mayo de 2016, marzo 14, 2016."""
 
 _BIRTH_WORD = (
     r"(?i:dobs?|d\.\s?o\.\s?b\.?|date\s+of\s+birth|birth\s?dates?|birthdays?|birthday['’]s|"
@@ -74,11 +75,11 @@ _SCHOOL_ID_WORDS = (
 """Words before a school or agency number: "student #", "ID", "id#", "case no.", "lunch
 number", "número de estudiante", "no. de caso"…"""
 _ID_VALUE = (
-    r"(?=(?:[A-Za-z-]{0,4}\d){4})(?:[A-Za-z]{1,3}-?)?\d[A-Za-z0-9]*(?:-[A-Za-z0-9]+){0,4}"
+    r"(?=(?:[A-Za-z-]{0,7}\d){4})(?:[A-Za-z]{1,4}-?){0,3}\d[A-Za-z0-9]*(?:-[A-Za-z0-9]+){0,4}"
     r"(?![\w-])"
 )
 """An ID: digits with letters or dashes, four digits or more ("4471", "s0041122",
-"2024-JV-118", "22-7-01234-5")."""
+"2024-JV-118", "22-7-01234-5", "19-DEP-3321", "WA-ST-0094417")."""
 
 DOB_RULES: list[tuple[str, str, float]] = [
     (
@@ -107,6 +108,13 @@ STUDENT_ID_RULES: list[tuple[str, str, float]] = [
         rf"(?i:no\.?\s*)?#?\s*(?P<v>{_ID_VALUE})",
         0.85,
     ),
+    (
+        "number_named_later_in_the_clause",
+        # "the case # on those papers is FC-2023-0918": the cue, a few words, then "is"
+        rf"\b{_SCHOOL_ID_WORDS}\s*#?[^.!?\n\d;:]{{1,30}}?\b(?i:is|was|es|reads|says)\s*:?\s*"
+        rf"(?P<v>{_ID_VALUE})",
+        0.7,
+    ),
     ("hash_number", r"(?<![\w#])#\s?(?P<v>\d{5,10})\b", 0.5),
     ("bare_6_to_10_digits", r"(?<![\d$€£.,/:#-])\b\d{6,10}\b(?![.,/:-]?\d)", 0.3),
 ]
@@ -123,7 +131,8 @@ NATIONAL_ID_RULES: list[tuple[str, str, float]] = [
         rf"\b{_NATIONAL_ID_WORDS}(?:['’]s)?(?:\s*(?i:card|number|num|no\.?|id|#))?"
         r"(?:\s*(?i:is|was|of|ends in|ending in|ends with|ending|ends))?\s*(?:[:#=,]|\s[-–])?\s*"
         r"(?P<v>(?=[A-Za-z0-9 -]{0,8}\d{2})[A-Za-z]{0,4}-?(?:\d|[A-Za-z](?=[\dA-Za-z]*\d))"
-        r"(?:[A-Za-z0-9-]|\s(?=\d{2,}))*[A-Za-z0-9])",
+        r"(?:[A-Za-z0-9-]|\s(?=\d{2,}|\d(?![\w.,/:-]*\s+(?i:days?|weeks?|times?|hours?|"
+        r"months?|years?|kids?|absences?|tardies)\b)))*[A-Za-z0-9])",
         0.9,
     ),
     (
@@ -150,11 +159,12 @@ _YEAR = regex.compile(r"(?:19|20)\d\d")
 _CLAUSE = regex.compile(r"[^.;!?\n]*")
 _FULL_DATE = regex.compile(rf"(?<![\d/.-])(?:{DATE})", regex.VERSION0)
 _YEAR_AT_END = regex.compile(r"(?:\b((?:19|20)\d\d)|\d[/.-]\d{1,2}[/.-](\d\d))(?!\d)\W*$")
-_ISO_YEAR = regex.compile(r"((?:19|20)\d\d)-\d")
+_ISO_YEAR = regex.compile(r"((?:19|20)\d\d)[-/.]\d")
 
 
 def _year(date: str) -> int | None:
-    """The year of a date: 2015 from "3/14/2015", "3-14-15", "2015-09-21"; None without one."""
+    """The year of a date: 2015 from "3/14/2015", "3-14-15", "2015-09-21", "2015/09/21"; None
+    without one."""
     iso = _ISO_YEAR.match(date)
     if iso:
         return int(iso[1])

@@ -125,6 +125,10 @@ _PLACE_BEFORE = regex.compile(
     r"go\s+to|going\s+to|trip\s+to|drive\s+to|drove\s+to|visit(?:ing|ed)?|lady\s+of|virgin\s+of|"
     r"virgen\s+de|de|en)\s+)$"
 )
+_FAMILY_DE = regex.compile(
+    r"(?i:\b(?:pap[aá]|mam[aá]|padre|madre|hij[oa]|herman[oa]|abuel[oa]|t[ií][oa]|prim[oa]|"
+    r"tutor[a]?|maestr[oa]|familia|casa)\s+de\s+)$"
+)
 _STRICT_TITLE_BEFORE = regex.compile(
     r"(?i:\b(?:mr|mrs|ms|mx|miss|mister|dr|sra|sr|señora|señor|senora|senor|doña|dona|prof)\.?\s+)$"
 )
@@ -135,9 +139,13 @@ def _is_place(text: str, start: int, end: int) -> bool:
     if _FOLLOWED_BY_INSTITUTION.match(text, end):
         return True
     word = text[start:end]
-    return word.title() in PLACES_ALSO_NAMES and bool(
-        _PLACE_BEFORE.search(text, max(0, start - 24), start)
-    )
+    if word.title() not in PLACES_ALSO_NAMES:
+        return False
+    before = _PLACE_BEFORE.search(text, max(0, start - 24), start)
+    if before is None:
+        return False
+    # "el papá de Santiago", "la mamá de Lorena": "de" after a family word names a person
+    return not _FAMILY_DE.search(text, max(0, before.start() - 16), before.end())
 
 
 def _list_name_spans(text: str) -> list[PiiSpan]:
@@ -170,13 +178,56 @@ def _list_name_spans(text: str) -> list[PiiSpan]:
     return out
 
 
+_GIVEN_BEFORE = regex.compile(r"(?<![\p{L}\p{N}_'’])(\p{Lu}\p{Ll}+)[ \t]+$")
+_SENTENCE_START_BEFORE = regex.compile(r"(?:^|[.!?:;\n(\"“]\s*)$")
+_LANGUAGES: frozenset[str] = frozenset(
+    """
+    Spanish Vietnamese Somali Arabic Hmong Russian Ukrainian Chinese Mandarin Cantonese Korean
+    Japanese Tagalog Punjabi Hindi Portuguese Navajo Polish Mixteco Mam Amharic Tigrinya Dari
+    Pashto Swahili Haitian Creole Karen Burmese Nepali Marshallese Chuukese Samoan Tongan
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+"""Languages, capitalised before a name ("in Spanish Maria said"): never a given name."""
+
+
+def _given_name_before(text: str, s: PiiSpan) -> int:
+    """Where a capitalised given name right before a found name starts ("Guardian Tou Lee",
+    "mom Pa Vang" when "Lee" / "Vang" was found), or ``s.start`` when there is none. A word at
+    a sentence start, an ordinary word, a language, a title or a place is not taken."""
+    m = _GIVEN_BEFORE.search(text, max(0, s.start - 32), s.start)
+    if not m:
+        return s.start
+    word = m.group(1)
+    lex = _lexicon()
+    if (
+        word in NOT_NAMES
+        or word in _NEVER_NAMES
+        or word in _LANGUAGES
+        or word.lower() in lex.common
+        or _fold(word.lower()) in lex.common
+        or regex.fullmatch(_INSTITUTION_WORDS, word, flags=regex.IGNORECASE)
+        or _is_place(text, m.start(1), m.end(1))
+        or _SENTENCE_START_BEFORE.search(text, max(0, m.start(1) - 4), m.start(1))
+    ):
+        return s.start
+    return m.start(1)
+
+
 def _extend_names(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
-    """Add a surname right after a found name ("Ms. Carter Lee", "maria lopez", "ANA RUIZ")."""
+    """Add a surname right after a found name ("Ms. Carter Lee", "maria lopez", "ANA RUIZ"),
+    and a capitalised given name right before one ("Guardian Tou Lee")."""
     lex = _lexicon()
     out = list(spans)
     for s in spans:
         if s.kind != "NAME":
             continue
+        start = _given_name_before(text, s)
+        if start < s.start:
+            out.append(
+                PiiSpan(
+                    kind="NAME", start=start, end=s.end, text=text[start : s.end], score=s.score
+                )
+            )
         end = s.end
         for _ in range(2):
             m = _NAME_TOKEN_AT.match(text, end)

@@ -84,9 +84,10 @@ def _patterns() -> dict[PiiKind, list[tuple[str, str, float]]]:
 _DATE_OR_YEARS = regex.compile(
     r"\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
     r"|(?:19|20)\d\d\s?[-–/]\s?(?:19|20)?\d\d"
+    r"|\d{1,2}/\d{1,2}(?:/\d{2,4})?\s?[-–]\s?\d{1,2}/\d{1,2}(?:/\d{2,4})?"
 )
 """What libphonenumber's loose matcher would take for a phone number but is a date
-("10-14-2025", "2025-10-14") or a span of years ("2024-2025")."""
+("10-14-2025", "2025-10-14"), a span of years ("2024-2025") or of days ("10/23-10/25")."""
 
 
 class _Rules:

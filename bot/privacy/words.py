@@ -27,7 +27,7 @@ NOT_NAMES: frozenset[str] = frozenset(
     Peck Pope Porter Potter Powers Pratt Rivers Rush Savage Sharp Short Small Snow Sparks
     Spears Stark Strong Summers Swift Tanner Toy Wall Walls Ward Ware Waters Watts Weeks Wells
     Wise Wolf Wood Woods Mom Dad Mama Nana Papa Tia Sis Bunny Cookie Coco Teacher Principal
-    Counselor Nurse Office Coach Aunt Uncle Grandma Grandpa Mother Father
+    Counselor Nurse Office Coach Aunt Uncle Grandma Grandpa Mother Father Appt Appointment
     Washington Oregon Idaho Alaska Georgia Virginia Carolina Dakota Montana Nevada Indiana
     Florida Alabama Arizona Tennessee Texas Lincoln China India Asia Kenya Israel Jordan Paris
     London Berlin Rome Boston Dallas Denver Phoenix Houston Sydney Savannah Sierra Valencia
