@@ -35,25 +35,33 @@ _SUFFIX_LOWER = (
 "drive", "way", "row", "court": "a 20 minute drive", "two days in a row")."""
 _UNIT_WORD = (
     r"(?i:apt|apartment|unit|suite|ste|lot|space|spc|trailer|trlr|room|rm|bldg|building|fl|floor|"
-    r"int|interior|depto|dpto|depa|departamento|apto|casa|lote)"
+    r"int|interior|depto|dpto|depa|departamento|apto|casa|lote|n[úu]mero)"
 )
-_UNIT_VALUE = r"(?:[A-Za-z]?\d+[A-Za-z]?|[A-Za-z](?![\w'’]))"
-_UNIT = rf"(?:,?\s*(?:{_UNIT_WORD}\.?\s*#?\s*|#\s*){_UNIT_VALUE}\b)"
+_UNIT_VALUE = (
+    r"(?:[A-Za-z]?-?\d+(?:-?[A-Za-z])?|[A-Za-z]-?\d+|\d(?:st|nd|rd|th)\s+(?i:fl|floor)"
+    r"|[A-Za-z](?![\w'’]))"
+)
+_UNIT = (
+    rf"(?:,?\s*(?:{_UNIT_WORD}\.?\s*#?\s*|#\s*){_UNIT_VALUE}\b"
+    r"|,?\s*\d(?:st|nd|rd|th)\s+(?i:fl|floor)\b)"
+)
 _NOT_CITY = (
     r"(?!(?:Mom|Dad|She|He|They|We|I|It|The|Then|But|And|So|Ms|Mr|Mrs|Dr|Grandma|Grandpa|"
     r"Called|Met|Will|Next|Last|Please|Note|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
     r"Sunday)\b)"
 )
-_CITY_WORDS = rf"{_NOT_CITY}\p{{Lu}}\p{{Ll}}+(?:\s\p{{Lu}}\p{{Ll}}+){{0,2}}"
+_CITY_WORDS = rf"{_NOT_CITY}(?:St\.?\s)?\p{{Lu}}\p{{Ll}}+(?:\s\p{{Lu}}\p{{Ll}}+){{0,2}}"
 _ZIP = r"\d{5}(?:-\d{4})?\b"
 _CITY = (
     rf"(?:(?:,\s*|\s+){_CITY_WORDS}(?:,\s*|\s+)(?:[A-Z]{{2}}|Washington|Oregon|Idaho)\b"
     rf"(?:\s+{_ZIP})?"
     rf"|,?\s+(?:[A-Z]{{2}}\s+)?{_ZIP}"
-    rf"|,\s*{_CITY_WORDS}(?=\s*(?:$|[.;:)!?\n(]|—|–|\s-\s)))?"
+    rf"|\s+{_CITY_WORDS}\s+{_ZIP}"
+    rf"|,\s*{_CITY_WORDS}(?=\s*(?:$|[.;:)!?\n(]|—|–|\s-\s))"
+    rf"|,?\s+(?i:zip(?:\s*code)?)\s*:?\s*{_ZIP})?"
 )
-"""After a street: ", Yakima, WA 98902", " Selah WA 98942", " 98902", or a bare town at the
-end of a clause (", Union Gap.")."""
+"""After a street: ", Yakima, WA 98902", " St. Louis MO 63103", " 98902", ", zip 39503", or a
+bare town at the end of a clause (", Union Gap.")."""
 _STOP = (
     r"(?:the|a|an|to|in|on|of|at|and|or|for|with|from|by|my|his|her|their|our|your|this|that|"
     r"was|is|are|were|has|had|days?|times?|minutes?|mins?|hours?|hrs?|weeks?|months?|years?|"
@@ -78,6 +86,12 @@ _HOUSING_CUE = (
     r"apartment|apartments|building|complex|trailer|park|shelter|motel|hotel|duplex|mobile)"
 )
 
+_COMPLEX = (
+    r"(?i:apartments|apts|mobile\s+home\s+park|trailer\s+park|rv\s+park|mobile\s+estates|estates|"
+    r"motel|townhomes|trailer\s+court)"
+)
+"""Words that name a housing complex ("Cedar Hills apts", "Shady Oaks mobile home park")."""
+
 ADDRESS_RULES: list[tuple[str, str, float]] = [
     (
         "house_number_street",
@@ -94,7 +108,8 @@ ADDRESS_RULES: list[tuple[str, str, float]] = [
     (
         "house_number_numbered_road",
         rf"\b\d{{1,6}}\s+(?:{_DIR}\s+)?(?:(?i:old)\s+)?(?:State\s+Route|State\s+Highway|"
-        rf"County\s+Road|(?i:highway|hwy|route|rte|road|rd|sr|us))\s*-?\s*\d{{1,4}}[A-Z]?\b"
+        rf"County\s+Road|(?i:co\.?\s+rd|cr|fm|highway|hwy|route|rte|rt|road|rd|sr|us))\s*-?\s*"
+        rf"\d{{1,4}}[A-Z]?\b"
         rf"(?:\s+{_DIR}(?!\w))?{_UNIT}?{_CITY}",
         0.7,
     ),
@@ -126,8 +141,45 @@ ADDRESS_RULES: list[tuple[str, str, float]] = [
     ),
     (
         "rural_route",
-        r"\b(?i:rural route|rr|route|rte)\s*\d+,?\s*(?i:box)\s*#?\s*\d+\b",
+        # "Rural Route 3 box 22A", "Rt 4 Box 219", "HC 61 Box 1180", "HCR 2 Box 45A",
+        # "Ruta Rural 1 Caja 340"
+        r"\b(?i:rural\s+route|rr|route|rte|rt|hc|hcr|star\s+route|ruta\s+rural)\s*#?\s*\d+,?\s*"
+        r"(?i:box|caja)\s*#?\s*\d+(?:-?[A-Za-z])?\b(?:,\s*(?:\p{Lu}\p{Ll}+\s+){1,2}"
+        rf"{_SUFFIX})?",
         0.7,
+    ),
+    (
+        "zip_after_zip_word",
+        r"(?<=\b(?i:zip(?:\s*code)?|c[óo]digo\s+postal)\s*(?:(?i:is|es|was)\s+)?:?\s*)"
+        r"\d{5}(?:-\d{4})?\b",
+        0.6,
+    ),
+    (
+        "house_number_direction_street",
+        # "on 1420 e washington", "701 N Vine", "1918 e 22nd": a direction makes it a street
+        rf"\b\d{{2,6}}\s+{_DIR_ANY}\s+(?!{_STOP}\b)(?:\p{{L}}[\p{{L}}'’]{{2,}}|{_ORDINAL})\b"
+        rf"(?:\s+{_SUFFIX})?{_UNIT}?",
+        0.55,
+    ),
+    (
+        "house_number_street_with_unit",
+        # "5901 Lamar #220 Austin 78752", "1503 Magnolia, Apt C", "5005 Pecan, número 5":
+        # no suffix, but a unit says it is a home
+        rf"\b\d{{2,6}}\s+(?:{_DIR}\s+)?(?:(?!{_NOT_STREET}\b){_STREET_WORD}\s+){{0,2}}"
+        rf"(?!{_NOT_STREET}\b){_STREET_WORD}(?:{_UNIT}|(?=,?\s+(?i:zip)\b)){_CITY}",
+        0.6,
+    ),
+    (
+        "house_number_avenue_letter",
+        r"\b\d{1,6}\s+(?i:ave|avenue|street|st|calle)\.?\s+[A-Z]\b(?![\w'’])",
+        0.6,
+    ),
+    (
+        "partial_lower_case_after_at",
+        # "doubled up w/ cousins at 5512 oakcrest, the brick one"
+        rf"(?<=\b(?i:at|on)\s+)\d{{3,6}}\s+(?!{_STOP}\b)(?!{_NOT_STREET}\b)"
+        r"(?![a-z]*s\b)[a-z]{4,}(?=\s*[,.;]|\s+(?:by|near|across|next|behind|the)\b)",
+        0.45,
     ),
     (
         "spanish_street",
@@ -149,14 +201,26 @@ ADDRESS_RULES: list[tuple[str, str, float]] = [
     ),
     (
         "housing_complex",
-        r"\b(?:\p{Lu}[\p{Ll}'’]+\s+){1,3}(?:Apartments|Apts|Mobile Home Park|Trailer Park|"
-        rf"RV Park|Mobile Estates|Estates|Townhomes|Trailer Court){_UNIT}?",
+        r"\b(?:\p{Lu}[\p{Ll}'’]+\s+(?:(?:del|de\s+la|de|of\s+the|of)\s+)?){1,3}"
+        r"(?i:apartments|apts|mobile\s+home\s+park|trailer\s+park|rv\s+park|mobile\s+estates|"
+        rf"estates|townhomes|trailer\s+court)\b{_UNIT}?",
         0.5,
     ),
     (
+        "unit_at_complex",
+        # "lot 37 at Shady Oaks mobile home park", "4B at Cedar Hills apts", "trailer 14 at
+        # Whispering Pines": a unit word and "at" a name, or a number "at" a named complex
+        r"\b(?:(?i:apt|apartment|unit|lot|space|trailer|rm|room)\.?\s*#?\s*[A-Za-z]?\d+[A-Za-z]?"
+        r"\s+at\s+(?:the\s+)?(?:\p{Lu}[\p{Ll}'’]+\s*){1,3}"
+        rf"(?:{_COMPLEX}\b)?"
+        r"|[A-Za-z]?\d+[A-Za-z]?\s+(?:at|in|en)\s+(?:the\s+)?(?:\p{Lu}[\p{Ll}'’]+\s+){1,3}"
+        rf"{_COMPLEX}\b)",
+        0.4,
+    ),
+    (
         "unit_alone",
-        r"\b(?:Apt|Apartment|Lot|Space|Trailer|apt|apartment|trailer)\.?\s*#?\s*"
-        r"[A-Za-z]?\d+[A-Za-z]?\b",
+        r"\b(?:Apt|Apartment|Lot|Space|Trailer|apt|apartment|trailer|bldg|Bldg)\.?\s*#?\s*"
+        r"[A-Za-z]?-?\d+(?:-?[A-Za-z])?\b",
         0.45,
     ),
     (
@@ -192,6 +256,15 @@ ADDRESS_RULES: list[tuple[str, str, float]] = [
         r"(?<=\b(?i:on|off|down|along|near|past)\s+)(?:Main|Broadway|Front|Market|Elm|Oak|"
         r"Pine|Maple|Cedar|Walnut|Chestnut|Railroad|Commercial)\b(?![ \t]+\p{Lu})",
         0.4,
+    ),
+    (
+        "corner_of_two_streets",
+        # "MLK and 22nd", "14th & Poplar", "Elm & 4th", "Rosa Parks and 12th", "Chestnut off 9th"
+        rf"\b(?:(?:(?!{_NOT_STREET}\b)\p{{Lu}}[\p{{L}}'’]+\s+)?(?!{_NOT_STREET}\b)"
+        rf"\p{{Lu}}[\p{{L}}'’]+\s+(?:and|&|off|y)\s+{_ORDINAL}(?:\s+{_SUFFIX})?"
+        rf"|{_ORDINAL}(?:\s+{_SUFFIX})?\s+(?:and|&|off|y)\s+(?!{_NOT_STREET}\b)\p{{Lu}}\p{{Ll}}+)"
+        r"(?![\w'’])",
+        0.45,
     ),
     (
         "intersection_with_numbered_street",

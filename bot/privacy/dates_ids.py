@@ -61,7 +61,9 @@ _NATIONAL_ID_WORDS = (
 "Apple Health", "driver's license", "CURP", "matrícula consular"…)."""
 
 _SCHOOL_ID_WORDS = (
-    r"(?:ID|SID|(?i:student\s*(?:id|number|num|no\.?|#)?|referral\s*(?:number|no\.?|#)|stu\s*(?:id|#|no\.?|number)|"
+    r"(?:ID|SID|(?i:student\s*(?:ids|numbers|nums|nos\.?)|student\s*(?:id|number|num|no\.?|#)?|"
+    r"iep|504(?:\s+plan)?|placement|(?:restraining|protective|protection|no[- ]contact)\s+order|"
+    r"wic|snap|mcd|referral\s*(?:number|no\.?|#)|stu\s*(?:id|#|no\.?|number)|"
     r"state\s*(?:student\s*)?id|ssid|wsis|id\s*(?:number|num|no\.?|#)?|i\.d\.|"
     r"lunch\s*(?:number|num|no\.?|pin|code|id|account|acct|#)|meal\s*(?:number|pin|code|#)|"
     r"skyward(?:\s*(?:id|number|#))?|powerschool(?:\s*(?:id|number|#))?|"
@@ -122,6 +124,12 @@ STUDENT_ID_RULES: list[tuple[str, str, float]] = [
 NATIONAL_ID_RULES: list[tuple[str, str, float]] = [
     # US social security / ITIN shape, however it is written
     ("ssn_dashed", r"(?<![\d-])\b\d{3}-\d{2}-\d{4}\b(?!-?\d)", 0.8),
+    # the same with a letter O typed for a zero ("5O1-22-8843")
+    (
+        "ssn_dashed_o_for_zero",
+        r"(?<![\w-])(?=[\dOo-]*\d)[\dOo]{3}-[\dOo]{2}-[\dOo]{4}\b(?!-?\d)",
+        0.6,
+    ),
     ("ssn_masked", r"(?<![\w*-])(?i:xxx|\*{3})[- ]?(?i:xx|\*\*)[- ]?\d{4}\b", 0.8),
     ("sin_3_3_3", r"(?<![\d.-])\b\d{3}[ -]\d{3}[ -]\d{3}\b(?![ .-]?\d)", 0.5),
     ("ssn_spaced", r"(?<![\d.-])\b\d{3}[ .]\d{2}[ .]\d{4}\b(?![ .-]?\d)", 0.6),
@@ -129,7 +137,7 @@ NATIONAL_ID_RULES: list[tuple[str, str, float]] = [
     (
         "number_after_national_id_word",
         rf"\b{_NATIONAL_ID_WORDS}(?:['’]s)?(?:\s*(?i:card|number|num|no\.?|id|#))?"
-        r"(?:\s*(?i:is|was|of|ends in|ending in|ends with|ending|ends))?\s*(?:[:#=,]|\s[-–])?\s*"
+        r"(?:\s*(?i:is|was|es|of|ends in|ending in|ends with|ending|ends))?\s*(?:[:#=,]|\s[-–])?\s*"
         r"(?P<v>(?=[A-Za-z0-9 -]{0,8}\d{2})[A-Za-z]{0,4}-?(?:\d|[A-Za-z](?=[\dA-Za-z]*\d))"
         r"(?:[A-Za-z0-9-]|\s(?=\d{2,}|\d(?![\w.,/:-]*\s+(?i:days?|weeks?|times?|hours?|"
         r"months?|years?|kids?|absences?|tardies)\b)))*[A-Za-z0-9])",

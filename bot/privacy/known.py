@@ -41,6 +41,12 @@ _PARTICLES: frozenset[str] = frozenset(
 )
 """Parts of a name never matched alone ("de" of "María de la Cruz", "Jr.")."""
 _TITLE_WORDS: frozenset[str] = frozenset(t.lower() for t in _TITLES.split("|"))
+_INITIAL_AFTER = regex.compile(
+    r"[ \t]+(?![aAI][ \t]|[iI]['’])[A-Za-z]\.?(?=['’]s\b|[ \t]*[,;:)\n]|[ \t]+(?i:is|was|has|had|"
+    r"said|says|missed|and|mom|dad|gma|gpa)\b|$|\.(?:\s|$))"
+)
+"""A one-letter initial right after a known name's part ("tyler w,", "jacob T. missed",
+"emily r's mom"); "a", "A" and "I" are words, not initials."""
 
 
 @lru_cache(maxsize=512)
@@ -110,6 +116,19 @@ def known_name_spans(text: str, known_names: Iterable[str]) -> list[PiiSpan]:
             seen.add(key)
             ordinary = single and (key in lex.common or word.capitalize() in NOT_NAMES)
             for m in _name_rx(word).finditer(text):
+                initial = _INITIAL_AFTER.match(text, m.end()) if single else None
+                if initial is not None:
+                    # "tyler w", "jacob T.", "autumn h's": a name and an initial
+                    out.append(
+                        PiiSpan(
+                            kind="NAME",
+                            start=m.start(),
+                            end=initial.end(),
+                            text=text[m.start() : initial.end()],
+                            score=1.0,
+                        )
+                    )
+                    continue
                 if ordinary and (
                     len(m.group()) > len(word) or ordinary_use(text, m.start(), m.end())
                 ):
