@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import null, select, update
 
 from bot.store.models import ProcessedEventRow
 from bot.store.repositories import MAX_EVENT_KEY, _insert, _Repository
@@ -96,7 +96,8 @@ class ClaimRepository(_Repository):
                     workspace_id=workspace_id,
                     event_key=key,
                     created_at=now,
-                    payload=payload if i == 0 else None,
+                    # SQL NULL, not JSON null: recovery looks for claims with a payload
+                    payload=payload if i == 0 and payload is not None else null(),
                     claimed_by=token,
                     lease_until=now + lease,
                     attempts=1,
