@@ -7,6 +7,7 @@ claim taken and never finished (what a process killed mid-turn leaves behind).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
@@ -205,10 +206,8 @@ def test_gave_up_notice_is_said_once(tmp_path: Path) -> None:
 
     async def body(durable: DurableChat, out: FakeOutbox):  # type: ignore[no-untyped-def]
         thread = await _practice(durable, out)
-        try:
+        with contextlib.suppress(RuntimeError):
             await durable.handle(out, _message(thread, "What are mornings like?"))
-        except RuntimeError:
-            pass
         for _ in range(4):
             await durable.recover_once(lambda w: out)
         return _texts(out)

@@ -35,9 +35,7 @@ def test_claim_duplicate_takeover_and_done(migrated_url: str) -> None:
         seen.append(await claim("T1", keys, token="a", payload=WORK, lease=LEASE, now=T0))
         # a retry while the holder works: a duplicate (by either key)
         seen.append(await claim("T1", keys, token="b", payload=WORK, lease=LEASE, now=T0))
-        seen.append(
-            await claim("T1", ["event:E1"], token="b", payload=WORK, lease=LEASE, now=T0)
-        )
+        seen.append(await claim("T1", ["event:E1"], token="b", payload=WORK, lease=LEASE, now=T0))
         # the holder renews at 15 s: still live at 40 s
         assert await store.renew_work("T1", keys, token="a", lease=LEASE, now=T0 + LEASE / 2)
         late = T0 + timedelta(seconds=40)
