@@ -326,3 +326,42 @@ def test_a_turn_longer_than_the_session_lease_keeps_it_by_renewing(tmp_path: Pat
 
     assert asyncio.run(main()) == (1, 2)
     assert voice.max_active == 1
+
+
+def test_a_failed_release_is_logged_and_the_hold_lapses_in_seconds(
+    tmp_path: Path, monkeypatch: Any, caplog: Any
+) -> None:
+    """Finding 10: a release that failed quietly left a hold for minutes (179 s stalls)."""
+    from bot.store.repositories import PracticeSessionRepository
+
+    url = f"sqlite:///{tmp_path / 'release.db'}"
+    upgrade_to_head(url)
+
+    async def broken_release(self: Any, *args: Any) -> None:
+        raise OSError("connection reset")
+
+    async def main() -> tuple[int, int, float]:
+        store = Store.from_url(url)
+        kwargs: dict[str, Any] = {
+            "service_factory": _factory(CountingResponder()),
+            "settings": SETTINGS,
+            "turn_lease": timedelta(seconds=0.5),
+            "lease_wait": 10,
+        }
+        a, b = PracticeSessions(store, **kwargs), PracticeSessions(store, **kwargs)
+        try:
+            info = await a.start("W1", "U1", "night-shift-mom", platform="cli", seed=1)
+            with monkeypatch.context() as patch:
+                patch.setattr(PracticeSessionRepository, "release_lease", broken_release)
+                first = await a.take_turn("W1", "U1", info.id, "Hi there.")
+            began = time.monotonic()
+            second = await b.take_turn("W1", "U1", info.id, "How are mornings?")
+            return first.index, second.index, time.monotonic() - began
+        finally:
+            await store.dispose()
+
+    with caplog.at_level("WARNING", logger="bot.services.session_lease"):
+        first, second, waited = asyncio.run(main())
+    assert (first, second) == (1, 2)
+    assert waited < 2.0, waited  # the stale hold lapsed within its short lease
+    assert any("could not release the hold" in r.getMessage() for r in caplog.records)
