@@ -273,7 +273,12 @@ async def build_application(
     from bot.services.sessions import ModelServiceFactory, PracticeSessions
     from bot.store import Store
 
-    store = Store.from_url(settings.database_url)
+    store = Store.from_url(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_timeout=settings.db_pool_timeout,
+    )
     closers: list[Callable[[], Any]] = []
     model = None
     try:
@@ -285,6 +290,7 @@ async def build_application(
     except BaseException:
         await store.dispose()
         raise
+    # leases use the system clock (not the injected one tests move by days)
     sessions = PracticeSessions(store, service_factory=service_factory, settings=settings)
     now = clock or (lambda: datetime.now(UTC))
     return Application(

@@ -50,8 +50,21 @@ class Settings(BaseSettings):
             EC_PRICE_OUTPUT_PER_1M]: US dollars per 1M prompt / completion
             tokens for cost estimates; None uses the approximate list prices in
             :data:`bot.llm.tokens.PRICES_PER_1M`.
+        model_budget [EC_MODEL_BUDGET]: seconds one turn may wait for the model in
+            all (review, reply, retries); past it the offline partner answers (20).
         database_url [EC_DATABASE_URL]: SQLAlchemy URL; default a SQLite file
             in the user's data directory.
+        db_pool_size / db_max_overflow / db_pool_timeout [EC_DB_POOL_SIZE,
+            EC_DB_MAX_OVERFLOW, EC_DB_POOL_TIMEOUT]: PostgreSQL connections per
+            process (10 + 20 more under load) and seconds to wait for one (30).
+        turn_concurrency [EC_TURN_CONCURRENCY]: turns answered at once per process;
+            more wait in order, their messages claimed durably (32).
+        claim_lease [EC_CLAIM_LEASE]: seconds a claimed message or debrief is held
+            without renewal; a dead holder's work is redone after it (30).
+        turn_lease [EC_TURN_LEASE]: seconds a session is held by a turn without
+            renewal; a dead holder frees it after it (30).
+        recovery_interval [EC_RECOVERY_INTERVAL]: seconds between looks for work
+            whose holder died (5).
         slack_bot_token [SLACK_BOT_TOKEN]: the bot token (``xoxb-…``).
         slack_app_token [SLACK_APP_TOKEN]: the app-level token (``xapp-…``)
             for Socket Mode.
@@ -97,7 +110,15 @@ class Settings(BaseSettings):
     seed: int | None = None
     price_input_per_1m: float | None = Field(default=None, ge=0)
     price_output_per_1m: float | None = Field(default=None, ge=0)
+    model_budget: float = Field(default=20.0, gt=0, le=600)
     database_url: str = Field(default_factory=_default_database_url)
+    db_pool_size: int = Field(default=10, ge=1, le=500)
+    db_max_overflow: int = Field(default=20, ge=0, le=500)
+    db_pool_timeout: float = Field(default=30.0, gt=0, le=600)
+    turn_concurrency: int = Field(default=32, ge=1, le=10_000)
+    claim_lease: float = Field(default=30.0, ge=0.3, le=3600)
+    turn_lease: float = Field(default=30.0, ge=0.3, le=3600)
+    recovery_interval: float = Field(default=5.0, ge=0.05, le=3600)
     slack_bot_token: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN")
     )

@@ -233,3 +233,23 @@ RETRY_NOT_HERE = (
     "Taking a turn back is not available in chat yet (it is in the terminal: /retry). Ask "
     "your next question another way; the coach note's suggestion is a good place to start."
 )
+
+REPLY_DELAYED = "Sorry for the wait: the app restarted while I was answering this."
+"""Said before a reply the recovery (or a redelivery) finished after the first try died."""
+GAVE_UP = (
+    "Sorry, I couldn't answer your message after several tries. Please send it again; "
+    "if it keeps happening, tell your admin."
+)
+"""Said once when a message failed three times, instead of trying forever."""
+
+
+def taking_a_moment(persona: Persona) -> str:
+    """The status shown when the model is slow (about half the turn's model budget).
+
+    Args:
+        persona: the caregiver card.
+
+    Returns:
+        e.g. "Rosa is taking a moment…".
+    """
+    return f"{first_name(persona)} is taking a moment…"

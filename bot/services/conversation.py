@@ -36,6 +36,7 @@ from bot.presenters.views import (
     QuestionReview,
     TurnNote,
 )
+from bot.services.claims import PendingWork
 from bot.services.commands import (
     MAX_QUESTIONS,
     find_persona,
@@ -72,6 +73,9 @@ class PracticeChat:
             thread not (yet) tied to a session: a reply can arrive while the
             intro card's thread is still being stored.
         status_enabled: show a "… is typing" status while the caregiver answers.
+        slow_status_after: seconds without a first reply word after which the
+            status says the caregiver is taking a moment (about half the turn's
+            model budget); None never changes it.
     """
 
     def __init__(
@@ -83,8 +87,10 @@ class PracticeChat:
         review_mode: ReviewMode = "rules",
         thread_lookup_waits: Sequence[float] = (0.25, 0.5, 1.0, 2.0),
         status_enabled: bool = True,
+        slow_status_after: float | None = None,
     ) -> None:
         self.sessions = sessions
+        self.slow_status_after = slow_status_after
         self.personas = personas
         self.model_reviewer = model_reviewer
         self.review_mode: ReviewMode = review_mode
@@ -205,6 +211,7 @@ class PracticeChat:
         *,
         has_files: bool = False,
         message_id: str | None = None,
+        message_key: str | None = None,
     ) -> None:
         """Answer one message a person sent in their 1:1 conversation with the app.
 
@@ -215,9 +222,11 @@ class PracticeChat:
             has_files: the message carried files.
             message_id: the message's own id (a start request at top level
                 practices in that message's thread, where the platform has threads).
+            message_key: the message's durable claim key (:mod:`bot.services.claims`):
+                a turn is stored with it and never answered twice.
         """
         try:
-            await self._handle(outbox, ref, text.strip(), has_files, message_id)
+            await self._handle(outbox, ref, text.strip(), has_files, message_id, message_key)
         except StoreUnavailable as exc:
             log.error("message not handled: %s", exc)
             await outbox.send(ref, Notice(say.CANT_SAVE, icon="warning"))
@@ -229,6 +238,7 @@ class PracticeChat:
         text: str,
         has_files: bool,
         message_id: str | None,
+        message_key: str | None = None,
     ) -> None:
         session = await self._session_of_thread(ref)
         start_who = parse_start_request(text)
@@ -257,7 +267,7 @@ class PracticeChat:
         if not session.active:
             await outbox.send(thread, Notice(say.ENDED))
             return
-        await self.take_turn(outbox, thread, session.id, text)
+        await self.take_turn(outbox, thread, session.id, text, message_key=message_key)
 
     async def _end_or_say_busy(
         self, outbox: Outbox, ref: ConversationRef, session_id: str, *, tell: ConversationRef
@@ -302,7 +312,13 @@ class PracticeChat:
             await outbox.send(ref, Notice(say.DM_POINTER, icon="info"))
 
     async def take_turn(
-        self, outbox: Outbox, ref: ConversationRef, session_id: str, text: str
+        self,
+        outbox: Outbox,
+        ref: ConversationRef,
+        session_id: str,
+        text: str,
+        *,
+        message_key: str | None = None,
     ) -> None:
         """Answer one staff turn: status, the caregiver's reply (streamed), notes.
 
@@ -311,6 +327,7 @@ class PracticeChat:
             ref: the practice thread, with the author as ``user_id``.
             session_id: the session.
             text: the staff message as plain text.
+            message_key: the message's durable claim key (a saved turn is re-sent).
         """
         if len(text) > say.MAX_TURN_CHARS:
             await outbox.send(ref, Notice(say.too_long(len(text))))
@@ -320,14 +337,26 @@ class PracticeChat:
         if self.status_enabled:
             await outbox.set_status(ref, f"{say.first_name(persona)} is typing…")
         stream = await outbox.reply_stream(ref)
+        first_word = asyncio.Event()
+
+        async def on_delta(delta: str) -> None:
+            first_word.set()
+            await stream.delta(delta)
+
+        slow = None
+        if self.status_enabled and self.slow_status_after is not None:
+            slow = asyncio.create_task(
+                self._say_slow(outbox, ref, persona, first_word, self.slow_status_after)
+            )
         try:
             turn = await self.sessions.take_turn(
                 ref.workspace_id,
                 ref.user_id,
                 session_id,
                 text,
-                on_delta=stream.delta,
+                on_delta=on_delta,
                 on_reset=stream.reset,
+                message_key=message_key,
             )
         except NotYourSession:
             await stream.abandon()
@@ -351,6 +380,9 @@ class PracticeChat:
         except BaseException:
             await stream.abandon()
             raise
+        finally:
+            if slow is not None:
+                slow.cancel()
         await stream.finish(turn.caregiver)
         if turn.note:
             await outbox.send(ref, TurnNote(turn.note))
@@ -358,6 +390,19 @@ class PracticeChat:
             ref.workspace_id, ref.user_id
         ):
             await outbox.send(ref, CoachNote(persona, turn.review, session_id, turn.index))
+
+    @staticmethod
+    async def _say_slow(
+        outbox: Outbox, ref: ConversationRef, persona: Persona, first: asyncio.Event, after: float
+    ) -> None:
+        """After ``after`` seconds without a first word, say the caregiver is taking a moment."""
+        try:
+            await asyncio.wait_for(first.wait(), after)
+        except TimeoutError:
+            try:
+                await outbox.set_status(ref, say.taking_a_moment(persona))
+            except Exception:  # best effort: a status is a courtesy
+                log.info("could not update the status of a slow turn")
 
     async def end(
         self,
@@ -388,15 +433,54 @@ class PracticeChat:
             SessionBusy: a turn held the session too long.
         """
         info = await self.sessions.get(ref.workspace_id, ref.user_id, session_id)
-        debrief = await self.sessions.end(ref.workspace_id, ref.user_id, session_id)
-        persona = self.persona(info.persona_id)
+        await self.sessions.end(ref.workspace_id, ref.user_id, session_id)
         if info.channel_id:
             thread = ref.in_conversation(info.channel_id, info.thread_id)
         else:
             thread = (await outbox.direct(ref.workspace_id, ref.user_id)).in_thread(info.thread_id)
-        if not await self.sessions.claim_event(ref.workspace_id, f"debrief:{session_id}"):
+        claims = self.sessions.claims
+        claim = await claims.claim(
+            PendingWork(
+                kind="debrief",
+                ref=thread.model_copy(update={"user_id": ref.user_id}),
+                keys=[f"debrief:{session_id}"],
+                session_id=session_id,
+            )
+        )
+        if claim is None:
             await outbox.send_private(thread, Notice(say.ALREADY_ENDED))
             return False
+        async with claims.held(claim):
+            await self.post_debrief(outbox, thread, session_id, card=card)
+            await claims.finish(claim)
+        return True
+
+    async def post_debrief(
+        self,
+        outbox: Outbox,
+        thread: ConversationRef,
+        session_id: str,
+        *,
+        card: MessageRef | None = None,
+    ) -> None:
+        """Post an ended session's stored debrief in its thread and mark the intro card ended.
+
+        Called by :meth:`end` under the ``debrief:<id>`` claim, and by the recovery
+        when the process that held that claim died before posting.
+
+        Args:
+            outbox: the platform's outbox.
+            thread: the practice thread, with the owner as ``user_id``.
+            session_id: the session (ended).
+            card: the intro card message the End press came from, if any.
+
+        Raises:
+            NotYourSession: the session is someone else's.
+            SessionNotFound: no such session in this workspace.
+        """
+        info = await self.sessions.get(thread.workspace_id, thread.user_id, session_id)
+        debrief = await self.sessions.end(thread.workspace_id, thread.user_id, session_id)
+        persona = self.persona(info.persona_id)
         await outbox.send(thread, DebriefCard(persona, debrief, session_id))
         if card is None and info.thread_id:
             card = MessageRef(conversation=thread.in_thread(None), message_id=info.thread_id)
@@ -405,7 +489,6 @@ class PracticeChat:
                 await outbox.update(card, IntroCard(persona, session_id, ended=True))
             except Exception:  # best effort: the debrief is what matters
                 log.info("could not mark the intro card of %s as ended", session_id)
-        return True
 
     async def request_coach(self, outbox: Outbox, ref: ConversationRef, session_id: str) -> None:
         """Record "Send to a coach" and confirm it in the practice thread.

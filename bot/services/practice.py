@@ -86,6 +86,7 @@ class PracticeService:
         review_mode: ReviewMode = "rules",
         seed: int = 0,
         engine: PracticeEngine | None = None,
+        budget: float | None = None,
     ) -> None:
         """Start a session.
 
@@ -108,6 +109,10 @@ class PracticeService:
                 choices from it), ignored when ``engine`` is given.
             engine: an existing engine (e.g. restored from storage); a new
                 ``PracticeEngine(persona, seed=seed)`` when None.
+            budget: most seconds one turn waits for the model in all (the
+                review and the reply, the client's retries included); past it
+                the fallback answers with :data:`FALLBACK_NOTE` and the rules
+                review stands. None: no bound beyond the client's own timeouts.
         """
         if engine is None:
             engine = PracticeEngine(persona, seed=seed)
@@ -122,6 +127,7 @@ class PracticeService:
         self._review_usage = Usage()
         self._fallback_turns = 0
         self._closers: list[Callable[[], Awaitable[None]]] = []
+        self.budget = budget
         self.startup_note: str | None = None
         """A plain note for the staff member about how the session started (e.g. the
         model was unreachable and the offline partner answers), or None."""
@@ -184,14 +190,24 @@ class PracticeService:
         context = self._last_caregiver()
         usage = Usage()
         pre_review: Review | None = None
+        loop = asyncio.get_running_loop()
+        deadline = None if self.budget is None else loop.time() + self.budget
 
         if self._model_reviewer is not None and self._review_mode == "model":
-            result = await review_one(
-                staff_text, model_reviewer=self._model_reviewer, mode="model", context=context
-            )
-            pre_review = result.review
-            usage = _add(usage, result.usage)
-            self._review_usage = _add(self._review_usage, result.usage)
+            try:
+                async with asyncio.timeout_at(deadline):
+                    result = await review_one(
+                        staff_text,
+                        model_reviewer=self._model_reviewer,
+                        mode="model",
+                        context=context,
+                    )
+            except TimeoutError:
+                log.warning("model review took longer than the turn's budget; rules review used")
+            else:
+                pre_review = result.review
+                usage = _add(usage, result.usage)
+                self._review_usage = _add(self._review_usage, result.usage)
 
         plan = self._engine.plan(staff_text, review=pre_review)
         try:
@@ -207,17 +223,22 @@ class PracticeService:
                     )
                 )  # runs alongside the reply: no added waiting
             try:
-                text, reply_usage, note = await self._voice(plan, on_delta, on_reset)
+                text, reply_usage, note = await self._voice(plan, on_delta, on_reset, deadline)
             except BaseException:
                 if review_task is not None:
                     review_task.cancel()
                 raise
             final_review = plan.review
             if review_task is not None:
-                result = await review_task
-                final_review = result.review
-                usage = _add(usage, result.usage)
-                self._review_usage = _add(self._review_usage, result.usage)
+                left = None if deadline is None else max(deadline - loop.time(), 0.0)
+                try:
+                    result = await asyncio.wait_for(review_task, left)
+                except TimeoutError:
+                    log.warning("model review took longer than the turn's budget; rules stand")
+                else:
+                    final_review = result.review
+                    usage = _add(usage, result.usage)
+                    self._review_usage = _add(self._review_usage, result.usage)
             usage = _add(usage, reply_usage)
             self._reply_usage = _add(self._reply_usage, reply_usage)
             self._usage = _add(self._usage, usage)
@@ -234,8 +255,10 @@ class PracticeService:
         plan: ReplyPlan,
         on_delta: DeltaCallback | None,
         on_reset: ResetCallback | None,
+        deadline: float | None = None,
     ) -> tuple[str, Usage, str | None]:
-        """Voice ``plan`` with the responder, or the fallback when it fails.
+        """Voice ``plan`` with the responder, or the fallback when it fails or
+        is still not done at ``deadline`` (the event loop's clock).
 
         Returns:
             ``(reply text, model usage, note or None)``.
@@ -244,12 +267,13 @@ class PracticeService:
         parts: list[str] = []
         try:
             stream = self._responder.stream(plan)
-            async for delta in stream:
-                if not delta:
-                    continue
-                parts.append(delta)
-                shown = True
-                await _call(on_delta, delta)
+            async with asyncio.timeout_at(deadline):
+                async for delta in stream:
+                    if not delta:
+                        continue
+                    parts.append(delta)
+                    shown = True
+                    await _call(on_delta, delta)
             usage = getattr(stream, "usage", None)
             return "".join(parts), usage if isinstance(usage, Usage) else Usage(), None
         except ModelError as exc:
@@ -259,6 +283,13 @@ class PracticeService:
                 exc.reason,
             )
             failed_usage = getattr(exc, "usage", None)
+        except TimeoutError:
+            log.warning(
+                "turn %s: the model took longer than the turn's %g s budget; fallback answers",
+                plan.turn_index,
+                self.budget or 0,
+            )
+            failed_usage = None
         except Exception as exc:
             if self._fallback is None:
                 raise  # the offline partner itself failed: a bug, not an outage

@@ -15,31 +15,24 @@ from bot.services.practice import PracticeService
 
 __all__ = ["DEFAULT_TURN_LEASE", "ModelServiceFactory", "ServiceFactory", "turn_lease_for"]
 
-DEFAULT_TURN_LEASE = timedelta(seconds=120)
-"""Shortest turn lease (see :meth:`PracticeSessions.take_turn` and
-:func:`turn_lease_for`). A process that crashed mid-turn frees its session
-after at most the lease."""
+DEFAULT_TURN_LEASE = timedelta(seconds=30)
+"""The session's turn lease when no settings are given (``EC_TURN_LEASE``). It is
+renewed every third of its length while a turn works, so it need not cover the
+slowest turn: a process that died mid-turn frees its session within one lease."""
 
 
 def turn_lease_for(settings: Settings | None) -> timedelta:
-    """How long a process may hold a session while one turn is answered.
-
-    Long enough for the slowest turn the settings allow: a model review then a
-    reply (review mode ``model``), each up to ``request_timeout x (max_retries
-    + 1)`` seconds, plus 30 seconds of margin; never under
-    :data:`DEFAULT_TURN_LEASE`. With the default settings (30 s, 2 retries):
-    210 seconds.
+    """How long a session's turn lease lasts between renewals.
 
     Args:
-        settings: app settings, or None for :data:`DEFAULT_TURN_LEASE`.
+        settings: app settings (``EC_TURN_LEASE``), or None for :data:`DEFAULT_TURN_LEASE`.
 
     Returns:
         The lease length.
     """
     if settings is None:
         return DEFAULT_TURN_LEASE
-    worst = 2 * settings.request_timeout * (settings.max_retries + 1) + 30
-    return max(DEFAULT_TURN_LEASE, timedelta(seconds=worst))
+    return timedelta(seconds=settings.turn_lease)
 
 
 # ---------------------------------------------------------------------- backends
@@ -150,6 +143,7 @@ class ModelServiceFactory:
             model_reviewer=model.reviewer if mode != "rules" else None,
             review_mode=mode,
             engine=engine,
+            budget=settings.model_budget,
         )
 
     async def aclose(self) -> None:

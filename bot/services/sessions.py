@@ -30,13 +30,12 @@ it with the same trust, disclosure and turn numbering.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import secrets
-import uuid
 import weakref
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -46,6 +45,7 @@ from bot.core.practice import PracticeEngine, PracticeSession, Turn
 from bot.llm.tokens import estimate_cost
 from bot.personas import get_persona
 from bot.presenters import practice as say
+from bot.services.claims import DEFAULT_CLAIM_LEASE, WorkClaims
 from bot.services.practice import DeltaCallback, ResetCallback
 from bot.services.practice_backends import (
     DEFAULT_TURN_LEASE,
@@ -53,6 +53,7 @@ from bot.services.practice_backends import (
     ServiceFactory,
     turn_lease_for,
 )
+from bot.services.session_lease import hold_session
 from bot.services.session_records import SessionRecords
 from bot.services.session_results import (
     CoachRequestInfo,
@@ -123,11 +124,19 @@ class PracticeSessions(SessionRecords):
             when None. Raises :class:`bot.personas.UnknownPersona` for an unknown id.
         clock: returns the current UTC time (tests inject one). Leases compare
             times from the processes' clocks, so keep them in sync (NTP).
-        turn_lease: how long a process may hold a session's turn lease; None
-            means :func:`turn_lease_for` the settings (210 s by default).
+        turn_lease: the session's turn lease (renewed every third of it while a
+            turn works, so a dead holder frees the session within one lease); None
+            means :func:`turn_lease_for` the settings (``EC_TURN_LEASE``, 30 s).
         lease_wait: how long (seconds) :meth:`take_turn` and :meth:`end` wait
             for another process's lease before raising :class:`SessionBusy`;
             None means ``turn_lease`` plus 5 seconds.
+        claim_lease: the lease of durable work claims (:attr:`claims`); None means
+            ``EC_CLAIM_LEASE`` (30 s).
+        turn_concurrency: most turns answered at once in this process; the rest
+            wait in order (``EC_TURN_CONCURRENCY``, 32).
+
+    Attributes:
+        claims: the durable work claims (:class:`~bot.services.claims.WorkClaims`).
     """
 
     def __init__(
@@ -140,6 +149,8 @@ class PracticeSessions(SessionRecords):
         clock: Callable[[], datetime] = _utcnow,
         turn_lease: timedelta | None = None,
         lease_wait: float | None = None,
+        claim_lease: timedelta | None = None,
+        turn_concurrency: int | None = None,
     ) -> None:
         self._store = store
         self._settings = settings
@@ -155,6 +166,14 @@ class PracticeSessions(SessionRecords):
         )
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._owner_tag = f"{os.getpid()}-{secrets.token_hex(4)}"
+        if claim_lease is None:
+            claim_lease = (
+                timedelta(seconds=settings.claim_lease) if settings else DEFAULT_CLAIM_LEASE
+            )
+        self.claims = WorkClaims(store, lease=claim_lease, clock=clock)
+        if turn_concurrency is None:
+            turn_concurrency = settings.turn_concurrency if settings else 32
+        self._slots = asyncio.Semaphore(turn_concurrency)
 
     @property
     def store(self) -> Store:
@@ -189,30 +208,17 @@ class PracticeSessions(SessionRecords):
         assert row is not None
         return row
 
-    @contextlib.asynccontextmanager
-    async def _leased(self, workspace_id: str, session_id: str) -> AsyncIterator[str]:
+    def _leased(self, workspace_id: str, session_id: str) -> AbstractAsyncContextManager[str]:
         """Hold the session's cross-process turn lease for the block (yields the token)."""
-        token = f"{self._owner_tag}-{uuid.uuid4().hex[:8]}"
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self._lease_wait
-        delay = 0.05
-        while True:
-            async with self._store.unit_of_work() as uow:
-                got = await uow.sessions.acquire_lease(
-                    workspace_id, session_id, token, now=self._clock(), ttl=self._lease
-                )
-            if got:
-                break
-            if loop.time() >= deadline:
-                raise SessionBusy(say.SESSION_BUSY)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 1.0)
-        try:
-            yield token
-        finally:
-            with contextlib.suppress(Exception):
-                async with self._store.unit_of_work() as uow:
-                    await uow.sessions.release_lease(workspace_id, session_id, token)
+        return hold_session(
+            self._store,
+            workspace_id,
+            session_id,
+            owner_tag=self._owner_tag,
+            clock=self._clock,
+            ttl=self._lease,
+            wait=self._lease_wait,
+        )
 
     # ------------------------------------------------------------------ use cases
 
@@ -376,6 +382,7 @@ class PracticeSessions(SessionRecords):
         on_delta: DeltaCallback | None = None,
         *,
         on_reset: ResetCallback | None = None,
+        message_key: str | None = None,
     ) -> Turn:
         """Answer one staff message in a stored session and persist the turn.
 
@@ -399,6 +406,10 @@ class PracticeSessions(SessionRecords):
             on_delta: receives each reply delta (sync or async), for streaming.
             on_reset: called when a failed model stream is replaced by the
                 fallback after deltas were shown (clear them).
+            message_key: the message's claim key. The turn is stored with it, and
+                when a turn with this key was already saved (a holder died after
+                saving, before posting) that turn is returned without asking the
+                model again: a message is never answered twice.
 
         Returns:
             The recorded :class:`~bot.core.practice.Turn` (1-based ``index``
@@ -416,11 +427,23 @@ class PracticeSessions(SessionRecords):
                 absorbed); nothing was stored.
         """
         await self._owned(workspace_id, user_id, session_id, action="take_turn")
-        async with self._lock(session_id), self._leased(workspace_id, session_id) as token:
+        async with (
+            self._lock(session_id),
+            self._slots,
+            self._leased(workspace_id, session_id) as token,
+        ):
             async with self._store.unit_of_work() as uow:
                 row = await uow.sessions.get(workspace_id, session_id)
+                saved = (
+                    await uow.turns.for_message(workspace_id, session_id, message_key)
+                    if message_key
+                    else None
+                )
             self._check_owner(row, workspace_id, user_id, session_id, action="take_turn")
             assert row is not None
+            if saved is not None:
+                log.info("turn %s of session %s was saved: re-sent", saved.turn_index, session_id)
+                return PracticeSession.model_validate(row.snapshot).turns[saved.turn_index - 1]
             if row.status != "active":
                 raise SessionEnded(say.SESSION_ENDED)
             persona = self._load_persona(row.persona_id)
@@ -446,6 +469,7 @@ class PracticeSessions(SessionRecords):
                         completion_tokens=turn.usage.completion_tokens,
                         snapshot=new_snapshot,
                         now=self._clock(),
+                        message_key=message_key,
                     )
             except SessionConflict as exc:
                 # Only when this turn outlived its lease (longer than turn_lease)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.core.persona import Persona
 from bot.services.conversation import PracticeChat
+from bot.services.recovery import DurableChat
 
 if TYPE_CHECKING:
     from bot.services.data_rights import DataRights
@@ -135,8 +136,12 @@ class SlackDeps:
             intro card's thread is still being stored.
         data_rights: export (Download transcript) and "delete my data", or None when
             not wired (then those buttons say they are unavailable).
+        slow_status_after: seconds without a reply word before the status says the
+            caregiver is taking a moment (half ``EC_MODEL_BUDGET``); None never.
         chat: the practice use cases (:class:`~bot.services.conversation.PracticeChat`)
             built from the fields above.
+        durable: claims, answers and recovers messages
+            (:class:`~bot.services.recovery.DurableChat`) over ``chat``.
     """
 
     sessions: PracticeSessions
@@ -151,7 +156,9 @@ class SlackDeps:
     status_enabled: bool = True
     thread_lookup_waits: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0)
     data_rights: DataRights | None = None
+    slow_status_after: float | None = None
     chat: PracticeChat = field(init=False)
+    durable: DurableChat = field(init=False)
 
     def __post_init__(self) -> None:
         self.chat = PracticeChat(
@@ -161,7 +168,9 @@ class SlackDeps:
             review_mode=self.review_mode,
             thread_lookup_waits=self.thread_lookup_waits,
             status_enabled=self.status_enabled,
+            slow_status_after=self.slow_status_after,
         )
+        self.durable = DurableChat(self.chat)
 
 
 def deps_of(context: Any) -> SlackDeps:

@@ -34,6 +34,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.bootstrap import build_application
 from bot.privacy import scrub
+from bot.services.claims import PendingWork
 from bot.services.data_rights import RetentionJob
 from bot.services.dispatcher import Dispatcher
 from bot.slack.app import (
@@ -49,6 +50,7 @@ from bot.slack.app import (
     web_application,
 )
 from bot.slack.deliver import SlackDeliverer
+from bot.slack.outbox import SlackOutbox
 from bot.slack.redact import install_redaction
 from bot.store import StoreUnavailable, aupgrade_to_head, safe_url
 
@@ -64,6 +66,7 @@ __all__ = [
     "check_app_token",
     "check_bot_token",
     "running_dispatcher",
+    "running_recovery",
     "serve_http",
     "serve_socket",
 ]
@@ -89,6 +92,8 @@ class SlackRuntime:
         identity: the ``auth.test`` answer for the bot token (team, bot user).
         retention: the daily retention pass, or None when ``EC_RETENTION_DAYS`` is unset.
         signing_secret: ``SLACK_SIGNING_SECRET`` (the HTTP request guard checks it).
+        recovery_interval: seconds between looks for replies a dead process left
+            (``EC_RECOVERY_INTERVAL``; see :func:`running_recovery`).
     """
 
     app: AsyncApp
@@ -100,6 +105,7 @@ class SlackRuntime:
     identity: dict[str, Any] = field(default_factory=dict)
     retention: RetentionJob | None = None
     signing_secret: str = field(default="", repr=False)
+    recovery_interval: float = 5.0
     _closers: list[Callable[[], Any]] = field(default_factory=list)
 
     async def aclose(self) -> None:
@@ -190,6 +196,7 @@ async def build_runtime(
         review_mode=application.review_mode,
         stream_buffer=stream_buffer,
         data_rights=application.data_rights,
+        slow_status_after=settings.model_budget / 2 if model is not None else None,
     )
     http = aiohttp.ClientSession(
         connector=aiohttp.TCPConnector(limit=100), timeout=aiohttp.ClientTimeout(total=60)
@@ -215,6 +222,7 @@ async def build_runtime(
         raise
     deliverer = SlackDeliverer(app.client)
     return SlackRuntime(
+        recovery_interval=settings.recovery_interval,
         app=app,
         deps=deps,
         store=store,
@@ -272,6 +280,47 @@ async def running_dispatcher(runtime: SlackRuntime, *, enabled: bool = True) -> 
                 await task
         elif not task.cancelled() and task.exception() is not None:
             log.error("the reminder dispatcher failed", exc_info=task.exception())
+
+
+@contextlib.asynccontextmanager
+async def running_recovery(runtime: SlackRuntime, *, enabled: bool = True) -> AsyncIterator[None]:
+    """Redo, for the duration of the block, the messages and debriefs a dead process left.
+
+    At start-up and every ``runtime.recovery_interval`` seconds the claims whose
+    lease lapsed are taken over and answered through the same path as a new
+    message (:class:`bot.services.recovery.DurableChat`), over the app's Web API
+    client. On exit the loop is asked to stop (a redo in flight finishes).
+
+    Args:
+        runtime: from :func:`build_runtime`.
+        enabled: False runs nothing.
+
+    Yields:
+        Nothing; the recovery runs meanwhile.
+    """
+    if not enabled:
+        yield
+        return
+    deps = runtime.deps
+    client = runtime.app.client
+
+    def outbox_for(_work: PendingWork) -> SlackOutbox:
+        return SlackOutbox(client, buffer_size=deps.stream_buffer)
+
+    halt = asyncio.Event()
+    task = asyncio.create_task(
+        deps.durable.run_forever(outbox_for, halt, interval=runtime.recovery_interval),
+        name="reply_recovery",
+    )
+    try:
+        yield
+    finally:
+        halt.set()
+        done, _ = await asyncio.wait({task}, timeout=DISPATCHER_STOP_SECONDS)
+        if not done:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
 
 async def check_app_token(
@@ -337,7 +386,7 @@ async def serve_http(
     if on_ready is not None:
         on_ready(host, bound)
     try:
-        async with running_dispatcher(runtime, enabled=dispatch):
+        async with running_dispatcher(runtime, enabled=dispatch), running_recovery(runtime):
             await (stop or asyncio.Event()).wait()
     finally:
         await runner.cleanup()
@@ -367,7 +416,7 @@ async def serve_socket(
     if on_ready is not None:
         on_ready()
     try:
-        async with running_dispatcher(runtime, enabled=dispatch):
+        async with running_dispatcher(runtime, enabled=dispatch), running_recovery(runtime):
             await (stop or asyncio.Event()).wait()
     finally:
         await handler.close_async()

@@ -34,6 +34,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import StaticPool
 
+from bot.store.claims import ClaimRepository, Duplicate, LapsedClaim
 from bot.store.errors import StoreUnavailable
 from bot.store.progress_repo import ProgressRepository
 from bot.store.purge import PurgeRepository
@@ -183,6 +184,7 @@ def create_engine(
     echo: bool = False,
     pool_size: int = 5,
     max_overflow: int = 10,
+    pool_timeout: float = 30.0,
     busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS,
 ) -> AsyncEngine:
     """Create the async engine for a settings URL.
@@ -193,7 +195,9 @@ def create_engine(
         pool_size / max_overflow: PostgreSQL connection pool bounds per process
             (at most ``pool_size + max_overflow`` connections; keep the sum over
             all processes under the server's ``max_connections``, 100 by default).
-            Callers beyond it wait for a free connection.
+            Callers beyond it wait for a free connection, up to ``pool_timeout``
+            seconds (then :class:`StoreUnavailable`-style errors).
+        pool_timeout: seconds to wait for a pooled PostgreSQL connection.
         busy_timeout_ms: SQLite busy timeout in milliseconds.
 
     Returns:
@@ -220,6 +224,7 @@ def create_engine(
         echo=echo,
         pool_size=pool_size,
         max_overflow=max_overflow,
+        pool_timeout=pool_timeout,
         pool_pre_ping=True,
     )
 
@@ -250,6 +255,7 @@ class UnitOfWork:
         sessions: :class:`~bot.store.repositories.PracticeSessionRepository`.
         turns: :class:`~bot.store.repositories.TurnRepository`.
         events: :class:`~bot.store.repositories.EventRepository`.
+        claims: :class:`~bot.store.claims.ClaimRepository` (leased claims).
         user_settings: :class:`~bot.store.repositories.UserSettingsRepository`.
         coach_requests: :class:`~bot.store.repositories.CoachRequestRepository`.
         note_disputes: :class:`~bot.store.repositories.NoteDisputeRepository`.
@@ -269,6 +275,7 @@ class UnitOfWork:
         self.sessions = PracticeSessionRepository(session, dialect)
         self.turns = TurnRepository(session, dialect)
         self.events = EventRepository(session, dialect)
+        self.claims = ClaimRepository(session, dialect)
         self.user_settings = UserSettingsRepository(session, dialect)
         self.coach_requests = CoachRequestRepository(session, dialect)
         self.note_disputes = NoteDisputeRepository(session, dialect)
@@ -382,6 +389,105 @@ class Store:
         """
         async with self.unit_of_work() as uow:
             return await uow.events.claim(workspace_id, event_key, now=now)
+
+    async def claim_work(
+        self,
+        workspace_id: str,
+        keys: list[str],
+        *,
+        token: str,
+        payload: dict[str, Any] | None,
+        lease: timedelta,
+        now: datetime | None = None,
+    ) -> int | None:
+        """Claim work under a lease, with what is needed to redo it, in one transaction.
+
+        Args:
+            workspace_id: the tenant.
+            keys: the work's keys (the first carries ``payload``).
+            token: the holder's token.
+            payload: JSON to redo the work (None: a redo is not possible).
+            lease: how long the claim holds without :meth:`renew_work`.
+            now: the current time (UTC).
+
+        Returns:
+            The attempts (1: a first claim; more: a lapsed claim taken over), or
+            None for a duplicate (done, or a live holder is working on it).
+
+        Raises:
+            ValueError: an empty or over-long key.
+        """
+        try:
+            async with self.unit_of_work() as uow:
+                return await uow.claims.claim(
+                    workspace_id,
+                    keys,
+                    token=token,
+                    payload=payload,
+                    now=now or datetime.now(UTC),
+                    lease=lease,
+                )
+        except Duplicate:
+            return None
+
+    async def renew_work(
+        self,
+        workspace_id: str,
+        keys: list[str],
+        *,
+        token: str,
+        lease: timedelta,
+        now: datetime | None = None,
+    ) -> bool:
+        """Extend a claim's lease (False: it was lost or is done)."""
+        async with self.unit_of_work() as uow:
+            return await uow.claims.renew(
+                workspace_id, keys, token=token, now=now or datetime.now(UTC), lease=lease
+            )
+
+    async def finish_work(
+        self, workspace_id: str, keys: list[str], *, now: datetime | None = None
+    ) -> None:
+        """Mark a claim's keys done."""
+        async with self.unit_of_work() as uow:
+            await uow.claims.finish(workspace_id, keys, now=now or datetime.now(UTC))
+
+    async def release_work(
+        self, workspace_id: str, keys: list[str], *, token: str, now: datetime | None = None
+    ) -> None:
+        """Let a claim's lease lapse now, not done, so recovery redoes it."""
+        async with self.unit_of_work() as uow:
+            await uow.claims.release(workspace_id, keys, token=token, now=now or datetime.now(UTC))
+
+    async def take_over_lapsed(
+        self, *, token: str, lease: timedelta, now: datetime | None = None, limit: int = 20
+    ) -> list[LapsedClaim]:
+        """Find claims whose holder died (lease lapsed, not done) and take them over.
+
+        Each take-over is its own atomic update: of several processes recovering
+        at once, each claim goes to one.
+
+        Args:
+            token: the new holder's token.
+            lease: the new lease.
+            now: the current time (UTC).
+            limit: at most this many.
+
+        Returns:
+            The claims now held by ``token``, oldest first.
+        """
+        at = now or datetime.now(UTC)
+        async with self.unit_of_work() as uow:
+            found = await uow.claims.lapsed(now=at, limit=limit)
+        taken: list[LapsedClaim] = []
+        for workspace_id, key in found:
+            async with self.unit_of_work() as uow:
+                got = await uow.claims.take_over(
+                    workspace_id, key, token=token, now=at, lease=lease
+                )
+            if got is not None:
+                taken.append(got)
+        return taken
 
     async def prune_events(self, older_than: timedelta = timedelta(days=2)) -> int:
         """Delete processed-event rows older than ``older_than`` (all workspaces).

@@ -178,7 +178,8 @@ class TurnRow(Base):
         staff / caregiver: the two texts. review: the Review as JSON (DESIGN.md's contract
             plus the extra fields of the core model). note: the fallback note, if any.
         mode: how the caregiver answered. prompt_tokens / completion_tokens: model tokens.
-        created_at: UTC.
+        created_at: UTC. message_key: the claim key of the staff message this turn
+        answered (revision 0005; unique per session, so a message is never answered twice).
     """
 
     __tablename__ = "turns"
@@ -197,16 +198,28 @@ class TurnRow(Base):
     prompt_tokens: Mapped[int] = mapped_column(Integer, default=0)
     completion_tokens: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    message_key: Mapped[str | None] = mapped_column(String(255))
 
-    __table_args__ = (UniqueConstraint("session_id", "turn_index"),)
+    __table_args__ = (
+        UniqueConstraint("session_id", "turn_index"),
+        Index("uq_turns_session_message_key", "session_id", "message_key", unique=True),
+    )
 
 
 class ProcessedEventRow(Base):
-    """A platform event already taken for processing (Slack retries and redeliveries).
+    """A platform event taken for processing (Slack retries and redeliveries), durably.
+
+    A plain once-only flag is inserted done. Work that must not be lost (a
+    staff message, a debrief) is inserted with a short lease and the
+    ``payload`` needed to redo it, renewed while it is handled and marked done
+    afterwards; a claim whose lease lapsed is taken over (revision 0005).
 
     Columns:
         id: integer key. workspace_id: tenant. event_key: the platform's
         stable id (unique per workspace). created_at: UTC (old rows can be pruned).
+        payload: JSON to redo the work (None for a plain flag). claimed_by: the
+        holder's token. lease_until: UTC end of the holder's lease (None when done
+        or a plain flag). done_at: UTC when handled. attempts: how many holders took it.
     """
 
     __tablename__ = "processed_events"
@@ -215,8 +228,21 @@ class ProcessedEventRow(Base):
     workspace_id: Mapped[str] = mapped_column(String(64))
     event_key: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
-    __table_args__ = (UniqueConstraint("workspace_id", "event_key"),)
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "event_key"),
+        Index(
+            "ix_processed_events_open",
+            "lease_until",
+            sqlite_where=text("done_at IS NULL"),
+            postgresql_where=text("done_at IS NULL"),
+        ),
+    )
 
 
 class UserSettingsRow(Base):

@@ -250,6 +250,40 @@ class PracticeSessionRepository(_Repository):
         result = await self._s.execute(stmt)
         return result.rowcount == 1  # type: ignore[attr-defined]
 
+    async def renew_lease(
+        self,
+        workspace_id: str,
+        session_id: str,
+        token: str,
+        *,
+        now: datetime | None = None,
+        ttl: timedelta,
+    ) -> bool:
+        """Extend the turn lease while ``token`` still holds it.
+
+        Args:
+            workspace_id: the tenant.
+            session_id: the id.
+            token: the token given to :meth:`acquire_lease`.
+            now: the current time (UTC).
+            ttl: the lease's new length from ``now``.
+
+        Returns:
+            True when renewed; False when the lease was lost (another holder took it).
+        """
+        stmt = (
+            update(PracticeSessionRow)
+            .where(
+                PracticeSessionRow.workspace_id == workspace_id,
+                PracticeSessionRow.id == session_id,
+                PracticeSessionRow.lease_token == token,
+            )
+            .values(lease_until=_now(now) + ttl)
+            .execution_options(synchronize_session=False)
+        )
+        result = await self._s.execute(stmt)
+        return result.rowcount == 1  # type: ignore[attr-defined]
+
     async def release_lease(self, workspace_id: str, session_id: str, token: str) -> None:
         """Free the turn lease if ``token`` still holds it (otherwise do nothing).
 
@@ -287,6 +321,7 @@ class PracticeSessionRepository(_Repository):
         completion_tokens: int = 0,
         snapshot: dict[str, Any],
         now: datetime | None = None,
+        message_key: str | None = None,
     ) -> TurnRow:
         """Record one turn and the session's new snapshot (in the caller's transaction).
 
@@ -303,6 +338,7 @@ class PracticeSessionRepository(_Repository):
                 completion_tokens: the turn's columns.
             snapshot: the engine snapshot after the turn (JSON).
             now: the time (UTC).
+            message_key: the claim key of the staff message answered (unique per session).
 
         Returns:
             The inserted :class:`TurnRow`.
@@ -334,6 +370,7 @@ class PracticeSessionRepository(_Repository):
             prompt_tokens=prompt_tokens,
             completion_tokens=completion_tokens,
             created_at=at,
+            message_key=message_key,
         )
         self._s.add(turn)
         row.snapshot = snapshot
@@ -419,6 +456,26 @@ class TurnRepository(_Repository):
         )
         return list((await self._s.execute(stmt)).scalars())
 
+    async def for_message(
+        self, workspace_id: str, session_id: str, message_key: str
+    ) -> TurnRow | None:
+        """The turn that answered one staff message, if it was saved.
+
+        Args:
+            workspace_id: the tenant.
+            session_id: the session.
+            message_key: the message's claim key.
+
+        Returns:
+            The row, or None.
+        """
+        stmt = select(TurnRow).where(
+            TurnRow.workspace_id == workspace_id,
+            TurnRow.session_id == session_id,
+            TurnRow.message_key == message_key,
+        )
+        return (await self._s.execute(stmt)).scalar_one_or_none()
+
     async def count_for_session(self, workspace_id: str, session_id: str) -> int:
         """How many turns one session has.
 
@@ -461,7 +518,13 @@ class EventRepository(_Repository):
             raise ValueError(f"event key must be 1-{MAX_EVENT_KEY} characters")
         stmt = (
             _insert(self._dialect, ProcessedEventRow)
-            .values(workspace_id=workspace_id, event_key=event_key, created_at=_now(now))
+            .values(
+                workspace_id=workspace_id,
+                event_key=event_key,
+                created_at=_now(now),
+                done_at=_now(now),
+                attempts=1,
+            )
             .on_conflict_do_nothing(index_elements=["workspace_id", "event_key"])
             .returning(ProcessedEventRow.id)
         )

@@ -28,6 +28,8 @@ def _env(tmp_path: Path, fake: FakeSlack | None = None, **values: str) -> dict[s
         if not k.startswith(("SLACK_", "OPENAI_", "AZURE_OPENAI_", "EC_"))
     }
     env["EC_DATABASE_URL"] = f"sqlite:///{tmp_path / 'serve.db'}"
+    # this checkout's code, whatever package the interpreter has installed (a worktree)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     if fake is not None:
         env["SLACK_API_URL"] = fake.api_url
     env.update(values)

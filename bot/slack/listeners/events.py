@@ -5,7 +5,9 @@ filter, then start the work in the background. Every event is claimed in the
 store by its ``event_id`` (and a message also by its ``client_msg_id``)
 before anything is posted, so a Slack retry (``x-slack-retry-num``) or a
 redelivered Socket Mode envelope never produces a second reply, even when it
-reaches another process.
+reaches another process. A message is claimed durably, with its text, under a
+short renewed lease (:class:`bot.services.recovery.DurableChat`): when the
+process dies mid-turn, the claim lapses and the turn is answered after all.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.presenters import practice as say
 from bot.presenters.views import Notice
+from bot.services.claims import PendingWork
 from bot.services.ports import ConversationRef
 from bot.slack import flows
 from bot.slack.deps import SlackDeps, deps_of, team_of
@@ -44,6 +47,28 @@ def register(app: AsyncApp) -> None:
     app.event("app_home_opened")(on_app_home_opened)
 
 
+def event_keys(body: dict[str, Any], event: dict[str, Any]) -> list[str]:
+    """The claim keys of an event: ``msg:<client_msg_id>`` first (stable across
+    retries of one message), then ``event:<event_id>``; ``ts:<channel>:<ts>`` when
+    neither is given.
+
+    Args:
+        body: the event callback body.
+        event: the event.
+
+    Returns:
+        The keys (possibly empty).
+    """
+    keys: list[str] = []
+    if event.get("client_msg_id"):
+        keys.append(f"msg:{event['client_msg_id']}")
+    if body.get("event_id"):
+        keys.append(f"event:{body['event_id']}")
+    if not keys and event.get("ts"):
+        keys.append(f"ts:{event.get('channel')}:{event['ts']}")
+    return keys
+
+
 async def claim(deps: SlackDeps, team_id: str, body: dict[str, Any], event: dict[str, Any]) -> bool:
     """Claim an event exactly once (store-backed, so it holds across processes).
 
@@ -56,14 +81,7 @@ async def claim(deps: SlackDeps, team_id: str, body: dict[str, Any], event: dict
     Returns:
         True when this delivery is the first; False for a retry or redelivery.
     """
-    keys: list[str] = []
-    if body.get("event_id"):
-        keys.append(f"event:{body['event_id']}")
-    if event.get("client_msg_id"):
-        keys.append(f"msg:{event['client_msg_id']}")
-    if not keys and event.get("ts"):
-        keys.append(f"ts:{event.get('channel')}:{event['ts']}")
-    for key in keys:
+    for key in event_keys(body, event):
         if not await deps.sessions.claim_event(team_id, key):
             log.info("duplicate delivery of %s ignored", key.split(":", 1)[0])
             return False
@@ -115,20 +133,21 @@ async def _handle_message(
         thread_id=event.get("thread_ts"),
     )
     outbox = SlackOutbox(client, say_stream=say_stream, buffer_size=deps.stream_buffer)
-    try:
-        if not await claim(deps, team_id, body, event):
-            return
-    except StoreUnavailable as exc:
-        log.error("message not claimed: %s", exc)
-        await outbox.send(ref, Notice(say.CANT_SAVE, icon="warning"))
-        return
-    await deps.chat.handle_message(
-        outbox,
-        ref,
-        from_slack(event.get("text") or ""),
+    work = PendingWork(
+        kind="message",
+        ref=ref,
+        keys=event_keys(body, event) or [f"ts:{ref.conversation_id}:{event.get('ts')}"],
+        text=from_slack(event.get("text") or ""),
         has_files=bool(event.get("files")),
         message_id=str(event["ts"]),
     )
+    try:
+        # the message is stored with its claim before anything is answered; a dead
+        # process's claim lapses and is redone (bot.services.recovery)
+        await deps.durable.handle(outbox, work)
+    except StoreUnavailable as exc:
+        log.error("message not claimed: %s", exc)
+        await outbox.send(ref, Notice(say.CANT_SAVE, icon="warning"))
 
 
 async def on_app_mention(

@@ -1,0 +1,112 @@
+"""The cross-process hold on a practice session while one turn (or the end) is worked on.
+
+A short lease on the session row (``EC_TURN_LEASE``, 30 s by default) taken
+with one atomic ``UPDATE … WHERE the lease is free or lapsed`` and renewed
+every third of its length while the holder works. A holder that dies frees
+the session within one lease; a failed release is logged and the hold lapses
+just as quickly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime, timedelta
+
+from bot.presenters import practice as say
+from bot.services.session_results import SessionBusy
+from bot.store import Store
+
+__all__ = ["hold_session"]
+
+log = logging.getLogger(__name__)
+
+
+@contextlib.asynccontextmanager
+async def hold_session(
+    store: Store,
+    workspace_id: str,
+    session_id: str,
+    *,
+    owner_tag: str,
+    clock: Callable[[], datetime],
+    ttl: timedelta,
+    wait: float,
+) -> AsyncIterator[str]:
+    """Hold the session's turn lease for the block, renewing it; yields the lease token.
+
+    Args:
+        store: the database.
+        workspace_id: the tenant.
+        session_id: the session.
+        owner_tag: this process's tag (the token starts with it).
+        clock: the current UTC time.
+        ttl: the lease's length (renewed every ``ttl / 3``).
+        wait: most seconds to wait for another holder.
+
+    Raises:
+        SessionBusy: another holder kept the session longer than ``wait``.
+    """
+    token = f"{owner_tag}-{uuid.uuid4().hex[:8]}"
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait
+    delay = 0.05
+    while True:
+        async with store.unit_of_work() as uow:
+            got = await uow.sessions.acquire_lease(
+                workspace_id, session_id, token, now=clock(), ttl=ttl
+            )
+        if got:
+            break
+        if loop.time() >= deadline:
+            raise SessionBusy(say.SESSION_BUSY)
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, 1.0)
+    renewal = asyncio.create_task(
+        _renew(store, workspace_id, session_id, token, clock=clock, ttl=ttl),
+        name="session_lease_renewal",
+    )
+    try:
+        yield token
+    finally:
+        renewal.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await renewal
+        try:
+            async with store.unit_of_work() as uow:
+                await uow.sessions.release_lease(workspace_id, session_id, token)
+        except Exception as exc:
+            log.warning(
+                "could not release the hold on session %s (%s); it lapses within %g s",
+                session_id,
+                type(exc).__name__,
+                ttl.total_seconds(),
+            )
+
+
+async def _renew(
+    store: Store,
+    workspace_id: str,
+    session_id: str,
+    token: str,
+    *,
+    clock: Callable[[], datetime],
+    ttl: timedelta,
+) -> None:
+    every = max(ttl.total_seconds() / 3, 0.05)
+    while True:
+        await asyncio.sleep(every)
+        try:
+            async with store.unit_of_work() as uow:
+                kept = await uow.sessions.renew_lease(
+                    workspace_id, session_id, token, now=clock(), ttl=ttl
+                )
+        except Exception as exc:
+            log.warning("could not renew the hold on session %s (%s)", session_id, exc)
+            continue
+        if not kept:
+            log.warning("the hold on session %s was lost to another process", session_id)
+            return
