@@ -31,6 +31,7 @@ from bot.services.review import ReviewMode, areview_lines
 
 if TYPE_CHECKING:
     from bot.llm.factory import ModelBackend
+    from bot.services.coaching import Coaching
     from bot.services.reflection import ReflectionService
     from bot.services.sessions import PracticeSessions, ServiceFactory
     from bot.store import Store
@@ -218,6 +219,8 @@ class Application:
         personas: persona id -> card, loaded once.
         sessions: practice sessions (engine state persisted in ``store``).
         reflections: after-interview use cases.
+        coaching: the coach use cases (roles, queue, transcripts, feedback), seeded
+            with ``EC_COACH_USER_IDS``; give it to ``PracticeChat(coaching=...)``.
         model: the shared model backend, or None (offline partner, rules review).
         review_mode: the review mode question lists use (``rules`` without a model).
         clock: the current UTC time (tests inject one).
@@ -228,6 +231,7 @@ class Application:
     personas: Mapping[str, Persona]
     sessions: PracticeSessions
     reflections: ReflectionService
+    coaching: Coaching
     model: ModelBackend | None
     review_mode: ReviewMode
     clock: Callable[[], datetime]
@@ -265,6 +269,7 @@ async def build_application(
     """
     # lazy: the offline `practice` imports this module and must not load openai or sqlalchemy
     from bot.llm.factory import choose_backend, connect
+    from bot.services.coaching import Coaching
     from bot.services.reflection import ReflectionService
     from bot.services.sessions import ModelServiceFactory, PracticeSessions
     from bot.store import Store
@@ -289,6 +294,7 @@ async def build_application(
         personas=load_all(),
         sessions=sessions,
         reflections=ReflectionService(store, clock=now),
+        coaching=Coaching(store, clock=now, seed_coaches=settings.coach_ids),
         model=model,
         review_mode=settings.review_mode if model is not None else "rules",
         clock=now,

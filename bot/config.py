@@ -59,6 +59,9 @@ class Settings(BaseSettings):
             from Slack (HTTP mode).
         slack_api_url [SLACK_API_URL]: base URL of the Slack Web API (default
             ``https://slack.com/api/``); tests point it at a local fake.
+        coach_user_ids [EC_COACH_USER_IDS]: comma-separated platform user ids of
+            the first coaches: a workspace that never had a coach gets these once
+            (read them as :attr:`coach_ids`).
     """
 
     model_config = SettingsConfigDict(
@@ -105,6 +108,13 @@ class Settings(BaseSettings):
         default="https://slack.com/api/", validation_alias=AliasChoices("SLACK_API_URL")
     )
     log_bodies: bool = False
+    coach_user_ids: str = Field(default="", max_length=10_000)
+
+    @property
+    def coach_ids(self) -> tuple[str, ...]:
+        """:attr:`coach_user_ids` split at commas (blanks and repeats dropped)."""
+        parts = (p.strip() for p in self.coach_user_ids.split(","))
+        return tuple(dict.fromkeys(p for p in parts if p))
 
     @property
     def model_configured(self) -> bool:

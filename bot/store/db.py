@@ -34,6 +34,14 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import StaticPool
 
+from bot.store.coaching import (
+    CoachDisputeRepository,
+    CoachFeedbackRepository,
+    CoachQueueRepository,
+    CoachReadRepository,
+    CoachRepository,
+    SessionFlagRepository,
+)
 from bot.store.errors import StoreUnavailable
 from bot.store.repositories import (
     CoachRequestRepository,
@@ -257,6 +265,12 @@ class UnitOfWork:
         reminders: :class:`~bot.store.repositories.ReminderRepository`.
         team_decisions: :class:`~bot.store.repositories.TeamDecisionRepository`.
         workspace_settings: :class:`~bot.store.repositories.WorkspaceSettingsRepository`.
+        coaches: :class:`~bot.store.coaching.CoachRepository`.
+        session_flags: :class:`~bot.store.coaching.SessionFlagRepository`.
+        coach_reads: :class:`~bot.store.coaching.CoachReadRepository`.
+        coach_feedback: :class:`~bot.store.coaching.CoachFeedbackRepository`.
+        coach_queue: :class:`~bot.store.coaching.CoachQueueRepository`.
+        coach_disputes: :class:`~bot.store.coaching.CoachDisputeRepository`.
     """
 
     def __init__(self, session: AsyncSession, dialect: str) -> None:
@@ -274,6 +288,12 @@ class UnitOfWork:
         self.reminders = ReminderRepository(session, dialect)
         self.team_decisions = TeamDecisionRepository(session, dialect)
         self.workspace_settings = WorkspaceSettingsRepository(session, dialect)
+        self.coaches = CoachRepository(session, dialect)
+        self.session_flags = SessionFlagRepository(session, dialect)
+        self.coach_reads = CoachReadRepository(session, dialect)
+        self.coach_feedback = CoachFeedbackRepository(session, dialect)
+        self.coach_queue = CoachQueueRepository(session, dialect)
+        self.coach_disputes = CoachDisputeRepository(session, dialect)
 
     async def commit(self) -> None:
         """Commit what was done so far (the block goes on in a new transaction)."""
