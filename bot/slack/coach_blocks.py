@@ -27,7 +27,9 @@ from bot.presenters.coach_views import (
     StaffSessionView,
     TurnRow,
 )
+from bot.presenters.coaching import coach_alert_text
 from bot.presenters.practice import KIND_LABELS, debrief_figures
+from bot.presenters.views import CoachAlert
 from bot.slack import ids
 from bot.slack.text import (
     SECTION_LIMIT,
@@ -43,6 +45,7 @@ from bot.slack.text import (
 
 __all__ = [
     "MAX_VIEW_BLOCKS",
+    "coach_alert",
     "feedback_dm",
     "feedback_modal",
     "mark_findings",
@@ -607,3 +610,24 @@ def reads_text(reads: Sequence[ReadRow]) -> str:
     if not reads:
         return escape(say.NO_READS)
     return "\n".join(mrkdwn(say.read_line(person(r.coach_user_id), r.read_at)) for r in reads)
+
+
+def coach_alert(alert: CoachAlert) -> list[Message]:
+    """A coach's DM when a session is sent to them: who, with whom, the note, Open.
+
+    Args:
+        alert: the view (from :meth:`bot.services.conversation.PracticeChat.request_coach`).
+
+    Returns:
+        One message (more only when the note and reasons pass 49 blocks).
+    """
+    text = mrkdwn(coach_alert_text(alert, person(alert.staff_user_id)))
+    blocks = section_blocks(f":incoming_envelope: {text}")
+    groups = paginate(text, blocks, max_blocks=49)
+    groups[-1].blocks.append(
+        {
+            "type": "actions",
+            "elements": [_button(say.OPEN, ids.ACTION_COACH_OPEN, alert.session_id, "primary")],
+        }
+    )
+    return groups

@@ -17,6 +17,7 @@ from bot.core.persona import Persona
 from bot.services.conversation import PracticeChat
 
 if TYPE_CHECKING:
+    from bot.services.coaching import Coaching
     from bot.services.reflection import ReflectionService
     from bot.services.review import ModelReviewerPort, ReviewMode
     from bot.services.sessions import PracticeSessions
@@ -132,6 +133,9 @@ class SlackDeps:
         thread_lookup_waits: seconds to wait before each further lookup of a
             thread not (yet) tied to a session: a reply can arrive while the
             intro card's thread is still being stored.
+        coaching: the coach use cases (roles, queue, transcripts, feedback); None
+            lets :class:`~bot.services.conversation.PracticeChat` build one on the
+            sessions' store (no ``EC_COACH_USER_IDS`` seeds). :attr:`coach` is the one in use.
         chat: the practice use cases (:class:`~bot.services.conversation.PracticeChat`)
             built from the fields above.
     """
@@ -147,6 +151,7 @@ class SlackDeps:
     stream_buffer: int = 128
     status_enabled: bool = True
     thread_lookup_waits: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0)
+    coaching: Coaching | None = None
     chat: PracticeChat = field(init=False)
 
     def __post_init__(self) -> None:
@@ -157,7 +162,13 @@ class SlackDeps:
             review_mode=self.review_mode,
             thread_lookup_waits=self.thread_lookup_waits,
             status_enabled=self.status_enabled,
+            coaching=self.coaching,
         )
+
+    @property
+    def coach(self) -> Coaching:
+        """The coach use cases in use (the same object :attr:`chat` sends through)."""
+        return self.chat.coaching
 
 
 def deps_of(context: Any) -> SlackDeps:

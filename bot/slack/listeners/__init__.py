@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack.listeners import actions, commands, events, shortcuts, views
+from bot.slack.listeners import actions, coach, commands, events, shortcuts, views
 
 __all__ = ["register_all"]
 
@@ -20,5 +20,5 @@ def register_all(app: AsyncApp) -> None:
     Args:
         app: the Bolt app.
     """
-    for module in (events, commands, actions, views, shortcuts):
+    for module in (events, commands, actions, views, shortcuts, coach):
         module.register(app)

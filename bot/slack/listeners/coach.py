@@ -1,0 +1,541 @@
+"""Coach listeners (issue 11): ``/coach``, the queue and transcript buttons, feedback, replies.
+
+Thin: read ids from the payload, acknowledge, call :mod:`bot.slack.coach_flows` or the
+coaching service. Button values and ``private_metadata`` only *name* a session, a
+page, a turn, a disagreement or a piece of feedback (parsed strictly by
+:mod:`bot.slack.coach_payloads`); the service checks the workspace and the person's
+role on every action and every submission, so a crafted payload is refused with a
+plain message. Buttons that open or push a modal do it right after the ack (their
+trigger lasts three seconds); submissions call the service before acknowledging, so a
+refusal is shown beside the field.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.presenters import coach_screens as say
+from bot.presenters import practice as practice_words
+from bot.services import coach_screens as screens
+from bot.services.coaching_results import Verdict
+from bot.services.ports import ConversationRef
+from bot.slack import coach_blocks, coach_flows, flows, ids
+from bot.slack.coach_payloads import (
+    FeedbackMeta,
+    ReplyMeta,
+    SendMeta,
+    TranscriptMeta,
+    parse_dispute_id,
+    parse_meta,
+    parse_page,
+    parse_queue,
+    parse_target,
+)
+from bot.slack.deps import SlackDeps, deps_of, team_of
+from bot.slack.outbox import SLACK_ERRORS, SlackOutbox, why
+
+__all__ = ["register"]
+
+log = logging.getLogger(__name__)
+
+
+def register(app: AsyncApp) -> None:
+    """Register the coach listeners.
+
+    Args:
+        app: the Bolt app.
+    """
+    app.command(ids.COMMAND_COACH)(on_coach_command)
+    app.action(ids.ACTION_SEND_TO_COACH)(on_send_to_coach)
+    app.action(ids.ACTION_COACH_QUEUE)(on_queue)
+    app.action(ids.ACTION_COACH_OPEN)(on_open)
+    app.action(ids.ACTION_COACH_PAGE)(on_page)
+    app.action(ids.ACTION_COACH_COMMENT)(on_comment)
+    app.action(ids.ACTION_COACH_SEND)(on_send_feedback)
+    app.action(ids.ACTION_COACH_REVIEWED)(on_mark_reviewed)
+    app.action(ids.ACTION_DISPUTE_WRONG)(on_resolve)
+    app.action(ids.ACTION_DISPUTE_STANDS)(on_resolve)
+    app.action(ids.ACTION_STAFF_OPEN)(on_staff_open)
+    app.action(ids.ACTION_STAFF_PAGE)(on_staff_page)
+    app.action(ids.ACTION_FEEDBACK_REPLY)(on_reply)
+    app.view(ids.VIEW_SEND_TO_COACH)(on_send_submitted)
+    app.view(ids.VIEW_COACH_FEEDBACK)(on_feedback_submitted)
+    app.view(ids.VIEW_FEEDBACK_REPLY)(on_reply_submitted)
+
+
+def _who(body: dict[str, Any], context: Any) -> tuple[SlackDeps, str, str]:
+    """(deps, team id, clicking user id)."""
+    return deps_of(context), team_of(body, context), str(body["user"]["id"])
+
+
+def _value(action: dict[str, Any]) -> str:
+    return str(action.get("value") or "")
+
+
+def _view_page(body: dict[str, Any], user_id: str) -> int:
+    """The page a transcript modal shows (from its metadata; only chooses what to redraw)."""
+    meta = parse_meta(
+        TranscriptMeta, str((body.get("view") or {}).get("private_metadata") or ""), user_id
+    )
+    return meta.page if meta is not None else 0
+
+
+def _text(view: dict[str, Any], block_id: str) -> str:
+    state = (view.get("state") or {}).get("values") or {}
+    element = (state.get(block_id) or {}).get(ids.element_id(block_id)) or {}
+    value = element.get("value")
+    return value.strip() if isinstance(value, str) else ""
+
+
+async def _refused(what: str, user_id: str, body: dict[str, Any], client: AsyncWebClient) -> None:
+    log.warning("refused %s by %s: malformed value", what, user_id)
+    await coach_flows.show(client, body, say.TRANSCRIPT_TITLE, practice_words.FORM_UNVERIFIED)
+
+
+# ---------------------------------------------------------------------- /coach
+
+
+async def on_coach_command(
+    ack: AsyncAck,
+    command: dict[str, Any],
+    context: Any,
+    client: AsyncWebClient,
+    respond: AsyncRespond,
+) -> None:
+    """``/coach …``: acknowledge, then answer privately through the ``response_url``.
+
+    Args:
+        ack: Bolt's acknowledgement.
+        command: the slash-command payload (text Slack-escaped: ``<@U…|name>``).
+        context: Bolt's context.
+        client: the Web API client.
+        respond: posts to the command's ``response_url``.
+    """
+    await ack()
+    deps = deps_of(context)
+    team_id, user_id = team_of(command, context), str(command["user_id"])
+
+    async def work() -> None:
+        answer = await coach_flows.coach_command(
+            deps, client, team_id=team_id, user_id=user_id, text=str(command.get("text") or "")
+        )
+        try:
+            await respond(response_type="ephemeral", replace_original=False, text=answer)
+        except SLACK_ERRORS as exc:
+            log.warning("/coach answer not delivered: %s", why(exc))
+
+    deps.tasks.spawn(work(), name="coach_command")
+
+
+# ---------------------------------------------------------------------- staff: send to a coach
+
+
+async def on_send_to_coach(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: Any,
+    client: AsyncWebClient,
+) -> None:
+    """The debrief's *Send to a coach*: the owner gets a modal with an optional note.
+
+    Args:
+        ack: Bolt's acknowledgement.
+        body: the ``block_actions`` payload.
+        action: the button (value: session id).
+        context: Bolt's context.
+        client: the Web API client.
+    """
+    await ack()
+    deps, team_id, user_id = _who(body, context)
+    session_id = _value(action)
+    try:
+        info = await deps.sessions.get(team_id, user_id, session_id)
+    except coach_flows.REFUSALS as exc:
+        log.warning("refused %s by %s: %s", ids.ACTION_SEND_TO_COACH, user_id, type(exc).__name__)
+        await coach_flows.show(client, body, say.SEND_TITLE, coach_flows.refusal(exc))
+        return
+    meta = json.dumps({"user": user_id, "session": info.id})
+    await client.views_open(
+        trigger_id=str(body.get("trigger_id") or ""),
+        view=coach_blocks.send_to_coach_modal(private_metadata=meta),
+    )
+
+
+async def on_send_submitted(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: Any, client: AsyncWebClient
+) -> None:
+    """The send modal: check the owner, close, then send (coaches get a DM at once).
+
+    Args:
+        ack: Bolt's acknowledgement (``errors`` keeps the form open).
+        body: the ``view_submission`` payload.
+        view: the submitted view.
+        context: Bolt's context.
+        client: the Web API client.
+    """
+    deps, team_id, user_id = _who(body, context)
+    field = ids.BLOCK_COACH_NOTE
+    meta = parse_meta(SendMeta, str(view.get("private_metadata") or ""), user_id)
+    if meta is None:
+        log.warning("refused a send-to-coach form whose metadata does not match the user")
+        await ack(response_action="errors", errors={field: practice_words.FORM_UNVERIFIED})
+        return
+    note = _text(view, field)
+    if len(note) > say.MAX_NOTE_CHARS:
+        await ack(response_action="errors", errors={field: say.NOTE_TOO_LONG})
+        return
+    try:
+        await deps.sessions.get(team_id, user_id, meta.session)
+    except coach_flows.REFUSALS as exc:
+        log.warning("refused a send-to-coach form by %s: %s", user_id, type(exc).__name__)
+        await ack(response_action="errors", errors={field: coach_flows.refusal(exc)})
+        return
+    await ack()
+    outbox = SlackOutbox(client, buffer_size=deps.stream_buffer)
+    ref = ConversationRef(platform="slack", workspace_id=team_id, user_id=user_id)
+
+    async def work() -> None:
+        try:
+            await deps.chat.request_coach(outbox, ref, meta.session, note=note or None)
+        except coach_flows.REFUSALS as exc:
+            log.warning("send to coach not done: %s", type(exc).__name__)
+
+    deps.tasks.spawn(work(), name="send_to_coach")
+
+
+# ---------------------------------------------------------------------- coach: queue, transcript
+
+
+async def on_queue(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: Any,
+    client: AsyncWebClient,
+) -> None:
+    """The Home tab queue's Unreviewed / All / Newer / Older: publish that page."""
+    await ack()
+    deps, team_id, user_id = _who(body, context)
+    parsed = parse_queue(_value(action))
+    if parsed is None:
+        log.warning("refused %s: unexpected value", ids.ACTION_COACH_QUEUE)
+        return
+    deps.tasks.spawn(
+        flows.publish_home(deps, client, team_id=team_id, user_id=user_id, coach_queue=parsed),
+        name="coach_queue",
+    )
+
+
+async def on_open(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: Any,
+    client: AsyncWebClient,
+) -> None:
+    """Open (a queue row, a coach's alert DM): the transcript's first page in a modal."""
+    await ack()
+    deps, team_id, user_id = _who(body, context)
+    await coach_flows.open_transcript(
+        deps, client, body, team_id=team_id, coach_id=user_id, session_id=_value(action)
+    )
+
+
+async def on_page(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: Any,
+    client: AsyncWebClient,
+) -> None:
+    """Earlier / later turns inside the transcript modal (the service checks again)."""
+    await ack()
+    deps, team_id, user_id = _who(body, context)
+    parsed = parse_page(_value(action))
+    if parsed is None:
+        await _refused(ids.ACTION_COACH_PAGE, user_id, body, client)
+        return
+    session_id, page = parsed
+    await coach_flows.open_transcript(
+        deps,
+        client,
+        body,
+        team_id=team_id,
+        coach_id=user_id,
+        session_id=session_id,
+        page=page,
+        update=True,
+    )
+
+
+async def on_comment(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: Any,
+    client: AsyncWebClient,
+) -> None:
+    """Comment on a turn, or on the whole session: push the feedback modal."""
+    await ack()
+    deps, team_id, user_id = _who(body, context)
+    parsed = parse_target(_value(action))
+    if parsed is None:
+        await _refused(ids.ACTION_COACH_COMMENT, user_id, body, client)
+        return
+    session_id, turn_index = parsed
+    per_page = screens.TURNS_PER_PAGE
+    page = (turn_index - 1) // per_page if turn_index else 0
+    try:
+        result = await deps.coach.transcript(
+            team_id, user_id, session_id, page=page, per_page=per_page
+        )
+    except coach_flows.REFUSALS as exc:
+        await coach_flows.show(client, body, say.FEEDBACK_TITLE, coach_flows.refusal(exc))
+        return
+    view = screens.transcript_view(result, deps.personas)
+    turn = next((t for t in view.turns if t.index == turn_index), None)
+    if turn_index is not None and turn is None:
+        await _refused(ids.ACTION_COACH_COMMENT, user_id, body, client)
+        return
+    meta = json.dumps(
+        {
+            "user": user_id,
+            "session": result.session_id,
+            "turn": turn_index,
+            "page": _view_page(body, user_id),
+            "parent": str((body.get("view") or {}).get("id") or "") or None,
+        }
+    )
+    modal = coach_blocks.feedback_modal(turn, view.persona_name, private_metadata=meta)
+    trigger = str(body.get("trigger_id") or "")
+    if (body.get("view") or {}).get("type") == "modal":
+        await client.views_push(trigger_id=trigger, view=modal)
+    else:
+        await client.views_open(trigger_id=trigger, view=modal)
+
+
+async def on_feedback_submitted(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: Any, client: AsyncWebClient
+) -> None:
+    """The feedback modal: save the draft (the service checks the coach), back to the transcript."""
+    deps, team_id, user_id = _who(body, context)
+    field = ids.BLOCK_FEEDBACK
+    meta = parse_meta(FeedbackMeta, str(view.get("private_metadata") or ""), user_id)
+    if meta is None:
+        log.warning("refused a feedback form whose metadata does not match the user")
+        await ack(response_action="errors", errors={field: practice_words.FORM_UNVERIFIED})
+        return
+    try:
+        await deps.coach.add_feedback(
+            team_id, user_id, meta.session, _text(view, field), turn_index=meta.turn
+        )
+    except coach_flows.REFUSALS as exc:
+        log.warning("refused feedback by %s: %s", user_id, type(exc).__name__)
+        await ack(response_action="errors", errors={field: coach_flows.refusal(exc)})
+        return
+    await ack()
+    if meta.parent:
+        deps.tasks.spawn(
+            coach_flows.refresh_transcript(
+                deps,
+                client,
+                view_id=meta.parent,
+                team_id=team_id,
+                coach_id=user_id,
+                session_id=meta.session,
+                page=meta.page,
+            ),
+            name="coach_feedback_saved",
+        )
+
+
+async def on_send_feedback(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: Any,
+    client: AsyncWebClient,
+) -> None:
+    """*Send feedback*: the drafts go to the staff member's DM."""
+    await ack()
+    deps, team_id, user_id = _who(body, context)
+    await coach_flows.send_feedback(
+        deps,
+        client,
+        body,
+        team_id=team_id,
+        coach_id=user_id,
+        session_id=_value(action),
+        page=_view_page(body, user_id),
+    )
+
+
+async def on_mark_reviewed(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: Any,
+    client: AsyncWebClient,
+) -> None:
+    """*Mark reviewed*: the session leaves the unreviewed queue; transcript and Home redrawn."""
+    await ack()
+    deps, team_id, user_id = _who(body, context)
+    session_id = _value(action)
+    try:
+        await deps.coach.mark_reviewed(team_id, user_id, session_id)
+    except coach_flows.REFUSALS as exc:
+        await coach_flows.show(client, body, say.MARK_REVIEWED, coach_flows.refusal(exc))
+        return
+    await coach_flows.refresh_transcript(
+        deps,
+        client,
+        view_id=str((body.get("view") or {}).get("id") or ""),
+        team_id=team_id,
+        coach_id=user_id,
+        session_id=session_id,
+        page=_view_page(body, user_id),
+    )
+    deps.tasks.spawn(
+        flows.publish_home(deps, client, team_id=team_id, user_id=user_id), name="coach_reviewed"
+    )
+
+
+async def on_resolve(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: Any,
+    client: AsyncWebClient,
+) -> None:
+    """ "The note was wrong" / "The note stands": record the coach's decision, redraw."""
+    await ack()
+    deps, team_id, user_id = _who(body, context)
+    dispute_id = parse_dispute_id(_value(action))
+    if dispute_id is None:
+        await _refused(str(action.get("action_id")), user_id, body, client)
+        return
+    wrong = action.get("action_id") == ids.ACTION_DISPUTE_WRONG
+    verdict: Verdict = "note_wrong" if wrong else "note_stands"
+    try:
+        info = await deps.coach.resolve_dispute(team_id, user_id, dispute_id, verdict)
+    except coach_flows.REFUSALS as exc:
+        await coach_flows.show(client, body, say.TRANSCRIPT_TITLE, coach_flows.refusal(exc))
+        return
+    await coach_flows.refresh_transcript(
+        deps,
+        client,
+        view_id=str((body.get("view") or {}).get("id") or ""),
+        team_id=team_id,
+        coach_id=user_id,
+        session_id=info.session_id,
+        page=_view_page(body, user_id),
+    )
+
+
+# ---------------------------------------------------------------------- staff: feedback DM
+
+
+async def on_staff_open(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: Any,
+    client: AsyncWebClient,
+) -> None:
+    """The feedback DM's *Open session*: the staff member's own session and who read it."""
+    await ack()
+    deps, team_id, user_id = _who(body, context)
+    await coach_flows.open_staff_session(
+        deps, client, body, team_id=team_id, user_id=user_id, session_id=_value(action)
+    )
+
+
+async def on_staff_page(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: Any,
+    client: AsyncWebClient,
+) -> None:
+    """Earlier / later turns of the staff member's own session modal."""
+    await ack()
+    deps, team_id, user_id = _who(body, context)
+    parsed = parse_page(_value(action))
+    if parsed is None:
+        await _refused(ids.ACTION_STAFF_PAGE, user_id, body, client)
+        return
+    await coach_flows.open_staff_session(
+        deps,
+        client,
+        body,
+        team_id=team_id,
+        user_id=user_id,
+        session_id=parsed[0],
+        page=parsed[1],
+        update=True,
+    )
+
+
+async def on_reply(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: Any,
+    client: AsyncWebClient,
+) -> None:
+    """The feedback DM's *Reply*: the reply modal (the service allows one reply)."""
+    await ack()
+    _deps, _team_id, user_id = _who(body, context)
+    value = _value(action)
+    if not value.isdigit() or len(value) > 18:
+        await _refused(ids.ACTION_FEEDBACK_REPLY, user_id, body, client)
+        return
+    meta = json.dumps({"user": user_id, "feedback": int(value)})
+    await client.views_open(
+        trigger_id=str(body.get("trigger_id") or ""),
+        view=coach_blocks.reply_modal(None, private_metadata=meta),
+    )
+
+
+async def on_reply_submitted(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: Any, client: AsyncWebClient
+) -> None:
+    """The reply modal: store the one reply (owner checked), thank, tell the coach."""
+    deps, team_id, user_id = _who(body, context)
+    field = ids.BLOCK_REPLY
+    meta = parse_meta(ReplyMeta, str(view.get("private_metadata") or ""), user_id)
+    if meta is None:
+        log.warning("refused a reply form whose metadata does not match the user")
+        await ack(response_action="errors", errors={field: practice_words.FORM_UNVERIFIED})
+        return
+    text = _text(view, field)
+    if not text:
+        await ack(response_action="errors", errors={field: say.REPLY_EMPTY})
+        return
+    try:
+        saved = await deps.coach.reply_to_feedback(team_id, user_id, meta.feedback, text)
+    except coach_flows.REFUSALS as exc:
+        log.warning("refused a reply by %s: %s", user_id, type(exc).__name__)
+        await ack(response_action="errors", errors={field: coach_flows.refusal(exc)})
+        return
+    await ack(
+        response_action="update", view=coach_blocks.message_modal("Thank you", say.REPLY_SAVED)
+    )
+    deps.tasks.spawn(
+        coach_flows.tell_coach_of_reply(
+            client,
+            coach_id=saved.coach_user_id,
+            staff_id=user_id,
+            session_id=saved.session_id,
+            reply=saved.reply or text,
+        ),
+        name="feedback_reply",
+    )
