@@ -73,9 +73,9 @@ class CoachRepository(_Repository):
                 workspace_id=workspace_id, user_id=user_id, added_by=added_by, added_at=_now(now)
             )
             .on_conflict_do_nothing(index_elements=["workspace_id", "user_id"])
+            .returning(CoachRow.user_id)
         )
-        result = await self._s.execute(stmt)
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return (await self._s.execute(stmt)).first() is not None
 
     async def remove(self, workspace_id: str, user_id: str) -> bool:
         """Remove a coach. Returns True when they were one."""
@@ -109,9 +109,9 @@ class CoachRepository(_Repository):
                 set_={"coaches_seeded": True, "updated_at": at},
                 where=WorkspaceSettingsRow.coaches_seeded == false(),
             )
+            .returning(WorkspaceSettingsRow.workspace_id)
         )
-        result = await self._s.execute(stmt)
-        if not result.rowcount:  # type: ignore[attr-defined]
+        if (await self._s.execute(stmt)).first() is None:
             return []  # seeded before
         if await self.in_workspace(workspace_id):
             return []
@@ -556,8 +556,8 @@ class CoachQueueRepository(_Repository):
         flags = await SessionFlagRepository(self._s, self._dialect).for_sessions(
             workspace_id, page_ids
         )
-        disputes = dict(
-            (
+        disputes: dict[str, int] = dict(
+            list(
                 await self._s.execute(
                     select(NoteDisputeRow.session_id, func.count(NoteDisputeRow.id))
                     .where(
@@ -567,7 +567,7 @@ class CoachQueueRepository(_Repository):
                     )
                     .group_by(NoteDisputeRow.session_id)
                 )
-            ).tuples()
+            )
         )
         rows = [
             QueueRow(

@@ -216,7 +216,8 @@ def test_practice_again_and_send_to_a_coach(server: AppServer, fake: FakeSlack) 
         server.post(block_actions(USER, ids.ACTION_SEND_TO_COACH, value=sid, thread_ts=card.ts))
         server.drain()
     notes = [m.text for m in fake.messages(channel=DM, thread_ts=card.ts)]
-    assert any("Sent to a coach" in t for t in notes)
+    # no coach is set in this workspace: the staff member is told so, and who can add one
+    assert any("no coach set up yet" in t and "/coach add" in t for t in notes)
     assert any("already waiting for a coach" in t for t in notes)
     req = server.call(server.runtime.deps.sessions.request_coach(TEAM_ID, USER, sid))
     assert req.created is False and req.requested_by == USER
