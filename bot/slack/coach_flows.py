@@ -64,19 +64,36 @@ def refusal(exc: BaseException) -> str:
 
 
 async def show(client: AsyncWebClient, body: dict[str, Any], title: str, text: str) -> None:
-    """Say something in a small modal: pushed over a modal, else opened (failures logged).
+    """Say something privately where the click happened (failures are only logged).
+
+    Over a modal: a small modal pushed on top. In a message (a DM): an ephemeral
+    message in that conversation. On the Home tab: a small modal.
 
     Args:
         client: the Web API client.
-        body: the ``block_actions`` payload (its ``trigger_id`` and ``view``).
+        body: the ``block_actions`` payload (its ``trigger_id``, ``view``, ``channel``).
         title: the modal title.
         text: plain wording (:func:`~bot.slack.coach_blocks.person` mentions allowed).
     """
     view = coach_blocks.message_modal(title, text)
     trigger = str(body.get("trigger_id") or "")
+    kind = (body.get("view") or {}).get("type")
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
+        "channel_id"
+    )
+    message = body.get("message") or {}
     try:
-        if (body.get("view") or {}).get("type") == "modal":
+        if kind == "modal":
             await client.views_push(trigger_id=trigger, view=view)
+        elif channel and kind is None:
+            kwargs: dict[str, Any] = {
+                "channel": channel,
+                "user": str((body.get("user") or {}).get("id") or ""),
+                "text": mrkdwn(text),
+            }
+            if message.get("thread_ts"):
+                kwargs["thread_ts"] = message["thread_ts"]
+            await client.chat_postEphemeral(**kwargs)
         else:
             await client.views_open(trigger_id=trigger, view=view)
     except SLACK_ERRORS as exc:

@@ -22,6 +22,7 @@ from slack_kit import (
     message_action,
     message_im,
     slash_command,
+    submission,
     view_submission,
 )
 
@@ -212,8 +213,13 @@ def test_practice_again_and_send_to_a_coach(server: AppServer, fake: FakeSlack) 
     sid = _session_id(card)
     server.post(block_actions(USER, ids.ACTION_END, value=sid, message_ts=card.ts))
     server.drain()
-    for _ in range(2):
+    for _ in range(2):  # the button opens a modal (an optional note); Send sends
         server.post(block_actions(USER, ids.ACTION_SEND_TO_COACH, value=sid, thread_ts=card.ts))
+        server.drain()
+        modal = fake.calls_to("views.open")[-1].params["view"]
+        assert modal["callback_id"] == ids.VIEW_SEND_TO_COACH
+        meta = modal["private_metadata"]
+        server.post(submission(USER, ids.VIEW_SEND_TO_COACH, {}, private_metadata=meta))
         server.drain()
     notes = [m.text for m in fake.messages(channel=DM, thread_ts=card.ts)]
     # no coach is set in this workspace: the staff member is told so, and who can add one

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -44,6 +45,35 @@ from bot.slack.outbox import SLACK_ERRORS, SlackOutbox, why
 __all__ = ["register"]
 
 log = logging.getLogger(__name__)
+
+
+Work = Callable[[dict[str, Any], dict[str, Any], Any, AsyncWebClient], Coroutine[Any, Any, None]]
+
+
+def _after_ack(name: str) -> Callable[[Work], Callable[..., Awaitable[None]]]:
+    """A block-action listener that acknowledges, then does ``work`` as background work.
+
+    The work is started at once (a modal it opens is well inside the trigger's three
+    seconds) and tracked by :class:`~bot.slack.deps.BackgroundTasks`, so shutdown and
+    tests wait for it.
+    """
+
+    def wrap(work: Work) -> Callable[..., Awaitable[None]]:
+        async def listener(
+            ack: AsyncAck,
+            body: dict[str, Any],
+            action: dict[str, Any],
+            context: Any,
+            client: AsyncWebClient,
+        ) -> None:
+            await ack()
+            deps_of(context).tasks.spawn(work(body, action, context, client), name=name)
+
+        listener.__name__ = listener.__qualname__ = work.__name__
+        listener.__doc__ = work.__doc__
+        return listener
+
+    return wrap
 
 
 def register(app: AsyncApp) -> None:
@@ -137,23 +167,18 @@ async def on_coach_command(
 # ---------------------------------------------------------------------- staff: send to a coach
 
 
+@_after_ack("send_to_coach_open")
 async def on_send_to_coach(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    context: Any,
-    client: AsyncWebClient,
+    body: dict[str, Any], action: dict[str, Any], context: Any, client: AsyncWebClient
 ) -> None:
     """The debrief's *Send to a coach*: the owner gets a modal with an optional note.
 
     Args:
-        ack: Bolt's acknowledgement.
         body: the ``block_actions`` payload.
         action: the button (value: session id).
         context: Bolt's context.
         client: the Web API client.
     """
-    await ack()
     deps, team_id, user_id = _who(body, context)
     session_id = _value(action)
     try:
@@ -234,30 +259,22 @@ async def on_queue(
     )
 
 
+@_after_ack("coach_open")
 async def on_open(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    context: Any,
-    client: AsyncWebClient,
+    body: dict[str, Any], action: dict[str, Any], context: Any, client: AsyncWebClient
 ) -> None:
     """Open (a queue row, a coach's alert DM): the transcript's first page in a modal."""
-    await ack()
     deps, team_id, user_id = _who(body, context)
     await coach_flows.open_transcript(
         deps, client, body, team_id=team_id, coach_id=user_id, session_id=_value(action)
     )
 
 
+@_after_ack("coach_page")
 async def on_page(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    context: Any,
-    client: AsyncWebClient,
+    body: dict[str, Any], action: dict[str, Any], context: Any, client: AsyncWebClient
 ) -> None:
     """Earlier / later turns inside the transcript modal (the service checks again)."""
-    await ack()
     deps, team_id, user_id = _who(body, context)
     parsed = parse_page(_value(action))
     if parsed is None:
@@ -276,15 +293,11 @@ async def on_page(
     )
 
 
+@_after_ack("coach_comment")
 async def on_comment(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    context: Any,
-    client: AsyncWebClient,
+    body: dict[str, Any], action: dict[str, Any], context: Any, client: AsyncWebClient
 ) -> None:
     """Comment on a turn, or on the whole session: push the feedback modal."""
-    await ack()
     deps, team_id, user_id = _who(body, context)
     parsed = parse_target(_value(action))
     if parsed is None:
@@ -357,15 +370,11 @@ async def on_feedback_submitted(
         )
 
 
+@_after_ack("coach_send_feedback")
 async def on_send_feedback(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    context: Any,
-    client: AsyncWebClient,
+    body: dict[str, Any], action: dict[str, Any], context: Any, client: AsyncWebClient
 ) -> None:
     """*Send feedback*: the drafts go to the staff member's DM."""
-    await ack()
     deps, team_id, user_id = _who(body, context)
     await coach_flows.send_feedback(
         deps,
@@ -378,15 +387,11 @@ async def on_send_feedback(
     )
 
 
+@_after_ack("coach_reviewed")
 async def on_mark_reviewed(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    context: Any,
-    client: AsyncWebClient,
+    body: dict[str, Any], action: dict[str, Any], context: Any, client: AsyncWebClient
 ) -> None:
     """*Mark reviewed*: the session leaves the unreviewed queue; transcript and Home redrawn."""
-    await ack()
     deps, team_id, user_id = _who(body, context)
     session_id = _value(action)
     try:
@@ -408,15 +413,11 @@ async def on_mark_reviewed(
     )
 
 
+@_after_ack("coach_resolve")
 async def on_resolve(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    context: Any,
-    client: AsyncWebClient,
+    body: dict[str, Any], action: dict[str, Any], context: Any, client: AsyncWebClient
 ) -> None:
     """ "The note was wrong" / "The note stands": record the coach's decision, redraw."""
-    await ack()
     deps, team_id, user_id = _who(body, context)
     dispute_id = parse_dispute_id(_value(action))
     if dispute_id is None:
@@ -443,30 +444,22 @@ async def on_resolve(
 # ---------------------------------------------------------------------- staff: feedback DM
 
 
+@_after_ack("staff_open")
 async def on_staff_open(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    context: Any,
-    client: AsyncWebClient,
+    body: dict[str, Any], action: dict[str, Any], context: Any, client: AsyncWebClient
 ) -> None:
     """The feedback DM's *Open session*: the staff member's own session and who read it."""
-    await ack()
     deps, team_id, user_id = _who(body, context)
     await coach_flows.open_staff_session(
         deps, client, body, team_id=team_id, user_id=user_id, session_id=_value(action)
     )
 
 
+@_after_ack("staff_page")
 async def on_staff_page(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    context: Any,
-    client: AsyncWebClient,
+    body: dict[str, Any], action: dict[str, Any], context: Any, client: AsyncWebClient
 ) -> None:
     """Earlier / later turns of the staff member's own session modal."""
-    await ack()
     deps, team_id, user_id = _who(body, context)
     parsed = parse_page(_value(action))
     if parsed is None:
@@ -484,15 +477,11 @@ async def on_staff_page(
     )
 
 
+@_after_ack("feedback_reply_open")
 async def on_reply(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    context: Any,
-    client: AsyncWebClient,
+    body: dict[str, Any], action: dict[str, Any], context: Any, client: AsyncWebClient
 ) -> None:
     """The feedback DM's *Reply*: the reply modal (the service allows one reply)."""
-    await ack()
     _deps, _team_id, user_id = _who(body, context)
     value = _value(action)
     if not value.isdigit() or len(value) > 18:
