@@ -214,31 +214,40 @@ def _dispute_blocks(dispute: DisputeRow, who: str) -> list[dict[str, Any]]:
     return blocks
 
 
-def _compact(blocks: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
-    """Join neighboring plain sections (no accessory) until ``blocks`` fits ``limit``.
+def _mergeable(block: dict[str, Any]) -> str | None:
+    """The text of a plain section or a one-element context block, else None."""
+    if block.get("type") == "section" and "accessory" not in block and "fields" not in block:
+        return str((block.get("text") or {}).get("text") or "") or None
+    elements = block.get("elements") or []
+    if block.get("type") == "context" and len(elements) == 1:
+        return str(elements[0].get("text") or "") or None
+    return None
 
-    Lossless: texts are joined with a blank line while the result fits one section.
+
+def _compact(blocks: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
+    """Join neighboring plain blocks of one kind until ``blocks`` fits ``limit``.
+
+    Lossless: texts are joined with a blank line while the result fits one block
+    (3,000 characters); sections with a button, fields and actions stay as they are.
     """
     if len(blocks) <= limit:
         return blocks
     out: list[dict[str, Any]] = []
     for block in blocks:
         prev = out[-1] if out else None
+        text, before = _mergeable(block), _mergeable(prev) if prev is not None else None
         if (
             prev is not None
-            and block.get("type") == "section"
-            and prev.get("type") == "section"
-            and "text" in block
-            and "text" in prev
-            and "accessory" not in block
-            and "fields" not in block
-            and "fields" not in prev
-            and len(prev["text"]["text"]) + len(block["text"]["text"]) + 2 <= SECTION_LIMIT
+            and text is not None
+            and before is not None
+            and prev["type"] == block["type"]
+            and len(before) + len(text) + 2 <= SECTION_LIMIT
         ):
-            prev["text"] = {
-                "type": "mrkdwn",
-                "text": prev["text"]["text"] + "\n\n" + block["text"]["text"],
-            }
+            joined = {"type": "mrkdwn", "text": f"{before}\n\n{text}"}
+            if block["type"] == "section":
+                out[-1] = {"type": "section", "text": joined}
+            else:
+                out[-1] = {"type": "context", "elements": [joined]}
             continue
         out.append(block)
     return out
@@ -317,8 +326,9 @@ def transcript_modal(view: CoachTranscriptView, *, private_metadata: str) -> dic
         blocks += _turn_blocks(turn, view.persona_name, comment=f"{view.session_id}:{turn.index}")
         for d in disputes.get(turn.index, []):
             blocks += _dispute_blocks(d, who)
-        for item in feedback.get(turn.index, []):
-            blocks += context_blocks(_feedback_line(item, draft_label=True))
+        notes = [_feedback_line(item, draft_label=True) for item in feedback.get(turn.index, [])]
+        if notes:
+            blocks += context_blocks("\n".join(notes))
     whole = feedback.get(None, [])
     if whole:
         blocks += section_blocks(

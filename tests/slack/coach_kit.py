@@ -67,7 +67,7 @@ def start(server: AppServer, user: str = STAFF, team_id: str = TEAM_ID) -> tuple
         )
     )
     server.drain()
-    card = [m for m in server.fake.messages(channel=channel)[before:] if m.thread_ts is None][0]
+    card = next(m for m in server.fake.messages(channel=channel)[before:] if m.thread_ts is None)
     (end,) = buttons(card.blocks, ids.ACTION_END)
     return card, str(end["value"])
 

@@ -29,7 +29,7 @@ WHEN = datetime(2026, 3, 5, 18, 0, tzinfo=UTC)
 ADVICE = Finding(
     kind="advice",
     severity="intervention",
-    span=(9, 34),
+    span=(9, 33),
     evidence="tried an earlier bedtime",
     why="Advice tells the family what to do before you understand their story.",
 )

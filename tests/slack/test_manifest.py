@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from coach_samples import coach_modals, coach_payloads
 
 from bot.core.review import review
 from bot.personas import load_all
@@ -21,8 +22,6 @@ from bot.services.reflection import (
 )
 from bot.slack import blocks
 from bot.slack.listeners import actions, coach, commands, events, shortcuts, views
-
-from coach_samples import coach_modals, coach_payloads
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = yaml.safe_load((ROOT / "manifest.yml").read_text(encoding="utf-8"))
