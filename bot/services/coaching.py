@@ -15,9 +15,10 @@ Rules kept here (never trusted from a client):
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -143,16 +144,29 @@ class Coaching:
 
     # -- checks -------------------------------------------------------------
 
-    async def _seed_once(self, uow: UnitOfWork, workspace_id: str) -> None:
+    async def _apply_seeds(self, workspace_id: str) -> None:
+        """Give a workspace that never had a coach the ``EC_COACH_USER_IDS``, once.
+
+        In its own committed transaction, so a refusal later in the caller's
+        transaction cannot roll the seeds back after they were taken as applied.
+        """
         if not self._seed or workspace_id in self._seeded:
             return
-        added = await uow.coaches.seed_once(workspace_id, self._seed, now=self._clock())
+        async with self._store.unit_of_work() as uow:
+            added = await uow.coaches.seed_once(workspace_id, self._seed, now=self._clock())
         if added:
             log.info("workspace %s: %d coach(es) from EC_COACH_USER_IDS", workspace_id, len(added))
         self._seeded.add(workspace_id)
 
-    async def _is_coach(self, uow: UnitOfWork, workspace_id: str, user_id: str) -> bool:
-        await self._seed_once(uow, workspace_id)
+    @contextlib.asynccontextmanager
+    async def _uow(self, workspace_id: str) -> AsyncIterator[UnitOfWork]:
+        """A unit of work on a workspace whose seeds are applied."""
+        await self._apply_seeds(workspace_id)
+        async with self._store.unit_of_work() as uow:
+            yield uow
+
+    @staticmethod
+    async def _is_coach(uow: UnitOfWork, workspace_id: str, user_id: str) -> bool:
         return await uow.coaches.is_coach(workspace_id, user_id)
 
     async def _require_coach(self, uow: UnitOfWork, workspace_id: str, user_id: str) -> None:
@@ -199,13 +213,12 @@ class Coaching:
 
     async def is_coach(self, workspace_id: str, user_id: str) -> bool:
         """True when ``user_id`` coaches in ``workspace_id``."""
-        async with self._store.unit_of_work() as uow:
+        async with self._uow(workspace_id) as uow:
             return await self._is_coach(uow, workspace_id, user_id)
 
     async def coaches(self, workspace_id: str) -> list[CoachInfo]:
         """The workspace's coaches, in the order they were added."""
-        async with self._store.unit_of_work() as uow:
-            await self._seed_once(uow, workspace_id)
+        async with self._uow(workspace_id) as uow:
             return [
                 CoachInfo.model_validate(r) for r in await uow.coaches.in_workspace(workspace_id)
             ]
@@ -230,7 +243,7 @@ class Coaching:
         user_id = (user_id or "").strip()
         if not user_id or len(user_id) > 256:
             raise BadInput("Please name the person to add, for example /coach add @name.")
-        async with self._store.unit_of_work() as uow:
+        async with self._uow(workspace_id) as uow:
             await self._require_manager(uow, workspace_id, actor_id, actor_is_admin)
             changed = await uow.coaches.add(
                 workspace_id, user_id, added_by=actor_id, now=self._clock()
@@ -251,7 +264,7 @@ class Coaching:
             NotAllowed: the actor is neither an admin nor a coach.
         """
         user_id = (user_id or "").strip()
-        async with self._store.unit_of_work() as uow:
+        async with self._uow(workspace_id) as uow:
             await self._require_manager(uow, workspace_id, actor_id, actor_is_admin)
             changed = await uow.coaches.remove(workspace_id, user_id) if user_id else False
         if changed:
@@ -283,7 +296,7 @@ class Coaching:
         """
         cleaned = _clean(note, limit=MAX_NOTE_CHARS, what="A note")
         now = self._clock()
-        async with self._store.unit_of_work() as uow:
+        async with self._uow(workspace_id) as uow:
             row = await self._owned(uow, workspace_id, user_id, session_id)
             existing = await uow.coach_requests.open_for_session(workspace_id, session_id)
             created = True
@@ -306,7 +319,6 @@ class Coaching:
             assert existing is not None
             if cleaned is not None:
                 existing.note = cleaned
-            await self._seed_once(uow, workspace_id)
             coach_ids = tuple(
                 c.user_id
                 for c in await uow.coaches.in_workspace(workspace_id)
@@ -380,7 +392,7 @@ class Coaching:
             tlow, thigh = TURNS_WITHOUT_INSIGHT_RANGE
             if not tlow <= int(turns_without_insight) <= thigh:
                 raise BadInput(words.setting_out_of_range("Turns without insight", tlow, thigh))
-        async with self._store.unit_of_work() as uow:
+        async with self._uow(workspace_id) as uow:
             await self._require_manager(uow, workspace_id, actor_id, actor_is_admin)
             current = await uow.session_flags.settings(workspace_id)
             new = FlagSettingsRow(
@@ -479,7 +491,7 @@ class Coaching:
         """
         offset = max(0, int(offset))
         limit = max(1, min(int(limit), MAX_PAGE))
-        async with self._store.unit_of_work() as uow:
+        async with self._uow(workspace_id) as uow:
             await self._require_coach(uow, workspace_id, coach_id)
             rows, total = await uow.coach_queue.page(
                 workspace_id, unreviewed_only=unreviewed_only, offset=offset, limit=limit
@@ -538,7 +550,7 @@ class Coaching:
             NotSentToCoaches: neither sent nor flagged.
         """
         per_page = max(1, min(int(per_page), MAX_PAGE))
-        async with self._store.unit_of_work() as uow:
+        async with self._uow(workspace_id) as uow:
             row = await self._for_coach(uow, workspace_id, coach_id, session_id)
             await uow.coach_reads.add(workspace_id, session_id, coach_id, now=self._clock())
             flags = await uow.session_flags.for_session(workspace_id, session_id)
@@ -609,7 +621,7 @@ class Coaching:
         cleaned = _clean(text, limit=MAX_FEEDBACK_CHARS, what="Feedback")
         if cleaned is None:
             raise BadInput(words.EMPTY_FEEDBACK)
-        async with self._store.unit_of_work() as uow:
+        async with self._uow(workspace_id) as uow:
             row = await self._for_coach(uow, workspace_id, coach_id, session_id)
             if turn_index is not None:
                 turns = len((row.snapshot or {}).get("turns", []))
@@ -637,7 +649,7 @@ class Coaching:
             NotAllowed / SessionNotFound / NotSentToCoaches: as :meth:`transcript`.
             NothingToSend: no draft.
         """
-        async with self._store.unit_of_work() as uow:
+        async with self._uow(workspace_id) as uow:
             row = await self._for_coach(uow, workspace_id, coach_id, session_id)
             sent = await uow.coach_feedback.send_drafts(
                 workspace_id, session_id, coach_id, now=self._clock()
@@ -704,7 +716,7 @@ class Coaching:
             NotAllowed / SessionNotFound / NotSentToCoaches: as :meth:`transcript`.
         """
         now = self._clock()
-        async with self._store.unit_of_work() as uow:
+        async with self._uow(workspace_id) as uow:
             await self._for_coach(uow, workspace_id, coach_id, session_id)
             await uow.coach_queue.mark_request_reviewed(
                 workspace_id, session_id, by=coach_id, now=now
@@ -727,7 +739,7 @@ class Coaching:
         """
         if verdict not in ("note_wrong", "note_stands"):
             raise BadInput("The decision must be 'the note was wrong' or 'the note stands'.")
-        async with self._store.unit_of_work() as uow:
+        async with self._uow(workspace_id) as uow:
             await self._require_coach(uow, workspace_id, coach_id)
             dispute = await uow.coach_disputes.get(workspace_id, int(dispute_id))
             if dispute is None:

@@ -645,4 +645,4 @@ class CoachDisputeRepository(_Repository):
         )
         if workspace_id is not None:
             stmt = stmt.where(NoteDisputeRow.workspace_id == workspace_id)
-        return [(d, dict(snap or {})) for d, snap in (await self._s.execute(stmt)).tuples()]
+        return [(d, dict(snap or {})) for d, snap in await self._s.execute(stmt)]
