@@ -45,8 +45,10 @@ __all__ = [
     "REPLY_SAVED",
     "REPLY_TITLE",
     "REVIEWED",
+    "SEE_READS",
     "SEND_FEEDBACK",
     "SEND_TITLE",
+    "STAFF_READS_TITLE",
     "STAFF_TITLE",
     "TRANSCRIPT_TITLE",
     "TRY_AGAIN",
@@ -64,6 +66,7 @@ __all__ = [
     "queue_count",
     "queue_empty",
     "read_line",
+    "read_summary",
     "reply_to_coach",
     "transcript_head",
     "turn_record",
@@ -275,9 +278,17 @@ NOTE_HINT = (
 )
 NOTE_TOO_LONG = f"Please keep the note to {MAX_NOTE_CHARS} characters."
 READS_TITLE = "Who read this session"
+STAFF_READS_TITLE = "Your sessions a coach has read"
+SEE_READS = "See who read it"
 NO_READS = "No coach has opened this session yet."
 
 
 def read_line(who: str, read_at: datetime) -> str:
     """One read of a transcript: who and when (UTC)."""
     return f"{who} read it on {read_at:%b %d at %H:%M} UTC"
+
+
+def read_summary(whos: Sequence[str], reads: int, last: datetime) -> str:
+    """How often coaches read one of your sessions, and when last (UTC)."""
+    times = "once" if reads == 1 else f"{reads} times"
+    return f"read {times} by {', '.join(whos)}, last on {last:%b %d at %H:%M} UTC"

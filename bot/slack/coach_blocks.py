@@ -55,6 +55,7 @@ __all__ = [
     "queue_blocks",
     "reply_modal",
     "send_to_coach_modal",
+    "staff_reads_blocks",
     "staff_session_modal",
     "transcript_modal",
 ]
@@ -641,3 +642,33 @@ def coach_alert(alert: CoachAlert) -> list[Message]:
         }
     )
     return groups
+
+
+def staff_reads_blocks(
+    rows: Sequence[tuple[str, str, Any, Sequence[ReadRow]]],
+) -> list[dict[str, Any]]:
+    """For staff: their recent sessions a coach has read, with *See who read it*.
+
+    Args:
+        rows: ``(session id, persona name, started at, reads newest first)`` per session
+            with at least one read.
+
+    Returns:
+        Blocks (header, one row each, a divider), or none when nothing was read.
+    """
+    if not rows:
+        return []
+    blocks: list[dict[str, Any]] = [{"type": "header", "text": plain(say.STAFF_READS_TITLE)}]
+    for session_id, name, started_at, reads in rows[:5]:
+        whos = [person(u) for u in dict.fromkeys(r.coach_user_id for r in reads)]
+        summary = say.read_summary(whos, len(reads), reads[0].read_at)
+        text = f"*{escape(name)}* · {_when(started_at)} · {mrkdwn(summary)}"
+        blocks.append(
+            {
+                "type": "section",
+                "text": {"type": "mrkdwn", "text": truncate(text, SECTION_LIMIT)},
+                "accessory": _button(say.SEE_READS, ids.ACTION_STAFF_OPEN, session_id),
+            }
+        )
+    blocks.append({"type": "divider"})
+    return blocks

@@ -12,6 +12,7 @@ from typing import Any
 from coach_kit import buttons, flat, unmarked
 from coach_samples import (
     ADVICE,
+    WHEN,
     alert,
     feedback,
     queue,
@@ -21,7 +22,7 @@ from coach_samples import (
 )
 
 from bot.core.models import Finding
-from bot.presenters.coach_views import DisputeRow, FeedbackRow
+from bot.presenters.coach_views import DisputeRow, FeedbackRow, ReadRow
 from bot.slack import coach_blocks, ids
 
 
@@ -220,3 +221,17 @@ def test_modals_fit_their_titles_and_inputs() -> None:
     modal = coach_blocks.message_modal("A title that is much too long for Slack", "x")
     assert len(modal["title"]["text"]) <= 24
     assert re.fullmatch(r".{1,23}…", modal["title"]["text"])
+
+
+def test_staff_reads_rows_name_each_coach_once_and_count_every_read() -> None:
+    later = WHEN.replace(day=6, hour=9, minute=5)
+    reads = [ReadRow("UCOACH", later), ReadRow("UOTHER", WHEN), ReadRow("UCOACH", WHEN)]
+    blocks = coach_blocks.staff_reads_blocks([("s-1", "Rosa Martínez", WHEN, reads)])
+    text = flat(blocks)
+    assert "Your sessions a coach has read" in text
+    assert (
+        "*Rosa Martínez* · Mar 05 · read 3 times by <@UCOACH>, <@UOTHER>, "
+        "last on Mar 06 at 09:05 UTC" in text
+    )
+    assert buttons(blocks, ids.ACTION_STAFF_OPEN)[0]["value"] == "s-1"
+    assert coach_blocks.staff_reads_blocks([]) == []

@@ -349,3 +349,21 @@ def test_a_coach_resolves_a_disagreement_with_the_note(server: AppServer, fake: 
     assert [(c["text"], c["verdict"]) for c in cases] == [
         ("Have you tried an earlier bedtime?", "note_wrong")
     ]
+
+
+def test_staff_see_on_their_home_tab_which_sessions_a_coach_read(
+    server: AppServer, fake: FakeSlack
+) -> None:
+    make_coach(server)
+    card, sid = practice(server, ["Tell me about mornings."])
+    send_to_coach(server, card, sid)
+    assert "Your sessions a coach has read" not in flat(home_of(server, STAFF)["blocks"])
+    open_transcript(server, sid)
+    home = home_of(server, STAFF)
+    text = flat(home["blocks"])
+    assert "Your sessions a coach has read" in text
+    assert f"read once by <@{COACH}>, last on" in text
+    (see,) = buttons(home["blocks"], ids.ACTION_STAFF_OPEN)
+    assert see["value"] == sid
+    # a staff member who coaches nobody has no queue on their Home tab
+    assert "Sessions for you to review" not in text
