@@ -1,4 +1,4 @@
-"""Block Kit for the coach screens: the queue, transcripts, feedback, the coach modals.
+"""Block Kit for the coach screens: the queue and the transcripts (coach and staff).
 
 Plain views in (:mod:`bot.presenters.coach_views`), Slack payloads out; no I/O. Every
 piece of staff, caregiver or coach text is escaped; the wording comes from
@@ -20,23 +20,17 @@ from bot.presenters.coach_views import (
     CoachQueue,
     CoachTranscriptView,
     DisputeRow,
-    FeedbackDM,
     FeedbackRow,
     QueueRow,
-    ReadRow,
     StaffSessionView,
     TurnRow,
 )
-from bot.presenters.coaching import coach_alert_text
 from bot.presenters.practice import KIND_LABELS, debrief_figures
-from bot.presenters.views import CoachAlert
 from bot.slack import ids
 from bot.slack.text import (
     SECTION_LIMIT,
-    Message,
     context_blocks,
     escape,
-    paginate,
     plain,
     section_blocks,
     split_text,
@@ -45,19 +39,17 @@ from bot.slack.text import (
 
 __all__ = [
     "MAX_VIEW_BLOCKS",
-    "coach_alert",
-    "feedback_dm",
-    "feedback_modal",
+    "button",
+    "feedback_line",
     "mark_findings",
-    "message_modal",
+    "modal",
     "mrkdwn",
     "person",
     "queue_blocks",
-    "reply_modal",
-    "send_to_coach_modal",
-    "staff_reads_blocks",
     "staff_session_modal",
     "transcript_modal",
+    "turn_blocks",
+    "when",
 ]
 
 MAX_VIEW_BLOCKS = 100
@@ -85,7 +77,8 @@ def mrkdwn(text: str) -> str:
     return _MENTION_RE.sub(lambda m: f"<@{m.group(1)}>", escape(text))
 
 
-def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
+def button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
+    """A button (label cut to Slack's 75 characters; the value carries only an id)."""
     button: dict[str, Any] = {
         "type": "button",
         "text": plain(truncate(text, 75)),
@@ -101,7 +94,8 @@ def _quote(text: str) -> str:
     return "“" + escape(" ".join(text.split())) + "”"
 
 
-def _when(dt: Any) -> str:
+def when(dt: Any) -> str:
+    """A date as the coach screens show it (``Mar 05``)."""
     return dt.strftime("%b %d") if dt is not None else "earlier"
 
 
@@ -170,7 +164,7 @@ def _finding_lines(numbered: Sequence[Finding]) -> list[str]:
     return lines
 
 
-def _turn_blocks(
+def turn_blocks(
     turn: TurnRow, persona_name: str, *, comment: str | None = None
 ) -> list[dict[str, Any]]:
     """One turn as sections: the marked staff words, the answer, findings, the turn record."""
@@ -185,11 +179,12 @@ def _turn_blocks(
         lines.append(f"_{escape(turn.note)}_")
     blocks = section_blocks("\n".join(lines))
     if comment and blocks:
-        blocks[0]["accessory"] = _button(say.COMMENT_TURN, ids.ACTION_COACH_COMMENT, comment)
+        blocks[0]["accessory"] = button(say.COMMENT_TURN, ids.ACTION_COACH_COMMENT, comment)
     return blocks
 
 
-def _feedback_line(item: FeedbackRow, *, draft_label: bool) -> str:
+def feedback_line(item: FeedbackRow, *, draft_label: bool) -> str:
+    """One piece of feedback (and its reply) as mrkdwn."""
     state = "" if not draft_label else (" (sent)" if item.sent else " (draft, not sent yet)")
     line = f"*{say.feedback_where(item.turn_index)}{state}:* {escape(item.text)}"
     if item.reply:
@@ -207,8 +202,8 @@ def _dispute_blocks(dispute: DisputeRow, who: str) -> list[dict[str, Any]]:
             {
                 "type": "actions",
                 "elements": [
-                    _button(say.DISPUTE_WRONG, ids.ACTION_DISPUTE_WRONG, dispute.id),
-                    _button(say.DISPUTE_STANDS, ids.ACTION_DISPUTE_STANDS, dispute.id),
+                    button(say.DISPUTE_WRONG, ids.ACTION_DISPUTE_WRONG, dispute.id),
+                    button(say.DISPUTE_STANDS, ids.ACTION_DISPUTE_STANDS, dispute.id),
                 ],
             }
         )
@@ -254,7 +249,7 @@ def _compact(blocks: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
     return out
 
 
-def _modal(
+def modal(
     callback_id: str,
     title: str,
     blocks: list[dict[str, Any]],
@@ -263,6 +258,7 @@ def _modal(
     submit: str | None = None,
     close: str = "Close",
 ) -> dict[str, Any]:
+    """A modal view (title cut to Slack's 24 characters)."""
     view: dict[str, Any] = {
         "type": "modal",
         "callback_id": callback_id,
@@ -279,9 +275,9 @@ def _modal(
 def _page_buttons(action_id: str, session_id: str, page: int, pages: int) -> list[dict[str, Any]]:
     buttons = []
     if page > 0:
-        buttons.append(_button(say.PAGE_PREVIOUS, action_id, f"{session_id}:{page - 1}"))
+        buttons.append(button(say.PAGE_PREVIOUS, action_id, f"{session_id}:{page - 1}"))
     if page + 1 < pages:
-        buttons.append(_button(say.PAGE_NEXT, action_id, f"{session_id}:{page + 1}"))
+        buttons.append(button(say.PAGE_NEXT, action_id, f"{session_id}:{page + 1}"))
     return buttons
 
 
@@ -324,28 +320,26 @@ def transcript_modal(view: CoachTranscriptView, *, private_metadata: str) -> dic
     for item in view.feedback:
         feedback.setdefault(item.turn_index, []).append(item)
     for turn in view.turns:
-        blocks += _turn_blocks(turn, view.persona_name, comment=f"{view.session_id}:{turn.index}")
+        blocks += turn_blocks(turn, view.persona_name, comment=f"{view.session_id}:{turn.index}")
         for d in disputes.get(turn.index, []):
             blocks += _dispute_blocks(d, who)
-        notes = [_feedback_line(item, draft_label=True) for item in feedback.get(turn.index, [])]
+        notes = [feedback_line(item, draft_label=True) for item in feedback.get(turn.index, [])]
         if notes:
             blocks += context_blocks("\n".join(notes))
     whole = feedback.get(None, [])
     if whole:
-        blocks += section_blocks(
-            "\n".join(_feedback_line(item, draft_label=True) for item in whole)
-        )
+        blocks += section_blocks("\n".join(feedback_line(item, draft_label=True) for item in whole))
     elements = _page_buttons(ids.ACTION_COACH_PAGE, view.session_id, view.page, view.pages)
-    elements.append(_button(say.ADD_FEEDBACK, ids.ACTION_COACH_COMMENT, f"{view.session_id}:all"))
+    elements.append(button(say.ADD_FEEDBACK, ids.ACTION_COACH_COMMENT, f"{view.session_id}:all"))
     if any(not item.sent for item in view.feedback):
         elements.append(
-            _button(say.SEND_FEEDBACK, ids.ACTION_COACH_SEND, view.session_id, "primary")
+            button(say.SEND_FEEDBACK, ids.ACTION_COACH_SEND, view.session_id, "primary")
         )
     if not view.reviewed:
-        elements.append(_button(say.MARK_REVIEWED, ids.ACTION_COACH_REVIEWED, view.session_id))
+        elements.append(button(say.MARK_REVIEWED, ids.ACTION_COACH_REVIEWED, view.session_id))
     blocks = _compact(blocks, MAX_VIEW_BLOCKS - 1)
     blocks.append({"type": "actions", "elements": elements})
-    return _modal(
+    return modal(
         ids.VIEW_COACH_TRANSCRIPT, say.TRANSCRIPT_TITLE, blocks, private_metadata=private_metadata
     )
 
@@ -371,18 +365,16 @@ def staff_session_modal(view: StaffSessionView, *, private_metadata: str) -> dic
     if view.feedback:
         blocks += section_blocks(
             "*Feedback*\n"
-            + "\n".join(_feedback_line(item, draft_label=False) for item in view.feedback)
+            + "\n".join(feedback_line(item, draft_label=False) for item in view.feedback)
         )
     blocks.append({"type": "divider"})
     for turn in view.turns:
-        blocks += _turn_blocks(turn, view.persona_name)
+        blocks += turn_blocks(turn, view.persona_name)
     blocks = _compact(blocks, MAX_VIEW_BLOCKS - 1)
     buttons = _page_buttons(ids.ACTION_STAFF_PAGE, view.session_id, view.page, view.pages)
     if buttons:
         blocks.append({"type": "actions", "elements": buttons})
-    return _modal(
-        ids.VIEW_STAFF_SESSION, say.STAFF_TITLE, blocks, private_metadata=private_metadata
-    )
+    return modal(ids.VIEW_STAFF_SESSION, say.STAFF_TITLE, blocks, private_metadata=private_metadata)
 
 
 # ---------------------------------------------------------------------- the queue (Home tab)
@@ -392,11 +384,11 @@ def _queue_row(row: QueueRow) -> dict[str, Any]:
     turns = f"{row.turns} turn{'s' if row.turns != 1 else ''}"
     lines = [
         f"{mrkdwn(person(row.staff_user_id))} · {escape(row.persona_name)} · "
-        f"{_when(row.started_at)} · {turns}"
+        f"{when(row.started_at)} · {turns}"
     ]
     status = []
     if row.sent_at is not None:
-        status.append(f"sent {_when(row.sent_at)}")
+        status.append(f"sent {when(row.sent_at)}")
     if row.flag_reasons:
         status.append("flagged: " + escape("; ".join(row.flag_reasons)))
     if row.disputes_open:
@@ -412,7 +404,7 @@ def _queue_row(row: QueueRow) -> dict[str, Any]:
     return {
         "type": "section",
         "text": {"type": "mrkdwn", "text": text},
-        "accessory": _button(say.OPEN, ids.ACTION_COACH_OPEN, row.session_id),
+        "accessory": button(say.OPEN, ids.ACTION_COACH_OPEN, row.session_id),
     }
 
 
@@ -439,236 +431,22 @@ def queue_blocks(queue: CoachQueue) -> list[dict[str, Any]]:
     else:
         blocks += section_blocks(escape(say.queue_empty(queue.unreviewed_only)))
     elements = [
-        _button(
+        button(
             say.UNREVIEWED,
             ids.ACTION_COACH_QUEUE,
             "unreviewed:0",
             "primary" if queue.unreviewed_only else None,
         ),
-        _button(
+        button(
             say.ALL, ids.ACTION_COACH_QUEUE, "all:0", None if queue.unreviewed_only else "primary"
         ),
     ]
     if queue.offset > 0:
         newer = max(queue.offset - queue.limit, 0)
-        elements.append(_button(say.NEWER, ids.ACTION_COACH_QUEUE, f"{which}:{newer}"))
+        elements.append(button(say.NEWER, ids.ACTION_COACH_QUEUE, f"{which}:{newer}"))
     if queue.offset + len(queue.items) < queue.total:
         older = queue.offset + queue.limit
-        elements.append(_button(say.OLDER, ids.ACTION_COACH_QUEUE, f"{which}:{older}"))
+        elements.append(button(say.OLDER, ids.ACTION_COACH_QUEUE, f"{which}:{older}"))
     blocks.append({"type": "actions", "elements": elements})
-    blocks.append({"type": "divider"})
-    return blocks
-
-
-# ---------------------------------------------------------------------- feedback and replies
-
-
-def feedback_dm(view: FeedbackDM) -> list[Message]:
-    """The DM that brings a coach's feedback to the staff member: Open session and Reply.
-
-    Args:
-        view: the feedback just sent.
-
-    Returns:
-        Usually one message (more only past 50 blocks; the buttons go on the last).
-    """
-    intro = say.feedback_dm_intro(person(view.coach_user_id), view.persona_name)
-    blocks: list[dict[str, Any]] = section_blocks(f":memo: {mrkdwn(intro)}")
-    for item in view.items:
-        blocks += section_blocks(_feedback_line(item, draft_label=False))
-    elements = [_button(say.OPEN_SESSION, ids.ACTION_STAFF_OPEN, view.session_id, "primary")]
-    if view.items:
-        elements.append(_button(say.REPLY, ids.ACTION_FEEDBACK_REPLY, view.items[0].id))
-    groups = paginate(mrkdwn(intro), blocks, max_blocks=49)
-    groups[-1].blocks.append({"type": "actions", "elements": elements})
-    return groups
-
-
-def _text_input(block_id: str, label: str, *, max_length: int, optional: bool, hint: str | None):
-    block: dict[str, Any] = {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain(label),
-        "optional": optional,
-        "element": {
-            "type": "plain_text_input",
-            "action_id": ids.element_id(block_id),
-            "multiline": True,
-            "max_length": max_length,
-        },
-    }
-    if hint:
-        block["hint"] = plain(hint)
-    return block
-
-
-def send_to_coach_modal(*, private_metadata: str) -> dict[str, Any]:
-    """*Send to a coach*: an optional note, then Send.
-
-    Args:
-        private_metadata: opaque state (the session; checked again on submit).
-
-    Returns:
-        A modal for ``views.open``.
-    """
-    blocks = [
-        _text_input(
-            ids.BLOCK_COACH_NOTE,
-            say.NOTE_LABEL,
-            max_length=say.MAX_NOTE_CHARS,
-            optional=True,
-            hint=say.NOTE_HINT,
-        )
-    ]
-    return _modal(
-        ids.VIEW_SEND_TO_COACH,
-        say.SEND_TITLE,
-        blocks,
-        private_metadata=private_metadata,
-        submit="Send",
-        close="Cancel",
-    )
-
-
-def feedback_modal(
-    turn: TurnRow | None, persona_name: str, *, private_metadata: str
-) -> dict[str, Any]:
-    """The coach's feedback on one turn (shown, findings marked) or the whole session.
-
-    Args:
-        turn: the turn commented on, or None for the whole session.
-        persona_name: the caregiver's name.
-        private_metadata: opaque state (session, turn; checked again on submit).
-
-    Returns:
-        A modal for ``views.push``.
-    """
-    blocks: list[dict[str, Any]] = []
-    if turn is not None:
-        blocks += _turn_blocks(turn, persona_name)[:20]
-    blocks.append(
-        _text_input(
-            ids.BLOCK_FEEDBACK,
-            say.FEEDBACK_LABEL,
-            max_length=say.MAX_FEEDBACK_CHARS,
-            optional=False,
-            hint=say.FEEDBACK_HINT,
-        )
-    )
-    title = say.FEEDBACK_TITLE if turn is None else f"Feedback on turn {turn.index}"
-    return _modal(
-        ids.VIEW_COACH_FEEDBACK,
-        title,
-        blocks,
-        private_metadata=private_metadata,
-        submit="Save draft",
-        close="Cancel",
-    )
-
-
-def reply_modal(feedback: FeedbackRow | None, *, private_metadata: str) -> dict[str, Any]:
-    """The staff member's one reply to a coach's feedback.
-
-    Args:
-        feedback: the feedback replied to (shown), or None.
-        private_metadata: opaque state (the feedback id; checked again on submit).
-
-    Returns:
-        A modal for ``views.open``.
-    """
-    blocks: list[dict[str, Any]] = []
-    if feedback is not None:
-        blocks += section_blocks(_feedback_line(feedback, draft_label=False))[:10]
-    blocks.append(
-        _text_input(
-            ids.BLOCK_REPLY,
-            say.REPLY_LABEL,
-            max_length=say.MAX_FEEDBACK_CHARS,
-            optional=False,
-            hint=None,
-        )
-    )
-    return _modal(
-        ids.VIEW_FEEDBACK_REPLY,
-        say.REPLY_TITLE,
-        blocks,
-        private_metadata=private_metadata,
-        submit="Send reply",
-        close="Cancel",
-    )
-
-
-def message_modal(title: str, text: str) -> dict[str, Any]:
-    """A small modal that only says something (a refusal, a confirmation).
-
-    Args:
-        title: the title (cut to 24 characters).
-        text: plain wording (mentions from :func:`person` allowed).
-
-    Returns:
-        A modal for ``views.open`` / ``views.push`` / ``response_action="update"``.
-    """
-    return {
-        "type": "modal",
-        "title": plain(truncate(title, 24)),
-        "close": plain("Close"),
-        "blocks": section_blocks(mrkdwn(text))[:5],
-    }
-
-
-def reads_text(reads: Sequence[ReadRow]) -> str:
-    """Who read a session, one line each (mrkdwn)."""
-    if not reads:
-        return escape(say.NO_READS)
-    return "\n".join(mrkdwn(say.read_line(person(r.coach_user_id), r.read_at)) for r in reads)
-
-
-def coach_alert(alert: CoachAlert) -> list[Message]:
-    """A coach's DM when a session is sent to them: who, with whom, the note, Open.
-
-    Args:
-        alert: the view (from :meth:`bot.services.conversation.PracticeChat.request_coach`).
-
-    Returns:
-        One message (more only when the note and reasons pass 49 blocks).
-    """
-    text = mrkdwn(coach_alert_text(alert, person(alert.staff_user_id)))
-    blocks = section_blocks(f":incoming_envelope: {text}")
-    groups = paginate(text, blocks, max_blocks=49)
-    groups[-1].blocks.append(
-        {
-            "type": "actions",
-            "elements": [_button(say.OPEN, ids.ACTION_COACH_OPEN, alert.session_id, "primary")],
-        }
-    )
-    return groups
-
-
-def staff_reads_blocks(
-    rows: Sequence[tuple[str, str, Any, Sequence[ReadRow]]],
-) -> list[dict[str, Any]]:
-    """For staff: their recent sessions a coach has read, with *See who read it*.
-
-    Args:
-        rows: ``(session id, persona name, started at, reads newest first)`` per session
-            with at least one read.
-
-    Returns:
-        Blocks (header, one row each, a divider), or none when nothing was read.
-    """
-    if not rows:
-        return []
-    blocks: list[dict[str, Any]] = [{"type": "header", "text": plain(say.STAFF_READS_TITLE)}]
-    for session_id, name, started_at, reads in rows[:5]:
-        whos = [person(u) for u in dict.fromkeys(r.coach_user_id for r in reads)]
-        summary = say.read_summary(whos, len(reads), reads[0].read_at)
-        text = f"*{escape(name)}* · {_when(started_at)} · {mrkdwn(summary)}"
-        blocks.append(
-            {
-                "type": "section",
-                "text": {"type": "mrkdwn", "text": truncate(text, SECTION_LIMIT)},
-                "accessory": _button(say.SEE_READS, ids.ACTION_STAFF_OPEN, session_id),
-            }
-        )
     blocks.append({"type": "divider"})
     return blocks

@@ -23,7 +23,7 @@ from bot.services import coach_screens as screens
 from bot.services.coaching_results import CoachError
 from bot.services.session_results import NotYourSession, SessionNotFound
 from bot.slack import blocks as slack_blocks
-from bot.slack import coach_blocks, flows, ids
+from bot.slack import coach_blocks, coach_messages, flows, ids
 from bot.slack.coach_blocks import mrkdwn, person
 from bot.slack.deps import SlackDeps
 from bot.slack.outbox import SLACK_ERRORS, post_messages, why
@@ -75,7 +75,7 @@ async def show(client: AsyncWebClient, body: dict[str, Any], title: str, text: s
         title: the modal title.
         text: plain wording (:func:`~bot.slack.coach_blocks.person` mentions allowed).
     """
-    view = coach_blocks.message_modal(title, text)
+    view = coach_messages.message_modal(title, text)
     trigger = str(body.get("trigger_id") or "")
     kind = (body.get("view") or {}).get("type")
     channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
@@ -315,7 +315,7 @@ async def send_feedback(
     except REFUSALS as exc:
         await show(client, body, say.SEND_FEEDBACK, refusal(exc))
         return
-    dm = coach_blocks.feedback_dm(screens.feedback_dm(sent, deps.personas))
+    dm = coach_messages.feedback_dm(screens.feedback_dm(sent, deps.personas))
     await _dm(client, sent.staff_user_id, dm)
     await show(
         client,

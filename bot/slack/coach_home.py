@@ -13,7 +13,7 @@ from bot.presenters.coach_views import ReadRow
 from bot.services import coach_screens
 from bot.services.coaching_results import CoachError
 from bot.services.session_results import SessionError
-from bot.slack import coach_blocks
+from bot.slack import coach_blocks, coach_messages
 from bot.slack.deps import SlackDeps
 from bot.store import StoreUnavailable
 
@@ -78,4 +78,4 @@ async def _read_by_coaches(deps: SlackDeps, *, team_id: str, user_id: str) -> li
             name = coach_screens.persona_name(deps.personas, info.persona_id)
             view_reads = [ReadRow(coach_user_id=r.coach_user_id, read_at=r.read_at) for r in reads]
             rows.append((info.id, name, info.created_at, view_reads))
-    return coach_blocks.staff_reads_blocks(rows)
+    return coach_messages.staff_reads_blocks(rows)

@@ -33,7 +33,7 @@ from bot.presenters.views import (
     View,
 )
 from bot.services.ports import ConversationRef, MessageRef
-from bot.slack import blocks, coach_blocks
+from bot.slack import blocks, coach_messages
 from bot.slack.text import Message, escape
 
 __all__ = ["SLACK_ERRORS", "ReplyStreamer", "SlackOutbox", "post_messages", "render", "why"]
@@ -119,7 +119,7 @@ def render(view: View) -> list[Message]:
             view.reviews, title=view.title, questions=view.questions, dropped=view.dropped
         )
     if isinstance(view, CoachAlert):
-        return coach_blocks.coach_alert(view)
+        return coach_messages.coach_alert(view)
     raise TypeError(f"no Slack rendering for {type(view).__name__}")
 
 

@@ -22,7 +22,7 @@ from bot.presenters.coach_views import (
     TurnRow,
 )
 from bot.presenters.views import CoachAlert
-from bot.slack import coach_blocks
+from bot.slack import coach_blocks, coach_messages
 
 WHEN = datetime(2026, 3, 5, 18, 0, tzinfo=UTC)
 
@@ -108,9 +108,9 @@ def coach_modals() -> list[dict[str, Any]]:
     """The coach modals that have a submission listener."""
     t = turn(1, "How are mornings?", "Hard.")
     return [
-        coach_blocks.send_to_coach_modal(private_metadata=""),
-        coach_blocks.feedback_modal(t, "Rosa", private_metadata=""),
-        coach_blocks.reply_modal(None, private_metadata=""),
+        coach_messages.send_to_coach_modal(private_metadata=""),
+        coach_messages.feedback_modal(t, "Rosa", private_metadata=""),
+        coach_messages.reply_modal(None, private_metadata=""),
     ]
 
 
@@ -120,6 +120,6 @@ def coach_payloads() -> list[Any]:
         coach_blocks.queue_blocks(queue()),
         coach_blocks.transcript_modal(transcript(), private_metadata=""),
         coach_blocks.staff_session_modal(staff_session(), private_metadata=""),
-        [b for m in coach_blocks.feedback_dm(feedback()) for b in m.blocks],
-        [b for m in coach_blocks.coach_alert(alert()) for b in m.blocks],
+        [b for m in coach_messages.feedback_dm(feedback()) for b in m.blocks],
+        [b for m in coach_messages.coach_alert(alert()) for b in m.blocks],
     ]

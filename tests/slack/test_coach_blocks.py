@@ -23,7 +23,7 @@ from coach_samples import (
 
 from bot.core.models import Finding
 from bot.presenters.coach_views import DisputeRow, FeedbackRow, ReadRow
-from bot.slack import coach_blocks, ids
+from bot.slack import coach_blocks, coach_messages, ids
 
 
 def _finding(kind: str, severity: str, span: tuple[int, int], evidence: str) -> Finding:
@@ -171,7 +171,7 @@ def test_the_queue_section_has_filter_rows_and_pages() -> None:
 
 
 def test_the_feedback_dm_carries_open_session_and_reply() -> None:
-    (message,) = coach_blocks.feedback_dm(feedback())
+    (message,) = coach_messages.feedback_dm(feedback())
     text = flat(message.blocks)
     assert "<@UCOACH> sent you feedback on your practice with Rosa Martínez." in text
     assert "*On turn 3:* Nice follow-up." in text
@@ -195,7 +195,7 @@ def test_the_staff_session_lists_who_read_it() -> None:
 
 def test_the_coach_alert_escapes_the_note_and_offers_open() -> None:
     note = replace(alert(), note="Help <!channel> & me", flags=("Over 3 per 10 turns.",))
-    (message,) = coach_blocks.coach_alert(note)
+    (message,) = coach_messages.coach_alert(note)
     text = flat(message.blocks)
     assert "<@USTAFF> sent you a practice session with Rosa Martínez (7 turns)" in text
     assert "Help &lt;!channel&gt; &amp; me" in text and "<!channel>" not in text
@@ -209,16 +209,18 @@ def test_people_become_mentions_only_when_they_are_user_ids() -> None:
 
 
 def test_modals_fit_their_titles_and_inputs() -> None:
-    send = coach_blocks.send_to_coach_modal(private_metadata="m")
+    send = coach_messages.send_to_coach_modal(private_metadata="m")
     (note,) = send["blocks"]
     assert note["block_id"] == ids.BLOCK_COACH_NOTE and note["optional"] is True
     assert note["element"]["max_length"] == 500
     assert note["element"]["action_id"] == ids.element_id(ids.BLOCK_COACH_NOTE)
-    form = coach_blocks.feedback_modal(turn(12, "Is he sick?", "No."), "Rosa", private_metadata="")
+    form = coach_messages.feedback_modal(
+        turn(12, "Is he sick?", "No."), "Rosa", private_metadata=""
+    )
     assert form["title"]["text"] == "Feedback on turn 12"
     assert form["blocks"][-1]["element"]["max_length"] == 2000
     assert form["blocks"][-1]["optional"] is False
-    modal = coach_blocks.message_modal("A title that is much too long for Slack", "x")
+    modal = coach_messages.message_modal("A title that is much too long for Slack", "x")
     assert len(modal["title"]["text"]) <= 24
     assert re.fullmatch(r".{1,23}…", modal["title"]["text"])
 
@@ -226,7 +228,7 @@ def test_modals_fit_their_titles_and_inputs() -> None:
 def test_staff_reads_rows_name_each_coach_once_and_count_every_read() -> None:
     later = WHEN.replace(day=6, hour=9, minute=5)
     reads = [ReadRow("UCOACH", later), ReadRow("UOTHER", WHEN), ReadRow("UCOACH", WHEN)]
-    blocks = coach_blocks.staff_reads_blocks([("s-1", "Rosa Martínez", WHEN, reads)])
+    blocks = coach_messages.staff_reads_blocks([("s-1", "Rosa Martínez", WHEN, reads)])
     text = flat(blocks)
     assert "Your sessions a coach has read" in text
     assert (
@@ -234,4 +236,4 @@ def test_staff_reads_rows_name_each_coach_once_and_count_every_read() -> None:
         "last on Mar 06 at 09:05 UTC" in text
     )
     assert buttons(blocks, ids.ACTION_STAFF_OPEN)[0]["value"] == "s-1"
-    assert coach_blocks.staff_reads_blocks([]) == []
+    assert coach_messages.staff_reads_blocks([]) == []

@@ -26,12 +26,8 @@ from bot.presenters import coach_screens as say
 from bot.presenters import practice as practice_words
 from bot.services import coach_screens as screens
 from bot.services.coaching_results import Verdict
-from bot.services.ports import ConversationRef
-from bot.slack import coach_blocks, coach_flows, flows, ids
+from bot.slack import coach_flows, coach_messages, flows, ids
 from bot.slack.coach_payloads import (
-    FeedbackMeta,
-    ReplyMeta,
-    SendMeta,
     TranscriptMeta,
     parse_dispute_id,
     parse_meta,
@@ -39,8 +35,10 @@ from bot.slack.coach_payloads import (
     parse_queue,
     parse_target,
 )
-from bot.slack.deps import SlackDeps, deps_of, team_of
-from bot.slack.outbox import SLACK_ERRORS, SlackOutbox, why
+from bot.slack.deps import deps_of, team_of
+from bot.slack.listeners import coach_forms
+from bot.slack.listeners.coach_forms import who
+from bot.slack.outbox import SLACK_ERRORS, why
 
 __all__ = ["register"]
 
@@ -95,14 +93,7 @@ def register(app: AsyncApp) -> None:
     app.action(ids.ACTION_STAFF_OPEN)(on_staff_open)
     app.action(ids.ACTION_STAFF_PAGE)(on_staff_page)
     app.action(ids.ACTION_FEEDBACK_REPLY)(on_reply)
-    app.view(ids.VIEW_SEND_TO_COACH)(on_send_submitted)
-    app.view(ids.VIEW_COACH_FEEDBACK)(on_feedback_submitted)
-    app.view(ids.VIEW_FEEDBACK_REPLY)(on_reply_submitted)
-
-
-def _who(body: dict[str, Any], context: Any) -> tuple[SlackDeps, str, str]:
-    """(deps, team id, clicking user id)."""
-    return deps_of(context), team_of(body, context), str(body["user"]["id"])
+    coach_forms.register(app)
 
 
 def _value(action: dict[str, Any]) -> str:
@@ -115,13 +106,6 @@ def _view_page(body: dict[str, Any], user_id: str) -> int:
         TranscriptMeta, str((body.get("view") or {}).get("private_metadata") or ""), user_id
     )
     return meta.page if meta is not None else 0
-
-
-def _text(view: dict[str, Any], block_id: str) -> str:
-    state = (view.get("state") or {}).get("values") or {}
-    element = (state.get(block_id) or {}).get(ids.element_id(block_id)) or {}
-    value = element.get("value")
-    return value.strip() if isinstance(value, str) else ""
 
 
 async def _refused(what: str, user_id: str, body: dict[str, Any], client: AsyncWebClient) -> None:
@@ -179,7 +163,7 @@ async def on_send_to_coach(
         context: Bolt's context.
         client: the Web API client.
     """
-    deps, team_id, user_id = _who(body, context)
+    deps, team_id, user_id = who(body, context)
     session_id = _value(action)
     try:
         info = await deps.sessions.get(team_id, user_id, session_id)
@@ -190,50 +174,8 @@ async def on_send_to_coach(
     meta = json.dumps({"user": user_id, "session": info.id})
     await client.views_open(
         trigger_id=str(body.get("trigger_id") or ""),
-        view=coach_blocks.send_to_coach_modal(private_metadata=meta),
+        view=coach_messages.send_to_coach_modal(private_metadata=meta),
     )
-
-
-async def on_send_submitted(
-    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: Any, client: AsyncWebClient
-) -> None:
-    """The send modal: check the owner, close, then send (coaches get a DM at once).
-
-    Args:
-        ack: Bolt's acknowledgement (``errors`` keeps the form open).
-        body: the ``view_submission`` payload.
-        view: the submitted view.
-        context: Bolt's context.
-        client: the Web API client.
-    """
-    deps, team_id, user_id = _who(body, context)
-    field = ids.BLOCK_COACH_NOTE
-    meta = parse_meta(SendMeta, str(view.get("private_metadata") or ""), user_id)
-    if meta is None:
-        log.warning("refused a send-to-coach form whose metadata does not match the user")
-        await ack(response_action="errors", errors={field: practice_words.FORM_UNVERIFIED})
-        return
-    note = _text(view, field)
-    if len(note) > say.MAX_NOTE_CHARS:
-        await ack(response_action="errors", errors={field: say.NOTE_TOO_LONG})
-        return
-    try:
-        await deps.sessions.get(team_id, user_id, meta.session)
-    except coach_flows.REFUSALS as exc:
-        log.warning("refused a send-to-coach form by %s: %s", user_id, type(exc).__name__)
-        await ack(response_action="errors", errors={field: coach_flows.refusal(exc)})
-        return
-    await ack()
-    outbox = SlackOutbox(client, buffer_size=deps.stream_buffer)
-    ref = ConversationRef(platform="slack", workspace_id=team_id, user_id=user_id)
-
-    async def work() -> None:
-        try:
-            await deps.chat.request_coach(outbox, ref, meta.session, note=note or None)
-        except coach_flows.REFUSALS as exc:
-            log.warning("send to coach not done: %s", type(exc).__name__)
-
-    deps.tasks.spawn(work(), name="send_to_coach")
 
 
 # ---------------------------------------------------------------------- coach: queue, transcript
@@ -248,7 +190,7 @@ async def on_queue(
 ) -> None:
     """The Home tab queue's Unreviewed / All / Newer / Older: publish that page."""
     await ack()
-    deps, team_id, user_id = _who(body, context)
+    deps, team_id, user_id = who(body, context)
     parsed = parse_queue(_value(action))
     if parsed is None:
         log.warning("refused %s: unexpected value", ids.ACTION_COACH_QUEUE)
@@ -264,7 +206,7 @@ async def on_open(
     body: dict[str, Any], action: dict[str, Any], context: Any, client: AsyncWebClient
 ) -> None:
     """Open (a queue row, a coach's alert DM): the transcript's first page in a modal."""
-    deps, team_id, user_id = _who(body, context)
+    deps, team_id, user_id = who(body, context)
     await coach_flows.open_transcript(
         deps, client, body, team_id=team_id, coach_id=user_id, session_id=_value(action)
     )
@@ -275,7 +217,7 @@ async def on_page(
     body: dict[str, Any], action: dict[str, Any], context: Any, client: AsyncWebClient
 ) -> None:
     """Earlier / later turns inside the transcript modal (the service checks again)."""
-    deps, team_id, user_id = _who(body, context)
+    deps, team_id, user_id = who(body, context)
     parsed = parse_page(_value(action))
     if parsed is None:
         await _refused(ids.ACTION_COACH_PAGE, user_id, body, client)
@@ -298,7 +240,7 @@ async def on_comment(
     body: dict[str, Any], action: dict[str, Any], context: Any, client: AsyncWebClient
 ) -> None:
     """Comment on a turn, or on the whole session: push the feedback modal."""
-    deps, team_id, user_id = _who(body, context)
+    deps, team_id, user_id = who(body, context)
     parsed = parse_target(_value(action))
     if parsed is None:
         await _refused(ids.ACTION_COACH_COMMENT, user_id, body, client)
@@ -327,7 +269,7 @@ async def on_comment(
             "parent": str((body.get("view") or {}).get("id") or "") or None,
         }
     )
-    modal = coach_blocks.feedback_modal(turn, view.persona_name, private_metadata=meta)
+    modal = coach_messages.feedback_modal(turn, view.persona_name, private_metadata=meta)
     trigger = str(body.get("trigger_id") or "")
     if (body.get("view") or {}).get("type") == "modal":
         await client.views_push(trigger_id=trigger, view=modal)
@@ -335,47 +277,12 @@ async def on_comment(
         await client.views_open(trigger_id=trigger, view=modal)
 
 
-async def on_feedback_submitted(
-    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: Any, client: AsyncWebClient
-) -> None:
-    """The feedback modal: save the draft (the service checks the coach), back to the transcript."""
-    deps, team_id, user_id = _who(body, context)
-    field = ids.BLOCK_FEEDBACK
-    meta = parse_meta(FeedbackMeta, str(view.get("private_metadata") or ""), user_id)
-    if meta is None:
-        log.warning("refused a feedback form whose metadata does not match the user")
-        await ack(response_action="errors", errors={field: practice_words.FORM_UNVERIFIED})
-        return
-    try:
-        await deps.coach.add_feedback(
-            team_id, user_id, meta.session, _text(view, field), turn_index=meta.turn
-        )
-    except coach_flows.REFUSALS as exc:
-        log.warning("refused feedback by %s: %s", user_id, type(exc).__name__)
-        await ack(response_action="errors", errors={field: coach_flows.refusal(exc)})
-        return
-    await ack()
-    if meta.parent:
-        deps.tasks.spawn(
-            coach_flows.refresh_transcript(
-                deps,
-                client,
-                view_id=meta.parent,
-                team_id=team_id,
-                coach_id=user_id,
-                session_id=meta.session,
-                page=meta.page,
-            ),
-            name="coach_feedback_saved",
-        )
-
-
 @_after_ack("coach_send_feedback")
 async def on_send_feedback(
     body: dict[str, Any], action: dict[str, Any], context: Any, client: AsyncWebClient
 ) -> None:
     """*Send feedback*: the drafts go to the staff member's DM."""
-    deps, team_id, user_id = _who(body, context)
+    deps, team_id, user_id = who(body, context)
     await coach_flows.send_feedback(
         deps,
         client,
@@ -392,7 +299,7 @@ async def on_mark_reviewed(
     body: dict[str, Any], action: dict[str, Any], context: Any, client: AsyncWebClient
 ) -> None:
     """*Mark reviewed*: the session leaves the unreviewed queue; transcript and Home redrawn."""
-    deps, team_id, user_id = _who(body, context)
+    deps, team_id, user_id = who(body, context)
     session_id = _value(action)
     try:
         await deps.coach.mark_reviewed(team_id, user_id, session_id)
@@ -418,7 +325,7 @@ async def on_resolve(
     body: dict[str, Any], action: dict[str, Any], context: Any, client: AsyncWebClient
 ) -> None:
     """ "The note was wrong" / "The note stands": record the coach's decision, redraw."""
-    deps, team_id, user_id = _who(body, context)
+    deps, team_id, user_id = who(body, context)
     dispute_id = parse_dispute_id(_value(action))
     if dispute_id is None:
         await _refused(str(action.get("action_id")), user_id, body, client)
@@ -449,7 +356,7 @@ async def on_staff_open(
     body: dict[str, Any], action: dict[str, Any], context: Any, client: AsyncWebClient
 ) -> None:
     """The feedback DM's *Open session*: the staff member's own session and who read it."""
-    deps, team_id, user_id = _who(body, context)
+    deps, team_id, user_id = who(body, context)
     await coach_flows.open_staff_session(
         deps, client, body, team_id=team_id, user_id=user_id, session_id=_value(action)
     )
@@ -460,7 +367,7 @@ async def on_staff_page(
     body: dict[str, Any], action: dict[str, Any], context: Any, client: AsyncWebClient
 ) -> None:
     """Earlier / later turns of the staff member's own session modal."""
-    deps, team_id, user_id = _who(body, context)
+    deps, team_id, user_id = who(body, context)
     parsed = parse_page(_value(action))
     if parsed is None:
         await _refused(ids.ACTION_STAFF_PAGE, user_id, body, client)
@@ -482,7 +389,7 @@ async def on_reply(
     body: dict[str, Any], action: dict[str, Any], context: Any, client: AsyncWebClient
 ) -> None:
     """The feedback DM's *Reply*: the reply modal (the service allows one reply)."""
-    _deps, _team_id, user_id = _who(body, context)
+    _deps, _team_id, user_id = who(body, context)
     value = _value(action)
     if not value.isdigit() or len(value) > 18:
         await _refused(ids.ACTION_FEEDBACK_REPLY, user_id, body, client)
@@ -490,41 +397,5 @@ async def on_reply(
     meta = json.dumps({"user": user_id, "feedback": int(value)})
     await client.views_open(
         trigger_id=str(body.get("trigger_id") or ""),
-        view=coach_blocks.reply_modal(None, private_metadata=meta),
-    )
-
-
-async def on_reply_submitted(
-    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: Any, client: AsyncWebClient
-) -> None:
-    """The reply modal: store the one reply (owner checked), thank, tell the coach."""
-    deps, team_id, user_id = _who(body, context)
-    field = ids.BLOCK_REPLY
-    meta = parse_meta(ReplyMeta, str(view.get("private_metadata") or ""), user_id)
-    if meta is None:
-        log.warning("refused a reply form whose metadata does not match the user")
-        await ack(response_action="errors", errors={field: practice_words.FORM_UNVERIFIED})
-        return
-    text = _text(view, field)
-    if not text:
-        await ack(response_action="errors", errors={field: say.REPLY_EMPTY})
-        return
-    try:
-        saved = await deps.coach.reply_to_feedback(team_id, user_id, meta.feedback, text)
-    except coach_flows.REFUSALS as exc:
-        log.warning("refused a reply by %s: %s", user_id, type(exc).__name__)
-        await ack(response_action="errors", errors={field: coach_flows.refusal(exc)})
-        return
-    await ack(
-        response_action="update", view=coach_blocks.message_modal("Thank you", say.REPLY_SAVED)
-    )
-    deps.tasks.spawn(
-        coach_flows.tell_coach_of_reply(
-            client,
-            coach_id=saved.coach_user_id,
-            staff_id=user_id,
-            session_id=saved.session_id,
-            reply=saved.reply or text,
-        ),
-        name="feedback_reply",
+        view=coach_messages.reply_modal(None, private_metadata=meta),
     )
