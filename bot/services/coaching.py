@@ -15,19 +15,23 @@ Rules kept here (never trusted from a client):
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import math
-from collections.abc import AsyncIterator, Callable, Sequence
-from datetime import UTC, datetime
-from typing import Any
 
 from bot.core.debrief import Debrief
 from bot.core.models import PracticeSession
 from bot.personas import get_persona
 from bot.presenters import coaching as words
-from bot.presenters.practice import SESSION_NOT_FOUND, SESSION_NOT_YOURS
-from bot.privacy import scrub
+from bot.services.coaching_access import (
+    FINDINGS_PER_10_RANGE,
+    MAX_PAGE,
+    MIN_TURNS_FOR_RATE,
+    TURNS_WITHOUT_INSIGHT_RANGE,
+    clean_text,
+    flag_info,
+    snapshot_of,
+)
+from bot.services.coaching_feedback import CoachFeedback
 from bot.services.coaching_results import (
     AlreadyReplied,
     BadInput,
@@ -46,20 +50,13 @@ from bot.services.coaching_results import (
     QueueItem,
     QueuePage,
     ReadInfo,
-    SentFeedback,
     SentToCoaches,
     TranscriptTurn,
-    Verdict,
 )
-from bot.services.session_results import NotYourSession, SessionNotFound
 from bot.store import (
-    MAX_FEEDBACK_CHARS,
     MAX_NOTE_CHARS,
     FlagSettingsRow,
-    PracticeSessionRow,
     SessionFlagRow,
-    Store,
-    UnitOfWork,
 )
 
 __all__ = [
@@ -76,51 +73,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-MIN_TURNS_FOR_RATE = 5
-"""Intervention findings per 10 turns are judged only from this many turns on."""
 
-FINDINGS_PER_10_RANGE = (0.5, 50.0)
-TURNS_WITHOUT_INSIGHT_RANGE = (5, 200)
-MAX_PAGE = 50
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def _clean(text: str | None, *, limit: int, what: str) -> str | None:
-    """Trim, check the length and scrub personal details; None for empty text.
-
-    Raises:
-        BadInput: over ``limit`` characters.
-    """
-    cleaned = "\n".join(" ".join(line.split()) for line in (text or "").strip().splitlines())
-    cleaned = cleaned.strip()
-    if not cleaned:
-        return None
-    if len(cleaned) > limit:
-        raise BadInput(words.too_long(what, len(cleaned), limit))
-    return scrub(cleaned).text
-
-
-def _flag_info(row: SessionFlagRow) -> FlagInfo:
-    figures: dict[str, Any] = dict(row.figures or {})
-    return FlagInfo.model_validate(
-        {
-            "code": row.code,
-            "reason": words.flag_reason(row.code, figures),
-            "figures": figures,
-            "created_at": row.created_at,
-            "reviewed_at": row.reviewed_at,
-        }
-    )
-
-
-def _snapshot(row: PracticeSessionRow) -> PracticeSession:
-    return PracticeSession.model_validate(row.snapshot)
-
-
-class Coaching:
+class Coaching(CoachFeedback):
     """The coach use cases over the store.
 
     Args:
@@ -129,85 +83,6 @@ class Coaching:
         seed_coaches: ``EC_COACH_USER_IDS``: a workspace that never had a coach
             gets these once, the first time anything here looks at its coaches.
     """
-
-    def __init__(
-        self,
-        store: Store,
-        *,
-        clock: Callable[[], datetime] = _utcnow,
-        seed_coaches: Sequence[str] = (),
-    ) -> None:
-        self._store = store
-        self._clock = clock
-        self._seed = tuple(dict.fromkeys(s.strip() for s in seed_coaches if s and s.strip()))
-        self._seeded: set[str] = set()
-
-    # -- checks -------------------------------------------------------------
-
-    async def _apply_seeds(self, workspace_id: str) -> None:
-        """Give a workspace that never had a coach the ``EC_COACH_USER_IDS``, once.
-
-        In its own committed transaction, so a refusal later in the caller's
-        transaction cannot roll the seeds back after they were taken as applied.
-        """
-        if not self._seed or workspace_id in self._seeded:
-            return
-        async with self._store.unit_of_work() as uow:
-            added = await uow.coaches.seed_once(workspace_id, self._seed, now=self._clock())
-        if added:
-            log.info("workspace %s: %d coach(es) from EC_COACH_USER_IDS", workspace_id, len(added))
-        self._seeded.add(workspace_id)
-
-    @contextlib.asynccontextmanager
-    async def _uow(self, workspace_id: str) -> AsyncIterator[UnitOfWork]:
-        """A unit of work on a workspace whose seeds are applied."""
-        await self._apply_seeds(workspace_id)
-        async with self._store.unit_of_work() as uow:
-            yield uow
-
-    @staticmethod
-    async def _is_coach(uow: UnitOfWork, workspace_id: str, user_id: str) -> bool:
-        return await uow.coaches.is_coach(workspace_id, user_id)
-
-    async def _require_coach(self, uow: UnitOfWork, workspace_id: str, user_id: str) -> None:
-        if not await self._is_coach(uow, workspace_id, user_id):
-            log.warning("refused: %s is not a coach of workspace %s", user_id, workspace_id)
-            raise NotAllowed(words.NOT_A_COACH)
-
-    async def _require_manager(
-        self, uow: UnitOfWork, workspace_id: str, actor_id: str, actor_is_admin: bool
-    ) -> None:
-        if actor_is_admin or await self._is_coach(uow, workspace_id, actor_id):
-            return
-        log.warning("refused: %s may not manage coaches of %s", actor_id, workspace_id)
-        raise NotAllowed(words.NOT_ALLOWED_TO_MANAGE)
-
-    @staticmethod
-    async def _session(uow: UnitOfWork, workspace_id: str, session_id: str) -> PracticeSessionRow:
-        row = await uow.sessions.get(workspace_id, session_id) if session_id else None
-        if row is None:
-            raise SessionNotFound(SESSION_NOT_FOUND)
-        return row
-
-    async def _owned(
-        self, uow: UnitOfWork, workspace_id: str, user_id: str, session_id: str
-    ) -> PracticeSessionRow:
-        row = await self._session(uow, workspace_id, session_id)
-        if row.user_id != user_id:
-            log.warning("refused: session %s is not %s's", session_id, user_id)
-            raise NotYourSession(SESSION_NOT_YOURS)
-        return row
-
-    async def _for_coach(
-        self, uow: UnitOfWork, workspace_id: str, coach_id: str, session_id: str
-    ) -> PracticeSessionRow:
-        """The session, if ``coach_id`` coaches here and it was sent or flagged."""
-        await self._require_coach(uow, workspace_id, coach_id)
-        row = await self._session(uow, workspace_id, session_id)
-        if not await uow.coach_queue.is_visible(workspace_id, session_id):
-            log.warning("refused: coach %s asked for unsent session %s", coach_id, session_id)
-            raise NotSentToCoaches(words.NOT_SENT)
-        return row
 
     # -- roles --------------------------------------------------------------
 
@@ -294,7 +169,7 @@ class Coaching:
             SessionNotFound / NotYourSession: not the user's session in this workspace.
             BadInput: the note is too long.
         """
-        cleaned = _clean(note, limit=MAX_NOTE_CHARS, what="A note")
+        cleaned = clean_text(note, limit=MAX_NOTE_CHARS, what="A note")
         now = self._clock()
         async with self._uow(workspace_id) as uow:
             row = await self._owned(uow, workspace_id, user_id, session_id)
@@ -325,7 +200,7 @@ class Coaching:
                 if c.user_id != user_id
             )
             flags = tuple(
-                _flag_info(f) for f in await uow.session_flags.for_session(workspace_id, session_id)
+                flag_info(f) for f in await uow.session_flags.for_session(workspace_id, session_id)
             )
             result = SentToCoaches(
                 created=created,
@@ -435,7 +310,7 @@ class Coaching:
             row = await uow.sessions.get(workspace_id, session_id)
             if row is None:
                 return []
-            snap = _snapshot(row)
+            snap = snapshot_of(row)
             turns = len(snap.turns)
             new: list[SessionFlagRow] = []
             if turns >= MIN_TURNS_FOR_RATE:
@@ -460,7 +335,7 @@ class Coaching:
                     workspace_id, session_id, "no_insight", figures, now=now
                 )
                 new += [flag] if flag is not None else []
-            infos = [_flag_info(f) for f in new]
+            infos = [flag_info(f) for f in new]
         for info in infos:
             log.info("session %s flagged (%s) in workspace %s", session_id, info.code, workspace_id)
         return infos
@@ -511,7 +386,7 @@ class Coaching:
                     turns=len((s.snapshot or {}).get("turns", [])),
                     sent_at=req.created_at if req else None,
                     staff_note=req.note if req else None,
-                    flags=tuple(_flag_info(f) for f in r.flags),
+                    flags=tuple(flag_info(f) for f in r.flags),
                     reviewed_at=r.reviewed_at,
                     disputes_open=r.disputes_open,
                     latest_at=max(times) if times else None,
@@ -559,7 +434,7 @@ class Coaching:
             feedback = await uow.coach_feedback.for_session(
                 workspace_id, session_id, coach_user_id=coach_id
             )
-        snap = _snapshot(row)
+        snap = snapshot_of(row)
         total = len(snap.turns)
         pages = max(1, math.ceil(total / per_page))
         page = max(0, min(int(page), pages - 1))
@@ -582,7 +457,7 @@ class Coaching:
             per_page=per_page,
             total_turns=total,
             debrief=Debrief.model_validate(row.debrief) if row.debrief else None,
-            flags=tuple(_flag_info(f) for f in flags),
+            flags=tuple(flag_info(f) for f in flags),
             staff_note=req.note if req is not None else None,
             sent_at=req.created_at if req is not None else None,
             disputes=tuple(DisputeInfo.model_validate(d) for d in disputes),
@@ -600,196 +475,6 @@ class Coaching:
             await self._owned(uow, workspace_id, user_id, session_id)
             rows = await uow.coach_reads.for_session(workspace_id, session_id)
         return [ReadInfo.model_validate(r) for r in rows]
-
-    # -- feedback and review --------------------------------------------------
-
-    async def add_feedback(
-        self,
-        workspace_id: str,
-        coach_id: str,
-        session_id: str,
-        text: str,
-        *,
-        turn_index: int | None = None,
-    ) -> FeedbackInfo:
-        """Save a draft comment on the whole session (``turn_index`` None) or one turn.
-
-        Raises:
-            NotAllowed / SessionNotFound / NotSentToCoaches: as :meth:`transcript`.
-            BadInput: empty or over 2000 characters, or no such turn.
-        """
-        cleaned = _clean(text, limit=MAX_FEEDBACK_CHARS, what="Feedback")
-        if cleaned is None:
-            raise BadInput(words.EMPTY_FEEDBACK)
-        async with self._uow(workspace_id) as uow:
-            row = await self._for_coach(uow, workspace_id, coach_id, session_id)
-            if turn_index is not None:
-                turns = len((row.snapshot or {}).get("turns", []))
-                if not 1 <= int(turn_index) <= turns:
-                    raise BadInput(words.no_such_turn(int(turn_index), turns))
-            saved = await uow.coach_feedback.add(
-                workspace_id,
-                session_id,
-                coach_id,
-                cleaned,
-                turn_index=turn_index,
-                now=self._clock(),
-            )
-            return FeedbackInfo.model_validate(saved)
-
-    async def send_feedback(
-        self, workspace_id: str, coach_id: str, session_id: str
-    ) -> SentFeedback:
-        """Send this coach's drafts on a session to its owner (*Send feedback*).
-
-        Returns:
-            :class:`SentFeedback`: the owner to DM and the comments sent now.
-
-        Raises:
-            NotAllowed / SessionNotFound / NotSentToCoaches: as :meth:`transcript`.
-            NothingToSend: no draft.
-        """
-        async with self._uow(workspace_id) as uow:
-            row = await self._for_coach(uow, workspace_id, coach_id, session_id)
-            sent = await uow.coach_feedback.send_drafts(
-                workspace_id, session_id, coach_id, now=self._clock()
-            )
-            if not sent:
-                raise NothingToSend(words.NOTHING_TO_SEND)
-            result = SentFeedback(
-                staff_user_id=row.user_id,
-                items=tuple(FeedbackInfo.model_validate(f) for f in sent),
-                session_id=session_id,
-                persona_id=row.persona_id,
-                coach_user_id=coach_id,
-            )
-        log.info("coach %s sent %d comment(s) on session %s", coach_id, len(sent), session_id)
-        return result
-
-    async def feedback_for_staff(
-        self, workspace_id: str, user_id: str, session_id: str
-    ) -> list[FeedbackInfo]:
-        """The feedback sent on one of the user's sessions (no drafts), oldest first.
-
-        Raises:
-            SessionNotFound / NotYourSession: not the user's session in this workspace.
-        """
-        async with self._store.unit_of_work() as uow:
-            await self._owned(uow, workspace_id, user_id, session_id)
-            rows = await uow.coach_feedback.for_session(workspace_id, session_id, sent_only=True)
-        return [FeedbackInfo.model_validate(r) for r in rows]
-
-    async def reply_to_feedback(
-        self, workspace_id: str, user_id: str, feedback_id: int, text: str
-    ) -> FeedbackInfo:
-        """The session owner's one reply to a sent comment.
-
-        Returns:
-            The comment with its reply (tell ``coach_user_id``).
-
-        Raises:
-            ItemNotFound: no such sent comment in this workspace.
-            NotYourSession: the comment is on someone else's session.
-            AlreadyReplied: replied before.
-            BadInput: empty or over 2000 characters.
-        """
-        cleaned = _clean(text, limit=MAX_FEEDBACK_CHARS, what="A reply")
-        if cleaned is None:
-            raise BadInput(words.EMPTY_FEEDBACK)
-        async with self._store.unit_of_work() as uow:
-            fb = await uow.coach_feedback.get(workspace_id, int(feedback_id))
-            if fb is None or fb.sent_at is None:
-                raise ItemNotFound(words.FEEDBACK_NOT_FOUND)
-            await self._owned(uow, workspace_id, user_id, fb.session_id)
-            if not await uow.coach_feedback.set_reply(
-                workspace_id, fb.id, cleaned, now=self._clock()
-            ):
-                raise AlreadyReplied(words.ALREADY_REPLIED)
-            fresh = await uow.coach_feedback.get(workspace_id, fb.id)
-            assert fresh is not None
-            return FeedbackInfo.model_validate(fresh)
-
-    async def mark_reviewed(self, workspace_id: str, coach_id: str, session_id: str) -> None:
-        """Mark a session reviewed: it leaves the unreviewed queue (until sent or flagged anew).
-
-        Raises:
-            NotAllowed / SessionNotFound / NotSentToCoaches: as :meth:`transcript`.
-        """
-        now = self._clock()
-        async with self._uow(workspace_id) as uow:
-            await self._for_coach(uow, workspace_id, coach_id, session_id)
-            await uow.coach_queue.mark_request_reviewed(
-                workspace_id, session_id, by=coach_id, now=now
-            )
-            await uow.session_flags.mark_reviewed(workspace_id, session_id, by=coach_id, now=now)
-        log.info("coach %s marked session %s reviewed", coach_id, session_id)
-
-    # -- disagreements --------------------------------------------------------
-
-    async def resolve_dispute(
-        self, workspace_id: str, coach_id: str, dispute_id: int, verdict: Verdict
-    ) -> DisputeInfo:
-        """A coach decides a "Was this note wrong?" disagreement (a later decision replaces it).
-
-        Raises:
-            NotAllowed: not a coach here.
-            ItemNotFound: no such disagreement in this workspace.
-            NotSentToCoaches: its session was neither sent nor flagged.
-            BadInput: an unknown verdict.
-        """
-        if verdict not in ("note_wrong", "note_stands"):
-            raise BadInput("The decision must be 'the note was wrong' or 'the note stands'.")
-        async with self._uow(workspace_id) as uow:
-            await self._require_coach(uow, workspace_id, coach_id)
-            dispute = await uow.coach_disputes.get(workspace_id, int(dispute_id))
-            if dispute is None:
-                raise ItemNotFound(words.DISPUTE_NOT_FOUND)
-            await self._for_coach(uow, workspace_id, coach_id, dispute.session_id)
-            saved = await uow.coach_disputes.resolve(
-                workspace_id, dispute.id, verdict, by=coach_id, now=self._clock()
-            )
-            info = DisputeInfo.model_validate(saved)
-        log.info("coach %s resolved dispute %d: %s", coach_id, info.id, verdict)
-        return info
-
-    async def labelled_cases(self, workspace_id: str | None = None) -> list[dict[str, Any]]:
-        """The resolved disagreements as the reviewer's labelled cases (for the CLI export).
-
-        Each row: ``text`` (the staff utterance), ``kinds`` (what the reviewer
-        should have found: the turn's finding kinds, less the disputed ones when
-        the note was wrong), ``disputed_kinds``, ``verdict``, ``note`` and
-        ``resolved_at`` (ISO). No user ids.
-
-        Args:
-            workspace_id: one workspace, or None for all.
-        """
-        async with self._store.unit_of_work() as uow:
-            pairs = await uow.coach_disputes.resolved(workspace_id)
-        out: list[dict[str, Any]] = []
-        for dispute, snapshot in pairs:
-            turns = (snapshot or {}).get("turns", [])
-            found: list[str] = []
-            if 1 <= dispute.turn_index <= len(turns):
-                review = turns[dispute.turn_index - 1].get("review") or {}
-                found = list(dict.fromkeys(str(f.get("kind")) for f in review.get("findings", [])))
-            disputed = list(dispute.kinds or [])
-            if dispute.status == "note_wrong":
-                kinds = [k for k in found if k not in disputed]
-                note = "coach: the note was wrong (" + ", ".join(disputed) + ")"
-            else:
-                kinds = list(dict.fromkeys([*found, *disputed]))
-                note = "coach: the note stands (" + ", ".join(disputed) + ")"
-            out.append(
-                {
-                    "text": dispute.utterance,
-                    "kinds": kinds,
-                    "disputed_kinds": disputed,
-                    "verdict": dispute.status,
-                    "note": note,
-                    "resolved_at": dispute.resolved_at.isoformat() if dispute.resolved_at else None,
-                }
-            )
-        return out
 
 
 def _transcript_turns(snap: PracticeSession, persona_id: str) -> list[TranscriptTurn]:

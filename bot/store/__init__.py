@@ -24,7 +24,8 @@ from bot.store.coach_models import (
     CoachRow,
     SessionFlagRow,
 )
-from bot.store.coaching import FlagSettingsRow, QueueRow
+from bot.store.coach_queue import QueueRow
+from bot.store.coaching import FlagSettingsRow
 from bot.store.db import (
     Store,
     UnitOfWork,

@@ -34,10 +34,9 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import StaticPool
 
+from bot.store.coach_queue import CoachDisputeRepository, CoachQueueRepository
 from bot.store.coaching import (
-    CoachDisputeRepository,
     CoachFeedbackRepository,
-    CoachQueueRepository,
     CoachReadRepository,
     CoachRepository,
     SessionFlagRepository,
@@ -269,8 +268,8 @@ class UnitOfWork:
         session_flags: :class:`~bot.store.coaching.SessionFlagRepository`.
         coach_reads: :class:`~bot.store.coaching.CoachReadRepository`.
         coach_feedback: :class:`~bot.store.coaching.CoachFeedbackRepository`.
-        coach_queue: :class:`~bot.store.coaching.CoachQueueRepository`.
-        coach_disputes: :class:`~bot.store.coaching.CoachDisputeRepository`.
+        coach_queue: :class:`~bot.store.coach_queue.CoachQueueRepository`.
+        coach_disputes: :class:`~bot.store.coach_queue.CoachDisputeRepository`.
     """
 
     def __init__(self, session: AsyncSession, dialect: str) -> None:
