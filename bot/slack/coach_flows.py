@@ -100,6 +100,35 @@ async def show(client: AsyncWebClient, body: dict[str, Any], title: str, text: s
         log.warning("could not show a coach notice: %s", why(exc))
 
 
+async def present(
+    client: AsyncWebClient,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    *,
+    update: bool = False,
+) -> None:
+    """Show a modal for a click: replace the clicked modal (``update``), push one over a
+    modal, or open one; a refusal by Slack (an expired trigger, a closed view) is logged.
+
+    Args:
+        client: the Web API client.
+        body: the ``block_actions`` payload (``trigger_id``; ``view`` when in a modal).
+        view: the modal.
+        update: replace the modal the click came from (paging, redraws).
+    """
+    trigger = str(body.get("trigger_id") or "")
+    current = body.get("view") or {}
+    try:
+        if update and current.get("id"):
+            await client.views_update(view_id=str(current["id"]), view=view)
+        elif current.get("type") == "modal":
+            await client.views_push(trigger_id=trigger, view=view)
+        else:
+            await client.views_open(trigger_id=trigger, view=view)
+    except SLACK_ERRORS as exc:
+        log.warning("could not show a coach modal: %s", why(exc))
+
+
 async def is_admin(deps: SlackDeps, client: AsyncWebClient, user_id: str) -> bool:
     """True when Slack says the user is a workspace admin or owner (``users.info``).
 
@@ -176,7 +205,10 @@ async def coach_command(
                 if change.changed:
                     note = mrkdwn(say.you_were_added(person(user_id)))
                     await _dm(client, target, [Message(text=note, blocks=section_blocks(note))])
-                    await flows.publish_home(deps, client, team_id=team_id, user_id=target)
+                    try:  # their Home tab shows the queue at once
+                        await flows.publish_home(deps, client, team_id=team_id, user_id=target)
+                    except SLACK_ERRORS as exc:
+                        log.info("new coach's Home tab not refreshed: %s", why(exc))
                 return mrkdwn(say.coach_added(person(target), change.changed))
             change = await coach.remove_coach(team_id, user_id, target, actor_is_admin=admin)
             return mrkdwn(say.coach_removed(person(target), change.changed))
@@ -270,11 +302,7 @@ async def open_transcript(
     except REFUSALS as exc:
         await show(client, body, say.TRANSCRIPT_TITLE, refusal(exc))
         return
-    view_id = str((body.get("view") or {}).get("id") or "")
-    if update and view_id:
-        await client.views_update(view_id=view_id, view=view)
-    else:
-        await client.views_open(trigger_id=str(body.get("trigger_id") or ""), view=view)
+    await present(client, body, view, update=update)
 
 
 async def refresh_transcript(
@@ -381,11 +409,7 @@ async def open_staff_session(
     except REFUSALS as exc:
         await show(client, body, say.STAFF_TITLE, refusal(exc))
         return
-    view_id = str((body.get("view") or {}).get("id") or "")
-    if update and view_id:
-        await client.views_update(view_id=view_id, view=view)
-    else:
-        await client.views_open(trigger_id=str(body.get("trigger_id") or ""), view=view)
+    await present(client, body, view, update=update)
 
 
 async def tell_coach_of_reply(

@@ -172,9 +172,8 @@ async def on_send_to_coach(
         await coach_flows.show(client, body, say.SEND_TITLE, coach_flows.refusal(exc))
         return
     meta = json.dumps({"user": user_id, "session": info.id})
-    await client.views_open(
-        trigger_id=str(body.get("trigger_id") or ""),
-        view=coach_messages.send_to_coach_modal(private_metadata=meta),
+    await coach_flows.present(
+        client, body, coach_messages.send_to_coach_modal(private_metadata=meta)
     )
 
 
@@ -270,11 +269,7 @@ async def on_comment(
         }
     )
     modal = coach_messages.feedback_modal(turn, view.persona_name, private_metadata=meta)
-    trigger = str(body.get("trigger_id") or "")
-    if (body.get("view") or {}).get("type") == "modal":
-        await client.views_push(trigger_id=trigger, view=modal)
-    else:
-        await client.views_open(trigger_id=trigger, view=modal)
+    await coach_flows.present(client, body, modal)
 
 
 @_after_ack("coach_send_feedback")
@@ -395,7 +390,4 @@ async def on_reply(
         await _refused(ids.ACTION_FEEDBACK_REPLY, user_id, body, client)
         return
     meta = json.dumps({"user": user_id, "feedback": int(value)})
-    await client.views_open(
-        trigger_id=str(body.get("trigger_id") or ""),
-        view=coach_messages.reply_modal(None, private_metadata=meta),
-    )
+    await coach_flows.present(client, body, coach_messages.reply_modal(None, private_metadata=meta))
