@@ -31,6 +31,7 @@ from bot.services.review import ReviewMode, areview_lines
 
 if TYPE_CHECKING:
     from bot.llm.factory import ModelBackend
+    from bot.services.coaching import Coaching
     from bot.services.data_rights import DataRights
     from bot.services.reflection import ReflectionService
     from bot.services.sessions import PracticeSessions, ServiceFactory
@@ -220,6 +221,8 @@ class Application:
         sessions: practice sessions (engine state persisted in ``store``).
         reflections: after-interview use cases.
         data_rights: export, retention and "delete my data".
+        coaching: the coach use cases (roles, queue, transcripts, feedback), seeded
+            with ``EC_COACH_USER_IDS``; give it to ``PracticeChat(coaching=...)``.
         model: the shared model backend, or None (offline partner, rules review).
         review_mode: the review mode question lists use (``rules`` without a model).
         clock: the current UTC time (tests inject one).
@@ -231,6 +234,7 @@ class Application:
     sessions: PracticeSessions
     reflections: ReflectionService
     data_rights: DataRights
+    coaching: Coaching
     model: ModelBackend | None
     review_mode: ReviewMode
     clock: Callable[[], datetime]
@@ -268,6 +272,7 @@ async def build_application(
     """
     # lazy: the offline `practice` imports this module and must not load openai or sqlalchemy
     from bot.llm.factory import choose_backend, connect
+    from bot.services.coaching import Coaching
     from bot.services.data_rights import DataRights
     from bot.services.reflection import ReflectionService
     from bot.services.sessions import ModelServiceFactory, PracticeSessions
@@ -300,6 +305,7 @@ async def build_application(
         sessions=sessions,
         reflections=ReflectionService(store, clock=now),
         data_rights=DataRights(store, clock=now),
+        coaching=Coaching(store, clock=now, seed_coaches=settings.coach_ids),
         model=model,
         review_mode=settings.review_mode if model is not None else "rules",
         clock=now,

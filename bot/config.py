@@ -78,6 +78,9 @@ class Settings(BaseSettings):
             processed-event keys older than that; ``serve`` runs it at start-up and
             daily, ``empathy-coach retention run`` once. Unset or 0 keeps everything.
             Real-interview logs are not touched (see :mod:`bot.services.data_rights`).
+        coach_user_ids [EC_COACH_USER_IDS]: comma-separated platform user ids of
+            the first coaches: a workspace that never had a coach gets these once
+            (read them as :attr:`coach_ids`).
     """
 
     model_config = SettingsConfigDict(
@@ -144,6 +147,14 @@ class Settings(BaseSettings):
     def retention_enabled(self) -> bool:
         """True when ``EC_RETENTION_DAYS`` is set to a positive number of days."""
         return bool(self.retention_days)
+
+    coach_user_ids: str = Field(default="", max_length=10_000)
+
+    @property
+    def coach_ids(self) -> tuple[str, ...]:
+        """:attr:`coach_user_ids` split at commas (blanks and repeats dropped)."""
+        parts = (p.strip() for p in self.coach_user_ids.split(","))
+        return tuple(dict.fromkeys(p for p in parts if p))
 
     @property
     def model_configured(self) -> bool:

@@ -33,6 +33,7 @@ from bot.cli.data import export, retention_app
 from bot.cli.db import db_app
 from bot.cli.practice import register as register_practice
 from bot.cli.reminders import reminders_app
+from bot.cli.review_cases import review_cases_app
 from bot.cli.serve import serve_app
 from bot.config import Settings
 from bot.core.models import FINDING_KINDS, Review
@@ -54,6 +55,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(reminders_app, name="reminders")
 app.add_typer(retention_app, name="retention")
 app.command("export")(export)
+app.add_typer(review_cases_app, name="review-cases")
 register_practice(app)
 
 # ---------------------------------------------------------------------- review

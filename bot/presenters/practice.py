@@ -43,7 +43,6 @@ __all__ = [
     "SESSION_NOT_YOURS",
     "SIGNS",
     "SUCCESS_REMINDER",
-    "coach_sent",
     "debrief_figures",
     "dm_pointer_in_practice",
     "file_only",
@@ -168,13 +167,6 @@ def unknown_persona(who: str) -> str:
 def starting(persona: Persona) -> str:
     """The private acknowledgement of /practice NAME."""
     return f"Starting your practice call with {persona.name} in your messages with me…"
-
-
-def coach_sent(created: bool) -> str:
-    """The confirmation of Send to a coach (``created`` False: it was sent before)."""
-    if not created:
-        return "This session is already waiting for a coach."
-    return "Sent to a coach. A coach in your district will see this transcript and get back to you."
 
 
 def debrief_figures(debrief: Debrief) -> list[tuple[str, str]]:

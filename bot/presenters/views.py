@@ -15,6 +15,7 @@ from bot.core.persona import Persona
 
 __all__ = [
     "CaregiverReply",
+    "CoachAlert",
     "CoachNote",
     "DebriefCard",
     "IntroCard",
@@ -131,3 +132,27 @@ class QuestionReview(View):
     title: str = "Question review"
     questions: int = 0
     dropped: int = 0
+
+
+@dataclass(frozen=True)
+class CoachAlert(View):
+    """A DM to a coach: a staff member sent a practice session for feedback.
+
+    Wording: :func:`bot.presenters.coaching.coach_alert_text` (the platform renders
+    ``staff_user_id`` as a mention and adds an "Open session" button on ``session_id``).
+
+    Attributes:
+        session_id: the session (safe in a button value).
+        staff_user_id: who sent it.
+        persona_name: the caregiver practiced with.
+        turns: recorded turns.
+        note: the staff member's note (scrubbed), or None.
+        flags: why it was flagged, in plain words (empty when not flagged).
+    """
+
+    session_id: str
+    staff_user_id: str
+    persona_name: str
+    turns: int
+    note: str | None = None
+    flags: tuple[str, ...] = ()

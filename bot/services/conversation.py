@@ -26,8 +26,10 @@ from bot.core.models import Review
 from bot.core.persona import Persona
 from bot.llm.errors import ModelError
 from bot.personas import get_persona
+from bot.presenters import coaching as coach_words
 from bot.presenters import practice as say
 from bot.presenters.views import (
+    CoachAlert,
     CoachNote,
     DebriefCard,
     IntroCard,
@@ -37,6 +39,7 @@ from bot.presenters.views import (
     TurnNote,
 )
 from bot.services.claims import PendingWork
+from bot.services.coaching import Coaching
 from bot.services.commands import (
     MAX_QUESTIONS,
     find_persona,
@@ -76,6 +79,8 @@ class PracticeChat:
         slow_status_after: seconds without a first reply word after which the
             status says the caregiver is taking a moment (about half the turn's
             model budget); None never changes it.
+        coaching: the coach use cases (send to coaches, automatic flags); None builds
+            one on the sessions' store with no ``EC_COACH_USER_IDS`` seeds.
     """
 
     def __init__(
@@ -88,9 +93,11 @@ class PracticeChat:
         thread_lookup_waits: Sequence[float] = (0.25, 0.5, 1.0, 2.0),
         status_enabled: bool = True,
         slow_status_after: float | None = None,
+        coaching: Coaching | None = None,
     ) -> None:
         self.sessions = sessions
         self.slow_status_after = slow_status_after
+        self.coaching = coaching if coaching is not None else Coaching(sessions.store)
         self.personas = personas
         self.model_reviewer = model_reviewer
         self.review_mode: ReviewMode = review_mode
@@ -384,6 +391,7 @@ class PracticeChat:
             if slow is not None:
                 slow.cancel()
         await stream.finish(turn.caregiver)
+        await self._evaluate_flags(ref.workspace_id, session_id)
         if turn.note:
             await outbox.send(ref, TurnNote(turn.note))
         if turn.review.findings and await self.sessions.get_live_notes(
@@ -482,6 +490,7 @@ class PracticeChat:
         debrief = await self.sessions.end(thread.workspace_id, thread.user_id, session_id)
         persona = self.persona(info.persona_id)
         await outbox.send(thread, DebriefCard(persona, debrief, session_id))
+        await self._evaluate_flags(thread.workspace_id, session_id)
         if card is None and info.thread_id:
             card = MessageRef(conversation=thread.in_thread(None), message_id=info.thread_id)
         if card is not None:
@@ -490,20 +499,66 @@ class PracticeChat:
             except Exception:  # best effort: the debrief is what matters
                 log.info("could not mark the intro card of %s as ended", session_id)
 
-    async def request_coach(self, outbox: Outbox, ref: ConversationRef, session_id: str) -> None:
-        """Record "Send to a coach" and confirm it in the practice thread.
+    async def _evaluate_flags(self, workspace_id: str, session_id: str) -> None:
+        """Automatic flags after a turn or at the end; a failure never stops the practice."""
+        try:
+            await self.coaching.evaluate_flags(workspace_id, session_id)
+        except Exception:
+            log.exception("flag evaluation failed for session %s", session_id)
+
+    async def request_coach(
+        self,
+        outbox: Outbox,
+        ref: ConversationRef,
+        session_id: str,
+        note: str | None = None,
+    ) -> None:
+        """*Send to a coach*: queue the session, DM each coach at once, confirm honestly.
+
+        The confirmation in the practice thread says how many coaches were told, or
+        that no coach is set up yet and who can add one. Each coach gets a
+        :class:`~bot.presenters.views.CoachAlert` in their 1:1 conversation with the
+        app (only when the session was not already waiting). A DM that fails is
+        logged; the session stays in the coaches' queue.
+
+        Args:
+            outbox: the platform's outbox.
+            ref: the acting user (must own the session).
+            session_id: the session.
+            note: optional words for the coach (scrubbed, at most 500 characters).
 
         Raises:
             NotYourSession: the session is someone else's.
             SessionNotFound: no such session in this workspace.
+            bot.services.coaching_results.BadInput: the note is too long.
         """
         info = await self.sessions.get(ref.workspace_id, ref.user_id, session_id)
-        req = await self.sessions.request_coach(ref.workspace_id, ref.user_id, session_id)
+        sent = await self.coaching.send_to_coaches(ref.workspace_id, ref.user_id, session_id, note)
+        if sent.created and sent.coach_ids:
+            try:
+                name = self.persona(info.persona_id).name
+            except KeyError:
+                name = info.persona_id
+            alert = CoachAlert(
+                session_id=session_id,
+                staff_user_id=ref.user_id,
+                persona_name=name,
+                turns=sent.turns,
+                note=sent.note,
+                flags=tuple(f.reason for f in sent.flags),
+            )
+            for coach_id in sent.coach_ids:
+                try:
+                    dm = await outbox.direct(ref.workspace_id, coach_id)
+                    await outbox.send(dm, alert)
+                except Exception:
+                    log.exception("could not tell coach %s about session %s", coach_id, session_id)
         if info.channel_id:
             where = ref.in_conversation(info.channel_id, info.thread_id)
         else:
             where = (await outbox.direct(ref.workspace_id, ref.user_id)).in_thread(info.thread_id)
-        await outbox.send(where, Notice(say.coach_sent(req.created), icon="sent"))
+        text = coach_words.coach_sent(sent.created, len(sent.coach_ids))
+        await outbox.send(where, Notice(text, icon="sent"))
 
     async def review_list(self, text: str, *, title: str = "Question review") -> QuestionReview:
         """Review a pasted question list (bullets and labels removed), capped.

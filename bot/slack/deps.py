@@ -18,6 +18,7 @@ from bot.services.conversation import PracticeChat
 from bot.services.recovery import DurableChat
 
 if TYPE_CHECKING:
+    from bot.services.coaching import Coaching
     from bot.services.data_rights import DataRights
     from bot.services.reflection import ReflectionService
     from bot.services.review import ModelReviewerPort, ReviewMode
@@ -138,6 +139,9 @@ class SlackDeps:
             not wired (then those buttons say they are unavailable).
         slow_status_after: seconds without a reply word before the status says the
             caregiver is taking a moment (half ``EC_MODEL_BUDGET``); None never.
+        coaching: the coach use cases (roles, queue, transcripts, feedback); None
+            lets :class:`~bot.services.conversation.PracticeChat` build one on the
+            sessions' store (no ``EC_COACH_USER_IDS`` seeds). :attr:`coach` is the one in use.
         chat: the practice use cases (:class:`~bot.services.conversation.PracticeChat`)
             built from the fields above.
         durable: claims, answers and recovers messages
@@ -157,6 +161,7 @@ class SlackDeps:
     thread_lookup_waits: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0)
     data_rights: DataRights | None = None
     slow_status_after: float | None = None
+    coaching: Coaching | None = None
     chat: PracticeChat = field(init=False)
     durable: DurableChat = field(init=False)
 
@@ -169,8 +174,14 @@ class SlackDeps:
             thread_lookup_waits=self.thread_lookup_waits,
             status_enabled=self.status_enabled,
             slow_status_after=self.slow_status_after,
+            coaching=self.coaching,
         )
         self.durable = DurableChat(self.chat)
+
+    @property
+    def coach(self) -> Coaching:
+        """The coach use cases in use (the same object :attr:`chat` sends through)."""
+        return self.chat.coaching
 
 
 def deps_of(context: Any) -> SlackDeps:

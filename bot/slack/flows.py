@@ -17,7 +17,7 @@ from typing import Any, Literal
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.services.reflection import InterviewInfo, InvalidInput, TeamDecisionInfo
-from bot.slack import blocks, progress_blocks
+from bot.slack import blocks, coach_home, progress_blocks
 from bot.slack.deps import SlackDeps
 from bot.slack.outbox import SLACK_ERRORS, post_messages, why
 from bot.slack.text import escape
@@ -96,6 +96,7 @@ async def publish_home(
     team_id: str,
     user_id: str,
     interview_offset: int = 0,
+    coach_queue: tuple[bool, int] = (True, 0),
 ) -> None:
     """Publish the user's App Home: interviews, gallery, last sessions, live-notes setting.
 
@@ -105,6 +106,7 @@ async def publish_home(
         team_id: the workspace.
         user_id: whose home.
         interview_offset: how many newer interviews to skip (the Home pages them).
+        coach_queue: for a coach, the queue's ``(unreviewed only, offset)``.
     """
     recent = await deps.sessions.recent_sessions(team_id, user_id, limit=5)
     live = await deps.sessions.get_live_notes(team_id, user_id)
@@ -118,6 +120,10 @@ async def publish_home(
         interviews=page.interviews,
         page=page,
         progress=await progress_blocks.home_progress(deps, team_id, user_id),
+    )
+    unreviewed, offset = coach_queue
+    view = await coach_home.with_coach_section(
+        deps, view, team_id=team_id, user_id=user_id, unreviewed_only=unreviewed, offset=offset
     )
     await client.views_publish(user_id=user_id, view=view)
 

@@ -10,13 +10,22 @@ input block and element ids of the after-interview modals.
 from __future__ import annotations
 
 __all__ = [
+    "ACTION_COACH_COMMENT",
+    "ACTION_COACH_OPEN",
+    "ACTION_COACH_PAGE",
+    "ACTION_COACH_QUEUE",
+    "ACTION_COACH_REVIEWED",
+    "ACTION_COACH_SEND",
     "ACTION_DELETE_INTERVIEW",
     "ACTION_DELETE_MY_DATA",
     "ACTION_DELETE_MY_DATA_CANCEL",
     "ACTION_DISPUTE_NOTE",
+    "ACTION_DISPUTE_STANDS",
+    "ACTION_DISPUTE_WRONG",
     "ACTION_DOWNLOAD_TRANSCRIPT",
     "ACTION_EDIT_INTERVIEW_TIME",
     "ACTION_END",
+    "ACTION_FEEDBACK_REPLY",
     "ACTION_HOME_REVIEW",
     "ACTION_INTERVIEW_PAGE",
     "ACTION_LIVE_NOTES",
@@ -27,9 +36,15 @@ __all__ = [
     "ACTION_PROGRESS_CHART",
     "ACTION_RECORD_DECISION",
     "ACTION_SEND_TO_COACH",
+    "ACTION_STAFF_OPEN",
+    "ACTION_STAFF_PAGE",
     "ACTION_START",
+    "BLOCK_COACH_NOTE",
+    "BLOCK_FEEDBACK",
     "BLOCK_QUESTIONS",
+    "BLOCK_REPLY",
     "COMMANDS",
+    "COMMAND_COACH",
     "COMMAND_LOG_INTERVIEW",
     "COMMAND_PRACTICE",
     "COMMAND_REVIEW",
@@ -42,12 +57,17 @@ __all__ = [
     "PROMPT_ACTIONS",
     "PROMPT_METADATA_EVENT",
     "SHORTCUT_REVIEW_MESSAGE",
+    "VIEW_COACH_FEEDBACK",
+    "VIEW_COACH_TRANSCRIPT",
     "VIEW_DISPUTE_NOTE",
     "VIEW_EDIT_INTERVIEW_TIME",
     "VIEW_EXACT_WORDS",
+    "VIEW_FEEDBACK_REPLY",
     "VIEW_LOG_INTERVIEW",
     "VIEW_REFLECTION",
     "VIEW_REVIEW_QUESTIONS",
+    "VIEW_SEND_TO_COACH",
+    "VIEW_STAFF_SESSION",
     "VIEW_TEAM_DECISION",
     "element_id",
 ]
@@ -61,7 +81,15 @@ COMMAND_REVIEW = "/review-questions"
 COMMAND_LOG_INTERVIEW = "/log-interview"
 """Slash command: open the modal that logs a real interview (issue 5)."""
 
-COMMANDS: tuple[str, ...] = (COMMAND_PRACTICE, COMMAND_REVIEW, COMMAND_LOG_INTERVIEW)
+COMMAND_COACH = "/coach"
+"""Slash command: coaches and automatic flagging (``/coach add @name`` …; issue 11)."""
+
+COMMANDS: tuple[str, ...] = (
+    COMMAND_PRACTICE,
+    COMMAND_REVIEW,
+    COMMAND_LOG_INTERVIEW,
+    COMMAND_COACH,
+)
 
 SHORTCUT_REVIEW_MESSAGE = "review_this_question"
 """Message shortcut callback id: "Review this question" (result shown privately)."""
@@ -210,3 +238,65 @@ def element_id(block_id: str) -> str:
 PROMPT_METADATA_EVENT = "empathy_coach_prompt"
 """``metadata.event_type`` of every reminder post; its ``event_payload`` holds the
 reminder's ``idempotency_key`` (and ``part`` for a post split over messages)."""
+
+
+# ---------------------------------------------------------------------- coaches (issue 11)
+# Button values carry only ids; every press is checked again by the coaching service.
+
+ACTION_COACH_QUEUE = "coach_queue"
+"""App Home: the coach queue's filter and pages (value: ``unreviewed:<offset>``
+or ``all:<offset>``)."""
+
+ACTION_COACH_OPEN = "coach_open_session"
+"""Queue row or the coach's alert DM: open a session's transcript (value: session id)."""
+
+ACTION_COACH_PAGE = "coach_transcript_page"
+"""Transcript modal: earlier or later turns (value: ``<session id>:<page>``)."""
+
+ACTION_COACH_COMMENT = "coach_comment"
+"""Transcript modal: feedback on one turn or the session (value: ``<session id>:<turn or all>``)."""
+
+ACTION_COACH_SEND = "coach_send_feedback"
+"""Transcript modal: send the drafts to the staff member (value: session id)."""
+
+ACTION_COACH_REVIEWED = "coach_mark_reviewed"
+"""Transcript modal: mark the session reviewed (value: session id)."""
+
+ACTION_DISPUTE_WRONG = "coach_dispute_wrong"
+"""Transcript modal: resolve a disagreement, the note was wrong (value: dispute id)."""
+
+ACTION_DISPUTE_STANDS = "coach_dispute_stands"
+"""Transcript modal: resolve a disagreement, the note stands (value: dispute id)."""
+
+ACTION_STAFF_OPEN = "staff_open_session"
+"""Feedback DM: the staff member opens their own session (value: session id)."""
+
+ACTION_STAFF_PAGE = "staff_session_page"
+"""The staff member's session modal: earlier or later turns (value: ``<session id>:<page>``)."""
+
+ACTION_FEEDBACK_REPLY = "feedback_reply"
+"""Feedback DM: reply to the coach once (value: feedback id)."""
+
+VIEW_SEND_TO_COACH = "send_to_coach_modal"
+"""Modal callback id: send a session to a coach, with an optional note."""
+
+VIEW_COACH_TRANSCRIPT = "coach_transcript_modal"
+"""Callback id of the transcript modal (it has no submit; its buttons act)."""
+
+VIEW_STAFF_SESSION = "staff_session_modal"
+"""Callback id of the staff member's own session modal (no submit)."""
+
+VIEW_COACH_FEEDBACK = "coach_feedback_modal"
+"""Modal callback id: the coach's feedback on a turn or the whole session."""
+
+VIEW_FEEDBACK_REPLY = "feedback_reply_modal"
+"""Modal callback id: the staff member's one reply to feedback."""
+
+BLOCK_COACH_NOTE = "coach_request_note"
+"""Input block id of the note in the send-to-a-coach modal (element: :func:`element_id`)."""
+
+BLOCK_FEEDBACK = "coach_feedback_text"
+"""Input block id of the feedback text (element: :func:`element_id`)."""
+
+BLOCK_REPLY = "feedback_reply_text"
+"""Input block id of the reply text (element: :func:`element_id`)."""

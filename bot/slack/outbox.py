@@ -22,6 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.presenters.views import (
     CaregiverReply,
+    CoachAlert,
     CoachNote,
     DebriefCard,
     IntroCard,
@@ -32,7 +33,7 @@ from bot.presenters.views import (
     View,
 )
 from bot.services.ports import ConversationRef, MessageRef
-from bot.slack import blocks
+from bot.slack import blocks, coach_messages
 from bot.slack.text import Message, escape
 
 __all__ = ["SLACK_ERRORS", "ReplyStreamer", "SlackOutbox", "post_messages", "render", "why"]
@@ -117,6 +118,8 @@ def render(view: View) -> list[Message]:
         return blocks.review_messages(
             view.reviews, title=view.title, questions=view.questions, dropped=view.dropped
         )
+    if isinstance(view, CoachAlert):
+        return coach_messages.coach_alert(view)
     raise TypeError(f"no Slack rendering for {type(view).__name__}")
 
 

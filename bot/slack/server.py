@@ -189,6 +189,7 @@ async def build_runtime(
         sessions=sessions,
         personas=application.personas,
         reflections=application.reflections,
+        coaching=application.coaching,
         clock=clock,
         model_reviewer=model.reviewer
         if model is not None and application.review_mode != "rules"

@@ -15,6 +15,17 @@ Public API::
 
 from __future__ import annotations
 
+from bot.store.coach_models import (
+    FLAG_CODES,
+    MAX_FEEDBACK_CHARS,
+    MAX_NOTE_CHARS,
+    CoachFeedbackRow,
+    CoachReadRow,
+    CoachRow,
+    SessionFlagRow,
+)
+from bot.store.coach_queue import QueueRow
+from bot.store.coaching import FlagSettingsRow
 from bot.store.db import (
     Store,
     UnitOfWork,
@@ -50,18 +61,27 @@ from bot.store.models import (
 )
 
 __all__ = [
+    "FLAG_CODES",
     "INTERVIEW_MODES",
+    "MAX_FEEDBACK_CHARS",
+    "MAX_NOTE_CHARS",
     "REMINDER_KINDS",
     "REMINDER_STATUSES",
     "Base",
+    "CoachFeedbackRow",
+    "CoachReadRow",
     "CoachRequestRow",
+    "CoachRow",
+    "FlagSettingsRow",
     "InterviewRow",
     "NoteDisputeRow",
     "PracticeSessionRow",
     "ProcessedEventRow",
+    "QueueRow",
     "ReflectionRow",
     "ReminderRow",
     "SessionConflict",
+    "SessionFlagRow",
     "Store",
     "StoreError",
     "StoreUnavailable",

@@ -35,6 +35,13 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import StaticPool
 
 from bot.store.claims import ClaimRepository, Duplicate, LapsedClaim
+from bot.store.coach_queue import CoachDisputeRepository, CoachQueueRepository
+from bot.store.coaching import (
+    CoachFeedbackRepository,
+    CoachReadRepository,
+    CoachRepository,
+    SessionFlagRepository,
+)
 from bot.store.errors import StoreUnavailable
 from bot.store.progress_repo import ProgressRepository
 from bot.store.purge import PurgeRepository
@@ -267,6 +274,12 @@ class UnitOfWork:
         workspace_settings: :class:`~bot.store.repositories.WorkspaceSettingsRepository`.
         progress: :class:`~bot.store.progress_repo.ProgressRepository` (progress reads).
         purge: :class:`~bot.store.purge.PurgeRepository` (retention, "delete my data").
+        coaches: :class:`~bot.store.coaching.CoachRepository`.
+        session_flags: :class:`~bot.store.coaching.SessionFlagRepository`.
+        coach_reads: :class:`~bot.store.coaching.CoachReadRepository`.
+        coach_feedback: :class:`~bot.store.coaching.CoachFeedbackRepository`.
+        coach_queue: :class:`~bot.store.coach_queue.CoachQueueRepository`.
+        coach_disputes: :class:`~bot.store.coach_queue.CoachDisputeRepository`.
     """
 
     def __init__(self, session: AsyncSession, dialect: str) -> None:
@@ -287,6 +300,12 @@ class UnitOfWork:
         self.workspace_settings = WorkspaceSettingsRepository(session, dialect)
         self.progress = ProgressRepository(session, dialect)
         self.purge = PurgeRepository(session, dialect)
+        self.coaches = CoachRepository(session, dialect)
+        self.session_flags = SessionFlagRepository(session, dialect)
+        self.coach_reads = CoachReadRepository(session, dialect)
+        self.coach_feedback = CoachFeedbackRepository(session, dialect)
+        self.coach_queue = CoachQueueRepository(session, dialect)
+        self.coach_disputes = CoachDisputeRepository(session, dialect)
 
     async def commit(self) -> None:
         """Commit what was done so far (the block goes on in a new transaction)."""

@@ -27,6 +27,7 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -34,6 +35,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
     true,
 )
@@ -270,8 +272,12 @@ class CoachRequestRow(Base):
 
     Columns:
         id: integer key. workspace_id: tenant. session_id: the session.
-        requested_by: the staff member. status: ``open`` (the queue adds more).
-        created_at: UTC. At most one ``open`` request per session.
+        requested_by: the staff member. status: ``open`` (one request per session:
+        sending again after a review reopens it). created_at: UTC (sent, or sent again).
+        note: the staff member's note to the coach (scrubbed, at most 500 characters),
+        or None (revision 0006). reviewed_at / reviewed_by: when and by which coach
+        the session was marked reviewed (None while it waits in the queue).
+        At most one ``open`` request per session.
     """
 
     __tablename__ = "coach_requests"
@@ -284,6 +290,9 @@ class CoachRequestRow(Base):
     requested_by: Mapped[str] = mapped_column(String(256))
     status: Mapped[str] = mapped_column(String(16), default="open")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    note: Mapped[str | None] = mapped_column(Text)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reviewed_by: Mapped[str | None] = mapped_column(String(256))
 
     __table_args__ = (
         Index("ix_coach_requests_queue", "workspace_id", "status", "created_at"),
@@ -505,6 +514,12 @@ class WorkspaceSettingsRow(Base):
             interviewer's zone is used).
         coach_user_id: the coach who gets red-flag notes as a DM, or None
             (before coaches exist: the team channel gets them).
+        auto_flag: automatic flagging of practice sessions for coaches (off by
+            default: practitioners fear surveillance). flag_findings_per_10: flag
+            when intervention findings per 10 turns exceed this.
+            flag_turns_without_insight: flag after this many turns without the
+            hidden insight. coaches_seeded: ``EC_COACH_USER_IDS`` was applied
+            once (revision 0006).
         created_at / updated_at: UTC.
     """
 
@@ -516,6 +531,14 @@ class WorkspaceSettingsRow(Base):
     coach_user_id: Mapped[str | None] = mapped_column(String(256))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    auto_flag: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    flag_findings_per_10: Mapped[float] = mapped_column(
+        Float, default=3.0, server_default=text("3.0")
+    )
+    flag_turns_without_insight: Mapped[int] = mapped_column(
+        Integer, default=15, server_default=text("15")
+    )
+    coaches_seeded: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 # --------------------------------------------------------------------- issue 14 (revision 0004)

@@ -779,6 +779,16 @@ class FakeSlack:
             return 200, {"ok": False, "error": "invalid_trigger_id"}, {}
         return self._view(p)
 
+    def _m_views_push(self, p: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
+        if not p.get("trigger_id"):
+            return 200, {"ok": False, "error": "invalid_trigger_id"}, {}
+        return self._view(p)
+
+    def _m_views_update(self, p: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
+        if not p.get("view_id") and not p.get("external_id"):
+            return 200, {"ok": False, "error": "invalid_arguments"}, {}
+        return self._view(p)
+
 
 def main() -> None:  # pragma: no cover - manual use
     """Run the fake until Ctrl-C (``--port``)."""

@@ -22,6 +22,7 @@ from slack_kit import (
     message_action,
     message_im,
     slash_command,
+    submission,
     view_submission,
 )
 
@@ -216,11 +217,17 @@ def test_practice_again_and_send_to_a_coach(server: AppServer, fake: FakeSlack) 
     sid = _session_id(card)
     server.post(block_actions(USER, ids.ACTION_END, value=sid, message_ts=card.ts))
     server.drain()
-    for _ in range(2):
+    for _ in range(2):  # the button opens a modal (an optional note); Send sends
         server.post(block_actions(USER, ids.ACTION_SEND_TO_COACH, value=sid, thread_ts=card.ts))
         server.drain()
+        modal = fake.calls_to("views.open")[-1].params["view"]
+        assert modal["callback_id"] == ids.VIEW_SEND_TO_COACH
+        meta = modal["private_metadata"]
+        server.post(submission(USER, ids.VIEW_SEND_TO_COACH, {}, private_metadata=meta))
+        server.drain()
     notes = [m.text for m in fake.messages(channel=DM, thread_ts=card.ts)]
-    assert any("Sent to a coach" in t for t in notes)
+    # no coach is set in this workspace: the staff member is told so, and who can add one
+    assert any("no coach set up yet" in t and "/coach add" in t for t in notes)
     assert any("already waiting for a coach" in t for t in notes)
     req = server.call(server.runtime.deps.sessions.request_coach(TEAM_ID, USER, sid))
     assert req.created is False and req.requested_by == USER

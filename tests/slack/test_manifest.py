@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from coach_samples import coach_modals, coach_payloads
 
 from bot.core.progress import TurnFigures, session_point, staff_progress
 from bot.core.review import review
@@ -43,6 +44,8 @@ METHOD_SCOPES: dict[str, str | tuple[str, ...] | None] = {
     "assistant.threads.setStatus": "assistant:write",
     "views.publish": None,
     "views.open": None,
+    "views.update": None,
+    "views.push": None,
     "auth.test": None,
     "apps.connections.open": None,  # app-level token (connections:write), not a bot scope
 }
@@ -109,8 +112,14 @@ def test_commands_match_both_ways() -> None:
     assert (
         _listened()["command"]
         == in_manifest
-        == {"/practice", "/review-questions", "/log-interview"}
+        == {"/practice", "/review-questions", "/log-interview", "/coach"}
     )
+
+
+def test_coach_command_gets_escaped_mentions() -> None:
+    # /coach add @name must arrive as <@U…|name>: only an escaped mention names a user id
+    (entry,) = [c for c in MANIFEST["features"]["slash_commands"] if c["command"] == "/coach"]
+    assert entry["should_escape"] is True
 
 
 def test_shortcuts_match_both_ways() -> None:
@@ -188,6 +197,7 @@ def test_every_action_rendered_is_listened_to_and_the_reverse() -> None:
         blocks.reflection_modal(interview, private_metadata=""),
         blocks.team_decision_modal(private_metadata=""),
         blocks.dispute_modal(["advice"], "Have you tried…?", private_metadata=""),
+        *coach_modals(),
     ]
     rendered = set()
     for payload in (
@@ -206,6 +216,7 @@ def test_every_action_rendered_is_listened_to_and_the_reverse() -> None:
         [b for m in [note] if m is not None for b in m.blocks],
         [b for m in blocks.prompt_messages(prompt) for b in m.blocks],
         modals,
+        coach_payloads(),
     ):
         rendered |= _action_ids(payload)
     assert rendered == _listened()["action"]

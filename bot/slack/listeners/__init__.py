@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack.listeners import actions, commands, data_rights, events, progress, shortcuts, views
+from bot.slack.listeners import (
+    actions,
+    coach,
+    commands,
+    data_rights,
+    events,
+    progress,
+    shortcuts,
+    views,
+)
 
 __all__ = ["register_all"]
 
@@ -20,5 +29,5 @@ def register_all(app: AsyncApp) -> None:
     Args:
         app: the Bolt app.
     """
-    for module in (events, commands, actions, data_rights, views, shortcuts, progress):
+    for module in (events, commands, actions, data_rights, views, shortcuts, progress, coach):
         module.register(app)

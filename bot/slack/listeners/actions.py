@@ -51,7 +51,6 @@ def register(app: AsyncApp) -> None:
     app.action(ids.ACTION_START)(on_start)
     app.action(ids.ACTION_PRACTICE_AGAIN)(on_start)
     app.action(ids.ACTION_END)(on_end)
-    app.action(ids.ACTION_SEND_TO_COACH)(on_send_to_coach)
     app.action(ids.ACTION_LIVE_NOTES)(on_live_notes)
     app.action(ids.ACTION_HOME_REVIEW)(on_home_review)
     app.action(ids.ACTION_INTERVIEW_PAGE)(on_interview_page)
@@ -163,30 +162,6 @@ async def on_end(
         outbox, ref, str(action.get("value") or ""), card=_clicked_message(body, ref)
     )
     deps.tasks.spawn(_guarded(outbox, ref, ids.ACTION_END, work), name="practice_end")
-
-
-async def on_send_to_coach(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    context: Any,
-    client: AsyncWebClient,
-) -> None:
-    """Send to a coach: store the request and confirm.
-
-    Args:
-        ack: Bolt's acknowledgement.
-        body: the ``block_actions`` payload.
-        action: the clicked button (value: session id).
-        context: Bolt's context.
-        client: the Web API client.
-    """
-    await ack()
-    deps = deps_of(context)
-    ref = _ref(body, context)
-    outbox = SlackOutbox(client, buffer_size=deps.stream_buffer)
-    work = deps.chat.request_coach(outbox, ref, str(action.get("value") or ""))
-    deps.tasks.spawn(_guarded(outbox, ref, ids.ACTION_SEND_TO_COACH, work), name="send_to_coach")
 
 
 async def on_live_notes(

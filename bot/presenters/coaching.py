@@ -1,0 +1,120 @@
+"""Every sentence of the coach work (issue 11): confirmations, refusals, flag reasons, alerts.
+
+Plain, kind and brief (US English). Platform markup (mentions, bold) is added by
+the platform adapter, never here: a function that names a person takes the
+already-rendered name (``who``).
+"""
+
+from __future__ import annotations
+
+from bot.presenters.views import CoachAlert
+
+__all__ = [
+    "ALREADY_REPLIED",
+    "COACH_ADD_HINT",
+    "DISPUTE_NOT_FOUND",
+    "EMPTY_FEEDBACK",
+    "FEEDBACK_NOT_FOUND",
+    "NOTHING_TO_SEND",
+    "NOT_ALLOWED_TO_MANAGE",
+    "NOT_A_COACH",
+    "NOT_SENT",
+    "coach_alert_text",
+    "coach_sent",
+    "flag_reason",
+    "no_such_turn",
+    "setting_out_of_range",
+    "too_long",
+]
+
+COACH_ADD_HINT = "A workspace admin can add one with /coach add @name."
+
+NOT_A_COACH = "Only coaches of this workspace can see the coach queue and transcripts."
+NOT_ALLOWED_TO_MANAGE = (
+    "Only workspace admins and coaches can add or remove coaches or change flagging."
+)
+NOT_SENT = (
+    "This session wasn't sent to a coach or flagged, so it stays private to the person "
+    "who practiced."
+)
+ALREADY_REPLIED = "You already replied to this feedback. Your coach has your reply."
+NOTHING_TO_SEND = "There's no feedback to send yet. Add a comment first."
+EMPTY_FEEDBACK = "Please write a few words first."
+FEEDBACK_NOT_FOUND = "I couldn't find that feedback."
+DISPUTE_NOT_FOUND = "I couldn't find that disagreement in this workspace."
+
+
+def too_long(what: str, length: int, limit: int) -> str:
+    """The refusal of a text over its limit (``what``: "A note", "Feedback", "A reply")."""
+    return (
+        f"{what} can be at most {limit:,} characters; this one has {length:,}. Please shorten it."
+    )
+
+
+def no_such_turn(turn_index: int, turns: int) -> str:
+    """The refusal of feedback on a turn the session doesn't have."""
+    return f"This session has no turn {turn_index} (it has {turns})."
+
+
+def setting_out_of_range(name: str, low: float, high: float) -> str:
+    """The refusal of a flagging threshold out of range."""
+    return f"{name} must be between {low:g} and {high:g}."
+
+
+def coach_sent(created: bool, coaches: int) -> str:
+    """The confirmation of *Send to a coach*, honest about who was told.
+
+    Args:
+        created: False when the session was already waiting for a coach.
+        coaches: how many coaches the workspace has (0: nobody was told).
+    """
+    if not created:
+        return "This session is already waiting for a coach."
+    if coaches <= 0:
+        return (
+            "Saved for a coach, but this workspace has no coach set up yet, so no one has "
+            f"been told. {COACH_ADD_HINT} Once one is added, they will see this session."
+        )
+    if coaches == 1:
+        return "Sent to your coach. They have been told and can read this transcript now."
+    return f"Sent to your {coaches} coaches. They have been told and can read this transcript now."
+
+
+def flag_reason(code: str, figures: dict[str, float | int | bool]) -> str:
+    """Why a session was flagged, in plain words with the figures.
+
+    Args:
+        code: ``findings_per_10`` or ``no_insight``.
+        figures: ``findings``, ``turns``, ``rate``, ``threshold`` (findings_per_10);
+            ``turns``, ``threshold`` (no_insight).
+    """
+    turns = int(figures.get("turns", 0))
+    if code == "findings_per_10":
+        findings = int(figures.get("findings", 0))
+        rate = float(figures.get("rate", 0.0))
+        threshold = float(figures.get("threshold", 0.0))
+        noun = "finding" if findings == 1 else "findings"
+        return (
+            f"{findings} advice, judgment, persuasion or correction {noun} in {turns} turns: "
+            f"{rate:.1f} per 10 turns, over the {threshold:g} this workspace set."
+        )
+    if code == "no_insight":
+        return f"{turns} turns without reaching the hidden insight."
+    return "Flagged."
+
+
+def coach_alert_text(alert: CoachAlert, who: str) -> str:
+    """The words of a coach's DM when a session is sent to them.
+
+    Args:
+        alert: the view.
+        who: the staff member as the platform shows a person (a mention).
+    """
+    turns = f"{alert.turns} turn" + ("" if alert.turns == 1 else "s")
+    lines = [f"{who} sent you a practice session with {alert.persona_name} ({turns}) for feedback."]
+    if alert.note:
+        lines.append(f"Their note: {alert.note}")
+    for reason in alert.flags:
+        lines.append(f"Flagged: {reason}")
+    lines.append("Open it to read the transcript; they will see that you read it.")
+    return "\n".join(lines)
