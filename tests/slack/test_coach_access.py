@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 import pytest
-from coach_kit import (
+from coach_slack_kit import (
     COACH,
     STAFF,
     flat,

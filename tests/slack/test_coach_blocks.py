@@ -9,7 +9,6 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from coach_kit import buttons, flat, unmarked
 from coach_samples import (
     ADVICE,
     WHEN,
@@ -20,6 +19,7 @@ from coach_samples import (
     transcript,
     turn,
 )
+from coach_slack_kit import buttons, flat, unmarked
 
 from bot.core.models import Finding
 from bot.presenters.coach_views import DisputeRow, FeedbackRow, ReadRow

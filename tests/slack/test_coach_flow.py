@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from coach_kit import (
+from coach_slack_kit import (
     ADMIN,
     COACH,
     STAFF,
