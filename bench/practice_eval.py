@@ -34,10 +34,13 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from bot.core.persona import Persona
-from bot.core.practice import PracticeEngine
-from bot.llm.scripted import ScriptedResponder
-from bot.personas import load_all
+# run from any directory: this checkout's ``bot`` package, not an installed one
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot.core.persona import Persona  # noqa: E402
+from bot.core.practice import PracticeEngine  # noqa: E402
+from bot.llm.scripted import ScriptedResponder  # noqa: E402
+from bot.personas import load_all  # noqa: E402
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "practice"
 SCRIPTS = DATA / "scripts.json"
@@ -169,11 +172,18 @@ def evaluate(dump: Path | None = None) -> dict[str, Any]:
     ]
     stale = sum(1 for r in all_rows if r["id"] in labels) - len(judged)
     if judged:
-        source = f"hand labels ({len(judged)} replies, {LABELS.name}; {stale} stale, not counted)"
+        coverage = len(judged) / (len(judged) + stale)
+        source = (
+            f"hand labels ({len(judged)} replies, {LABELS.name}; {stale} stale, not counted; "
+            f"coverage {coverage:.0%} of the labels)"
+        )
         verdicts = [labels[r["id"]][0] for r in judged]
     else:
         source = "PROXY (automatic, not a judged figure: no labels file yet)"
         verdicts = [proxy_answers(by_persona[r["persona"]], r) for r in all_rows]
+    proxy = [proxy_answers(by_persona[r["persona"]], r) for r in all_rows]
+    proxy_answers_share = sum(v == "answers" for v in proxy) / len(proxy)
+    proxy_partly_share = sum(v in ("answers", "partly") for v in proxy) / len(proxy)
     answers = sum(v == "answers" for v in verdicts) / len(verdicts)
     partly = sum(v in ("answers", "partly") for v in verdicts) / len(verdicts)
 
@@ -242,6 +252,8 @@ def evaluate(dump: Path | None = None) -> dict[str, Any]:
         "relevance_source": source,
         "answers_share": round(answers, 3),
         "at_least_partly_share": round(partly, 3),
+        "proxy_answers_share": round(proxy_answers_share, 3),
+        "proxy_at_least_partly_share": round(proxy_partly_share, 3),
         "exact_repeats": sum(repeats(rows) for rows in sessions.values()),
         "per_style": per_style,
         "threat_delay_min": min(delays) if delays else None,
@@ -294,6 +306,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"relevance ({result['relevance_source']}):")
     print(f"  answers the question: {result['answers_share']:.1%}")
     print(f"  at least partly:      {result['at_least_partly_share']:.1%}")
+    print(
+        f"automatic proxy (every reply, not a judged figure): answers "
+        f"{result['proxy_answers_share']:.1%}, at least partly "
+        f"{result['proxy_at_least_partly_share']:.1%}"
+    )
     print(f"exact repeats: {result['exact_repeats']}")
     print(
         "style                 insight/personas per script  layers mean [min-max]"

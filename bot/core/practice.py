@@ -481,6 +481,27 @@ def _clamp(value: float) -> float:
     return max(0.0, min(TRUST_MAX, value))
 
 
+NARROW_SUBJECTS: frozenset[Subject] = frozenset(
+    {
+        "friends",
+        "teachers",
+        "siblings",
+        "transport",
+        "interests",
+        "weekends",
+        "neighborhood",
+        "food",
+        "screens",
+        "own_school",
+    }
+)
+"""Subjects a question asks about so specifically that only a layer on the
+very same topic answers it ("Who are Maya's closest friends?" is not answered
+by the night she couldn't breathe). Broad subjects (mornings, the family, the
+missed days, the caregiver's own state, what would help, hopes) invite the
+story and may open a layer on a near topic."""
+
+
 def touches_layer(
     layer: Layer,
     topics: list[Topic],
@@ -492,9 +513,12 @@ def touches_layer(
 ) -> bool:
     """Tell whether a staff turn is on or near a layer's topic, so it may open it.
 
-    A turn touches a layer when (a) a subject it is about is on or near one
-    of the layer's ``topics`` (:func:`bot.core.topics.near_topics`: a sleep
-    question is near a mornings layer); or (b) it is a follow-up, a
+    A turn touches a layer when (a) it names one of the layer's ``topics``,
+    or its first subject is a broad one (not in :data:`NARROW_SUBJECTS`) on
+    or near one of them (:func:`bot.core.topics.near_topics`: a question
+    about the missed days is near a mornings layer; a question about the
+    student's friends, food or screens opens only a layer on that very
+    topic, so a disclosure always answers what was asked); or (b) it is a follow-up, a
     reflection or a pause and the conversation (``context``: the subjects of
     the caregiver's last reply and the thread of the last disclosure) is on
     or near the layer; or (c) it is an open question about no particular
@@ -514,11 +538,21 @@ def touches_layer(
     """
     moves = set(review.moves)
     subs: list[Subject] = list(subjects) if subjects is not None else list(topics)
-    own = near_topics(subs) | set(topics)
-    if own & set(layer.topics):
+    if set(topics) & set(layer.topics):
+        return True
+    if subs and subs[0] in NARROW_SUBJECTS:
+        # "Who are her friends?" is answered about friends, not with a story about mornings
+        return False
+    if near_topics(subs) & set(layer.topics):
         return True
     if moves & {"follow_up", "reflection"} or pause:
-        return context is None or bool(context & set(layer.topics)) or not subs
+        if not subs or context is None:
+            return True
+        # a follow-up on something new ("What do you wish we did differently?")
+        # is answered about that; one on what was just said may go deeper
+        if "reflection" in moves or pause or near_topics(subs) & context:
+            return bool(context & set(layer.topics))
+        return False
     return "open_question" in moves and not subs
 
 
@@ -1059,6 +1093,7 @@ class PracticeEngine:
                 and index - st.last_disclosure
                 >= max(2, _spacing(spacing, trust, persona.hidden_insight.trust))
                 and index > st.wary_until + 2
+                and not (subjects and subjects[0] in NARROW_SUBJECTS)
             ):
                 insight_now = True
         mode = decide_mode(
