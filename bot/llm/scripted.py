@@ -31,8 +31,9 @@ import random
 import re
 from collections.abc import AsyncIterator, Iterable
 
-from bot.core.practice import ReplyPlan, Usage
+from bot.core.practice import NARROW_SUBJECTS, ReplyPlan, Usage
 from bot.core.text import fold_quotes as normalize
+from bot.core.topics import detect_subjects
 
 WORDS_PER_DELTA = 3
 """Words per streamed delta: small enough to look like typing in Slack, big
@@ -74,6 +75,93 @@ _CLOSING = re.compile(
     r"next (?:week|month)|i'?ll (?:send|email|text|follow up|share|put|mark|be)|"
     r"llamarle otra vez|volver a llamar)"
 )
+_CALL_AGAIN = re.compile(
+    r"\b(?:call|calls|calling|check(?:ed)? in|reach|talk|meet|meeting|follow up|be in touch|"
+    r"let (?:the|his|her|their) teacher know|llamar|hablar)\b"
+)
+"""A question about the next contact ("Is it alright if I call back?"), part of a goodbye."""
+_IDENTITY = re.compile(
+    r"^\W*(?:(?:hi|hello|hey|hola)\W+)?(?:is (?:this|that)|am i (?:speaking|talking) (?:to|with)|"
+    r"are you|es usted|habla)\b[^?]{0,40}\?$"
+)
+"""A caller checking who picked up ("Hi, is this Jenna?"): the greeting answers it."""
+_QUESTION_SENTENCE = re.compile(r"[^.?!]*\?")
+_HARD_WORDS = re.compile(
+    r"\b(?:hard|harder|hardest|a lot|lot to|tough|rough|exhausting|draining|wearing|heavy|"
+    r"frustrat\w*|worr\w*|scar\w*|toll|weigh\w*|stress\w*|carrying|difficult|struggl\w*|"
+    r"stretch|juggl\w*|alone|duro|dif[ií]cil|pesad\w*|mucho)\b"
+)
+"""Words that name a difficulty, in a reflection or in an acknowledgement line."""
+
+
+_THANKS_LINE = re.compile(
+    r"\b(?:thank|thanks|appreciate|nobody(?:'s| has)? (?:ever |really )?(?:said|says|asked)|"
+    r"not many people|nice (?:to|of)|means a lot|gracias|nadie)\b"
+)
+"""An acknowledgement that takes a kind word ("Thanks. Not many people say that.")."""
+
+
+def _fitting_acknowledgements(low: str, lines: list[str]) -> list[str]:
+    """The card's acknowledgements that fit what the staff member said.
+
+    A reflection of a difficulty ("That sounds hard") is met with agreement
+    ("Yeah. It's a lot."); praise or thanks ("That's really useful to hear",
+    "You've clearly thought about this") with thanks, not with "it is hard".
+    """
+    hard = _HARD_WORDS.search(low) is not None
+    if hard:
+        agree = [a for a in lines if not _THANKS_LINE.search(_low(a))]
+        return [a for a in agree if _HARD_WORDS.search(_low(a))] or agree
+    return [a for a in lines if _THANKS_LINE.search(_low(a))]
+
+
+def questions(text: str) -> list[str]:
+    """The question sentences of a staff utterance, folded to lower case.
+
+    Args:
+        text: the staff utterance.
+
+    Returns:
+        Each sentence that ends with "?", stripped, in order.
+    """
+    return [q.strip() for q in _QUESTION_SENTENCE.findall(_low(text)) if q.strip(" ?")]
+
+
+def real_questions(text: str) -> list[str]:
+    """Questions that ask for an answer of substance (not who picked up, not may I).
+
+    Args:
+        text: the staff utterance.
+
+    Returns:
+        The question sentences left once identity checks ("Is this Jenna?"),
+        permission ("Is now a good time?") and the next contact ("Is it okay
+        if I call again?") are set aside.
+    """
+    out: list[str] = []
+    for q in questions(text):
+        if _IDENTITY.search(q) or _PERMISSION.search(q) or _CALL_AGAIN.search(q):
+            continue
+        out.append(q)
+    return out
+
+
+def is_closing(text: str) -> bool:
+    """Tell whether a staff utterance says goodbye (and asks nothing else).
+
+    "Thanks, we'll be in touch." and "Is it alright if I call back
+    sometime?" close the call; "Do you think next week will go a little
+    better?" does not, although it names next week.
+
+    Args:
+        text: the staff utterance.
+
+    Returns:
+        True for a goodbye or an offer of the next contact with no other question.
+    """
+    return _CLOSING.search(_low(text)) is not None and not real_questions(text)
+
+
 _ASK_ME = re.compile(r"(?:anything|something) (?:you'?d like|you want) to ask me|questions? for me")
 _THANKS = re.compile(r"^\W*(?:thank|thanks|i appreciate|i really appreciate|gracias)")
 
@@ -181,6 +269,13 @@ class ScriptedResponder:
         n_open = max(1, STYLE_LINES.get(style, 2) - (1 if plan.trust < 2 else 0))
         subjects = list(plan.subjects) or list(plan.topics)
         lines: list[str | None] = []
+        thread = plan.thread
+        last = plan.earlier_replies[-1] if plan.earlier_replies else ""
+        thread_recent = thread is not None and (
+            plan.disclose is not None
+            or any(line in last for line in [*thread.says, *thread.more])
+            or any(thread.id in t.disclosed for t in plan.recent[-2:])
+        )
 
         def subject_lines(limit: int, *, fresh: bool = False) -> list[str]:
             out: list[str] = []
@@ -196,7 +291,8 @@ class ScriptedResponder:
                     break
             return out
 
-        def context_lines(limit: int, *, own: bool = False) -> list[str]:
+        def context_lines(limit: int, *, own: bool = False, wander: bool = True) -> list[str]:
+            """Lines that go on from the conversation (``wander``: beyond the last reply)."""
             out: list[str] = []
             if own:  # an acknowledgement stays on what the staff member reflected
                 for subject in subjects:
@@ -205,18 +301,28 @@ class ScriptedResponder:
                         out.append(line)
                         break
             thread = plan.thread
-            if len(out) < limit and thread is not None and thread.more:
+            if len(out) < limit and thread is not None and thread.more and thread_recent:
                 line = choose.pick(thread.more, fresh=True)
                 if line:
                     out.append(line)
+            if not wander:
+                return out
             if len(out) < limit and plan.recent:
-                from bot.core.topics import detect_subjects
-
                 for subject in detect_subjects(plan.recent[-1].caregiver):
                     line = choose.pick(voice.topics.get(subject, []), fresh=True)
                     if line:
                         out.append(line)
                     if len(out) >= limit:
+                        break
+            if not out and plan.recent:
+                # nothing new on the last subject: go on about what the talk was about before
+                for turn in reversed(plan.recent[:-1]):
+                    for subject in [*turn.topics, *detect_subjects(turn.caregiver)]:
+                        line = choose.pick(voice.topics.get(subject, []), fresh=True)
+                        if line:
+                            out.append(line)
+                            break
+                    if out:
                         break
             while len(out) < limit:
                 line = choose.pick(fallback) or choose.pick(spare)
@@ -225,16 +331,24 @@ class ScriptedResponder:
                 out.append(line)
             return out
 
+        closing = plan.turn_index > 2 and is_closing(plan.staff_text)
+        greeting = (
+            plan.turn_index == 1
+            and not plan.earlier_replies
+            and plan.mode in ("open", "brief", "acknowledge")
+            and is_greeting(plan.staff_text)
+        )
         social: list[str | None] = []
         if not plan.review.has_intervention and not plan.threat:
             if _ASK_ME.search(low):
                 social.append(choose.pick(voice.social.get("questions_for_me", [])))
-            elif _CLOSING.search(low) and plan.turn_index > 2:
+            elif closing:
                 social.append(choose.pick(voice.social.get("closing", [])))
             if _PERMISSION.search(low):
                 social.append(choose.pick(voice.social.get("permission", [])))
+        again: str | None = None
         if plan.repeat and plan.mode in ("open", "brief", "acknowledge"):
-            social.append(choose.pick(voice.social.get("repeat", [])))
+            again = choose.pick(voice.social.get("repeat", []))
 
         if plan.mode == "insight" and plan.insight is not None:
             lines = [plan.lead_in, *plan.insight.says]
@@ -242,6 +356,10 @@ class ScriptedResponder:
             lead: list[str | None] = []
             if plan.intent == "yes_no":
                 lead = [self._yes_no(plan, choose)]
+            elif subjects and subjects[0] in NARROW_SUBJECTS:
+                # answer what was asked first, then open up
+                if subjects[0] not in plan.disclose.topics:
+                    lead = [choose.pick(voice.topics.get(subjects[0], []))]
             lines = [*lead, *plan.disclose.says]
         elif plan.mode == "guarded":
             if plan.threat and voice.threatened:
@@ -261,27 +379,34 @@ class ScriptedResponder:
             elif overflow:
                 lines.extend(subject_lines(min(overflow, 2)))
         elif plan.mode == "acknowledge":
-            lines = [choose.pick(voice.acknowledge) or choose.pick(voice.general)]
+            fitting = _fitting_acknowledgements(low, voice.acknowledge)
+            lines = [
+                choose.pick(fitting) or choose.pick(voice.acknowledge) or choose.pick(voice.general)
+            ]
             if style != "reserved" or plan.trust >= 4:
-                lines.extend(context_lines(1, own=True))
+                lines.extend(context_lines(1, own=True, wander=False))
         else:  # open
             if subjects and any(voice.topics.get(s) for s in subjects):
-                lines = list(subject_lines(n_open))
+                lines = list(subject_lines(n_open)) or [self._yes_no(plan, choose)]
             elif social and plan.intent in ("yes_no", "none"):
                 lines = []
             else:
                 lines = list(context_lines(n_open))
-        if extra:
-            lines.extend(context_lines(1))
+        if plan.mode in ("open", "brief", "acknowledge"):
+            if closing and any(social):
+                lines = []  # a goodbye gets a goodbye, nothing tacked on
+            elif greeting and not real_questions(plan.staff_text):
+                lines = []  # "Hi, is this Jenna?" is answered by the greeting itself
+        if extra and plan.mode == "guarded":
+            lines.append(choose.pick(voice.guarded))
+        elif extra and not closing:
+            lines.extend(context_lines(1, wander=plan.mode == "open"))
+        if again is not None and any(line and choose.uses(line) for line in lines):
+            social.append(again)  # "like I said," only before something said already
         lines = [*social, *lines] if plan.mode != "guarded" else lines
-        if not any(lines):
+        if not any(lines) and not greeting:
             lines = [choose.pick(fallback) or choose.pick(spare) or voice.general[0]]
-        if (
-            plan.turn_index == 1
-            and not plan.earlier_replies
-            and plan.mode in ("open", "brief", "acknowledge")
-            and is_greeting(plan.staff_text)
-        ):
+        if greeting:
             lines.insert(0, voice.greeting)
         seen: list[str] = []
         for line in lines:
