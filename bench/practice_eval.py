@@ -141,6 +141,23 @@ def first_disclosure(rows: list[dict[str, Any]], offset: int = 0) -> int | None:
     return None
 
 
+def yes_no_later_and_fewer(yes_no: dict[str, Any], skilled: dict[str, Any]) -> bool:
+    """The yes/no target: a kind yes/no interviewer hears less, later, but not nothing.
+
+    Issue 9: "stacked and yes/no interviews disclose later than skilled ones,
+    but a yes/no interviewer still hears something"; a kind interviewer who
+    only asks yes/no questions gets short answers and little disclosure.
+    """
+    got, total = (int(n) for n in str(yes_no["sessions_with_disclosure"]).split("/"))
+    first = yes_no["first_disclosure_median"]
+    return (
+        0 < got <= total // 2 + total % 2
+        and yes_no["layers_mean"] <= skilled["layers_mean"] / 2
+        and first is not None
+        and first > (skilled["first_disclosure_median"] or 0)
+    )
+
+
 def evaluate(dump: Path | None = None) -> dict[str, Any]:
     scripts = json.loads(SCRIPTS.read_text(encoding="utf-8"))
     personas = list(load_all().values())
@@ -235,7 +252,9 @@ def evaluate(dump: Path | None = None) -> dict[str, Any]:
             "insight_min"
         ]
         >= n - 1,
-        "kind_yes_no: at least one layer in every session": ps["kind_yes_no"]["layers_min"] >= 1,
+        "kind_yes_no: later and fewer layers than skilled; a layer in some sessions, at most half": (
+            yes_no_later_and_fewer(ps["kind_yes_no"], ps["skilled"])
+        ),
         "threat: first layer >= 3 turns later in every session": bool(delays) and min(delays) >= 3,
         "reflective: insight with >= 7/9 of personas in every script": ps["reflective"][
             "insight_min"

@@ -129,9 +129,13 @@ MAX_GAIN_PER_TURN = 2.0
 """Cap on listening credit in one turn: stacking every good move in one turn
 earns no more than a reflection plus a little, so trust is built over turns."""
 
-CLOSED_CREDIT = 0.5
+CLOSED_CREDIT = 0.3
 """Credit for a kind, on-subject yes/no question with no other move: it shows
-interest, so a yes/no interviewer still hears something, but slowly."""
+interest, but yes/no questions alone stay under :data:`RECENT_LISTENING` and
+:data:`SLOW_LISTENING`, so a kind interviewer who only asks yes/no questions
+gets short answers and little disclosure (a layer late, in some sessions,
+when warm words add to it) while the yes/no answers still carry the card's
+facts."""
 
 REPEAT_FACTOR: tuple[float, ...] = (1.0, 0.25)
 """Credit factor for the n-th use of the very same staff utterance (0-based);

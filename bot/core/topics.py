@@ -67,6 +67,10 @@ TOPIC_KEYWORDS: Mapping[Topic, tuple[str, ...]] = {
         "get there",
         "carpool",
         "gas",
+        "weather",
+        "get here",
+        "gets here",
+        "snow",
     ),
     "health": (
         "health",
@@ -94,6 +98,12 @@ TOPIC_KEYWORDS: Mapping[Topic, tuple[str, ...]] = {
         "therapy",
         "feeling well",
         "feel well",
+        "feeling alright",
+        "feeling all right",
+        "feeling okay",
+        "feeling better",
+        "feel better",
+        "feeling good",
     ),
     "work": (
         "job",
@@ -165,6 +175,22 @@ TOPIC_KEYWORDS: Mapping[Topic, tuple[str, ...]] = {
         "homework",
         "reading",
         "math",
+        "at school",
+        "with school",
+        "school been",
+        "school going",
+        "school has been",
+        "schoolwork",
+        "school work",
+        "going to school",
+        "go to school",
+        "want to go",
+        "wants to go",
+        "want to be at school",
+        "feeling about",
+        "feel about",
+        "feels about",
+        "home from school",
     ),
     "hopes": (
         "hope",
@@ -179,6 +205,13 @@ TOPIC_KEYWORDS: Mapping[Topic, tuple[str, ...]] = {
         "someday",
         "goal",
         "goals",
+        "go better",
+        "get better",
+        "going better",
+        "be better",
+        "next week",
+        "change soon",
+        "could change",
     ),
     "home": (
         "home",
@@ -215,6 +248,13 @@ TOPIC_KEYWORDS: Mapping[Topic, tuple[str, ...]] = {
         "email",
         "message",
         "messages",
+        "reach you",
+        "best number",
+        "best time",
+        "better time",
+        "meeting",
+        "meet with",
+        "voicemail",
     ),
     "family": (
         "family",
@@ -529,7 +569,10 @@ calls). Accents are optional when matching (see the module docstring)."""
 
 TOPIC_EXCEPTIONS: Mapping[Topic, tuple[str, ...]] = {
     "mornings": ("good morning",),
-    "home": ("stay in touch", "staying in touch"),
+    "transport": ("walk me through", "walk you through", "walking me through"),
+    "home": ("stay in touch", "staying in touch", "home from school"),
+    "work": ("i work in", "i work at", "i work with", "works for you", "work for you"),
+    "teachers": ("i'm the counselor", "i'm a teacher", "i teach", "i'm the assistant principal"),
     "contact": (
         "i'm calling",
         "im calling",
@@ -544,6 +587,12 @@ TOPIC_EXCEPTIONS: Mapping[Topic, tuple[str, ...]] = {
         "my call",
         "taking my call",
         "calling me back",
+        "phone or tablet",
+        "on a phone",
+        "on her phone",
+        "on his phone",
+        "on their phone",
+        "the phone, does it",
     ),
 }
 """Phrases that contain a topic's keyword without being about that topic: they
@@ -676,7 +725,7 @@ SUBJECT_PATTERNS: Mapping[Subject, tuple[str, ...]] = {
         r"for fun",
         r"\binto\b(?! (?:the|a) )",
         r"excited",
-        r"\blove[s]? to\b",
+        r"\blove[s]? to (?:do|play|draw|read|make|build|watch)\b",
         r"hobb(?:y|ies)",
         r"\bgames?\b",
         r"\bshows?\b",
@@ -756,6 +805,8 @@ SUBJECT_PATTERNS: Mapping[Subject, tuple[str, ...]] = {
         r"\bsupport",
         r"what can (?:we|the school|i) do",
         r"make it easier",
+        r"anything (?:we|i|the school) (?:can|could) do",
+        r"would it help",
         r"ayud",
     ),
     "school_good": (
@@ -806,6 +857,9 @@ SUBJECT_PATTERNS: Mapping[Subject, tuple[str, ...]] = {
         r"taken out of you",
         r"worries you",
         r"how are you\b",
+        r"\bmanaging\b",
+        r"are you (?:okay|alright|all right|doing okay)",
+        r"how about you",
         r"para usted",
         r"c[oó]mo est[aá] usted",
     ),
@@ -938,6 +992,16 @@ _YES_NO = re.compile(
 )
 
 
+_ASKS_TO_TELL = re.compile(
+    r"^(?:and |so |okay,? |ok,? |well,? )*(?:could|can|would|will) you (?:please )?"
+    r"(?:tell|walk|say|describe|share|talk)|^(?:is|was) there anything\b"
+)
+"""A yes/no shape that asks for a story ("Could you walk me through…?",
+"Is there anything else you'd like me to know?")."""
+_WHEN_CLAUSE = re.compile(r"^(?:and |so )?(?:when|if) [^,]+, ")
+"""A leading "When you say…, " or "When she comes home, " clause: the question follows it."""
+
+
 def question_intent(text: str) -> Intent:
     """Classify what kind of answer a staff utterance asks for.
 
@@ -958,8 +1022,13 @@ def question_intent(text: str) -> Intent:
         imperative = re.search(r"\b(?:tell me|walk me through|say a bit|cu[eé]nteme)\b", low)
         return "what" if imperative else "none"
     first = questions[0].lstrip("\u00bf")
+    if _ASKS_TO_TELL.search(first):
+        return "what"
     if _YES_NO.match(first):
         return "yes_no"
+    clause = _WHEN_CLAUSE.match(first)
+    if clause is not None and any(p.search(first[clause.end() :]) for _, p in _WH):
+        first = first[clause.end() :]
     best: tuple[int, Intent] | None = None
     for intent, pattern in _WH:
         hit = pattern.search(first)

@@ -70,7 +70,7 @@ _PERMISSION = re.compile(
     r"tiene (?:unos )?minutos|buen momento"
 )
 _CLOSING = re.compile(
-    r"(?:call (?:you )?again|check(?:ed)? in (?:with you )?again|check in again|be in touch|"
+    r"(?:call (?:you )?(?:again|back)|check(?:ed)? in (?:with you )?again|check in again|be in touch|"
     r"talk soon|\bbye\b|have a good (?:one|day)|hang up|in a (?:few|couple of) weeks|"
     r"next (?:week|month)|i'?ll (?:send|email|text|follow up|share|put|mark|be)|"
     r"llamarle otra vez|volver a llamar)"
@@ -395,8 +395,9 @@ class ScriptedResponder:
         if plan.mode in ("open", "brief", "acknowledge"):
             if closing and any(social):
                 lines = []  # a goodbye gets a goodbye, nothing tacked on
-            elif greeting and not real_questions(plan.staff_text):
-                lines = []  # "Hi, is this Jenna?" is answered by the greeting itself
+            elif (greeting or any(social)) and not real_questions(plan.staff_text):
+                # "Hi, is this Jenna?" is answered by the greeting, "Is now a good time?" by yes
+                lines = []
         if extra and plan.mode == "guarded":
             lines.append(choose.pick(voice.guarded))
         elif extra and not closing:
