@@ -542,11 +542,12 @@ def touches_layer(
     """
     moves = set(review.moves)
     subs: list[Subject] = list(subjects) if subjects is not None else list(topics)
+    narrow = [s for s in subs if s in NARROW_SUBJECTS]
+    if narrow and "reflection" not in moves and not pause:
+        # "Who are her friends?" is answered about friends, not with a story about mornings
+        return bool(set(narrow) & set(layer.topics))
     if set(topics) & set(layer.topics):
         return True
-    if subs and subs[0] in NARROW_SUBJECTS:
-        # "Who are her friends?" is answered about friends, not with a story about mornings
-        return False
     if near_topics(subs) & set(layer.topics):
         return True
     if moves & {"follow_up", "reflection"} or pause:

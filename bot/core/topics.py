@@ -265,6 +265,10 @@ TOPIC_KEYWORDS: Mapping[Topic, tuple[str, ...]] = {
         "at home",
         "your kids",
         "parents",
+        "lives with you",
+        "live with you",
+        "lives at home",
+        "at home with",
     ),
 }
 """Keywords and phrases per topic, matched as whole words (see :func:`detect_topics`).
@@ -860,6 +864,8 @@ SUBJECT_PATTERNS: Mapping[Subject, tuple[str, ...]] = {
         r"\bmanaging\b",
         r"are you (?:okay|alright|all right|doing okay)",
         r"how about you",
+        r"(?:alright|okay|all right) with you",
+        r"for you,? health",
         r"para usted",
         r"c[oó]mo est[aá] usted",
     ),

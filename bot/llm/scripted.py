@@ -243,8 +243,18 @@ class ScriptedResponder:
         """
         earlier = set(plan.earlier_replies)
         text = ""
-        for salt in range(6):
-            text = self._compose(plan, salt, extra=salt >= 3)
+        for salt in range(3):
+            text = self._compose(plan, salt, extra=False)
+            if len(text.split()) < 4 or text not in earlier:
+                return text
+        # the answer was given before: say so ("Like I said, ...") rather than wander off
+        again = _Chooser(plan, 98).pick(plan.persona.voice.social.get("repeat", []))
+        if again and plan.mode in ("open", "brief", "acknowledge"):
+            said = f"{again} {text[0].lower() + text[1:] if again.endswith(',') else text}"
+            if said not in earlier:
+                return said
+        for salt in range(3, 6):
+            text = self._compose(plan, salt, extra=True)
             if len(text.split()) < 4 or text not in earlier:
                 return text
         # every choice was said before: add the least-used card lines until it is new
