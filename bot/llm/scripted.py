@@ -115,6 +115,32 @@ def _fitting_acknowledgements(low: str, lines: list[str]) -> list[str]:
     return [a for a in lines if _THANKS_LINE.search(_low(a))]
 
 
+def _restates(plan: ReplyPlan, text: str) -> bool:
+    """Tell whether a reply starts with a fact of the card (not filler or an acknowledgement)."""
+    voice = plan.persona.voice
+    facts = [
+        *(line for lines in voice.topics.values() for line in lines),
+        *(line for lines in voice.yes_no.values() for line in lines),
+        *voice.surface,
+        *(line for layer in plan.allowed_layers for line in [*layer.says, *layer.more]),
+    ]
+    return any(text.startswith(line) for line in facts)
+
+
+def _join(plan: ReplyPlan, lines: list[str]) -> str:
+    """Join lines into one reply; a line after "Like I said," goes on in lower case."""
+    names = set(re.findall(r"[A-Z][a-z]+", f"{plan.persona.name} {plan.persona.household}"))
+    names.add(plan.persona.student.name)
+    out: list[str] = []
+    for line in lines:
+        if out and out[-1].endswith(","):
+            word = line.split(" ", 1)[0].strip(".,!?'’")
+            if word not in names and not re.match(r"^I(?:'|’|\b)", line):
+                line = line[:1].lower() + line[1:]
+        out.append(line)
+    return " ".join(out)
+
+
 def questions(text: str) -> list[str]:
     """The question sentences of a staff utterance, folded to lower case.
 
@@ -249,8 +275,8 @@ class ScriptedResponder:
                 return text
         # the answer was given before: say so ("Like I said, ...") rather than wander off
         again = _Chooser(plan, 98).pick(plan.persona.voice.social.get("repeat", []))
-        if again and plan.mode in ("open", "brief", "acknowledge"):
-            said = f"{again} {text[0].lower() + text[1:] if again.endswith(',') else text}"
+        if again and plan.mode in ("open", "brief") and _restates(plan, text):
+            said = _join(plan, [again, text])
             if said not in earlier:
                 return said
         for salt in range(3, 6):
@@ -259,10 +285,14 @@ class ScriptedResponder:
                 return text
         # every choice was said before: add the least-used card lines until it is new
         voice = plan.persona.voice
-        pool = [line for lines in voice.topics.values() for line in lines]
+        if plan.mode == "acknowledge":  # a kind word again: thanks, not a new subject
+            pool = [*voice.acknowledge]
+        else:
+            pool = [line for s in plan.subjects for line in voice.topics.get(s, [])]
+            pool += [line for lines in voice.topics.values() for line in lines]
         choose = _Chooser(plan, 99)
         while text in earlier:
-            line = choose.pick([*pool, *voice.general, *voice.surface])
+            line = choose.pick(pool) or choose.pick([*voice.general, *voice.surface])
             if line is None:
                 break
             text = f"{text} {line}"
@@ -383,6 +413,10 @@ class ScriptedResponder:
         elif plan.mode == "brief":
             answer = self._yes_no(plan, choose)
             lines = [answer]
+            asked = real_questions(plan.staff_text)
+            if answer is None and asked and not detect_subjects(asked[0]):
+                # "Is it mostly Mondays? And are these sick days?": the first part, briefly
+                lines = [choose.pick(voice.brief)]
             overflow = _YES_NO_OVERFLOW.get(style, 0) + (1 if plan.trust >= 4 else 0)
             if answer is None:
                 lines = [*subject_lines(1)] or [choose.pick(voice.brief)]
@@ -412,8 +446,9 @@ class ScriptedResponder:
             lines.append(choose.pick(voice.guarded))
         elif extra and not closing:
             lines.extend(context_lines(1, wander=plan.mode == "open"))
-        if again is not None and any(line and choose.uses(line) for line in lines):
-            social.append(again)  # "like I said," only before something said already
+        if again is not None and lines and lines[0] and choose.uses(lines[0]):
+            if _restates(plan, lines[0]):  # "like I said," only before a fact said already
+                lines.insert(0, again)
         lines = [*social, *lines] if plan.mode != "guarded" else lines
         if not any(lines) and not greeting:
             lines = [choose.pick(fallback) or choose.pick(spare) or voice.general[0]]
@@ -423,12 +458,17 @@ class ScriptedResponder:
         for line in lines:
             if line and line not in seen:
                 seen.append(line)
-        return " ".join(seen)
+        return _join(plan, seen)
 
     @staticmethod
     def _yes_no(plan: ReplyPlan, choose: _Chooser) -> str | None:
         voice = plan.persona.voice
-        for subject in plan.subjects or plan.topics:
+        asked = real_questions(plan.staff_text)
+        # a stacked question gets its first part answered ("Is it mostly Mondays? ...")
+        first = detect_subjects(asked[0]) if asked else []
+        if asked and not first:
+            return None
+        for subject in first or plan.subjects or plan.topics:
             line = choose.pick(voice.yes_no.get(subject, []))
             if line:
                 return line
