@@ -497,11 +497,13 @@ NARROW_SUBJECTS: frozenset[Subject] = frozenset(
         "food",
         "screens",
         "own_school",
+        "school_good",
     }
 )
 """Subjects a question asks about so specifically that only a layer on the
 very same topic answers it ("Who are Maya's closest friends?" is not answered
-by the night she couldn't breathe). Broad subjects (mornings, the family, the
+by the night she couldn't breathe, "What does the school do well?" not by the
+letter that frightened her). Broad subjects (mornings, the family, the
 missed days, the caregiver's own state, what would help, hopes) invite the
 story and may open a layer on a near topic."""
 
@@ -554,8 +556,8 @@ def touches_layer(
         if not subs or context is None:
             return True
         # a follow-up on something new ("What do you wish we did differently?")
-        # is answered about that; one on what was just said may go deeper
-        if "reflection" in moves or pause or near_topics(subs) & context:
+        # is answered about that, not with a story on another topic
+        if "reflection" in moves or pause:
             return bool(context & set(layer.topics))
         return False
     return "open_question" in moves and not subs

@@ -166,6 +166,12 @@ TOPIC_KEYWORDS: Mapping[Topic, tuple[str, ...]] = {
         "lonely",
         "fit in",
         "fits in",
+        "play with",
+        "plays with",
+        "hang out",
+        "hangs out",
+        "spend time with",
+        "spends time with",
     ),
     "school_feelings": (
         "about school",
@@ -200,6 +206,10 @@ TOPIC_KEYWORDS: Mapping[Topic, tuple[str, ...]] = {
         "feel about",
         "feels about",
         "home from school",
+        "like it here",
+        "like it there",
+        "likes it here",
+        "likes it there",
     ),
     "hopes": (
         "hope",
@@ -738,7 +748,10 @@ SUBJECT_PATTERNS: Mapping[Subject, tuple[str, ...]] = {
         r"for fun",
         r"\binto\b(?! (?:the|a) )",
         r"excited",
-        r"\blove[s]? to (?:do|play|draw|read|make|build|watch)\b",
+        r"\b(?:love|like|enjoy)s? to (?:do|play|draw|read|make|build|watch)\b",
+        r"what (?:does|do) \w+ (?:love|enjoy|like)\b(?! (?:about|at) )",
+        r"not at school",
+        r"outside (?:of )?school",
         r"hobb(?:y|ies)",
         r"\bgames?\b",
         r"\bshows?\b",
@@ -811,6 +824,11 @@ SUBJECT_PATTERNS: Mapping[Subject, tuple[str, ...]] = {
         r"favou?rite part of school",
         r"back in the day",
         r"cuando usted (?:era|iba)",
+        r"cuando era niñ",
+        r"cuando era nin",
+        r"para usted cuando",
+        r"did you like school",
+        r"you were (?:little|young|his age|her age)",
     ),
     "help": (
         r"\bhelp(?:ed|s|ful)?\b",
@@ -834,6 +852,8 @@ SUBJECT_PATTERNS: Mapping[Subject, tuple[str, ...]] = {
         r"good (?:school )?day",
         r"better days",
         r"sali[oó] bien",
+        r"school do(?:es)? (?:that|well|right)",
+        r"like about (?:the |our )?school",
     ),
     "school_bad": (
         r"badly",
@@ -959,6 +979,9 @@ def _subjects_in(text: str) -> list[Subject]:
             pos = _first_keyword_pos(topic, low)
             if pos is not None:
                 found[topic] = pos
+    if "own_school" in found:
+        # "Did you like school as a kid?" is about the caregiver's own school days
+        found.pop("school_feelings", None)
     return sorted(found, key=lambda s: (found[s], s in TOPICS))
 
 

@@ -115,6 +115,11 @@ def _fitting_acknowledgements(low: str, lines: list[str]) -> list[str]:
     return [a for a in lines if _THANKS_LINE.search(_low(a))]
 
 
+ANSWER_FIRST = NARROW_SUBJECTS | {"sleep"}
+"""Subjects whose question is answered first when a layer comes out on it
+("What's bedtime like?" gets the bedtime, then the story of the mornings)."""
+
+
 def _restates(plan: ReplyPlan, text: str) -> bool:
     """Tell whether a reply starts with a fact of the card (not filler or an acknowledgement)."""
     voice = plan.persona.voice
@@ -228,11 +233,19 @@ class _Chooser:
     def uses(self, line: str) -> int:
         return sum(1 for reply in self._history if line in reply)
 
-    def pick(self, candidates: Iterable[str], *, fresh: bool = False) -> str | None:
-        """Pick a least-used line (``fresh``: only lines never used in the session)."""
+    def pick(
+        self, candidates: Iterable[str], *, fresh: bool = False, again: bool = False
+    ) -> str | None:
+        """Pick a least-used line (``fresh``: only lines never used in the session;
+        ``again``: lines of the previous reply may be said again)."""
         pool: list[str] = []
         for line in candidates:
-            if line and line not in pool and line not in self._taken and line not in self._last:
+            if (
+                line
+                and line not in pool
+                and line not in self._taken
+                and (again or line not in self._last)
+            ):
                 pool.append(line)
         if fresh:
             pool = [line for line in pool if self.uses(line) == 0]
@@ -396,7 +409,7 @@ class ScriptedResponder:
             lead: list[str | None] = []
             if plan.intent == "yes_no":
                 lead = [self._yes_no(plan, choose)]
-            elif subjects and subjects[0] in NARROW_SUBJECTS:
+            elif subjects and subjects[0] in ANSWER_FIRST:
                 # answer what was asked first, then open up
                 if subjects[0] not in plan.disclose.topics:
                     lead = [choose.pick(voice.topics.get(subjects[0], []))]
@@ -414,7 +427,7 @@ class ScriptedResponder:
             answer = self._yes_no(plan, choose)
             lines = [answer]
             asked = real_questions(plan.staff_text)
-            if answer is None and asked and not detect_subjects(asked[0]):
+            if answer is None and len(asked) > 1 and not detect_subjects(asked[0]):
                 # "Is it mostly Mondays? And are these sick days?": the first part, briefly
                 lines = [choose.pick(voice.brief)]
             overflow = _YES_NO_OVERFLOW.get(style, 0) + (1 if plan.trust >= 4 else 0)
@@ -432,6 +445,10 @@ class ScriptedResponder:
         else:  # open
             if subjects and any(voice.topics.get(s) for s in subjects):
                 lines = list(subject_lines(n_open)) or [self._yes_no(plan, choose)]
+                if not any(lines):  # asked again right away: "Like I said, …"
+                    pool = next(voice.topics[s] for s in subjects if voice.topics.get(s))
+                    said = choose.pick(pool, again=True)
+                    lines = [choose.pick(voice.social.get("repeat", [])) if said else None, said]
             elif social and plan.intent in ("yes_no", "none"):
                 lines = []
             else:
@@ -465,8 +482,8 @@ class ScriptedResponder:
         voice = plan.persona.voice
         asked = real_questions(plan.staff_text)
         # a stacked question gets its first part answered ("Is it mostly Mondays? ...")
-        first = detect_subjects(asked[0]) if asked else []
-        if asked and not first:
+        first = detect_subjects(asked[0]) if len(asked) > 1 else []
+        if len(asked) > 1 and not first:
             return None
         for subject in first or plan.subjects or plan.topics:
             line = choose.pick(voice.yes_no.get(subject, []))
