@@ -508,6 +508,12 @@ missed days, the caregiver's own state, what would help, hopes) invite the
 story and may open a layer on a near topic."""
 
 
+INSIGHT_OFF_TOPIC: frozenset[Subject] = NARROW_SUBJECTS | {"self", "health", "sleep", "work"}
+"""Subjects of a question the hidden insight never answers: the narrow ones
+and the caregiver's own state, health, sleep and work ("How is your own health
+these days?" is not answered with the story behind the absences)."""
+
+
 def touches_layer(
     layer: Layer,
     topics: list[Topic],
@@ -1100,7 +1106,7 @@ class PracticeEngine:
                 and index - st.last_disclosure
                 >= max(2, _spacing(spacing, trust, persona.hidden_insight.trust))
                 and index > st.wary_until + 2
-                and not (subjects and subjects[0] in NARROW_SUBJECTS)
+                and not (subjects and subjects[0] in INSIGHT_OFF_TOPIC)
             ):
                 insight_now = True
         mode = decide_mode(

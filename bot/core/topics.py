@@ -594,6 +594,7 @@ TOPIC_EXCEPTIONS: Mapping[Topic, tuple[str, ...]] = {
     "mornings": ("good morning",),
     "transport": ("walk me through", "walk you through", "walking me through"),
     "home": ("stay in touch", "staying in touch", "home from school"),
+    "hopes": ("wish the school", "wish our school", "wish the team", "wish we", "wish you"),
     "work": ("i work in", "i work at", "i work with", "works for you", "work for you"),
     "teachers": ("i'm the counselor", "i'm a teacher", "i teach", "i'm the assistant principal"),
     "contact": (

@@ -367,7 +367,7 @@ class ScriptedResponder:
                         out.append(line)
                     if len(out) >= limit:
                         break
-            if not out and plan.recent:
+            if not out and limit and plan.recent:
                 # nothing new on the last subject: go on about what the talk was about before
                 for turn in reversed(plan.recent[:-1]):
                     for subject in [*turn.topics, *detect_subjects(turn.caregiver)]:
@@ -451,8 +451,14 @@ class ScriptedResponder:
                     lines = [choose.pick(voice.social.get("repeat", [])) if said else None, said]
             elif social and plan.intent in ("yes_no", "none"):
                 lines = []
+            elif "follow_up" not in plan.review.moves and not thread_recent:
+                # "How have things been going?": the story as the caregiver tells it
+                lines = [choose.pick(voice.surface, fresh=True)] + context_lines(n_open - 1)
             else:
                 lines = list(context_lines(n_open))
+            asked = real_questions(plan.staff_text)
+            if plan.intent == "yes_no" and len(asked) > 1 and not detect_subjects(asked[0]):
+                lines = [choose.pick(voice.brief)]  # a stacked yes/no: the first part, briefly
         if plan.mode in ("open", "brief", "acknowledge"):
             if closing and any(social):
                 lines = []  # a goodbye gets a goodbye, nothing tacked on
