@@ -68,10 +68,8 @@ TOPIC_KEYWORDS: Mapping[Topic, tuple[str, ...]] = {
         "carpool",
         "gas",
         "transportation",
-        "weather",
         "get here",
         "gets here",
-        "snow",
     ),
     "health": (
         "health",
