@@ -37,10 +37,10 @@ from typing import Any
 # run from any directory: this checkout's ``bot`` package, not an installed one
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.core.persona import Persona  # noqa: E402
-from bot.core.practice import PracticeEngine  # noqa: E402
-from bot.llm.scripted import ScriptedResponder  # noqa: E402
-from bot.personas import load_all  # noqa: E402
+from bot.core.persona import Persona
+from bot.core.practice import PracticeEngine
+from bot.llm.scripted import ScriptedResponder
+from bot.personas import load_all
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "practice"
 SCRIPTS = DATA / "scripts.json"
@@ -252,7 +252,7 @@ def evaluate(dump: Path | None = None) -> dict[str, Any]:
             "insight_min"
         ]
         >= n - 1,
-        "kind_yes_no: later and fewer layers than skilled; a layer in some sessions, at most half": (
+        "kind_yes_no: later, fewer layers than skilled; a layer in some sessions, at most half": (
             yes_no_later_and_fewer(ps["kind_yes_no"], ps["skilled"])
         ),
         "threat: first layer >= 3 turns later in every session": bool(delays) and min(delays) >= 3,

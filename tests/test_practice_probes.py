@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.practice import NARROW_SUBJECTS, PracticeEngine
+from bot.core.practice import PracticeEngine
+from bot.core.topics import NARROW_SUBJECTS
 from bot.llm.scripted import ScriptedResponder, is_closing, real_questions
 from bot.personas import load_all
 
@@ -61,7 +62,11 @@ PROBES: list[tuple[str, str, tuple[str, ...]]] = [
     # orchard-season-mom (Spanish): Daniela (11) reads and draws, friend Jazmín, brother Santiago
     ("orchard-season-mom", "¿Qué le gusta hacer a Daniela en su tiempo libre?", ("leer", "fútbol")),
     ("orchard-season-mom", "¿Tiene Daniela hermanos?", ("santiago",)),
-    ("orchard-season-mom", "¿Cómo era la escuela para usted cuando era niña?", ("méxico", "maestra")),
+    (
+        "orchard-season-mom",
+        "¿Cómo era la escuela para usted cuando era niña?",
+        ("méxico", "maestra"),
+    ),
     # stomach-aches-mom: Owen (9) loves sharks, best friend Theo, weekends at the lake
     ("stomach-aches-mom", "What does Owen love to read about?", ("sharks", "forts")),
     ("stomach-aches-mom", "Who is Owen's best friend?", ("theo", "two-kids")),

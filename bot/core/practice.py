@@ -37,8 +37,17 @@ from bot.core.models import (
     Usage,
 )
 from bot.core.persona import TRUST_MAX, CloseUp, HiddenInsight, Layer, Persona, Subject, Topic
+from bot.core.social import is_closing
 from bot.core.text import ASCII_LOWER, asks_question, first_sentence, fold, is_invitation
-from bot.core.topics import Intent, detect_subjects, detect_topics, near_topics, question_intent
+from bot.core.topics import (
+    INSIGHT_OFF_TOPIC,
+    NARROW_SUBJECTS,
+    Intent,
+    detect_subjects,
+    detect_topics,
+    near_topics,
+    question_intent,
+)
 
 
 class ReplyPlan(BaseModel):
@@ -485,35 +494,6 @@ def _clamp(value: float) -> float:
     return max(0.0, min(TRUST_MAX, value))
 
 
-NARROW_SUBJECTS: frozenset[Subject] = frozenset(
-    {
-        "friends",
-        "teachers",
-        "siblings",
-        "transport",
-        "interests",
-        "weekends",
-        "neighborhood",
-        "food",
-        "screens",
-        "own_school",
-        "school_good",
-    }
-)
-"""Subjects a question asks about so specifically that only a layer on the
-very same topic answers it ("Who are Maya's closest friends?" is not answered
-by the night she couldn't breathe, "What does the school do well?" not by the
-letter that frightened her). Broad subjects (mornings, the family, the
-missed days, the caregiver's own state, what would help, hopes) invite the
-story and may open a layer on a near topic."""
-
-
-INSIGHT_OFF_TOPIC: frozenset[Subject] = NARROW_SUBJECTS | {"self", "health", "sleep", "work"}
-"""Subjects of a question the hidden insight never answers: the narrow ones
-and the caregiver's own state, health, sleep and work ("How is your own health
-these days?" is not answered with the story behind the absences)."""
-
-
 def touches_layer(
     layer: Layer,
     topics: list[Topic],
@@ -556,7 +536,9 @@ def touches_layer(
         return bool(set(narrow) & set(layer.topics))
     if set(topics) & set(layer.topics):
         return True
-    if near_topics(subs) & set(layer.topics):
+    # near topics of what the question is about (its first subject), not of every
+    # word in it: "What would make it easier to be in touch?" is about contact
+    if near_topics(subs[:1]) & set(layer.topics):
         return True
     if moves & {"follow_up", "reflection"} or pause:
         if not subs or context is None:
@@ -1057,7 +1039,8 @@ class PracticeEngine:
         ):
             recent_credit = RECENT_LISTENING  # sustained, gentle interest counts too
         open_gate = (
-            not intervention
+            not (index > 2 and is_closing(staff_text))  # nothing new comes out at goodbye
+            and not intervention
             and not hits
             and credit > 0
             and uses == 0

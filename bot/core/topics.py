@@ -259,6 +259,8 @@ TOPIC_KEYWORDS: Mapping[Topic, tuple[str, ...]] = {
         "reached out",
         "stay in touch",
         "keep in touch",
+        "be in touch",
+        "in touch with",
         "contact",
         "text",
         "texts",
@@ -939,6 +941,35 @@ about contact. The engine lets a turn on or near a layer's topic open it, so
 disclosure follows the conversation rather than a short keyword list."""
 
 
+NARROW_SUBJECTS: frozenset[Subject] = frozenset(
+    {
+        "friends",
+        "teachers",
+        "siblings",
+        "transport",
+        "interests",
+        "weekends",
+        "neighborhood",
+        "food",
+        "screens",
+        "own_school",
+        "school_good",
+    }
+)
+"""Subjects a question asks about so specifically that only a layer on the
+very same topic answers it ("Who are Maya's closest friends?" is not answered
+by the night she couldn't breathe, "What does the school do well?" not by the
+letter that frightened her). Broad subjects (mornings, the family, the
+missed days, the caregiver's own state, what would help, hopes) invite the
+story and may open a layer on a near topic."""
+
+
+INSIGHT_OFF_TOPIC: frozenset[Subject] = NARROW_SUBJECTS | {"self", "health", "sleep", "work"}
+"""Subjects of a question the hidden insight never answers: the narrow ones
+and the caregiver's own state, health, sleep and work ("How is your own health
+these days?" is not answered with the story behind the absences)."""
+
+
 def detect_subjects(text: str) -> list[Subject]:
     """Return every subject (layer topics and everyday subjects) a text touches.
 
@@ -981,6 +1012,12 @@ def _subjects_in(text: str) -> list[Subject]:
     if "own_school" in found:
         # "Did you like school as a kid?" is about the caregiver's own school days
         found.pop("school_feelings", None)
+    if len(found) > 1:
+        # "What would make it easier for you to be in touch?" is about keeping in
+        # touch: helping and the caregiver's own state go after what they are about
+        for subject in ("help", "self"):
+            if subject in found:
+                found[subject] += 1_000_000
     return sorted(found, key=lambda s: (found[s], s in TOPICS))
 
 

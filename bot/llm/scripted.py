@@ -31,9 +31,10 @@ import random
 import re
 from collections.abc import AsyncIterator, Iterable
 
-from bot.core.practice import NARROW_SUBJECTS, ReplyPlan, Usage
+from bot.core.practice import ReplyPlan, Usage
+from bot.core.social import PERMISSION, is_closing, real_questions
 from bot.core.text import fold_quotes as normalize
-from bot.core.topics import detect_subjects
+from bot.core.topics import NARROW_SUBJECTS, detect_subjects
 
 WORDS_PER_DELTA = 3
 """Words per streamed delta: small enough to look like typing in Slack, big
@@ -63,29 +64,6 @@ def is_greeting(text: str) -> bool:
     return _GREETING.search(normalize(text)) is not None
 
 
-_PERMISSION = re.compile(
-    r"(?:good|okay|ok|bad|alright|right) (?:time|moment)|have a (?:few |couple of )?minutes?|"
-    r"have a minute|okay if i ask|alright if i ask|willing to talk|can i try again|"
-    r"could we start over|start over\?|short chat\?|talk for a bit\?|"
-    r"tiene (?:unos )?minutos|buen momento"
-)
-_CLOSING = re.compile(
-    r"(?:call (?:you )?(?:again|back)|check(?:ed)? in (?:with you )?again|check in again|be in touch|"
-    r"talk soon|\bbye\b|have a good (?:one|day)|hang up|in a (?:few|couple of) weeks|"
-    r"next (?:week|month)|i'?ll (?:send|email|text|follow up|share|put|mark|be)|"
-    r"llamarle otra vez|volver a llamar)"
-)
-_CALL_AGAIN = re.compile(
-    r"\b(?:call|calls|calling|check(?:ed)? in|reach|talk|meet|meeting|follow up|be in touch|"
-    r"let (?:the|his|her|their) teacher know|llamar|hablar)\b"
-)
-"""A question about the next contact ("Is it alright if I call back?"), part of a goodbye."""
-_IDENTITY = re.compile(
-    r"^\W*(?:(?:hi|hello|hey|hola)\W+)?(?:is (?:this|that)|am i (?:speaking|talking) (?:to|with)|"
-    r"are you|es usted|habla)\b[^?]{0,40}\?$"
-)
-"""A caller checking who picked up ("Hi, is this Jenna?"): the greeting answers it."""
-_QUESTION_SENTENCE = re.compile(r"[^.?!]*\?")
 _HARD_WORDS = re.compile(
     r"\b(?:hard|harder|hardest|a lot|lot to|tough|rough|exhausting|draining|wearing|heavy|"
     r"frustrat\w*|worr\w*|scar\w*|toll|weigh\w*|stress\w*|carrying|difficult|struggl\w*|"
@@ -144,53 +122,6 @@ def _join(plan: ReplyPlan, lines: list[str]) -> str:
                 line = line[:1].lower() + line[1:]
         out.append(line)
     return " ".join(out)
-
-
-def questions(text: str) -> list[str]:
-    """The question sentences of a staff utterance, folded to lower case.
-
-    Args:
-        text: the staff utterance.
-
-    Returns:
-        Each sentence that ends with "?", stripped, in order.
-    """
-    return [q.strip() for q in _QUESTION_SENTENCE.findall(_low(text)) if q.strip(" ?")]
-
-
-def real_questions(text: str) -> list[str]:
-    """Questions that ask for an answer of substance (not who picked up, not may I).
-
-    Args:
-        text: the staff utterance.
-
-    Returns:
-        The question sentences left once identity checks ("Is this Jenna?"),
-        permission ("Is now a good time?") and the next contact ("Is it okay
-        if I call again?") are set aside.
-    """
-    out: list[str] = []
-    for q in questions(text):
-        if _IDENTITY.search(q) or _PERMISSION.search(q) or _CALL_AGAIN.search(q):
-            continue
-        out.append(q)
-    return out
-
-
-def is_closing(text: str) -> bool:
-    """Tell whether a staff utterance says goodbye (and asks nothing else).
-
-    "Thanks, we'll be in touch." and "Is it alright if I call back
-    sometime?" close the call; "Do you think next week will go a little
-    better?" does not, although it names next week.
-
-    Args:
-        text: the staff utterance.
-
-    Returns:
-        True for a goodbye or an offer of the next contact with no other question.
-    """
-    return _CLOSING.search(_low(text)) is not None and not real_questions(text)
 
 
 _ASK_ME = re.compile(r"(?:anything|something) (?:you'?d like|you want) to ask me|questions? for me")
@@ -397,7 +328,7 @@ class ScriptedResponder:
                 social.append(choose.pick(voice.social.get("questions_for_me", [])))
             elif closing:
                 social.append(choose.pick(voice.social.get("closing", [])))
-            if _PERMISSION.search(low):
+            if PERMISSION.search(low):
                 social.append(choose.pick(voice.social.get("permission", [])))
         again: str | None = None
         if plan.repeat and plan.mode in ("open", "brief", "acknowledge"):
@@ -409,10 +340,10 @@ class ScriptedResponder:
             lead: list[str | None] = []
             if plan.intent == "yes_no":
                 lead = [self._yes_no(plan, choose)]
-            elif subjects and subjects[0] in ANSWER_FIRST:
-                # answer what was asked first, then open up
-                if subjects[0] not in plan.disclose.topics:
-                    lead = [choose.pick(voice.topics.get(subjects[0], []))]
+            elif (
+                subjects and subjects[0] in ANSWER_FIRST and subjects[0] not in plan.disclose.topics
+            ):  # answer what was asked first, then open up
+                lead = [choose.pick(voice.topics.get(subjects[0], []))]
             lines = [*lead, *plan.disclose.says]
         elif plan.mode == "guarded":
             if plan.threat and voice.threatened:
@@ -453,7 +384,7 @@ class ScriptedResponder:
                 lines = []
             elif "follow_up" not in plan.review.moves and not thread_recent:
                 # "How have things been going?": the story as the caregiver tells it
-                lines = [choose.pick(voice.surface, fresh=True)] + context_lines(n_open - 1)
+                lines = [choose.pick(voice.surface, fresh=True), *context_lines(n_open - 1)]
             else:
                 lines = list(context_lines(n_open))
             asked = real_questions(plan.staff_text)
@@ -469,9 +400,14 @@ class ScriptedResponder:
             lines.append(choose.pick(voice.guarded))
         elif extra and not closing:
             lines.extend(context_lines(1, wander=plan.mode == "open"))
-        if again is not None and lines and lines[0] and choose.uses(lines[0]):
-            if _restates(plan, lines[0]):  # "like I said," only before a fact said already
-                lines.insert(0, again)
+        if (
+            again is not None
+            and lines
+            and lines[0]
+            and choose.uses(lines[0])
+            and _restates(plan, lines[0])
+        ):  # "like I said," only before a fact said already
+            lines.insert(0, again)
         lines = [*social, *lines] if plan.mode != "guarded" else lines
         if not any(lines) and not greeting:
             lines = [choose.pick(fallback) or choose.pick(spare) or voice.general[0]]
