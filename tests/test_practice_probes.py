@@ -10,6 +10,9 @@ answer must use: the reply has to name at least one of them.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 
 from bot.core.practice import PracticeEngine
@@ -200,3 +203,46 @@ def test_a_student_speaks_of_my_family_never_your_family(persona_id: str) -> Non
     for line in lines:
         low = line.lower()
         assert "your family" not in low and "your kid" not in low and "your son" not in low, line
+
+
+def test_the_yes_no_target_wants_later_fewer_but_not_nothing() -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    import practice_eval
+
+    skilled = {
+        "layers_mean": 4.0,
+        "first_disclosure_median": 2,
+        "sessions_with_disclosure": "33/33",
+    }
+
+    def yes_no(got: int, mean: float, first: float | None) -> dict[str, object]:
+        return {
+            "layers_mean": mean,
+            "first_disclosure_median": first,
+            "sessions_with_disclosure": f"{got}/33",
+        }
+
+    check = practice_eval.yes_no_later_and_fewer
+    assert check(yes_no(15, 0.5, 17), skilled)
+    assert not check(yes_no(32, 1.4, 8), skilled)  # a layer in nearly every session
+    assert not check(yes_no(0, 0.0, None), skilled)  # hears nothing at all
+    assert not check(yes_no(10, 0.4, 2), skilled)  # no later than a skilled interviewer
+    assert not check(yes_no(10, 2.5, 9), skilled)  # more than half the skilled layers
+
+
+@pytest.mark.parametrize("persona_id", sorted(PERSONAS))
+def test_kind_yes_no_questions_alone_open_no_layer(persona_id: str) -> None:
+    persona = PERSONAS[persona_id]
+    s = persona.student.name
+    engine = PracticeEngine(persona, seed=4)
+    responder = ScriptedResponder()
+    for text in (
+        f"Does {s} like school?",
+        "Are mornings hard at your house?",
+        f"Does {s} have friends in class?",
+        f"Is {s} feeling alright these days?",
+        f"Does {s} get enough sleep?",
+        "Is the family doing okay?",
+    ):
+        turn = engine.record(plan := engine.plan(text), responder.reply(plan))
+        assert not turn.disclosed and not turn.insight, (text, turn.caregiver)
