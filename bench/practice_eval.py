@@ -34,6 +34,9 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+# run from any directory: this checkout's ``bot`` package, not an installed one
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 from bot.core.persona import Persona
 from bot.core.practice import PracticeEngine
 from bot.llm.scripted import ScriptedResponder
@@ -138,6 +141,23 @@ def first_disclosure(rows: list[dict[str, Any]], offset: int = 0) -> int | None:
     return None
 
 
+def yes_no_later_and_fewer(yes_no: dict[str, Any], skilled: dict[str, Any]) -> bool:
+    """The yes/no target: a kind yes/no interviewer hears less, later, but not nothing.
+
+    Issue 9: "stacked and yes/no interviews disclose later than skilled ones,
+    but a yes/no interviewer still hears something"; a kind interviewer who
+    only asks yes/no questions gets short answers and little disclosure.
+    """
+    got, total = (int(n) for n in str(yes_no["sessions_with_disclosure"]).split("/"))
+    first = yes_no["first_disclosure_median"]
+    return (
+        0 < got <= total // 2 + total % 2
+        and yes_no["layers_mean"] <= skilled["layers_mean"] / 2
+        and first is not None
+        and first > (skilled["first_disclosure_median"] or 0)
+    )
+
+
 def evaluate(dump: Path | None = None) -> dict[str, Any]:
     scripts = json.loads(SCRIPTS.read_text(encoding="utf-8"))
     personas = list(load_all().values())
@@ -169,11 +189,18 @@ def evaluate(dump: Path | None = None) -> dict[str, Any]:
     ]
     stale = sum(1 for r in all_rows if r["id"] in labels) - len(judged)
     if judged:
-        source = f"hand labels ({len(judged)} replies, {LABELS.name}; {stale} stale, not counted)"
+        coverage = len(judged) / (len(judged) + stale)
+        source = (
+            f"hand labels ({len(judged)} replies, {LABELS.name}; {stale} stale, not counted; "
+            f"coverage {coverage:.0%} of the labels)"
+        )
         verdicts = [labels[r["id"]][0] for r in judged]
     else:
         source = "PROXY (automatic, not a judged figure: no labels file yet)"
         verdicts = [proxy_answers(by_persona[r["persona"]], r) for r in all_rows]
+    proxy = [proxy_answers(by_persona[r["persona"]], r) for r in all_rows]
+    proxy_answers_share = sum(v == "answers" for v in proxy) / len(proxy)
+    proxy_partly_share = sum(v in ("answers", "partly") for v in proxy) / len(proxy)
     answers = sum(v == "answers" for v in verdicts) / len(verdicts)
     partly = sum(v in ("answers", "partly") for v in verdicts) / len(verdicts)
 
@@ -225,7 +252,9 @@ def evaluate(dump: Path | None = None) -> dict[str, Any]:
             "insight_min"
         ]
         >= n - 1,
-        "kind_yes_no: at least one layer in every session": ps["kind_yes_no"]["layers_min"] >= 1,
+        "kind_yes_no: later, fewer layers than skilled; a layer in some sessions, at most half": (
+            yes_no_later_and_fewer(ps["kind_yes_no"], ps["skilled"])
+        ),
         "threat: first layer >= 3 turns later in every session": bool(delays) and min(delays) >= 3,
         "reflective: insight with >= 7/9 of personas in every script": ps["reflective"][
             "insight_min"
@@ -242,6 +271,8 @@ def evaluate(dump: Path | None = None) -> dict[str, Any]:
         "relevance_source": source,
         "answers_share": round(answers, 3),
         "at_least_partly_share": round(partly, 3),
+        "proxy_answers_share": round(proxy_answers_share, 3),
+        "proxy_at_least_partly_share": round(proxy_partly_share, 3),
         "exact_repeats": sum(repeats(rows) for rows in sessions.values()),
         "per_style": per_style,
         "threat_delay_min": min(delays) if delays else None,
@@ -294,6 +325,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"relevance ({result['relevance_source']}):")
     print(f"  answers the question: {result['answers_share']:.1%}")
     print(f"  at least partly:      {result['at_least_partly_share']:.1%}")
+    print(
+        f"automatic proxy (every reply, not a judged figure): answers "
+        f"{result['proxy_answers_share']:.1%}, at least partly "
+        f"{result['proxy_at_least_partly_share']:.1%}"
+    )
     print(f"exact repeats: {result['exact_repeats']}")
     print(
         "style                 insight/personas per script  layers mean [min-max]"

@@ -37,8 +37,17 @@ from bot.core.models import (
     Usage,
 )
 from bot.core.persona import TRUST_MAX, CloseUp, HiddenInsight, Layer, Persona, Subject, Topic
+from bot.core.social import is_closing
 from bot.core.text import ASCII_LOWER, asks_question, first_sentence, fold, is_invitation
-from bot.core.topics import Intent, detect_subjects, detect_topics, near_topics, question_intent
+from bot.core.topics import (
+    INSIGHT_OFF_TOPIC,
+    NARROW_SUBJECTS,
+    Intent,
+    detect_subjects,
+    detect_topics,
+    near_topics,
+    question_intent,
+)
 
 
 class ReplyPlan(BaseModel):
@@ -129,9 +138,13 @@ MAX_GAIN_PER_TURN = 2.0
 """Cap on listening credit in one turn: stacking every good move in one turn
 earns no more than a reflection plus a little, so trust is built over turns."""
 
-CLOSED_CREDIT = 0.5
+CLOSED_CREDIT = 0.3
 """Credit for a kind, on-subject yes/no question with no other move: it shows
-interest, so a yes/no interviewer still hears something, but slowly."""
+interest, but yes/no questions alone stay under :data:`RECENT_LISTENING` and
+:data:`SLOW_LISTENING`, so a kind interviewer who only asks yes/no questions
+gets short answers and little disclosure (a layer late, in some sessions,
+when warm words add to it) while the yes/no answers still carry the card's
+facts."""
 
 REPEAT_FACTOR: tuple[float, ...] = (1.0, 0.25)
 """Credit factor for the n-th use of the very same staff utterance (0-based);
@@ -492,9 +505,12 @@ def touches_layer(
 ) -> bool:
     """Tell whether a staff turn is on or near a layer's topic, so it may open it.
 
-    A turn touches a layer when (a) a subject it is about is on or near one
-    of the layer's ``topics`` (:func:`bot.core.topics.near_topics`: a sleep
-    question is near a mornings layer); or (b) it is a follow-up, a
+    A turn touches a layer when (a) it names one of the layer's ``topics``,
+    or its first subject is a broad one (not in :data:`NARROW_SUBJECTS`) on
+    or near one of them (:func:`bot.core.topics.near_topics`: a question
+    about the missed days is near a mornings layer; a question about the
+    student's friends, food or screens opens only a layer on that very
+    topic, so a disclosure always answers what was asked); or (b) it is a follow-up, a
     reflection or a pause and the conversation (``context``: the subjects of
     the caregiver's last reply and the thread of the last disclosure) is on
     or near the layer; or (c) it is an open question about no particular
@@ -514,11 +530,24 @@ def touches_layer(
     """
     moves = set(review.moves)
     subs: list[Subject] = list(subjects) if subjects is not None else list(topics)
-    own = near_topics(subs) | set(topics)
-    if own & set(layer.topics):
+    narrow = [s for s in subs if s in NARROW_SUBJECTS]
+    if narrow and "reflection" not in moves and not pause:
+        # "Who are her friends?" is answered about friends, not with a story about mornings
+        return bool(set(narrow) & set(layer.topics))
+    if set(topics) & set(layer.topics):
+        return True
+    # near topics of what the question is about (its first subject), not of every
+    # word in it: "What would make it easier to be in touch?" is about contact
+    if near_topics(subs[:1]) & set(layer.topics):
         return True
     if moves & {"follow_up", "reflection"} or pause:
-        return context is None or bool(context & set(layer.topics)) or not subs
+        if not subs or context is None:
+            return True
+        # a follow-up on something new ("What do you wish we did differently?")
+        # is answered about that, not with a story on another topic
+        if "reflection" in moves or pause:
+            return bool(context & set(layer.topics))
+        return False
     return "open_question" in moves and not subs
 
 
@@ -1010,7 +1039,8 @@ class PracticeEngine:
         ):
             recent_credit = RECENT_LISTENING  # sustained, gentle interest counts too
         open_gate = (
-            not intervention
+            not (index > 2 and is_closing(staff_text))  # nothing new comes out at goodbye
+            and not intervention
             and not hits
             and credit > 0
             and uses == 0
@@ -1059,6 +1089,7 @@ class PracticeEngine:
                 and index - st.last_disclosure
                 >= max(2, _spacing(spacing, trust, persona.hidden_insight.trust))
                 and index > st.wary_until + 2
+                and not (subjects and subjects[0] in INSIGHT_OFF_TOPIC)
             ):
                 insight_now = True
         mode = decide_mode(

@@ -67,6 +67,9 @@ TOPIC_KEYWORDS: Mapping[Topic, tuple[str, ...]] = {
         "get there",
         "carpool",
         "gas",
+        "transportation",
+        "get here",
+        "gets here",
     ),
     "health": (
         "health",
@@ -94,6 +97,14 @@ TOPIC_KEYWORDS: Mapping[Topic, tuple[str, ...]] = {
         "therapy",
         "feeling well",
         "feel well",
+        "medical",
+        "medically",
+        "feeling alright",
+        "feeling all right",
+        "feeling okay",
+        "feeling better",
+        "feel better",
+        "feeling good",
     ),
     "work": (
         "job",
@@ -128,6 +139,12 @@ TOPIC_KEYWORDS: Mapping[Topic, tuple[str, ...]] = {
         "counsellor",
         "secretary",
         "front office",
+        "who at our school",
+        "who at school",
+        "anyone at school",
+        "adult at school",
+        "adults at school",
+        "grown-ups at school",
         "mr",
         "mrs",
         "ms",
@@ -147,6 +164,12 @@ TOPIC_KEYWORDS: Mapping[Topic, tuple[str, ...]] = {
         "lonely",
         "fit in",
         "fits in",
+        "play with",
+        "plays with",
+        "hang out",
+        "hangs out",
+        "spend time with",
+        "spends time with",
     ),
     "school_feelings": (
         "about school",
@@ -165,6 +188,26 @@ TOPIC_KEYWORDS: Mapping[Topic, tuple[str, ...]] = {
         "homework",
         "reading",
         "math",
+        "at school",
+        "with school",
+        "school been",
+        "school going",
+        "school has been",
+        "schoolwork",
+        "school work",
+        "going to school",
+        "go to school",
+        "want to go",
+        "wants to go",
+        "want to be at school",
+        "feeling about",
+        "feel about",
+        "feels about",
+        "home from school",
+        "like it here",
+        "like it there",
+        "likes it here",
+        "likes it there",
     ),
     "hopes": (
         "hope",
@@ -179,6 +222,13 @@ TOPIC_KEYWORDS: Mapping[Topic, tuple[str, ...]] = {
         "someday",
         "goal",
         "goals",
+        "go better",
+        "get better",
+        "going better",
+        "be better",
+        "next week",
+        "change soon",
+        "could change",
     ),
     "home": (
         "home",
@@ -209,12 +259,21 @@ TOPIC_KEYWORDS: Mapping[Topic, tuple[str, ...]] = {
         "reached out",
         "stay in touch",
         "keep in touch",
+        "be in touch",
+        "in touch with",
         "contact",
         "text",
         "texts",
         "email",
         "message",
         "messages",
+        "reach you",
+        "best number",
+        "best time",
+        "better time",
+        "meeting",
+        "meet with",
+        "voicemail",
     ),
     "family": (
         "family",
@@ -225,6 +284,10 @@ TOPIC_KEYWORDS: Mapping[Topic, tuple[str, ...]] = {
         "at home",
         "your kids",
         "parents",
+        "lives with you",
+        "live with you",
+        "lives at home",
+        "at home with",
     ),
 }
 """Keywords and phrases per topic, matched as whole words (see :func:`detect_topics`).
@@ -529,7 +592,11 @@ calls). Accents are optional when matching (see the module docstring)."""
 
 TOPIC_EXCEPTIONS: Mapping[Topic, tuple[str, ...]] = {
     "mornings": ("good morning",),
-    "home": ("stay in touch", "staying in touch"),
+    "transport": ("walk me through", "walk you through", "walking me through"),
+    "home": ("stay in touch", "staying in touch", "home from school"),
+    "hopes": ("wish the school", "wish our school", "wish the team", "wish we", "wish you"),
+    "work": ("i work in", "i work at", "i work with", "works for you", "work for you"),
+    "teachers": ("i'm the counselor", "i'm a teacher", "i teach", "i'm the assistant principal"),
     "contact": (
         "i'm calling",
         "im calling",
@@ -544,6 +611,12 @@ TOPIC_EXCEPTIONS: Mapping[Topic, tuple[str, ...]] = {
         "my call",
         "taking my call",
         "calling me back",
+        "phone or tablet",
+        "on a phone",
+        "on her phone",
+        "on his phone",
+        "on their phone",
+        "the phone, does it",
     ),
 }
 """Phrases that contain a topic's keyword without being about that topic: they
@@ -676,7 +749,10 @@ SUBJECT_PATTERNS: Mapping[Subject, tuple[str, ...]] = {
         r"for fun",
         r"\binto\b(?! (?:the|a) )",
         r"excited",
-        r"\blove[s]? to\b",
+        r"\b(?:love|like|enjoy)s? to (?:do|play|draw|read|make|build|watch)\b",
+        r"what (?:does|do) \w+ (?:love|enjoy|like)\b(?! (?:about|at) )",
+        r"not at school",
+        r"outside (?:of )?school",
         r"hobb(?:y|ies)",
         r"\bgames?\b",
         r"\bshows?\b",
@@ -749,6 +825,11 @@ SUBJECT_PATTERNS: Mapping[Subject, tuple[str, ...]] = {
         r"favou?rite part of school",
         r"back in the day",
         r"cuando usted (?:era|iba)",
+        r"cuando era niñ",
+        r"cuando era nin",
+        r"para usted cuando",
+        r"did you like school",
+        r"you were (?:little|young|his age|her age)",
     ),
     "help": (
         r"\bhelp(?:ed|s|ful)?\b",
@@ -756,6 +837,8 @@ SUBJECT_PATTERNS: Mapping[Subject, tuple[str, ...]] = {
         r"\bsupport",
         r"what can (?:we|the school|i) do",
         r"make it easier",
+        r"anything (?:we|i|the school) (?:can|could) do",
+        r"would it help",
         r"ayud",
     ),
     "school_good": (
@@ -770,6 +853,8 @@ SUBJECT_PATTERNS: Mapping[Subject, tuple[str, ...]] = {
         r"good (?:school )?day",
         r"better days",
         r"sali[oó] bien",
+        r"school do(?:es)? (?:that|well|right)",
+        r"like about (?:the |our )?school",
     ),
     "school_bad": (
         r"badly",
@@ -806,6 +891,11 @@ SUBJECT_PATTERNS: Mapping[Subject, tuple[str, ...]] = {
         r"taken out of you",
         r"worries you",
         r"how are you\b",
+        r"\bmanaging\b",
+        r"are you (?:okay|alright|all right|doing okay)",
+        r"how about you",
+        r"(?:alright|okay|all right) with you",
+        r"for you,? health",
         r"para usted",
         r"c[oó]mo est[aá] usted",
     ),
@@ -851,6 +941,35 @@ about contact. The engine lets a turn on or near a layer's topic open it, so
 disclosure follows the conversation rather than a short keyword list."""
 
 
+NARROW_SUBJECTS: frozenset[Subject] = frozenset(
+    {
+        "friends",
+        "teachers",
+        "siblings",
+        "transport",
+        "interests",
+        "weekends",
+        "neighborhood",
+        "food",
+        "screens",
+        "own_school",
+        "school_good",
+    }
+)
+"""Subjects a question asks about so specifically that only a layer on the
+very same topic answers it ("Who are Maya's closest friends?" is not answered
+by the night she couldn't breathe, "What does the school do well?" not by the
+letter that frightened her). Broad subjects (mornings, the family, the
+missed days, the caregiver's own state, what would help, hopes) invite the
+story and may open a layer on a near topic."""
+
+
+INSIGHT_OFF_TOPIC: frozenset[Subject] = NARROW_SUBJECTS | {"self", "health", "sleep", "work"}
+"""Subjects of a question the hidden insight never answers: the narrow ones
+and the caregiver's own state, health, sleep and work ("How is your own health
+these days?" is not answered with the story behind the absences)."""
+
+
 def detect_subjects(text: str) -> list[Subject]:
     """Return every subject (layer topics and everyday subjects) a text touches.
 
@@ -890,6 +1009,15 @@ def _subjects_in(text: str) -> list[Subject]:
             pos = _first_keyword_pos(topic, low)
             if pos is not None:
                 found[topic] = pos
+    if "own_school" in found:
+        # "Did you like school as a kid?" is about the caregiver's own school days
+        found.pop("school_feelings", None)
+    if len(found) > 1:
+        # "What would make it easier for you to be in touch?" is about keeping in
+        # touch: helping and the caregiver's own state go after what they are about
+        for subject in ("help", "self"):
+            if subject in found:
+                found[subject] += 1_000_000
     return sorted(found, key=lambda s: (found[s], s in TOPICS))
 
 
@@ -938,6 +1066,16 @@ _YES_NO = re.compile(
 )
 
 
+_ASKS_TO_TELL = re.compile(
+    r"^(?:and |so |okay,? |ok,? |well,? )*(?:could|can|would|will) you (?:please )?"
+    r"(?:tell|walk|say|describe|share|talk)|^(?:is|was) there anything\b"
+)
+"""A yes/no shape that asks for a story ("Could you walk me through…?",
+"Is there anything else you'd like me to know?")."""
+_WHEN_CLAUSE = re.compile(r"^(?:and |so )?(?:when|if) [^,]+, ")
+"""A leading "When you say…, " or "When she comes home, " clause: the question follows it."""
+
+
 def question_intent(text: str) -> Intent:
     """Classify what kind of answer a staff utterance asks for.
 
@@ -958,8 +1096,13 @@ def question_intent(text: str) -> Intent:
         imperative = re.search(r"\b(?:tell me|walk me through|say a bit|cu[eé]nteme)\b", low)
         return "what" if imperative else "none"
     first = questions[0].lstrip("\u00bf")
+    if _ASKS_TO_TELL.search(first):
+        return "what"
     if _YES_NO.match(first):
         return "yes_no"
+    clause = _WHEN_CLAUSE.match(first)
+    if clause is not None and any(p.search(first[clause.end() :]) for _, p in _WH):
+        first = first[clause.end() :]
     best: tuple[int, Intent] | None = None
     for intent, pattern in _WH:
         hit = pattern.search(first)

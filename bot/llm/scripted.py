@@ -32,7 +32,9 @@ import re
 from collections.abc import AsyncIterator, Iterable
 
 from bot.core.practice import ReplyPlan, Usage
+from bot.core.social import PERMISSION, is_closing, real_questions
 from bot.core.text import fold_quotes as normalize
+from bot.core.topics import NARROW_SUBJECTS, detect_subjects
 
 WORDS_PER_DELTA = 3
 """Words per streamed delta: small enough to look like typing in Slack, big
@@ -62,18 +64,66 @@ def is_greeting(text: str) -> bool:
     return _GREETING.search(normalize(text)) is not None
 
 
-_PERMISSION = re.compile(
-    r"(?:good|okay|ok|bad|alright|right) (?:time|moment)|have a (?:few |couple of )?minutes?|"
-    r"have a minute|okay if i ask|alright if i ask|willing to talk|can i try again|"
-    r"could we start over|start over\?|short chat\?|talk for a bit\?|"
-    r"tiene (?:unos )?minutos|buen momento"
+_HARD_WORDS = re.compile(
+    r"\b(?:hard|harder|hardest|a lot|lot to|tough|rough|exhausting|draining|wearing|heavy|"
+    r"frustrat\w*|worr\w*|scar\w*|toll|weigh\w*|stress\w*|carrying|difficult|struggl\w*|"
+    r"stretch|juggl\w*|alone|duro|dif[ií]cil|pesad\w*|mucho)\b"
 )
-_CLOSING = re.compile(
-    r"(?:call (?:you )?again|check(?:ed)? in (?:with you )?again|check in again|be in touch|"
-    r"talk soon|\bbye\b|have a good (?:one|day)|hang up|in a (?:few|couple of) weeks|"
-    r"next (?:week|month)|i'?ll (?:send|email|text|follow up|share|put|mark|be)|"
-    r"llamarle otra vez|volver a llamar)"
+"""Words that name a difficulty, in a reflection or in an acknowledgement line."""
+
+
+_THANKS_LINE = re.compile(
+    r"\b(?:thank|thanks|appreciate|nobody(?:'s| has)? (?:ever |really )?(?:said|says|asked)|"
+    r"not many people|nice (?:to|of)|means a lot|gracias|nadie)\b"
 )
+"""An acknowledgement that takes a kind word ("Thanks. Not many people say that.")."""
+
+
+def _fitting_acknowledgements(low: str, lines: list[str]) -> list[str]:
+    """The card's acknowledgements that fit what the staff member said.
+
+    A reflection of a difficulty ("That sounds hard") is met with agreement
+    ("Yeah. It's a lot."); praise or thanks ("That's really useful to hear",
+    "You've clearly thought about this") with thanks, not with "it is hard".
+    """
+    hard = _HARD_WORDS.search(low) is not None
+    if hard:
+        agree = [a for a in lines if not _THANKS_LINE.search(_low(a))]
+        return [a for a in agree if _HARD_WORDS.search(_low(a))] or agree
+    return [a for a in lines if _THANKS_LINE.search(_low(a))]
+
+
+ANSWER_FIRST = NARROW_SUBJECTS | {"sleep"}
+"""Subjects whose question is answered first when a layer comes out on it
+("What's bedtime like?" gets the bedtime, then the story of the mornings)."""
+
+
+def _restates(plan: ReplyPlan, text: str) -> bool:
+    """Tell whether a reply starts with a fact of the card (not filler or an acknowledgement)."""
+    voice = plan.persona.voice
+    facts = [
+        *(line for lines in voice.topics.values() for line in lines),
+        *(line for lines in voice.yes_no.values() for line in lines),
+        *voice.surface,
+        *(line for layer in plan.allowed_layers for line in [*layer.says, *layer.more]),
+    ]
+    return any(text.startswith(line) for line in facts)
+
+
+def _join(plan: ReplyPlan, lines: list[str]) -> str:
+    """Join lines into one reply; a line after "Like I said," goes on in lower case."""
+    names = set(re.findall(r"[A-Z][a-z]+", f"{plan.persona.name} {plan.persona.household}"))
+    names.add(plan.persona.student.name)
+    out: list[str] = []
+    for line in lines:
+        if out and out[-1].endswith(","):
+            word = line.split(" ", 1)[0].strip(".,!?'’")
+            if word not in names and not re.match(r"^I(?:'|’|\b)", line):
+                line = line[:1].lower() + line[1:]
+        out.append(line)
+    return " ".join(out)
+
+
 _ASK_ME = re.compile(r"(?:anything|something) (?:you'?d like|you want) to ask me|questions? for me")
 _THANKS = re.compile(r"^\W*(?:thank|thanks|i appreciate|i really appreciate|gracias)")
 
@@ -114,11 +164,19 @@ class _Chooser:
     def uses(self, line: str) -> int:
         return sum(1 for reply in self._history if line in reply)
 
-    def pick(self, candidates: Iterable[str], *, fresh: bool = False) -> str | None:
-        """Pick a least-used line (``fresh``: only lines never used in the session)."""
+    def pick(
+        self, candidates: Iterable[str], *, fresh: bool = False, again: bool = False
+    ) -> str | None:
+        """Pick a least-used line (``fresh``: only lines never used in the session;
+        ``again``: lines of the previous reply may be said again)."""
         pool: list[str] = []
         for line in candidates:
-            if line and line not in pool and line not in self._taken and line not in self._last:
+            if (
+                line
+                and line not in pool
+                and line not in self._taken
+                and (again or line not in self._last)
+            ):
                 pool.append(line)
         if fresh:
             pool = [line for line in pool if self.uses(line) == 0]
@@ -155,16 +213,30 @@ class ScriptedResponder:
         """
         earlier = set(plan.earlier_replies)
         text = ""
-        for salt in range(6):
-            text = self._compose(plan, salt, extra=salt >= 3)
+        for salt in range(3):
+            text = self._compose(plan, salt, extra=False)
+            if len(text.split()) < 4 or text not in earlier:
+                return text
+        # the answer was given before: say so ("Like I said, ...") rather than wander off
+        again = _Chooser(plan, 98).pick(plan.persona.voice.social.get("repeat", []))
+        if again and plan.mode in ("open", "brief") and _restates(plan, text):
+            said = _join(plan, [again, text])
+            if said not in earlier:
+                return said
+        for salt in range(3, 6):
+            text = self._compose(plan, salt, extra=True)
             if len(text.split()) < 4 or text not in earlier:
                 return text
         # every choice was said before: add the least-used card lines until it is new
         voice = plan.persona.voice
-        pool = [line for lines in voice.topics.values() for line in lines]
+        if plan.mode == "acknowledge":  # a kind word again: thanks, not a new subject
+            pool = [*voice.acknowledge]
+        else:
+            pool = [line for s in plan.subjects for line in voice.topics.get(s, [])]
+            pool += [line for lines in voice.topics.values() for line in lines]
         choose = _Chooser(plan, 99)
         while text in earlier:
-            line = choose.pick([*pool, *voice.general, *voice.surface])
+            line = choose.pick(pool) or choose.pick([*voice.general, *voice.surface])
             if line is None:
                 break
             text = f"{text} {line}"
@@ -181,6 +253,13 @@ class ScriptedResponder:
         n_open = max(1, STYLE_LINES.get(style, 2) - (1 if plan.trust < 2 else 0))
         subjects = list(plan.subjects) or list(plan.topics)
         lines: list[str | None] = []
+        thread = plan.thread
+        last = plan.earlier_replies[-1] if plan.earlier_replies else ""
+        thread_recent = thread is not None and (
+            plan.disclose is not None
+            or any(line in last for line in [*thread.says, *thread.more])
+            or any(thread.id in t.disclosed for t in plan.recent[-2:])
+        )
 
         def subject_lines(limit: int, *, fresh: bool = False) -> list[str]:
             out: list[str] = []
@@ -196,7 +275,8 @@ class ScriptedResponder:
                     break
             return out
 
-        def context_lines(limit: int, *, own: bool = False) -> list[str]:
+        def context_lines(limit: int, *, own: bool = False, wander: bool = True) -> list[str]:
+            """Lines that go on from the conversation (``wander``: beyond the last reply)."""
             out: list[str] = []
             if own:  # an acknowledgement stays on what the staff member reflected
                 for subject in subjects:
@@ -205,18 +285,28 @@ class ScriptedResponder:
                         out.append(line)
                         break
             thread = plan.thread
-            if len(out) < limit and thread is not None and thread.more:
+            if len(out) < limit and thread is not None and thread.more and thread_recent:
                 line = choose.pick(thread.more, fresh=True)
                 if line:
                     out.append(line)
+            if not wander:
+                return out
             if len(out) < limit and plan.recent:
-                from bot.core.topics import detect_subjects
-
                 for subject in detect_subjects(plan.recent[-1].caregiver):
                     line = choose.pick(voice.topics.get(subject, []), fresh=True)
                     if line:
                         out.append(line)
                     if len(out) >= limit:
+                        break
+            if not out and limit and plan.recent:
+                # nothing new on the last subject: go on about what the talk was about before
+                for turn in reversed(plan.recent[:-1]):
+                    for subject in [*turn.topics, *detect_subjects(turn.caregiver)]:
+                        line = choose.pick(voice.topics.get(subject, []), fresh=True)
+                        if line:
+                            out.append(line)
+                            break
+                    if out:
                         break
             while len(out) < limit:
                 line = choose.pick(fallback) or choose.pick(spare)
@@ -225,16 +315,24 @@ class ScriptedResponder:
                 out.append(line)
             return out
 
+        closing = plan.turn_index > 2 and is_closing(plan.staff_text)
+        greeting = (
+            plan.turn_index == 1
+            and not plan.earlier_replies
+            and plan.mode in ("open", "brief", "acknowledge")
+            and is_greeting(plan.staff_text)
+        )
         social: list[str | None] = []
         if not plan.review.has_intervention and not plan.threat:
             if _ASK_ME.search(low):
                 social.append(choose.pick(voice.social.get("questions_for_me", [])))
-            elif _CLOSING.search(low) and plan.turn_index > 2:
+            elif closing:
                 social.append(choose.pick(voice.social.get("closing", [])))
-            if _PERMISSION.search(low):
+            if PERMISSION.search(low):
                 social.append(choose.pick(voice.social.get("permission", [])))
+        again: str | None = None
         if plan.repeat and plan.mode in ("open", "brief", "acknowledge"):
-            social.append(choose.pick(voice.social.get("repeat", [])))
+            again = choose.pick(voice.social.get("repeat", []))
 
         if plan.mode == "insight" and plan.insight is not None:
             lines = [plan.lead_in, *plan.insight.says]
@@ -242,6 +340,10 @@ class ScriptedResponder:
             lead: list[str | None] = []
             if plan.intent == "yes_no":
                 lead = [self._yes_no(plan, choose)]
+            elif (
+                subjects and subjects[0] in ANSWER_FIRST and subjects[0] not in plan.disclose.topics
+            ):  # answer what was asked first, then open up
+                lead = [choose.pick(voice.topics.get(subjects[0], []))]
             lines = [*lead, *plan.disclose.says]
         elif plan.mode == "guarded":
             if plan.threat and voice.threatened:
@@ -255,44 +357,77 @@ class ScriptedResponder:
         elif plan.mode == "brief":
             answer = self._yes_no(plan, choose)
             lines = [answer]
+            asked = real_questions(plan.staff_text)
+            if answer is None and len(asked) > 1 and not detect_subjects(asked[0]):
+                # "Is it mostly Mondays? And are these sick days?": the first part, briefly
+                lines = [choose.pick(voice.brief)]
             overflow = _YES_NO_OVERFLOW.get(style, 0) + (1 if plan.trust >= 4 else 0)
             if answer is None:
                 lines = [*subject_lines(1)] or [choose.pick(voice.brief)]
             elif overflow:
                 lines.extend(subject_lines(min(overflow, 2)))
         elif plan.mode == "acknowledge":
-            lines = [choose.pick(voice.acknowledge) or choose.pick(voice.general)]
+            fitting = _fitting_acknowledgements(low, voice.acknowledge)
+            lines = [
+                choose.pick(fitting) or choose.pick(voice.acknowledge) or choose.pick(voice.general)
+            ]
             if style != "reserved" or plan.trust >= 4:
-                lines.extend(context_lines(1, own=True))
+                lines.extend(context_lines(1, own=True, wander=False))
         else:  # open
             if subjects and any(voice.topics.get(s) for s in subjects):
-                lines = list(subject_lines(n_open))
+                lines = list(subject_lines(n_open)) or [self._yes_no(plan, choose)]
+                if not any(lines):  # asked again right away: "Like I said, …"
+                    pool = next(voice.topics[s] for s in subjects if voice.topics.get(s))
+                    said = choose.pick(pool, again=True)
+                    lines = [choose.pick(voice.social.get("repeat", [])) if said else None, said]
             elif social and plan.intent in ("yes_no", "none"):
                 lines = []
+            elif "follow_up" not in plan.review.moves and not thread_recent:
+                # "How have things been going?": the story as the caregiver tells it
+                lines = [choose.pick(voice.surface, fresh=True), *context_lines(n_open - 1)]
             else:
                 lines = list(context_lines(n_open))
-        if extra:
-            lines.extend(context_lines(1))
-        lines = [*social, *lines] if plan.mode != "guarded" else lines
-        if not any(lines):
-            lines = [choose.pick(fallback) or choose.pick(spare) or voice.general[0]]
+            asked = real_questions(plan.staff_text)
+            if plan.intent == "yes_no" and len(asked) > 1 and not detect_subjects(asked[0]):
+                lines = [choose.pick(voice.brief)]  # a stacked yes/no: the first part, briefly
+        if plan.mode in ("open", "brief", "acknowledge"):
+            if closing and any(social):
+                lines = []  # a goodbye gets a goodbye, nothing tacked on
+            elif (greeting or any(social)) and not real_questions(plan.staff_text):
+                # "Hi, is this Jenna?" is answered by the greeting, "Is now a good time?" by yes
+                lines = []
+        if extra and plan.mode == "guarded":
+            lines.append(choose.pick(voice.guarded))
+        elif extra and not closing:
+            lines.extend(context_lines(1, wander=plan.mode == "open"))
         if (
-            plan.turn_index == 1
-            and not plan.earlier_replies
-            and plan.mode in ("open", "brief", "acknowledge")
-            and is_greeting(plan.staff_text)
-        ):
+            again is not None
+            and lines
+            and lines[0]
+            and choose.uses(lines[0])
+            and _restates(plan, lines[0])
+        ):  # "like I said," only before a fact said already
+            lines.insert(0, again)
+        lines = [*social, *lines] if plan.mode != "guarded" else lines
+        if not any(lines) and not greeting:
+            lines = [choose.pick(fallback) or choose.pick(spare) or voice.general[0]]
+        if greeting:
             lines.insert(0, voice.greeting)
         seen: list[str] = []
         for line in lines:
             if line and line not in seen:
                 seen.append(line)
-        return " ".join(seen)
+        return _join(plan, seen)
 
     @staticmethod
     def _yes_no(plan: ReplyPlan, choose: _Chooser) -> str | None:
         voice = plan.persona.voice
-        for subject in plan.subjects or plan.topics:
+        asked = real_questions(plan.staff_text)
+        # a stacked question gets its first part answered ("Is it mostly Mondays? ...")
+        first = detect_subjects(asked[0]) if len(asked) > 1 else []
+        if len(asked) > 1 and not first:
+            return None
+        for subject in first or plan.subjects or plan.topics:
             line = choose.pick(voice.yes_no.get(subject, []))
             if line:
                 return line
