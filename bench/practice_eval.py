@@ -19,7 +19,10 @@ It also writes the replies for a hand judge (``--dump DIR``): ``replies.jsonl``
 
 Usage::
 
-    .venv/bin/python bench/practice_eval.py [--dump tests/data/practice] [--json]
+    .venv/bin/python bench/practice_eval.py [--dump DIR] [--json] [--scripts FILE] [--labels FILE]
+
+``--scripts tests/data/practice_blind2/scripts.json`` runs the second blind script set (written
+after the partner was tuned on the first; its labels are in the same folder).
 """
 
 from __future__ import annotations
@@ -158,8 +161,17 @@ def yes_no_later_and_fewer(yes_no: dict[str, Any], skilled: dict[str, Any]) -> b
     )
 
 
-def evaluate(dump: Path | None = None) -> dict[str, Any]:
-    scripts = json.loads(SCRIPTS.read_text(encoding="utf-8"))
+STYLE_ALIASES = {"yes_no_kind": "kind_yes_no"}
+"""Style names other script sets use for the same interviewer."""
+
+
+def evaluate(
+    dump: Path | None = None, scripts_path: Path = SCRIPTS, labels_path: Path = LABELS
+) -> dict[str, Any]:
+    """Run every script against every persona; return the figures (see the module)."""
+    scripts = json.loads(scripts_path.read_text(encoding="utf-8"))
+    for script in scripts:
+        script["style"] = STYLE_ALIASES.get(script["style"], script["style"])
     personas = list(load_all().values())
     all_rows: list[dict[str, Any]] = []
     sessions: dict[tuple[str, str], list[dict[str, Any]]] = {}
@@ -178,8 +190,8 @@ def evaluate(dump: Path | None = None) -> dict[str, Any]:
     by_persona = {p.id: p for p in personas}
 
     labels: dict[str, tuple[str, str | None]] = {}
-    if LABELS.exists():
-        for line in LABELS.read_text(encoding="utf-8").splitlines():
+    if labels_path.exists():
+        for line in labels_path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 item = json.loads(line)
                 labels[item["id"]] = (item["label"], item.get("reply"))
@@ -191,7 +203,7 @@ def evaluate(dump: Path | None = None) -> dict[str, Any]:
     if judged:
         coverage = len(judged) / (len(judged) + stale)
         source = (
-            f"hand labels ({len(judged)} replies, {LABELS.name}; {stale} stale, not counted; "
+            f"hand labels ({len(judged)} replies, {labels_path.name}; {stale} stale, not counted; "
             f"coverage {coverage:.0%} of the labels)"
         )
         verdicts = [labels[r["id"]][0] for r in judged]
@@ -316,8 +328,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dump", type=Path, default=None, help="write replies for a hand judge")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--scripts", type=Path, default=SCRIPTS, help="interviewer scripts (JSON list)"
+    )
+    parser.add_argument("--labels", type=Path, default=LABELS, help="hand labels (JSONL)")
     args = parser.parse_args(argv)
-    result = evaluate(args.dump)
+    result = evaluate(args.dump, args.scripts, args.labels)
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
