@@ -48,8 +48,10 @@ __all__ = [
     "SEE_READS",
     "SEND_FEEDBACK",
     "SEND_TITLE",
+    "STAFF_PROGRESS",
     "STAFF_READS_TITLE",
     "STAFF_TITLE",
+    "TEAM_PROGRESS",
     "TRANSCRIPT_TITLE",
     "TRY_AGAIN",
     "UNREVIEWED",
@@ -152,6 +154,8 @@ def flagging_state(enabled: bool, findings_per_10: float, turns_without_insight:
 # ---------------------------------------------------------------------- the queue
 
 QUEUE_TITLE = "Sessions for you to review"
+TEAM_PROGRESS = "Team progress chart"
+STAFF_PROGRESS = "This staff member's progress"
 UNREVIEWED = "Unreviewed"
 ALL = "All"
 NEWER = "Newer"

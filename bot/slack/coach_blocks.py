@@ -337,6 +337,9 @@ def transcript_modal(view: CoachTranscriptView, *, private_metadata: str) -> dic
         )
     if not view.reviewed:
         elements.append(button(say.MARK_REVIEWED, ids.ACTION_COACH_REVIEWED, view.session_id))
+    elements.append(
+        button(say.STAFF_PROGRESS, ids.ACTION_COACH_PROGRESS, f"staff:{view.staff_user_id}")
+    )
     blocks = _compact(blocks, MAX_VIEW_BLOCKS - 1)
     blocks.append({"type": "actions", "elements": elements})
     return modal(
@@ -447,6 +450,7 @@ def queue_blocks(queue: CoachQueue) -> list[dict[str, Any]]:
     if queue.offset + len(queue.items) < queue.total:
         older = queue.offset + queue.limit
         elements.append(button(say.OLDER, ids.ACTION_COACH_QUEUE, f"{which}:{older}"))
+    elements.append(button(say.TEAM_PROGRESS, ids.ACTION_COACH_PROGRESS, "team"))
     blocks.append({"type": "actions", "elements": elements})
     blocks.append({"type": "divider"})
     return blocks

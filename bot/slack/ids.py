@@ -13,6 +13,7 @@ __all__ = [
     "ACTION_COACH_COMMENT",
     "ACTION_COACH_OPEN",
     "ACTION_COACH_PAGE",
+    "ACTION_COACH_PROGRESS",
     "ACTION_COACH_QUEUE",
     "ACTION_COACH_REVIEWED",
     "ACTION_COACH_SEND",
@@ -172,6 +173,8 @@ VIEW_DISPUTE_NOTE = "note_dispute_modal"
 """The modal that records why a coach note was wrong (kinds and a comment)."""
 
 ACTION_PROGRESS_CHART = "home_progress_chart"
+ACTION_COACH_PROGRESS = "coach_progress_chart"
+"""A coach's progress chart: value ``team`` (the workspace) or ``staff:<user id>``."""
 """App Home: "Show my progress chart" sends the viewer's own chart to their DM (value: ``own``)."""
 """App Home: show older or newer interviews (value: the page's offset)."""
 """Team gathering button: open the team-decision modal (value: the gathering key)."""

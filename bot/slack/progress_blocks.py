@@ -118,6 +118,17 @@ async def _dm(client: AsyncWebClient, user_id: str) -> str:
     return str(resp["channel"]["id"])
 
 
+async def tell(client: AsyncWebClient, user_id: str, text: str) -> None:
+    """Say ``text`` (plain words) in the user's DM with the app (best effort).
+
+    Args:
+        client: the Web API client.
+        user_id: who to tell.
+        text: what to say.
+    """
+    await _tell(client, await _dm(client, user_id), text)
+
+
 async def _tell(client: AsyncWebClient, channel: str, text: str) -> None:
     try:
         await client.chat_postMessage(channel=channel, text=escape(text))

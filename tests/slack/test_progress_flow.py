@@ -207,3 +207,41 @@ def test_the_home_section_says_so_when_the_figures_cannot_be_read() -> None:
     assert blocks[2]["elements"][0]["text"] == (
         "I couldn't load your figures just now. Open this tab again in a minute."
     )
+
+
+def test_a_coach_gets_the_team_and_a_staff_members_chart_and_others_are_refused(
+    server: AppServer, fake: FakeSlack
+) -> None:
+    _practice(server, STAFF, FIRST)
+    coaching = server.runtime.deps.coach
+    server.call(coaching.add_coach(TEAM_ID, "U0ADMIN", COACH, actor_is_admin=True))
+    server.post(app_home_opened(COACH))
+    server.drain()
+    buttons = [
+        e
+        for b in _home_blocks(fake, COACH)
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == ids.ACTION_COACH_PROGRESS
+    ]
+    assert [(b["text"]["text"], b["value"]) for b in buttons] == [("Team progress chart", "team")]
+
+    fake.reset()
+    server.post(block_actions(COACH, ids.ACTION_COACH_PROGRESS, value="team", in_home=True))
+    server.post(block_actions(COACH, ids.ACTION_COACH_PROGRESS, value=f"staff:{STAFF}"))
+    server.drain()
+    files = fake.uploads()
+    assert [f.channel for f in files] == [f"D{COACH}", f"D{COACH}"]
+    assert all(f.data is not None and f.data.startswith(PNG_SIGNATURE) for f in files)
+
+    fake.reset()
+    # not a coach: a crafted team or staff value, or a coach's id from another workspace
+    server.post(block_actions(OTHER, ids.ACTION_COACH_PROGRESS, value="team", in_home=True))
+    server.post(block_actions(OTHER, ids.ACTION_COACH_PROGRESS, value=f"staff:{STAFF}"))
+    server.post(block_actions(COACH, ids.ACTION_COACH_PROGRESS, value="team", team_id="T0ELSE"))
+    server.post(block_actions(COACH, ids.ACTION_COACH_PROGRESS, value="staff:<junk>"))
+    server.drain()
+    assert fake.uploads(shared=False) == []
+    refusal = "Only coaches can see the team's progress. Yours is on the Home tab."
+    told = sorted((m.channel, m.text) for m in fake.messages())
+    assert told == sorted([(f"D{OTHER}", refusal)] * 2 + [(f"D{COACH}", refusal)] * 2)
