@@ -64,3 +64,126 @@ def test_a_whole_practice_from_picker_to_debrief(server: TeamsServer) -> None:
     server.press({"ec": "end", "id": session_id})
     last = server.wait_messages(before + 2, chat)[-1]
     assert "already ended" in last.text
+
+
+def _start(server: TeamsServer, n: int = 1) -> str:
+    """User ``n`` starts a practice with Denise; returns the session id."""
+    server.press({"ec": "start", "id": "night-shift-mom"}, n=n)
+    intro = server.wait_messages(1, chat_of(n))[-1]
+    [end] = intro.submits()
+    return str(end["data"]["id"])
+
+
+def test_the_app_greets_on_install(server: TeamsServer) -> None:
+    body = activity(
+        "conversationUpdate",
+        server.connector.service_url,
+        membersAdded=[{"id": "28:" + APP_ID}],
+    )
+    assert server.post(body).status_code == 200
+    [hello] = server.wait_messages(1, chat_of(1))
+    assert "Type “practice”" in hello.text
+
+
+@pytest.mark.parametrize("problem", ["none", "audience", "expired", "other key", "issuer"])
+def test_requests_without_a_valid_token_get_401(server: TeamsServer, problem: str) -> None:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    body = activity("message", server.connector.service_url, text="practice")
+    url = body["serviceUrl"]
+    token = {
+        "none": None,
+        "audience": server.identity.token(audience="some-other-bot", service_url=url),
+        "expired": server.identity.token(audience=APP_ID, service_url=url, expires_in=-3600),
+        "other key": server.identity.token(
+            audience=APP_ID,
+            service_url=url,
+            key=rsa.generate_private_key(public_exponent=65537, key_size=2048),
+        ),
+        "issuer": server.identity.token(
+            audience=APP_ID, service_url=url, issuer="https://evil.example"
+        ),
+    }[problem]
+    assert server.post(body, token=token).status_code == 401
+    good = server.post(activity("message", url, text="hi"))
+    assert good.status_code == 200
+    assert [m.text for m in server.wait_messages(1, chat_of(1))][0].startswith("Hi!")
+    assert len(server.connector.messages()) == 1, "the refused request posted nothing"
+
+
+def test_auth_is_off_only_with_the_explicit_development_setting(
+    tmp_path: Path, identity: FakeIdentity, connector: FakeConnector
+) -> None:
+    with TeamsServer(str(tmp_path / "dev.db"), identity, connector) as strict:
+        body = activity("message", connector.service_url, text="practice")
+        assert strict.post(body, token=None).status_code == 401
+    with TeamsServer(
+        str(tmp_path / "dev.db"), identity, connector, allow_unauthenticated=True
+    ) as dev:
+        assert dev.post(body, token=None).status_code == 200
+        [picker] = dev.wait_messages(1, chat_of(1))
+        assert "Who would you like to practice with?" in picker.card_text
+
+
+def test_a_malformed_card_value_gets_a_plain_message(server: TeamsServer) -> None:
+    for value in ({"ec": "explode", "id": "x"}, {"ec": "end"}, ["end"], {"ec": "end", "id": "a b"}):
+        server.press(value)  # type: ignore[arg-type]
+    got = server.wait_messages(4, chat_of(1))
+    assert all("couldn't read that button" in m.text for m in got)
+
+
+def test_a_crafted_card_value_for_another_users_session_is_refused(server: TeamsServer) -> None:
+    theirs = _start(server, n=1)
+    server.press({"ec": "end", "id": theirs}, n=2)
+    server.press({"ec": "coach", "id": theirs}, n=2)
+    refused = server.wait_messages(2, chat_of(2))
+    assert [m.text for m in refused] == [
+        "That practice session belongs to someone else, so I can't do that."
+    ] * 2
+    assert not any("Debrief" in m.card_text for m in server.connector.messages())
+    # the owner's practice goes on
+    before = len(server.connector.messages(chat_of(1)))
+    server.say("What is a usual morning like at your house?", n=1)
+    reply = server.wait_messages(before + 1, chat_of(1))[before]
+    assert reply.text and not reply.cards
+
+
+def test_slack_and_teams_users_in_one_database_never_see_each_others_sessions(
+    server: TeamsServer,
+) -> None:
+    import asyncio
+
+    from bot.bootstrap import build_application
+
+    async def slack_session() -> tuple[str, list[str]]:
+        app = await build_application(server.settings, backend="scripted")
+        try:
+            info = await app.sessions.start(
+                "T0SLACK", "U0SLACK", "night-shift-mom", platform="slack", channel_id="D0SLACK"
+            )
+            seen = [
+                s.id for s in await app.sessions.recent_sessions("T0SLACK", "U0SLACK", limit=10)
+            ]
+            return info.id, seen
+        finally:
+            await app.aclose()
+
+    slack_id, _ = asyncio.run(slack_session())
+    teams_id = _start(server, n=1)
+    # Teams cannot act on the Slack session, even by its exact id
+    server.press({"ec": "end", "id": slack_id}, n=1)
+    server.press({"ec": "coach", "id": slack_id}, n=1)
+    got = server.wait_messages(3, chat_of(1))
+    assert [m.text for m in got[1:]] == ["I couldn't find that practice session."] * 2
+
+    async def slack_view() -> list[str]:
+        app = await build_application(server.settings, backend="scripted")
+        try:
+            return [
+                s.id for s in await app.sessions.recent_sessions("T0SLACK", "U0SLACK", limit=10)
+            ]
+        finally:
+            await app.aclose()
+
+    assert asyncio.run(slack_view()) == [slack_id], "Slack sees only its own session"
+    assert teams_id != slack_id
