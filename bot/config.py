@@ -171,9 +171,9 @@ def describe_settings_error(exc: ValidationError) -> str:
         field = str(error["loc"][0]) if error["loc"] else "?"
         name = field.upper()
         if name.startswith("TEAMS_"):
-            name = {"TEAMS_ALLOW_UNAUTHENTICATED": "DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS"}.get(
-                name, name.removeprefix("TEAMS_")
-            )
+            name = {
+                "TEAMS_ALLOW_UNAUTHENTICATED": "DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS"
+            }.get(name, name.removeprefix("TEAMS_"))
         elif not name.startswith(
             ("OPENAI_", "AZURE_", "SLACK_", "EC_", "CLIENT_", "TENANT_", "DANGEROUSLY_")
         ):

@@ -13,7 +13,9 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from microsoft_teams.api import Attachment, MessageActivityInput, TypingActivityInput
+from microsoft_teams.api.activities.message.message import MessageActivityInput
+from microsoft_teams.api.activities.typing import TypingActivityInput
+from microsoft_teams.api.models.attachment.attachment import Attachment
 
 from bot.presenters.views import CaregiverReply, View
 from bot.services.ports import ConversationRef, MessageRef

@@ -18,9 +18,7 @@ from typing import Any
 __all__ = ["MANIFEST_VERSION", "PackageError", "build_manifest", "write_package"]
 
 MANIFEST_VERSION = "1.29"
-SCHEMA_URL = (
-    f"https://developer.microsoft.com/json-schemas/teams/v{MANIFEST_VERSION}/MicrosoftTeams.schema.json"
-)
+SCHEMA_URL = f"https://developer.microsoft.com/json-schemas/teams/v{MANIFEST_VERSION}/MicrosoftTeams.schema.json"
 ASSETS = Path(__file__).parent / "assets"
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 

@@ -122,9 +122,9 @@ def parse_activity(body: dict[str, Any]) -> Incoming | None:
     """
     conversation = body.get("conversation") if isinstance(body.get("conversation"), dict) else {}
     channel_data = body.get("channelData") if isinstance(body.get("channelData"), dict) else {}
-    tenant = (conversation or {}).get("tenantId") or (
-        (channel_data or {}).get("tenant") or {}
-    ).get("id")
+    tenant = (conversation or {}).get("tenantId") or ((channel_data or {}).get("tenant") or {}).get(
+        "id"
+    )
     added = body.get("membersAdded") or []
     recipient = body.get("recipient") if isinstance(body.get("recipient"), dict) else {}
     text = body.get("text")

@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from fake_connector import FakeConnector, FakeIdentity  # noqa: E402
+from fake_connector import FakeConnector, FakeIdentity
 
 
 @pytest.fixture

@@ -55,7 +55,7 @@ class FakeIdentity:
             def log_message(self, *args: object) -> None:
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            def do_GET(self) -> None:
                 if self.path.endswith("/openidconfiguration"):
                     body = {
                         "issuer": ISSUER,
@@ -106,9 +106,7 @@ class FakeIdentity:
             "exp": now + expires_in,
             "serviceurl": service_url,
         }
-        return jwt.encode(
-            claims, key or self.key, algorithm="RS256", headers={"kid": KEY_ID}
-        )
+        return jwt.encode(claims, key or self.key, algorithm="RS256", headers={"kid": KEY_ID})
 
     def close(self) -> None:
         """Stop the server."""
@@ -125,6 +123,7 @@ class Recorded:
     activity_id: str | None
     body: dict[str, Any]
     authorization: str
+    returned_id: str = ""
 
     @property
     def type(self) -> str:
@@ -220,6 +219,7 @@ class FakeConnector:
                             activity_id=match["aid"],
                             body=body,
                             authorization=self.headers.get("Authorization", ""),
+                            returned_id=match["aid"] or new_id,
                         )
                     )
                 data = json.dumps({"id": match["aid"] or new_id}).encode()
@@ -229,10 +229,10 @@ class FakeConnector:
                 self.end_headers()
                 self.wfile.write(data)
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 self._record("POST")
 
-            def do_PUT(self) -> None:  # noqa: N802
+            def do_PUT(self) -> None:
                 self._record("PUT")
 
         self.server, self.thread = _start(Handler)

@@ -158,7 +158,7 @@ class TeamsServer:
         return f"http://127.0.0.1:{self.port}/api/messages"
 
     def post(
-        self, body: dict[str, Any], *, token: str | None | Callable[[], str] = "valid"
+        self, body: dict[str, Any], *, token: str | Callable[[], str] | None = "valid"
     ) -> httpx.Response:
         """POST one activity; ``token="valid"`` signs a good token, None sends none."""
         headers = {}
@@ -180,7 +180,9 @@ class TeamsServer:
         assert r.status_code == 200, r.text
         return r
 
-    def wait_messages(self, count: int, conversation_id: str, timeout: float = 10) -> list[Recorded]:
+    def wait_messages(
+        self, count: int, conversation_id: str, timeout: float = 10
+    ) -> list[Recorded]:
         """Wait until ``count`` messages reached the connector in that chat."""
         deadline = time.monotonic() + timeout
         while True:

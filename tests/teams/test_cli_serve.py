@@ -67,7 +67,17 @@ def test_serve_teams_listens_on_loopback_and_checks_tokens(tmp_path: Path) -> No
     }
     env.pop("DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS", None)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bot", "serve", "teams", "--port", str(port), "--backend", "scripted"],
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "serve",
+            "teams",
+            "--port",
+            str(port),
+            "--backend",
+            "scripted",
+        ],
         cwd=tmp_path,
         env={**env, "PYTHONPATH": str(ROOT)},
         stdout=subprocess.PIPE,

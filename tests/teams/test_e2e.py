@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from fake_connector import FakeConnector, FakeIdentity
-from teams_kit import APP_ID, TENANT, TeamsServer, activity, chat_of
+from teams_kit import APP_ID, TeamsServer, activity, chat_of
 
 pytestmark = pytest.mark.integration
 
@@ -35,7 +35,7 @@ def test_a_whole_practice_from_picker_to_debrief(server: TeamsServer) -> None:
     session_id = intro.submits()[0]["data"]["id"]
     assert intro.authorization == f"Bearer {server.outbound_token}"
 
-    for n, text in enumerate(
+    for _n, text in enumerate(
         [
             "Hi, is this a good time to talk about your son?",
             "You should really make sure he gets to school on time.",
@@ -57,7 +57,7 @@ def test_a_whole_practice_from_picker_to_debrief(server: TeamsServer) -> None:
     assert "Debrief: your practice with Denise" in debrief.card_text
     assert {a["title"] for a in debrief.submits()} == {"Practice again", "Send to a coach"}
     [update] = conn.updates()
-    assert update.activity_id == intro.body.get("id") or update.activity_id == "act-2"
+    assert update.activity_id == intro.returned_id, "the intro card itself is updated"
     assert "This practice has ended" in update.body["attachments"][0]["content"]["body"][-1]["text"]
 
     # a second end press is told plainly, once
@@ -107,7 +107,7 @@ def test_requests_without_a_valid_token_get_401(server: TeamsServer, problem: st
     assert server.post(body, token=token).status_code == 401
     good = server.post(activity("message", url, text="hi"))
     assert good.status_code == 200
-    assert [m.text for m in server.wait_messages(1, chat_of(1))][0].startswith("Hi!")
+    assert next(m.text for m in server.wait_messages(1, chat_of(1))).startswith("Hi!")
     assert len(server.connector.messages()) == 1, "the refused request posted nothing"
 
 

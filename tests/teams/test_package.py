@@ -54,9 +54,7 @@ def test_the_manifest_is_valid_against_the_published_schema(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     jsonschema = pytest.importorskip("jsonschema")  # not installed in the shared venv yet
-    manifest = json.loads(
-        _package(tmp_path, monkeypatch, CLIENT_ID=BOT_ID).read("manifest.json")
-    )
+    manifest = json.loads(_package(tmp_path, monkeypatch, CLIENT_ID=BOT_ID).read("manifest.json"))
     jsonschema.validate(manifest, json.loads(SCHEMA.read_text()))
 
 
@@ -103,9 +101,7 @@ def test_the_manifest_keeps_the_schemas_rules_without_jsonschema(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     schema = json.loads(SCHEMA.read_text())
-    manifest = json.loads(
-        _package(tmp_path, monkeypatch, CLIENT_ID=BOT_ID).read("manifest.json")
-    )
+    manifest = json.loads(_package(tmp_path, monkeypatch, CLIENT_ID=BOT_ID).read("manifest.json"))
     assert _check(manifest, schema, schema, "manifest") == []
     broken = {**manifest, "manifestVersion": "1.0", "colour": "#fff"}
     broken["bots"] = [{**manifest["bots"][0], "scopes": ["everywhere"]}]
