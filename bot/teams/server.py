@@ -18,10 +18,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import uvicorn
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from microsoft_teams.api import InvokeResponse
 from microsoft_teams.api.auth.cloud_environment import CloudEnvironment
 from microsoft_teams.apps import App
 from microsoft_teams.apps.http import FastAPIAdapter
+from microsoft_teams.apps.http.adapter import HttpMethod, HttpRequest, HttpRouteHandler
+from pydantic import ValidationError
 
 from bot.bootstrap import Application, build_application
 from bot.config import Settings
@@ -76,6 +80,49 @@ def check_settings(settings: Settings) -> list[str]:
     return problems
 
 
+class GuardedFastAPIAdapter(FastAPIAdapter):
+    """The SDK's FastAPI adapter, answering a body that is not a JSON object with 400.
+
+    (The SDK's own route lets the JSON error escape: a 500, or a reset connection.)
+    """
+
+    def register_route(self, method: HttpMethod, path: str, handler: HttpRouteHandler) -> None:
+        """Register ``handler`` for POST ``path``; a non-JSON or non-object body gets 400."""
+        if method != "POST":
+            raise ValueError(f"Unsupported HTTP method: {method}")
+
+        async def route(request: Request) -> Response:
+            try:
+                body = await request.json()
+            except ValueError:
+                return JSONResponse({"error": "the body is not JSON"}, status_code=400)
+            if not isinstance(body, dict):
+                return JSONResponse({"error": "the body is not an activity"}, status_code=400)
+            result = await handler(HttpRequest(body=body, headers=dict(request.headers)))
+            if result.get("body") is not None:
+                return JSONResponse(content=result["body"], status_code=result["status"])
+            return Response(status_code=result["status"])
+
+        self.app.post(path)(route)
+
+
+def _guard_shapes(app: App) -> None:
+    """Answer an authenticated activity the SDK cannot parse with a quiet 200, not a 500."""
+    inner = app.server.on_request
+    assert inner is not None  # set by App.initialize
+
+    async def on_request(event: Any) -> InvokeResponse[Any]:
+        try:
+            return await inner(event)
+        except ValidationError as exc:
+            log.warning(
+                "ignored a Teams activity of an unexpected shape (%d errors)", exc.error_count()
+            )
+            return InvokeResponse(status=200)
+
+    app.server.on_request = on_request
+
+
 @dataclass
 class TeamsRuntime:
     """A built Teams app: the SDK app, its HTTP server and the handlers."""
@@ -88,6 +135,8 @@ class TeamsRuntime:
 
     async def serve(self) -> None:
         """Initialize the SDK app and serve until :meth:`stop` (blocks)."""
+        await self.app.initialize()
+        _guard_shapes(self.app)
         await self.app.start(self.port)
 
     async def stop(self) -> None:
@@ -134,7 +183,7 @@ def build_teams_app(
             uvicorn.Config(app=fastapi, host=host, port=port, log_level="warning", lifespan="on")
         )
 
-    adapter = FastAPIAdapter(server_factory=server_factory)
+    adapter = GuardedFastAPIAdapter(server_factory=server_factory)
     options: dict[str, Any] = {
         "client_id": settings.teams_client_id,
         "tenant_id": settings.teams_tenant_id,

@@ -187,3 +187,48 @@ def test_slack_and_teams_users_in_one_database_never_see_each_others_sessions(
 
     assert asyncio.run(slack_view()) == [slack_id], "Slack sees only its own session"
     assert teams_id != slack_id
+
+
+def test_one_open_practice_per_chat_and_practice_again_after_the_debrief(
+    server: TeamsServer,
+) -> None:
+    conn = server.connector
+    chat = chat_of(1)
+    first = _start(server)
+    server.press({"ec": "start", "id": "asthma-mom"})
+    still = server.wait_messages(2, chat)[-1]
+    assert still.text.startswith("Your practice call with Denise is still open in this chat")
+    server.say("end")
+    debrief = server.wait_messages(3, chat)[-1]
+    again = next(a["data"] for a in debrief.submits() if a["title"] == "Practice again")
+    server.press(again)
+    intro = server.wait_messages(4, chat)[-1]
+    second = intro.submits()[0]["data"]["id"]
+    assert second != first and "Practice call with Denise" in intro.card_text
+    server.say("How have mornings been going lately?")
+    reply = server.wait_messages(5, chat)[-1]
+    assert reply.text and not reply.cards
+    server.say("end")
+    last = server.wait_messages(6, chat)[-1]
+    assert "Debrief" in last.card_text
+    ended = {u.activity_id for u in conn.updates()}
+    assert ended == {intro.returned_id, server.wait_messages(2, chat)[0].returned_id}
+
+
+def test_bodies_of_the_wrong_shape_never_get_a_500(server: TeamsServer) -> None:
+    url = server.connector.service_url
+    shapes: list[dict[str, object]] = [
+        {"type": "message", "serviceUrl": url},
+        {"type": "message", "serviceUrl": url, "from": {"id": 5}},
+        {**activity("message", url, text="hi"), "conversation": None},
+        {**activity("message", url), "text": 123},
+    ]
+    for body in shapes:
+        assert server.post(body).status_code == 200, body
+        assert server.post(body, token=None).status_code == 401
+    for raw in (b"{not json", b"[1, 2]"):
+        r = server.http.post(server.url, content=raw, headers={"Content-Type": "application/json"})
+        assert r.status_code == 400
+    assert server.connector.messages() == []
+    server.say("hi")
+    assert server.wait_messages(1, chat_of(1))[0].text.startswith("Hi!")
