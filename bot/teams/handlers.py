@@ -30,6 +30,7 @@ from bot.presenters.views import Notice
 from bot.services.commands import parse_start_request
 from bot.services.conversation import PracticeChat
 from bot.services.ports import ConversationRef
+from bot.services.reflection import InvalidInput, ReflectionService
 from bot.services.sessions import NotYourSession, SessionBusy, SessionNotFound
 from bot.store import StoreUnavailable
 from bot.teams.actions import ACTION_COACH, ACTION_END, ACTION_START, parse_card_value
@@ -59,9 +60,30 @@ class TeamsHandlers:
         chat: the shared practice use cases.
     """
 
-    def __init__(self, app: App, chat: PracticeChat) -> None:
+    def __init__(
+        self, app: App, chat: PracticeChat, reflections: ReflectionService | None = None
+    ) -> None:
         self.app = app
         self.chat = chat
+        self.reflections = reflections
+        self._zones: dict[tuple[str, str], str] = {}
+
+    async def remember_zone(self, ref: ConversationRef) -> None:
+        """Store the user's client time zone when Teams sends one that differs from the last
+        one stored by this process (reflection prompts are scheduled in it); best effort."""
+        if self.reflections is None or not ref.time_zone:
+            return
+        key = (ref.workspace_id, ref.user_id)
+        if self._zones.get(key) == ref.time_zone:
+            return
+        try:
+            await self.reflections.set_user_tz(ref.workspace_id, ref.user_id, ref.time_zone)
+        except InvalidInput:
+            log.info("ignored an unknown client time zone from Teams")
+            return
+        if len(self._zones) > 10_000:
+            self._zones.clear()
+        self._zones[key] = ref.time_zone
 
     # -- SDK entry points ---------------------------------------------------
 
@@ -105,6 +127,7 @@ class TeamsHandlers:
             if not incoming.personal:
                 await outbox.send(ref, Notice(say.TEAMS_CHAT_ONLY))
                 return
+            await self.remember_zone(ref)
             await handle(outbox, ref, incoming)
         except StoreUnavailable as exc:
             log.error("Teams activity not handled: %s", exc)
@@ -175,13 +198,20 @@ class TeamsHandlers:
         await self.chat.start(outbox, ref, persona)
 
 
-def register(app: App, chat: PracticeChat) -> TeamsHandlers:
+def register(
+    app: App, chat: PracticeChat, reflections: ReflectionService | None = None
+) -> TeamsHandlers:
     """Register the message, card-action and conversation-update handlers on ``app``.
+
+    Args:
+        app: the Teams SDK app.
+        chat: the shared practice use cases.
+        reflections: where each user's client time zone is stored, or None.
 
     Returns:
         The :class:`TeamsHandlers` (tests call its methods directly).
     """
-    handlers = TeamsHandlers(app, chat)
+    handlers = TeamsHandlers(app, chat, reflections)
     app.on_message(handlers.on_message)
     app.on_card_action(handlers.on_card_action)
     app.on_conversation_update(handlers.on_conversation_update)

@@ -203,7 +203,7 @@ def build_teams_app(
             "without a token; never use this outside local development"
         )
     app = App(**options)
-    handlers = register(app, chat)
+    handlers = register(app, chat, application.reflections)
 
     @adapter.app.get("/healthz")
     async def healthz() -> dict[str, str]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from fake_connector import FakeConnector, FakeIdentity
-from teams_kit import APP_ID, TeamsServer, activity, chat_of
+from teams_kit import APP_ID, TENANT, TeamsServer, activity, chat_of
 
 pytestmark = pytest.mark.integration
 
@@ -232,3 +232,29 @@ def test_bodies_of_the_wrong_shape_never_get_a_500(server: TeamsServer) -> None:
     assert server.connector.messages() == []
     server.say("hi")
     assert server.wait_messages(1, chat_of(1))[0].text.startswith("Hi!")
+
+
+def test_the_clients_time_zone_is_stored_per_user(server: TeamsServer) -> None:
+    import asyncio
+
+    from bot.bootstrap import build_application
+
+    url = server.connector.service_url
+    server.say("hi", n=1)
+    server.post(activity("message", url, n=2, text="hi", localTimezone="Not/AZone"))
+    server.post(activity("message", url, n=1, text="hi", localTimezone="America/Denver"))
+    server.wait_messages(2, chat_of(1))
+
+    async def zones() -> list[str | None]:
+        app = await build_application(server.settings, backend="scripted")
+        try:
+            return [
+                await app.reflections.get_user_tz(
+                    TENANT, f"aad0000{n}-0000-4000-8000-00000000000{n}"
+                )
+                for n in (1, 2)
+            ]
+        finally:
+            await app.aclose()
+
+    assert asyncio.run(zones()) == ["America/Denver", None]
