@@ -179,6 +179,8 @@ class PracticeChat:
             persona.id,
             platform=ref.platform,
             channel_id=ref.conversation_id,
+            # what a later proactive message needs (Teams: the service URL); None on Slack
+            conversation_ref={"service_url": ref.service_url} if ref.service_url else None,
         )
         posted = await outbox.send(ref, IntroCard(persona, info.id))
         root = ref.thread_id or (posted.message_id if posted else None)

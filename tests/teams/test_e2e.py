@@ -188,6 +188,21 @@ def test_slack_and_teams_users_in_one_database_never_see_each_others_sessions(
     assert asyncio.run(slack_view()) == [slack_id], "Slack sees only its own session"
     assert teams_id != slack_id
 
+    async def teams_view() -> list[tuple[str, str, object]]:
+        app = await build_application(server.settings, backend="scripted")
+        try:
+            user = "aad00001-0000-4000-8000-000000000001"
+            return [
+                (s.id, s.platform, s.conversation_ref)
+                for s in await app.sessions.recent_sessions(TENANT, user, limit=10)
+            ]
+        finally:
+            await app.aclose()
+
+    assert asyncio.run(teams_view()) == [
+        (teams_id, "teams", {"service_url": server.connector.service_url})
+    ], "Teams sees only its own session, with what a proactive message needs"
+
 
 def test_one_open_practice_per_chat_and_practice_again_after_the_debrief(
     server: TeamsServer,
@@ -258,3 +273,32 @@ def test_the_clients_time_zone_is_stored_per_user(server: TeamsServer) -> None:
             await app.aclose()
 
     assert asyncio.run(zones()) == ["America/Denver", None]
+
+
+def test_a_universal_action_invoke_starts_a_practice_and_is_answered(server: TeamsServer) -> None:
+    body = activity(
+        "invoke",
+        server.connector.service_url,
+        name="adaptiveCard/action",
+        value={
+            "action": {
+                "type": "Action.Execute",
+                "verb": "start",
+                "data": {"ec": "start", "id": "night-shift-mom"},
+            },
+            "trigger": "manual",
+        },
+    )
+    r = server.post(body)
+    assert r.status_code == 200
+    assert r.json()["statusCode"] == 200
+    [intro] = server.wait_messages(1, chat_of(1))
+    assert "Practice call with Denise" in intro.card_text
+    bad = activity(
+        "invoke",
+        server.connector.service_url,
+        name="adaptiveCard/action",
+        value={"action": {"type": "Action.Execute", "data": {"ec": "start"}}, "trigger": "manual"},
+    )
+    assert server.post(bad).status_code == 200
+    assert "couldn't read that button" in server.wait_messages(2, chat_of(1))[-1].text
