@@ -11,6 +11,11 @@ turn (or a command of that practice); with no session open it is a top-level
 message ("practice", "review", anything else). The session's stored thread is
 the intro card's activity id.
 
+**Redelivery.** Each message and card press is claimed once by its activity id
+(:meth:`PracticeSessions.claim_event`), so a delivery the connector repeats is
+answered once. Handling runs before the HTTP answer (a model reply inside
+Bot Framework's 15 seconds; the model's own timeout is ``EC_REQUEST_TIMEOUT``).
+
 **Card presses.** ``Action.Submit`` arrives as a ``message`` activity with the
 button's ``value``; a Universal Action as an ``invoke`` named
 ``adaptiveCard/action``. Both are parsed by
@@ -20,6 +25,7 @@ message. Every handler answers 200: a failure is logged, never a 500.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -127,6 +133,9 @@ class TeamsHandlers:
             if not incoming.personal:
                 await outbox.send(ref, Notice(say.TEAMS_CHAT_ONLY))
                 return
+            if not await self._first_delivery(incoming):
+                log.info("ignored a redelivered Teams activity")
+                return
             await self.remember_zone(ref)
             await handle(outbox, ref, incoming)
         except StoreUnavailable as exc:
@@ -134,6 +143,13 @@ class TeamsHandlers:
             await outbox.send(ref, Notice(say.CANT_SAVE, icon="warning"))
         except Exception:
             log.exception("Teams activity %s not handled", incoming.type)
+
+    async def _first_delivery(self, incoming: Incoming) -> bool:
+        """Claim the activity once across processes (the connector may deliver it again)."""
+        if not incoming.id:
+            return True
+        digest = hashlib.sha256(f"{incoming.conversation.id}\0{incoming.id}".encode()).hexdigest()
+        return await self.chat.sessions.claim_event(incoming.tenant, f"teams:{digest}")
 
     async def message(self, outbox: TeamsOutbox, ref: ConversationRef, incoming: Incoming) -> None:
         """Route a message: a card press, a question-list review, or the practice chat."""

@@ -302,3 +302,13 @@ def test_a_universal_action_invoke_starts_a_practice_and_is_answered(server: Tea
     )
     assert server.post(bad).status_code == 200
     assert "couldn't read that button" in server.wait_messages(2, chat_of(1))[-1].text
+
+
+def test_a_redelivered_activity_is_answered_once(server: TeamsServer) -> None:
+    body = activity("message", server.connector.service_url, text="practice")
+    assert server.post(body).status_code == 200
+    assert server.post(body).status_code == 200
+    server.say("hi")  # a new activity is answered
+    got = server.wait_messages(2, chat_of(1))
+    assert len(got) == 2
+    assert "Who would you like" in got[0].card_text and got[1].text.startswith("Hi!")
