@@ -208,7 +208,7 @@ class FakeConnector:
                     self.send_error(404)
                     return
                 length = int(self.headers.get("Content-Length") or 0)
-                body = json.loads(self.rfile.read(length) or b"{}")
+                body = json.loads(self.rfile.read(length) or b"{}") if length else {}
                 with connector._lock:
                     connector._next += 1
                     new_id = f"act-{connector._next}"
@@ -253,6 +253,13 @@ class FakeConnector:
         """Every POST of activity type ``kind``."""
         with self._lock:
             return [r for r in self.recorded if r.method == "POST" and r.type == kind]
+
+    def stream_info(self, record: Recorded) -> dict[str, Any] | None:
+        """The ``streaminfo`` entity of a recorded activity, or None."""
+        return next(
+            (e for e in record.body.get("entities") or [] if e.get("type") == "streaminfo"),
+            None,
+        )
 
     def updates(self) -> list[Recorded]:
         """Every PUT (message update)."""

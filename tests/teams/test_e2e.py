@@ -46,7 +46,17 @@ def test_a_whole_practice_from_picker_to_debrief(server: TeamsServer) -> None:
         server.say(text)
         got = server.wait_messages(before + 1, chat)
         assert got[before].text.strip(), "the caregiver answered"
-    assert len(conn.of_type("typing")) == 3, "a typing indicator for each turn"
+    typing = conn.of_type("typing")
+    assert len([t for t in typing if conn.stream_info(t) is None]) == 3, "typing, each turn"
+    chunks = [t for t in typing if conn.stream_info(t) is not None]
+    finals = [m for m in conn.messages(chat) if conn.stream_info(m) is not None]
+    assert len(finals) == 3, "each reply closes a Teams stream"
+    for final in finals:
+        info = conn.stream_info(final)
+        assert info is not None and info["streamType"] == "final"
+        opened = next(c for c in chunks if c.returned_id == info["streamId"])
+        assert conn.stream_info(opened)["streamType"] == "streaming"  # type: ignore[index]
+        assert opened.text and final.text.startswith(opened.text.strip()[:10])
     coach_notes = [m for m in conn.messages(chat) if "Coach note" in m.card_text]
     assert len(coach_notes) == 1 and "Judgment" in coach_notes[0].card_text
     assert "“You should" in coach_notes[0].card_text
