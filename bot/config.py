@@ -72,6 +72,12 @@ class Settings(BaseSettings):
             from Slack (HTTP mode).
         slack_api_url [SLACK_API_URL]: base URL of the Slack Web API (default
             ``https://slack.com/api/``); tests point it at a local fake.
+        teams_client_id / teams_client_secret / teams_tenant_id [CLIENT_ID,
+            CLIENT_SECRET, TENANT_ID]: the Teams bot's Azure app registration, by the
+            Teams SDK's own names (the app id is also the package's bot id).
+        teams_allow_unauthenticated [DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS]:
+            accept Teams requests without a Bot Framework token; local development
+            only, never on by default (the Teams SDK's own name).
         retention_days [EC_RETENTION_DAYS]: delete practice data (sessions, their
             turns, coach requests, note disagreements and every other row hanging off
             a session) whose last activity is older than this many days, plus the
@@ -134,6 +140,14 @@ class Settings(BaseSettings):
     slack_api_url: str = Field(
         default="https://slack.com/api/", validation_alias=AliasChoices("SLACK_API_URL")
     )
+    teams_client_id: str | None = Field(default=None, validation_alias=AliasChoices("CLIENT_ID"))
+    teams_client_secret: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("CLIENT_SECRET")
+    )
+    teams_tenant_id: str | None = Field(default=None, validation_alias=AliasChoices("TENANT_ID"))
+    teams_allow_unauthenticated: bool = Field(
+        default=False, validation_alias=AliasChoices("DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS")
+    )
     log_bodies: bool = False
     retention_days: int | None = Field(default=None, ge=0, le=36_500)
 
@@ -188,7 +202,13 @@ def describe_settings_error(exc: ValidationError) -> str:
     for error in exc.errors():
         field = str(error["loc"][0]) if error["loc"] else "?"
         name = field.upper()
-        if not name.startswith(("OPENAI_", "AZURE_", "SLACK_", "EC_")):
+        if name.startswith("TEAMS_"):
+            name = {
+                "TEAMS_ALLOW_UNAUTHENTICATED": "DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS"
+            }.get(name, name.removeprefix("TEAMS_"))
+        elif not name.startswith(
+            ("OPENAI_", "AZURE_", "SLACK_", "EC_", "CLIENT_", "TENANT_", "DANGEROUSLY_")
+        ):
             name = f"EC_{name}"
         parts.append(f"{name} is invalid: {error['msg']}")
     return "; ".join(parts) or "a setting is invalid"

@@ -35,6 +35,7 @@ from bot.cli.practice import register as register_practice
 from bot.cli.reminders import reminders_app
 from bot.cli.review_cases import review_cases_app
 from bot.cli.serve import serve_app
+from bot.cli.teams import teams_app
 from bot.config import Settings
 from bot.core.models import FINDING_KINDS, Review
 from bot.llm.errors import ModelError, ModelNotConfigured
@@ -51,6 +52,7 @@ app = typer.Typer(
 personas_app = typer.Typer(help="List and check caregiver persona cards.", no_args_is_help=True)
 app.add_typer(personas_app, name="personas")
 app.add_typer(serve_app, name="serve")
+app.add_typer(teams_app, name="teams")
 app.add_typer(db_app, name="db")
 app.add_typer(reminders_app, name="reminders")
 app.add_typer(retention_app, name="retention")

@@ -172,3 +172,62 @@ async def _run(
             await serve_socket(runtime, app_token=app_token, stop=stop, on_ready=ready_socket)
     finally:
         await runtime.aclose()
+
+
+@serve_app.command("teams")
+def teams(
+    port: Annotated[int, typer.Option(help="HTTP port (0 picks a free one).")] = 3978,
+    host: Annotated[
+        str, typer.Option(help="HTTP interface to bind; keep loopback behind a TLS proxy.")
+    ] = "127.0.0.1",
+    backend: Annotated[
+        str | None, typer.Option(help="scripted or openai; default openai when a key is set.")
+    ] = None,
+    log_level: Annotated[str, typer.Option(help="DEBUG, INFO, WARNING or ERROR.")] = "INFO",
+) -> None:
+    """Run the Microsoft Teams app (practice, live review, debrief) at /api/messages.
+
+    Needs CLIENT_ID, CLIENT_SECRET and TENANT_ID (the Teams SDK's names, from the
+    Azure Bot's app registration); each missing one is named on its own line.
+    """
+    if not 0 <= port <= 65535:
+        raise _fail("--port must be between 0 and 65535", code=2)
+    if backend not in (None, "scripted", "openai"):
+        raise _fail("--backend must be 'scripted' or 'openai'", code=2)
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        raise _fail(f"a setting is invalid: {exc.errors()[0]['msg']}", code=2) from None
+    # lazy: every command module loads with the CLI, and the offline `practice` needs no Teams SDK
+    from bot.teams.server import TeamsStartupError, check_settings, run_teams
+
+    problems = check_settings(settings)
+    if problems:
+        for line in problems:
+            sys.stderr.write(f"error: {line}\n")
+        sys.stderr.flush()
+        raise typer.Exit(1)
+    configure_logging(log_level, log_bodies=settings.log_bodies)
+    secret = _secret(settings.teams_client_secret)
+    install_redaction([secret])
+
+    def ready(h: str, p: int) -> None:
+        print(
+            f"Teams app ready for tenant {settings.teams_tenant_id}: http://{h}:{p}/api/messages",
+            flush=True,
+        )
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, stop.set)
+        await run_teams(settings, host=host, port=port, backend=backend, stop=stop, on_ready=ready)
+
+    try:
+        asyncio.run(main())
+    except (TeamsStartupError, ModelError) as exc:
+        raise _fail(str(exc)) from None
+    except KeyboardInterrupt:  # pragma: no cover - signals are handled in main
+        raise typer.Exit(130) from None

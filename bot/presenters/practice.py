@@ -153,6 +153,30 @@ def dm_pointer_in_practice(persona: Persona) -> str:
     )
 
 
+CARD_NOT_UNDERSTOOD = (
+    "I couldn't read that button press; it may be from an old card. Type “practice” to start "
+    "a new practice call."
+)
+TEAMS_WELCOME = (
+    "Hi! I'm the empathy interview coach. Type “practice” to rehearse a call with a "
+    "caregiver whose child has been missing school; I'll note leading or judging questions "
+    "as you go and give you a debrief at the end."
+)
+TEAMS_CHAT_ONLY = "I work in your 1:1 chat with me: open it and type “practice” to rehearse a call."
+TEAMS_POINTER = (
+    "Hi! To rehearse an empathy interview, type “practice” and pick a caregiver. To check a "
+    "question list, type “review” and then one question per line."
+)
+
+
+def still_open_here(persona: Persona) -> str:
+    """The reply to a new start while a practice is open in a chat without threads (Teams)."""
+    return (
+        f"Your practice call with {first_name(persona)} is still open in this chat: keep "
+        "talking, or type “end” for your debrief before you start another."
+    )
+
+
 def file_only(persona_name: str | None = None) -> str:
     """The reply to a message that carries only files."""
     who = f" to {persona_name}" if persona_name else ""

@@ -149,6 +149,15 @@ class PracticeChat:
             )
         return session
 
+    async def open_session(self, ref: ConversationRef) -> SessionInfo | None:
+        """The user's open practice session in ``ref``'s conversation, if any.
+
+        Platforms whose 1:1 conversations have no threads (Teams) put this
+        session's ``thread_id`` in the reference of each message, so the
+        message is routed to the practice as a thread reply would be.
+        """
+        return await self._open_session(ref)
+
     async def _open_session(self, ref: ConversationRef) -> SessionInfo | None:
         """The user's open practice session in this conversation, if any."""
         for info in await self.sessions.recent_sessions(ref.workspace_id, ref.user_id, limit=3):
@@ -183,6 +192,8 @@ class PracticeChat:
             persona.id,
             platform=ref.platform,
             channel_id=ref.conversation_id,
+            # what a later proactive message needs (Teams: the service URL); None on Slack
+            conversation_ref={"service_url": ref.service_url} if ref.service_url else None,
         )
         posted = await outbox.send(ref, IntroCard(persona, info.id))
         root = ref.thread_id or (posted.message_id if posted else None)

@@ -2,7 +2,7 @@
 
 Every use case takes a :class:`ConversationRef` (who said it, where) and talks
 back through an :class:`Outbox` that the platform adapter implements (Slack's
-is ``bot/slack/outbox.py``; tests use a fake one; Teams will add its own).
+is ``bot/slack/outbox.py``; Teams's is ``bot/teams/outbox.py``; tests use a fake one).
 The services hand the outbox neutral view models from :mod:`bot.presenters`;
 the adapter renders them (Block Kit, Adaptive Cards, terminal text).
 

@@ -1,0 +1,234 @@
+"""Teams activity handlers: parse, route to the shared practice use cases, answer.
+
+Registered on the Teams SDK app by :func:`register`. Nothing here decides a
+practice rule: :class:`~bot.services.conversation.PracticeChat` does, exactly
+as for Slack.
+
+**Threads.** Teams 1:1 chats have no threads, so a chat holds at most one open
+practice session: each message is given the thread of the user's open session
+in this chat (:meth:`PracticeChat.open_session`), which makes it a practice
+turn (or a command of that practice); with no session open it is a top-level
+message ("practice", "review", anything else). The session's stored thread is
+the intro card's activity id.
+
+**Redelivery.** Each message and card press is claimed once by its activity id
+(:meth:`PracticeSessions.claim_event`), so a delivery the connector repeats is
+answered once. Handling runs before the HTTP answer (a model reply inside
+Bot Framework's 15 seconds; the model's own timeout is ``EC_REQUEST_TIMEOUT``).
+
+**Card presses.** ``Action.Submit`` arrives as a ``message`` activity with the
+button's ``value``; a Universal Action as an ``invoke`` named
+``adaptiveCard/action``. Both are parsed by
+:func:`bot.teams.actions.parse_card_value`; anything else gets a plain
+message. Every handler answers 200: a failure is logged, never a 500.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import TYPE_CHECKING, Any
+
+from microsoft_teams.api import InvokeResponse
+
+from bot.presenters import practice as say
+from bot.presenters.views import Notice
+from bot.services.commands import parse_start_request
+from bot.services.conversation import PracticeChat
+from bot.services.ports import ConversationRef
+from bot.services.reflection import InvalidInput, ReflectionService
+from bot.services.sessions import NotYourSession, SessionBusy, SessionNotFound
+from bot.store import StoreUnavailable
+from bot.teams.actions import ACTION_COACH, ACTION_END, ACTION_START, parse_card_value
+from bot.teams.outbox import TeamsOutbox
+from bot.teams.refs import Incoming, parse_activity
+
+if TYPE_CHECKING:
+    from microsoft_teams.apps import ActivityContext, App
+
+__all__ = ["TeamsHandlers", "register"]
+
+log = logging.getLogger(__name__)
+
+REVIEW_WORDS = ("review", "review questions", "review-questions", "/review-questions")
+"""A first line that asks for a question-list review (the list follows, one per line)."""
+
+
+def _body(ctx: Any) -> dict[str, Any]:
+    return dict(ctx.activity.model_dump(by_alias=True, exclude_none=True))
+
+
+class TeamsHandlers:
+    """The handlers of one Teams app.
+
+    Args:
+        app: the Teams SDK app (replies go through ``app.send``).
+        chat: the shared practice use cases.
+    """
+
+    def __init__(
+        self, app: App, chat: PracticeChat, reflections: ReflectionService | None = None
+    ) -> None:
+        self.app = app
+        self.chat = chat
+        self.reflections = reflections
+        self._zones: dict[tuple[str, str], str] = {}
+
+    async def remember_zone(self, ref: ConversationRef) -> None:
+        """Store the user's client time zone when Teams sends one that differs from the last
+        one stored by this process (reflection prompts are scheduled in it); best effort."""
+        if self.reflections is None or not ref.time_zone:
+            return
+        key = (ref.workspace_id, ref.user_id)
+        if self._zones.get(key) == ref.time_zone:
+            return
+        try:
+            await self.reflections.set_user_tz(ref.workspace_id, ref.user_id, ref.time_zone)
+        except InvalidInput:
+            log.info("ignored an unknown client time zone from Teams")
+            return
+        if len(self._zones) > 10_000:
+            self._zones.clear()
+        self._zones[key] = ref.time_zone
+
+    # -- SDK entry points ---------------------------------------------------
+
+    async def on_message(self, ctx: ActivityContext[Any]) -> None:
+        """A message activity: text from the user, or a card's ``Action.Submit``."""
+        incoming = parse_activity(_body(ctx))
+        if incoming is None:
+            log.warning("ignored a Teams message without tenant, sender or service URL")
+            return
+        await self._guarded(incoming, self.message)
+
+    async def on_card_action(self, ctx: ActivityContext[Any]) -> InvokeResponse[Any]:
+        """An ``adaptiveCard/action`` invoke (Universal Actions): the same as a submit."""
+        incoming = parse_activity(_body(ctx))
+        if incoming is not None:
+            await self._guarded(incoming, self.card)
+        return InvokeResponse(
+            status=200,
+            body={
+                "statusCode": 200,
+                "type": "application/vnd.microsoft.activity.message",
+                "value": "",
+            },
+        )
+
+    async def on_conversation_update(self, ctx: ActivityContext[Any]) -> None:
+        """The app was added to a chat: greet the user in a 1:1 chat."""
+        incoming = parse_activity(_body(ctx))
+        if incoming is None or not incoming.personal:
+            return
+        if incoming.recipient_id and incoming.recipient_id in incoming.members_added:
+            outbox = TeamsOutbox(self.app, incoming.ref())
+            await outbox.send(incoming.ref(), Notice(say.TEAMS_WELCOME))
+
+    # -- routing ------------------------------------------------------------
+
+    async def _guarded(self, incoming: Incoming, handle: Any) -> None:
+        ref = incoming.ref()
+        outbox = TeamsOutbox(self.app, ref)
+        try:
+            if not incoming.personal:
+                await outbox.send(ref, Notice(say.TEAMS_CHAT_ONLY))
+                return
+            if not await self._first_delivery(incoming):
+                log.info("ignored a redelivered Teams activity")
+                return
+            await self.remember_zone(ref)
+            await handle(outbox, ref, incoming)
+        except StoreUnavailable as exc:
+            log.error("Teams activity not handled: %s", exc)
+            await outbox.send(ref, Notice(say.CANT_SAVE, icon="warning"))
+        except Exception:
+            log.exception("Teams activity %s not handled", incoming.type)
+
+    async def _first_delivery(self, incoming: Incoming) -> bool:
+        """Claim the activity once across processes (the connector may deliver it again)."""
+        if not incoming.id:
+            return True
+        digest = hashlib.sha256(f"{incoming.conversation.id}\0{incoming.id}".encode()).hexdigest()
+        return await self.chat.sessions.claim_event(incoming.tenant, f"teams:{digest}")
+
+    async def message(self, outbox: TeamsOutbox, ref: ConversationRef, incoming: Incoming) -> None:
+        """Route a message: a card press, a question-list review, or the practice chat."""
+        if incoming.value is not None and not incoming.text.strip():
+            await self.card(outbox, ref, incoming)
+            return
+        text = incoming.text.strip()
+        first, _, rest = text.partition("\n")
+        open_session = await self.chat.open_session(ref)
+        if open_session is None and first.strip().lower().rstrip(":") in REVIEW_WORDS:
+            if rest.strip():
+                await outbox.send(ref, await self.chat.review_list(rest))
+            else:
+                await outbox.send(ref, Notice(say.TEAMS_POINTER, icon="info"))
+            return
+        if open_session is not None:
+            ref = ref.in_thread(open_session.thread_id)
+        elif text and self._is_plain_chat(text):
+            await outbox.send(ref, Notice(say.TEAMS_POINTER, icon="info"))
+            return
+        await self.chat.handle_message(outbox, ref, text)
+
+    @staticmethod
+    def _is_plain_chat(text: str) -> bool:
+        """True for a top-level message that is not a start request (gets the Teams pointer)."""
+        return parse_start_request(text) is None
+
+    async def card(self, outbox: TeamsOutbox, ref: ConversationRef, incoming: Incoming) -> None:
+        """A card press: start a practice, end one, or send one to a coach."""
+        action = parse_card_value(incoming.value)
+        if action is None:
+            log.warning("refused a Teams card value that is not one of ours")
+            await outbox.send(ref, Notice(say.CARD_NOT_UNDERSTOOD))
+            return
+        try:
+            if action.ec == ACTION_START:
+                await self._start(outbox, ref, action.id)
+            elif action.ec == ACTION_END:
+                await self.chat.end(outbox, ref, action.id)
+            elif action.ec == ACTION_COACH:
+                await self.chat.request_coach(outbox, ref, action.id)
+        except NotYourSession:
+            log.warning("refused %s by %s: the session is someone else's", action.ec, ref.user_id)
+            await outbox.send(ref, Notice(say.NOT_YOURS))
+        except SessionNotFound:
+            log.warning("refused %s by %s: no such session", action.ec, ref.user_id)
+            await outbox.send(ref, Notice(say.NOT_FOUND))
+        except SessionBusy as exc:
+            await outbox.send(ref, Notice(str(exc)))
+
+    async def _start(self, outbox: TeamsOutbox, ref: ConversationRef, persona_id: str) -> None:
+        persona = self.chat.personas.get(persona_id)
+        if persona is None:
+            await outbox.send(ref, Notice(say.unknown_persona(persona_id)))
+            return
+        open_session = await self.chat.open_session(ref)
+        if open_session is not None:
+            await outbox.send(
+                ref, Notice(say.still_open_here(self.chat.persona(open_session.persona_id)))
+            )
+            return
+        await self.chat.start(outbox, ref, persona)
+
+
+def register(
+    app: App, chat: PracticeChat, reflections: ReflectionService | None = None
+) -> TeamsHandlers:
+    """Register the message, card-action and conversation-update handlers on ``app``.
+
+    Args:
+        app: the Teams SDK app.
+        chat: the shared practice use cases.
+        reflections: where each user's client time zone is stored, or None.
+
+    Returns:
+        The :class:`TeamsHandlers` (tests call its methods directly).
+    """
+    handlers = TeamsHandlers(app, chat, reflections)
+    app.on_message(handlers.on_message)
+    app.on_card_action(handlers.on_card_action)
+    app.on_conversation_update(handlers.on_conversation_update)
+    return handlers

@@ -1,0 +1,212 @@
+"""The Teams outbox: neutral views posted through the Teams SDK (``app.send``).
+
+:class:`TeamsOutbox` implements :class:`bot.services.ports.Outbox` for one
+incoming activity: every view is rendered by :func:`bot.teams.cards.render`
+and posted to ``{serviceUrl}/v3/conversations/{id}/activities`` (an update is
+a ``PUT`` of the same path with the activity id). The caregiver's reply is
+streamed into the chat as it is written (:class:`TeamsReplyStream`), after
+Teams' typing indicator.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from microsoft_teams.api.activities import ActivityParams, SentActivity
+from microsoft_teams.api.activities.message.message import MessageActivityInput
+from microsoft_teams.api.activities.typing import TypingActivityInput
+from microsoft_teams.api.models.account import Account, ConversationAccount
+from microsoft_teams.api.models.attachment.attachment import Attachment
+
+from bot.presenters.views import CaregiverReply, View
+from bot.services.ports import ConversationRef, MessageRef
+from bot.teams.cards import CARD_CONTENT_TYPE, TeamsMessage, render
+
+if TYPE_CHECKING:
+    from microsoft_teams.apps import App
+
+__all__ = ["TeamsOutbox", "TeamsReplyStream", "activity_of"]
+
+log = logging.getLogger(__name__)
+
+STREAM_INTERVAL = 1.0
+"""Seconds between stream updates (Teams accepts about one per second)."""
+STREAM_LIMIT = 110.0
+"""Seconds after which no stream update is sent (Teams ends a stream at two minutes)."""
+
+
+def activity_of(message: TeamsMessage, *, activity_id: str | None = None) -> MessageActivityInput:
+    """The SDK's message activity for one rendered message (``activity_id``: an update)."""
+    activity = MessageActivityInput(text=message.text or None, id=activity_id)
+    if message.card is not None:
+        activity.add_attachments(Attachment(content_type=CARD_CONTENT_TYPE, content=message.card))
+    return activity
+
+
+class TeamsOutbox:
+    """The outbound port for one activity's conversation.
+
+    Args:
+        app: the started (initialized) Teams SDK app.
+        origin: the reference of the activity being answered; :meth:`direct`
+            returns it for its own user (the app's 1:1 chat with them).
+        streaming: stream caregiver replies (1:1 chats); False posts them whole.
+    """
+
+    def __init__(self, app: App, origin: ConversationRef, *, streaming: bool = True) -> None:
+        self.app = app
+        self.origin = origin
+        self.streaming = streaming
+
+    async def _post(self, to: ConversationRef, message: TeamsMessage) -> MessageRef:
+        sent = await self.app.send(
+            to.conversation_id, activity_of(message), service_url=to.service_url
+        )
+        return MessageRef(conversation=to.in_thread(None), message_id=sent.id)
+
+    async def send(self, to: ConversationRef, view: View) -> MessageRef | None:
+        """Post ``view`` in ``to``'s chat; returns the first message posted."""
+        first: MessageRef | None = None
+        for message in render(view):
+            posted = await self._post(to, message)
+            first = first or posted
+        return first
+
+    async def send_private(self, to: ConversationRef, view: View) -> None:
+        """Post ``view``: a 1:1 chat is already private to its user."""
+        await self.send(to, view)
+
+    async def update(self, message: MessageRef, view: View) -> None:
+        """Replace a posted message with the first rendering of ``view``."""
+        rendered = render(view)
+        if not rendered:
+            return
+        to = message.conversation
+        await self.app.send(
+            to.conversation_id,
+            activity_of(rendered[0], activity_id=message.message_id),
+            service_url=to.service_url,
+        )
+
+    async def direct(self, workspace_id: str, user_id: str) -> ConversationRef:
+        """The app's 1:1 chat with ``user_id``: the chat being answered.
+
+        Raises:
+            LookupError: another user, or a chat that is not 1:1 (opening a new
+                chat proactively needs the stored conversation references of a
+                later slice).
+        """
+        if workspace_id == self.origin.workspace_id and user_id == self.origin.user_id:
+            return self.origin.in_thread(None)
+        raise LookupError("no 1:1 chat with that user is known")
+
+    async def set_status(self, to: ConversationRef, text: str | None) -> None:
+        """Show Teams' typing indicator (``text`` set); best effort, clearing is implicit."""
+        if text is None:
+            return
+        try:
+            await self.app.send(
+                to.conversation_id, TypingActivityInput(), service_url=to.service_url
+            )
+        except Exception as exc:  # a status is never worth failing a turn
+            log.info("typing indicator not shown: %s", type(exc).__name__)
+
+    async def reply_stream(self, to: ConversationRef) -> TeamsReplyStream:
+        """A reply streamed as it is written (Teams streams in 1:1 chats, the only
+        conversations this adapter answers in)."""
+        return TeamsReplyStream(self, to, streaming=self.streaming)
+
+    async def create(self, to: ConversationRef, activity: ActivityParams) -> SentActivity:
+        """POST ``activity`` as the bot in ``to`` (stream updates are never updates in place).
+
+        Returns:
+            What the connector answered (the new activity's id).
+        """
+        activity.from_ = Account(id=self.app.id or "")
+        activity.conversation = ConversationAccount(id=to.conversation_id)
+        return await self.app.api.conversations.create_activity(
+            to.conversation_id, activity, service_url=to.service_url
+        )
+
+
+class TeamsReplyStream:
+    """A caregiver reply streamed into a 1:1 chat as it is written.
+
+    The first delta opens a Teams stream (a ``typing`` activity with a
+    ``streaminfo`` entity; its id is the stream's); later deltas update it at most
+    once per :data:`STREAM_INTERVAL` seconds with the text so far; :meth:`finish`
+    closes it with the authoritative text as the final ``message``. Teams ends a
+    stream after two minutes, so no update is sent after :data:`STREAM_LIMIT`
+    seconds (the final message still is). Where streaming is off, or the first
+    update fails, the reply is posted whole.
+    """
+
+    def __init__(
+        self,
+        outbox: TeamsOutbox,
+        to: ConversationRef,
+        *,
+        streaming: bool = True,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._outbox = outbox
+        self._to = to
+        self._streaming = streaming
+        self._clock = clock
+        self._text = ""
+        self._stream_id: str | None = None
+        self._sequence = 0
+        self._started = 0.0
+        self._last = 0.0
+
+    async def delta(self, text: str) -> None:
+        """Add ``text``; send an update when the last one is old enough."""
+        self._text += text
+        if not self._streaming or not self._text.strip():
+            return
+        now = self._clock()
+        if self._stream_id is not None and (
+            now - self._last < STREAM_INTERVAL or now - self._started > STREAM_LIMIT
+        ):
+            return
+        self._sequence += 1
+        update = TypingActivityInput(text=self._text, id=self._stream_id).add_stream_update(
+            self._sequence
+        )
+        try:
+            sent = await self._outbox.create(self._to, update)
+        except Exception as exc:  # streaming is a nicety: fall back to one whole message
+            log.info("stream update not sent: %s", type(exc).__name__)
+            if self._stream_id is None:
+                self._streaming = False
+            return
+        if self._stream_id is None:
+            self._stream_id = sent.id
+            self._started = now
+        self._last = now
+
+    async def reset(self) -> None:
+        """Start the text over (the next update replaces what was shown)."""
+        self._text = ""
+
+    async def finish(self, reply: str) -> MessageRef | None:
+        """Close the stream with ``reply`` (or post it whole); returns the message."""
+        if self._stream_id is None:
+            return await self._outbox.send(self._to, CaregiverReply(reply))
+        final = MessageActivityInput(text=reply, id=self._stream_id).add_stream_final()
+        await self._outbox.create(self._to, final)
+        return MessageRef(conversation=self._to.in_thread(None), message_id=self._stream_id)
+
+    async def abandon(self) -> None:
+        """Remove a stream already shown (the turn failed; a notice follows)."""
+        if self._stream_id is None:
+            return
+        try:
+            await self._outbox.app.api.conversations.delete_activity(
+                self._to.conversation_id, self._stream_id, service_url=self._to.service_url
+            )
+        except Exception as exc:
+            log.info("abandoned stream not removed: %s", type(exc).__name__)

@@ -1,0 +1,114 @@
+"""The Teams app package a tenant admin uploads: ``manifest.json`` and two icons, zipped.
+
+:func:`build_manifest` writes manifest schema 1.29 (the newest published in
+``OfficeDev/microsoft-teams-app-schema``): one bot (the Azure Bot's app id,
+``CLIENT_ID``) for 1:1 chats, with its commands. :func:`write_package` zips it
+with ``color.png`` (192×192) and ``outline.png`` (32×32, white on transparent)
+from ``bot/teams/assets/``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+__all__ = ["MANIFEST_VERSION", "PackageError", "build_manifest", "write_package"]
+
+MANIFEST_VERSION = "1.29"
+SCHEMA_URL = f"https://developer.microsoft.com/json-schemas/teams/v{MANIFEST_VERSION}/MicrosoftTeams.schema.json"
+ASSETS = Path(__file__).parent / "assets"
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+
+
+class PackageError(ValueError):
+    """The package cannot be built (the message names the setting)."""
+
+
+def build_manifest(
+    bot_id: str | None,
+    *,
+    version: str = "1.0.0",
+    website: str = "https://github.com/empathy-coach/empathy-coach",
+    domain: str | None = None,
+) -> dict[str, Any]:
+    """The app manifest for bot ``bot_id``.
+
+    Args:
+        bot_id: the Azure Bot's Microsoft App ID (``CLIENT_ID``), a GUID; also the app id.
+        version: the app's semantic version.
+        website: the developer, privacy and terms pages' base address.
+        domain: the bot's host name (listed in ``validDomains``), or None.
+
+    Returns:
+        The manifest as a dict.
+
+    Raises:
+        PackageError: ``bot_id`` is missing or not a GUID.
+    """
+    if not bot_id or not _GUID.match(bot_id.strip()):
+        raise PackageError(
+            "CLIENT_ID is not set or is not a GUID (the Microsoft App ID of the Azure Bot)"
+        )
+    bot_id = bot_id.strip()
+    commands = [
+        {"title": "practice", "description": "Rehearse an empathy interview with a caregiver"},
+        {"title": "review", "description": "Check a question list, one question per line"},
+        {"title": "end", "description": "End the practice call and get your debrief"},
+        {"title": "help", "description": "What you can do here"},
+    ]
+    manifest: dict[str, Any] = {
+        "$schema": SCHEMA_URL,
+        "manifestVersion": MANIFEST_VERSION,
+        "version": version,
+        "id": bot_id,
+        "developer": {
+            "name": "Empathy Coach",
+            "websiteUrl": website,
+            "privacyUrl": f"{website}#privacy",
+            "termsOfUseUrl": f"{website}#terms",
+        },
+        "name": {"short": "Empathy Coach", "full": "Empathy interview coach for attendance teams"},
+        "description": {
+            "short": "Rehearse empathy interviews with families about school attendance.",
+            "full": (
+                "Practice calls with fictional caregivers whose children miss school. The coach "
+                "notes advice, judgment and leading questions as you go, suggests a neutral "
+                "reframe, and gives you a debrief at the end."
+            ),
+        },
+        "icons": {"color": "color.png", "outline": "outline.png"},
+        "accentColor": "#2C6E8E",
+        "bots": [
+            {
+                "botId": bot_id,
+                "scopes": ["personal"],
+                "supportsFiles": False,
+                "isNotificationOnly": False,
+                "commandLists": [{"scopes": ["personal"], "commands": commands}],
+            }
+        ],
+        "permissions": ["identity", "messageTeamMembers"],
+        "validDomains": [domain] if domain else [],
+    }
+    return manifest
+
+
+def write_package(path: Path, bot_id: str | None, **manifest_options: Any) -> Path:
+    """Write the zip (manifest.json, color.png, outline.png) to ``path``.
+
+    Returns:
+        ``path``.
+
+    Raises:
+        PackageError: see :func:`build_manifest`.
+    """
+    manifest = build_manifest(bot_id, **manifest_options)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("manifest.json", json.dumps(manifest, indent=2) + "\n")
+        zf.write(ASSETS / "color.png", "color.png")
+        zf.write(ASSETS / "outline.png", "outline.png")
+    return path

@@ -1,0 +1,274 @@
+"""Start-up of the Teams app: settings checked, the SDK app built, served on one host.
+
+:func:`check_settings` names each missing setting in one line (the Teams SDK's
+own names: ``CLIENT_ID``, ``CLIENT_SECRET``, ``TENANT_ID``).
+:func:`build_teams_app` builds the Teams SDK :class:`~microsoft_teams.apps.App`
+on a FastAPI adapter whose uvicorn server binds the configured host (the SDK's
+default would be every interface), registers the handlers, and returns a
+:class:`TeamsRuntime`. Bot Framework tokens are always checked unless
+``DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS`` is set (local development only).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from microsoft_teams.api import InvokeResponse
+from microsoft_teams.api.auth.cloud_environment import CloudEnvironment
+from microsoft_teams.apps import App
+from microsoft_teams.apps.http import FastAPIAdapter
+from microsoft_teams.apps.http.adapter import HttpMethod, HttpRequest, HttpRouteHandler
+from pydantic import ValidationError
+
+from bot.bootstrap import Application, build_application
+from bot.config import Settings
+from bot.services.conversation import PracticeChat
+from bot.store import StoreUnavailable, aupgrade_to_head, safe_url
+from bot.teams.handlers import TeamsHandlers, register
+
+__all__ = [
+    "MESSAGING_PATH",
+    "TeamsRuntime",
+    "TeamsStartupError",
+    "build_teams_app",
+    "check_settings",
+    "run_teams",
+]
+
+log = logging.getLogger(__name__)
+
+MESSAGING_PATH = "/api/messages"
+"""The messaging endpoint path (the Azure Bot's endpoint is ``https://<host>/api/messages``)."""
+
+
+class TeamsStartupError(RuntimeError):
+    """A setting is missing or the app cannot start; the message names the setting."""
+
+
+def check_settings(settings: Settings) -> list[str]:
+    """One line per missing Teams setting (empty when all are set).
+
+    Args:
+        settings: the app settings.
+
+    Returns:
+        e.g. ``["CLIENT_ID is not set (the Azure Bot's Microsoft App ID)"]``.
+    """
+    secret = settings.teams_client_secret
+    problems = []
+    if not (settings.teams_client_id or "").strip():
+        problems.append(
+            "CLIENT_ID is not set (the Microsoft App ID of the Azure Bot's app registration)"
+        )
+    if secret is None or not secret.get_secret_value().strip():
+        problems.append(
+            "CLIENT_SECRET is not set (a client secret of that app registration: "
+            "Certificates & secrets)"
+        )
+    if not (settings.teams_tenant_id or "").strip():
+        problems.append(
+            "TENANT_ID is not set (the Directory (tenant) ID of the school district's "
+            "Microsoft 365 tenant)"
+        )
+    return problems
+
+
+class GuardedFastAPIAdapter(FastAPIAdapter):
+    """The SDK's FastAPI adapter, answering a body that is not a JSON object with 400.
+
+    (The SDK's own route lets the JSON error escape: a 500, or a reset connection.)
+    """
+
+    def register_route(self, method: HttpMethod, path: str, handler: HttpRouteHandler) -> None:
+        """Register ``handler`` for POST ``path``; a non-JSON or non-object body gets 400."""
+        if method != "POST":
+            raise ValueError(f"Unsupported HTTP method: {method}")
+
+        async def route(request: Request) -> Response:
+            try:
+                body = await request.json()
+            except ValueError:
+                return JSONResponse({"error": "the body is not JSON"}, status_code=400)
+            if not isinstance(body, dict):
+                return JSONResponse({"error": "the body is not an activity"}, status_code=400)
+            result = await handler(HttpRequest(body=body, headers=dict(request.headers)))
+            if result.get("body") is not None:
+                return JSONResponse(content=result["body"], status_code=result["status"])
+            return Response(status_code=result["status"])
+
+        self.app.post(path)(route)
+
+
+def _guard_shapes(app: App) -> None:
+    """Answer an authenticated activity the SDK cannot parse with a quiet 200, not a 500."""
+    inner = app.server.on_request
+    assert inner is not None  # set by App.initialize
+
+    async def on_request(event: Any) -> InvokeResponse[Any]:
+        try:
+            return await inner(event)
+        except ValidationError as exc:
+            log.warning(
+                "ignored a Teams activity of an unexpected shape (%d errors)", exc.error_count()
+            )
+            return InvokeResponse(status=200)
+
+    app.server.on_request = on_request
+
+
+@dataclass
+class TeamsRuntime:
+    """A built Teams app: the SDK app, its HTTP server and the handlers."""
+
+    app: App
+    server: uvicorn.Server
+    handlers: TeamsHandlers
+    host: str
+    port: int
+
+    async def serve(self) -> None:
+        """Initialize the SDK app and serve until :meth:`stop` (blocks)."""
+        await self.app.initialize()
+        _guard_shapes(self.app)
+        await self.app.start(self.port)
+
+    async def stop(self) -> None:
+        """Ask the server to stop."""
+        await self.app.stop()
+
+
+def build_teams_app(
+    application: Application,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 3978,
+    cloud: CloudEnvironment | None = None,
+    token: Callable[..., Any] | None = None,
+) -> TeamsRuntime:
+    """Build the Teams SDK app around the shared services.
+
+    Args:
+        application: the platform-neutral application (store, services, personas).
+        host: the interface to bind (loopback by default; put a TLS proxy in front).
+        port: the TCP port.
+        cloud: the Microsoft cloud (token issuer, OpenID metadata); None is the
+            SDK's choice (``CLOUD`` or the public cloud). Tests point it at a
+            loopback OpenID server.
+        token: a token source for outgoing calls instead of the client secret
+            (tests; the SDK's ``token`` option).
+
+    Returns:
+        The :class:`TeamsRuntime`.
+    """
+    settings = application.settings
+    secret = settings.teams_client_secret
+    chat = PracticeChat(
+        application.sessions,
+        application.personas,
+        model_reviewer=application.model.reviewer
+        if application.model is not None and application.review_mode != "rules"
+        else None,
+        review_mode=application.review_mode,
+    )
+
+    def server_factory(fastapi: FastAPI) -> uvicorn.Server:
+        return uvicorn.Server(
+            uvicorn.Config(app=fastapi, host=host, port=port, log_level="warning", lifespan="on")
+        )
+
+    adapter = GuardedFastAPIAdapter(server_factory=server_factory)
+    options: dict[str, Any] = {
+        "client_id": settings.teams_client_id,
+        "tenant_id": settings.teams_tenant_id,
+        "http_server_adapter": adapter,
+        "messaging_endpoint": MESSAGING_PATH,
+        "dangerously_allow_unauthenticated_requests": settings.teams_allow_unauthenticated,
+    }
+    if token is not None:
+        options["token"] = token
+    elif secret is not None:
+        options["client_secret"] = secret.get_secret_value()
+    if cloud is not None:
+        options["cloud"] = cloud
+    if settings.teams_allow_unauthenticated:
+        log.warning(
+            "DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS is on: Teams requests are accepted "
+            "without a token; never use this outside local development"
+        )
+    app = App(**options)
+    handlers = register(app, chat, application.reflections)
+
+    @adapter.app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    assert adapter._server is not None  # set by server_factory
+    return TeamsRuntime(app=app, server=adapter._server, handlers=handlers, host=host, port=port)
+
+
+async def run_teams(
+    settings: Settings,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 3978,
+    backend: str | None = None,
+    stop: asyncio.Event,
+    on_ready: Callable[[str, int], None] | None = None,
+    cloud: CloudEnvironment | None = None,
+    token: Callable[..., Any] | None = None,
+) -> None:
+    """Migrate the database, build everything, and serve Teams until ``stop`` is set.
+
+    Args:
+        settings: the app settings (database, model, the Teams settings).
+        host / port: where to listen (``port`` 0 picks a free one).
+        backend: ``scripted`` | ``openai`` | None (model when a key is set).
+        stop: set it to stop serving.
+        on_ready: called with the bound host and port once the server listens.
+        cloud / token: see :func:`build_teams_app` (tests).
+
+    Raises:
+        TeamsStartupError: the database cannot be migrated or written, or the
+            server did not start (the message says which).
+    """
+    try:
+        await aupgrade_to_head(settings.database_url)
+    except Exception as exc:
+        raise TeamsStartupError(
+            f"the database {safe_url(settings.database_url)} could not be migrated "
+            f"({type(exc).__name__}); check EC_DATABASE_URL"
+        ) from None
+    application = await build_application(settings, backend=backend)
+    try:
+        try:
+            await application.store.check_writable()
+        except StoreUnavailable as exc:
+            raise TeamsStartupError(
+                f"{exc}: {safe_url(settings.database_url)} accepts no writes; check "
+                "EC_DATABASE_URL and the file's permissions"
+            ) from None
+        runtime = build_teams_app(application, host=host, port=port, cloud=cloud, token=token)
+        serving = asyncio.create_task(runtime.serve(), name="teams-http")
+        while not runtime.server.started:
+            if serving.done():
+                serving.result()  # raises what stopped it
+                raise TeamsStartupError(f"the Teams server could not listen on {host}:{port}")
+            await asyncio.sleep(0.02)
+        bound = runtime.server.servers[0].sockets[0].getsockname()[1]
+        if on_ready is not None:
+            on_ready(host, int(bound))
+        stopping = asyncio.create_task(stop.wait(), name="teams-stop")
+        await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        if not serving.done():
+            await runtime.stop()
+            await asyncio.wait_for(serving, timeout=10)
+    finally:
+        await application.aclose()

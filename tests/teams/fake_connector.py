@@ -1,0 +1,272 @@
+"""Loopback stand-ins for Microsoft's side of a Teams bot, on 127.0.0.1 (stdlib only).
+
+* :class:`FakeIdentity` publishes an OpenID configuration and a JWKS with one
+  test RSA key and signs Bot Framework tokens with it (:meth:`FakeIdentity.token`);
+  the Teams SDK is pointed at it through a ``CloudEnvironment`` whose
+  ``openid_metadata_url`` is this server's (the SDK reads the keys from the
+  same path ending in ``/keys``).
+* :class:`FakeConnector` is the Bot Connector service an activity's
+  ``serviceUrl`` names: it records every ``POST /v3/conversations/{id}/activities``
+  and ``PUT …/activities/{activityId}`` and answers with a new activity id.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
+from microsoft_teams.api.auth.cloud_environment import PUBLIC, CloudEnvironment
+
+ISSUER = PUBLIC.token_issuer
+"""Bot Framework's token issuer (``https://api.botframework.com``)."""
+KEY_ID = "test-key-1"
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+
+def _start(handler: type[BaseHTTPRequestHandler]) -> tuple[_Server, threading.Thread]:
+    server = _Server(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server, thread
+
+
+class FakeIdentity:
+    """OpenID configuration + JWKS on loopback, and the key that signs test tokens."""
+
+    def __init__(self) -> None:
+        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        jwk = json.loads(RSAAlgorithm.to_jwk(self.key.public_key()))
+        jwk.update({"kid": KEY_ID, "use": "sig", "alg": "RS256"})
+        self.jwks = {"keys": [jwk]}
+        identity = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                if self.path.endswith("/openidconfiguration"):
+                    body = {
+                        "issuer": ISSUER,
+                        "jwks_uri": f"{identity.base_url}/v1/.well-known/keys",
+                        "id_token_signing_alg_values_supported": ["RS256"],
+                    }
+                elif self.path.endswith("/keys"):
+                    body = identity.jwks
+                else:
+                    self.send_error(404)
+                    return
+                data = json.dumps(body).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server, self.thread = _start(Handler)
+        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    @property
+    def cloud(self) -> CloudEnvironment:
+        """The public cloud, with its OpenID metadata on this server."""
+        return CloudEnvironment(
+            **{
+                **PUBLIC.__dict__,
+                "openid_metadata_url": f"{self.base_url}/v1/.well-known/openidconfiguration",
+            }
+        )
+
+    def token(
+        self,
+        *,
+        audience: str,
+        service_url: str,
+        expires_in: int = 3600,
+        issuer: str = ISSUER,
+        key: rsa.RSAPrivateKey | None = None,
+    ) -> str:
+        """A Bot Framework connector token, signed by the published key (or ``key``)."""
+        now = int(time.time())
+        claims = {
+            "iss": issuer,
+            "aud": audience,
+            "iat": now - 10 if expires_in > 0 else now + expires_in - 60,
+            "nbf": now - 10 if expires_in > 0 else now + expires_in - 60,
+            "exp": now + expires_in,
+            "serviceurl": service_url,
+        }
+        return jwt.encode(claims, key or self.key, algorithm="RS256", headers={"kid": KEY_ID})
+
+    def close(self) -> None:
+        """Stop the server."""
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@dataclass
+class Recorded:
+    """One activity the bot sent to the connector."""
+
+    method: str
+    conversation_id: str
+    activity_id: str | None
+    body: dict[str, Any]
+    authorization: str
+    returned_id: str = ""
+
+    @property
+    def type(self) -> str:
+        """The activity type (``message``, ``typing``)."""
+        return str(self.body.get("type"))
+
+    @property
+    def text(self) -> str:
+        """The message text, or ""."""
+        return str(self.body.get("text") or "")
+
+    @property
+    def cards(self) -> list[dict[str, Any]]:
+        """The Adaptive Cards attached."""
+        return [
+            a["content"]
+            for a in self.body.get("attachments") or []
+            if a.get("contentType") == "application/vnd.microsoft.card.adaptive"
+        ]
+
+    @property
+    def card_text(self) -> str:
+        """Every TextBlock text and fact of the cards, joined by newlines."""
+        out: list[str] = []
+
+        def walk(node: Any) -> None:
+            if isinstance(node, dict):
+                if node.get("type") == "TextBlock":
+                    out.append(str(node.get("text", "")))
+                if node.get("type") == "FactSet":
+                    out.extend(f"{f['title']}: {f['value']}" for f in node.get("facts", []))
+                for value in node.values():
+                    walk(value)
+            elif isinstance(node, list):
+                for item in node:
+                    walk(item)
+
+        walk(self.cards)
+        return "\n".join(out)
+
+    def submits(self) -> list[dict[str, Any]]:
+        """Every ``Action.Submit`` of the cards (title and data)."""
+        found: list[dict[str, Any]] = []
+
+        def walk(node: Any) -> None:
+            if isinstance(node, dict):
+                if node.get("type") == "Action.Submit":
+                    found.append(node)
+                for value in node.values():
+                    walk(value)
+            elif isinstance(node, list):
+                for item in node:
+                    walk(item)
+
+        walk(self.cards)
+        return found
+
+
+_PATH = re.compile(r"/v3/conversations/(?P<conv>[^/]+)/activities(?:/(?P<aid>[^/]+))?$")
+
+
+@dataclass
+class FakeConnector:
+    """The Bot Connector service on loopback; :attr:`recorded` holds what the bot sent."""
+
+    recorded: list[Recorded] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._lock = threading.Lock()
+        self._next = 0
+        connector = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def _record(self, method: str) -> None:
+                from urllib.parse import unquote
+
+                match = _PATH.search(self.path.split("?")[0])
+                if match is None:
+                    self.send_error(404)
+                    return
+                length = int(self.headers.get("Content-Length") or 0)
+                body = json.loads(self.rfile.read(length) or b"{}") if length else {}
+                with connector._lock:
+                    connector._next += 1
+                    new_id = f"act-{connector._next}"
+                    connector.recorded.append(
+                        Recorded(
+                            method=method,
+                            conversation_id=unquote(match["conv"]),
+                            activity_id=match["aid"],
+                            body=body,
+                            authorization=self.headers.get("Authorization", ""),
+                            returned_id=match["aid"] or new_id,
+                        )
+                    )
+                data = json.dumps({"id": match["aid"] or new_id}).encode()
+                self.send_response(200 if method == "PUT" else 201)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_POST(self) -> None:
+                self._record("POST")
+
+            def do_PUT(self) -> None:
+                self._record("PUT")
+
+        self.server, self.thread = _start(Handler)
+        self.service_url = f"http://127.0.0.1:{self.server.server_address[1]}/teams/"
+
+    def messages(self, conversation_id: str | None = None) -> list[Recorded]:
+        """The message activities posted (not typing, not updates), in order."""
+        with self._lock:
+            return [
+                r
+                for r in self.recorded
+                if r.method == "POST"
+                and r.type == "message"
+                and (conversation_id is None or r.conversation_id == conversation_id)
+            ]
+
+    def of_type(self, kind: str) -> list[Recorded]:
+        """Every POST of activity type ``kind``."""
+        with self._lock:
+            return [r for r in self.recorded if r.method == "POST" and r.type == kind]
+
+    def stream_info(self, record: Recorded) -> dict[str, Any] | None:
+        """The ``streaminfo`` entity of a recorded activity, or None."""
+        return next(
+            (e for e in record.body.get("entities") or [] if e.get("type") == "streaminfo"),
+            None,
+        )
+
+    def updates(self) -> list[Recorded]:
+        """Every PUT (message update)."""
+        with self._lock:
+            return [r for r in self.recorded if r.method == "PUT"]
+
+    def close(self) -> None:
+        """Stop the server."""
+        self.server.shutdown()
+        self.server.server_close()
