@@ -158,9 +158,14 @@ def safe_url(url: str | URL) -> str:
 
 
 def _sqlite_file(url: URL) -> Path | None:
+    """The database file of a SQLite URL (a URI filename ``file:/path?mode=ro`` with
+    ``uri=true`` names its path after ``file:``), or None for an in-memory database."""
     if _is_memory(url):
         return None
-    return Path(url.database or "")
+    name = url.database or ""
+    if name.startswith("file:") and str(url.query.get("uri", "")).lower() in ("true", "1"):
+        name = name.removeprefix("file:").split("?", 1)[0]
+    return Path(name)
 
 
 def _install_sqlite_pragmas(engine: AsyncEngine, busy_timeout_ms: int, memory: bool) -> None:

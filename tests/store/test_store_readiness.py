@@ -34,9 +34,12 @@ def test_a_writable_store_passes_and_keeps_nothing(migrated_url: str) -> None:
     assert left == 0
 
 
-def test_a_read_only_sqlite_file_is_reported_plainly(tmp_path: Path) -> None:
+def test_a_read_only_sqlite_file_is_reported_plainly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     db = tmp_path / "ro.db"
     upgrade_to_head(f"sqlite:///{db}")
+    monkeypatch.chdir(tmp_path / "..")
 
     async def main() -> None:
         store = Store.from_url(f"sqlite:///file:{db}?mode=ro&uri=true")
@@ -50,3 +53,4 @@ def test_a_read_only_sqlite_file_is_reported_plainly(tmp_path: Path) -> None:
             await store.dispose()
 
     asyncio.run(main())
+    assert not Path("file:").exists()  # a URI filename names a file, not a folder "file:"
