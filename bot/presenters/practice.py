@@ -43,10 +43,13 @@ __all__ = [
     "SESSION_NOT_YOURS",
     "SIGNS",
     "SUCCESS_REMINDER",
+    "TEAMS_HELP",
     "debrief_figures",
+    "dm_pointer",
     "dm_pointer_in_practice",
     "file_only",
     "first_name",
+    "help_text",
     "offline_partner_note",
     "starting",
     "too_long",
@@ -143,6 +146,23 @@ def too_long(chars: int) -> str:
         f"{MAX_TURN_CHARS:,}. Ask one question at a time (to review a whole question list, "
         "use /review-questions)."
     )
+
+
+TEAMS_HELP = (
+    "You're in a practice call. Type what you would say to the caregiver, one message per "
+    "turn. Type “end” (or press End practice) for your debrief. To review a whole question "
+    "list, end the call, then type “review” and one question per line."
+)
+
+
+def help_text(platform: str) -> str:
+    """The in-practice help for ``platform`` (``teams`` has no slash commands)."""
+    return TEAMS_HELP if platform == "teams" else HELP
+
+
+def dm_pointer(platform: str) -> str:
+    """The pointer for a message that is no practice turn, for ``platform``."""
+    return TEAMS_POINTER if platform == "teams" else DM_POINTER
 
 
 def dm_pointer_in_practice(persona: Persona) -> str:

@@ -277,7 +277,7 @@ class PracticeChat:
             await self._end_or_say_busy(outbox, ref, session.id, tell=thread)
             return
         if command == "help":
-            await outbox.send(thread, Notice(say.HELP, icon="info"))
+            await outbox.send(thread, Notice(say.help_text(ref.platform), icon="info"))
             return
         if command == "retry":
             await outbox.send(thread, Notice(say.RETRY_NOT_HERE, icon="info"))
@@ -327,7 +327,7 @@ class PracticeChat:
             await outbox.send(ref, Notice(say.dm_pointer_in_practice(persona), icon="info"))
             return
         if text:
-            await outbox.send(ref, Notice(say.DM_POINTER, icon="info"))
+            await outbox.send(ref, Notice(say.dm_pointer(ref.platform), icon="info"))
 
     async def take_turn(
         self,

@@ -322,3 +322,13 @@ def test_a_redelivered_activity_is_answered_once(server: TeamsServer) -> None:
     got = server.wait_messages(2, chat_of(1))
     assert len(got) == 2
     assert "Who would you like" in got[0].card_text and got[1].text.startswith("Hi!")
+
+
+def test_help_and_pointers_in_teams_name_no_slack_commands(server: TeamsServer) -> None:
+    chat = chat_of(1)
+    _start(server)
+    before = len(server.wait_messages(1, chat))
+    server.say("help")
+    [help_note] = server.wait_messages(before + 1, chat)[before:]
+    assert "type “review” and one question per line" in help_note.text
+    assert "/" not in help_note.text  # no slash command Teams does not have
