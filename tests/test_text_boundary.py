@@ -95,3 +95,26 @@ def test_a_pseudonym_with_an_override_is_stored_clean(tmp_path: Path) -> None:
             await store.dispose()
 
     assert asyncio.run(main()) == "Ms. R"
+
+
+@pytest.mark.parametrize("alias", ["Maria Lopez", "MARIA LOPEZ", "maria lopez", "Jordan Smith"])
+def test_a_real_looking_full_name_as_pseudonym_is_refused(alias: str) -> None:
+    """A first and a last name typed as the pseudonym would be posted to the team as is."""
+    from bot.services.interview_input import InvalidInput, check_pseudonym
+
+    with pytest.raises(InvalidInput, match="real first and last name"):
+        check_pseudonym(alias)
+
+
+@pytest.mark.parametrize("alias", ["Grandma R.", "Rosa", "Ms. Rivera", "Caregiver A", "A.B."])
+def test_initials_and_made_up_first_names_are_fine_pseudonyms(alias: str) -> None:
+    from bot.services.interview_input import check_pseudonym
+
+    assert check_pseudonym(alias) == alias
+
+
+def test_a_coach_note_keeps_no_part_of_a_full_name() -> None:
+    from bot.privacy import scrub
+
+    text = "Try a reflection here. Jordan Smith, 503-555-0199, 44 Elm Street, Portland"
+    assert scrub(text).text == "Try a reflection here. [NAME], [PHONE], [ADDRESS]"

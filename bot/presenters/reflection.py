@@ -27,6 +27,7 @@ __all__ = [
     "NOTHING_NEW",
     "NOT_A_GATHERING",
     "NOT_YOUR_INTERVIEW",
+    "PSEUDONYM_LOOKS_LIKE_A_NAME",
     "PSEUDONYM_LOOKS_LIKE_DETAILS",
     "PSEUDONYM_NEEDED",
     "REFLECTION_NEEDS_AN_ANSWER",
@@ -99,6 +100,10 @@ GATHERING_LABELS: dict[str, str] = {
 INTERVIEW_NOT_FOUND = "That interview was not found (it may have been deleted)."
 NOT_YOUR_INTERVIEW = "That interview was logged by someone else."
 PSEUDONYM_NEEDED = "Give the caregiver a pseudonym or initials (not their name)."
+PSEUDONYM_LOOKS_LIKE_A_NAME = (
+    "That looks like a real first and last name, and your team will see it. Use initials or "
+    "a made-up first name instead (for example “Grandma R.” or “Rosa”)."
+)
 PSEUDONYM_LOOKS_LIKE_DETAILS = (
     "The pseudonym looks like contact details or an id number; use initials or a "
     "made-up first name."

@@ -178,6 +178,18 @@ def _list_name_spans(text: str) -> list[PiiSpan]:
     return out
 
 
+_CALENDAR = regex.compile(
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|"
+    r"May|June|July|August|September|October|November|December|Spring|Summer|Winter|Autumn|"
+    r"Fall|Easter|Christmas|Holiday|Noel|Math|Reading|Science|Music|Gym|Lunch|Recess|Class|"
+    r"School|Bus|English|French|German|North|South|East|West|Mom|Dad|Mama|Papa|Nana|Aunt|"
+    r"Uncle|Grandma|Grandpa|Mother|Father|Teacher|Principal|Counselor|Nurse|Office|Coach|"
+    r"Doctor|Judge|Sister|Son|Baby|Friend)"
+)
+"""Words of :data:`NOT_NAMES` that are never a first name before a surname ("Monday Smith"
+is a day; "Coach Smith" a title)."""
+_FUNCTION_LOWER: frozenset[str] = frozenset(w.lower() for w in _NEVER_NAMES)
+"""Function words and titles in lower case ("the", "ms")."""
 _GIVEN_BEFORE = regex.compile(r"(?<![\p{L}\p{N}_'’])(\p{Lu}\p{Ll}+)[ \t]+$")
 _SENTENCE_START_BEFORE = regex.compile(r"(?:^|[.!?:;\n(\"“]\s*)$")
 _LANGUAGES: frozenset[str] = frozenset(
@@ -192,13 +204,25 @@ _LANGUAGES: frozenset[str] = frozenset(
 
 def _given_name_before(text: str, s: PiiSpan) -> int:
     """Where a capitalised given name right before a found name starts ("Guardian Tou Lee",
-    "mom Pa Vang" when "Lee" / "Vang" was found), or ``s.start`` when there is none. A word at
-    a sentence start, an ordinary word, a language, a title or a place is not taken."""
+    "mom Pa Vang" when "Lee" / "Vang" was found), or ``s.start`` when there is none. An
+    ordinary word, a language, a title or a place is not taken, nor a word at a sentence start
+    unless the name list knows it ("Jordan Smith, 503-…")."""
     m = _GIVEN_BEFORE.search(text, max(0, s.start - 32), s.start)
     if not m:
         return s.start
     word = m.group(1)
     lex = _lexicon()
+    # a word that is also a name ("Jordan", "Hope", "Will") right before a found surname is
+    # its first name ("Jordan Smith", "Hope Lee"); days, months and seasons never are
+    both = (
+        word in NOT_NAMES
+        and word not in _NEVER_NAMES
+        and word.lower() not in _FUNCTION_LOWER
+        and not _CALENDAR.fullmatch(word)
+        and s.text[:1].isupper()
+    )
+    if both:
+        return m.start(1)
     if (
         word in NOT_NAMES
         or word in _NEVER_NAMES
@@ -207,7 +231,10 @@ def _given_name_before(text: str, s: PiiSpan) -> int:
         or _fold(word.lower()) in lex.common
         or regex.fullmatch(_INSTITUTION_WORDS, word, flags=regex.IGNORECASE)
         or _is_place(text, m.start(1), m.end(1))
-        or _SENTENCE_START_BEFORE.search(text, max(0, m.start(1) - 4), m.start(1))
+        or (
+            _SENTENCE_START_BEFORE.search(text, max(0, m.start(1) - 4), m.start(1))
+            and not lex.is_name_word(word)
+        )
     ):
         return s.start
     return m.start(1)

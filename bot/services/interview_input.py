@@ -72,14 +72,19 @@ def check_time(happened_at: datetime, now: datetime) -> datetime:
 
 def check_pseudonym(pseudonym: str) -> str:
     """The pseudonym tidied (spaces, invisible and bidi characters removed: it is echoed to
-    the team), not empty, short, and no contact details."""
+    the team), not empty, short, no contact details, and not a full name (a first and a last
+    name the scrubber recognizes: the pseudonym is shown to the team unscrubbed)."""
     alias = clean_label(pseudonym or "")
     if not alias:
         raise InvalidInput(words.PSEUDONYM_NEEDED, field="pseudonym")
     if len(alias) > MAX_PSEUDONYM_CHARS:
         raise InvalidInput(words.pseudonym_too_long(MAX_PSEUDONYM_CHARS), field="pseudonym")
-    if any(span.kind != "NAME" for span in detect(alias)):
+    spans = detect(alias)
+    if any(span.kind != "NAME" for span in spans):
         raise InvalidInput(words.PSEUDONYM_LOOKS_LIKE_DETAILS, field="pseudonym")
+    if sum(len(span.text.split()) for span in spans) >= 2:
+        # a first and a last name ("Maria Lopez"): the team post would name the family
+        raise InvalidInput(words.PSEUDONYM_LOOKS_LIKE_A_NAME, field="pseudonym")
     return alias
 
 
