@@ -10,6 +10,7 @@ Only the fields the listeners use are checked; everything else passes through.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
@@ -126,6 +127,42 @@ _BY_TYPE: dict[str, type[BaseModel]] = {
 }
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def strip_surrogates(value: Any) -> Any:
+    """Remove lone surrogates from every string of a parsed body, in place where it can.
+
+    JSON may carry ``"\\ud800"``, which Python decodes to a string that cannot be encoded
+    (pydantic refuses it, SQLite and PostgreSQL cannot store it). Slack never sends one on
+    purpose, so the character is dropped and the rest of the text is kept.
+
+    Args:
+        value: a parsed body or any part of it.
+
+    Returns:
+        The same object (dicts and lists are cleaned in place), or the cleaned string.
+    """
+    if isinstance(value, str):
+        return _SURROGATE.sub("", value) if _SURROGATE.search(value) else value
+    if isinstance(value, dict):
+        for key, item in list(value.items()):
+            clean = strip_surrogates(item)
+            if isinstance(key, str) and _SURROGATE.search(key):
+                del value[key]
+                value[_SURROGATE.sub("", key)] = clean
+            elif clean is not item:
+                value[key] = clean
+        return value
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            clean = strip_surrogates(item)
+            if clean is not item:
+                value[i] = clean
+        return value
+    return value
+
+
 def validate_body(body: dict[str, Any]) -> str | None:
     """Check the fields the listeners read.
 
@@ -164,7 +201,7 @@ async def check_payload(
     Returns:
         The listeners' response, or a ``200`` for a malformed body.
     """
-    body = req.body if isinstance(req.body, dict) else {}
+    body = strip_surrogates(req.body) if isinstance(req.body, dict) else {}
     failed = validate_body(body)
     if failed is None:
         return await next()
@@ -200,7 +237,9 @@ def request_guard(signing_secret: str, path: str) -> Any:
         raw = await request.read()  # aiohttp keeps it: Bolt reads the same bytes
         try:
             body = parse_body(raw.decode("utf-8"), request.headers.get("Content-Type"))
-            failed = validate_body(body) if isinstance(body, dict) else "unreadable"
+            failed = (
+                validate_body(strip_surrogates(body)) if isinstance(body, dict) else "unreadable"
+            )
         except (UnicodeDecodeError, ValueError, TypeError, AttributeError):
             failed = "unreadable"
         if failed is None:

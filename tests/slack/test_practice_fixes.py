@@ -254,3 +254,16 @@ def test_a_forged_dispute_of_another_users_session_is_refused(
     server.post(block_actions("U0MALLORY", ids.ACTION_DISPUTE_NOTE, value=f"{session}:1"))
     server.drain()
     assert len(fake.calls_to("views.open")) == before  # no modal about someone else's turn
+
+
+def test_a_lone_surrogate_in_a_turn_still_gets_the_caregivers_answer(
+    server: AppServer, fake: FakeSlack
+) -> None:
+    """Found by a newcomer's try-out: ``\\ud800`` made the message look malformed (no reply)."""
+    card = _start(server)
+    fake.reset()
+    server.post(message_im(USER, "\ud800 tell me about mornings", thread_ts=card.ts))
+    server.drain()
+    assert fake.calls_to("chat.startStream")  # the caregiver answered
+    turns = server.call(server.runtime.deps.sessions.turns(TEAM_ID, USER, _session_id(card)))
+    assert [t.staff for t in turns] == ["tell me about mornings"]

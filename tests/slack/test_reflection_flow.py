@@ -715,3 +715,25 @@ def test_home_tab_pages_the_interviews(app: AppServer, fake: FakeSlack, clock: F
     app.post(block_actions(USER, ids.ACTION_INTERVIEW_PAGE, value="-1", in_home=True))
     app.drain()
     assert len(fake.calls_to("views.publish")) == before  # a tampered value changes nothing
+
+
+def test_a_lone_surrogate_in_the_notes_is_dropped_not_a_500(
+    app: AppServer, fake: FakeSlack
+) -> None:
+    """Found by a newcomer's try-out: ``\\ud800`` in the notes gave a 500 (SQLite refused it)."""
+    command = slash_command(
+        "/log-interview", "", USER, response_url=fake.response_url(), channel_id=TEAM
+    )
+    view = open_modal(app, command, ids.VIEW_LOG_INTERVIEW)
+    resp = app.post(
+        submission(
+            USER,
+            ids.VIEW_LOG_INTERVIEW,
+            log_values(notes="She said \ud800 mornings are hard."),
+            private_metadata=view["private_metadata"],
+        )
+    )
+    assert resp.status_code == 200
+    app.drain()
+    (info,) = interviews(app)
+    assert info.notes == "She said  mornings are hard."
