@@ -408,13 +408,17 @@ class Coaching(CoachFeedback):
         *,
         page: int = 0,
         per_page: int = 8,
+        record_read: bool = True,
     ) -> CoachTranscript:
-        """One page of a session's transcript for a coach; records the read every call.
+        """One page of a session's transcript for a coach; records the read (each page opened).
 
         Args:
             workspace_id: the tenant. coach_id: who reads (must be a coach).
             session_id: a session sent to coaches or flagged.
             page: 0-based (clamped to the pages there are). per_page: turns per page (1-50).
+            record_read: False when the screen already shown is only redrawn after the
+                coach's own change (a comment, *Send feedback*, *Mark reviewed*): the staff
+                member's record then lists each time a coach looked, not each click.
 
         Returns:
             :class:`CoachTranscript` with this page's turns and everything around them.
@@ -427,7 +431,8 @@ class Coaching(CoachFeedback):
         per_page = max(1, min(int(per_page), MAX_PAGE))
         async with self._uow(workspace_id) as uow:
             row = await self._for_coach(uow, workspace_id, coach_id, session_id)
-            await uow.coach_reads.add(workspace_id, session_id, coach_id, now=self._clock())
+            if record_read:
+                await uow.coach_reads.add(workspace_id, session_id, coach_id, now=self._clock())
             flags = await uow.session_flags.for_session(workspace_id, session_id)
             req = await uow.coach_queue.request_for(workspace_id, session_id)
             disputes = await uow.note_disputes.for_session(workspace_id, session_id)

@@ -257,15 +257,27 @@ async def _flagging(
 
 
 async def transcript_view_payload(
-    deps: SlackDeps, *, team_id: str, coach_id: str, session_id: str, page: int
+    deps: SlackDeps,
+    *,
+    team_id: str,
+    coach_id: str,
+    session_id: str,
+    page: int,
+    record_read: bool = True,
 ) -> dict[str, Any]:
-    """The transcript modal for one page, read through the service (which records the read).
+    """The transcript modal for one page, read through the service (which records the read
+    unless ``record_read`` is False: a redraw after the coach's own change).
 
     Raises:
         CoachError / SessionNotFound: the coach may not read it (see :data:`REFUSALS`).
     """
     result = await deps.coach.transcript(
-        team_id, coach_id, session_id, page=page, per_page=screens.TURNS_PER_PAGE
+        team_id,
+        coach_id,
+        session_id,
+        page=page,
+        per_page=screens.TURNS_PER_PAGE,
+        record_read=record_read,
     )
     view = screens.transcript_view(result, deps.personas)
     meta = json.dumps({"user": coach_id, "session": result.session_id, "page": result.page})
@@ -320,7 +332,12 @@ async def refresh_transcript(
         return
     try:
         view = await transcript_view_payload(
-            deps, team_id=team_id, coach_id=coach_id, session_id=session_id, page=page
+            deps,
+            team_id=team_id,
+            coach_id=coach_id,
+            session_id=session_id,
+            page=page,
+            record_read=False,
         )
         await client.views_update(view_id=view_id, view=view)
     except (*REFUSALS, *SLACK_ERRORS) as exc:

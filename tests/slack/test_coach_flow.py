@@ -246,6 +246,9 @@ def test_feedback_reaches_the_staff_dm_with_the_way_back_and_one_reply(
     server.post(modal_action(COACH, ids.ACTION_COACH_SEND, send["value"], view=redrawn))
     server.drain()
     (feedback,) = _feedback_dms(fake)
+    # one look: opening, commenting, the redraws and Send feedback are one read, not four
+    reads = server.call(server.runtime.deps.coach.reads(TEAM_ID, STAFF, sid))
+    assert [r.coach_user_id for r in reads] == [COACH]
     body = flat(feedback.blocks)
     assert f"<@{COACH}> sent you feedback on your practice with" in body
     assert f"On turn 2: {words}" in unmarked(body)

@@ -248,8 +248,8 @@ async def on_comment(
     per_page = screens.TURNS_PER_PAGE
     page = (turn_index - 1) // per_page if turn_index else 0
     try:
-        result = await deps.coach.transcript(
-            team_id, user_id, session_id, page=page, per_page=per_page
+        result = await deps.coach.transcript(  # the turn shown already: not a new read
+            team_id, user_id, session_id, page=page, per_page=per_page, record_read=False
         )
     except coach_flows.REFUSALS as exc:
         await coach_flows.show(client, body, say.FEEDBACK_TITLE, coach_flows.refusal(exc))
