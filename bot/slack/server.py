@@ -52,7 +52,7 @@ from bot.slack.app import (
 from bot.slack.deliver import SlackDeliverer
 from bot.slack.outbox import SlackOutbox
 from bot.slack.redact import install_redaction
-from bot.store import StoreUnavailable, aupgrade_to_head, safe_url
+from bot.store import StoreUnavailable, aupgrade_to_head, migration_failure, safe_url
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -156,10 +156,7 @@ async def build_runtime(
         try:
             await aupgrade_to_head(settings.database_url)
         except Exception as exc:
-            raise SlackStartupError(
-                f"the database {safe_url(settings.database_url)} could not be migrated "
-                f"({type(exc).__name__}); check EC_DATABASE_URL"
-            ) from None
+            raise SlackStartupError(migration_failure(settings.database_url, exc)) from None
     application = await build_application(
         settings, backend=backend, service_factory=service_factory, clock=clock or utcnow
     )

@@ -32,6 +32,7 @@ from bot.store.db import (
     UnsupportedDatabase,
     async_url,
     create_engine,
+    migration_failure,
     safe_url,
     sync_url,
 )
@@ -97,6 +98,7 @@ __all__ = [
     "create_engine",
     "current_revision",
     "head_revision",
+    "migration_failure",
     "safe_url",
     "sync_url",
     "upgrade_to_head",

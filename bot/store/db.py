@@ -69,6 +69,7 @@ __all__ = [
     "UnsupportedDatabase",
     "async_url",
     "create_engine",
+    "migration_failure",
     "safe_url",
     "sync_url",
 ]
@@ -251,6 +252,24 @@ def _unavailable_reason(exc: BaseException) -> str:
     if "locked" in text:
         return "the database is locked by another process"
     return "the database cannot be reached"
+
+
+def migration_failure(url: str | URL, exc: BaseException) -> str:
+    """One plain line for a failed start-up migration: the URL (no password) and why.
+
+    Args:
+        url: the database URL.
+        exc: what the migration raised.
+
+    Returns:
+        E.g. "the database sqlite:///x.db could not be migrated: the database is read-only".
+    """
+    reason = _unavailable_reason(exc)
+    if reason == "the database cannot be reached" and not isinstance(
+        exc, OperationalError | InterfaceError | DBAPIError | OSError
+    ):
+        reason = type(exc).__name__
+    return f"the database {safe_url(url)} could not be migrated ({reason}); check EC_DATABASE_URL"
 
 
 class UnitOfWork:

@@ -30,7 +30,7 @@ from pydantic import ValidationError
 from bot.bootstrap import Application, build_application
 from bot.config import Settings
 from bot.services.conversation import PracticeChat
-from bot.store import StoreUnavailable, aupgrade_to_head, safe_url
+from bot.store import StoreUnavailable, aupgrade_to_head, migration_failure, safe_url
 from bot.teams.handlers import TeamsHandlers, register
 
 __all__ = [
@@ -241,10 +241,7 @@ async def run_teams(
     try:
         await aupgrade_to_head(settings.database_url)
     except Exception as exc:
-        raise TeamsStartupError(
-            f"the database {safe_url(settings.database_url)} could not be migrated "
-            f"({type(exc).__name__}); check EC_DATABASE_URL"
-        ) from None
+        raise TeamsStartupError(migration_failure(settings.database_url, exc)) from None
     application = await build_application(settings, backend=backend)
     try:
         try:

@@ -54,3 +54,21 @@ def test_a_read_only_sqlite_file_is_reported_plainly(
 
     asyncio.run(main())
     assert not Path("file:").exists()  # a URI filename names a file, not a folder "file:"
+
+
+def test_a_failed_migration_says_read_only_in_one_plain_line() -> None:
+    """Found by a newcomer's try-out: a 444 file at head said only "(OperationalError)"."""
+    from sqlalchemy.exc import OperationalError
+
+    from bot.store import migration_failure
+
+    exc = OperationalError(
+        "UPDATE alembic_version", {}, Exception("attempt to write a readonly database")
+    )
+    line = migration_failure("sqlite:////srv/ec/ec.db", exc)
+    assert line == (
+        "the database sqlite:////srv/ec/ec.db could not be migrated "
+        "(the database is read-only); check EC_DATABASE_URL"
+    )
+    other = migration_failure("postgresql://ec:secret@db/ec", KeyError("x"))
+    assert "secret" not in other and "(KeyError)" in other
