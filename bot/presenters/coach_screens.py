@@ -32,6 +32,7 @@ __all__ = [
     "NOTE_LABEL",
     "NOTE_TOO_LONG",
     "NO_READS",
+    "NO_SUCH_PERSON",
     "OLDER",
     "OPEN",
     "OPEN_SESSION",
@@ -93,6 +94,10 @@ HELP = (
     "time a coach opens a transcript, the staff member can see it."
 )
 NEED_PERSON = "Please name the person with @, for example: /coach add @Jordan"
+NO_SUCH_PERSON = (
+    "I couldn't find that person in this workspace, so nothing changed. Name them with @, "
+    "for example: /coach add @Jordan"
+)
 TRY_AGAIN = "Something went wrong on my side, so nothing changed. Please try again in a minute."
 
 

@@ -99,8 +99,12 @@ def retention_summary(days: int, counts: Mapping[str, int]) -> str:
     """The line ``empathy-coach retention run`` prints (what was older than ``days`` days)."""
     parts = _counted(counts)
     if not parts:
-        return f"Nothing was older than {days} days; nothing was deleted."
-    return f"Deleted practice data older than {days} days: {_join(parts)}."
+        return f"Nothing was older than {_days(days)}; nothing was deleted."
+    return f"Deleted practice data older than {_days(days)}: {_join(parts)}."
+
+
+def _days(days: int) -> str:
+    return "1 day" if days == 1 else f"{days} days"
 
 
 DELETE_QUESTION = (

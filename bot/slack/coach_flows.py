@@ -15,6 +15,7 @@ import logging
 import re
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.presenters import coach_screens as say
@@ -145,6 +146,25 @@ async def is_admin(deps: SlackDeps, client: AsyncWebClient, user_id: str) -> boo
     return bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
 
 
+async def _is_person_here(client: AsyncWebClient, team_id: str, user_id: str) -> bool:
+    """True when ``users.info`` knows ``user_id`` as a person (not a bot, not deactivated)
+    of this workspace; a typed id that names nobody ("U0PLAIN") is False.
+
+    Raises:
+        SlackApiError / aiohttp errors: Slack failed otherwise (the caller says try again).
+    """
+    try:
+        resp = await client.users_info(user=user_id)
+    except SlackApiError as exc:
+        if exc.response.get("error") in ("user_not_found", "users_not_found"):
+            return False
+        raise
+    user = resp.get("user") or {}
+    if user.get("deleted") or user.get("is_bot"):
+        return False
+    return str(user.get("team_id") or team_id) == team_id
+
+
 async def _dm(client: AsyncWebClient, user_id: str, messages: list[Message]) -> None:
     try:
         resp = await client.conversations_open(users=user_id)
@@ -200,6 +220,8 @@ async def coach_command(
             if target is None:
                 return mrkdwn(say.NEED_PERSON)
             admin = await is_admin(deps, client, user_id)
+            if verb == "add" and not await _is_person_here(client, team_id, target):
+                return mrkdwn(say.NO_SUCH_PERSON)
             if verb == "add":
                 change = await coach.add_coach(team_id, user_id, target, actor_is_admin=admin)
                 if change.changed:

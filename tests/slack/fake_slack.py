@@ -213,6 +213,8 @@ class FakeSlack:
         self.socket_url: str | None = None
         """What ``apps.connections.open`` hands out (a :class:`fake_socket.FakeSocketMode`)."""
         self.users: dict[str, dict[str, Any]] = {}
+        self.missing_users: set[str] = set()
+        """User ids ``users.info`` answers ``user_not_found`` for (nobody by that id)."""
         """``users.info`` answers by user id (the ``user`` object)."""
         self.channel_errors: dict[str, str] = {}
         """``chat.postMessage`` to these channels answers this error code."""
@@ -693,7 +695,7 @@ class FakeSlack:
 
     def _m_users_info(self, p: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
         user_id = str(p.get("user") or "")
-        if not user_id:
+        if not user_id or user_id in self.missing_users:
             return 200, {"ok": False, "error": "user_not_found"}, {}
         user = {
             "id": user_id,

@@ -56,6 +56,13 @@ def test_an_admin_adds_a_coach_who_is_told_and_listed(server: AppServer, fake: F
     assert len(dm(fake, COACH)) == 1
     # the admin check asked Slack (users.info) about the one typing the command
     assert any(c.params.get("user") == ADMIN for c in fake.calls_to("users.info"))
+    # a typed id that names nobody, or a bot, is not made a coach
+    fake.missing_users.add("U0PLAIN")
+    fake.users["U0BOT"] = {"is_bot": True}
+    for typed in ("U0PLAIN", "<@U0BOT|helper>"):
+        answer = coach_command(server, ADMIN, f"add {typed}")
+        assert answer.startswith("I couldn't find that person in this workspace")
+    assert _coach_ids(server) == [COACH]
 
 
 def test_someone_who_is_neither_admin_nor_coach_cannot_add_a_coach(
