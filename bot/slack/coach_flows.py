@@ -27,7 +27,7 @@ from bot.slack import blocks as slack_blocks
 from bot.slack import coach_blocks, coach_messages, flows, ids
 from bot.slack.coach_blocks import mrkdwn, person
 from bot.slack.deps import SlackDeps
-from bot.slack.outbox import SLACK_ERRORS, post_messages, why
+from bot.slack.outbox import SLACK_ERRORS, dm_channel, post_messages, why
 from bot.slack.text import Message, section_blocks
 from bot.store import StoreUnavailable
 
@@ -167,8 +167,7 @@ async def _is_person_here(client: AsyncWebClient, team_id: str, user_id: str) ->
 
 async def _dm(client: AsyncWebClient, user_id: str, messages: list[Message]) -> None:
     try:
-        resp = await client.conversations_open(users=user_id)
-        await post_messages(client, str(resp["channel"]["id"]), messages)
+        await post_messages(client, await dm_channel(client, user_id), messages)
     except SLACK_ERRORS as exc:
         log.warning("could not DM %s: %s", user_id, why(exc))
 

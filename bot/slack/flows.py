@@ -19,7 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.services.reflection import InterviewInfo, InvalidInput, TeamDecisionInfo
 from bot.slack import blocks, coach_home, progress_blocks
 from bot.slack.deps import SlackDeps
-from bot.slack.outbox import SLACK_ERRORS, post_messages, why
+from bot.slack.outbox import SLACK_ERRORS, dm_channel, post_messages, why
 from bot.slack.text import escape
 
 __all__ = [
@@ -64,11 +64,6 @@ async def whisper(
         await client.chat_postEphemeral(**kwargs)
     except SLACK_ERRORS as exc:
         log.warning("could not send an ephemeral notice: %s", why(exc))
-
-
-async def _dm_channel(client: AsyncWebClient, user_id: str) -> str:
-    resp = await client.conversations_open(users=user_id)
-    return str(resp["channel"]["id"])
 
 
 # ---------------------------------------------------------------------- home and reviews
@@ -289,7 +284,7 @@ async def confirm_interview(
         moved: the interview's time was changed (not newly logged).
         refresh_home: publish the App Home again (the modal came from there).
     """
-    channel = await _dm_channel(client, info.user_id)
+    channel = await dm_channel(client, info.user_id)
     await post_messages(client, channel, [blocks.interview_logged_message(info, moved=moved)])
     if refresh_home:
         await publish_home(deps, client, team_id=info.workspace_id, user_id=info.user_id)

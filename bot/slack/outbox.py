@@ -36,7 +36,15 @@ from bot.services.ports import ConversationRef, MessageRef
 from bot.slack import blocks, coach_messages
 from bot.slack.text import Message, escape
 
-__all__ = ["SLACK_ERRORS", "ReplyStreamer", "SlackOutbox", "post_messages", "render", "why"]
+__all__ = [
+    "SLACK_ERRORS",
+    "ReplyStreamer",
+    "SlackOutbox",
+    "dm_channel",
+    "post_messages",
+    "render",
+    "why",
+]
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +52,16 @@ SLACK_ERRORS = (SlackApiError, SlackClientError, aiohttp.ClientError, TimeoutErr
 """What a Web API call raises when Slack refuses or cannot be reached."""
 
 _ICONS = {"info": ":information_source:", "warning": ":warning:", "sent": ":incoming_envelope:"}
+
+
+async def dm_channel(client: AsyncWebClient, user_id: str) -> str:
+    """The id of the app's DM with ``user_id`` (``conversations.open``).
+
+    Raises:
+        SlackApiError / aiohttp errors: Slack refused or could not be reached.
+    """
+    resp = await client.conversations_open(users=user_id)
+    return str(resp["channel"]["id"])
 
 
 def why(exc: BaseException) -> str:
@@ -184,11 +202,10 @@ class SlackOutbox:
 
     async def direct(self, workspace_id: str, user_id: str) -> ConversationRef:
         """The app's DM with ``user_id`` (``conversations.open``)."""
-        resp = await self.client.conversations_open(users=user_id)
         return ConversationRef(
             platform="slack",
             workspace_id=workspace_id,
-            conversation_id=str(resp["channel"]["id"]),
+            conversation_id=await dm_channel(self.client, user_id),
             user_id=user_id,
         )
 

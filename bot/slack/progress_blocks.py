@@ -29,7 +29,7 @@ from bot.services.progress import NotYourSession, ProgressService
 from bot.slack import ids
 from bot.slack.deps import SlackDeps
 from bot.slack.files import upload_png
-from bot.slack.outbox import SLACK_ERRORS, why
+from bot.slack.outbox import SLACK_ERRORS, dm_channel, why
 from bot.slack.text import context_blocks, escape, plain
 from bot.store import StoreUnavailable
 
@@ -113,11 +113,6 @@ async def home_progress(deps: SlackDeps, team_id: str, user_id: str) -> list[dic
     return home_section(progress)
 
 
-async def _dm(client: AsyncWebClient, user_id: str) -> str:
-    resp = await client.conversations_open(users=user_id)
-    return str(resp["channel"]["id"])
-
-
 async def tell(client: AsyncWebClient, user_id: str, text: str) -> None:
     """Say ``text`` (plain words) in the user's DM with the app (best effort).
 
@@ -126,7 +121,7 @@ async def tell(client: AsyncWebClient, user_id: str, text: str) -> None:
         user_id: who to tell.
         text: what to say.
     """
-    await _tell(client, await _dm(client, user_id), text)
+    await _tell(client, await dm_channel(client, user_id), text)
 
 
 async def _tell(client: AsyncWebClient, channel: str, text: str) -> None:
@@ -168,7 +163,7 @@ async def post_progress_chart(
     Returns:
         The Slack file id of the shared chart, or None when none was sent.
     """
-    channel = await _dm(client, viewer_id)
+    channel = await dm_channel(client, viewer_id)
     service = progress_service(deps)
     data: ChartData | None = None
     try:
