@@ -294,10 +294,16 @@ NO_READS = "No coach has opened this session yet."
 
 def read_line(who: str, read_at: datetime) -> str:
     """One read of a transcript: who and when (UTC)."""
-    return f"{who} read it on {read_at:%b %d at %H:%M} UTC"
+    return f"{who} read it on {_utc(read_at)}"
 
 
 def read_summary(whos: Sequence[str], reads: int, last: datetime) -> str:
     """How often coaches read one of your sessions, and when last (UTC)."""
     times = "once" if reads == 1 else f"{reads} times"
-    return f"read {times} by {', '.join(whos)}, last on {last:%b %d at %H:%M} UTC"
+    return f"read {times} by {', '.join(whos)}, last on {_utc(last)}"
+
+
+def _utc(dt: datetime) -> str:
+    """E.g. ``Mar 5 at 3:07 PM UTC`` (US style, 12-hour clock)."""
+    hour = dt.hour % 12 or 12
+    return f"{dt:%b} {dt.day} at {hour}:{dt:%M} {dt:%p} UTC"
