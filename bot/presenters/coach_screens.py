@@ -64,6 +64,7 @@ __all__ = [
     "feedback_dm_intro",
     "feedback_sent",
     "feedback_where",
+    "flagging_problem",
     "flagging_state",
     "page_of",
     "queue_count",
@@ -99,6 +100,29 @@ NO_SUCH_PERSON = (
     "for example: /coach add @Jordan"
 )
 TRY_AGAIN = "Something went wrong on my side, so nothing changed. Please try again in a minute."
+
+
+FLAGGING_EXAMPLE = "/coach flagging on findings 3 turns 12"
+
+
+def flagging_problem(what: str, typed: str) -> str:
+    """Why typed ``/coach flagging`` words were not understood, with an example.
+
+    Args:
+        what: the problem id from ``bot.services.commands.FlaggingProblem``.
+        typed: the offending word.
+    """
+    if what == "setting":
+        text = f"I know two flagging settings, findings and turns, not “{typed}”."
+    elif what == "missing":
+        text = f"“{typed}” needs a number after it."
+    elif what == "findings":
+        text = f"findings needs a number of findings per 10 turns, such as 3 or 2.5, not “{typed}”."
+    elif what == "turns":
+        text = f"turns needs a whole number of turns, such as 12, not “{typed}”."
+    else:
+        text = "Say on or off first."
+    return f"{text} For example: {FLAGGING_EXAMPLE}"
 
 
 def unknown_command(typed: str) -> str:

@@ -103,7 +103,15 @@ def test_flagging_is_set_by_admins_with_thresholds(server: AppServer, fake: Fake
         20,
     )
     assert "between" in coach_command(server, ADMIN, "flagging on turns 1")
-    assert coach_command(server, ADMIN, "flagging on findings lots").startswith("I don't know")
+    lots = coach_command(server, ADMIN, "flagging on findings lots")
+    assert "findings needs a number of findings per 10 turns" in lots and "“lots”" in lots
+    assert "For example: /coach flagging on findings 3 turns 12" in lots
+    assert "whole number" in coach_command(server, ADMIN, "flagging on turns 2.5")
+    assert "needs a number after it" in coach_command(server, ADMIN, "flagging on turns")
+    assert "not “speed”" in coach_command(server, ADMIN, "flagging on speed 3")
+    assert coach_command(server, ADMIN, "flagging maybe").startswith("Say on or off first.")
+    unchanged = server.call(server.runtime.deps.coach.flag_settings(TEAM_ID))
+    assert (unchanged.findings_per_10, unchanged.turns_without_insight) == (4.5, 20)
     assert coach_command(server, ADMIN, "flagging off").startswith("Automatic flagging is off.")
 
 
