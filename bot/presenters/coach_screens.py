@@ -31,6 +31,7 @@ __all__ = [
     "NOTE_HINT",
     "NOTE_LABEL",
     "NOTE_TOO_LONG",
+    "NO_COACH_YET",
     "NO_READS",
     "NO_SUCH_PERSON",
     "OLDER",
@@ -157,13 +158,25 @@ def coach_list(whos: Sequence[str]) -> str:
     return "Coaches in this workspace: " + ", ".join(whos) + "."
 
 
-def you_were_added(by: str) -> str:
-    """The DM to someone just made a coach."""
-    return (
+def you_were_added(by: str, waiting: int = 0) -> str:
+    """The DM to someone just made a coach (``waiting``: sessions already in the queue)."""
+    text = (
         f"{by} made you a coach for this workspace. When a staff member sends you a practice "
         "session, I'll tell you here at once, and your Home tab lists the sessions waiting "
         "for you. Staff can see when you opened their transcript."
     )
+    if waiting == 1:
+        text += " One session is already waiting for a coach: it is on your Home tab."
+    elif waiting > 1:
+        text += f" {waiting} sessions are already waiting for a coach: they are on your Home tab."
+    return text
+
+
+NO_COACH_YET = (
+    "This workspace has no coach set up yet. You can still send it: it waits in the coach "
+    "queue, and the first coach added sees it there. A workspace admin can add one with "
+    "/coach add @name."
+)
 
 
 def flagging_state(enabled: bool, findings_per_10: float, turns_without_insight: int) -> str:

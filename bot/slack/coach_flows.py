@@ -224,7 +224,8 @@ async def coach_command(
             if verb == "add":
                 change = await coach.add_coach(team_id, user_id, target, actor_is_admin=admin)
                 if change.changed:
-                    note = mrkdwn(say.you_were_added(person(user_id)))
+                    waiting = (await coach.queue(team_id, target, limit=1)).total
+                    note = mrkdwn(say.you_were_added(person(user_id), waiting))
                     await _dm(client, target, [Message(text=note, blocks=section_blocks(note))])
                     try:  # their Home tab shows the queue at once
                         await flows.publish_home(deps, client, team_id=team_id, user_id=target)

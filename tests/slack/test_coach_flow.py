@@ -138,6 +138,27 @@ def test_send_to_a_coach_with_a_note_dms_the_coach_at_once(
     ]
 
 
+def test_with_no_coach_the_form_warns_and_the_first_coach_hears_what_waits(
+    server: AppServer, fake: FakeSlack
+) -> None:
+    card, sid = practice(server, ["Tell me about mornings."])
+    before = len(fake.calls_to("views.open"))
+    resp = send_to_coach(server, card, sid, "Too many closed questions?")
+    assert resp.status_code == 200
+    form = flat(fake.calls_to("views.open")[before].params["view"]["blocks"])
+    assert "This workspace has no coach set up yet" in form and "/coach add" in form
+    thread = [m.text for m in fake.messages(channel=f"D{STAFF}", thread_ts=card.ts)]
+    assert any("no one has been told" in t for t in thread)
+    make_coach(server)
+    (welcome,) = dm(fake, COACH)
+    assert "One session is already waiting for a coach" in flat(welcome.blocks)
+    # with a coach, the form has no warning
+    card2, sid2 = practice(server, ["What are evenings like?"])
+    before = len(fake.calls_to("views.open"))
+    send_to_coach(server, card2, sid2)
+    assert "no coach" not in flat(fake.calls_to("views.open")[before].params["view"]["blocks"])
+
+
 def test_a_note_over_500_characters_keeps_the_form_open(server: AppServer, fake: FakeSlack) -> None:
     make_coach(server)
     card, sid = practice(server, ["Tell me about mornings."])
