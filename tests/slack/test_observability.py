@@ -211,3 +211,38 @@ def test_readiness_of_a_read_only_database_file(tmp_path: Path) -> None:
     assert asyncio.run(check(f"sqlite:///{db}")) is None
     reason = asyncio.run(check(f"sqlite:///file:{db}?mode=ro&uri=true"))
     assert reason is not None and "read-only" in reason
+
+
+def test_serve_with_migrate_on_start_off_refuses_an_unmigrated_database(
+    tmp_path: Path, fake: FakeSlack
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from bot.store import current_revision
+
+    db = tmp_path / "fresh.db"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "OPENAI_", "EC_"))}
+    root = Path(__file__).resolve().parents[2]
+    env.update(
+        PYTHONPATH=str(root),
+        EC_DATABASE_URL=f"sqlite:///{db}",
+        EC_MIGRATE_ON_START="false",
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=fake.api_url,
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "serve", "slack", "--http", "--port", "0"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1 and "db upgrade" in errors[0], result.stderr
+    assert "Traceback" not in result.stderr
+    assert current_revision(f"sqlite:///{db}") is None  # it did not migrate
