@@ -163,8 +163,13 @@ def test_json_log_lines_carry_ids_and_latency_but_no_text_and_no_token(
     assert first["status"] == 200 and isinstance(first["latency_ms"], int | float)
     assert len(first["request_id"]) == 32 and first["request_id"] != retry["request_id"]
     assert "slack_retry_num" not in first and retry["slack_retry_num"] == "1"
-    starts = [x for x in lines if x.get("event_type") == "block_actions"]
-    assert starts and starts[0]["team_id"] == TEAM_ID
+    [press] = [x for x in lines if x["message"] == "request" and x["event_type"] == "block_actions"]
+    assert press["team_id"] == TEAM_ID
+    # the work the press started logs under the same request id
+    [started] = [
+        x for x in lines if x["logger"] == "bot.services.sessions" and "started" in x["message"]
+    ]
+    assert started["request_id"] == press["request_id"] and started["team_id"] == TEAM_ID
     assert "purple bicycle" not in text and "Grandma" not in text
     assert BOT_TOKEN not in text and SIGNING_SECRET not in text
     [boom] = [x for x in lines if x["message"] == "boom"]
