@@ -251,3 +251,41 @@ def test_serve_with_migrate_on_start_off_refuses_an_unmigrated_database(
     assert len(errors) == 1 and "db upgrade" in errors[0], result.stderr
     assert "Traceback" not in result.stderr
     assert current_revision(f"sqlite:///{db}") is None  # it did not migrate
+
+
+def test_reminders_due_sent_and_failed_are_counted(fake: FakeSlack, tmp_path: Path) -> None:
+    from slack_kit import seed_overdue_interview
+
+    db = tmp_path / "r.db"
+    seed_overdue_interview(f"sqlite:///{db}", USER, team_channel="C0TEAM")
+    fake.fail("chat.postMessage", "channel_not_found")  # every post: a permanent error
+    with AppServer(fake, db, dispatch=False) as server:
+        before = _metrics(server)
+        handled = server.tick()
+        after = _metrics(server)
+    posts = fake.calls_to("chat.postMessage")
+
+    def grew(status: str) -> float:
+        return _value(after, "ec_reminders_total", status=status) - _value(
+            before, "ec_reminders_total", status=status
+        )
+
+    assert handled >= 4 and grew("due") == handled  # three DMs and the weekly post, at least
+    assert grew("sent") == 0 and grew("failed") >= 4
+    assert grew("failed") == len([c for c in posts if c.answer.get("ok") is False])
+
+
+def test_reminders_sent_are_counted(fake: FakeSlack, tmp_path: Path) -> None:
+    from slack_kit import seed_overdue_interview
+
+    db = tmp_path / "s.db"
+    seed_overdue_interview(f"sqlite:///{db}", USER)
+    with AppServer(fake, db, dispatch=False) as server:
+        before = _metrics(server)
+        handled = server.tick()
+        after = _metrics(server)
+    sent = _value(after, "ec_reminders_total", status="sent") - _value(
+        before, "ec_reminders_total", status="sent"
+    )
+    posted = [c for c in fake.calls_to("chat.postMessage") if c.answer.get("ok")]
+    assert handled >= 3 and sent == len(posted) >= 3
