@@ -84,6 +84,11 @@ class Settings(BaseSettings):
             processed-event keys older than that; ``serve`` runs it at start-up and
             daily, ``empathy-coach retention run`` once. Unset or 0 keeps everything.
             Real-interview logs are not touched (see :mod:`bot.services.data_rights`).
+        migrate_on_start [EC_MIGRATE_ON_START]: ``serve`` applies pending migrations
+            before serving (true: one school; PostgreSQL serializes concurrent starts with
+            an advisory lock). False (a district's replicas): ``serve`` only checks the
+            database is at the head and stops with a plain line if not; a one-shot
+            ``empathy-coach db upgrade`` migrates.
         coach_user_ids [EC_COACH_USER_IDS]: comma-separated platform user ids of
             the first coaches: a workspace that never had a coach gets these once
             (read them as :attr:`coach_ids`).
@@ -149,6 +154,7 @@ class Settings(BaseSettings):
         default=False, validation_alias=AliasChoices("DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS")
     )
     log_bodies: bool = False
+    migrate_on_start: bool = True
     retention_days: int | None = Field(default=None, ge=0, le=36_500)
 
     @field_validator("retention_days", mode="before")

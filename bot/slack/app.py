@@ -29,11 +29,12 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.health import not_ready
 from bot.slack.deps import BackgroundTasks, SlackDeps, utcnow
 from bot.slack.listeners import register_all
+from bot.slack.observe import ApiErrorCounter, metrics_view, request_log
 from bot.slack.payloads import check_payload, request_guard
 from bot.slack.redact import install_redaction
-from bot.store import StoreUnavailable
 
 __all__ = [
     "DEFAULT_API_URL",
@@ -97,6 +98,7 @@ def make_client(
     handlers: list[AsyncRetryHandler] = [
         AsyncConnectionErrorRetryHandler(max_retry_count=1),
         AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
+        ApiErrorCounter(),  # last: sees each call's final answer (ec_slack_api_errors_total)
     ]
     return AsyncWebClient(
         token=token,
@@ -246,8 +248,10 @@ async def create_app(
 def web_application(
     app: AsyncApp, deps: SlackDeps, *, path: str = EVENTS_PATH, signing_secret: str = ""
 ) -> web.Application:
-    """The aiohttp application for HTTP mode: ``POST {path}``, ``GET /healthz`` (alive) and
-    ``GET /readyz`` (the database accepts a write: 200, else 503 with the reason). A signed
+    """The aiohttp application for HTTP mode: ``POST {path}``, ``GET /healthz`` (alive),
+    ``GET /readyz`` (the database accepts a write and is at the migrations' head: 200, else
+    503 with the reason, :func:`bot.health.not_ready`) and ``GET /metrics`` (Prometheus).
+    Every request is logged once with its own request id (:mod:`bot.slack.observe`). A signed
     body of the wrong shape is answered 200 before Bolt sees it (:func:`request_guard`).
 
     On shutdown it waits (up to 30 s) for the background work in flight, so a
@@ -262,16 +266,16 @@ def web_application(
         An :class:`aiohttp.web.Application`.
     """
     web_app = app.web_app(path=path)
+    web_app.middlewares.append(request_log)  # first: request id, ids, latency for every line
     web_app.middlewares.append(request_guard(signing_secret, path))
 
     async def healthz(_: web.Request) -> web.Response:
         return web.json_response({"ok": True, "background": len(deps.tasks)})
 
     async def readyz(_: web.Request) -> web.Response:
-        try:
-            await deps.sessions.store.check_writable()
-        except StoreUnavailable as exc:
-            return web.json_response({"ok": False, "reason": str(exc)}, status=503)
+        reason = await not_ready(deps.sessions.store)
+        if reason is not None:
+            return web.json_response({"ok": False, "reason": reason}, status=503)
         return web.json_response({"ok": True})
 
     async def on_shutdown(_: web.Application) -> None:
@@ -281,5 +285,6 @@ def web_application(
 
     web_app.router.add_get("/healthz", healthz)
     web_app.router.add_get("/readyz", readyz)
+    web_app.router.add_get("/metrics", metrics_view)
     web_app.on_shutdown.append(on_shutdown)
     return web_app

@@ -27,8 +27,10 @@ from microsoft_teams.apps.http import FastAPIAdapter
 from microsoft_teams.apps.http.adapter import HttpMethod, HttpRequest, HttpRouteHandler
 from pydantic import ValidationError
 
+from bot import metrics
 from bot.bootstrap import Application, build_application
 from bot.config import Settings
+from bot.health import not_ready, schema_problem
 from bot.services.conversation import PracticeChat
 from bot.store import StoreUnavailable, aupgrade_to_head, migration_failure, safe_url
 from bot.teams.handlers import TeamsHandlers, register
@@ -209,6 +211,17 @@ def build_teams_app(
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
+    @adapter.app.get("/readyz")
+    async def readyz() -> JSONResponse:
+        reason = await not_ready(application.store)
+        if reason is not None:
+            return JSONResponse({"ok": False, "reason": reason}, status_code=503)
+        return JSONResponse({"ok": True})
+
+    @adapter.app.get("/metrics")
+    async def metrics_view() -> Response:
+        return Response(metrics.render(), media_type=metrics.CONTENT_TYPE)
+
     assert adapter._server is not None  # set by server_factory
     return TeamsRuntime(app=app, server=adapter._server, handlers=handlers, host=host, port=port)
 
@@ -224,7 +237,8 @@ async def run_teams(
     cloud: CloudEnvironment | None = None,
     token: Callable[..., Any] | None = None,
 ) -> None:
-    """Migrate the database, build everything, and serve Teams until ``stop`` is set.
+    """Migrate the database (or, with ``EC_MIGRATE_ON_START=false``, check it is at the
+    head), build everything, and serve Teams until ``stop`` is set.
 
     Args:
         settings: the app settings (database, model, the Teams settings).
@@ -239,7 +253,12 @@ async def run_teams(
             server did not start (the message says which).
     """
     try:
-        await aupgrade_to_head(settings.database_url)
+        if settings.migrate_on_start:
+            await aupgrade_to_head(settings.database_url)
+        elif problem := await schema_problem(settings.database_url):
+            raise TeamsStartupError(problem)
+    except TeamsStartupError:
+        raise
     except Exception as exc:
         raise TeamsStartupError(migration_failure(settings.database_url, exc)) from None
     application = await build_application(settings, backend=backend)
