@@ -13,6 +13,7 @@ import re
 import shlex
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -180,14 +181,20 @@ def test_two_migrations_started_together_both_succeed_and_leave_the_head(
     if not url:
         pytest.skip("EC_TEST_POSTGRES_URL is not set")
     from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
 
     from bot.store import current_revision, head_revision, sync_url
 
+    # an empty database, as on the first day: a schema of its own (the suite shares the server)
+    schema = f"deploy_{uuid.uuid4().hex[:12]}"
     engine = create_engine(sync_url(url))
-    with engine.begin() as conn:  # an empty database, as on the first day
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+    with engine.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = (
+        make_url(url)
+        .update_query_dict({"options": f"-csearch_path={schema}"})
+        .render_as_string(hide_password=False)
+    )
     env = {**os.environ, "PYTHONPATH": str(ROOT), "EC_DATABASE_URL": url}
     procs = [
         subprocess.Popen(
@@ -203,4 +210,9 @@ def test_two_migrations_started_together_both_succeed_and_leave_the_head(
     results = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], results
     assert all("(head)" in out for out, _ in results)
-    assert current_revision(url) == head_revision()
+    try:
+        assert current_revision(url) == head_revision()
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        engine.dispose()
