@@ -4,8 +4,9 @@
 own names: ``CLIENT_ID``, ``CLIENT_SECRET``, ``TENANT_ID``).
 :func:`build_teams_app` builds the Teams SDK :class:`~microsoft_teams.apps.App`
 on a FastAPI adapter whose uvicorn server binds the configured host (the SDK's
-default would be every interface), registers the handlers, and returns a
-:class:`TeamsRuntime`. Bot Framework tokens are always checked unless
+default would be every interface), registers the handlers (the staff practice plus
+the coach and channel parts, :class:`~bot.teams.coach_handlers.CoachingHandlers`),
+and returns a :class:`TeamsRuntime`. Bot Framework tokens are always checked unless
 ``DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS`` is set (local development only).
 """
 
@@ -29,8 +30,13 @@ from pydantic import ValidationError
 
 from bot.bootstrap import Application, build_application
 from bot.config import Settings
+from bot.services.chat_refs import ChatReferences
 from bot.services.conversation import PracticeChat
+from bot.services.progress import ProgressService
 from bot.store import StoreUnavailable, aupgrade_to_head, migration_failure, safe_url
+from bot.teams.channels import TeamsChannels
+from bot.teams.coach_flows import TeamsCoach
+from bot.teams.coach_handlers import CoachingHandlers
 from bot.teams.handlers import TeamsHandlers, register
 
 __all__ = [
@@ -176,6 +182,7 @@ def build_teams_app(
         if application.model is not None and application.review_mode != "rules"
         else None,
         review_mode=application.review_mode,
+        coaching=application.coaching,
     )
 
     def server_factory(fastapi: FastAPI) -> uvicorn.Server:
@@ -203,7 +210,26 @@ def build_teams_app(
             "without a token; never use this outside local development"
         )
     app = App(**options)
-    handlers = register(app, chat, application.reflections)
+    refs = ChatReferences(application.store, clock=application.clock)
+    coach = TeamsCoach(
+        application.coaching,
+        refs,
+        application.personas,
+        ProgressService(application.store, persona_loader=application.personas.__getitem__),
+    )
+    handlers = register(
+        app,
+        chat,
+        application.reflections,
+        handlers=CoachingHandlers(
+            app,
+            chat,
+            application.reflections,
+            coach=coach,
+            refs=refs,
+            channels=TeamsChannels(app, refs, application.reflections),
+        ),
+    )
 
     @adapter.app.get("/healthz")
     async def healthz() -> dict[str, str]:
