@@ -43,6 +43,7 @@ __all__ = [
     "DECISION_BUTTON",
     "TeamsChannels",
     "channel_of",
+    "deliver_gathering",
     "gathering_card",
     "post_gathering",
 ]
@@ -136,6 +137,27 @@ async def post_gathering(app: App, channel: ChannelRef, payload: ReminderPayload
     )
     sent = await app.send(channel.conversation_id, activity, service_url=channel.service_url)
     return str(sent.id)
+
+
+async def deliver_gathering(app: App, refs: ChatReferences, payload: ReminderPayload) -> str:
+    """Post a ``team_gathering`` payload in its stored channel (what a Teams deliverer
+    calls for that kind).
+
+    Args:
+        app: the Teams SDK app.
+        refs: the stored conversation references.
+        payload: the payload; ``channel_id`` is the channel's conversation id.
+
+    Returns:
+        The posted activity's id.
+
+    Raises:
+        LookupError: the app is not (or no longer) in that channel's team.
+    """
+    channel = await refs.channel(payload.workspace_id, "teams", payload.channel_id or "")
+    if channel is None:
+        raise LookupError("the app is not in that team's channel")
+    return await post_gathering(app, channel, payload)
 
 
 class TeamsChannels:
