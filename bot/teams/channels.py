@@ -113,7 +113,7 @@ def gathering_card(payload: ReminderPayload) -> dict[str, Any]:
             {
                 "type": "Action.Submit",
                 "title": DECISION_BUTTON,
-                "data": {"ec": "team.decision", "id": key},
+                "data": {"ec": "team_decision", "id": key},
                 "style": "positive",
             }
         ],
@@ -205,7 +205,7 @@ class TeamsChannels:
         channel = channel_of(incoming, body)
         ref = incoming.ref()
         outbox = TeamsOutbox(self.app, ref, streaming=False)
-        if channel is None or action.ec != "team.decision":
+        if channel is None or action.ec != "team_decision":
             return
         try:
             where, week = await self.reflections.check_decision_place(

@@ -22,22 +22,22 @@ __all__ = [
 ]
 
 CoachVerb = Literal[
-    "coach.queue",
-    "coach.open",
-    "coach.comment",
-    "coach.send",
-    "coach.reviewed",
-    "coach.progress",
-    "coach.reply",
-    "team.decision",
+    "coach_queue",
+    "coach_open",
+    "coach_comment",
+    "coach_send",
+    "coach_reviewed",
+    "coach_progress",
+    "coach_reply",
+    "team_decision",
 ]
 COACH_ACTIONS: tuple[str, ...] = CoachVerb.__args__  # type: ignore[attr-defined]
 """Every ``ec`` value of the coach and channel cards:
 
-``coach.queue`` (id ``unreviewed`` | ``all``, page = offset), ``coach.open`` (id a
-session, page), ``coach.comment`` (id a session, text, turn), ``coach.send``,
-``coach.reviewed`` (id a session), ``coach.progress`` (id ``team`` | ``staff:<user>``
-| ``me``), ``coach.reply`` (id a feedback id, text), ``team.decision`` (id a
+``coach_queue`` (id ``unreviewed`` | ``all``, page = offset), ``coach_open`` (id a
+session, page), ``coach_comment`` (id a session, text, turn), ``coach_send``,
+``coach_reviewed`` (id a session), ``coach_progress`` (id ``team`` | ``staff:<user>``
+| ``me``), ``coach_reply`` (id a feedback id, text), ``team_decision`` (id a
 gathering key, text)."""
 
 
@@ -49,6 +49,7 @@ class CoachCardAction(BaseModel):
     ec: CoachVerb
     id: str = Field(min_length=1, max_length=MAX_ID_CHARS, pattern=r"^[A-Za-z0-9_.:@-]+$")
     page: int = Field(default=0, ge=0, le=100_000)
+    """A page or queue offset (cards send it as a string, the card-action table's fields)."""
     text: str | None = Field(default=None, max_length=20_000)
     turn: str | None = Field(default=None, max_length=8, pattern=r"^(all|\d{1,4})?$")
 
@@ -62,7 +63,7 @@ def parse_coach_value(value: Any) -> CoachCardAction | None:
     action = value.get("action")
     if isinstance(action, dict) and isinstance(action.get("data"), dict):
         value = action["data"]
-    if not str(value.get("ec") or "").startswith(("coach.", "team.")):
+    if not str(value.get("ec") or "").startswith(("coach_", "team_")):
         return None
     try:
         return CoachCardAction.model_validate(value)

@@ -201,7 +201,7 @@ def _queue_row(row: QueueRow, who: Who) -> dict[str, Any]:
             _text("\n\n".join(lines)),
             {
                 "type": "ActionSet",
-                "actions": [_submit(say.OPEN, {"ec": "coach.open", "id": row.session_id})],
+                "actions": [_submit(say.OPEN, {"ec": "coach_open", "id": row.session_id})],
             },
         ],
     }
@@ -225,22 +225,22 @@ def queue_card(queue: CoachQueue, who: Who) -> TeamsMessage:
     actions = [
         _submit(
             say.UNREVIEWED,
-            {"ec": "coach.queue", "id": "unreviewed"},
+            {"ec": "coach_queue", "id": "unreviewed"},
             "positive" if queue.unreviewed_only else None,
         ),
         _submit(
             say.ALL,
-            {"ec": "coach.queue", "id": "all"},
+            {"ec": "coach_queue", "id": "all"},
             None if queue.unreviewed_only else "positive",
         ),
     ]
     if queue.offset > 0:
         newer = max(queue.offset - queue.limit, 0)
-        actions.append(_submit(say.NEWER, {"ec": "coach.queue", "id": which, "page": newer}))
+        actions.append(_submit(say.NEWER, {"ec": "coach_queue", "id": which, "page": str(newer)}))
     if queue.offset + len(queue.items) < queue.total:
         older = queue.offset + queue.limit
-        actions.append(_submit(say.OLDER, {"ec": "coach.queue", "id": which, "page": older}))
-    actions.append(_submit(say.TEAM_PROGRESS, {"ec": "coach.progress", "id": "team"}))
+        actions.append(_submit(say.OLDER, {"ec": "coach_queue", "id": which, "page": str(older)}))
+    actions.append(_submit(say.TEAM_PROGRESS, {"ec": "coach_progress", "id": "team"}))
     return _card(body, actions)
 
 
@@ -300,23 +300,23 @@ def transcript_card(view: CoachTranscriptView, who: Who) -> TeamsMessage:
     actions = [
         _submit(
             say.FEEDBACK_TITLE + ": save draft",
-            {"ec": "coach.comment", "id": sid, "page": view.page},
+            {"ec": "coach_comment", "id": sid, "page": str(view.page)},
         )
     ]
     if any(not item.sent for item in view.feedback):
-        actions.append(_submit(say.SEND_FEEDBACK, {"ec": "coach.send", "id": sid}, "positive"))
+        actions.append(_submit(say.SEND_FEEDBACK, {"ec": "coach_send", "id": sid}, "positive"))
     if view.page > 0:
         actions.append(
-            _submit(say.PAGE_PREVIOUS, {"ec": "coach.open", "id": sid, "page": view.page - 1})
+            _submit(say.PAGE_PREVIOUS, {"ec": "coach_open", "id": sid, "page": str(view.page - 1)})
         )
     if view.page + 1 < view.pages:
         actions.append(
-            _submit(say.PAGE_NEXT, {"ec": "coach.open", "id": sid, "page": view.page + 1})
+            _submit(say.PAGE_NEXT, {"ec": "coach_open", "id": sid, "page": str(view.page + 1)})
         )
     if not view.reviewed:
-        actions.append(_submit(say.MARK_REVIEWED, {"ec": "coach.reviewed", "id": sid}))
+        actions.append(_submit(say.MARK_REVIEWED, {"ec": "coach_reviewed", "id": sid}))
     actions.append(
-        _submit(say.STAFF_PROGRESS, {"ec": "coach.progress", "id": f"staff:{view.staff_user_id}"})
+        _submit(say.STAFF_PROGRESS, {"ec": "coach_progress", "id": f"staff:{view.staff_user_id}"})
     )
     return _card(body, actions)
 
@@ -353,7 +353,7 @@ def feedback_card(view: FeedbackDM, who: Who) -> TeamsMessage:
                                     },
                                 ],
                                 "actions": [
-                                    _submit(say.REPLY, {"ec": "coach.reply", "id": item.id})
+                                    _submit(say.REPLY, {"ec": "coach_reply", "id": item.id})
                                 ],
                             },
                         }
@@ -367,7 +367,7 @@ def alert_card(view: CoachAlert, who: Who) -> TeamsMessage:
     """A coach is told a session was sent to them, with Open."""
     text = coach_alert_text(view, who(view.staff_user_id))
     body = [_text(_esc(line)) for line in text.split("\n")]
-    return _card(body, [_submit(say.OPEN, {"ec": "coach.open", "id": view.session_id}, "positive")])
+    return _card(body, [_submit(say.OPEN, {"ec": "coach_open", "id": view.session_id}, "positive")])
 
 
 def coach_view_types() -> tuple[type[View], ...]:

@@ -271,16 +271,16 @@ class TeamsCoach:
         self, outbox: ReachingOutbox, ref: ConversationRef, action: CoachCardAction
     ) -> None:
         ws, me, sid = ref.workspace_id, ref.user_id, action.id
-        if action.ec == "coach.queue":
+        if action.ec == "coach_queue":
             await self.queue(outbox, ref, unreviewed_only=action.id != "all", offset=action.page)
-        elif action.ec == "coach.open":
+        elif action.ec == "coach_open":
             await self.transcript(outbox, ref, sid, action.page)
-        elif action.ec == "coach.comment":
+        elif action.ec == "coach_comment":
             turn = None if action.turn in (None, "", "all") else int(action.turn)
             await self.coaching.add_feedback(ws, me, sid, action.text or "", turn_index=turn)
             await outbox.send(ref, Notice(say.FEEDBACK_SAVED))
             await self.transcript(outbox, ref, sid, action.page, record_read=False)
-        elif action.ec == "coach.send":
+        elif action.ec == "coach_send":
             sent = await self.coaching.send_feedback(ws, me, sid)
             names = await self.refs.names(ws, "teams", [sent.staff_user_id])
             who = names.get(sent.staff_user_id, UNKNOWN_PERSON)
@@ -290,12 +290,12 @@ class TeamsCoach:
             except LookupError:
                 log.warning("feedback on %s saved but its owner has no Teams chat", sid)
             await outbox.send(ref, Notice(say.feedback_sent(who, len(sent.items))))
-        elif action.ec == "coach.reviewed":
+        elif action.ec == "coach_reviewed":
             await self.coaching.mark_reviewed(ws, me, sid)
             await outbox.send(ref, Notice(say.REVIEWED))
-        elif action.ec == "coach.progress":
+        elif action.ec == "coach_progress":
             await self.chart(outbox, ref, sid)
-        elif action.ec == "coach.reply":
+        elif action.ec == "coach_reply":
             if not sid.isdigit():
                 await outbox.send(ref, Notice(practice_words.CARD_NOT_UNDERSTOOD))
                 return

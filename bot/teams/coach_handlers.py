@@ -6,7 +6,9 @@ person's stored chat (so a coach can be told, and staff get feedback, later);
 typed coach commands outside a practice and coach card presses go to
 :class:`~bot.teams.coach_flows.TeamsCoach`; in a team channel, the app's install
 is stored (:class:`~bot.teams.channels.TeamsChannels`) and *Record our decision*
-is recorded. Everything else is the staff handlers' own path.
+is recorded. Coach card presses are routes of the staff handlers' card-action
+table (:meth:`~bot.teams.handlers.TeamsHandlers.add_action`). Everything else is
+the staff handlers' own path.
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ from bot.services.conversation import PracticeChat
 from bot.services.ports import ConversationRef
 from bot.services.reflection import ReflectionService
 from bot.store import StoreUnavailable
+from bot.teams.actions import CardAction
 from bot.teams.channels import TeamsChannels
-from bot.teams.coach_actions import parse_coach_value
+from bot.teams.coach_actions import COACH_ACTIONS, parse_coach_value
 from bot.teams.coach_flows import TeamsCoach
 from bot.teams.coach_outbox import ReachingOutbox
 from bot.teams.handlers import TeamsHandlers
@@ -70,6 +73,9 @@ class CoachingHandlers(TeamsHandlers):
         self.coach = coach
         self.refs = refs
         self.channels = channels
+        for ec in COACH_ACTIONS:
+            if ec.startswith("coach_"):
+                self.add_action(ec, self._coach_press)
 
     def outbox_for(self, ref: ConversationRef) -> TeamsOutbox:
         """The outbox of one activity: it can reach other people's chats."""
@@ -91,14 +97,16 @@ class CoachingHandlers(TeamsHandlers):
             return
         await super().message(outbox, ref, incoming)
 
-    async def card(self, outbox: TeamsOutbox, ref: ConversationRef, incoming: Incoming) -> None:
-        """A coach card's press, or the staff cards' (``Action.Submit`` or a Universal Action)."""
+    async def _coach_press(
+        self, outbox: TeamsOutbox, ref: ConversationRef, _: CardAction, incoming: Incoming
+    ) -> None:
+        """A coach card's press (a route of the card-action table): the coach flows."""
         action = parse_coach_value(incoming.value)
-        if action is not None and isinstance(outbox, ReachingOutbox):
-            await self.refs.remember_chat(ref, incoming.user.name)
-            await self.coach.press(outbox, ref, action)
+        if action is None or not isinstance(outbox, ReachingOutbox):
+            await outbox.send(ref, Notice(say.CARD_NOT_UNDERSTOOD))
             return
-        await super().card(outbox, ref, incoming)
+        await self.refs.remember_chat(ref, incoming.user.name)
+        await self.coach.press(outbox, ref, action)
 
     # -- channels -------------------------------------------------------------
 
@@ -108,7 +116,7 @@ class CoachingHandlers(TeamsHandlers):
         incoming = parse_activity(body)
         if incoming is not None and not incoming.personal:
             action = parse_coach_value(incoming.value)
-            if action is not None and action.ec == "team.decision":
+            if action is not None and action.ec == "team_decision":
                 await self._in_channel(incoming, body, action)
                 return
         await super().on_message(ctx)
@@ -119,7 +127,7 @@ class CoachingHandlers(TeamsHandlers):
         incoming = parse_activity(body)
         if incoming is not None and not incoming.personal:
             action = parse_coach_value(incoming.value)
-            if action is not None and action.ec == "team.decision":
+            if action is not None and action.ec == "team_decision":
                 await self._in_channel(incoming, body, action)
                 return InvokeResponse(
                     status=200,

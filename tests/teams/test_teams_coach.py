@@ -107,11 +107,11 @@ def test_a_coach_works_the_queue_and_staff_get_the_feedback(server: TeamsServer,
     assert confirm.text.startswith("Sent to your coach. They have been told")
     alert = _next(server, COACH, before)
     assert "Staff 1 sent you a practice session with Denise Carver (3 turns)" in alert.card_text
-    assert [a["data"] for a in alert.submits()] == [{"ec": "coach.open", "id": session_id}]
+    assert [a["data"] for a in alert.submits()] == [{"ec": "coach_open", "id": session_id}]
 
     # the queue: the same items in the same order as the service gives Slack's Home tab
     queue = _say(server, COACH, "coach")
-    opened = [a["data"]["id"] for a in queue.submits() if a["data"]["ec"] == "coach.open"]
+    opened = [a["data"]["id"] for a in queue.submits() if a["data"]["ec"] == "coach_open"]
     assert opened == _service_queue(db, TENANT, COACH_ID) == [session_id, first]
     assert (
         "1–2 of 2 unreviewed" in queue.card_text
@@ -131,7 +131,7 @@ def test_a_coach_works_the_queue_and_staff_get_the_feedback(server: TeamsServer,
     saved, redrawn = _press(
         server,
         COACH,
-        {"ec": "coach.comment", "id": session_id, "turn": "2", "text": "Try an open question."},
+        {"ec": "coach_comment", "id": session_id, "turn": "2", "text": "Try an open question."},
         wait=2,
     )
     assert "Saved as a draft" in saved.text
@@ -143,7 +143,7 @@ def test_a_coach_works_the_queue_and_staff_get_the_feedback(server: TeamsServer,
     feedback = _next(server, STAFF, staff_before)
     assert "Staff 2 sent you feedback on your practice with Denise Carver." in feedback.card_text
     assert "Try an open question." in feedback.card_text
-    reply = next(a["data"] for a in feedback.submits() if a["data"]["ec"] == "coach.reply")
+    reply = next(a["data"] for a in feedback.submits() if a["data"]["ec"] == "coach_reply")
 
     # the one reply reaches the coach
     coach_before = _count(server, COACH)
@@ -155,23 +155,23 @@ def test_a_coach_works_the_queue_and_staff_get_the_feedback(server: TeamsServer,
     assert "already" in again.text.lower()
 
     # mark reviewed: it leaves the unreviewed queue
-    [done] = _press(server, COACH, {"ec": "coach.reviewed", "id": session_id})
+    [done] = _press(server, COACH, {"ec": "coach_reviewed", "id": session_id})
     assert "Marked reviewed" in done.text
     after = _say(server, COACH, "coach")
-    left = [a["data"]["id"] for a in after.submits() if a["data"]["ec"] == "coach.open"]
+    left = [a["data"]["id"] for a in after.submits() if a["data"]["ec"] == "coach_open"]
     assert left == [first]
 
 
 def test_the_progress_chart_comes_as_an_image_with_its_figures(server: TeamsServer) -> None:
     _say(server, COACH, "hello")
     _practice(server, ["What does a typical morning look like for you?"])
-    [chart] = _press(server, COACH, {"ec": "coach.progress", "id": f"staff:{STAFF_ID}"})
+    [chart] = _press(server, COACH, {"ec": "coach_progress", "id": f"staff:{STAFF_ID}"})
     [image] = chart.body["attachments"]
     assert image["contentType"] == "image/png"
     data = base64.b64decode(image["contentUrl"].removeprefix("data:image/png;base64,"))
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
     assert "Open questions: 100%." in chart.text and "1 session" in chart.text
-    [own] = _press(server, STAFF, {"ec": "coach.progress", "id": "team"})
+    [own] = _press(server, STAFF, {"ec": "coach_progress", "id": "team"})
     assert own.text == "Only coaches can see the team's progress. Type progress for yours."
     mine = _say(server, STAFF, "progress")
     assert mine.body["attachments"][0]["contentType"] == "image/png"
@@ -183,11 +183,11 @@ def test_a_non_coach_is_refused_and_another_tenant_sees_nothing(server: TeamsSer
     refused = _say(server, OTHER, "coach")
     assert refused.text == NOT_A_COACH and not refused.cards
     for who in (OTHER, STAFF):
-        [no] = _press(server, who, {"ec": "coach.open", "id": session_id})
+        [no] = _press(server, who, {"ec": "coach_open", "id": session_id})
         assert no.text == NOT_A_COACH and not no.cards
-        [no] = _press(server, who, {"ec": "coach.queue", "id": "all"})
+        [no] = _press(server, who, {"ec": "coach_queue", "id": "all"})
         assert no.text == NOT_A_COACH and not no.cards
-        [no] = _press(server, who, {"ec": "coach.comment", "id": session_id, "text": "x"})
+        [no] = _press(server, who, {"ec": "coach_comment", "id": session_id, "text": "x"})
         assert no.text == NOT_A_COACH
 
     # the same coach id in another tenant (seeded there too) sees none of it
@@ -197,12 +197,12 @@ def test_a_non_coach_is_refused_and_another_tenant_sees_nothing(server: TeamsSer
     assert server.post(body).status_code == 200
     empty = _next(server, COACH, before)
     assert "No practice session has been sent to a coach" in empty.card_text
-    assert not [a for a in empty.submits() if a["data"]["ec"] == "coach.open"]
+    assert not [a for a in empty.submits() if a["data"]["ec"] == "coach_open"]
     body = activity(
         "message",
         server.connector.service_url,
         n=COACH,
-        value={"ec": "coach.open", "id": session_id},
+        value={"ec": "coach_open", "id": session_id},
     )
     body["conversation"]["tenantId"] = body["channelData"]["tenant"]["id"] = ELSEWHERE
     before = _count(server, COACH)
