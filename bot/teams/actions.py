@@ -39,7 +39,7 @@ MAX_FIELD_CHARS = 20_000
 this bounds what the adapter holds: a notes field is 3,000 characters, a question list
 a few thousand)."""
 
-_ID = r"^[A-Za-z0-9_.:-]+$"
+_ID = r"^[A-Za-z0-9_.:@-]+$"
 
 
 class CardAction(BaseModel):

@@ -16,6 +16,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import uvicorn
@@ -37,6 +38,7 @@ from bot.store import StoreUnavailable, aupgrade_to_head, migration_failure, saf
 from bot.teams.channels import TeamsChannels
 from bot.teams.coach_flows import TeamsCoach
 from bot.teams.coach_handlers import CoachingHandlers
+from bot.teams.deliver import start_dispatcher
 from bot.teams.handlers import TeamsHandlers, register
 
 __all__ = [
@@ -249,8 +251,13 @@ async def run_teams(
     on_ready: Callable[[str, int], None] | None = None,
     cloud: CloudEnvironment | None = None,
     token: Callable[..., Any] | None = None,
+    clock: Callable[[], datetime] | None = None,
+    reminder_poll: float | None = None,
 ) -> None:
     """Migrate the database, build everything, and serve Teams until ``stop`` is set.
+
+    The reminder dispatcher for Teams reminders runs beside the server
+    (:func:`bot.teams.deliver.start_dispatcher`).
 
     Args:
         settings: the app settings (database, model, the Teams settings).
@@ -259,6 +266,8 @@ async def run_teams(
         stop: set it to stop serving.
         on_ready: called with the bound host and port once the server listens.
         cloud / token: see :func:`build_teams_app` (tests).
+        clock: the current UTC time for the services and the dispatcher (tests).
+        reminder_poll: seconds between the dispatcher's looks (None: its default).
 
     Raises:
         TeamsStartupError: the database cannot be migrated or written, or the
@@ -268,7 +277,8 @@ async def run_teams(
         await aupgrade_to_head(settings.database_url)
     except Exception as exc:
         raise TeamsStartupError(migration_failure(settings.database_url, exc)) from None
-    application = await build_application(settings, backend=backend)
+    application = await build_application(settings, backend=backend, clock=clock)
+    stop_reminders = None
     try:
         try:
             await application.store.check_writable()
@@ -285,6 +295,7 @@ async def run_teams(
                 raise TeamsStartupError(f"the Teams server could not listen on {host}:{port}")
             await asyncio.sleep(0.02)
         bound = runtime.server.servers[0].sockets[0].getsockname()[1]
+        stop_reminders = start_dispatcher(application, runtime.app, poll=reminder_poll)
         if on_ready is not None:
             on_ready(host, int(bound))
         stopping = asyncio.create_task(stop.wait(), name="teams-stop")
@@ -294,4 +305,6 @@ async def run_teams(
             await runtime.stop()
             await asyncio.wait_for(serving, timeout=10)
     finally:
+        if stop_reminders is not None:
+            await stop_reminders()
         await application.aclose()
