@@ -7,10 +7,12 @@ that channel's conversation reference (:class:`~bot.services.chat_refs.ChatRefer
 and says hello there; removing the app forgets it.
 
 The weekly team gathering (a ``team_gathering`` reminder made by the after-interview
-services) is posted in its channel by :func:`post_gathering` with a *Record our
-decision* box; the press comes back as a message activity in the channel and is
-recorded by :meth:`ReflectionService.record_team_decision`, which checks that it
-came from the gathering's own conversation.
+services) is posted in its channel by the reminders' Teams deliverer
+(:mod:`bot.teams.deliver`) with *Record our decision*. The press comes back as a
+message activity in the channel: :meth:`TeamsChannels.decide` posts the decision
+form (:func:`decision_form`) under it, and the form's submit is recorded by
+:meth:`ReflectionService.record_team_decision`; both check that the press came from
+the gathering's own conversation.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from microsoft_teams.api.activities.message.message import MessageActivityInput
 from microsoft_teams.api.models.attachment.attachment import Attachment
 
+from bot.presenters.reflection import ACTION_LABELS, DECISION_NEEDED
 from bot.presenters.views import Notice
 from bot.services.chat_refs import ChannelRef, ChatReferences
 from bot.services.ports import ConversationRef
@@ -30,7 +33,6 @@ from bot.services.reflection import (
     ReflectionService,
     WrongConversation,
 )
-from bot.services.results import ReminderPayload
 from bot.teams.cards import CARD_CONTENT_TYPE
 from bot.teams.coach_actions import CoachCardAction
 from bot.teams.outbox import TeamsOutbox
@@ -43,14 +45,12 @@ __all__ = [
     "DECISION_BUTTON",
     "TeamsChannels",
     "channel_of",
-    "deliver_gathering",
-    "gathering_card",
-    "post_gathering",
+    "decision_form",
 ]
 
 log = logging.getLogger(__name__)
 
-DECISION_BUTTON = "Record our decision"
+DECISION_BUTTON = ACTION_LABELS["record_team_decision"]
 DECISION_LABEL = "What did the team decide to try?"
 DECISION_SAVED = "Thanks, your team's decision is recorded."
 WELCOME = (
@@ -90,23 +90,22 @@ def channel_of(incoming: Incoming, body: dict[str, Any]) -> ChannelRef | None:
     )
 
 
-def gathering_card(payload: ReminderPayload) -> dict[str, Any]:
-    """The gathering post: the week's words and a *Record our decision* box.
+def decision_form(key: str) -> dict[str, Any]:
+    """The *Record our decision* form posted under the gathering: one multi-line box.
 
     Args:
-        payload: a ``team_gathering`` reminder's payload (scrubbed, worded).
+        key: the gathering key the post's button carried (checked again on submit).
 
     Returns:
-        An Adaptive Card (its submit carries the gathering key).
+        An Adaptive Card whose submit carries ``{"ec": "team_decision", "id": key, "text": …}``.
     """
-    key = payload.gathering.key if payload.gathering is not None else ""
     return {
         "type": "AdaptiveCard",
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
         "version": "1.5",
         "body": [
-            {"type": "TextBlock", "text": payload.text[:4000], "wrap": True},
             {"type": "TextBlock", "text": DECISION_LABEL, "wrap": True, "weight": "Bolder"},
+            {"type": "TextBlock", "text": DECISION_NEEDED, "wrap": True, "isSubtle": True},
             {"type": "Input.Text", "id": "text", "isMultiline": True, "maxLength": 2000},
         ],
         "actions": [
@@ -118,46 +117,6 @@ def gathering_card(payload: ReminderPayload) -> dict[str, Any]:
             }
         ],
     }
-
-
-async def post_gathering(app: App, channel: ChannelRef, payload: ReminderPayload) -> str:
-    """Post the weekly gathering in its team channel (a Teams deliverer calls this).
-
-    Args:
-        app: the Teams SDK app.
-        channel: the stored channel (conversation id and service URL).
-        payload: the ``team_gathering`` payload.
-
-    Returns:
-        The posted activity's id.
-    """
-    activity = MessageActivityInput(text=payload.text[:4000])
-    activity.add_attachments(
-        Attachment(content_type=CARD_CONTENT_TYPE, content=gathering_card(payload))
-    )
-    sent = await app.send(channel.conversation_id, activity, service_url=channel.service_url)
-    return str(sent.id)
-
-
-async def deliver_gathering(app: App, refs: ChatReferences, payload: ReminderPayload) -> str:
-    """Post a ``team_gathering`` payload in its stored channel (what a Teams deliverer
-    calls for that kind).
-
-    Args:
-        app: the Teams SDK app.
-        refs: the stored conversation references.
-        payload: the payload; ``channel_id`` is the channel's conversation id.
-
-    Returns:
-        The posted activity's id.
-
-    Raises:
-        LookupError: the app is not (or no longer) in that channel's team.
-    """
-    channel = await refs.channel(payload.workspace_id, "teams", payload.channel_id or "")
-    if channel is None:
-        raise LookupError("the app is not in that team's channel")
-    return await post_gathering(app, channel, payload)
 
 
 class TeamsChannels:
@@ -201,16 +160,25 @@ class TeamsChannels:
     async def decide(
         self, incoming: Incoming, body: dict[str, Any], action: CoachCardAction
     ) -> None:
-        """*Record our decision* pressed on a gathering post in a channel."""
+        """A press on a gathering post in a channel: *Record our decision* (the
+        deliverer's button) posts the form; the form's submit records the decision.
+        Both check that the press came from the gathering's own channel."""
         channel = channel_of(incoming, body)
         ref = incoming.ref()
         outbox = TeamsOutbox(self.app, ref, streaming=False)
-        if channel is None or action.ec != "team_decision":
+        if channel is None:
             return
         try:
             where, week = await self.reflections.check_decision_place(
                 ref.workspace_id, action.id, channel.conversation_id
             )
+            if action.ec == "record_team_decision":
+                form = MessageActivityInput(text=DECISION_LABEL)
+                form.add_attachments(
+                    Attachment(content_type=CARD_CONTENT_TYPE, content=decision_form(action.id))
+                )
+                await self.app.send(ref.conversation_id, form, service_url=ref.service_url)
+                return
             await self.reflections.record_team_decision(
                 ref.workspace_id,
                 ref.user_id,

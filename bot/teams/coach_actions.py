@@ -30,6 +30,7 @@ CoachVerb = Literal[
     "coach_progress",
     "coach_reply",
     "team_decision",
+    "record_team_decision",
 ]
 COACH_ACTIONS: tuple[str, ...] = CoachVerb.__args__  # type: ignore[attr-defined]
 """Every ``ec`` value of the coach and channel cards:
@@ -37,8 +38,9 @@ COACH_ACTIONS: tuple[str, ...] = CoachVerb.__args__  # type: ignore[attr-defined
 ``coach_queue`` (id ``unreviewed`` | ``all``, page = offset), ``coach_open`` (id a
 session, page), ``coach_comment`` (id a session, text, turn), ``coach_send``,
 ``coach_reviewed`` (id a session), ``coach_progress`` (id ``team`` | ``staff:<user>``
-| ``me``), ``coach_reply`` (id a feedback id, text), ``team_decision`` (id a
-gathering key, text)."""
+| ``me``), ``coach_reply`` (id a feedback id, text), ``record_team_decision`` (id a
+gathering key: the gathering post's button), ``team_decision`` (id a gathering key,
+text: the decision form's submit)."""
 
 
 class CoachCardAction(BaseModel):
@@ -63,7 +65,7 @@ def parse_coach_value(value: Any) -> CoachCardAction | None:
     action = value.get("action")
     if isinstance(action, dict) and isinstance(action.get("data"), dict):
         value = action["data"]
-    if not str(value.get("ec") or "").startswith(("coach_", "team_")):
+    if not str(value.get("ec") or "").startswith(("coach_", "team_", "record_team_")):
         return None
     try:
         return CoachCardAction.model_validate(value)

@@ -116,7 +116,7 @@ class CoachingHandlers(TeamsHandlers):
         incoming = parse_activity(body)
         if incoming is not None and not incoming.personal:
             action = parse_coach_value(incoming.value)
-            if action is not None and action.ec == "team_decision":
+            if action is not None and action.ec in ("team_decision", "record_team_decision"):
                 await self._in_channel(incoming, body, action)
                 return
         await super().on_message(ctx)
@@ -127,7 +127,7 @@ class CoachingHandlers(TeamsHandlers):
         incoming = parse_activity(body)
         if incoming is not None and not incoming.personal:
             action = parse_coach_value(incoming.value)
-            if action is not None and action.ec == "team_decision":
+            if action is not None and action.ec in ("team_decision", "record_team_decision"):
                 await self._in_channel(incoming, body, action)
                 return InvokeResponse(
                     status=200,

@@ -1,6 +1,7 @@
 """Teams channels end to end: the app added to a team stores the channel's conversation
-reference, the weekly team gathering is posted there (through the real dispatcher), and
-*Record our decision* on that post records the team's decision, from that channel only."""
+reference, the weekly team gathering is posted there (by the dispatcher that ``serve
+teams`` runs), and *Record our decision* on that post opens the decision form, whose
+submit records the team's decision, from that channel only."""
 
 from __future__ import annotations
 
@@ -11,17 +12,15 @@ from typing import Any
 
 import pytest
 from fake_connector import FakeConnector, FakeIdentity
-from microsoft_teams.apps import App
 from sqlalchemy import select
-from teams_kit import APP_ID, BOT, TENANT, TeamsServer, activity, user
+from teams_kit import BOT, TENANT, TeamsServer, activity, user
 
+from bot.presenters.reflection import DECISION_NEEDED
 from bot.services.chat_refs import ChatReferences
-from bot.services.dispatcher import DeliveryResult, Dispatcher
 from bot.services.ports import ConversationRef
 from bot.services.reflections import ReflectionService
-from bot.services.results import ReminderInfo, ReminderPayload
 from bot.store import Store, TeamDecisionRow
-from bot.teams.channels import DECISION_BUTTON, WELCOME, WRONG_PLACE, deliver_gathering
+from bot.teams.channels import DECISION_BUTTON, WELCOME, WRONG_PLACE
 
 pytestmark = pytest.mark.integration
 
@@ -29,9 +28,16 @@ TEAM = "19:attendance-team-general@thread.tacv2"
 OTHER_TEAM = "19:another-team-general@thread.tacv2"
 
 
+AHEAD: list[timedelta] = [timedelta(0)]
+"""How far the server's clock runs ahead of the real one (the gathering is next week)."""
+
+
 @pytest.fixture
 def server(tmp_path: Path, identity: FakeIdentity, connector: FakeConnector):  # type: ignore[no-untyped-def]
-    with TeamsServer(str(tmp_path / "ec.db"), identity, connector) as s:
+    AHEAD[0] = timedelta(0)
+    with TeamsServer(
+        str(tmp_path / "ec.db"), identity, connector, clock=lambda: datetime.now(UTC) + AHEAD[0]
+    ) as s:
         yield s
 
 
@@ -66,19 +72,6 @@ def _install(server: TeamsServer, team: str) -> None:
     assert server.post(body).status_code == 200
 
 
-class GatheringsOnly:
-    """A deliverer for this test: the Teams adapter's channel post for the gathering;
-    other prompts stay pending (they are the staff slice's)."""
-
-    def __init__(self, app: App, refs: ChatReferences) -> None:
-        self.app, self.refs = app, refs
-
-    async def deliver(self, reminder: ReminderInfo, payload: ReminderPayload) -> DeliveryResult:
-        if payload.kind != "team_gathering":
-            return DeliveryResult.transient("not_in_this_test")
-        return DeliveryResult.ok(await deliver_gathering(self.app, self.refs, payload))
-
-
 async def _post_the_week(db: str, server: TeamsServer) -> None:
     store = Store.from_url(f"sqlite:///{db}")
     try:
@@ -101,13 +94,7 @@ async def _post_the_week(db: str, server: TeamsServer) -> None:
                 service_url=server.connector.service_url,
             ),
         )
-        app = App(client_id=APP_ID, token=lambda *_: server.outbound_token)
-        await app.initialize()  # the SDK sends only from an initialized app
-        later = datetime.now(UTC) + timedelta(days=8)
-        dispatcher = Dispatcher(
-            store, GatheringsOnly(app, ChatReferences(store)), clock=lambda: later
-        )
-        await dispatcher.run_once()
+        AHEAD[0] = timedelta(days=8)  # the server's dispatcher now finds the week's post due
     finally:
         await store.dispose()
 
@@ -151,11 +138,20 @@ def test_install_stores_the_channel_and_the_gathering_posts_there(
     posts = server.wait_messages(2, TEAM)
     assert len(posts) == 2, "the week's gathering reached the team's channel"
     post = posts[1]
-    assert "Ms. R" in post.text
+    assert "Ms. R" in post.card_text
     [record] = post.submits()
     assert record["title"] == DECISION_BUTTON
     key = record["data"]["id"]
     assert key.startswith(f"team_gathering:{TEAM}:")
+
+    # the button opens the decision form under the post
+    thread = f"{TEAM};messageid={post.returned_id}"
+    opened = _in_team("message", conn.service_url, thread, TEAM, value=record["data"])
+    assert server.post(opened).status_code == 200
+    [form] = server.wait_messages(1, thread)
+    [submit] = form.submits()
+    assert submit["data"] == {"ec": "team_decision", "id": key}
+    assert [i["id"] for i in form.cards[0]["body"] if i["type"] == "Input.Text"] == ["text"]
 
     # pressed in another team: refused, nothing recorded
     _install(server, OTHER_TEAM)
@@ -164,24 +160,28 @@ def test_install_stores_the_channel_and_the_gathering_posts_there(
         conn.service_url,
         f"{OTHER_TEAM};messageid=9",
         OTHER_TEAM,
-        value={**record["data"], "text": "Call every family we missed."},
+        value={**submit["data"], "text": "Call every family we missed."},
     )
     assert server.post(elsewhere).status_code == 200
-    refused = server.wait_messages(2, f"{OTHER_TEAM};messageid=9")
+    refused = server.wait_messages(1, f"{OTHER_TEAM};messageid=9")
     assert [m.text for m in refused] == [WRONG_PLACE]
     assert _decisions(db) == []
 
-    # pressed on the post in its own channel: recorded
-    thread = f"{TEAM};messageid={post.returned_id}"
+    # an empty decision is refused plainly; a real one from its own channel is recorded
+    empty = _in_team(
+        "message", conn.service_url, thread, TEAM, value={**submit["data"], "text": " "}
+    )
+    assert server.post(empty).status_code == 200
+    assert server.wait_messages(2, thread)[-1].text == DECISION_NEEDED
     press = _in_team(
         "message",
         conn.service_url,
         thread,
         TEAM,
-        value={**record["data"], "text": "Call every family we missed on Monday."},
+        value={**submit["data"], "text": "Call every family we missed on Monday."},
     )
     assert server.post(press).status_code == 200
-    [thanks] = server.wait_messages(1, thread)
+    thanks = server.wait_messages(3, thread)[-1]
     assert thanks.text == "Thanks, your team's decision is recorded."
     [decision] = _decisions(db)
     assert (decision.team_channel, decision.decision) == (
