@@ -3,10 +3,12 @@
 Reminders are rows in the store's ``reminders`` table (created by
 :mod:`bot.services.interviews`). A :class:`Dispatcher` claims the due ones,
 asks :func:`bot.services.payloads.build_payload` what to post, hands each to
-a platform :class:`Deliverer` (Slack's is ``bot/slack/deliver.py``) and
-records the outcome. It runs inside ``empathy-coach serve`` and alone as
-``empathy-coach reminders run``; any number of dispatchers may share one
-database.
+the :class:`Deliverer` of the reminder's platform (Slack's is
+``bot/slack/deliver.py``, Teams' ``bot/teams/deliver.py``) and records the
+outcome. A dispatcher claims only the reminders of the platforms it has a
+deliverer for, so a Teams reminder never reaches Slack and vice versa. It
+runs inside ``empathy-coach serve`` and alone as ``empathy-coach reminders
+run``; any number of dispatchers may share one database.
 
 How a reminder moves::
 
@@ -30,7 +32,7 @@ import logging
 import os
 import secrets
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Literal, Protocol, runtime_checkable
 
@@ -151,7 +153,9 @@ class Deliverer(Protocol):
     * Do not log ``payload.text`` (it is scrubbed, but it is still what a
       family said).
 
-    The object may also have an ``async aclose()`` method; the CLI calls it on exit.
+    The object may also have an ``async aclose()`` method; the CLI calls it on exit,
+    and a ``platform`` attribute (``"slack"``, ``"teams"``) naming the reminders it
+    posts; without one it is taken to be Slack's (every reminder was, before Teams).
     """
 
     async def deliver(self, reminder: ReminderInfo, payload: ReminderPayload) -> DeliveryResult:
@@ -172,7 +176,10 @@ class Dispatcher:
 
     Args:
         store: the database.
-        deliverer: posts to the platform (:class:`Deliverer`).
+        deliverer: posts to the platform (:class:`Deliverer`; its ``platform``
+            attribute, else ``"slack"``, says which reminders it takes), or a
+            mapping platform -> deliverer for a dispatcher serving several. Only
+            reminders of these platforms are claimed.
         clock: returns the current UTC time; tests inject one. Defaults to
             the system clock.
         worker_id: this dispatcher's id in ``claimed_by``; unique per process
@@ -190,14 +197,14 @@ class Dispatcher:
             well before its claim could be taken over.
 
     Raises:
-        ValueError: ``batch`` < 1, a non-positive lease, or a timeout not
-            shorter than the lease.
+        ValueError: ``batch`` < 1, a non-positive lease, a timeout not
+            shorter than the lease, or no deliverer.
     """
 
     def __init__(
         self,
         store: Store,
-        deliverer: Deliverer,
+        deliverer: Deliverer | Mapping[str, Deliverer],
         *,
         clock: Callable[[], datetime] = _utcnow,
         worker_id: str | None = None,
@@ -216,7 +223,12 @@ class Dispatcher:
         if not 0 < timeout < lease.total_seconds():
             raise ValueError("delivery_timeout must be positive and shorter than the lease")
         self._store = store
-        self._deliverer = deliverer
+        if isinstance(deliverer, Mapping):
+            self._deliverers: dict[str, Deliverer] = dict(deliverer)
+        else:
+            self._deliverers = {str(getattr(deliverer, "platform", "slack")): deliverer}
+        if not self._deliverers:
+            raise ValueError("a dispatcher needs at least one deliverer")
         self._clock = clock
         self.worker_id = (worker_id or default_worker_id())[:128]
         self.batch = batch
@@ -226,6 +238,11 @@ class Dispatcher:
         self._retry_max = retry_max
         self._timeout = timeout
         self._stop: asyncio.Event | None = None
+
+    @property
+    def platforms(self) -> frozenset[str]:
+        """The platforms whose reminders this dispatcher claims."""
+        return frozenset(self._deliverers)
 
     # ------------------------------------------------------------------ the loop
 
@@ -245,7 +262,11 @@ class Dispatcher:
         now = self._clock()
         async with self._store.unit_of_work() as uow:
             rows = await uow.reminders.claim_due(
-                worker_id=self.worker_id, now=now, lease=self.lease, limit=self.batch
+                worker_id=self.worker_id,
+                now=now,
+                lease=self.lease,
+                limit=self.batch,
+                platforms=self.platforms,
             )
         if rows:
             metrics.REMINDERS.labels("due").inc(len(rows))
@@ -346,10 +367,12 @@ class Dispatcher:
                 log.info("reminder %s (%s) cancelled: %s", row.id, row.kind, exc.reason)
                 return
         info = ReminderInfo.model_validate(row)
+        deliverer = self._deliverers.get(row.platform)
+        if deliverer is None:  # claimed by platform, so only a row changed meanwhile
+            await self._release([row])
+            return
         try:
-            result = await asyncio.wait_for(
-                self._deliverer.deliver(info, payload), timeout=self._timeout
-            )
+            result = await asyncio.wait_for(deliverer.deliver(info, payload), timeout=self._timeout)
         except asyncio.CancelledError:
             raise
         except TimeoutError:
@@ -459,6 +482,7 @@ class Dispatcher:
                     "reason": reason,
                 },
                 now=now,
+                platform=row.platform,
             )
         return True
 

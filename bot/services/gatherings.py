@@ -64,6 +64,7 @@ async def join_gathering(
             channel_id=prompt.channel,
             tz=tz,
             now=now,
+            platform=row.platform,
         )
         if created is None:  # another process created it first
             gathering = await gathering_of(uow, ws, key)

@@ -10,6 +10,8 @@ reason the platform adapter reported, which that adapter words.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.core.interviews import InterviewRuleBroken, gathering_key_of, parse_gathering_key
 from bot.core.reflection import Reflection
 from bot.presenters import reflection as words
@@ -25,7 +27,7 @@ from bot.services.results import (
     ReminderPayload,
     TeamDecisionInfo,
 )
-from bot.store import ReminderRow, UnitOfWork
+from bot.store import InterviewRow, ReminderRow, UnitOfWork
 
 __all__ = ["build_payload", "load_gathering"]
 
@@ -90,6 +92,27 @@ def _gathering_text(g: Gathering) -> str:
     )
 
 
+def _conversation(
+    row: ReminderRow, interview: InterviewRow | None, others: Sequence[InterviewRow] = ()
+) -> dict[str, str | None]:
+    """Where a platform that posts by stored reference (Teams) sends this reminder.
+
+    A channel post goes to the channel (its service URL: the reminder's, else one of
+    its interviews'); a DM to the interviewer goes to the 1:1 chat the interview was
+    logged from. Other DMs (a coach's red-flag note) have no stored chat here: None.
+    """
+    sources = [r for r in (interview, *others) if r is not None and r.platform == row.platform]
+    url = row.service_url or next((r.service_url for r in sources if r.service_url), None)
+    if row.channel_id:
+        return {"conversation_id": row.channel_id, "service_url": url}
+    if interview is not None and interview.user_id == row.user_id and interview.conversation_id:
+        return {
+            "conversation_id": interview.conversation_id,
+            "service_url": interview.service_url or url,
+        }
+    return {"conversation_id": None, "service_url": None}
+
+
 async def build_payload(uow: UnitOfWork, row: ReminderRow) -> ReminderPayload:
     """Build what to post for a due reminder, from the store as it is now.
 
@@ -121,6 +144,7 @@ async def build_payload(uow: UnitOfWork, row: ReminderRow) -> ReminderPayload:
         gathering = await load_gathering(uow, ws, channel, week)
         if not gathering.interviews:
             raise PromptObsolete("no_interviews")
+        base.update(_conversation(row, None, await uow.interviews.in_gathering(ws, gathering.key)))
         return ReminderPayload(
             **base,  # type: ignore[arg-type]
             text=_gathering_text(gathering),
@@ -137,6 +161,10 @@ async def build_payload(uow: UnitOfWork, row: ReminderRow) -> ReminderPayload:
             reason=reason,
         )
         where = words.TEAM_CHANNEL if failed.channel_id else None
+        about = (
+            await uow.interviews.get(ws, row.interview_id) if row.interview_id is not None else None
+        )
+        base.update(_conversation(row, about))
         return ReminderPayload(
             **base,  # type: ignore[arg-type]
             text=words.failure_notice(failed.kind, where, reason),
@@ -148,6 +176,7 @@ async def build_payload(uow: UnitOfWork, row: ReminderRow) -> ReminderPayload:
     )
     if interview is None:
         raise PromptObsolete("interview_deleted")
+    base.update(_conversation(row, interview))
     summary = InterviewSummary.model_validate(interview)
     who, when = interview.caregiver_pseudonym, words.local_day(interview.happened_at, summary.tz)
     actions: list[PromptAction] = []

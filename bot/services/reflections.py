@@ -256,6 +256,7 @@ class ReflectionService(InterviewService):
                 tz=to.tz,
                 data={"audience": to.audience},
                 now=now,
+                platform=row.platform,
             )
         elif note.status == "cancelled":
             await uow.reminders.revive(ws, note.id, due_at=due, now=now)

@@ -381,6 +381,9 @@ class ReminderPayload(BaseModel):
             deliverer).
         user_id: the DM recipient, or None for a channel post.
         channel_id: the channel to post in, or None for a DM.
+        conversation_id / service_url: the stored conversation reference to post
+            to proactively (Teams: the 1:1 chat or channel id and its
+            ``serviceUrl``), when the platform needs one and it is known.
         text: the message as plain text (no platform markup), also the
             notification fallback.
         interview: the interview the prompt is about, if any.
@@ -398,6 +401,8 @@ class ReminderPayload(BaseModel):
     platform: Literal["slack", "teams", "cli"] = "slack"
     user_id: str | None = None
     channel_id: str | None = None
+    conversation_id: str | None = None
+    service_url: str | None = None
     text: str
     interview: InterviewSummary | None = None
     gathering: Gathering | None = None

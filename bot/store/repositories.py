@@ -8,6 +8,7 @@ ORM rows that stay readable after the transaction ends.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -1385,7 +1386,13 @@ class ReminderRepository(_Repository):
     # ---------------------------------------------------------------- the dispatcher's side
 
     async def claim_due(
-        self, *, worker_id: str, now: datetime, lease: timedelta, limit: int
+        self,
+        *,
+        worker_id: str,
+        now: datetime,
+        lease: timedelta,
+        limit: int,
+        platforms: Collection[str] | None = None,
     ) -> list[ReminderRow]:
         """Claim up to ``limit`` due reminders for one dispatcher, atomically (all workspaces).
 
@@ -1413,6 +1420,8 @@ class ReminderRepository(_Repository):
             now: the current time (UTC).
             lease: how long the claim lasts.
             limit: at most this many rows.
+            platforms: only reminders delivered on these platforms (a dispatcher
+                claims what its deliverers can post); None claims every platform.
 
         Returns:
             The claimed rows, oldest due first.
@@ -1420,6 +1429,8 @@ class ReminderRepository(_Repository):
         due = ((ReminderRow.status == "pending") & (ReminderRow.due_at <= now)) | (
             (ReminderRow.status == "claimed") & (ReminderRow.lease_until < now)
         )
+        if platforms is not None:
+            due = due & ReminderRow.platform.in_(sorted(platforms))
         ids = (
             select(ReminderRow.id)
             .where(due)

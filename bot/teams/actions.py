@@ -1,23 +1,31 @@
-"""What a card button sends back, parsed with pydantic.
+"""What a card button or form sends back, parsed with pydantic.
 
-Every ``Action.Submit`` in :mod:`bot.teams.cards` carries ``{"ec": <action>,
-"id": <persona or session id>}``. Teams delivers the press as a ``message``
-activity whose ``value`` is that object (classic ``Action.Submit``) or as an
-``invoke`` named ``adaptiveCard/action`` whose ``value.action.data`` is it
-(Universal Actions). :func:`parse_card_value` accepts either shape and
-returns None for anything else, so a crafted or stale value gets a plain
-message, never an error.
+Every ``Action.Submit`` in the Teams cards carries ``{"ec": <action>, "id": <persona,
+session, interview … id>}``; a form's submit also carries its inputs (Teams merges
+each ``Input.*``'s ``id: value`` into the same object). Teams delivers the press as a
+``message`` activity whose ``value`` is that object (classic ``Action.Submit``) or as
+an ``invoke`` named ``adaptiveCard/action`` whose ``value.action.data`` is it
+(Universal Actions). :func:`parse_card_value` accepts either shape and returns None
+for anything else, so a crafted or stale value gets a plain message, never an error.
+Which handler an ``ec`` runs is the table in :mod:`bot.teams.handlers`.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.services.ports import MAX_ID_CHARS
 
-__all__ = ["ACTION_COACH", "ACTION_END", "ACTION_START", "CardAction", "parse_card_value"]
+__all__ = [
+    "ACTION_COACH",
+    "ACTION_END",
+    "ACTION_START",
+    "MAX_FIELD_CHARS",
+    "CardAction",
+    "parse_card_value",
+]
 
 ACTION_START = "start"
 """Start a practice with persona ``id`` (the picker's and the debrief's Practice again)."""
@@ -26,14 +34,28 @@ ACTION_END = "end"
 ACTION_COACH = "coach"
 """Send session ``id`` to a coach (the debrief)."""
 
+MAX_FIELD_CHARS = 20_000
+"""Longest form input kept (longer values are refused by the service's own limits first;
+this bounds what the adapter holds: a notes field is 3,000 characters, a question list
+a few thousand)."""
+
+_ID = r"^[A-Za-z0-9_.:@-]+$"
+
 
 class CardAction(BaseModel):
-    """One button press: which action, on which persona or session."""
+    """One button press or form submit.
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    Attributes:
+        ec: which action (a key of the handlers' table; lowercase letters, digits, ``_``).
+        id: the persona, session, interview … it acts on; None for a form with no subject.
+        fields: the form's other inputs, input id -> text (empty for a plain button).
+    """
 
-    ec: Literal["start", "end", "coach"]
-    id: str = Field(min_length=1, max_length=MAX_ID_CHARS, pattern=r"^[A-Za-z0-9_.:-]+$")
+    model_config = ConfigDict(frozen=True)
+
+    ec: str = Field(min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$")
+    id: str | None = Field(default=None, min_length=1, max_length=MAX_ID_CHARS, pattern=_ID)
+    fields: dict[str, str] = Field(default_factory=dict)
 
 
 def parse_card_value(value: Any) -> CardAction | None:
@@ -44,14 +66,26 @@ def parse_card_value(value: Any) -> CardAction | None:
             ``adaptiveCard/action`` invoke (``{"action": {"data": …}}``).
 
     Returns:
-        The parsed :class:`CardAction`, or None (missing, malformed, unknown action).
+        The parsed :class:`CardAction` (form inputs that are strings or booleans in
+        ``fields``, booleans as ``"true"``/``"false"``, others dropped), or None
+        (missing, malformed, an id of the wrong shape).
     """
     if not isinstance(value, dict):
         return None
     action = value.get("action")
     if isinstance(action, dict) and isinstance(action.get("data"), dict):
         value = action["data"]
+    fields: dict[str, str] = {}
+    for key, item in value.items():
+        if key in ("ec", "id") or not isinstance(key, str) or len(key) > 64:
+            continue
+        if isinstance(item, bool):
+            fields[key] = "true" if item else "false"
+        elif isinstance(item, str):
+            fields[key] = item[:MAX_FIELD_CHARS]
     try:
-        return CardAction.model_validate(value)
+        return CardAction.model_validate(
+            {"ec": value.get("ec"), "id": value.get("id"), "fields": fields}
+        )
     except ValidationError:
         return None

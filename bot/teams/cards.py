@@ -36,7 +36,15 @@ from bot.presenters.views import (
 )
 from bot.teams.actions import ACTION_COACH, ACTION_END, ACTION_START
 
-__all__ = ["CARD_CONTENT_TYPE", "TeamsMessage", "render"]
+__all__ = [
+    "CARD_CONTENT_TYPE",
+    "MAX_TEXT",
+    "TeamsMessage",
+    "card",
+    "render",
+    "submit",
+    "text_block",
+]
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 CARD_VERSION = "1.5"
@@ -213,6 +221,14 @@ def question_review(view: QuestionReview) -> TeamsMessage:
     if view.dropped:
         body.append(_text(f"{view.dropped} more lines were not reviewed.", isSubtle=True))
     return TeamsMessage(card=_card(body))
+
+
+text_block = _text
+"""A wrapped ``TextBlock`` (for the other Teams card modules)."""
+submit = _submit
+"""An ``Action.Submit`` button (for the other Teams card modules)."""
+card = _card
+"""An Adaptive Card of ``body`` and ``actions`` (for the other Teams card modules)."""
 
 
 def render(view: View) -> list[TeamsMessage]:

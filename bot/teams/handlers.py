@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from microsoft_teams.api import InvokeResponse
@@ -39,19 +41,36 @@ from bot.services.ports import ConversationRef
 from bot.services.reflection import InvalidInput, ReflectionService
 from bot.services.sessions import NotYourSession, SessionBusy, SessionNotFound
 from bot.store import StoreUnavailable
-from bot.teams.actions import ACTION_COACH, ACTION_END, ACTION_START, parse_card_value
+from bot.teams.actions import ACTION_COACH, ACTION_END, ACTION_START, CardAction, parse_card_value
 from bot.teams.outbox import TeamsOutbox
 from bot.teams.refs import Incoming, parse_activity
 
 if TYPE_CHECKING:
     from microsoft_teams.apps import ActivityContext, App
 
-__all__ = ["TeamsHandlers", "register"]
+__all__ = ["CardHandler", "CardRoute", "TeamsHandlers", "register"]
 
 log = logging.getLogger(__name__)
 
 REVIEW_WORDS = ("review", "review questions", "review-questions", "/review-questions")
 """A first line that asks for a question-list review (the list follows, one per line)."""
+
+
+CardHandler = Callable[["TeamsOutbox", ConversationRef, CardAction, "Incoming"], Awaitable[None]]
+"""A card action's handler: ``(outbox, ref, action, incoming)``; it answers through ``outbox``."""
+
+
+@dataclass(frozen=True)
+class CardRoute:
+    """One entry of the card-action table.
+
+    Attributes:
+        handle: the :data:`CardHandler`.
+        needs_id: the action acts on an ``id`` (a press without one is refused plainly).
+    """
+
+    handle: CardHandler
+    needs_id: bool = True
 
 
 def _body(ctx: Any) -> dict[str, Any]:
@@ -73,6 +92,22 @@ class TeamsHandlers:
         self.chat = chat
         self.reflections = reflections
         self._zones: dict[tuple[str, str], str] = {}
+        self.actions: dict[str, CardRoute] = {
+            ACTION_START: CardRoute(self._on_start),
+            ACTION_END: CardRoute(self._on_end),
+            ACTION_COACH: CardRoute(self._on_coach),
+        }
+
+    def add_action(self, ec: str, handle: CardHandler, *, needs_id: bool = True) -> None:
+        """Route card presses whose ``ec`` is ``ec`` to ``handle`` (other Teams modules
+        register theirs here, e.g. the coach cards).
+
+        Raises:
+            ValueError: ``ec`` is already routed (two handlers for one button is a bug).
+        """
+        if ec in self.actions:
+            raise ValueError(f"the Teams card action {ec!r} is already routed")
+        self.actions[ec] = CardRoute(handle, needs_id)
 
     async def remember_zone(self, ref: ConversationRef) -> None:
         """Store the user's client time zone when Teams sends one that differs from the last
@@ -126,9 +161,13 @@ class TeamsHandlers:
 
     # -- routing ------------------------------------------------------------
 
+    def outbox_for(self, ref: ConversationRef) -> TeamsOutbox:
+        """The outbox of one activity (a subclass may give one that reaches further)."""
+        return TeamsOutbox(self.app, ref)
+
     async def _guarded(self, incoming: Incoming, handle: Any) -> None:
         ref = incoming.ref()
-        outbox = TeamsOutbox(self.app, ref)
+        outbox = self.outbox_for(ref)
         try:
             if not incoming.personal:
                 await outbox.send(ref, Notice(say.TEAMS_CHAT_ONLY))
@@ -178,19 +217,20 @@ class TeamsHandlers:
         return parse_start_request(text) is None
 
     async def card(self, outbox: TeamsOutbox, ref: ConversationRef, incoming: Incoming) -> None:
-        """A card press: start a practice, end one, or send one to a coach."""
+        """A card press: look its ``ec`` up in :attr:`actions` and run the handler.
+
+        A value that is not ours, an unknown action or a missing id gets
+        :data:`~bot.presenters.practice.CARD_NOT_UNDERSTOOD`; a session that is not
+        found or not the user's gets the same plain refusal as in Slack.
+        """
         action = parse_card_value(incoming.value)
-        if action is None:
+        route = self.actions.get(action.ec) if action is not None else None
+        if action is None or route is None or (route.needs_id and action.id is None):
             log.warning("refused a Teams card value that is not one of ours")
             await outbox.send(ref, Notice(say.CARD_NOT_UNDERSTOOD))
             return
         try:
-            if action.ec == ACTION_START:
-                await self._start(outbox, ref, action.id)
-            elif action.ec == ACTION_END:
-                await self.chat.end(outbox, ref, action.id)
-            elif action.ec == ACTION_COACH:
-                await self.chat.request_coach(outbox, ref, action.id)
+            await route.handle(outbox, ref, action, incoming)
         except NotYourSession:
             log.warning("refused %s by %s: the session is someone else's", action.ec, ref.user_id)
             await outbox.send(ref, Notice(say.NOT_YOURS))
@@ -199,6 +239,21 @@ class TeamsHandlers:
             await outbox.send(ref, Notice(say.NOT_FOUND))
         except SessionBusy as exc:
             await outbox.send(ref, Notice(str(exc)))
+
+    async def _on_start(
+        self, outbox: TeamsOutbox, ref: ConversationRef, action: CardAction, _: Incoming
+    ) -> None:
+        await self._start(outbox, ref, action.id or "")
+
+    async def _on_end(
+        self, outbox: TeamsOutbox, ref: ConversationRef, action: CardAction, _: Incoming
+    ) -> None:
+        await self.chat.end(outbox, ref, action.id or "")
+
+    async def _on_coach(
+        self, outbox: TeamsOutbox, ref: ConversationRef, action: CardAction, _: Incoming
+    ) -> None:
+        await self.chat.request_coach(outbox, ref, action.id or "")
 
     async def _start(self, outbox: TeamsOutbox, ref: ConversationRef, persona_id: str) -> None:
         persona = self.chat.personas.get(persona_id)
@@ -215,7 +270,11 @@ class TeamsHandlers:
 
 
 def register(
-    app: App, chat: PracticeChat, reflections: ReflectionService | None = None
+    app: App,
+    chat: PracticeChat,
+    reflections: ReflectionService | None = None,
+    *,
+    handlers: TeamsHandlers | None = None,
 ) -> TeamsHandlers:
     """Register the message, card-action and conversation-update handlers on ``app``.
 
@@ -223,11 +282,12 @@ def register(
         app: the Teams SDK app.
         chat: the shared practice use cases.
         reflections: where each user's client time zone is stored, or None.
+        handlers: the handlers to register (a subclass with more parts), or None.
 
     Returns:
         The :class:`TeamsHandlers` (tests call its methods directly).
     """
-    handlers = TeamsHandlers(app, chat, reflections)
+    handlers = handlers or TeamsHandlers(app, chat, reflections)
     app.on_message(handlers.on_message)
     app.on_card_action(handlers.on_card_action)
     app.on_conversation_update(handlers.on_conversation_update)

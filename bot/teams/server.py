@@ -4,8 +4,9 @@
 own names: ``CLIENT_ID``, ``CLIENT_SECRET``, ``TENANT_ID``).
 :func:`build_teams_app` builds the Teams SDK :class:`~microsoft_teams.apps.App`
 on a FastAPI adapter whose uvicorn server binds the configured host (the SDK's
-default would be every interface), registers the handlers, and returns a
-:class:`TeamsRuntime`. Bot Framework tokens are always checked unless
+default would be every interface), registers the handlers (the staff practice plus
+the coach and channel parts, :class:`~bot.teams.coach_handlers.CoachingHandlers`),
+and returns a :class:`TeamsRuntime`. Bot Framework tokens are always checked unless
 ``DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS`` is set (local development only).
 """
 
@@ -15,6 +16,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import uvicorn
@@ -31,8 +33,14 @@ from bot import metrics
 from bot.bootstrap import Application, build_application
 from bot.config import Settings
 from bot.health import not_ready, schema_problem
+from bot.services.chat_refs import ChatReferences
 from bot.services.conversation import PracticeChat
+from bot.services.progress import ProgressService
 from bot.store import StoreUnavailable, aupgrade_to_head, migration_failure, safe_url
+from bot.teams.channels import TeamsChannels
+from bot.teams.coach_flows import TeamsCoach
+from bot.teams.coach_handlers import CoachingHandlers
+from bot.teams.deliver import start_dispatcher
 from bot.teams.handlers import TeamsHandlers, register
 
 __all__ = [
@@ -178,6 +186,7 @@ def build_teams_app(
         if application.model is not None and application.review_mode != "rules"
         else None,
         review_mode=application.review_mode,
+        coaching=application.coaching,
     )
 
     def server_factory(fastapi: FastAPI) -> uvicorn.Server:
@@ -205,7 +214,26 @@ def build_teams_app(
             "without a token; never use this outside local development"
         )
     app = App(**options)
-    handlers = register(app, chat, application.reflections)
+    refs = ChatReferences(application.store, clock=application.clock)
+    coach = TeamsCoach(
+        application.coaching,
+        refs,
+        application.personas,
+        ProgressService(application.store, persona_loader=application.personas.__getitem__),
+    )
+    handlers = register(
+        app,
+        chat,
+        application.reflections,
+        handlers=CoachingHandlers(
+            app,
+            chat,
+            application.reflections,
+            coach=coach,
+            refs=refs,
+            channels=TeamsChannels(app, refs, application.reflections),
+        ),
+    )
 
     @adapter.app.get("/healthz")
     async def healthz() -> dict[str, str]:
@@ -236,9 +264,14 @@ async def run_teams(
     on_ready: Callable[[str, int], None] | None = None,
     cloud: CloudEnvironment | None = None,
     token: Callable[..., Any] | None = None,
+    clock: Callable[[], datetime] | None = None,
+    reminder_poll: float | None = None,
 ) -> None:
     """Migrate the database (or, with ``EC_MIGRATE_ON_START=false``, check it is at the
     head), build everything, and serve Teams until ``stop`` is set.
+
+    The reminder dispatcher for Teams reminders runs beside the server
+    (:func:`bot.teams.deliver.start_dispatcher`).
 
     Args:
         settings: the app settings (database, model, the Teams settings).
@@ -247,6 +280,8 @@ async def run_teams(
         stop: set it to stop serving.
         on_ready: called with the bound host and port once the server listens.
         cloud / token: see :func:`build_teams_app` (tests).
+        clock: the current UTC time for the services and the dispatcher (tests).
+        reminder_poll: seconds between the dispatcher's looks (None: its default).
 
     Raises:
         TeamsStartupError: the database cannot be migrated or written, or the
@@ -261,7 +296,8 @@ async def run_teams(
         raise
     except Exception as exc:
         raise TeamsStartupError(migration_failure(settings.database_url, exc)) from None
-    application = await build_application(settings, backend=backend)
+    application = await build_application(settings, backend=backend, clock=clock)
+    stop_reminders = None
     try:
         try:
             await application.store.check_writable()
@@ -278,6 +314,7 @@ async def run_teams(
                 raise TeamsStartupError(f"the Teams server could not listen on {host}:{port}")
             await asyncio.sleep(0.02)
         bound = runtime.server.servers[0].sockets[0].getsockname()[1]
+        stop_reminders = start_dispatcher(application, runtime.app, poll=reminder_poll)
         if on_ready is not None:
             on_ready(host, int(bound))
         stopping = asyncio.create_task(stop.wait(), name="teams-stop")
@@ -287,4 +324,6 @@ async def run_teams(
             await runtime.stop()
             await asyncio.wait_for(serving, timeout=10)
     finally:
+        if stop_reminders is not None:
+            await stop_reminders()
         await application.aclose()

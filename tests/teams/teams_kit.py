@@ -16,6 +16,7 @@ import itertools
 import threading
 import time
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -88,9 +89,12 @@ class TeamsServer:
         *,
         allow_unauthenticated: bool = False,
         client_id: str | None = APP_ID,
+        clock: Callable[[], datetime] | None = None,
+        reminder_poll: float | None = 0.05,
+        database_url: str | None = None,
     ) -> None:
         values: dict[str, Any] = {
-            "database_url": f"sqlite:///{db_path}",
+            "database_url": database_url or f"sqlite:///{db_path}",
             "TENANT_ID": TENANT,
             "DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS": allow_unauthenticated,
         }
@@ -99,6 +103,8 @@ class TeamsServer:
         self.settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]
         self.identity = identity
         self.connector = connector
+        self.clock = clock
+        self.reminder_poll = reminder_poll
         self.port = 0
         self.loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
@@ -143,6 +149,8 @@ class TeamsServer:
             on_ready=ready,
             cloud=self.identity.cloud,
             token=lambda *_: self.outbound_token,
+            clock=self.clock,
+            reminder_poll=self.reminder_poll,
         )
 
     def __exit__(self, *exc: object) -> None:

@@ -66,7 +66,11 @@ def test_card_values_in_both_shapes_and_nothing_else() -> None:
     assert parse_card_value({"ec": "end", "id": "s-1"}) == CardAction(ec="end", id="s-1")
     invoke = {"action": {"type": "Action.Execute", "data": {"ec": "start", "id": "asthma-mom"}}}
     assert parse_card_value(invoke) == CardAction(ec="start", id="asthma-mom")
-    for bad in (None, "end", {"ec": "drop", "id": "x"}, {"ec": "end", "id": ""}, {"id": "x"}):
+    form = {"ec": "log_interview", "pseudonym": "R.M.", "share": True, "n": 3}
+    assert parse_card_value(form) == CardAction(
+        ec="log_interview", fields={"pseudonym": "R.M.", "share": "true"}
+    )
+    for bad in (None, "end", {"ec": "Drop!", "id": "x"}, {"ec": "end", "id": ""}, {"id": "x"}):
         assert parse_card_value(bad) is None
 
 

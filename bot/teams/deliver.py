@@ -1,0 +1,161 @@
+"""Posting reminders to Teams: the dispatcher's Teams deliverer (proactive messages).
+
+:class:`TeamsDeliverer` implements :class:`bot.services.dispatcher.Deliverer` for the
+reminders whose platform is ``teams``. A reminder is posted from its stored
+conversation reference (``payload.conversation_id`` and ``payload.service_url``: the
+1:1 chat the interview was logged from, or the team channel) with the SDK's
+proactive ``app.send``, which POSTs to ``{serviceUrl}/v3/conversations/{id}/activities``
+with the bot's own token. :func:`start_dispatcher` runs the dispatcher beside
+``serve teams``.
+
+**Errors.** The Bot Connector's HTTP status decides (Microsoft's Bot Framework REST
+error list): 400, 403 (``BotNotInConversationRoster``, the user blocked or removed the
+app) and 404 (``ConversationNotFound``) are permanent, the reminder fails with the
+connector's error code; 429 (with ``Retry-After``), 5xx, 401 (credentials an admin
+can fix without losing prompts), timeouts and network errors are transient.
+
+**Idempotency.** The connector offers a bot no way to read a 1:1 chat's history, so
+the duplicate check Slack does on a redelivery is not possible here: in the
+milliseconds between the connector's answer and the ``sent`` commit a crash can
+post a prompt twice (at-least-once in that window, exactly-once everywhere else;
+``docs/architecture.md``).
+
+Nothing here logs a message's text or a token: only reminder ids, kinds and codes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from bot.services.dispatcher import DEFAULT_POLL_SECONDS, DeliveryResult, Dispatcher
+from bot.services.results import ReminderInfo, ReminderPayload
+from bot.teams.outbox import activity_of
+from bot.teams.prompt_cards import prompt_message
+
+if TYPE_CHECKING:
+    from microsoft_teams.apps import App
+
+    from bot.bootstrap import Application
+
+__all__ = ["PERMANENT_STATUSES", "TeamsDeliverer", "classify_status", "start_dispatcher"]
+
+log = logging.getLogger(__name__)
+
+PERMANENT_STATUSES: frozenset[int] = frozenset({400, 403, 404})
+"""Connector answers a retry cannot fix (bad activity, not in the conversation or
+blocked, conversation gone)."""
+
+STOP_SECONDS = 10.0
+"""How long a stopping ``serve teams`` lets the post in flight finish."""
+
+
+def _code(response: httpx.Response) -> str:
+    """The connector's error code (``{"error": {"code": …}}``), else ``http_<status>``."""
+    with contextlib.suppress(ValueError, AttributeError, TypeError):
+        code = response.json().get("error", {}).get("code")
+        if isinstance(code, str) and code.strip():
+            return code.strip()[:80]
+    return f"http_{response.status_code}"
+
+
+def classify_status(response: httpx.Response) -> DeliveryResult:
+    """Turn the connector's error answer into the dispatcher's outcome.
+
+    Args:
+        response: the HTTP answer (status 4xx or 5xx).
+
+    Returns:
+        ``permanent`` for :data:`PERMANENT_STATUSES`; ``transient`` otherwise (429
+        with its ``Retry-After`` seconds).
+    """
+    if response.status_code in PERMANENT_STATUSES:
+        return DeliveryResult.permanent(_code(response))
+    retry: float | None = None
+    if response.status_code == 429:
+        with contextlib.suppress(TypeError, ValueError):
+            retry = float(response.headers.get("Retry-After", ""))
+        return DeliveryResult.transient("throttled", retry_after=retry)
+    return DeliveryResult.transient(_code(response))
+
+
+class TeamsDeliverer:
+    """Posts ``teams`` reminders proactively through a started Teams SDK app.
+
+    Args:
+        app: the initialized Teams SDK app (its credentials sign the posts).
+    """
+
+    platform = "teams"
+    """The reminders this deliverer takes (:class:`~bot.services.dispatcher.Dispatcher`)."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    async def deliver(self, reminder: ReminderInfo, payload: ReminderPayload) -> DeliveryResult:
+        """Post one reminder to its stored conversation.
+
+        Args:
+            reminder: the claimed reminder.
+            payload: what to post; ``conversation_id`` and ``service_url`` say where.
+
+        Returns:
+            ``ok`` with the new activity's id; ``permanent`` ``no_conversation_reference``
+            when no chat is stored for the recipient; otherwise per :func:`classify_status`.
+        """
+        if not payload.conversation_id or not payload.service_url:
+            log.info("reminder %s (%s): no stored Teams conversation", reminder.id, reminder.kind)
+            return DeliveryResult.permanent("no_conversation_reference")
+        try:
+            sent = await self.app.send(
+                payload.conversation_id,
+                activity_of(prompt_message(payload)),
+                service_url=payload.service_url,
+            )
+        except httpx.HTTPStatusError as exc:
+            result = classify_status(exc.response)
+        except (httpx.TransportError, TimeoutError, OSError) as exc:
+            result = DeliveryResult.transient(type(exc).__name__)
+        else:
+            return DeliveryResult.ok(ref=sent.id or None)
+        log.info("reminder %s (%s) not posted: %s", reminder.id, reminder.kind, result.reason)
+        return result
+
+
+def start_dispatcher(
+    application: Application, app: App, *, poll: float | None = None
+) -> Callable[[], Awaitable[None]]:
+    """Start a dispatcher of the ``teams`` reminders as a task (``serve teams``).
+
+    Args:
+        application: the store and the clock (tests inject one).
+        app: the started Teams SDK app the posts go through.
+        poll: seconds between looks when idle (None: the dispatcher's default).
+
+    Returns:
+        An async function that stops it: asked to stop, given :data:`STOP_SECONDS`
+        to finish the post in flight (unattempted claims are released), then
+        cancelled.
+    """
+    dispatcher = Dispatcher(application.store, TeamsDeliverer(app), clock=application.clock)
+    halt = asyncio.Event()
+    task: asyncio.Task[Any] = asyncio.create_task(
+        dispatcher.run_forever(halt, poll_seconds=poll or DEFAULT_POLL_SECONDS),
+        name="teams_reminder_dispatcher",
+    )
+
+    async def stop() -> None:
+        halt.set()
+        try:
+            await asyncio.wait_for(task, timeout=STOP_SECONDS)
+        except (TimeoutError, asyncio.CancelledError):
+            task.cancel()
+        except Exception:
+            log.exception("the Teams reminder dispatcher stopped with an error")
+
+    return stop
