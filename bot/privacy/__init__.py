@@ -89,7 +89,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 
-from bot.privacy.dates_ids import chain_lists
+from bot.privacy.dates_ids import chain_lists, old_date_spans
 from bot.privacy.known import known_name_spans
 from bot.privacy.model import PII_KINDS, PLACEHOLDERS, PiiKind, PiiSpan, Scrubbed
 from bot.privacy.names import (
@@ -98,6 +98,7 @@ from bot.privacy.names import (
     _propagate_names,
 )
 from bot.privacy.patterns import _rules
+from bot.privacy.street_parser import join_address_pieces, parsed_address_spans
 from bot.privacy.words import _NEVER_NAMES, COMMON_WORDS_ALSO_NAMES, NOT_NAMES, PLACES_ALSO_NAMES
 
 __all__ = [
@@ -178,14 +179,14 @@ def detect(text: str, *, known_names: Iterable[str] = ()) -> list[PiiSpan]:
         return []
     with _lock:
         rules = _rules()
-    spans = chain_lists(text, rules.spans(text))
+    spans = chain_lists(text, rules.spans(text) + old_date_spans(text) + parsed_address_spans(text))
     names = (
         [s for s in spans if s.kind != "NAME" or s.text not in _NEVER_NAMES]
         + _list_name_spans(text)
         + known_name_spans(text, known_names)
     )
     names = _propagate_names(text, _extend_names(text, names))
-    return _resolve(text, names)
+    return join_address_pieces(text, _resolve(text, names))
 
 
 def scrub(text: str, *, known_names: Iterable[str] = ()) -> Scrubbed:
