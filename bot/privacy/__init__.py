@@ -96,6 +96,7 @@ from bot.privacy.names import (
     _extend_names,
     _list_name_spans,
     _propagate_names,
+    finish_names,
 )
 from bot.privacy.patterns import _rules
 from bot.privacy.street_parser import join_address_pieces, parsed_address_spans
@@ -186,7 +187,7 @@ def detect(text: str, *, known_names: Iterable[str] = ()) -> list[PiiSpan]:
         + known_name_spans(text, known_names)
     )
     names = _propagate_names(text, _extend_names(text, names))
-    return join_address_pieces(text, _resolve(text, names))
+    return join_address_pieces(text, finish_names(text, _resolve(text, names)))
 
 
 def scrub(text: str, *, known_names: Iterable[str] = ()) -> Scrubbed:

@@ -20,8 +20,8 @@ from functools import lru_cache
 import regex
 
 from bot.privacy.model import PiiSpan
-from bot.privacy.names import _fold, _is_place, _lexicon
-from bot.privacy.ordinary import ordinary_use
+from bot.privacy.names import _FAMILY_DE, _fold, _is_place, _lexicon
+from bot.privacy.ordinary import MODAL_WORDS, _subject_verb, ordinary_use
 from bot.privacy.words import _TITLES, NOT_NAMES
 
 _ACCENTS: dict[str, str] = {
@@ -43,10 +43,13 @@ _PARTICLES: frozenset[str] = frozenset(
 _TITLE_WORDS: frozenset[str] = frozenset(t.lower() for t in _TITLES.split("|"))
 _INITIAL_AFTER = regex.compile(
     r"[ \t]+(?![aAI][ \t]|[iI]['’])[A-Za-z]\.?(?=['’]s\b|[ \t]*[,;:)\n]|[ \t]+(?i:is|was|has|had|"
-    r"said|says|missed|and|mom|dad|gma|gpa)\b|$|\.(?:\s|$))"
+    r"said|says|missed|and|mom|dad|gma|gpa)\b|$|\.(?:\s|$)"
+    r"|(?<![ \t][aAiIuUyYoOeE])[ \t]+[a-z]{2,}(?<=ed|came|come|comes|went|goes|got|gets|left|is|"
+    r"was|has|had|says|said|told|tells|did|does|missed|stayed|stays|lives|walks|rides|needs|wants))"
 )
 """A one-letter initial right after a known name's part ("tyler w,", "jacob T. missed",
-"emily r's mom"); "a", "A" and "I" are words, not initials."""
+"emily r's mom", "marcus j came in late"); "a", "A" and "I" are words, not initials, and so
+are "u", "y", "o", "e" before a word ("told marcus u should")."""
 
 
 @lru_cache(maxsize=512)
@@ -97,6 +100,7 @@ def known_name_spans(text: str, known_names: Iterable[str]) -> list[PiiSpan]:
     """
     lex = _lexicon()
     out: list[PiiSpan] = []
+    held: list[tuple[str, int, int]] = []
     seen: set[str] = set()
     for raw in known_names:
         name = " ".join(str(raw).split())
@@ -132,10 +136,47 @@ def known_name_spans(text: str, known_names: Iterable[str]) -> list[PiiSpan]:
                 if ordinary and (
                     len(m.group()) > len(word) or ordinary_use(text, m.start(), m.end())
                 ):
-                    continue
+                    if len(m.group()) == len(word) and _known_name_here(text, m.start(), m.end()):
+                        pass
+                    else:
+                        held.append((key, m.start(), m.end()))
+                        continue
                 if single and _is_place(text, m.start(), m.end()):
                     continue
                 out.append(
                     PiiSpan(kind="NAME", start=m.start(), end=m.end(), text=m.group(), score=1.0)
                 )
+    # a known part that is also a word, taken as the name once in this text, is the name
+    # again where only punctuation follows it ("hunter's mom … said hunter (bday oct 12)")
+    taken = {_fold(s.text).lower() for s in out}
+    for key, start, end in held:
+        if key in taken and _PUNCT_AFTER.match(text, end):
+            out.append(PiiSpan(kind="NAME", start=start, end=end, text=text[start:end], score=0.9))
     return out
+
+
+_PUNCT_AFTER = regex.compile(r"[ \t]*(?:[(),;:!?]|\.(?:\s|$)|$)")
+_WORD_BEFORE = regex.compile(r"(?<![\p{L}'’])(\p{L}+)[ \t]+$")
+_WORD_AFTER = regex.compile(r"[ \t]+(\p{L}+)(?![\p{L}'’])")
+
+
+def _known_name_here(text: str, start: int, end: int) -> bool:
+    """Whether a known part that is also an ordinary word is the name here all the same: a
+    verb with a subject follows it ("per gma, dakota turned 12"), or a first name of the name
+    list stands right before it ("mom maria delgado" for the known "Jaylen Delgado"), or a
+    Spanish family word and "de" ("la abuelita de santiago")."""
+    word = text[start:end].lower()
+    if _FAMILY_DE.search(text, max(0, start - 24), start):
+        # "la abuelita de santiago", "el papá de rosa"
+        return True
+    after = _WORD_AFTER.match(text, end)
+    following = after.group(1).lower() if after else ""
+    if word not in MODAL_WORDS and following != "is" and _subject_verb(following):
+        return True
+    before = _WORD_BEFORE.search(text, max(0, start - 24), start)
+    if before:
+        prev = before.group(1)
+        lex = _lexicon()
+        low = prev.lower()
+        return low in lex.first_lower and low not in lex.common and prev not in NOT_NAMES
+    return False
