@@ -39,7 +39,7 @@ _UNIT_WORD = (
 )
 _UNIT_VALUE = (
     r"(?:[A-Za-z]?-?\d+(?:-?[A-Za-z])?|[A-Za-z]-?\d+|\d(?:st|nd|rd|th)\s+(?i:fl|floor)"
-    r"|[A-Za-z](?![\w'’]))"
+    r"|[A-Za-z](?![\w]|['’]\w))"
 )
 _UNIT = (
     rf"(?:,?\s*(?:{_UNIT_WORD}\.?\s*#?\s*|#\s*){_UNIT_VALUE}\b"
@@ -171,7 +171,7 @@ ADDRESS_RULES: list[tuple[str, str, float]] = [
     ),
     (
         "house_number_avenue_letter",
-        r"\b\d{1,6}\s+(?i:ave|avenue|street|st|calle)\.?\s+[A-Z]\b(?![\w'’])",
+        r"\b\d{1,6}\s+(?i:ave|avenue|street|st|calle)\.?\s+[A-Z]\b(?![\w]|['’]\w)",
         0.6,
     ),
     (
@@ -265,7 +265,7 @@ ADDRESS_RULES: list[tuple[str, str, float]] = [
         rf"\b(?:(?:(?!{_NOT_STREET}\b)\p{{Lu}}[\p{{L}}'’]+\s+)?(?!{_NOT_STREET}\b)"
         rf"\p{{Lu}}[\p{{L}}'’]+\s+(?:and|&|off|y)\s+{_ORDINAL}(?:\s+{_SUFFIX})?"
         rf"|{_ORDINAL}(?:\s+{_SUFFIX})?\s+(?:and|&|off|y)\s+(?!{_NOT_STREET}\b)\p{{Lu}}\p{{Ll}}+)"
-        r"(?![\w'’])",
+        r"(?![\w]|['’]\w)",
         0.45,
     ),
     (

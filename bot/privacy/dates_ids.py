@@ -161,7 +161,8 @@ NATIONAL_ID_RULES: list[tuple[str, str, float]] = [
         "number_after_national_id_word",
         rf"\b{_NATIONAL_ID_WORDS}(?:['’]s)?(?:\s*(?i:card|number|num|no\.?|id|#))?"
         r"(?:\s*(?i:is|was|es|of|ends in|ending in|ends with|ending|ends))?\s*(?:[:#=,]|\s[-–])?\s*"
-        r"(?P<v>(?=[A-Za-z0-9 -]{0,8}\d{2}|(?:[A-Za-z]*\d){3})[A-Za-z]{0,4}-?(?:\d|[A-Za-z](?=[\dA-Za-z]*\d))"
+        r"(?P<v>(?=[A-Za-z0-9 -]{0,8}\d{2}|(?:[A-Za-z]*\d){3})[A-Za-z]{0,4}-?"
+        r"(?:\d|[A-Za-z](?=[\dA-Za-z]*\d))"
         r"(?:[A-Za-z0-9-]|\s(?=\d{2,}|\d(?![\w.,/:-]*\s+(?i:days?|weeks?|times?|hours?|"
         r"months?|years?|kids?|absences?|tardies)\b)))*[A-Za-z0-9])",
         0.9,
