@@ -3,9 +3,14 @@ numbered roads, PO boxes, rural routes, housing complexes, units, intersections,
 addresses after "at 88 Ridge", and Spanish addresses ("Calle Roble 45", "Avenida Juárez #1200
 int. 4").
 
-No address library is installed here (``usaddress`` and ``pyap`` are not in the venv), so
-these are careful patterns; each needs a house number, a street suffix, a unit word or a cue
-word, so that times, room and bus numbers, grades and counts stay.
+These are careful patterns; each needs a house number, a street suffix, a unit word or a cue
+word, so that times, room and bus numbers, grades and counts stay. What they cannot shape
+(a lower-case street with no suffix, a town after the street) ``bot.privacy.street_parser``
+asks datamade's ``usaddress`` parser about, after a housing word only. Issue 10 added
+numbered roads with no house number ("out on County Rd 12", "off hwy 64"), a named place
+and a unit ("the Pines, unit 3-B", "Los Arcos #14"), a unit and a complex ("lot 22
+sunnyvale mhp", "lot 114 Shady Acres"), Spanish streets with a lettered number or "norte"
+("88-B Calle Palma", "415 calle 5 norte #B") and a town before a ZIP after a comma.
 """
 
 from __future__ import annotations
