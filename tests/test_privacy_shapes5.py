@@ -78,6 +78,20 @@ def test_addresses_the_parser_confirms(text: str, expected: str) -> None:
         ("Viven en Los Arcos #14, y su celular", "Viven en [ADDRESS], y su celular"),
         ("se mudaron a 415 calle 5 norte #B. su cel", "se mudaron a [ADDRESS]. su cel"),
         ("viven en 88-B Calle Palma, Coachella", "viven en [ADDRESS], Coachella"),
+        # two streets after "corner of" / "esquina de", a box before its route, a town in
+        # lower case before its ZIP, a county road in lower case
+        (
+            "they stay at the corner of Main and Pine, blue door",
+            "they stay at the corner of [ADDRESS], blue door",
+        ),
+        ("family lives on the corner of 5th and walnut", "family lives on the corner of [ADDRESS]"),
+        ("viven en la esquina de Juárez y Morelos", "viven en la esquina de [ADDRESS]"),
+        ("lives at Box 22, Rt 3, Harrah", "lives at [ADDRESS], Harrah"),
+        ("new address 1207 westview dr apt 3, yakima wa 98902", "new address [ADDRESS]"),
+        (
+            "they live in the trailer at 6610 county road 14",
+            "they live in the trailer at [ADDRESS]",
+        ),
         # a numbered road with no house number
         ("lives out on County Rd 12, no bus", "lives out on [ADDRESS], no bus"),
         ("the trailer is off hwy 64 past the store", "the trailer is off [ADDRESS] past the store"),
@@ -92,6 +106,7 @@ def test_address_pieces_complexes_and_roads(text: str, expected: str) -> None:
     [
         "home by 330 most days, mom works late",
         "at 12 kids were still in line for the bus",
+        "at the corner of the hall and the gym",
         "they moved 3 times this year",
         "lives 20 minutes from school",
         "house has 4 kids and 2 dogs",
@@ -196,6 +211,10 @@ def test_codes_that_are_not_ids_stay(text: str) -> None:
         ("dad (marcus sr) + principal", ["Marcus Hill"], "dad ([NAME]) + principal"),
         ("DAD IS BILLY RAY COBB. NO CALLS", ["Braxton Cobb"], "DAD IS [NAME]. NO CALLS"),
         ("JOSE ANGEL RIVERA - mom said", ["Jose Rivera"], "[NAME] - mom said"),
+        ("talked to j. brooks (dad)", ["Jaylen Brooks"], "talked to [NAME] (dad)"),
+        ("called J Brooks back", ["Jaylen Brooks"], "called [NAME] back"),
+        ("la abuela de Emiliano y Renata", ["Renata Diaz"], "de [NAME] y [NAME]"),
+        ("he is in K. brooks is 10", ["Jaylen Brooks"], "he is in K. [NAME] is 10"),
     ],
 )
 def test_known_names_in_more_shapes(text: str, known: list[str], expected: str) -> None:

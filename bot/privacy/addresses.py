@@ -63,7 +63,8 @@ _CITY = (
     rf"|,?\s+(?:[A-Z]{{2}}\s+)?{_ZIP}"
     rf"|(?:,\s*|\s+){_CITY_WORDS},?\s+{_ZIP}"
     rf"|,\s*{_CITY_WORDS}(?=\s*(?:$|[.;:)!?\n(]|—|–|\s-\s))"
-    rf"|,?\s+(?i:zip(?:\s*code)?)\s*:?\s*{_ZIP})?"
+    rf"|,?\s+(?i:zip(?:\s*code)?)\s*:?\s*{_ZIP}"
+    rf"|,\s*[a-z]{{3,}}(?:\s[a-z]{{3,}})?,?\s+(?i:[a-z]{{2}})\s+{_ZIP})?"
 )
 """After a street: ", Yakima, WA 98902", " St. Louis MO 63103", " 98902", ", zip 39503", or a
 bare town at the end of a clause (", Union Gap.")."""
@@ -112,8 +113,9 @@ ADDRESS_RULES: list[tuple[str, str, float]] = [
     ),
     (
         "house_number_numbered_road",
-        rf"\b\d{{1,6}}\s+(?:{_DIR}\s+)?(?:(?i:old)\s+)?(?:State\s+Route|State\s+Highway|"
-        rf"County\s+Road|(?i:co\.?\s+rd|cr|fm|highway|hwy|route|rte|rt|road|rd|sr|us))\s*-?\s*"
+        rf"\b\d{{1,6}}\s+(?:{_DIR}\s+)?(?:(?i:old)\s+)?(?:(?i:state\s+route|state\s+highway|"
+        rf"county\s+road|county\s+rd|county\s+hwy)|(?i:co\.?\s+rd|cr|fm|highway|hwy|route|rte|rt|"
+        rf"road|rd|sr|us))\s*-?\s*"
         rf"\d{{1,4}}[A-Z]?\b"
         rf"(?:\s+{_DIR}(?!\w))?{_UNIT}?{_CITY}",
         0.7,
@@ -281,6 +283,24 @@ ADDRESS_RULES: list[tuple[str, str, float]] = [
     ),
 ]
 ADDRESS_RULES += [
+    (
+        "corner_of_two_streets_after_corner_word",
+        # "the corner of Main and Pine", "corner of 5th & walnut", "esquina de Juárez y Morelos"
+        r"(?<=\b(?i:corner\s+of|corners\s+of|esquina\s+de|esq\.?\s+de)\s+(?:the\s+)?)"
+        rf"(?:(?!{_STOP}\b)(?:\p{{L}}[\p{{L}}'’.-]*|{_ORDINAL})\s+){{0,2}}?"
+        rf"(?!{_STOP}\b)(?:\p{{L}}[\p{{L}}'’.-]*|{_ORDINAL})"
+        r"\s+(?i:and|&|y|/|at)\s+"
+        rf"(?:(?!{_STOP}\b)(?:\p{{L}}[\p{{L}}'’-]*|{_ORDINAL})\s+){{0,2}}?"
+        rf"(?!{_STOP}\b)(?:\p{{L}}[\p{{L}}'’-]*|{_ORDINAL})(?:\s+{_SUFFIX})?(?![\w]|['’]\w)",
+        0.5,
+    ),
+    (
+        "box_then_rural_route",
+        # "Box 22, Rt 3", "box 418 HC 61", "Caja 340, Ruta Rural 1"
+        r"\b(?i:box|caja)\s*#?\s*\d+(?:-?[A-Za-z])?,?\s*(?i:rural\s+route|rr|route|rte|rt|hc|hcr|"
+        r"star\s+route|ruta\s+rural)\s*#?\s*\d+\b",
+        0.6,
+    ),
     (
         "numbered_road_after_place_word",
         # "lives out on County Rd 12", "off hwy 64", "on County Hwy K", "along SR 20"

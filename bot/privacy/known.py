@@ -52,6 +52,13 @@ _INITIAL_AFTER = regex.compile(
 are "u", "y", "o", "e" before a word ("told marcus u should")."""
 
 
+_INITIAL_BEFORE = regex.compile(
+    r"(?<![\p{L}\p{N}.'’])(?:(?![aAIiyYoOeEuUqQkK]\.)[A-Za-z]\.|(?![AIYOEUQK])[A-Z])[ \t]+$"
+)
+"""A one-letter initial right before a known name's part ("j. brooks", "J Brooks"); not a
+word of one letter ("y Camila", "q Joselyn", "in K. nia", "I", "a")."""
+
+
 @lru_cache(maxsize=512)
 def _name_rx(name: str) -> regex.Pattern[str]:
     """A pattern for ``name`` in any case, accents optional, ' or ’ or none, hyphen or space,
@@ -143,8 +150,15 @@ def known_name_spans(text: str, known_names: Iterable[str]) -> list[PiiSpan]:
                         continue
                 if single and _is_place(text, m.start(), m.end()):
                     continue
+                start = m.start()
+                before = _INITIAL_BEFORE.search(text, max(0, start - 4), start)
+                if before is not None:
+                    # "j. brooks", "J Brooks": an initial before the name
+                    start = before.start()
                 out.append(
-                    PiiSpan(kind="NAME", start=m.start(), end=m.end(), text=m.group(), score=1.0)
+                    PiiSpan(
+                        kind="NAME", start=start, end=m.end(), text=text[start : m.end()], score=1.0
+                    )
                 )
     # a known part that is also a word, taken as the name once in this text, is the name
     # again where only punctuation follows it ("hunter's mom … said hunter (bday oct 12)")
