@@ -74,6 +74,8 @@ def test_addresses_the_parser_confirms(text: str, expected: str) -> None:
             "nobody home at [ADDRESS], left hanger",
         ),
         ("from lot 114 Shady Acres to the stop", "from [ADDRESS] to the stop"),
+        ("lives in Riverside Apartments bldg C #214 now", "lives in [ADDRESS] now"),
+        ("lives at 12 Oak St apt 3, bldg 2 since may", "lives at [ADDRESS] since may"),
         ("they live at the Pines, unit 3-B, not on file", "they live at [ADDRESS], not on file"),
         ("Viven en Los Arcos #14, y su celular", "Viven en [ADDRESS], y su celular"),
         ("se mudaron a 415 calle 5 norte #B. su cel", "se mudaron a [ADDRESS]. su cel"),
@@ -137,6 +139,15 @@ def test_numbers_near_housing_words_that_are_not_addresses_stay(text: str) -> No
         ("verified in system 7/7/2011", "verified in system [DOB]"),
         ("we have 8/12/08 in the system", "we have [DOB] in the system"),
         ("mom's is March 3, 1989 on the form", "mom's is [DOB] on the form"),
+        # a correction of a date of birth, in the same or the next sentence
+        ("dob listed 4/31/2012, mom says april 30", "dob listed [DOB], mom says [DOB]"),
+        (
+            "DOB on file 2/30/2012 which is wrong. mom says its 2/3/2012. fixed",
+            "DOB on file [DOB] which is wrong. mom says its [DOB]. fixed",
+        ),
+        ("dob 5/5/15 not 5/15/15 per the form", "dob [DOB] not [DOB] per the form"),
+        ("DOB 5/5/15. Meeting is 11/12 at 3", "DOB [DOB]. Meeting is 11/12 at 3"),
+        ("cumple 10 años el 3 de mayo", "cumple 10 años el [DOB]"),
         # a list of years after "born" / "nació"
         ("kids Dmytro and Sofiia, born 2014 and 2016", None),
         ("La niña nació en 2014 y el niño en 2017.", "La niña nació en [DOB] y el niño en [DOB]."),
@@ -171,6 +182,7 @@ def test_recent_dates_and_impossible_ones_are_not_dates_of_birth() -> None:
         ("ssn last 4 on the form is 6612, ok", "ssn last 4 on the form is [NATIONAL_ID], ok"),
         ("military id on file ends 2284.", "military id on file ends [NATIONAL_ID]."),
         ("EBT card ending in 0042 was lost", "EBT card ending in [NATIONAL_ID] was lost"),
+        ("medicare # 1EG4-TE5-MK72 on file", "medicare # [NATIONAL_ID] on file"),
     ],
 )
 def test_id_shapes(text: str, expected: str) -> None:

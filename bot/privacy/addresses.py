@@ -102,7 +102,7 @@ ADDRESS_RULES: list[tuple[str, str, float]] = [
     (
         "house_number_street",
         rf"\b\d{{1,6}}(?:-?[A-Z]|\s1/2|½)?\s+(?:{_DIR}\s+)?(?:{_STREET_WORD}\s+){{1,4}}"
-        rf"{_SUFFIX}(?:\s+{_DIR}(?!\w))?{_UNIT}?{_CITY}",
+        rf"{_SUFFIX}(?:\s+{_DIR}(?!\w))?(?:{_UNIT}){{0,2}}{_CITY}",
         0.7,
     ),
     (
@@ -212,7 +212,7 @@ ADDRESS_RULES: list[tuple[str, str, float]] = [
         r"\b(?:\p{Lu}[\p{Ll}'’]+\s+(?:(?:del|de\s+la|de|of\s+the|of)\s+)?){1,3}"
         r"(?i:apartments|apts|mobile\s+home\s+park|trailer\s+park|rv\s+park|mobile\s+estates|"
         rf"estates|townhomes|trailer\s+court|motel|inn|mhp|acres|villas|condos|lofts|towers)\b"
-        rf"{_UNIT}?",
+        rf"(?:{_UNIT}){{0,2}}",
         0.5,
     ),
     (

@@ -100,7 +100,8 @@ DOB_RULES: list[tuple[str, str, float]] = [
     ),
     (
         "date_after_turns_age",
-        rf"\b(?i:turns|turned|will\s+be|cumple)\s+\d{{1,2}}\s+(?i:on|el)\s+(?P<v>{DATE})",
+        rf"\b(?i:turns|turned|will\s+be|cumple|cumplió|cumplio)\s+\d{{1,2}}"
+        rf"(?:\s+(?i:años|anos|years?(?:\s+old)?|yrs?))?\s+(?i:on|el)\s+(?P<v>{DATE})",
         0.7,
     ),
 ]
@@ -161,7 +162,7 @@ NATIONAL_ID_RULES: list[tuple[str, str, float]] = [
         "number_after_national_id_word",
         rf"\b{_NATIONAL_ID_WORDS}(?:['’]s)?(?:\s*(?i:card|number|num|no\.?|id|#))?"
         r"(?:\s*(?i:is|was|es|of|ends in|ending in|ends with|ending|ends))?\s*(?:[:#=,]|\s[-–])?\s*"
-        r"(?P<v>(?=[A-Za-z0-9 -]{0,8}\d{2}|(?:[A-Za-z]*\d){3})[A-Za-z]{0,4}-?"
+        r"(?P<v>(?=[A-Za-z0-9 -]{0,8}\d{2}|(?:[A-Za-z-]*\d){3})[A-Za-z]{0,4}-?"
         r"(?:\d|[A-Za-z](?=[\dA-Za-z]*\d))"
         r"(?:[A-Za-z0-9-]|\s(?=\d{2,}|\d(?![\w.,/:-]*\s+(?i:days?|weeks?|times?|hours?|"
         r"months?|years?|kids?|absences?|tardies)\b)))*[A-Za-z0-9])",
@@ -199,6 +200,12 @@ _ID_NEXT = regex.compile(
 _YEAR = regex.compile(r"(?:19|20)\d\d")
 _BARE_YEAR = regex.compile(r"(?<![\w/.$-])(?:19|20)\d\d(?![\w/%-]|[.,]\d)")
 _CLAUSE = regex.compile(r"[^.;!?\n]*")
+_TWO_SENTENCES = regex.compile(r"[^.!?\n]*(?:[.!?]+\s+[^.!?\n]*)?")
+_CORRECTED_DATE = regex.compile(
+    r"\b(?i:says|said|say|it's|its|it’s|should\s+be|actually|not|correct(?:ed)?(?:\s+to)?|"
+    r"wrote|reads|dice|dijo)\s*:?\s*(?P<v>" + DATE + r")",
+    regex.VERSION0,
+)
 _FULL_DATE = regex.compile(rf"(?<![\d/.-])(?:{DATE})", regex.VERSION0)
 _YEAR_AT_END = regex.compile(r"(?:\b((?:19|20)\d\d)|\d[/.-]\d{1,2}[/.-](\d\d))(?!\d)\W*$")
 _ISO_YEAR = regex.compile(r"((?:19|20)\d\d)[-/.]\d")
@@ -230,8 +237,11 @@ def chain_lists(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
         ``spans`` plus, after each DOB, each date joined to it by ", ", "and", "&", "y"
         ("DOBs 4/1/2013 and 6/19/2016") and each later date in the same clause within two
         years of it ("DOB 6-1-2016 per mom, school has 6-11-2016"; "DOB 3/3/13, called
-        11/2" keeps 11/2, which has no year); and after each cued ID of 4 to 10 digits, a number
-        of the same length later in the same sentence ("id 4471 … should be 4417").
+        11/2" keeps 11/2, which has no year); a date right after "says", "should be", "not",
+        "actually", "dice"… in the same or the next sentence ("dob listed 4/31/2012 … mom says
+        april 30"); after a year of birth, the later years of its clause ("born 2014 and
+        2016"); and after each cued ID of 4 to 10 digits, a number of the same length later in
+        the same sentence ("id 4471 … should be 4417").
     """
     out = list(spans)
     for s in spans:
@@ -252,6 +262,16 @@ def chain_lists(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
                         out.append(
                             PiiSpan(kind="DOB", start=y.start(), end=y.end(), text=y[0], score=0.6)
                         )
+            # "dob listed 4/31/2012 … mom says april 30": a date right after "says", "is",
+            # "should be"… in the same or the next sentence corrects the date of birth
+            sentence = _TWO_SENTENCES.match(text, end)
+            if sentence:
+                for d in _CORRECTED_DATE.finditer(text, end, sentence.end()):
+                    out.append(
+                        PiiSpan(
+                            kind="DOB", start=d.start("v"), end=d.end("v"), text=d["v"], score=0.6
+                        )
+                    )
             year = _year(s.text)
             clause = _CLAUSE.match(text, end)
             if year is not None and clause:
