@@ -224,6 +224,10 @@ def test_codes_that_are_not_ids_stay(text: str) -> None:
         ("DAD IS BILLY RAY COBB. NO CALLS", ["Braxton Cobb"], "DAD IS [NAME]. NO CALLS"),
         ("JOSE ANGEL RIVERA - mom said", ["Jose Rivera"], "[NAME] - mom said"),
         ("talked to j. brooks (dad)", ["Jaylen Brooks"], "talked to [NAME] (dad)"),
+        # a nickname that starts the given name
+        ("jay (jaylen) was out", ["Jaylen Brooks"], "[NAME] ([NAME]) was out"),
+        ("Chris missed 3 days", ["Christopher Lee"], "[NAME] missed 3 days"),
+        ("Sam's bus was late", ["Samantha Cruz"], "[NAME]'s bus was late"),
         ("called J Brooks back", ["Jaylen Brooks"], "called [NAME] back"),
         ("la abuela de Emiliano y Renata", ["Renata Diaz"], "de [NAME] y [NAME]"),
         ("he is in K. brooks is 10", ["Jaylen Brooks"], "he is in K. [NAME] is 10"),
@@ -239,6 +243,9 @@ def test_known_names_in_more_shapes(text: str, known: list[str], expected: str) 
         ("Mark's dad will mark it.", ["Mark Ellis"], "will mark it."),
         ("we hope she'll come back. hope is a big word.", ["Hope Carter"], "hope is a big word."),
         ("told marcus u should come by", ["Marcus Johnson"], " u should come by"),
+        ("saw a blue jay today", ["Jaylen Brooks"], "saw a blue jay today"),
+        ("Mar 3 meeting moved", ["Marcus Hill"], "Mar 3 meeting moved"),
+        ("max 3 days a week", ["Maxwell Ortiz"], "max 3 days a week"),
     ],
 )
 def test_known_name_parts_that_are_words_stay_words(text: str, known: list[str], kept: str) -> None:

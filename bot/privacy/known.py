@@ -1,5 +1,6 @@
 """Names the app was told (``known_names``): matched whole and by part, in any case, with or
 without accents, apostrophes and hyphens ("MARIA LOPEZ", "maria", "Ms. Lopez", "Maria's",
+a nickname that starts the given name ("Jay" for "Jaylen", "Chris" for "Christopher"),
 "jose ramirez" for "José Ramírez", "OBrien" for "O'Brien", "Lopez Garcia" for
 "Lopez-Garcia").
 
@@ -160,6 +161,26 @@ def known_name_spans(text: str, known_names: Iterable[str]) -> list[PiiSpan]:
                         kind="NAME", start=start, end=m.end(), text=text[start : m.end()], score=1.0
                     )
                 )
+    for raw in known_names:
+        given = _parts(" ".join(str(raw).split()))[0].split()[:1]
+        if not given or len(given[0]) < 5 or not given[0].isalpha():
+            continue
+        for m in _nickname_rx(_fold(given[0]).lower()).finditer(text):
+            nick = _fold(m.group()).lower()
+            if _NOT_NICKNAMES.fullmatch(nick):
+                continue
+            if nick in lex.common or nick.title() in NOT_NAMES:
+                # a nickname that is also a word ("jay", "Max"): only beside the full name,
+                # "jay (jaylen)", or where it is not the word ("Max's mom", "Jay missed")
+                beside = regex.match(rf"\s*\(\s*{regex.escape(given[0])}", text[m.end() :], regex.I)
+                if not beside and (
+                    ordinary_use(text, m.start(), m.end())
+                    and not _known_name_here(text, m.start(), m.end())
+                ):
+                    continue
+            out.append(
+                PiiSpan(kind="NAME", start=m.start(), end=m.end(), text=m.group(), score=0.9)
+            )
     # a known part that is also a word, taken as the name once in this text, is the name
     # again where only punctuation follows it ("hunter's mom … said hunter (bday oct 12)")
     taken = {_fold(s.text).lower() for s in out}
@@ -167,6 +188,27 @@ def known_name_spans(text: str, known_names: Iterable[str]) -> list[PiiSpan]:
         if key in taken and _PUNCT_AFTER.match(text, end):
             out.append(PiiSpan(kind="NAME", start=start, end=end, text=text[start:end], score=0.9))
     return out
+
+
+_NOT_NICKNAMES = regex.compile(
+    r"(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|mon|tue|tues|wed|thu|thur|thurs|fri|"
+    r"sat|sun|the|and|ann|per|pre|pro|con|com|mis|dis|sub|tri|uni|abs|min|max|sec|hrs|yrs|wks)"
+)
+"""Prefixes that are abbreviations or word starts, never taken as a nickname ("Mar" of
+"Marcus", "Thu" of "Thurman")."""
+
+
+@lru_cache(maxsize=512)
+def _nickname_rx(given: str) -> regex.Pattern[str]:
+    """Nicknames of a known given name: its first three letters or more, at least half of it,
+    as a whole word in any case ("Jay" and "jay" for "Jaylen", "Chris" for "Christopher",
+    "Sam's" for "Samantha"). ``given`` is folded and in lower case."""
+    shortest = max(3, (len(given) + 1) // 2)
+    prefixes = [regex.escape(given[:n]) for n in range(len(given) - 1, shortest - 1, -1)]
+    return regex.compile(
+        rf"(?<![\p{{L}}\p{{N}}_'’-])(?:{'|'.join(prefixes)})(?![\p{{L}}\p{{N}}_-])",
+        regex.IGNORECASE,
+    )
 
 
 _PUNCT_AFTER = regex.compile(r"[ \t]*(?:[(),;:!?]|\.(?:\s|$)|$)")
