@@ -148,7 +148,7 @@ def rotate_keys(url: UrlOption = None) -> None:
     )
     if report.unreadable:
         raise _fail(
-            f"{report.unreadable} stored token(s) open with none of the keys in EC_TOKEN_KEYS and were "
-            "left as they were (was an old key dropped too early?)",
+            f"{report.unreadable} stored token(s) open with none of the keys in "
+            "EC_TOKEN_KEYS and were left as they were (was an old key dropped too early?)",
             1,
         )

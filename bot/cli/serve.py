@@ -165,6 +165,13 @@ async def _run(
         team = runtime.identity.get("team") or runtime.identity.get("team_id") or "?"
 
         def ready_http(h: str, p: int) -> None:
+            if runtime.installations is not None:  # many workspaces: say where to install
+                print(
+                    f"Slack app ready for every installed workspace: http://{h}:{p}{path} "
+                    f"(install page: http://{h}:{p}/slack/install)",
+                    flush=True,
+                )
+                return
             print(f"Slack app ready for workspace {team}: http://{h}:{p}{path}", flush=True)
 
         def ready_socket() -> None:

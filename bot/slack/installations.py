@@ -508,8 +508,10 @@ async def rotate_tokens(engine: AsyncEngine, cipher: TokenCipher) -> RotationRep
     """
     metadata = sa.MetaData()
     tables = (
-        (SQLAlchemyInstallationStore.build_installations_table(metadata, "slack_installations"),
-         TOKEN_FIELDS),
+        (
+            SQLAlchemyInstallationStore.build_installations_table(metadata, "slack_installations"),
+            TOKEN_FIELDS,
+        ),
         (SQLAlchemyInstallationStore.build_bots_table(metadata, "slack_bots"), _BOT_FIELDS),
     )
     rows = tokens = unreadable = 0

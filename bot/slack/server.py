@@ -76,6 +76,7 @@ __all__ = [
     "check_app_token",
     "check_bot_token",
     "multi_workspace_problems",
+    "recovery_outboxes",
     "running_dispatcher",
     "running_recovery",
     "serve_http",
@@ -128,6 +129,7 @@ def multi_workspace_problems(settings: Settings, *, mode: str = "http") -> list[
             "many workspaces (SLACK_CLIENT_ID) need --http: the OAuth redirect is an HTTP page"
         )
     return problems
+
 
 log = logging.getLogger(__name__)
 
@@ -378,6 +380,27 @@ async def running_dispatcher(runtime: SlackRuntime, *, enabled: bool = True) -> 
             log.error("the reminder dispatcher failed", exc_info=task.exception())
 
 
+def recovery_outboxes(runtime: SlackRuntime) -> Callable[[PendingWork], SlackOutbox]:
+    """The recovery loop's outbox factory: each redo speaks with its own team's token.
+
+    Args:
+        runtime: from :func:`build_runtime`.
+
+    Returns:
+        ``work -> SlackOutbox`` over ``runtime.clients.lazy(work.ref.workspace_id)``: a
+        team no longer installed gets calls that raise
+        :class:`~bot.slack.installations.NotInstalled` (nothing is sent; the redo fails
+        and its claim is given up after its attempts).
+    """
+    clients = runtime.clients or SingleWorkspace(runtime.app.client)
+    buffer = runtime.deps.stream_buffer
+
+    def outbox_for(work: PendingWork) -> SlackOutbox:
+        return SlackOutbox(clients.lazy(work.ref.workspace_id), buffer_size=buffer)
+
+    return outbox_for
+
+
 @contextlib.asynccontextmanager
 async def running_recovery(runtime: SlackRuntime, *, enabled: bool = True) -> AsyncIterator[None]:
     """Redo, for the duration of the block, the messages and debriefs a dead process left.
@@ -385,7 +408,8 @@ async def running_recovery(runtime: SlackRuntime, *, enabled: bool = True) -> As
     At start-up and every ``runtime.recovery_interval`` seconds the claims whose
     lease lapsed are taken over and answered through the same path as a new
     message (:class:`bot.services.recovery.DurableChat`), each over a client with
-    the token of the work's own team (``runtime.clients``). On exit the loop is asked to stop (a redo in flight finishes).
+    the token of the work's own team (``runtime.clients``). On exit the loop is asked
+    to stop (a redo in flight finishes).
 
     Args:
         runtime: from :func:`build_runtime`.
@@ -398,13 +422,7 @@ async def running_recovery(runtime: SlackRuntime, *, enabled: bool = True) -> As
         yield
         return
     deps = runtime.deps
-    clients = runtime.clients or SingleWorkspace(runtime.app.client)
-
-    def outbox_for(work: PendingWork) -> SlackOutbox:
-        # the token of the team the work belongs to (a team no longer installed: the
-        # calls raise NotInstalled, the redo fails and its claim is given up in time)
-        return SlackOutbox(clients.lazy(work.ref.workspace_id), buffer_size=deps.stream_buffer)
-
+    outbox_for = recovery_outboxes(runtime)
     halt = asyncio.Event()
     task = asyncio.create_task(
         deps.durable.run_forever(outbox_for, halt, interval=runtime.recovery_interval),

@@ -19,9 +19,9 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 import yaml
-from cryptography.fernet import Fernet
-from fake_slack import FakeSlack
 from coach_slack_kit import practice
+from cryptography.fernet import Fernet, InvalidToken
+from fake_slack import FakeSlack
 from slack_kit import AppServer, _event_callback, message_im, seed_overdue_interview
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
@@ -106,9 +106,7 @@ def _db(server: AppServer) -> str:
 def _tokens_of(fake: FakeSlack, channel: str) -> set[str | None]:
     methods = {"chat.postMessage", "chat.startStream", "chat.appendStream", "chat.stopStream"}
     return {
-        c.token
-        for c in fake.calls
-        if c.method in methods and c.params.get("channel") == channel
+        c.token for c in fake.calls if c.method in methods and c.params.get("channel") == channel
     }
 
 
@@ -157,9 +155,7 @@ def _practice(server: AppServer, user: str, team: str) -> None:
     practice(server, ["Tell me about mornings."], user=user, team_id=team, end=False)
 
 
-def test_two_workspaces_each_answered_with_its_own_token(
-    multi: AppServer, fake: FakeSlack
-) -> None:
+def test_two_workspaces_each_answered_with_its_own_token(multi: AppServer, fake: FakeSlack) -> None:
     token_a, code_a = fake.add_workspace(TA)
     token_b, code_b = fake.add_workspace(TB)
     assert install(multi, code_a).status_code == 200
@@ -180,11 +176,7 @@ def test_two_workspaces_each_answered_with_its_own_token(
     )
     assert sorted(r["workspace_id"] for r in turns) == [TA, TB]
     # a turn in Alice's practice thread sent from workspace B is not added to Alice's session
-    multi.post(
-        message_im(
-            "UALICE", "What else?", channel="DUALICE", thread_ts=card.ts, team_id=TB
-        )
-    )
+    multi.post(message_im("UALICE", "What else?", channel="DUALICE", thread_ts=card.ts, team_id=TB))
     multi.drain()
     assert len(rows(_db(multi), "SELECT session_id FROM turns")) == 2
     assert _tokens_of(fake, "DUALICE") == {token_a}
@@ -302,8 +294,8 @@ def test_rotate_keys_reencrypts_every_token(
         after = rows(url, f"SELECT bot_token FROM {table}")[0]["bot_token"]
         assert after != before
         assert TokenCipher([KEY2]).decrypt(after) == token  # the new key alone opens it
-    # and the running app (still on KEY1 only) sees its key gone: the rows need KEY2 now
-    with pytest.raises(Exception):  # noqa: B017,PT011 - cryptography's InvalidToken
+    # the old key alone no longer opens the rows: they need KEY2 now
+    with pytest.raises(InvalidToken):
         TokenCipher([KEY1]).decrypt(after)
 
 
@@ -388,3 +380,49 @@ def test_install_scopes_are_the_manifests() -> None:
     assert len(BOT_SCOPES) == len(set(BOT_SCOPES))
     events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
     assert {"app_uninstalled", "tokens_revoked"} <= events
+
+
+def test_recovery_redoes_each_work_with_its_own_teams_token(
+    multi: AppServer, fake: FakeSlack
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bot.services.claims import PendingWork
+    from bot.services.ports import ConversationRef
+    from bot.slack.server import recovery_outboxes
+
+    token_a, code_a = fake.add_workspace(TA)
+    token_b, code_b = fake.add_workspace(TB)
+    install(multi, code_a)
+    install(multi, code_b)
+    runtime = multi.runtime
+    # three messages whose holder died before answering: one per team (C is not installed)
+    for team, user in ((TA, "UALICE"), (TB, "UBOB"), (TC, "UCAROL")):
+        work = PendingWork(
+            kind="message",
+            ref=ConversationRef(
+                platform="slack", workspace_id=team, conversation_id=f"D{user}", user_id=user
+            ),
+            keys=[f"msg:{team}-{user}"],
+            text="practice with Rosa",
+            message_id="1700000000.000100",
+        )
+        held = multi.call(
+            runtime.store.claim_work(
+                team,
+                work.keys,
+                token="dead-holder",
+                payload=work.model_dump(mode="json"),
+                lease=timedelta(seconds=1),
+                now=datetime.now(UTC) - timedelta(minutes=5),
+            )
+        )
+        assert held == 1
+    redone = multi.call(runtime.deps.durable.recover_once(recovery_outboxes(runtime)))
+    assert len(redone) == 3
+    multi.drain()
+    assert fake.messages(channel="DUALICE") and fake.messages(channel="DUBOB")
+    assert _tokens_of(fake, "DUALICE") == {token_a}
+    assert _tokens_of(fake, "DUBOB") == {token_b}
+    assert _tokens_of(fake, "DUCAROL") == set()
+    assert not [c for c in fake.calls if c.params.get("channel") == "DUCAROL"]
