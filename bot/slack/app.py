@@ -338,6 +338,8 @@ def create_oauth_app(
     """
     install_redaction([oauth.client_secret, signing_secret])
     bolt_logger = logging.getLogger("bot.slack.bolt")
+    if not any(isinstance(f, _QuietTokenWarnings) for f in bolt_logger.filters):
+        bolt_logger.addFilter(_QuietTokenWarnings())  # a stray SLACK_BOT_TOKEN is ignored
     app = AsyncApp(
         client=make_client(None, api_url=api_url, session=session),
         oauth_settings=oauth.settings(),

@@ -426,3 +426,63 @@ def test_recovery_redoes_each_work_with_its_own_teams_token(
     assert _tokens_of(fake, "DUBOB") == {token_b}
     assert _tokens_of(fake, "DUCAROL") == set()
     assert not [c for c in fake.calls if c.params.get("channel") == "DUCAROL"]
+
+
+def test_reminders_command_posts_with_each_workspaces_token(
+    fake: FakeSlack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``empathy-coach reminders run`` in many-workspace mode reads the tokens from the store."""
+    from slack_sdk.oauth.installation_store.models.installation import Installation
+
+    from bot.cli import app
+    from bot.slack.installations import EncryptedInstallationStore
+    from bot.store import create_engine as create_async_engine
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    seed_overdue_interview(url, "UALICE", team_id=TA)
+    seed_overdue_interview(url, "UBOB", team_id=TB)
+    token_b, _code = fake.add_workspace(TB)
+
+    async def save() -> None:
+        engine = create_async_engine(url)
+        try:
+            store = EncryptedInstallationStore(fake.client_id, engine, TokenCipher([KEY1]))
+            await store.async_save(
+                Installation(
+                    app_id="A0FAKEAPP",
+                    enterprise_id=None,
+                    team_id=TB,
+                    user_id="UADMIN",
+                    bot_token=token_b,
+                    bot_id="B_T0SCHOOLB",
+                    bot_user_id="UBOT_T0SCHOOLB",
+                    bot_scopes=list(BOT_SCOPES),
+                )
+            )
+        finally:
+            await engine.dispose()
+
+    asyncio.run(save())
+    assert token_b not in json.dumps(rows(url, "SELECT * FROM slack_bots"), default=str)
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    for name, value in {
+        "EC_DATABASE_URL": url,
+        "SLACK_API_URL": fake.api_url,
+        "SLACK_CLIENT_ID": fake.client_id,
+        "SLACK_CLIENT_SECRET": fake.client_secret,
+        "EC_TOKEN_KEYS": KEY1,
+    }.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["reminders", "run", "--once"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    reminders = rows(url, "SELECT workspace_id, status, failure_reason FROM reminders")
+    assert {r["status"] for r in reminders if r["workspace_id"] == TB} == {"sent"}
+    assert {(r["status"], r["failure_reason"]) for r in reminders if r["workspace_id"] == TA} == {
+        ("failed", "not_installed")
+    }
+    assert _tokens_of(fake, "DUBOB") == {token_b}
+    assert _tokens_of(fake, "DUALICE") == set()
