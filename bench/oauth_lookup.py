@@ -28,8 +28,8 @@ from slack_sdk.oauth.installation_store.models.installation import Installation
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from bot.slack.installations import EncryptedInstallationStore, TokenCipher  # noqa: E402
-from bot.store import aupgrade_to_head, create_engine  # noqa: E402
+from bot.slack.installations import EncryptedInstallationStore, TokenCipher
+from bot.store import aupgrade_to_head, create_engine
 
 
 def _ms(samples: list[float]) -> str:
