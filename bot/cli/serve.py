@@ -85,14 +85,20 @@ def slack(
     bot_token = _secret(settings.slack_bot_token)
     app_token = _secret(settings.slack_app_token)
     signing_secret = _secret(settings.slack_signing_secret)
-    if not bot_token:
+    if settings.slack_multi_workspace:  # many workspaces over OAuth: one line per problem
+        from bot.slack.server import multi_workspace_problems  # lazy: see _run
+
+        problems = multi_workspace_problems(settings, mode=mode)
+        if problems:
+            raise _fail("\nerror: ".join(problems))
+    elif not bot_token:
         raise _fail("SLACK_BOT_TOKEN is not set (the bot token, xoxb-…, from OAuth & Permissions)")
-    if mode == "socket" and not app_token:
+    if mode == "socket" and not app_token and not settings.slack_multi_workspace:
         raise _fail(
             "SLACK_APP_TOKEN is not set (an app-level token, xapp-…, with connections:write; "
             "Socket Mode needs it)"
         )
-    if mode == "http" and not signing_secret:
+    if mode == "http" and not signing_secret and not settings.slack_multi_workspace:
         raise _fail("SLACK_SIGNING_SECRET is not set (Basic Information > App Credentials)")
 
     configure_logging(log_level, log_bodies=settings.log_bodies)
@@ -181,6 +187,13 @@ async def _run(
         team = runtime.identity.get("team") or runtime.identity.get("team_id") or "?"
 
         def ready_http(h: str, p: int) -> None:
+            if runtime.installations is not None:  # many workspaces: say where to install
+                print(
+                    f"Slack app ready for every installed workspace: http://{h}:{p}{path} "
+                    f"(install page: http://{h}:{p}/slack/install)",
+                    flush=True,
+                )
+                return
             print(f"Slack app ready for workspace {team}: http://{h}:{p}{path}", flush=True)
 
         def ready_socket() -> None:
