@@ -19,9 +19,11 @@ What runs:
   after the previous reply arrived. The "load balancer" sends requests to A and B in
   turn (no sticky sessions), and "Slack" delivers every request a second time with
   ``x-slack-retry-num: 1`` to the *other* process 0–1 s after the first was acknowledged;
-* half-way (when half of all turns are answered) A is killed with SIGKILL and started
-  again; meanwhile every request goes to B, and a request cut off by the kill is sent to
-  B (as a load balancer retries a failed backend). ``--no-kill`` leaves A alone.
+* half-way (when half of all turns are answered, or half of ``--max-seconds`` passed) A
+  is killed with SIGKILL and started again; meanwhile every request goes to B, and a
+  request cut off by the kill is sent to B (as a load balancer retries a failed backend).
+  ``--no-kill`` leaves A alone. After ``--max-seconds`` the load stops and the figures are
+  printed as they stand (turns not answered by then count as lost).
 
 Prints, with the targets of issue 13: acknowledgement latency p50/p99 over every request
 (target p99 < 300 ms); reply latency (first delivery of a turn to the end of its streamed
@@ -297,6 +299,8 @@ class Figures:
     killed_at: float | None = None
     restarted_in: float | None = None
     elapsed: float = 0.0
+    cut_short: bool = False
+    """True when ``--max-seconds`` ran out before every user finished."""
     """Seconds from the first user's start to the last user's last reply."""
 
 
@@ -459,7 +463,10 @@ async def _run(
                 item = events.get(timeout=0.2)
             except queue.Empty:
                 continue
-            loop.call_soon_threadsafe(threads.add, *item)
+            try:
+                loop.call_soon_threadsafe(threads.add, *item)
+            except RuntimeError:  # the loop closed: the run is over
+                return
 
     threading.Thread(target=pump, daemon=True).start()
     await asyncio.gather(*(s.ready() for s in servers))
@@ -476,9 +483,11 @@ async def _run(
         total = args.users * args.turns
 
         async def killer() -> None:
-            while threads.total_replies < total // 2:
+            halfway = time.monotonic() + args.max_seconds / 2
+            while threads.total_replies < total // 2 and time.monotonic() < halfway:
                 threads.changed.clear()
-                await threads.changed.wait()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(threads.changed.wait(), 1.0)
             a = servers[0]
             a.kill()
             figs.killed_at = time.monotonic()
@@ -489,11 +498,26 @@ async def _run(
             figs.restarted_in = time.monotonic() - figs.killed_at
             print(f"{a.name} restarted, routable again after {figs.restarted_in:.1f} s", flush=True)
 
+        async def progress() -> None:
+            while True:
+                await asyncio.sleep(15)
+                print(
+                    f"  {time.monotonic() - began:5.0f} s: {threads.total_replies} replies, "
+                    f"{len(figs.acks)} requests acknowledged (p99 {_pct(figs.acks, 99):.0f} ms)",
+                    flush=True,
+                )
+
         kill_task = None if args.no_kill else asyncio.create_task(killer())
         began = time.monotonic()
-        await asyncio.gather(
+        ticker = asyncio.create_task(progress())
+        users = asyncio.gather(
             *(_user(i, args, lb, threads, figs, in_flight, rng) for i in range(args.users))
         )
+        try:
+            await asyncio.wait_for(users, args.max_seconds)
+        except TimeoutError:
+            figs.cut_short = True  # the figures stand as they are; the rest counts as lost
+        ticker.cancel()
         figs.elapsed = time.monotonic() - began
         while lb.retries:
             await asyncio.sleep(0.1)
@@ -554,6 +578,9 @@ def main() -> int:
         help="seconds between a reply and the next turn: MIN,MAX (uniform)",
     )
     parser.add_argument("--wait", type=float, default=120.0, help="most seconds per reply")
+    parser.add_argument(
+        "--max-seconds", type=float, default=1800.0, help="stop the load after this long"
+    )
     parser.add_argument("--settle", type=float, default=10.0, help="seconds to watch at the end")
     parser.add_argument("--slack-latency", type=float, default=0.0, help="fake Slack round trip")
     parser.add_argument("--lease", type=float, default=None, help="EC_CLAIM_LEASE/EC_TURN_LEASE")
@@ -678,11 +705,13 @@ def _print(
             r <= cut_bound for r in figs.interrupted
         ),
         "servers stopped cleanly": all(c == 0 for c in codes),
+        "the load finished within --max-seconds": not figs.cut_short,
     }
     print(
         f"\nusers {args.users}  turns each {args.turns}  model delay {args.model_delay:g} s  "
         f"think {args.think[0]:g}-{args.think[1]:g} s  ramp {args.ramp:g} s  "
         f"kill: {'no' if args.no_kill else 'yes'}  load took {figs.elapsed:.1f} s"
+        + ("  (CUT SHORT by --max-seconds)" if figs.cut_short else "")
     )
     print(
         f"requests {len(acks)} (each delivered twice)  statuses {dict(figs.statuses)}  "

@@ -214,7 +214,7 @@ def test_two_processes_share_sessions_debriefs_and_reminders(
                 for user in users:
                     assert _wait(
                         lambda u=user: bool(fake.messages(channel=f"D{u}", thread_ts=threads[u])),
-                        20,
+                        60,
                     ), "the practice did not start"
 
                 for k, words in enumerate(TURNS, start=1):
@@ -224,7 +224,7 @@ def test_two_processes_share_sessions_debriefs_and_reminders(
                         _deliver(first, second, message_im(user, words, thread_ts=threads[user]))
                     for user in users:
                         assert _wait(
-                            lambda u=user, k=k: len(_replies(fake, u, threads[u])) >= k, 20
+                            lambda u=user, k=k: len(_replies(fake, u, threads[u])) >= k, 60
                         ), f"turn {k} of {user} was not answered"
                 seeded.result(timeout=30)
 
@@ -259,7 +259,7 @@ def test_two_processes_share_sessions_debriefs_and_reminders(
                 ]:
                     fut.result()
             for user in users:
-                assert _wait(lambda u=user: bool(_debriefs(fake, u, threads[u])), 20)
+                assert _wait(lambda u=user: bool(_debriefs(fake, u, threads[u])), 60)
 
             # the transcript, downloaded through the process that did not post the debrief
             debrief_a = _debriefs(fake, users[0], threads[users[0]])[0]
@@ -279,7 +279,7 @@ def test_two_processes_share_sessions_debriefs_and_reminders(
                     thread_ts=threads[users[0]],
                 ),
             )
-            assert _wait(lambda: bool(fake.uploads(channel=f"D{users[0]}")), 20)
+            assert _wait(lambda: bool(fake.uploads(channel=f"D{users[0]}")), 60)
 
             expected_prompts = sorted((f"D{u}", k) for u in REMINDER_USERS for k in KINDS)
             assert _wait(lambda: len(_reminder_posts(fake)) >= len(expected_prompts), 40), (
