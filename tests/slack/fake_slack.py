@@ -241,6 +241,11 @@ class FakeSlack:
         self._thread: threading.Thread | None = None
         self._port = port
         self._changed = threading.Condition(self._lock)
+        self.observers: list[Callable[[Call, Posted | None], None]] = []
+        """Called after each answered call with the call and a copy of the message it
+        created or changed (found from the answer's ``channel`` and ``ts``), or None; in the
+        server's thread, outside the lock. A load test uses it to see replies as they land
+        without polling :meth:`messages` (``bench/district_day.py``)."""
 
     # ------------------------------------------------------------------ control
 
@@ -530,6 +535,12 @@ class FakeSlack:
             call.status, call.answer = status, answer
             self.calls.append(call)
             self._changed.notify_all()
+            touched = None
+            if self.observers and isinstance(answer.get("ts"), str):
+                found = self._find(str(answer.get("channel") or ""), answer["ts"])
+                touched = Posted(**vars(found)) if found is not None else None
+        for observe in list(self.observers):
+            observe(call, touched)
         hold = self.answer_delays.get(method, 0.0)
         if hold:
             time.sleep(hold)
@@ -548,7 +559,7 @@ class FakeSlack:
         return f"{1700000000 + next(self._ts)}.000100"
 
     def _find(self, channel: str, ts: str) -> Posted | None:
-        for p in self.posted:
+        for p in reversed(self.posted):  # ts are unique; the newest are looked up most
             if p.channel == channel and p.ts == ts:
                 return p
         return None
