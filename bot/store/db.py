@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -394,6 +395,8 @@ class Store:
         try:
             async with self._sessions() as session, session.begin():
                 yield UnitOfWork(session, self.dialect)
+        except PoolTimeout as exc:  # every pooled connection busy for EC_DB_POOL_TIMEOUT s
+            raise StoreUnavailable("every database connection is busy") from exc
         except (OperationalError, InterfaceError) as exc:
             raise StoreUnavailable(_unavailable_reason(exc)) from exc
 
