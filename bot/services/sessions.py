@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING
 from bot.core.debrief import Debrief
 from bot.core.persona import Persona
 from bot.core.practice import PracticeEngine, PracticeSession, Turn
-from bot.llm.tokens import estimate_cost
+from bot.llm.tokens import estimate_cost, warm_up_in_background
 from bot.personas import get_persona
 from bot.presenters import practice as say
 from bot.services.claims import DEFAULT_CLAIM_LEASE, WorkClaims
@@ -176,11 +176,18 @@ class PracticeSessions(SessionRecords):
         if turn_concurrency is None:
             turn_concurrency = settings.turn_concurrency if settings else 32
         self._slots = asyncio.Semaphore(turn_concurrency)
+        if settings is not None and settings.model_configured:
+            warm_up_in_background()  # the model's turns need the tokenizer: not in the first
 
     @property
     def store(self) -> Store:
         """The store these use cases write to."""
         return self._store
+
+    @property
+    def settings(self) -> Settings | None:
+        """The settings given to the constructor (None: the defaults)."""
+        return self._settings
 
     async def aclose(self) -> None:
         """Close what this object created (the default factory's model client).

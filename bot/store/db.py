@@ -572,20 +572,36 @@ class Store:
                 taken.append(got)
         return taken
 
-    async def prune_events(self, older_than: timedelta = timedelta(days=2)) -> int:
-        """Delete processed-event rows older than ``older_than`` (all workspaces).
+    async def prune_events(
+        self,
+        older_than: timedelta = timedelta(days=2),
+        *,
+        batch: int = 1000,
+        now: datetime | None = None,
+    ) -> int:
+        """Delete handled processed-event rows older than ``older_than`` (all workspaces).
 
-        Slack retries arrive within minutes, so two days keeps every key that
-        can still be retried.
+        Slack retries arrive within minutes, so two days keeps every key that can
+        still be retried. Rows go in batches of ``batch``, each in its own short
+        transaction, so a large backlog never holds the write lock for long.
 
         Args:
-            older_than: age above which rows go.
+            older_than: age (since the row was done) above which rows go.
+            batch: rows per transaction (at least 1).
+            now: the current time (UTC); now when None.
 
         Returns:
             How many rows were deleted.
         """
-        async with self.unit_of_work() as uow:
-            return await uow.events.prune(datetime.now(UTC) - older_than)
+        before = (now or datetime.now(UTC)) - older_than
+        batch = max(1, int(batch))
+        total = 0
+        while True:
+            async with self.unit_of_work() as uow:
+                deleted = await uow.events.prune(before, limit=batch)
+            total += deleted
+            if deleted < batch:
+                return total
 
     async def dispose(self) -> None:
         """Close every pooled connection (call on shutdown)."""
