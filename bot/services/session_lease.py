@@ -13,14 +13,35 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.presenters import practice as say
 from bot.services.session_results import SessionBusy
-from bot.store import Store
+from bot.store import Store, UnitOfWork
 
-__all__ = ["hold_session"]
+__all__ = ["SessionHold", "hold_session"]
+
+Loader = Callable[[UnitOfWork, bool], Awaitable[Any]]
+"""Reads what the holder needs in the acquiring transaction: ``(uow, acquired) -> value``.
+It runs after the lease ``UPDATE`` (so on PostgreSQL it reads the latest committed row)
+on every attempt; raising refuses the hold (the transaction, lease included, is rolled back)."""
+
+
+@dataclass
+class SessionHold:
+    """A held session lease.
+
+    Attributes:
+        token: the lease token.
+        loaded: what ``load`` returned in the transaction that took the lease (or None).
+    """
+
+    token: str
+    loaded: Any = None
+
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +56,12 @@ async def hold_session(
     clock: Callable[[], datetime],
     ttl: timedelta,
     wait: float,
-) -> AsyncIterator[str]:
-    """Hold the session's turn lease for the block, renewing it; yields the lease token.
+    load: Loader | None = None,
+) -> AsyncIterator[SessionHold]:
+    """Hold the session's turn lease for the block, renewing it; yields a :class:`SessionHold`.
+
+    Taking the lease and reading the session are one transaction (``load``), not two:
+    one of the statements a turn saves (issue 13).
 
     Args:
         store: the database.
@@ -46,6 +71,8 @@ async def hold_session(
         clock: the current UTC time.
         ttl: the lease's length (renewed every ``ttl / 3``).
         wait: most seconds to wait for another holder.
+        load: optional :data:`Loader` run in the acquiring transaction; what it
+            raises (e.g. the session is not the caller's) propagates at once.
 
     Raises:
         SessionBusy: another holder kept the session longer than ``wait``.
@@ -59,6 +86,7 @@ async def hold_session(
             got = await uow.sessions.acquire_lease(
                 workspace_id, session_id, token, now=clock(), ttl=ttl
             )
+            loaded = await load(uow, got) if load is not None else None
         if got:
             break
         if loop.time() >= deadline:
@@ -70,7 +98,7 @@ async def hold_session(
         name="session_lease_renewal",
     )
     try:
-        yield token
+        yield SessionHold(token, loaded)
     finally:
         renewal.cancel()
         with contextlib.suppress(asyncio.CancelledError):

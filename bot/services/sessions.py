@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING
 from bot.core.debrief import Debrief
 from bot.core.persona import Persona
 from bot.core.practice import PracticeEngine, PracticeSession, Turn
-from bot.llm.tokens import estimate_cost
+from bot.llm.tokens import estimate_cost, warm_up_in_background
 from bot.personas import get_persona
 from bot.presenters import practice as say
 from bot.services.claims import DEFAULT_CLAIM_LEASE, WorkClaims
@@ -53,7 +53,7 @@ from bot.services.practice_backends import (
     ServiceFactory,
     turn_lease_for,
 )
-from bot.services.session_lease import hold_session
+from bot.services.session_lease import Loader, SessionHold, hold_session
 from bot.services.session_records import SessionRecords
 from bot.services.session_results import (
     CoachRequestInfo,
@@ -70,6 +70,8 @@ from bot.store import (
     SessionConflict,
     Store,
     ThreadInUse,
+    TurnRow,
+    UnitOfWork,
 )
 
 if TYPE_CHECKING:
@@ -174,11 +176,18 @@ class PracticeSessions(SessionRecords):
         if turn_concurrency is None:
             turn_concurrency = settings.turn_concurrency if settings else 32
         self._slots = asyncio.Semaphore(turn_concurrency)
+        if settings is not None and settings.model_configured:
+            warm_up_in_background()  # the model's turns need the tokenizer: not in the first
 
     @property
     def store(self) -> Store:
         """The store these use cases write to."""
         return self._store
+
+    @property
+    def settings(self) -> Settings | None:
+        """The settings given to the constructor (None: the defaults)."""
+        return self._settings
 
     async def aclose(self) -> None:
         """Close what this object created (the default factory's model client).
@@ -208,8 +217,10 @@ class PracticeSessions(SessionRecords):
         assert row is not None
         return row
 
-    def _leased(self, workspace_id: str, session_id: str) -> AbstractAsyncContextManager[str]:
-        """Hold the session's cross-process turn lease for the block (yields the token)."""
+    def _leased(
+        self, workspace_id: str, session_id: str, load: Loader | None = None
+    ) -> AbstractAsyncContextManager[SessionHold]:
+        """Hold the session's cross-process turn lease for the block (yields the hold)."""
         return hold_session(
             self._store,
             workspace_id,
@@ -218,6 +229,7 @@ class PracticeSessions(SessionRecords):
             clock=self._clock,
             ttl=self._lease,
             wait=self._lease_wait,
+            load=load,
         )
 
     # ------------------------------------------------------------------ use cases
@@ -426,21 +438,29 @@ class PracticeSessions(SessionRecords):
             Exception: a bug in the responder or engine (model failures are
                 absorbed); nothing was stored.
         """
-        await self._owned(workspace_id, user_id, session_id, action="take_turn")
+
+        async def load(
+            uow: UnitOfWork, acquired: bool
+        ) -> tuple[PracticeSessionRow, TurnRow | None]:
+            # One transaction takes the lease and reads the session (issue 13): the
+            # owner check refuses a stranger at once, holder or not, as before.
+            row = await uow.sessions.get(workspace_id, session_id)
+            self._check_owner(row, workspace_id, user_id, session_id, action="take_turn")
+            assert row is not None
+            saved = (
+                await uow.turns.for_message(workspace_id, session_id, message_key)
+                if message_key and acquired
+                else None
+            )
+            return row, saved
+
         async with (
             self._lock(session_id),
             self._slots,
-            self._leased(workspace_id, session_id) as token,
+            self._leased(workspace_id, session_id, load) as hold,
         ):
-            async with self._store.unit_of_work() as uow:
-                row = await uow.sessions.get(workspace_id, session_id)
-                saved = (
-                    await uow.turns.for_message(workspace_id, session_id, message_key)
-                    if message_key
-                    else None
-                )
-            self._check_owner(row, workspace_id, user_id, session_id, action="take_turn")
-            assert row is not None
+            token = hold.token
+            row, saved = hold.loaded
             if saved is not None:
                 log.info("turn %s of session %s was saved: re-sent", saved.turn_index, session_id)
                 return PracticeSession.model_validate(row.snapshot).turns[saved.turn_index - 1]

@@ -87,25 +87,33 @@ class ClaimRepository(_Repository):
         """
         if not keys:
             raise ValueError("a claim needs at least one key")
+        for key in keys:
+            _check(key)
+        # one multi-row INSERT for every key (a turn's two keys cost one statement, not two)
+        inserted = await self._s.execute(
+            _insert(self._dialect, ProcessedEventRow)
+            .values(
+                [
+                    {
+                        "workspace_id": workspace_id,
+                        "event_key": key,
+                        "created_at": now,
+                        # SQL NULL, not JSON null: recovery looks for claims with a payload
+                        "payload": payload if i == 0 and payload is not None else null(),
+                        "claimed_by": token,
+                        "lease_until": now + lease,
+                        "attempts": 1,
+                    }
+                    for i, key in enumerate(keys)
+                ]
+            )
+            .on_conflict_do_nothing(index_elements=["workspace_id", "event_key"])
+            .returning(ProcessedEventRow.event_key, ProcessedEventRow.attempts)
+        )
+        got_by_key: dict[str, int] = {key: int(n) for key, n in inserted.all()}
         attempts = 0
         for i, key in enumerate(keys):
-            _check(key)
-            inserted = await self._s.execute(
-                _insert(self._dialect, ProcessedEventRow)
-                .values(
-                    workspace_id=workspace_id,
-                    event_key=key,
-                    created_at=now,
-                    # SQL NULL, not JSON null: recovery looks for claims with a payload
-                    payload=payload if i == 0 and payload is not None else null(),
-                    claimed_by=token,
-                    lease_until=now + lease,
-                    attempts=1,
-                )
-                .on_conflict_do_nothing(index_elements=["workspace_id", "event_key"])
-                .returning(ProcessedEventRow.attempts)
-            )
-            got = inserted.scalar_one_or_none()
+            got = got_by_key.get(key)
             if got is None:
                 got = await self._take(workspace_id, key, token=token, now=now, lease=lease)
             if got is None:

@@ -16,7 +16,10 @@ a write.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
+import os
+import signal
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -193,6 +196,39 @@ def _install_sqlite_pragmas(engine: AsyncEngine, busy_timeout_ms: int, memory: b
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+SQL_STATS_ENV = "EC_BENCH_SQL_STATS"
+"""Benchmarks only: a file path. When set, every engine counts its SQL statements and
+transactions, and ``SIGUSR1`` writes ``{"statements": n, "transactions": n}`` there
+(``bench/turn_cpu.py`` reads it before and after its turns)."""
+
+_sql_stats: dict[str, Any] = {"statements": 0, "transactions": 0, "by_statement": {}}
+
+
+def _install_sql_stats(engine: AsyncEngine, path: str) -> None:
+    """Count statements and transactions on ``engine``; dump them to ``path`` on SIGUSR1."""
+    sync_engine = engine.sync_engine
+
+    @event.listens_for(sync_engine, "before_cursor_execute")
+    def _count_statement(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        _sql_stats["statements"] += 1
+        head = " ".join(statement.split())[:90]
+        by = _sql_stats["by_statement"]
+        by[head] = by.get(head, 0) + 1
+
+    @event.listens_for(sync_engine, "begin")
+    def _count_transaction(_conn: Any) -> None:
+        _sql_stats["transactions"] += 1
+
+    def _dump(_signum: int, _frame: object) -> None:
+        tmp = f"{path}.tmp"
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(_sql_stats, fh)
+        os.replace(tmp, path)
+
+    with contextlib.suppress(ValueError):  # not the main thread: no dump, counting only
+        signal.signal(signal.SIGUSR1, _dump)
+
+
 def create_engine(
     url: str | URL,
     *,
@@ -233,15 +269,19 @@ def create_engine(
             kwargs["connect_args"] = {"check_same_thread": False}
         engine = create_async_engine(parsed, **kwargs)
         _install_sqlite_pragmas(engine, busy_timeout_ms, memory)
-        return engine
-    return create_async_engine(
-        parsed,
-        echo=echo,
-        pool_size=pool_size,
-        max_overflow=max_overflow,
-        pool_timeout=pool_timeout,
-        pool_pre_ping=True,
-    )
+    else:
+        engine = create_async_engine(
+            parsed,
+            echo=echo,
+            pool_size=pool_size,
+            max_overflow=max_overflow,
+            pool_timeout=pool_timeout,
+            pool_pre_ping=True,
+        )
+    stats_path = os.environ.get(SQL_STATS_ENV)
+    if stats_path:
+        _install_sql_stats(engine, stats_path)
+    return engine
 
 
 def _unavailable_reason(exc: BaseException) -> str:
@@ -538,20 +578,36 @@ class Store:
                 taken.append(got)
         return taken
 
-    async def prune_events(self, older_than: timedelta = timedelta(days=2)) -> int:
-        """Delete processed-event rows older than ``older_than`` (all workspaces).
+    async def prune_events(
+        self,
+        older_than: timedelta = timedelta(days=2),
+        *,
+        batch: int = 1000,
+        now: datetime | None = None,
+    ) -> int:
+        """Delete handled processed-event rows older than ``older_than`` (all workspaces).
 
-        Slack retries arrive within minutes, so two days keeps every key that
-        can still be retried.
+        Slack retries arrive within minutes, so two days keeps every key that can
+        still be retried. Rows go in batches of ``batch``, each in its own short
+        transaction, so a large backlog never holds the write lock for long.
 
         Args:
-            older_than: age above which rows go.
+            older_than: age (since the row was done) above which rows go.
+            batch: rows per transaction (at least 1).
+            now: the current time (UTC); now when None.
 
         Returns:
             How many rows were deleted.
         """
-        async with self.unit_of_work() as uow:
-            return await uow.events.prune(datetime.now(UTC) - older_than)
+        before = (now or datetime.now(UTC)) - older_than
+        batch = max(1, int(batch))
+        total = 0
+        while True:
+            async with self.unit_of_work() as uow:
+                deleted = await uow.events.prune(before, limit=batch)
+            total += deleted
+            if deleted < batch:
+                return total
 
     async def dispose(self) -> None:
         """Close every pooled connection (call on shutdown)."""

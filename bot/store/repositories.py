@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
 from bot.store.errors import SessionConflict, ThreadInUse
 from bot.store.models import (
@@ -547,20 +548,28 @@ class EventRepository(_Repository):
         )
         return (await self._s.execute(stmt)).first() is not None
 
-    async def prune(self, before: datetime) -> int:
-        """Delete keys claimed before ``before`` (housekeeping over all workspaces;
-        it reads no tenant data).
+    async def prune(self, before: datetime, *, limit: int | None = None) -> int:
+        """Delete handled keys (``done_at`` set) older than ``before``, all workspaces.
+
+        Housekeeping that reads no tenant data. Keys not done (a claim still held,
+        or lapsed and waiting for the recovery) are never deleted.
 
         Args:
-            before: cut-off time (UTC).
+            before: cut-off time (UTC), compared with ``done_at``.
+            limit: at most this many rows (one batch); None: every such row.
 
         Returns:
             Rows deleted.
         """
+        done_before: ColumnElement[bool] = (ProcessedEventRow.done_at.is_not(None)) & (
+            ProcessedEventRow.done_at < before
+        )
+        where: ColumnElement[bool] = done_before
+        if limit is not None:
+            batch = select(ProcessedEventRow.id).where(done_before).limit(limit).scalar_subquery()
+            where = ProcessedEventRow.id.in_(batch)
         result = await self._s.execute(
-            delete(ProcessedEventRow)
-            .where(ProcessedEventRow.created_at < before)
-            .execution_options(synchronize_session=False)
+            delete(ProcessedEventRow).where(where).execution_options(synchronize_session=False)
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 

@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -365,3 +365,45 @@ def test_a_failed_release_is_logged_and_the_hold_lapses_in_seconds(
     assert (first, second) == (1, 2)
     assert waited < 2.0, waited  # the stale hold lapsed within its short lease
     assert any("could not release the hold" in r.getMessage() for r in caplog.records)
+
+
+def test_the_recovery_loop_prunes_handled_event_keys_past_the_retention(tmp_path: Path) -> None:
+    """Issue 13: ``EC_EVENT_RETENTION_HOURS`` (48) bounds the processed-events table; the
+    recovery loop deletes older handled keys at start-up (and every hour), never a key
+    whose message is still unanswered."""
+
+    async def body(durable: DurableChat, out: FakeOutbox) -> tuple[float, list[bool]]:
+        store = durable.chat.sessions.store
+        old = datetime.now(UTC) - timedelta(hours=49)
+        await store.claim_event("W1", "action:old", now=old)
+        await store.claim_event("W1", "action:new", now=datetime.now(UTC) - timedelta(hours=47))
+        halt = asyncio.Event()
+        loop = asyncio.create_task(durable.run_forever(lambda work: out, halt, interval=0.05))
+        await asyncio.sleep(0.3)
+        halt.set()
+        await loop
+        async with store.unit_of_work() as uow:
+            seen = [await uow.events.seen("W1", k) for k in ("action:old", "action:new")]
+        return durable.event_retention.total_seconds() / 3600, seen
+
+    hours, seen = _run(tmp_path, body)
+    assert hours == 48
+    assert seen == [False, True]
+
+
+def test_the_event_retention_comes_from_the_settings(tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, openai_api_key=None, event_retention_hours=2)  # type: ignore[call-arg]
+
+    async def body(durable: DurableChat, out: FakeOutbox) -> list[bool]:
+        store = durable.chat.sessions.store
+        now = datetime.now(UTC)
+        await store.claim_event("W1", "three-hours", now=now - timedelta(hours=3))
+        await store.claim_event("W1", "one-hour", now=now - timedelta(hours=1))
+        chat = PracticeChat(
+            PracticeSessions(store, settings=settings), load_all(), thread_lookup_waits=()
+        )
+        assert await DurableChat(chat).prune_events() == 1
+        async with store.unit_of_work() as uow:
+            return [await uow.events.seen("W1", k) for k in ("three-hours", "one-hour")]
+
+    assert _run(tmp_path, body) == [False, True]

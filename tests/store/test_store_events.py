@@ -112,3 +112,49 @@ def test_prune_forgets_old_keys_only(migrated_url: str) -> None:
             await store.dispose()
 
     assert asyncio.run(main()) == (1, True, False)
+
+
+def test_prune_deletes_old_handled_keys_in_batches_and_keeps_open_claims(
+    migrated_url: str,
+) -> None:
+    """Issue 13: the processed-events table grew forever. Handled keys older than the
+    retention go, in batches; a claim still held or lapsed (not done) stays however old."""
+
+    async def main() -> tuple[int, list[str], bool]:
+        store = Store.from_url(migrated_url)
+        now = datetime.now(UTC)
+        old = now - timedelta(hours=50)
+        try:
+            for i in range(7):
+                await store.claim_event("T1" if i % 2 else "T2", f"old-{i}", now=old)
+            await store.claim_event("T1", "recent", now=now - timedelta(hours=47))
+            lease = timedelta(seconds=30)
+            # a held claim and a lapsed one (its holder died), both claimed long ago
+            await store.claim_work("T1", ["msg:held"], token="a", payload={"x": 1}, lease=lease)
+            await store.claim_work(
+                "T1", ["msg:lapsed"], token="b", payload={"x": 2}, lease=lease, now=old
+            )
+            deleted = await store.prune_events(timedelta(hours=48), batch=3)
+            async with store.unit_of_work() as uow:
+                left = sorted(
+                    [
+                        k
+                        for k in ("recent", "msg:held", "msg:lapsed")
+                        if await uow.events.seen("T1", k)
+                    ]
+                    + [
+                        f"old-{i}"
+                        for i in range(7)
+                        if await uow.events.seen("T1" if i % 2 else "T2", f"old-{i}")
+                    ]
+                )
+            # the lapsed claim is still there for the recovery to take over
+            taken = await store.take_over_lapsed(token="c", lease=lease)
+            return deleted, left, [t.event_key for t in taken] == ["msg:lapsed"]
+        finally:
+            await store.dispose()
+
+    deleted, left, recovered = asyncio.run(main())
+    assert deleted == 7
+    assert left == ["msg:held", "msg:lapsed", "recent"]
+    assert recovered
