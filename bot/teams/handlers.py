@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 from microsoft_teams.api import InvokeResponse
 
 from bot.core.reflection import Reflection, zone
+from bot.core.text import sanitize
 from bot.presenters import practice as say
 from bot.presenters import reflection as words
 from bot.presenters.interview_logged import interview_logged_lines
@@ -48,9 +49,17 @@ from bot.services.reflection import (
     NotYourInterview,
     ReflectionService,
 )
+from bot.services.session_results import NothingToDispute
 from bot.services.sessions import NotYourSession, SessionBusy, SessionNotFound
 from bot.store import StoreUnavailable
-from bot.teams.actions import ACTION_COACH, ACTION_END, ACTION_START, CardAction, parse_card_value
+from bot.teams.actions import (
+    ACTION_COACH,
+    ACTION_DISPUTE,
+    ACTION_END,
+    ACTION_START,
+    CardAction,
+    parse_card_value,
+)
 from bot.teams.cards import TeamsMessage
 from bot.teams.interview_cards import (
     ACTION_SAVE_EXACT_WORDS,
@@ -62,6 +71,7 @@ from bot.teams.interview_cards import (
 )
 from bot.teams.outbox import TeamsOutbox, activity_of
 from bot.teams.refs import Incoming, parse_activity
+from bot.teams.review_cards import ACTION_REVIEW_LIST, EMPTY_LIST, review_form
 
 if TYPE_CHECKING:
     from microsoft_teams.apps import ActivityContext, App
@@ -118,6 +128,8 @@ class TeamsHandlers:
             ACTION_START: CardRoute(self._on_start),
             ACTION_END: CardRoute(self._on_end),
             ACTION_COACH: CardRoute(self._on_coach),
+            ACTION_REVIEW_LIST: CardRoute(self._on_review_list, needs_id=False),
+            ACTION_DISPUTE: CardRoute(self._on_dispute),
         }
         if reflections is not None:
             self.actions.update(
@@ -235,7 +247,7 @@ class TeamsHandlers:
             if rest.strip():
                 await outbox.send(ref, await self.chat.review_list(rest))
             else:
-                await outbox.send(ref, Notice(say.TEAMS_POINTER, icon="info"))
+                await self._post(ref, review_form())
             return
         if open_session is not None:
             ref = ref.in_thread(open_session.thread_id)
@@ -395,6 +407,40 @@ class TeamsHandlers:
             return
         thanks = words.THANKS_REFLECTION_RED_FLAG if red else words.THANKS_REFLECTION
         await outbox.send(ref, Notice(thanks))
+
+    async def _on_dispute(
+        self, outbox: TeamsOutbox, ref: ConversationRef, action: CardAction, _: Incoming
+    ) -> None:
+        """Record "Was this note wrong?" through the same service as Slack's modal."""
+        session_id, _sep, turn = (action.id or "").rpartition(":")
+        if not session_id or not turn.isdigit() or not 0 < int(turn) < 100_000:
+            log.warning("refused %s: malformed value", action.ec)
+            await outbox.send(ref, Notice(say.CARD_NOT_UNDERSTOOD))
+            return
+        kinds = [k.strip() for k in action.fields.get("kinds", "").split(",") if k.strip()]
+        try:
+            await self.chat.sessions.dispute_note(
+                ref.workspace_id,
+                ref.user_id,
+                session_id,
+                int(turn),
+                kinds=kinds,
+                comment=sanitize(action.fields.get("comment", "")),
+            )
+        except NothingToDispute:
+            await outbox.send(ref, Notice(say.DISPUTE_NOTHING))
+            return
+        await outbox.send(ref, Notice(say.DISPUTE_SAVED))
+
+    async def _on_review_list(
+        self, outbox: TeamsOutbox, ref: ConversationRef, action: CardAction, _: Incoming
+    ) -> None:
+        """Review the list typed in the form; an empty one gets the form back."""
+        questions = action.fields.get("questions", "")
+        if not questions.strip():
+            await self._post(ref, review_form(error=EMPTY_LIST))
+            return
+        await outbox.send(ref, await self.chat.review_list(sanitize(questions)))
 
     async def _on_start(
         self, outbox: TeamsOutbox, ref: ConversationRef, action: CardAction, _: Incoming
