@@ -11,6 +11,8 @@ import pytest
 from fake_connector import FakeConnector, FakeIdentity
 from teams_kit import TENANT, TeamsServer, chat_of, user
 
+from bot.services.ports import ConversationRef
+from bot.services.reflection import ReflectionService
 from bot.store import Store
 
 pytestmark = pytest.mark.integration
@@ -138,3 +140,52 @@ def test_malformed_interview_presses_get_a_plain_answer(server: TeamsServer) -> 
         assert r.status_code == 200
         answer = _last(server, n)
         assert answer.text or answer.card_text, value
+
+
+def test_a_slack_users_interview_is_not_found_from_teams(
+    server: TeamsServer, tmp_path: Path
+) -> None:
+    async def slack_interview() -> str:
+        store = Store.from_url(f"sqlite:///{tmp_path / 'ec.db'}")
+        try:
+            svc = ReflectionService(store)
+            info = await svc.log_interview(
+                "T0SLACK",
+                "U0SLACK",
+                pseudonym="J.T.",
+                grade_band="6-8",
+                mode="phone",
+                interviewer_tz="America/Chicago",
+                conversation=ConversationRef(
+                    platform="slack", workspace_id="T0SLACK", user_id="U0SLACK"
+                ),
+            )
+            return info.id
+        finally:
+            await store.dispose()
+
+    theirs = asyncio.run(slack_interview())
+    chat = chat_of(1)
+    for value in (
+        {"ec": "open_exact_words", "id": theirs},
+        {"ec": "open_reflection", "id": theirs},
+        {"ec": "save_exact_words", "id": theirs, "text": "taken"},
+        {"ec": "save_reflection", "id": theirs, "surprised": "taken"},
+    ):
+        n = len(server.connector.messages(chat))
+        server.press(value)
+        answer = _last(server, n)
+        assert "was not found" in answer.text, value
+        assert "J.T." not in answer.text + answer.card_text
+
+    async def words_of() -> str | None:
+        store = Store.from_url(f"sqlite:///{tmp_path / 'ec.db'}")
+        try:
+            async with store.unit_of_work() as uow:
+                row = await uow.interviews.get("T0SLACK", theirs)
+                assert row is not None
+                return row.exact_words
+        finally:
+            await store.dispose()
+
+    assert asyncio.run(words_of()) is None, "nothing written to the Slack user's interview"
