@@ -72,6 +72,16 @@ class Settings(BaseSettings):
             from Slack (HTTP mode).
         slack_api_url [SLACK_API_URL]: base URL of the Slack Web API (default
             ``https://slack.com/api/``); tests point it at a local fake.
+        slack_client_id / slack_client_secret [SLACK_CLIENT_ID, SLACK_CLIENT_SECRET]:
+            the Slack app's OAuth credentials; setting either turns on many-workspace
+            mode (OAuth install, tokens in the database) instead of ``SLACK_BOT_TOKEN``.
+        slack_redirect_uri [SLACK_REDIRECT_URI]: the OAuth redirect URL
+            (``https://<host>/slack/oauth_redirect``); None lets Slack use the one in
+            the app's settings.
+        slack_oauth_authorize_url [SLACK_OAUTH_AUTHORIZE_URL]: where the install page
+            sends the browser (Slack's ``https://slack.com/oauth/v2/authorize``).
+        token_keys [EC_TOKEN_KEYS]: comma-separated Fernet keys that encrypt the
+            stored Slack tokens; the first encrypts, all decrypt (rotation).
         teams_client_id / teams_client_secret / teams_tenant_id [CLIENT_ID,
             CLIENT_SECRET, TENANT_ID]: the Teams bot's Azure app registration, by the
             Teams SDK's own names (the app id is also the package's bot id).
@@ -84,6 +94,11 @@ class Settings(BaseSettings):
             processed-event keys older than that; ``serve`` runs it at start-up and
             daily, ``empathy-coach retention run`` once. Unset or 0 keeps everything.
             Real-interview logs are not touched (see :mod:`bot.services.data_rights`).
+        migrate_on_start [EC_MIGRATE_ON_START]: ``serve`` applies pending migrations
+            before serving (true: one school; PostgreSQL serializes concurrent starts with
+            an advisory lock). False (a district's replicas): ``serve`` only checks the
+            database is at the head and stops with a plain line if not; a one-shot
+            ``empathy-coach db upgrade`` migrates.
         coach_user_ids [EC_COACH_USER_IDS]: comma-separated platform user ids of
             the first coaches: a workspace that never had a coach gets these once
             (read them as :attr:`coach_ids`).
@@ -140,6 +155,29 @@ class Settings(BaseSettings):
     slack_api_url: str = Field(
         default="https://slack.com/api/", validation_alias=AliasChoices("SLACK_API_URL")
     )
+    slack_client_id: str | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_CLIENT_ID")
+    )
+    slack_client_secret: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_CLIENT_SECRET")
+    )
+    slack_redirect_uri: str | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_REDIRECT_URI")
+    )
+    slack_oauth_authorize_url: str = Field(
+        default="https://slack.com/oauth/v2/authorize",
+        validation_alias=AliasChoices("SLACK_OAUTH_AUTHORIZE_URL"),
+    )
+    token_keys: SecretStr | None = None
+
+    @property
+    def slack_multi_workspace(self) -> bool:
+        """True when ``SLACK_CLIENT_ID`` or ``SLACK_CLIENT_SECRET`` is set (OAuth mode)."""
+        secret = self.slack_client_secret
+        return bool((self.slack_client_id or "").strip()) or bool(
+            secret is not None and secret.get_secret_value().strip()
+        )
+
     teams_client_id: str | None = Field(default=None, validation_alias=AliasChoices("CLIENT_ID"))
     teams_client_secret: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("CLIENT_SECRET")
@@ -149,6 +187,7 @@ class Settings(BaseSettings):
         default=False, validation_alias=AliasChoices("DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS")
     )
     log_bodies: bool = False
+    migrate_on_start: bool = True
     retention_days: int | None = Field(default=None, ge=0, le=36_500)
 
     @field_validator("retention_days", mode="before")

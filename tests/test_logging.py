@@ -47,3 +47,40 @@ def test_body_logging_only_when_asked_and_said(caplog: pytest.LogCaptureFixture)
 def test_warning_level_is_not_lowered_for_libraries() -> None:
     configure_logging("WARNING")
     assert not logging.getLogger("httpx").isEnabledFor(logging.INFO)
+
+
+def test_json_format_keeps_the_quiet_levels_and_renders_every_line_as_json() -> None:
+    import io
+    import json
+
+    from bot.cli.common import LogFormat, use_log_format
+
+    buffer = io.StringIO()
+    logging.getLogger().handlers[:] = [logging.StreamHandler(buffer)]
+    configure_logging("DEBUG")
+    use_log_format(LogFormat.json)
+    assert not logging.getLogger("aiosqlite").isEnabledFor(logging.DEBUG)
+    logging.getLogger("httpx").info("HTTP Request: %s %s", "POST", "http://x/api")
+    logging.getLogger("bot.services.sessions").debug("turn %d", 3, extra={"latency_ms": 4.5})
+    logging.getLogger("aiosqlite").debug("executing INSERT … ('staff words',)")
+    lines = [json.loads(line) for line in buffer.getvalue().splitlines()]
+    assert [(x["logger"], x["level"], x["message"]) for x in lines] == [
+        ("httpx", "info", "HTTP Request: POST http://x/api"),
+        ("bot.services.sessions", "debug", "turn 3"),
+    ]
+    assert lines[1]["latency_ms"] == 4.5 and lines[0]["timestamp"].endswith("Z")
+
+
+def test_text_format_leaves_the_plain_lines() -> None:
+    import io
+
+    from bot.cli.common import LogFormat, use_log_format
+
+    buffer = io.StringIO()
+    handler = logging.StreamHandler(buffer)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logging.getLogger().handlers[:] = [handler]
+    configure_logging("INFO")
+    use_log_format(LogFormat.text)
+    logging.getLogger("bot.x").info("hello")
+    assert buffer.getvalue() == "INFO bot.x: hello\n"

@@ -2,11 +2,15 @@
 
 ``empathy-coach db upgrade`` applies pending migrations (``serve`` also does
 this at start-up); ``empathy-coach db current`` prints the revision the
-database is at and whether it is the newest. Both use ``EC_DATABASE_URL``
-unless ``--url`` is given. The URL is printed with its password hidden.
+database is at and whether it is the newest; ``empathy-coach db rotate-keys``
+re-encrypts every stored Slack token with the first key of ``EC_TOKEN_KEYS``
+(many-workspace mode; see :mod:`bot.slack.installations`). All use
+``EC_DATABASE_URL`` unless ``--url`` is given. The URL is printed with its
+password hidden.
 
-Exit codes: 0 success; 1 the database cannot be reached or migrated; 2 a
-bad URL or setting.
+Exit codes: 0 success; 1 the database cannot be reached or migrated, or some
+stored tokens open with none of the keys (they are left as they were); 2 a bad
+URL or setting.
 """
 
 from __future__ import annotations
@@ -21,7 +25,10 @@ from rich.markup import escape
 from bot.config import get_settings
 
 db_app = typer.Typer(
-    help="Database: apply migrations (upgrade) and show the revision (current).",
+    help=(
+        "Database: apply migrations (upgrade), show the revision (current), re-encrypt "
+        "the stored Slack tokens (rotate-keys)."
+    ),
     no_args_is_help=True,
 )
 
@@ -96,3 +103,52 @@ def current(url: UrlOption = None) -> None:
     else:
         state = f"behind head {head} (run 'empathy-coach db upgrade')"
     typer.echo(f"{safe_url(target)}: revision {revision or '-'} ({state})")
+
+
+@db_app.command("rotate-keys")
+def rotate_keys(url: UrlOption = None) -> None:
+    """Re-encrypt every stored Slack token with the first key of EC_TOKEN_KEYS.
+
+    Put the new key first and keep the old ones after it (``EC_TOKEN_KEYS=new,old``),
+    run this once, then drop the old keys.
+    """
+    # lazy: every command module loads with the CLI, and the offline `practice` needs no sqlalchemy
+    import asyncio
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.slack.installations import RotationReport, TokenCipher, TokenKeyError, rotate_tokens
+    from bot.store import UnsupportedDatabase, create_engine, safe_url
+
+    target = _url(url)
+    try:
+        keys = get_settings().token_keys
+        cipher = TokenCipher.from_setting(keys.get_secret_value() if keys is not None else "")
+    except ValidationError as exc:
+        raise _fail(f"a setting is invalid: {exc.errors()[0]['msg']}", 2) from None
+    except TokenKeyError as exc:
+        raise _fail(str(exc), 2) from None
+
+    async def run() -> RotationReport:
+        engine = create_engine(target)
+        try:
+            return await rotate_tokens(engine, cipher)
+        finally:
+            await engine.dispose()
+
+    try:
+        report = asyncio.run(run())
+    except UnsupportedDatabase as exc:
+        raise _fail(str(exc), 2) from None
+    except (SQLAlchemyError, OSError) as exc:
+        raise _fail(f"could not rotate the keys in {safe_url(target)}: {_reason(exc)}", 1) from None
+    typer.echo(
+        f"{safe_url(target)}: {report.tokens} token(s) in {report.rows} row(s) "
+        "re-encrypted with the first key"
+    )
+    if report.unreadable:
+        raise _fail(
+            f"{report.unreadable} stored token(s) open with none of the keys in "
+            "EC_TOKEN_KEYS and were left as they were (was an old key dropped too early?)",
+            1,
+        )

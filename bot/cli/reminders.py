@@ -102,7 +102,8 @@ def _choose_factory(spec: str | None, settings: Settings) -> DelivererFactory:
         except ValueError as exc:
             raise _Failed(str(exc), code=2) from None
     token = settings.slack_bot_token
-    if token is None or not token.get_secret_value().strip():
+    no_token = token is None or not token.get_secret_value().strip()
+    if no_token and not settings.slack_multi_workspace:  # OAuth: tokens in the database
         raise _Failed(NO_PLATFORM)
     try:
         return load_factory(SLACK_DELIVERER)

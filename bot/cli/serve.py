@@ -4,8 +4,10 @@
 ``SLACK_BOT_TOKEN`` and ``SLACK_APP_TOKEN``); ``empathy-coach serve slack
 --http --port N`` serves Slack's Request URL (needs ``SLACK_BOT_TOKEN`` and
 ``SLACK_SIGNING_SECRET``; every request's signature is verified). Both apply
-pending database migrations first and check the tokens with Slack before
-serving. A missing or rejected token ends with one line naming the variable
+pending database migrations first (unless ``EC_MIGRATE_ON_START=false``: then the
+database must already be at the head) and check the tokens with Slack before
+serving. Log lines are JSON objects unless ``--log-format text`` (``EC_LOG_FORMAT``).
+A missing or rejected token ends with one line naming the variable
 and exit code 1; token values are never printed or logged.
 """
 
@@ -21,6 +23,7 @@ import typer
 from pydantic import ValidationError
 
 from bot.bootstrap import configure_logging
+from bot.cli.common import LogFormat, use_log_format
 from bot.config import get_settings
 from bot.llm.errors import ModelError
 from bot.slack.redact import install_redaction
@@ -58,6 +61,13 @@ def slack(
         str | None, typer.Option(help="scripted or openai; default openai when a key is set.")
     ] = None,
     log_level: Annotated[str, typer.Option(help="DEBUG, INFO, WARNING or ERROR.")] = "INFO",
+    log_format: Annotated[
+        LogFormat,
+        typer.Option(
+            envvar="EC_LOG_FORMAT",
+            help="json (one object per line, for log collectors) or text.",
+        ),
+    ] = LogFormat.json,
 ) -> None:
     """Run the Slack app (practice, live review, debrief, question review, App Home)."""
     if socket and http:
@@ -75,17 +85,24 @@ def slack(
     bot_token = _secret(settings.slack_bot_token)
     app_token = _secret(settings.slack_app_token)
     signing_secret = _secret(settings.slack_signing_secret)
-    if not bot_token:
+    if settings.slack_multi_workspace:  # many workspaces over OAuth: one line per problem
+        from bot.slack.server import multi_workspace_problems  # lazy: see _run
+
+        problems = multi_workspace_problems(settings, mode=mode)
+        if problems:
+            raise _fail("\nerror: ".join(problems))
+    elif not bot_token:
         raise _fail("SLACK_BOT_TOKEN is not set (the bot token, xoxb-…, from OAuth & Permissions)")
-    if mode == "socket" and not app_token:
+    if mode == "socket" and not app_token and not settings.slack_multi_workspace:
         raise _fail(
             "SLACK_APP_TOKEN is not set (an app-level token, xapp-…, with connections:write; "
             "Socket Mode needs it)"
         )
-    if mode == "http" and not signing_secret:
+    if mode == "http" and not signing_secret and not settings.slack_multi_workspace:
         raise _fail("SLACK_SIGNING_SECRET is not set (Basic Information > App Credentials)")
 
     configure_logging(log_level, log_bodies=settings.log_bodies)
+    use_log_format(log_format)
     install_redaction([bot_token, app_token, signing_secret])
     try:
         asyncio.run(
@@ -124,6 +141,7 @@ async def _run(
     backend: str | None,
 ) -> None:
     # lazy: every command module loads with the CLI, and the offline `practice` needs no Slack SDK
+    from bot.health import schema_problem
     from bot.slack.server import (
         SlackStartupError,
         build_runtime,
@@ -131,18 +149,28 @@ async def _run(
         serve_http,
         serve_socket,
     )
+    from bot.store import migration_failure
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
+    migrate = bool(settings.migrate_on_start)  # type: ignore[attr-defined]
+    if not migrate:  # a district's replicas: a one-shot `db upgrade` migrated before them
+        try:
+            problem = await schema_problem(settings.database_url)  # type: ignore[attr-defined]
+        except Exception as exc:
+            raise _Failed(migration_failure(settings.database_url, exc)) from None  # type: ignore[attr-defined]
+        if problem:
+            raise _Failed(problem)
     try:
         runtime = await build_runtime(
             settings,  # type: ignore[arg-type]
             bot_token=bot_token,
             signing_secret=signing_secret if mode == "http" else "",
             backend=backend,
+            migrate=migrate,
         )
     except (SlackStartupError, ModelError) as exc:
         raise _Failed(str(exc)) from None
@@ -159,6 +187,13 @@ async def _run(
         team = runtime.identity.get("team") or runtime.identity.get("team_id") or "?"
 
         def ready_http(h: str, p: int) -> None:
+            if runtime.installations is not None:  # many workspaces: say where to install
+                print(
+                    f"Slack app ready for every installed workspace: http://{h}:{p}{path} "
+                    f"(install page: http://{h}:{p}/slack/install)",
+                    flush=True,
+                )
+                return
             print(f"Slack app ready for workspace {team}: http://{h}:{p}{path}", flush=True)
 
         def ready_socket() -> None:
@@ -184,6 +219,13 @@ def teams(
         str | None, typer.Option(help="scripted or openai; default openai when a key is set.")
     ] = None,
     log_level: Annotated[str, typer.Option(help="DEBUG, INFO, WARNING or ERROR.")] = "INFO",
+    log_format: Annotated[
+        LogFormat,
+        typer.Option(
+            envvar="EC_LOG_FORMAT",
+            help="json (one object per line, for log collectors) or text.",
+        ),
+    ] = LogFormat.json,
 ) -> None:
     """Run the Microsoft Teams app (practice, live review, debrief) at /api/messages.
 
@@ -208,6 +250,7 @@ def teams(
         sys.stderr.flush()
         raise typer.Exit(1)
     configure_logging(log_level, log_bodies=settings.log_bodies)
+    use_log_format(log_format)
     secret = _secret(settings.teams_client_secret)
     install_redaction([secret])
 

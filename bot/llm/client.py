@@ -36,6 +36,7 @@ import httpx
 import openai
 from pydantic import BaseModel, ValidationError
 
+from bot import metrics
 from bot.config import Settings
 from bot.core.practice import Usage
 from bot.llm.errors import ModelError, ModelKeyRejected, ModelNotConfigured, ModelUnavailable
@@ -192,28 +193,33 @@ class ChatStream(LazyStream):
     async def _run(self) -> AsyncIterator[str]:
         parts: list[str] = []
         reported: Any = None
-        try:
-            stream = await self._client.sdk.chat.completions.create(  # type: ignore[call-overload]
-                messages=self._messages,
-                stream=True,
-                stream_options={"include_usage": True},
-                **self._params,
+        with metrics.model_call("stream") as seen:
+            try:
+                stream = await self._client.sdk.chat.completions.create(  # type: ignore[call-overload]
+                    messages=self._messages,
+                    stream=True,
+                    stream_options={"include_usage": True},
+                    **self._params,
+                )
+                async with stream:
+                    async for chunk in stream:
+                        if chunk.usage is not None:
+                            reported = chunk.usage
+                        for choice in chunk.choices or ():
+                            delta = choice.delta.content if choice.delta else None
+                            if delta:
+                                parts.append(delta)
+                                yield delta
+            except _CALL_ERRORS as exc:
+                raise self._client.map_error(exc) from exc
+            self.text = "".join(parts)
+            if not self.text.strip():
+                raise ModelUnavailable("the model sent an empty reply")
+            self.usage = _usage_of(reported, self._messages, self.text)
+            seen.prompt_tokens, seen.completion_tokens = (
+                self.usage.prompt_tokens,
+                self.usage.completion_tokens,
             )
-            async with stream:
-                async for chunk in stream:
-                    if chunk.usage is not None:
-                        reported = chunk.usage
-                    for choice in chunk.choices or ():
-                        delta = choice.delta.content if choice.delta else None
-                        if delta:
-                            parts.append(delta)
-                            yield delta
-        except _CALL_ERRORS as exc:
-            raise self._client.map_error(exc) from exc
-        self.text = "".join(parts)
-        if not self.text.strip():
-            raise ModelUnavailable("the model sent an empty reply")
-        self.usage = _usage_of(reported, self._messages, self.text)
 
 
 class ModelClient:
@@ -390,17 +396,23 @@ class ModelClient:
             ModelUnavailable: failure after retries, or an empty reply.
             ModelKeyRejected: HTTP 401/403.
         """
-        try:
-            completion = await self.sdk.chat.completions.create(
-                messages=list(messages),  # type: ignore[arg-type]
-                **self._params(model, max_tokens, temperature),
+        with metrics.model_call("chat") as seen:
+            try:
+                completion = await self.sdk.chat.completions.create(
+                    messages=list(messages),  # type: ignore[arg-type]
+                    **self._params(model, max_tokens, temperature),
+                )
+            except _CALL_ERRORS as exc:
+                raise self.map_error(exc) from exc
+            text = (completion.choices[0].message.content or "") if completion.choices else ""
+            if not text.strip():
+                raise ModelUnavailable("the model sent an empty reply")
+            usage = _usage_of(completion.usage, messages, text)
+            seen.prompt_tokens, seen.completion_tokens = (
+                usage.prompt_tokens,
+                usage.completion_tokens,
             )
-        except _CALL_ERRORS as exc:
-            raise self.map_error(exc) from exc
-        text = (completion.choices[0].message.content or "") if completion.choices else ""
-        if not text.strip():
-            raise ModelUnavailable("the model sent an empty reply")
-        return text, _usage_of(completion.usage, messages, text)
+        return text, usage
 
     async def parse(
         self,
@@ -431,23 +443,29 @@ class ModelClient:
                 is not valid JSON for ``schema`` (malformed structured output).
             ModelKeyRejected: HTTP 401/403.
         """
-        try:
-            completion = await self.sdk.chat.completions.parse(
-                messages=list(messages),  # type: ignore[arg-type]
-                response_format=schema,
-                **self._params(model, max_tokens, temperature),
+        with metrics.model_call("parse") as seen:
+            try:
+                completion = await self.sdk.chat.completions.parse(
+                    messages=list(messages),  # type: ignore[arg-type]
+                    response_format=schema,
+                    **self._params(model, max_tokens, temperature),
+                )
+            except _PARSE_ERRORS as exc:
+                raise self.map_error(exc) from exc
+            if not completion.choices:
+                raise ModelUnavailable("the model sent no structured answer")
+            message = completion.choices[0].message
+            if getattr(message, "refusal", None):
+                raise ModelUnavailable("the model refused to answer")
+            parsed = message.parsed
+            if parsed is None:
+                raise ModelUnavailable("the model's structured output did not match the schema")
+            usage = _usage_of(completion.usage, messages, message.content or "")
+            seen.prompt_tokens, seen.completion_tokens = (
+                usage.prompt_tokens,
+                usage.completion_tokens,
             )
-        except _PARSE_ERRORS as exc:
-            raise self.map_error(exc) from exc
-        if not completion.choices:
-            raise ModelUnavailable("the model sent no structured answer")
-        message = completion.choices[0].message
-        if getattr(message, "refusal", None):
-            raise ModelUnavailable("the model refused to answer")
-        parsed = message.parsed
-        if parsed is None:
-            raise ModelUnavailable("the model's structured output did not match the schema")
-        return parsed, _usage_of(completion.usage, messages, message.content or "")
+        return parsed, usage
 
     async def aclose(self) -> None:
         """Close the HTTP client if this object created it."""

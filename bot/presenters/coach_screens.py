@@ -31,6 +31,7 @@ __all__ = [
     "NOTE_HINT",
     "NOTE_LABEL",
     "NOTE_TOO_LONG",
+    "NO_COACH_YET",
     "NO_READS",
     "NO_SUCH_PERSON",
     "OLDER",
@@ -64,6 +65,7 @@ __all__ = [
     "feedback_dm_intro",
     "feedback_sent",
     "feedback_where",
+    "flagging_problem",
     "flagging_state",
     "page_of",
     "queue_count",
@@ -101,6 +103,29 @@ NO_SUCH_PERSON = (
 TRY_AGAIN = "Something went wrong on my side, so nothing changed. Please try again in a minute."
 
 
+FLAGGING_EXAMPLE = "/coach flagging on findings 3 turns 12"
+
+
+def flagging_problem(what: str, typed: str) -> str:
+    """Why typed ``/coach flagging`` words were not understood, with an example.
+
+    Args:
+        what: the problem id from ``bot.services.commands.FlaggingProblem``.
+        typed: the offending word.
+    """
+    if what == "setting":
+        text = f"I know two flagging settings, findings and turns, not “{typed}”."
+    elif what == "missing":
+        text = f"“{typed}” needs a number after it."
+    elif what == "findings":
+        text = f"findings needs a number of findings per 10 turns, such as 3 or 2.5, not “{typed}”."
+    elif what == "turns":
+        text = f"turns needs a whole number of turns, such as 12, not “{typed}”."
+    else:
+        text = "Say on or off first."
+    return f"{text} For example: {FLAGGING_EXAMPLE}"
+
+
 def unknown_command(typed: str) -> str:
     """The answer to a /coach line that is not one of the commands."""
     return f"I don't know “/coach {typed}”.\n\n{HELP}"
@@ -133,13 +158,25 @@ def coach_list(whos: Sequence[str]) -> str:
     return "Coaches in this workspace: " + ", ".join(whos) + "."
 
 
-def you_were_added(by: str) -> str:
-    """The DM to someone just made a coach."""
-    return (
+def you_were_added(by: str, waiting: int = 0) -> str:
+    """The DM to someone just made a coach (``waiting``: sessions already in the queue)."""
+    text = (
         f"{by} made you a coach for this workspace. When a staff member sends you a practice "
         "session, I'll tell you here at once, and your Home tab lists the sessions waiting "
         "for you. Staff can see when you opened their transcript."
     )
+    if waiting == 1:
+        text += " One session is already waiting for a coach: it is on your Home tab."
+    elif waiting > 1:
+        text += f" {waiting} sessions are already waiting for a coach: they are on your Home tab."
+    return text
+
+
+NO_COACH_YET = (
+    "This workspace has no coach set up yet. You can still send it: it waits in the coach "
+    "queue, and the first coach added sees it there. A workspace admin can add one with "
+    "/coach add @name."
+)
 
 
 def flagging_state(enabled: bool, findings_per_10: float, turns_without_insight: int) -> str:
@@ -294,10 +331,16 @@ NO_READS = "No coach has opened this session yet."
 
 def read_line(who: str, read_at: datetime) -> str:
     """One read of a transcript: who and when (UTC)."""
-    return f"{who} read it on {read_at:%b %d at %H:%M} UTC"
+    return f"{who} read it on {_utc(read_at)}"
 
 
 def read_summary(whos: Sequence[str], reads: int, last: datetime) -> str:
     """How often coaches read one of your sessions, and when last (UTC)."""
     times = "once" if reads == 1 else f"{reads} times"
-    return f"read {times} by {', '.join(whos)}, last on {last:%b %d at %H:%M} UTC"
+    return f"read {times} by {', '.join(whos)}, last on {_utc(last)}"
+
+
+def _utc(dt: datetime) -> str:
+    """E.g. ``Mar 5 at 3:07 PM UTC`` (US style, 12-hour clock)."""
+    hour = dt.hour % 12 or 12
+    return f"{dt:%b} {dt.day} at {hour}:{dt:%M} {dt:%p} UTC"

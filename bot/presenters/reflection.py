@@ -154,9 +154,9 @@ def mode_phrase(mode: str) -> str:
 
 
 def local_day(dt: datetime, tz: str) -> str:
-    """E.g. ``Tuesday 3 March`` on ``tz``'s calendar."""
+    """E.g. ``Tuesday, March 3`` (US style) on ``tz``'s calendar."""
     local = dt.astimezone(ZoneInfo(tz))
-    return f"{local:%A} {local.day} {local:%B}"
+    return f"{local:%A}, {local:%B} {local.day}"
 
 
 def time_refusal(reason: str, max_days: int) -> str:

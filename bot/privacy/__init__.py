@@ -21,27 +21,37 @@ kind             placeholder        found by (module)
                                     complexes, "apt 12" / "lot 14" near a housing
                                     word, corners, "at 88 Ridge", Spanish "Calle
                                     Roble 45", "Avenida Juárez #1200 int. 4"
-                                    (``addresses``)
+                                    (``addresses``); after a housing word, what
+                                    datamade's ``usaddress`` parser tags as an
+                                    address ("home is 402 Elm", "addr is 602 N
+                                    3rd W"); pieces written apart joined ("Apt 4C,
+                                    1900 Grand Concourse") (``street_parser``)
 ``DOB``          ``[DOB]``          a date in any common form after "DOB", "d.o.b.",
                                     "born", "birthday", "b.", "fecha de nacimiento",
                                     "nació", "cumpleaños"…, and the dates listed
-                                    with it; "met on 10/3" stays (``dates_ids``)
+                                    with it; any full date four years old or more
+                                    ("the system has 9/19/2010"); "met on 10/3"
+                                    and this year's dates stay (``dates_ids``)
 ``STUDENT_ID``   ``[STUDENT_ID]``   numbers after "student #", "ID", "id#", "case
                                     no.", "lunch number", "número de estudiante",
                                     "no. de caso"… (dashes and letters allowed);
-                                    "#" + 5–10 digits; a bare run of 6–10 digits
+                                    "#" + 5–10 digits or a code; codes of capitals
+                                    and 4+ digits anywhere ("D4471290",
+                                    "00391827A"); a bare run of 6–10 digits
 ``NATIONAL_ID``  ``[NATIONAL_ID]``  SSN / ITIN shapes (123-45-6789, 123 45 6789),
                                     Canadian SIN shape, CURP, RFC, UK NINO, A-numbers,
                                     and any number after "SSN", "social", "passport",
-                                    "Medicaid", "ProviderOne", "seguro social"…
+                                    "Medicaid", "ProviderOne", "seguro social"…;
+                                    "last 4 … is 6612", "id on file ends 2284"
 ``NAME``         ``[NAME]``         see below (``names``, ``known``, ``ordinary``)
 ===============  =================  ================================================
 
-Every rule is a pattern (the ``regex`` module) or a word list: nothing is
-downloaded and nothing needs the network (no address or NER library is
-installed; ``usaddress`` and ``pyap`` are not in the venv). The rules are built
-once per process on first use (about a second, mostly Faker's name data);
-presidio is not imported, because its import pulls in spaCy (several seconds).
+Every rule is a pattern (the ``regex`` module), a word list, or datamade's
+``usaddress`` CRF parser (its model ships in the wheel): nothing is downloaded
+and nothing needs the network (no NER library is installed). The rules are
+built once per process on first use (about a second and a half of CPU, mostly
+Faker's name data; usaddress adds 0.14 s); presidio is not imported, because
+its import pulls in spaCy (several seconds).
 
 **Names — the limit.** Recognising arbitrary person names needs a statistical
 NER model, and none can be installed here from a trustworthy source. Names
@@ -50,9 +60,14 @@ are found by:
 1. ``known_names`` — names typed into the app's own fields, matched in any
    case, with or without accents, apostrophes and hyphens, whole and by part
    ("MARIA LOPEZ", "maria", "Ms. Lopez", "Maria's", "jose ramirez" for "José
-   Ramírez") (``known``);
+   Ramírez"), with an initial or a suffix ("marcus j came", "marcus sr")
+   (``known``); a part that is also a word ("dakota", "hunter", "santiago") is
+   the name before a verb with a subject, after a first name or "la abuelita
+   de", and again wherever only punctuation follows it once it was the name;
 2. title and context patterns, in any case: "Ms. Carter", "ms. okafor",
-   "MRS. NGUYEN", "her son mateo", "named Luis", "the Nguyen family";
+   "MRS. NGUYEN", "her son mateo", "named Luis", "the Nguyen family", and a
+   first name that is also a word right after a family word or a title
+   ("grandpa earl", "mom (amber)", "ms pearl"; not "mom will", "baby sister");
 3. a name list from Faker's person data for English, Spanish, Portuguese,
    French, Indian, Vietnamese and West / East African locales (about 16,000
    names): capitalised words ("Priya"), words in capitals ("MARIA LOPEZ") and
@@ -63,7 +78,8 @@ are found by:
    "will", "rose", "luz", "dolores"); a name that is also a place
    (:data:`PLACES_ALSO_NAMES`: "Guadalupe") is kept after "in / from / back
    to…", and any name before "County", "Street", "Elementary"… is kept;
-4. propagation: a word found as a name once is scrubbed everywhere in the text.
+4. propagation: a word found as a name once is scrubbed everywhere in the text;
+   one name-like word between two found names joins them ("BILLY RAY COBB").
 
 **Names that are ordinary words** ("Hope", "Will", "May", "Mark", "Grace"), when
 known, found once, or in the name list, are names only where
@@ -89,15 +105,17 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 
-from bot.privacy.dates_ids import chain_lists
+from bot.privacy.dates_ids import chain_lists, old_date_spans
 from bot.privacy.known import known_name_spans
 from bot.privacy.model import PII_KINDS, PLACEHOLDERS, PiiKind, PiiSpan, Scrubbed
 from bot.privacy.names import (
     _extend_names,
     _list_name_spans,
     _propagate_names,
+    finish_names,
 )
 from bot.privacy.patterns import _rules
+from bot.privacy.street_parser import join_address_pieces, parsed_address_spans
 from bot.privacy.words import _NEVER_NAMES, COMMON_WORDS_ALSO_NAMES, NOT_NAMES, PLACES_ALSO_NAMES
 
 __all__ = [
@@ -178,14 +196,14 @@ def detect(text: str, *, known_names: Iterable[str] = ()) -> list[PiiSpan]:
         return []
     with _lock:
         rules = _rules()
-    spans = chain_lists(text, rules.spans(text))
+    spans = chain_lists(text, rules.spans(text) + old_date_spans(text) + parsed_address_spans(text))
     names = (
         [s for s in spans if s.kind != "NAME" or s.text not in _NEVER_NAMES]
         + _list_name_spans(text)
         + known_name_spans(text, known_names)
     )
     names = _propagate_names(text, _extend_names(text, names))
-    return _resolve(text, names)
+    return join_address_pieces(text, finish_names(text, _resolve(text, names)))
 
 
 def scrub(text: str, *, known_names: Iterable[str] = ()) -> Scrubbed:

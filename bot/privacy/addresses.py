@@ -3,9 +3,14 @@ numbered roads, PO boxes, rural routes, housing complexes, units, intersections,
 addresses after "at 88 Ridge", and Spanish addresses ("Calle Roble 45", "Avenida Juárez #1200
 int. 4").
 
-No address library is installed here (``usaddress`` and ``pyap`` are not in the venv), so
-these are careful patterns; each needs a house number, a street suffix, a unit word or a cue
-word, so that times, room and bus numbers, grades and counts stay.
+These are careful patterns; each needs a house number, a street suffix, a unit word or a cue
+word, so that times, room and bus numbers, grades and counts stay. What they cannot shape
+(a lower-case street with no suffix, a town after the street) ``bot.privacy.street_parser``
+asks datamade's ``usaddress`` parser about, after a housing word only. Issue 10 added
+numbered roads with no house number ("out on County Rd 12", "off hwy 64"), a named place
+and a unit ("the Pines, unit 3-B", "Los Arcos #14"), a unit and a complex ("lot 22
+sunnyvale mhp", "lot 114 Shady Acres"), Spanish streets with a lettered number or "norte"
+("88-B Calle Palma", "415 calle 5 norte #B") and a town before a ZIP after a comma.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ _SUFFIX_WORDS = (
     "circle|cir|terrace|ter|highway|hwy|parkway|pkwy|loop|trail|trl|pike|alley|aly|row|square|"
     "sq|crescent|cres|point|pt|crossing|xing|bend|hollow|heights|hts|path|walk|plaza|plz|pass|"
     "glen|grove|cove|manor|expressway|expy|freeway|fwy|spur|crest|ridge|run|view|vista|mews|"
-    "close|gardens|gdns"
+    "close|gardens|gdns|concourse|esplanade|promenade|turnpike|tpke|causeway|commons"
 )
 _SUFFIX = rf"(?i:{_SUFFIX_WORDS})\b\.?"
 _SUFFIX_LOWER = (
@@ -35,11 +40,11 @@ _SUFFIX_LOWER = (
 "drive", "way", "row", "court": "a 20 minute drive", "two days in a row")."""
 _UNIT_WORD = (
     r"(?i:apt|apartment|unit|suite|ste|lot|space|spc|trailer|trlr|room|rm|bldg|building|fl|floor|"
-    r"int|interior|depto|dpto|depa|departamento|apto|casa|lote|n[úu]mero)"
+    r"int|interior|depto|dpto|depa|departamento|apto|casa|lote|n[úu]mero|rfd)"
 )
 _UNIT_VALUE = (
     r"(?:[A-Za-z]?-?\d+(?:-?[A-Za-z])?|[A-Za-z]-?\d+|\d(?:st|nd|rd|th)\s+(?i:fl|floor)"
-    r"|[A-Za-z](?![\w'’]))"
+    r"|[A-Za-z](?![\w]|['’]\w))"
 )
 _UNIT = (
     rf"(?:,?\s*(?:{_UNIT_WORD}\.?\s*#?\s*|#\s*){_UNIT_VALUE}\b"
@@ -56,9 +61,10 @@ _CITY = (
     rf"(?:(?:,\s*|\s+){_CITY_WORDS}(?:,\s*|\s+)(?:[A-Z]{{2}}|Washington|Oregon|Idaho)\b"
     rf"(?:\s+{_ZIP})?"
     rf"|,?\s+(?:[A-Z]{{2}}\s+)?{_ZIP}"
-    rf"|\s+{_CITY_WORDS}\s+{_ZIP}"
+    rf"|(?:,\s*|\s+){_CITY_WORDS},?\s+{_ZIP}"
     rf"|,\s*{_CITY_WORDS}(?=\s*(?:$|[.;:)!?\n(]|—|–|\s-\s))"
-    rf"|,?\s+(?i:zip(?:\s*code)?)\s*:?\s*{_ZIP})?"
+    rf"|,?\s+(?i:zip(?:\s*code)?)\s*:?\s*{_ZIP}"
+    rf"|,\s*[a-z]{{3,}}(?:\s[a-z]{{3,}})?,?\s+(?i:[a-z]{{2}})\s+{_ZIP})?"
 )
 """After a street: ", Yakima, WA 98902", " St. Louis MO 63103", " 98902", ", zip 39503", or a
 bare town at the end of a clause (", Union Gap.")."""
@@ -88,7 +94,7 @@ _HOUSING_CUE = (
 
 _COMPLEX = (
     r"(?i:apartments|apts|mobile\s+home\s+park|trailer\s+park|rv\s+park|mobile\s+estates|estates|"
-    r"motel|townhomes|trailer\s+court)"
+    r"motel|townhomes|trailer\s+court|mhp|acres|villas|condos|lofts|towers)"
 )
 """Words that name a housing complex ("Cedar Hills apts", "Shady Oaks mobile home park")."""
 
@@ -96,7 +102,7 @@ ADDRESS_RULES: list[tuple[str, str, float]] = [
     (
         "house_number_street",
         rf"\b\d{{1,6}}(?:-?[A-Z]|\s1/2|½)?\s+(?:{_DIR}\s+)?(?:{_STREET_WORD}\s+){{1,4}}"
-        rf"{_SUFFIX}(?:\s+{_DIR}(?!\w))?{_UNIT}?{_CITY}",
+        rf"{_SUFFIX}(?:\s+{_DIR}(?!\w))?(?:{_UNIT}){{0,2}}{_CITY}",
         0.7,
     ),
     (
@@ -107,8 +113,9 @@ ADDRESS_RULES: list[tuple[str, str, float]] = [
     ),
     (
         "house_number_numbered_road",
-        rf"\b\d{{1,6}}\s+(?:{_DIR}\s+)?(?:(?i:old)\s+)?(?:State\s+Route|State\s+Highway|"
-        rf"County\s+Road|(?i:co\.?\s+rd|cr|fm|highway|hwy|route|rte|rt|road|rd|sr|us))\s*-?\s*"
+        rf"\b\d{{1,6}}\s+(?:{_DIR}\s+)?(?:(?i:old)\s+)?(?:(?i:state\s+route|state\s+highway|"
+        rf"county\s+road|county\s+rd|county\s+hwy)|(?i:co\.?\s+rd|cr|fm|highway|hwy|route|rte|rt|"
+        rf"road|rd|sr|us))\s*-?\s*"
         rf"\d{{1,4}}[A-Z]?\b"
         rf"(?:\s+{_DIR}(?!\w))?{_UNIT}?{_CITY}",
         0.7,
@@ -171,7 +178,7 @@ ADDRESS_RULES: list[tuple[str, str, float]] = [
     ),
     (
         "house_number_avenue_letter",
-        r"\b\d{1,6}\s+(?i:ave|avenue|street|st|calle)\.?\s+[A-Z]\b(?![\w'’])",
+        r"\b\d{1,6}\s+(?i:ave|avenue|street|st|calle)\.?\s+[A-Z]\b(?![\w]|['’]\w)",
         0.6,
     ),
     (
@@ -193,17 +200,19 @@ ADDRESS_RULES: list[tuple[str, str, float]] = [
     (
         "house_number_spanish_street",
         # "901 Calle Juárez #3", "2210 Calle Sol Apt 5", "en 45 avenida Hidalgo"
-        r"\b\d{1,6}\s+(?i:calle|avenida|avda|privada|callej[oó]n|camino|carretera|cerrada|"
-        r"bulevar|calzada)\.?\s+"
+        r"\b\d{1,6}(?:-?[A-Za-z])?\s+(?i:calle|avenida|avda|privada|callej[oó]n|camino|carretera|"
+        r"cerrada|bulevar|calzada)\.?\s+"
         rf"(?!{_STOP}\b)[\p{{L}}\d][\p{{L}}\d'’]*(?:\s+(?!{_STOP}\b)(?!{_UNIT_WORD}\b)"
-        rf"\p{{Lu}}[\p{{L}}'’]*){{0,2}}(?:\s*#\s*\d{{1,5}}[A-Za-z]?\b)?{_UNIT}?",
+        rf"(?:\p{{Lu}}[\p{{L}}'’]*|(?i:norte|sur|oriente|poniente|este|oeste|ote|pte)\b)){{0,2}}"
+        rf"(?:\s*#\s*(?:\d{{1,5}}[A-Za-z]?|[A-Za-z])\b)?{_UNIT}?",
         0.6,
     ),
     (
         "housing_complex",
         r"\b(?:\p{Lu}[\p{Ll}'’]+\s+(?:(?:del|de\s+la|de|of\s+the|of)\s+)?){1,3}"
         r"(?i:apartments|apts|mobile\s+home\s+park|trailer\s+park|rv\s+park|mobile\s+estates|"
-        rf"estates|townhomes|trailer\s+court)\b{_UNIT}?",
+        rf"estates|townhomes|trailer\s+court|motel|inn|mhp|acres|villas|condos|lofts|towers)\b"
+        rf"(?:{_UNIT}){{0,2}}",
         0.5,
     ),
     (
@@ -235,7 +244,7 @@ ADDRESS_RULES: list[tuple[str, str, float]] = [
         r"(?<=\b(?i:on|off|at|near|along|down|up|past|by|to|of|from)\s+(?:the\s+)?)"
         rf"(?:(?:N|S|E|W|North|South|East|West)\.?\s+)?(?:(?:\p{{Lu}}[\p{{Ll}}'’]+|{_ORDINAL})\s+)"
         r"{1,3}(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Boulevard|Blvd|Way|Court|Ct|Highway|"
-        r"Hwy|Loop|Trail|Pike|Drive)\b\.?",
+        r"Hwy|Loop|Trail|Pike|Drive|street|st|avenue|ave|road|rd|ln|blvd|hwy)\b\.?",
         0.45,
     ),
     (
@@ -263,13 +272,68 @@ ADDRESS_RULES: list[tuple[str, str, float]] = [
         rf"\b(?:(?:(?!{_NOT_STREET}\b)\p{{Lu}}[\p{{L}}'’]+\s+)?(?!{_NOT_STREET}\b)"
         rf"\p{{Lu}}[\p{{L}}'’]+\s+(?:and|&|off|y)\s+{_ORDINAL}(?:\s+{_SUFFIX})?"
         rf"|{_ORDINAL}(?:\s+{_SUFFIX})?\s+(?:and|&|off|y)\s+(?!{_NOT_STREET}\b)\p{{Lu}}\p{{Ll}}+)"
-        r"(?![\w'’])",
+        r"(?![\w]|['’]\w)",
         0.45,
     ),
     (
         "intersection_with_numbered_street",
         r"(?<=\b(?i:on|off|at|near|of)\s+)(?:\d{1,3}(?:st|nd|rd|th)\s+(?:and|&)\s+"
         r"\p{Lu}\p{Ll}+|\p{Lu}\p{Ll}+\s+(?:and|&)\s+\d{1,3}(?:st|nd|rd|th))\b",
+        0.45,
+    ),
+]
+ADDRESS_RULES += [
+    (
+        "corner_of_two_streets_after_corner_word",
+        # "the corner of Main and Pine", "corner of 5th & walnut", "esquina de Juárez y Morelos"
+        r"(?<=\b(?i:corner\s+of|corners\s+of|esquina\s+de|esq\.?\s+de)\s+(?:the\s+)?)"
+        rf"(?:(?!{_STOP}\b)(?:\p{{L}}[\p{{L}}'’.-]*|{_ORDINAL})\s+){{0,2}}?"
+        rf"(?!{_STOP}\b)(?:\p{{L}}[\p{{L}}'’.-]*|{_ORDINAL})"
+        r"\s+(?i:and|&|y|/|at)\s+"
+        rf"(?:(?!{_STOP}\b)(?:\p{{L}}[\p{{L}}'’-]*|{_ORDINAL})\s+){{0,2}}?"
+        rf"(?!{_STOP}\b)(?:\p{{L}}[\p{{L}}'’-]*|{_ORDINAL})(?:\s+{_SUFFIX})?(?![\w]|['’]\w)",
+        0.5,
+    ),
+    (
+        "box_then_rural_route",
+        # "Box 22, Rt 3", "box 418 HC 61", "Caja 340, Ruta Rural 1"
+        r"\b(?i:box|caja)\s*#?\s*\d+(?:-?[A-Za-z])?,?\s*(?i:rural\s+route|rr|route|rte|rt|hc|hcr|"
+        r"star\s+route|ruta\s+rural)\s*#?\s*\d+\b",
+        0.6,
+    ),
+    (
+        "numbered_road_after_place_word",
+        # "lives out on County Rd 12", "off hwy 64", "on County Hwy K", "along SR 20"
+        r"(?<=\b(?i:on|off|along|past|at|lives|live|living|staying|en|por)\s+(?:the\s+)?)"
+        r"(?:(?i:old)\s+)?(?:(?:State|state)\s+(?:Route|Highway|route|highway|hwy|rd)"
+        r"|(?i:county)\s+(?i:road|rd|hwy|highway|line)|(?i:co\.?\s+rd|co\.?\s+hwy|fm|hwy|highway|sr|"
+        r"us|cr|carretera))\s*-?\s*(?:\d{1,4}[A-Za-z]?|[A-Z]{1,2})\b"
+        rf"(?:\s+{_DIR}(?!\w))?{_UNIT}?",
+        0.45,
+    ),
+    (
+        "named_place_then_unit",
+        # "live at the Pines, unit 3-B", "staying at Maple Court apt 6", "en Villa Hermosa, casa 4"
+        r"(?<=\b(?i:at|in|en)\s+)(?:(?i:the)\s+)?"
+        rf"(?:(?!{_NOT_STREET}\b)\p{{Lu}}[\p{{Ll}}'’]+\s+){{0,2}}(?!{_NOT_STREET}\b)\p{{Lu}}[\p{{Ll}}'’]+"
+        r",?\s+(?i:unit|apt|apartment|lot|space|spc|trailer|rm|room|casa|depto|lote)\.?\s*#?\s*"
+        r"[A-Za-z]?-?\d+(?:-?[A-Za-z])?\b",
+        0.45,
+    ),
+    (
+        "named_place_then_number_after_home_word",
+        # "viven en Los Arcos #14", "staying at Cedar Court #12"
+        r"(?<=\b(?i:viven|vive|vivimos|vivía|live|lives|living|stay|stays|staying|moved|mudaron)"
+        r"\s+(?i:en|at|in|to|a)\s+(?:(?i:the)\s+)?)"
+        rf"(?:(?!{_NOT_STREET}\b)\p{{Lu}}[\p{{Ll}}'’]+\s+){{0,2}}(?!{_NOT_STREET}\b)\p{{Lu}}[\p{{Ll}}'’]+"
+        r"\s*#\s*\d{1,5}[A-Za-z]?\b",
+        0.45,
+    ),
+    (
+        "unit_then_complex",
+        # "lot 22 sunnyvale mhp", "lot 114 Shady Acres", "space 9 Green Valley rv park"
+        r"\b(?i:lot|space|spc|trailer|unit|apt|lote)\.?\s*#?\s*[A-Za-z]?\d+[A-Za-z]?\s+(?:(?i:at|in|en)\s+)?"
+        rf"(?:(?i:the)\s+)?(?:(?!{_STOP}\b)[\p{{L}}'’]+\s+){{1,3}}{_COMPLEX}\b",
         0.45,
     ),
 ]

@@ -10,6 +10,8 @@ bare run of 6 to 10 digits.
 
 from __future__ import annotations
 
+import datetime
+
 import regex
 
 from bot.privacy.model import PiiKind, PiiSpan
@@ -61,10 +63,10 @@ _NATIONAL_ID_WORDS = (
 "Apple Health", "driver's license", "CURP", "matrícula consular"…)."""
 
 _SCHOOL_ID_WORDS = (
-    r"(?:ID|SID|(?i:student\s*(?:ids|numbers|nums|nos\.?)|student\s*(?:id|number|num|no\.?|#)?|"
+    r"(?:IDs?|SID|(?i:student\s*(?:ids|numbers|nums|nos\.?)|student\s*(?:id|number|num|no\.?|#)?|"
     r"iep|504(?:\s+plan)?|placement|(?:restraining|protective|protection|no[- ]contact)\s+order|"
     r"wic|snap|mcd|referral\s*(?:number|no\.?|#)|stu\s*(?:id|#|no\.?|number)|"
-    r"state\s*(?:student\s*)?id|ssid|wsis|id\s*(?:number|num|no\.?|#)?|i\.d\.|"
+    r"state\s*(?:student\s*)?id|ssid|wsis|ids?\s*(?:number|num|no\.?|#)?|i\.d\.|"
     r"lunch\s*(?:number|num|no\.?|pin|code|id|account|acct|#)|meal\s*(?:number|pin|code|#)|"
     r"skyward(?:\s*(?:id|number|#))?|powerschool(?:\s*(?:id|number|#))?|"
     r"(?:cps\s+|dcyf\s+|court\s+|truancy\s+)?case\s*(?:number|num|no\.?|#|id)?|"
@@ -98,7 +100,8 @@ DOB_RULES: list[tuple[str, str, float]] = [
     ),
     (
         "date_after_turns_age",
-        rf"\b(?i:turns|turned|will\s+be|cumple)\s+\d{{1,2}}\s+(?i:on|el)\s+(?P<v>{DATE})",
+        rf"\b(?i:turns|turned|will\s+be|cumple|cumplió|cumplio)\s+\d{{1,2}}"
+        rf"(?:\s+(?i:años|anos|years?(?:\s+old)?|yrs?))?\s+(?i:on|el)\s+(?P<v>{DATE})",
         0.7,
     ),
 ]
@@ -118,6 +121,27 @@ STUDENT_ID_RULES: list[tuple[str, str, float]] = [
         0.7,
     ),
     ("hash_number", r"(?<![\w#])#\s?(?P<v>\d{5,10})\b", 0.5),
+    (
+        # "#BR-0442", "# 2024-JV-118", "report #A77310": "#" before a code of 4 digits or more
+        "hash_code",
+        r"(?<![\w#])#\s?(?P<v>(?=(?:[A-Za-z-]{0,6}\d){4})(?=[\w-]*[A-Za-z])[A-Za-z]{1,4}-?\d[\dA-Za-z]*"
+        r"(?:-[\dA-Za-z]+){0,3})(?![\w-])",
+        0.5,
+    ),
+    (
+        # "D4471290", "E12345678", "00391827A", "WDL8J4K2M9P1", "BR-0442": a code of capitals and
+        # four digits or more, whatever the words around it (no time such as "1030AM")
+        "letters_and_digits_code",
+        r"(?<![\w@.-])(?=(?:[A-Z-]{0,6}\d){4})(?=[\dA-Z-]*[A-Z])(?![\dA-Z]*(?:AM|PM)\b)"
+        r"(?:[A-Z]{1,4}-?\d[\dA-Z]{3,14}|\d{4,}[A-Z]{1,3}|[A-Z]{1,4}-\d{4,10})(?![\w@-]|\.\w)",
+        0.45,
+    ),
+    (
+        # "d4471290", "s0041122": one to three letters and five digits or more, in lower case
+        "lower_letters_and_digits_code",
+        r"(?<![\w@.-])[a-z]{1,3}\d{5,12}(?![\w@-]|\.\w)",
+        0.4,
+    ),
     ("bare_6_to_10_digits", r"(?<![\d$€£.,/:#-])\b\d{6,10}\b(?![.,/:-]?\d)", 0.3),
 ]
 
@@ -138,10 +162,20 @@ NATIONAL_ID_RULES: list[tuple[str, str, float]] = [
         "number_after_national_id_word",
         rf"\b{_NATIONAL_ID_WORDS}(?:['’]s)?(?:\s*(?i:card|number|num|no\.?|id|#))?"
         r"(?:\s*(?i:is|was|es|of|ends in|ending in|ends with|ending|ends))?\s*(?:[:#=,]|\s[-–])?\s*"
-        r"(?P<v>(?=[A-Za-z0-9 -]{0,8}\d{2})[A-Za-z]{0,4}-?(?:\d|[A-Za-z](?=[\dA-Za-z]*\d))"
+        r"(?P<v>(?=[A-Za-z0-9 -]{0,8}\d{2}|(?:[A-Za-z-]*\d){3})[A-Za-z]{0,4}-?"
+        r"(?:\d|[A-Za-z](?=[\dA-Za-z]*\d))"
         r"(?:[A-Za-z0-9-]|\s(?=\d{2,}|\d(?![\w.,/:-]*\s+(?i:days?|weeks?|times?|hours?|"
         r"months?|years?|kids?|absences?|tardies)\b)))*[A-Za-z0-9])",
         0.9,
+    ),
+    (
+        # "ssn last 4 on the form is 6612", "military id on file ends 2284", "card ending in
+        # 0042": an ID word, then "last 4" / "ends (in)" and four digits in the same clause
+        "last_four_after_id_word",
+        rf"\b(?:{_NATIONAL_ID_WORDS}|(?i:id|ids|student\s+id|account|acct|card))\b[^.!?\n\d;]{{0,40}}?"
+        r"\b(?i:last\s+(?:4|four)(?:\s+digits)?|ends?(?:\s+(?:in|with))?|ending(?:\s+(?:in|with))?)"
+        r"\b[^.!?\n\d;]{0,30}?(?P<v>\d{4})\b(?![.,/:-]?\d)",
+        0.8,
     ),
     (
         "last_four_of_social",
@@ -164,7 +198,14 @@ _ID_NEXT = regex.compile(
     r"[^.!?\n\d$]{0,40}?(?<![\w$#-])(\d{4,10})(?![\w/:.,-]\d|[\w-])", regex.VERSION0
 )
 _YEAR = regex.compile(r"(?:19|20)\d\d")
+_BARE_YEAR = regex.compile(r"(?<![\w/.$-])(?:19|20)\d\d(?![\w/%-]|[.,]\d)")
 _CLAUSE = regex.compile(r"[^.;!?\n]*")
+_TWO_SENTENCES = regex.compile(r"[^.!?\n]*(?:[.!?]+\s+[^.!?\n]*)?")
+_CORRECTED_DATE = regex.compile(
+    r"\b(?i:says|said|say|it's|its|it’s|should\s+be|actually|not|correct(?:ed)?(?:\s+to)?|"
+    r"wrote|reads|dice|dijo)\s*:?\s*(?P<v>" + DATE + r")",
+    regex.VERSION0,
+)
 _FULL_DATE = regex.compile(rf"(?<![\d/.-])(?:{DATE})", regex.VERSION0)
 _YEAR_AT_END = regex.compile(r"(?:\b((?:19|20)\d\d)|\d[/.-]\d{1,2}[/.-](\d\d))(?!\d)\W*$")
 _ISO_YEAR = regex.compile(r"((?:19|20)\d\d)[-/.]\d")
@@ -196,8 +237,11 @@ def chain_lists(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
         ``spans`` plus, after each DOB, each date joined to it by ", ", "and", "&", "y"
         ("DOBs 4/1/2013 and 6/19/2016") and each later date in the same clause within two
         years of it ("DOB 6-1-2016 per mom, school has 6-11-2016"; "DOB 3/3/13, called
-        11/2" keeps 11/2, which has no year); and after each cued ID of 4 to 10 digits, a number
-        of the same length later in the same sentence ("id 4471 … should be 4417").
+        11/2" keeps 11/2, which has no year); a date right after "says", "should be", "not",
+        "actually", "dice"… in the same or the next sentence ("dob listed 4/31/2012 … mom says
+        april 30"); after a year of birth, the later years of its clause ("born 2014 and
+        2016"); and after each cued ID of 4 to 10 digits, a number of the same length later in
+        the same sentence ("id 4471 … should be 4417").
     """
     out = list(spans)
     for s in spans:
@@ -208,6 +252,26 @@ def chain_lists(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
                     PiiSpan(kind="DOB", start=m.start(1), end=m.end(1), text=m[1], score=0.8)
                 )
                 end = m.end(1)
+            if _YEAR.fullmatch(s.text):
+                # "born 2014 and 2016", "nació en 2014 y el niño en 2017": later years of the
+                # same clause, close to the first
+                clause = _CLAUSE.match(text, end)
+                stop = min(clause.end() if clause else end, end + 48)
+                for y in _BARE_YEAR.finditer(text, end, stop):
+                    if abs(int(y[0]) - int(s.text)) <= 20:
+                        out.append(
+                            PiiSpan(kind="DOB", start=y.start(), end=y.end(), text=y[0], score=0.6)
+                        )
+            # "dob listed 4/31/2012 … mom says april 30": a date right after "says", "is",
+            # "should be"… in the same or the next sentence corrects the date of birth
+            sentence = _TWO_SENTENCES.match(text, end)
+            if sentence:
+                for d in _CORRECTED_DATE.finditer(text, end, sentence.end()):
+                    out.append(
+                        PiiSpan(
+                            kind="DOB", start=d.start("v"), end=d.end("v"), text=d["v"], score=0.6
+                        )
+                    )
             year = _year(s.text)
             clause = _CLAUSE.match(text, end)
             if year is not None and clause:
@@ -223,4 +287,59 @@ def chain_lists(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
                 out.append(
                     PiiSpan(kind=s.kind, start=m.start(1), end=m.end(1), text=m[1], score=0.5)
                 )
+    return out
+
+
+_DATED = regex.compile(
+    r"(?<![\w/.-])(?:"
+    r"(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.](?P<y>\d{4}|\d{2})"
+    r"|(?P<y>(?:19|20)\d\d)[-/.]\d{1,2}[-/.]\d{1,2}"
+    rf"|{_MONTH}\s+{_DAY},?\s+(?P<y>(?:19|20)\d\d)"
+    rf"|{_DAY}\s+(?:of\s+)?{_MONTH},?\s+(?P<y>(?:19|20)\d\d)"
+    rf"|{_DAY}[-/ ]{_MONTH}[-/ ](?P<y>(?:19|20)\d\d)"
+    rf"|{_DAY}\s+de\s+{_MES},?\s+(?:de\s+|del\s+)?(?P<y>(?:19|20)\d\d)"
+    rf"|{_MES}\s+{_DAY},?\s+(?P<y>(?:19|20)\d\d)"
+    r")(?![\w/]|[.-]\d)",
+    regex.VERSION0,
+)
+"""A date with its day, month and year ("9/19/2010", "8/12/08", "2012-03-04", "sept 9 2010",
+"2 de mayo de 2016")."""
+
+SCHOOL_AGE_YEARS = 4
+"""A full date at least this many years before the current year is taken as a date of birth:
+a child in school was born 4 to 20 years ago, a caregiver earlier still, while the dates an
+attendance note is about (absences, meetings, letters, court dates) are of this school year
+or the last (issue 10: dates of birth written with no birth word near them, "the system has
+9/19/2010", "EN EL SISTEMA ESTA 04/15/2012")."""
+
+
+def old_date_spans(text: str, *, today: datetime.date | None = None) -> list[PiiSpan]:
+    """Full dates (day, month and year) too old to be about school this year: dates of birth.
+
+    Args:
+        text: the text.
+        today: the current date (the system date when None); a test passes its own.
+
+    Returns:
+        DOB spans (score 0.5) for each full date whose year is at least
+        :data:`SCHOOL_AGE_YEARS` before ``today``'s year; a two-digit year "yy" is 20yy when
+        that is not in the future, else 19yy. Impossible day / month pairs ("13/13/2012")
+        are skipped; "2/30/2012" is kept (a wrongly typed date of birth is still one).
+    """
+    now = (today or datetime.date.today()).year
+    cutoff = now - SCHOOL_AGE_YEARS
+    out: list[PiiSpan] = []
+    for m in _DATED.finditer(text):
+        y = m.group("y")
+        year = int(y)
+        if len(y) == 2:
+            year += 2000 if 2000 + year <= now else 1900
+        if not 1900 <= year <= cutoff:
+            continue
+        a, b = m.group("a"), m.group("b")
+        if a is not None and b is not None:
+            first, second = int(a), int(b)
+            if not (1 <= first <= 31 and 1 <= second <= 31 and min(first, second) <= 12):
+                continue
+        out.append(PiiSpan(kind="DOB", start=m.start(), end=m.end(), text=m[0], score=0.5))
     return out

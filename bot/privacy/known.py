@@ -1,5 +1,6 @@
 """Names the app was told (``known_names``): matched whole and by part, in any case, with or
 without accents, apostrophes and hyphens ("MARIA LOPEZ", "maria", "Ms. Lopez", "Maria's",
+a nickname that starts the given name ("Jay" for "Jaylen", "Chris" for "Christopher"),
 "jose ramirez" for "José Ramírez", "OBrien" for "O'Brien", "Lopez Garcia" for
 "Lopez-Garcia").
 
@@ -20,8 +21,8 @@ from functools import lru_cache
 import regex
 
 from bot.privacy.model import PiiSpan
-from bot.privacy.names import _fold, _is_place, _lexicon
-from bot.privacy.ordinary import ordinary_use
+from bot.privacy.names import _FAMILY_DE, _fold, _is_place, _lexicon
+from bot.privacy.ordinary import MODAL_WORDS, _subject_verb, ordinary_use
 from bot.privacy.words import _TITLES, NOT_NAMES
 
 _ACCENTS: dict[str, str] = {
@@ -43,10 +44,20 @@ _PARTICLES: frozenset[str] = frozenset(
 _TITLE_WORDS: frozenset[str] = frozenset(t.lower() for t in _TITLES.split("|"))
 _INITIAL_AFTER = regex.compile(
     r"[ \t]+(?![aAI][ \t]|[iI]['’])[A-Za-z]\.?(?=['’]s\b|[ \t]*[,;:)\n]|[ \t]+(?i:is|was|has|had|"
-    r"said|says|missed|and|mom|dad|gma|gpa)\b|$|\.(?:\s|$))"
+    r"said|says|missed|and|mom|dad|gma|gpa)\b|$|\.(?:\s|$)"
+    r"|(?<![ \t][aAiIuUyYoOeE])[ \t]+[a-z]{2,}(?<=ed|came|come|comes|went|goes|got|gets|left|is|"
+    r"was|has|had|says|said|told|tells|did|does|missed|stayed|stays|lives|walks|rides|needs|wants))"
 )
 """A one-letter initial right after a known name's part ("tyler w,", "jacob T. missed",
-"emily r's mom"); "a", "A" and "I" are words, not initials."""
+"emily r's mom", "marcus j came in late"); "a", "A" and "I" are words, not initials, and so
+are "u", "y", "o", "e" before a word ("told marcus u should")."""
+
+
+_INITIAL_BEFORE = regex.compile(
+    r"(?<![\p{L}\p{N}.'’])(?:(?![aAIiyYoOeEuUqQkK]\.)[A-Za-z]\.|(?![AIYOEUQK])[A-Z])[ \t]+$"
+)
+"""A one-letter initial right before a known name's part ("j. brooks", "J Brooks"); not a
+word of one letter ("y Camila", "q Joselyn", "in K. nia", "I", "a")."""
 
 
 @lru_cache(maxsize=512)
@@ -97,6 +108,7 @@ def known_name_spans(text: str, known_names: Iterable[str]) -> list[PiiSpan]:
     """
     lex = _lexicon()
     out: list[PiiSpan] = []
+    held: list[tuple[str, int, int]] = []
     seen: set[str] = set()
     for raw in known_names:
         name = " ".join(str(raw).split())
@@ -132,10 +144,95 @@ def known_name_spans(text: str, known_names: Iterable[str]) -> list[PiiSpan]:
                 if ordinary and (
                     len(m.group()) > len(word) or ordinary_use(text, m.start(), m.end())
                 ):
-                    continue
+                    if len(m.group()) == len(word) and _known_name_here(text, m.start(), m.end()):
+                        pass
+                    else:
+                        held.append((key, m.start(), m.end()))
+                        continue
                 if single and _is_place(text, m.start(), m.end()):
                     continue
+                start = m.start()
+                before = _INITIAL_BEFORE.search(text, max(0, start - 4), start)
+                if before is not None:
+                    # "j. brooks", "J Brooks": an initial before the name
+                    start = before.start()
                 out.append(
-                    PiiSpan(kind="NAME", start=m.start(), end=m.end(), text=m.group(), score=1.0)
+                    PiiSpan(
+                        kind="NAME", start=start, end=m.end(), text=text[start : m.end()], score=1.0
+                    )
                 )
+    for raw in known_names:
+        given = _parts(" ".join(str(raw).split()))[0].split()[:1]
+        if not given or len(given[0]) < 5 or not given[0].isalpha():
+            continue
+        for m in _nickname_rx(_fold(given[0]).lower()).finditer(text):
+            nick = _fold(m.group()).lower()
+            if _NOT_NICKNAMES.fullmatch(nick):
+                continue
+            if nick in lex.common or nick.title() in NOT_NAMES:
+                # a nickname that is also a word ("jay", "Max"): only beside the full name,
+                # "jay (jaylen)", or where it is not the word ("Max's mom", "Jay missed")
+                beside = regex.match(rf"\s*\(\s*{regex.escape(given[0])}", text[m.end() :], regex.I)
+                if not beside and (
+                    ordinary_use(text, m.start(), m.end())
+                    and not _known_name_here(text, m.start(), m.end())
+                ):
+                    continue
+            out.append(
+                PiiSpan(kind="NAME", start=m.start(), end=m.end(), text=m.group(), score=0.9)
+            )
+    # a known part that is also a word, taken as the name once in this text, is the name
+    # again where only punctuation follows it ("hunter's mom … said hunter (bday oct 12)")
+    taken = {_fold(s.text).lower() for s in out}
+    for key, start, end in held:
+        if key in taken and _PUNCT_AFTER.match(text, end):
+            out.append(PiiSpan(kind="NAME", start=start, end=end, text=text[start:end], score=0.9))
     return out
+
+
+_NOT_NICKNAMES = regex.compile(
+    r"(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|mon|tue|tues|wed|thu|thur|thurs|fri|"
+    r"sat|sun|the|and|ann|per|pre|pro|con|com|mis|dis|sub|tri|uni|abs|min|max|sec|hrs|yrs|wks)"
+)
+"""Prefixes that are abbreviations or word starts, never taken as a nickname ("Mar" of
+"Marcus", "Thu" of "Thurman")."""
+
+
+@lru_cache(maxsize=512)
+def _nickname_rx(given: str) -> regex.Pattern[str]:
+    """Nicknames of a known given name: its first three letters or more, at least half of it,
+    as a whole word in any case ("Jay" and "jay" for "Jaylen", "Chris" for "Christopher",
+    "Sam's" for "Samantha"). ``given`` is folded and in lower case."""
+    shortest = max(3, (len(given) + 1) // 2)
+    prefixes = [regex.escape(given[:n]) for n in range(len(given) - 1, shortest - 1, -1)]
+    return regex.compile(
+        rf"(?<![\p{{L}}\p{{N}}_'’-])(?:{'|'.join(prefixes)})(?![\p{{L}}\p{{N}}_-])",
+        regex.IGNORECASE,
+    )
+
+
+_PUNCT_AFTER = regex.compile(r"[ \t]*(?:[(),;:!?]|\.(?:\s|$)|$)")
+_WORD_BEFORE = regex.compile(r"(?<![\p{L}'’])(\p{L}+)[ \t]+$")
+_WORD_AFTER = regex.compile(r"[ \t]+(\p{L}+)(?![\p{L}'’])")
+
+
+def _known_name_here(text: str, start: int, end: int) -> bool:
+    """Whether a known part that is also an ordinary word is the name here all the same: a
+    verb with a subject follows it ("per gma, dakota turned 12"), or a first name of the name
+    list stands right before it ("mom maria delgado" for the known "Jaylen Delgado"), or a
+    Spanish family word and "de" ("la abuelita de santiago")."""
+    word = text[start:end].lower()
+    if _FAMILY_DE.search(text, max(0, start - 24), start):
+        # "la abuelita de santiago", "el papá de rosa"
+        return True
+    after = _WORD_AFTER.match(text, end)
+    following = after.group(1).lower() if after else ""
+    if word not in MODAL_WORDS and following != "is" and _subject_verb(following):
+        return True
+    before = _WORD_BEFORE.search(text, max(0, start - 24), start)
+    if before:
+        prev = before.group(1)
+        lex = _lexicon()
+        low = prev.lower()
+        return low in lex.first_lower and low not in lex.common and prev not in NOT_NAMES
+    return False

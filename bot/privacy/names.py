@@ -12,9 +12,11 @@ from bot.privacy.words import (
     _ACRONYMS,
     _FUNCTION_WORDS,
     _INSTITUTION_WORDS,
+    _KIN,
     _LOREM_NAMES,
     _NAME_LOCALES,
     _NEVER_NAMES,
+    _TITLES,
     COMMON_WORDS_ALSO_NAMES,
     NOT_NAMES,
     PLACES_ALSO_NAMES,
@@ -33,6 +35,9 @@ class _Lexicon:
         any_lower: first names and surnames in lower case that are not
             ordinary words; taken as a name in capitals ("LOPEZ"), and in
             lower case right after a title, a family word or another name.
+        first_any: every first name in lower case, ordinary words included
+            ("earl", "rosa", "amber"); taken right after a family word or a
+            title only ("grandpa earl", "mom (amber)", "ms pearl").
     """
 
     def __init__(self) -> None:
@@ -73,6 +78,9 @@ class _Lexicon:
         )
         self.first_lower: frozenset[str] = frozenset(
             f for w in first for f in {w.lower(), _fold(w.lower())} if f not in self.common
+        )
+        self.first_any: frozenset[str] = frozenset(
+            f for w in first for f in {w.lower(), _fold(w.lower())}
         )
         self.any_lower: frozenset[str] = self.first_lower | frozenset(
             f for w in last for f in {w.lower(), _fold(w.lower())} if f not in self.common
@@ -126,8 +134,9 @@ _PLACE_BEFORE = regex.compile(
     r"virgen\s+de|de|en)\s+)$"
 )
 _FAMILY_DE = regex.compile(
-    r"(?i:\b(?:pap[aá]|mam[aá]|padre|madre|hij[oa]|herman[oa]|abuel[oa]|t[ií][oa]|prim[oa]|"
-    r"tutor[a]?|maestr[oa]|familia|casa)\s+de\s+)$"
+    r"(?i:\b(?:pap[aá]|mam[aá]|mami|papi|padre|madre|hij(?:it)?[oa]|herman(?:it)?[oa]|"
+    r"abuel(?:it)?[oa]|t[ií][oa]|prim(?:it)?[oa]|tutor[a]?|maestr[oa]|familia|casa|niñ[oa]|"
+    r"amig[oa]|novi[oa]|espos[oa]|señora|señor|sra|sr)\.?\s+de\s+)$"
 )
 _STRICT_TITLE_BEFORE = regex.compile(
     r"(?i:\b(?:mr|mrs|ms|mx|miss|mister|dr|sra|sr|señora|señor|senora|senor|doña|dona|prof)\.?\s+)$"
@@ -146,6 +155,30 @@ def _is_place(text: str, start: int, end: int) -> bool:
         return False
     # "el papá de Santiago", "la mamá de Lorena": "de" after a family word names a person
     return not _FAMILY_DE.search(text, max(0, before.start() - 16), before.end())
+
+
+_KIN_BEFORE = regex.compile(
+    rf"(?i:\b(?:{_TITLES}|{_KIN}|gma|gpa|g-ma|granma|grandmother|mami|papi|mamá|papá|abuelita|"
+    r"guardian|foster\s+mom|foster\s+dad|step\s?mom|step\s?dad)\.?,?[ \t]*\(?[ \t]*)$"
+)
+"""A family word or a title right before a word, a bracket allowed ("mom (amber)")."""
+_VERB_NAMES: frozenset[str] = frozenset(
+    """
+    will may can might must shall drew sue rose bill rob mark grant chase said says see sees
+    saw hope wants hunt pat art gene dawn faith joy
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+"""First names that are also verbs or feelings written after a family word ("mom will",
+"dad drew", "mom rose early", "mom hope"): not taken by the family-word rule."""
+_KIN_WORDS: frozenset[str] = frozenset(
+    _KIN.split("|")
+    + """
+    foster baby babies sister brother sisters brothers parents parent kids don doña dona les la
+    le el lo los las de del mi tu su se ya yo sin mas por para como te al ma pa mo jo di tia tio
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+"""Family words, titles and Spanish function words: never the name after a family word
+("baby sister", "foster parents", "don Efraín", "la mamá de Wendy … les cortó")."""
 
 
 def _list_name_spans(text: str) -> list[PiiSpan]:
@@ -173,6 +206,19 @@ def _list_name_spans(text: str) -> list[PiiSpan]:
                 or (lex.is_name_word(word) and CONTEXT_BEFORE.search(text, before, m.start()))
             ):
                 score = 0.8
+        if (
+            not score
+            and word.lower() in lex.first_any
+            and word.lower() not in _VERB_NAMES
+            and word.lower() not in _KIN_WORDS
+            and word.title() not in _NEVER_NAMES
+            and not _CALENDAR.fullmatch(word.title())
+            and not word.isupper()
+            and _KIN_BEFORE.search(text, max(0, m.start() - 40), m.start())
+        ):
+            # "grandpa earl", "gma rosa", "mom (amber)", "ms pearl": a first name that is also
+            # a word, right after a family word or a title
+            score = 0.7
         if score and not _is_place(text, m.start(), m.end()):
             out.append(PiiSpan(kind="NAME", start=m.start(), end=m.end(), text=word, score=score))
     return out
@@ -310,3 +356,80 @@ def _propagate_names(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
                     PiiSpan(kind="NAME", start=m.start(), end=m.end(), text=m.group(), score=0.6)
                 )
     return out
+
+
+_NAME_SUFFIX = regex.compile(r"[ \t]+(?i:jr|sr|ii|iii|iv)\b\.?")
+"""A generational suffix after a name ("marcus sr", "Luis Ortega Jr.")."""
+
+
+def finish_names(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
+    """Close the gaps between found names and take in a generational suffix.
+
+    Args:
+        text: the text.
+        spans: disjoint spans ordered by start (:func:`bot.privacy._resolve`'s output).
+
+    Returns:
+        The same spans, where two NAME spans with one word between them, written the same
+        way (capitalised or in capitals) and itself a possible name ("BILLY RAY COBB", "Jose
+        Angel Rivera": "Ray", "Angel" are also ordinary words), become one; and a NAME span
+        followed by "jr", "sr", "II"… takes it in ("marcus sr").
+    """
+    lex = _lexicon()
+    out: list[PiiSpan] = []
+    for s in spans:
+        if s.kind == "NAME" and out and out[-1].kind == "NAME":
+            last = out[-1]
+            gap = text[last.end : s.start]
+            m = regex.fullmatch(r"[ \t]+(\p{L}+)[ \t]+", gap)
+            if m:
+                word = m.group(1)
+                same_way = (word.isupper() and last.text.isupper() and s.text.isupper()) or (
+                    word.istitle() and last.text[:1].isupper() and s.text[:1].isupper()
+                )
+                low = word.lower()
+                maybe_name = (
+                    low in COMMON_WORDS_ALSO_NAMES
+                    or word.title() in NOT_NAMES
+                    or low in lex.any_lower
+                )
+                if (
+                    same_way
+                    and maybe_name
+                    and word.title() not in _NEVER_NAMES
+                    and low not in _FUNCTION_LOWER
+                    and word.title() not in _CALENDAR_WORDS
+                ):
+                    out[-1] = PiiSpan(
+                        kind="NAME",
+                        start=last.start,
+                        end=s.end,
+                        text=text[last.start : s.end],
+                        score=max(last.score, s.score),
+                    )
+                    continue
+        out.append(s)
+    final: list[PiiSpan] = []
+    for i, s in enumerate(out):
+        if s.kind == "NAME":
+            m = _NAME_SUFFIX.match(text, s.end)
+            nxt = out[i + 1].start if i + 1 < len(out) else len(text)
+            if m and m.end() <= nxt:
+                s = PiiSpan(
+                    kind="NAME",
+                    start=s.start,
+                    end=m.end(),
+                    text=text[s.start : m.end()],
+                    score=s.score,
+                )
+        final.append(s)
+    return final
+
+
+_CALENDAR_WORDS: frozenset[str] = frozenset(
+    """
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May
+    June July August September October November December And Or Y E De
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+"""Words never taken into a name between two names ("Ana and Luis", "ANA Y LUIS")."""

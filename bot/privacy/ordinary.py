@@ -93,7 +93,7 @@ def ordinary_use(text: str, start: int, end: int) -> bool:
     """
     word = text[start:end]
     low = word.lower()
-    if text[end : end + 2] in ("'s", "’s"):
+    if text[end : end + 2].lower() in ("'s", "’s"):
         return False
     before = text[max(0, start - 40) : start]
     titled = word[:1].isupper() and not (word.isupper() and _mostly_capitals(text))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Literal
 
 from bot.core.persona import Persona
@@ -18,8 +19,11 @@ __all__ = [
     "HELP_WORDS",
     "MAX_QUESTIONS",
     "Command",
+    "FlaggingChange",
+    "FlaggingProblem",
     "find_persona",
     "parse_command",
+    "parse_flagging",
     "parse_practice_subcommand",
     "parse_start_request",
     "question_lines",
@@ -167,3 +171,61 @@ def question_lines(text: str) -> list[str]:
         if body:
             out.append(body)
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class FlaggingChange:
+    """A parsed ``flagging on|off [findings N] [turns N]`` (None: keep the current value)."""
+
+    enabled: bool
+    findings_per_10: float | None = None
+    turns_without_insight: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FlaggingProblem:
+    """What is wrong with typed flagging words; ``typed`` is the offending word ("" if none).
+
+    ``what``: ``state`` (no on/off), ``setting`` (an unknown setting name), ``missing`` (a
+    setting without its number), ``findings`` / ``turns`` (not a number of that kind).
+    """
+
+    what: Literal["state", "setting", "missing", "findings", "turns"]
+    typed: str = ""
+
+
+_DECIMAL_RE = re.compile(r"^\d{1,4}(?:\.\d{1,2})?$")
+
+
+def parse_flagging(args: list[str]) -> FlaggingChange | FlaggingProblem:
+    """Read the words after ``flagging`` (``on findings 3 turns 12``).
+
+    Args:
+        args: the words, already split (no words asks for the state: not handled here).
+
+    Returns:
+        The change, or the problem with the words (the range checks are the service's:
+        ``Coaching.set_flagging``; the wording is the presenters').
+    """
+    state = args[0].lower() if args else ""
+    if state not in ("on", "off"):
+        return FlaggingProblem("state", args[0] if args else "")
+    rest = args[1:]
+    values: dict[str, str] = {}
+    for i in range(0, len(rest), 2):
+        name = rest[i].lower()
+        if name not in ("findings", "turns"):
+            return FlaggingProblem("setting", rest[i])
+        if i + 1 >= len(rest):
+            return FlaggingProblem("missing", name)
+        values[name] = rest[i + 1]
+    findings, turns = values.get("findings"), values.get("turns")
+    if findings is not None and not _DECIMAL_RE.match(findings):
+        return FlaggingProblem("findings", findings)
+    if turns is not None and not (turns.isascii() and turns.isdigit() and len(turns) <= 4):
+        return FlaggingProblem("turns", turns)
+    return FlaggingChange(
+        enabled=state == "on",
+        findings_per_10=float(findings) if findings is not None else None,
+        turns_without_insight=int(turns) if turns is not None else None,
+    )

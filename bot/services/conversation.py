@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Mapping, Sequence
 
+from bot import metrics
 from bot.core.models import Review
 from bot.core.persona import Persona
 from bot.llm.errors import ModelError
@@ -347,7 +349,9 @@ class PracticeChat:
             text: the staff message as plain text.
             message_key: the message's durable claim key (a saved turn is re-sent).
         """
+        started = metrics.received_at() or time.monotonic()
         if len(text) > say.MAX_TURN_CHARS:
+            metrics.turn_done("too_long", started)
             await outbox.send(ref, Notice(say.too_long(len(text))))
             return
         info = await self.sessions.get(ref.workspace_id, ref.user_id, session_id)
@@ -377,31 +381,37 @@ class PracticeChat:
                 message_key=message_key,
             )
         except NotYourSession:
+            metrics.turn_done("not_owner", started)
             await stream.abandon()
             log.warning(
                 "refused a message in session %s from a user who does not own it", session_id
             )
             return
         except (SessionEnded, SessionNotFound):
+            metrics.turn_done("ended", started)
             await stream.abandon()
             await outbox.send(ref, Notice(say.ENDED))
             return
         except SessionBusy as exc:
+            metrics.turn_done("busy", started)
             await stream.abandon()
             await outbox.send(ref, Notice(str(exc)))
             return
         except ModelError as exc:
+            metrics.turn_done("model_error", started)
             await stream.abandon()
             log.error("practice turn failed: %s", exc.reason)
             await outbox.send(ref, Notice(say.MODEL_DOWN, icon="warning"))
             return
         except BaseException:
+            metrics.turn_done("failed", started)
             await stream.abandon()
             raise
         finally:
             if slow is not None:
                 slow.cancel()
         await stream.finish(turn.caregiver)
+        metrics.turn_done("answered", started, [f.kind for f in turn.review.findings])
         await self._evaluate_flags(ref.workspace_id, session_id)
         if turn.note:
             await outbox.send(ref, TurnNote(turn.note))

@@ -38,6 +38,7 @@ from typing import Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict
 
+from bot import metrics
 from bot.presenters.reflection import gave_up
 from bot.services.payloads import build_payload
 from bot.services.results import PromptObsolete, ReminderInfo, ReminderPayload
@@ -268,6 +269,7 @@ class Dispatcher:
                 platforms=self.platforms,
             )
         if rows:
+            metrics.REMINDERS.labels("due").inc(len(rows))
             log.debug("dispatcher %s claimed %d reminder(s)", self.worker_id, len(rows))
         for index, row in enumerate(rows):
             if self._stop is not None and self._stop.is_set():
@@ -420,6 +422,7 @@ class Dispatcher:
                 now=now,
             )
             if done:
+                metrics.REMINDERS.labels("sent").inc()
                 log.info("reminder %s (%s) sent", row.id, row.kind)
             return done
         reason = (result.reason or "unknown_error").strip()[:200] or "unknown_error"
@@ -461,6 +464,7 @@ class Dispatcher:
         )
         if not done:
             return False
+        metrics.REMINDERS.labels("failed").inc()
         log.warning("reminder %s (%s) failed: %s", row.id, row.kind, reason)
         if row.kind != "delivery_failed" and row.channel_id and row.user_id:
             await uow.reminders.add_if_absent(

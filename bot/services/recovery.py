@@ -27,6 +27,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 
+from bot import metrics
 from bot.presenters import practice as say
 from bot.presenters.views import Notice
 from bot.services.claims import MAX_ATTEMPTS, Claim, PendingWork, WorkClaims
@@ -98,23 +99,24 @@ class DurableChat:
             await self.claims.finish(claim)
             return
         try:
-            async with self.claims.held(claim):
-                if claim.redo:
-                    log.info("redoing a %s (attempt %s)", work.kind, claim.attempts)
-                    await outbox.send(ref, Notice(say.REPLY_DELAYED, icon="info"))
-                if work.kind == "debrief":
-                    assert work.session_id is not None
-                    await self.chat.post_debrief(outbox, ref, work.session_id)
-                else:
-                    await self.chat.handle_message(
-                        outbox,
-                        ref,
-                        work.text,
-                        has_files=work.has_files,
-                        message_id=work.message_id,
-                        message_key=claim.key,
-                    )
-                await self.claims.finish(claim)
+            with metrics.PENDING_TURNS.track_inprogress():
+                async with self.claims.held(claim):
+                    if claim.redo:
+                        log.info("redoing a %s (attempt %s)", work.kind, claim.attempts)
+                        await outbox.send(ref, Notice(say.REPLY_DELAYED, icon="info"))
+                    if work.kind == "debrief":
+                        assert work.session_id is not None
+                        await self.chat.post_debrief(outbox, ref, work.session_id)
+                    else:
+                        await self.chat.handle_message(
+                            outbox,
+                            ref,
+                            work.text,
+                            has_files=work.has_files,
+                            message_id=work.message_id,
+                            message_key=claim.key,
+                        )
+                    await self.claims.finish(claim)
         except BaseException:
             try:
                 await asyncio.shield(self.claims.release(claim))

@@ -163,8 +163,9 @@ class ReflectionService(InterviewService):
         A reflection needs at least one answer, or the "nothing new" tick. The
         red flag (:func:`bot.core.reflection.is_red_flag`) queues one
         ``red_flag_note`` for the recipient the core chooses
-        (:meth:`bot.core.interviews.Interview.red_flag_recipient`: the coach,
-        else the interviewer; the team channel only when the workspace shares
+        (:meth:`bot.core.interviews.Interview.red_flag_recipient`: the coach named in
+        the workspace's settings, else its first coach (the coaches table), else the
+        interviewer; the team channel only when the workspace shares
         these notes), due at the next working slot. A resubmitted reflection
         that is no longer a red flag cancels a note not yet sent.
 
@@ -231,11 +232,13 @@ class ReflectionService(InterviewService):
         note: ReminderRow | None,
     ) -> None:
         ws, now = row.workspace_id, self._clock()
-        coach_tz = (
-            await uow.user_tz.get_tz(ws, settings.coach_user_id) if settings.coach_user_id else None
-        )
+        coach_id = settings.coach_user_id
+        if not coach_id:  # the workspace's first coach (issue 11's roles) when none is named
+            coaches = await uow.coaches.in_workspace(ws)
+            coach_id = coaches[0].user_id if coaches else None
+        coach_tz = await uow.user_tz.get_tz(ws, coach_id) if coach_id else None
         to = Interview.model_validate(row).red_flag_recipient(
-            coach_user_id=settings.coach_user_id,
+            coach_user_id=coach_id,
             coach_tz=coach_tz,
             share_with_team=settings.share_red_flags,
             team_tz=settings.team_tz,

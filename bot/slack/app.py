@@ -15,30 +15,44 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
 )
+from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.health import not_ready
 from bot.slack.deps import BackgroundTasks, SlackDeps, utcnow
+from bot.slack.installations import (
+    BOT_SCOPES,
+    INSTALL_PATH,
+    NOT_INSTALLED_MESSAGE,
+    REDIRECT_PATH,
+    EncryptedInstallationStore,
+    StoreAuthorize,
+    register_revocation,
+)
 from bot.slack.listeners import register_all
+from bot.slack.observe import ApiErrorCounter, metrics_view, request_log
 from bot.slack.payloads import check_payload, request_guard
 from bot.slack.redact import install_redaction
-from bot.store import StoreUnavailable
 
 __all__ = [
     "DEFAULT_API_URL",
     "EVENTS_PATH",
     "BackgroundTasks",
+    "OAuthConfig",
     "SlackDeps",
     "SlackStartupError",
     "check_bot_token",
@@ -75,7 +89,7 @@ def normalize_api_url(url: str | None) -> str:
 
 
 def make_client(
-    token: str,
+    token: str | None,
     *,
     api_url: str | None = None,
     session: aiohttp.ClientSession | None = None,
@@ -84,7 +98,8 @@ def make_client(
     """An async Web API client with the rate-limit retry handler Slack's SDK leaves off.
 
     Args:
-        token: the bot token (kept inside the client; never logged here).
+        token: the bot token (kept inside the client; never logged here); None for a
+            client whose token comes per request (many workspaces).
         api_url: Web API base URL (``SLACK_API_URL``); Slack's when None.
         session: a shared aiohttp session (connection pooling); None makes
             one per call, as the SDK does by default.
@@ -97,6 +112,7 @@ def make_client(
     handlers: list[AsyncRetryHandler] = [
         AsyncConnectionErrorRetryHandler(max_retry_count=1),
         AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
+        ApiErrorCounter(),  # last: sees each call's final answer (ec_slack_api_errors_total)
     ]
     return AsyncWebClient(
         token=token,
@@ -173,6 +189,46 @@ class _QuietTokenWarnings(logging.Filter):
         return not ("`token`" in text and ("unused" in text or "ignored" in text))
 
 
+@dataclass(frozen=True)
+class OAuthConfig:
+    """Many-workspace mode: Bolt's OAuth flow over the encrypted installation store.
+
+    Attributes:
+        client_id / client_secret: ``SLACK_CLIENT_ID`` / ``SLACK_CLIENT_SECRET``.
+        store: the installation store (:class:`EncryptedInstallationStore`).
+        state_store: the OAuth state store (slack_sdk's SQLAlchemy one, same database).
+        redirect_uri: ``SLACK_REDIRECT_URI``, or None for the app settings' one.
+        authorize_url: ``SLACK_OAUTH_AUTHORIZE_URL`` (Slack's authorize page).
+    """
+
+    client_id: str
+    client_secret: str = field(repr=False)
+    store: EncryptedInstallationStore = field(repr=False)
+    state_store: AsyncOAuthStateStore = field(repr=False)
+    redirect_uri: str | None = None
+    authorize_url: str = "https://slack.com/oauth/v2/authorize"
+
+    def settings(self) -> AsyncOAuthSettings:
+        """Bolt's OAuth settings: install at :data:`INSTALL_PATH`, redirect at
+        :data:`REDIRECT_PATH`, the manifest's bot scopes, state checked (cookie and store),
+        and :class:`StoreAuthorize` (the team's bot from the store) as ``authorize``."""
+        settings = AsyncOAuthSettings(
+            client_id=self.client_id,
+            client_secret=self.client_secret,
+            scopes=list(BOT_SCOPES),
+            user_scopes=[],
+            redirect_uri=self.redirect_uri,
+            install_path=INSTALL_PATH,
+            redirect_uri_path=REDIRECT_PATH,
+            authorization_url=self.authorize_url,
+            installation_store=self.store,
+            installation_store_bot_only=True,
+            state_store=self.state_store,
+        )
+        settings.authorize = StoreAuthorize(self.store)  # no auth.test per request
+        return settings
+
+
 async def create_app(
     deps: SlackDeps,
     *,
@@ -181,6 +237,7 @@ async def create_app(
     api_url: str | None = None,
     session: aiohttp.ClientSession | None = None,
     identity: Mapping[str, Any] | None = None,
+    oauth: OAuthConfig | None = None,
 ) -> AsyncApp:
     """Build the Bolt app with every listener registered.
 
@@ -197,6 +254,8 @@ async def create_app(
         api_url: ``SLACK_API_URL``.
         session: a shared aiohttp session for Web API calls (recommended).
         identity: an ``auth.test`` answer already obtained; None calls it.
+        oauth: many-workspace mode (``bot_token`` is then ignored): see
+            :func:`create_oauth_app`.
 
     Returns:
         The :class:`~slack_bolt.async_app.AsyncApp`.
@@ -204,6 +263,10 @@ async def create_app(
     Raises:
         SlackStartupError: Slack rejected the bot token or could not be reached.
     """
+    if oauth is not None:
+        return create_oauth_app(
+            deps, oauth, signing_secret=signing_secret, api_url=api_url, session=session
+        )
     install_redaction([bot_token, signing_secret])
     client = make_client(bot_token, api_url=api_url, session=session)
     if identity is None:
@@ -232,6 +295,12 @@ async def create_app(
         logger=bolt_logger,
     )
 
+    _finish(app, deps)
+    return app
+
+
+def _finish(app: AsyncApp, deps: SlackDeps) -> None:
+    """The payload check, the listeners' dependencies and every listener."""
     app.use(check_payload)  # a malformed body stops here with a quiet 200
 
     @app.middleware
@@ -240,14 +309,59 @@ async def create_app(
         return await next()
 
     register_all(app)
+
+
+def create_oauth_app(
+    deps: SlackDeps,
+    oauth: OAuthConfig,
+    *,
+    signing_secret: str,
+    api_url: str | None = None,
+    session: aiohttp.ClientSession | None = None,
+) -> AsyncApp:
+    """Build the Bolt app for many workspaces (``SLACK_CLIENT_ID`` / ``SLACK_CLIENT_SECRET``).
+
+    Bolt serves the install page (``GET /slack/install``) and the redirect
+    (``GET /slack/oauth_redirect``: state checked against its cookie and the state store,
+    then ``oauth.v2.access`` on ``SLACK_API_URL``), saves the installation encrypted, and
+    authorizes each request with that team's own bot token (:class:`StoreAuthorize`). A
+    request from a team with no installation is answered 200 and served by no listener.
+    ``app_uninstalled`` and ``tokens_revoked`` delete what they end.
+
+    Args:
+        deps: services and settings for the listeners.
+        oauth: the OAuth settings and stores.
+        signing_secret: ``SLACK_SIGNING_SECRET`` (OAuth needs HTTP mode).
+        api_url: ``SLACK_API_URL`` (``oauth.v2.access`` goes there too).
+        session: a shared aiohttp session for Web API calls.
+
+    Returns:
+        The :class:`~slack_bolt.async_app.AsyncApp`.
+    """
+    install_redaction([oauth.client_secret, signing_secret])
+    bolt_logger = logging.getLogger("bot.slack.bolt")
+    if not any(isinstance(f, _QuietTokenWarnings) for f in bolt_logger.filters):
+        bolt_logger.addFilter(_QuietTokenWarnings())  # a stray SLACK_BOT_TOKEN is ignored
+    app = AsyncApp(
+        client=make_client(None, api_url=api_url, session=session),
+        oauth_settings=oauth.settings(),
+        signing_secret=signing_secret,
+        process_before_response=False,
+        logger=bolt_logger,
+        user_facing_authorize_error_message=NOT_INSTALLED_MESSAGE,
+    )
+    register_revocation(app, oauth.store)
+    _finish(app, deps)
     return app
 
 
 def web_application(
     app: AsyncApp, deps: SlackDeps, *, path: str = EVENTS_PATH, signing_secret: str = ""
 ) -> web.Application:
-    """The aiohttp application for HTTP mode: ``POST {path}``, ``GET /healthz`` (alive) and
-    ``GET /readyz`` (the database accepts a write: 200, else 503 with the reason). A signed
+    """The aiohttp application for HTTP mode: ``POST {path}``, ``GET /healthz`` (alive),
+    ``GET /readyz`` (the database accepts a write and is at the migrations' head: 200, else
+    503 with the reason, :func:`bot.health.not_ready`) and ``GET /metrics`` (Prometheus).
+    Every request is logged once with its own request id (:mod:`bot.slack.observe`). A signed
     body of the wrong shape is answered 200 before Bolt sees it (:func:`request_guard`).
 
     On shutdown it waits (up to 30 s) for the background work in flight, so a
@@ -262,16 +376,16 @@ def web_application(
         An :class:`aiohttp.web.Application`.
     """
     web_app = app.web_app(path=path)
+    web_app.middlewares.append(request_log)  # first: request id, ids, latency for every line
     web_app.middlewares.append(request_guard(signing_secret, path))
 
     async def healthz(_: web.Request) -> web.Response:
         return web.json_response({"ok": True, "background": len(deps.tasks)})
 
     async def readyz(_: web.Request) -> web.Response:
-        try:
-            await deps.sessions.store.check_writable()
-        except StoreUnavailable as exc:
-            return web.json_response({"ok": False, "reason": str(exc)}, status=503)
+        reason = await not_ready(deps.sessions.store)
+        if reason is not None:
+            return web.json_response({"ok": False, "reason": reason}, status=503)
         return web.json_response({"ok": True})
 
     async def on_shutdown(_: web.Application) -> None:
@@ -281,5 +395,6 @@ def web_application(
 
     web_app.router.add_get("/healthz", healthz)
     web_app.router.add_get("/readyz", readyz)
+    web_app.router.add_get("/metrics", metrics_view)
     web_app.on_shutdown.append(on_shutdown)
     return web_app

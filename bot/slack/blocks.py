@@ -508,7 +508,7 @@ def review_modal(private_metadata: str = "") -> dict[str, Any]:
 
 
 def _session_line(card: SessionCard) -> str:
-    when = card.started_at.strftime("%b %d") if card.started_at else "earlier"
+    when = f"{card.started_at:%b} {card.started_at.day}" if card.started_at else "earlier"
     parts = [
         f"*{escape(card.persona_name)}* · {when}",
         f"{card.turns} turn{'s' if card.turns != 1 else ''}",
@@ -635,11 +635,11 @@ def local_time(dt: datetime, tz: str) -> str:
         tz: the reader's IANA zone.
 
     Returns:
-        E.g. ``"Thu 5 Mar, 11:00 AM"``.
+        E.g. ``"Thu, Mar 5, 11:00 AM"`` (US style).
     """
     local = dt.astimezone(zone(tz))
     hour = local.hour % 12 or 12
-    return f"{local:%a} {local.day} {local:%b}, {hour}:{local:%M} {local:%p}"
+    return f"{local:%a}, {local:%b} {local.day}, {hour}:{local:%M} {local:%p}"
 
 
 def channel_ref(channel_id: str | None) -> str:
@@ -1081,7 +1081,7 @@ def _gathering_blocks(gathering: Gathering) -> list[dict[str, Any]]:
         local = iv.happened_at.astimezone(zone(iv.tz))
         lines = [
             f"*{escape(iv.caregiver_pseudonym)}* · grade {escape(iv.grade_band)} · "
-            f"{_mode_phrase(iv.mode)} · {local:%a} {local.day} {local:%b}"
+            f"{_mode_phrase(iv.mode)} · {local:%a}, {local:%b} {local.day}"
         ]
         if item.exact_words:
             lines.append(f"Their words: {quote(item.exact_words)}")

@@ -22,6 +22,7 @@ from bot.presenters import coach_screens as say
 from bot.presenters import practice as practice_words
 from bot.services import coach_screens as screens
 from bot.services.coaching_results import CoachError
+from bot.services.commands import FlaggingProblem, parse_flagging
 from bot.services.session_results import NotYourSession, SessionNotFound
 from bot.slack import blocks as slack_blocks
 from bot.slack import coach_blocks, coach_messages, flows, ids
@@ -50,7 +51,6 @@ REFUSALS = (CoachError, SessionNotFound, NotYourSession, StoreUnavailable)
 
 _MENTION_RE = re.compile(r"<@([UW][A-Z0-9]{1,39})(?:\|[^>]*)?>")
 _BARE_ID_RE = re.compile(r"^[UW][A-Z0-9]{2,39}$")
-_NUMBER_RE = re.compile(r"^\d{1,4}(\.\d{1,2})?$")
 
 
 def refusal(exc: BaseException) -> str:
@@ -224,7 +224,8 @@ async def coach_command(
             if verb == "add":
                 change = await coach.add_coach(team_id, user_id, target, actor_is_admin=admin)
                 if change.changed:
-                    note = mrkdwn(say.you_were_added(person(user_id)))
+                    waiting = (await coach.queue(team_id, target, limit=1)).total
+                    note = mrkdwn(say.you_were_added(person(user_id), waiting))
                     await _dm(client, target, [Message(text=note, blocks=section_blocks(note))])
                     try:  # their Home tab shows the queue at once
                         await flows.publish_home(deps, client, team_id=team_id, user_id=target)
@@ -250,25 +251,15 @@ async def _flagging(
     if not args:
         s = await coach.flag_settings(team_id)
         return mrkdwn(say.flagging_state(s.enabled, s.findings_per_10, s.turns_without_insight))
-    state = args[0].lower()
-    options = {k.lower(): v for k, v in zip(args[1::2], args[2::2], strict=False)}
-    if (
-        state not in ("on", "off")
-        or len(args) % 2 == 0
-        or not set(options) <= {"findings", "turns"}
-    ):
-        return mrkdwn(say.unknown_command("flagging " + " ".join(args)))
-    if not all(_NUMBER_RE.match(v) for v in options.values()):
-        return mrkdwn(say.unknown_command("flagging " + " ".join(args)))
-    turns = options.get("turns")
-    if turns is not None and not turns.isdigit():
-        return mrkdwn(say.unknown_command("flagging " + " ".join(args)))
+    change = parse_flagging(args)
+    if isinstance(change, FlaggingProblem):
+        return mrkdwn(say.flagging_problem(change.what, change.typed))
     s = await coach.set_flagging(
         team_id,
         user_id,
-        enabled=state == "on",
-        findings_per_10=float(options["findings"]) if "findings" in options else None,
-        turns_without_insight=int(turns) if turns is not None else None,
+        enabled=change.enabled,
+        findings_per_10=change.findings_per_10,
+        turns_without_insight=change.turns_without_insight,
         actor_is_admin=await is_admin(deps, client, user_id),
     )
     return mrkdwn(say.flagging_state(s.enabled, s.findings_per_10, s.turns_without_insight))

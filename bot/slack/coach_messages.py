@@ -86,23 +86,26 @@ def _text_input(block_id: str, label: str, *, max_length: int, optional: bool, h
     return block
 
 
-def send_to_coach_modal(*, private_metadata: str) -> dict[str, Any]:
+def send_to_coach_modal(*, private_metadata: str, coaches: int = 1) -> dict[str, Any]:
     """*Send to a coach*: an optional note, then Send.
 
     Args:
         private_metadata: opaque state (the session; checked again on submit).
+        coaches: how many coaches the workspace has (0 adds a warning that nobody will be told).
 
     Returns:
         A modal for ``views.open``.
     """
+    warning = section_blocks(mrkdwn(say.NO_COACH_YET)) if coaches <= 0 else []
     blocks = [
+        *warning,
         _text_input(
             ids.BLOCK_COACH_NOTE,
             say.NOTE_LABEL,
             max_length=say.MAX_NOTE_CHARS,
             optional=True,
             hint=say.NOTE_HINT,
-        )
+        ),
     ]
     return modal(
         ids.VIEW_SEND_TO_COACH,

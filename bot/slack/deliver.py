@@ -33,6 +33,13 @@ What it does with a reminder:
   problems such as ``invalid_auth`` that an admin can fix without losing
   prompts.
 
+* **Whose token.** Each reminder is posted with the bot token of its own workspace
+  (``payload.workspace_id``), found by the one token lookup
+  (:class:`bot.slack.installations.WorkspaceClients`). A workspace that uninstalled the
+  app or revoked its token has no installation: its reminders are skipped with a log
+  line and marked failed (``not_installed``, permanent), never retried forever and
+  never posted with another workspace's token.
+
 Nothing here logs a message's text (it is what a family said, even scrubbed)
 or a token: only reminder ids, kinds and Slack's error codes.
 """
@@ -52,13 +59,23 @@ from bot.services.dispatcher import DeliveryResult
 from bot.services.reflection import ReminderInfo, ReminderPayload
 from bot.slack import blocks, ids
 from bot.slack.app import SlackStartupError, make_client
+from bot.slack.installations import (
+    EncryptedInstallationStore,
+    ManyWorkspaces,
+    SingleWorkspace,
+    TokenCipher,
+    TokenKeyError,
+    WorkspaceClients,
+)
 from bot.slack.redact import install_redaction
+from bot.store import create_engine
 
 if TYPE_CHECKING:
     from bot.config import Settings
 
 __all__ = [
     "HISTORY_LIMIT",
+    "NOT_INSTALLED",
     "PERMANENT_ERRORS",
     "SlackDeliverer",
     "build_deliverer",
@@ -86,6 +103,9 @@ PERMANENT_ERRORS: frozenset[str] = frozenset(
 )
 """Slack error codes a retry cannot fix: the reminder is marked failed with the code
 (a channel post's interviewer is told once what to do)."""
+
+NOT_INSTALLED = "not_installed"
+"""The failure code of a reminder whose workspace has no installation any more."""
 
 HISTORY_LIMIT = 100
 """Most recent messages read on a redelivery to look for an earlier post. A
@@ -155,34 +175,41 @@ def classify_error(exc: SlackApiError) -> DeliveryResult:
 class SlackDeliverer:
     """Posts reminders to Slack (the :class:`~bot.services.dispatcher.Deliverer` for Slack).
 
-    One bot token, so one workspace: ``payload.workspace_id`` is the
-    workspace the token belongs to.
-
     Args:
-        client: a Web API client holding the bot token (from
-            :func:`bot.slack.app.make_client`: ``SLACK_API_URL`` and the
-            rate-limit retry handler).
+        client: the token lookup (:class:`~bot.slack.installations.WorkspaceClients`:
+            each reminder goes out with its own workspace's token), or one Web API
+            client holding the one bot token (single-token mode; from
+            :func:`bot.slack.app.make_client`: ``SLACK_API_URL`` and the rate-limit
+            retry handler).
         history_limit: messages read on a redelivery (:data:`HISTORY_LIMIT`).
         session: an aiohttp session this deliverer owns and closes in
             :meth:`aclose`; None when the client's session belongs to someone else.
+        closers: more things this deliverer owns (an engine's ``dispose``), awaited
+            by :meth:`aclose`.
     """
 
     def __init__(
         self,
-        client: AsyncWebClient,
+        client: AsyncWebClient | WorkspaceClients,
         *,
         history_limit: int = HISTORY_LIMIT,
         session: aiohttp.ClientSession | None = None,
+        closers: list[Any] | None = None,
     ) -> None:
-        self._client = client
+        self._clients: WorkspaceClients = (
+            SingleWorkspace(client) if isinstance(client, AsyncWebClient) else client
+        )
         self._history_limit = max(1, history_limit)
         self._session = session
+        self._closers = list(closers or [])
 
     async def aclose(self) -> None:
-        """Close the HTTP session this deliverer owns (nothing otherwise)."""
+        """Close the HTTP session (and engine) this deliverer owns (nothing otherwise)."""
         if self._session is not None:
             await self._session.close()
             self._session = None
+        while self._closers:
+            await self._closers.pop()()
 
     async def deliver(self, reminder: ReminderInfo, payload: ReminderPayload) -> DeliveryResult:
         """Post one reminder (see the module docstring).
@@ -195,8 +222,18 @@ class SlackDeliverer:
             ``ok`` with the first message's ``ts``, or ``permanent`` /
             ``transient`` with Slack's error code.
         """
+        client = await self._clients.client_for(payload.workspace_id)
+        if client is None:
+            log.warning(
+                "reminder %s (%s) skipped: workspace %s has no installation (uninstalled "
+                "or token revoked)",
+                reminder.id,
+                reminder.kind,
+                payload.workspace_id,
+            )
+            return DeliveryResult.permanent(NOT_INSTALLED)
         try:
-            return await self._deliver(payload)
+            return await self._deliver(client, payload)
         except SlackApiError as exc:
             result = classify_error(exc)
         except TimeoutError:
@@ -206,18 +243,18 @@ class SlackDeliverer:
         log.info("reminder %s (%s) not posted: %s", reminder.id, reminder.kind, result.reason)
         return result
 
-    async def _deliver(self, payload: ReminderPayload) -> DeliveryResult:
+    async def _deliver(self, client: AsyncWebClient, payload: ReminderPayload) -> DeliveryResult:
         if payload.channel_id:
             channel = payload.channel_id
         elif payload.user_id:
-            opened = await self._client.conversations_open(users=payload.user_id)
+            opened = await client.conversations_open(users=payload.user_id)
             channel = str(opened["channel"]["id"])
         else:
             return DeliveryResult.permanent("no_recipient")
         messages = blocks.prompt_messages(payload)
         posted: set[int] = set()
         if payload.redelivery:
-            posted = await self._already_posted(channel, payload.idempotency_key)
+            posted = await self._already_posted(client, channel, payload.idempotency_key)
             if all(part in posted for part in range(len(messages))):
                 log.info(
                     "reminder %s was already posted (found by its idempotency key)",
@@ -228,7 +265,7 @@ class SlackDeliverer:
         for part, message in enumerate(messages):
             if part in posted:
                 continue
-            resp = await self._client.chat_postMessage(
+            resp = await client.chat_postMessage(
                 channel=channel,
                 metadata=prompt_metadata(payload, part),
                 unfurl_links=False,
@@ -238,10 +275,10 @@ class SlackDeliverer:
             first = first or (str(resp.get("ts") or "") or None)
         return DeliveryResult.ok(ref=first)
 
-    async def _already_posted(self, channel: str, key: str) -> set[int]:
+    async def _already_posted(self, client: AsyncWebClient, channel: str, key: str) -> set[int]:
         """The parts of reminder ``key`` found in the channel's recent history."""
         try:
-            resp = await self._client.conversations_history(
+            resp = await client.conversations_history(
                 channel=channel, limit=self._history_limit, include_all_metadata=True
             )
         except SlackApiError as exc:
@@ -270,18 +307,39 @@ def build_deliverer(settings: Settings) -> SlackDeliverer:
     """The Slack deliverer for ``empathy-coach reminders run``.
 
     Args:
-        settings: the app settings (``SLACK_BOT_TOKEN``, ``SLACK_API_URL``).
+        settings: the app settings (``SLACK_BOT_TOKEN``, ``SLACK_API_URL``; in
+            many-workspace mode ``SLACK_CLIENT_ID``, ``EC_TOKEN_KEYS`` and
+            ``EC_DATABASE_URL`` for the installations).
 
     Returns:
         A :class:`SlackDeliverer` over its own Web API client (same base URL
-        and rate-limit retries as the app's).
+        and rate-limit retries as the app's), or over each workspace's token from
+        the installation store.
 
     Raises:
-        SlackStartupError: ``SLACK_BOT_TOKEN`` is not set.
+        SlackStartupError: ``SLACK_BOT_TOKEN`` is not set (single-token mode), or
+            ``SLACK_CLIENT_ID`` / ``EC_TOKEN_KEYS`` is missing or wrong (many workspaces).
     """
+    if settings.slack_multi_workspace:
+        return _many_workspaces_deliverer(settings)
     secret = settings.slack_bot_token
     token = secret.get_secret_value().strip() if secret is not None else ""
     if not token:
         raise SlackStartupError("SLACK_BOT_TOKEN is not set (the bot token, xoxb-…)")
     install_redaction([token])
     return SlackDeliverer(make_client(token, api_url=settings.slack_api_url))
+
+
+def _many_workspaces_deliverer(settings: Settings) -> SlackDeliverer:
+    client_id = (settings.slack_client_id or "").strip()
+    if not client_id:
+        raise SlackStartupError("SLACK_CLIENT_ID is not set (Basic Information > App Credentials)")
+    keys = settings.token_keys.get_secret_value() if settings.token_keys is not None else ""
+    try:
+        cipher = TokenCipher.from_setting(keys)
+    except TokenKeyError as exc:
+        raise SlackStartupError(str(exc)) from None
+    engine = create_engine(settings.database_url)
+    store = EncryptedInstallationStore(client_id, engine, cipher)
+    template = make_client(None, api_url=settings.slack_api_url)
+    return SlackDeliverer(ManyWorkspaces(store, template), closers=[engine.dispose])

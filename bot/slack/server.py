@@ -30,6 +30,7 @@ from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
+from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.bootstrap import build_application
@@ -39,6 +40,7 @@ from bot.services.data_rights import RetentionJob
 from bot.services.dispatcher import Dispatcher
 from bot.slack.app import (
     EVENTS_PATH,
+    OAuthConfig,
     SlackDeps,
     SlackStartupError,
     check_bot_token,
@@ -50,6 +52,14 @@ from bot.slack.app import (
     web_application,
 )
 from bot.slack.deliver import SlackDeliverer
+from bot.slack.installations import (
+    EncryptedInstallationStore,
+    ManyWorkspaces,
+    SingleWorkspace,
+    TokenCipher,
+    TokenKeyError,
+    WorkspaceClients,
+)
 from bot.slack.outbox import SlackOutbox
 from bot.slack.redact import install_redaction
 from bot.store import StoreUnavailable, aupgrade_to_head, migration_failure, safe_url
@@ -65,6 +75,8 @@ __all__ = [
     "build_runtime",
     "check_app_token",
     "check_bot_token",
+    "multi_workspace_problems",
+    "recovery_outboxes",
     "running_dispatcher",
     "running_recovery",
     "serve_http",
@@ -73,6 +85,51 @@ __all__ = [
 
 DISPATCHER_STOP_SECONDS = 30.0
 """How long shutdown waits for the reminder dispatcher's post in flight."""
+
+OAUTH_STATE_SECONDS = 600
+"""How long an install link's OAuth state stays valid (Bolt's default, 10 minutes)."""
+
+
+def _value(secret: object) -> str:
+    get = getattr(secret, "get_secret_value", None)
+    return str(get() if get else (secret or "")).strip()
+
+
+def multi_workspace_problems(settings: Settings, *, mode: str = "http") -> list[str]:
+    """What stops many-workspace mode (``SLACK_CLIENT_ID`` or ``SLACK_CLIENT_SECRET`` set).
+
+    Args:
+        settings: the app settings.
+        mode: ``http`` or ``socket`` (the OAuth redirect needs HTTP).
+
+    Returns:
+        One plain line per missing or wrong setting (empty when all is well); never a
+        secret's value.
+    """
+    problems: list[str] = []
+    if not (settings.slack_client_id or "").strip():
+        problems.append("SLACK_CLIENT_ID is not set (Basic Information > App Credentials)")
+    if not _value(settings.slack_client_secret):
+        problems.append("SLACK_CLIENT_SECRET is not set (Basic Information > App Credentials)")
+    if not _value(settings.slack_signing_secret):
+        problems.append("SLACK_SIGNING_SECRET is not set (Basic Information > App Credentials)")
+    keys = _value(settings.token_keys)
+    if not keys:
+        problems.append(
+            "EC_TOKEN_KEYS is not set (comma-separated Fernet keys that encrypt the stored "
+            "Slack tokens; see the README's 'Serve many workspaces (OAuth)')"
+        )
+    else:
+        try:
+            TokenCipher.from_setting(keys)
+        except TokenKeyError as exc:
+            problems.append(str(exc))
+    if mode != "http":
+        problems.append(
+            "many workspaces (SLACK_CLIENT_ID) need --http: the OAuth redirect is an HTTP page"
+        )
+    return problems
+
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +143,7 @@ class SlackRuntime:
         deps: the listeners' dependencies (services, background tasks).
         store: the database.
         http: the shared aiohttp session for Web API calls.
-        deliverer: posts reminders over the app's Web API client.
+        deliverer: posts reminders, each with its own team's client.
         dispatcher: delivers due reminders (run by :func:`running_dispatcher`;
             tests call its ``run_once`` with an injected clock instead).
         identity: the ``auth.test`` answer for the bot token (team, bot user).
@@ -94,6 +151,9 @@ class SlackRuntime:
         signing_secret: ``SLACK_SIGNING_SECRET`` (the HTTP request guard checks it).
         recovery_interval: seconds between looks for replies a dead process left
             (``EC_RECOVERY_INTERVAL``; see :func:`running_recovery`).
+        clients: the one token lookup (team id -> Web API client) for the work that
+            is not a listener: recovery and reminders (:mod:`bot.slack.installations`).
+        installations: the encrypted installation store (many workspaces), else None.
     """
 
     app: AsyncApp
@@ -106,6 +166,8 @@ class SlackRuntime:
     retention: RetentionJob | None = None
     signing_secret: str = field(default="", repr=False)
     recovery_interval: float = 5.0
+    clients: WorkspaceClients | None = None
+    installations: EncryptedInstallationStore | None = None
     _closers: list[Callable[[], Any]] = field(default_factory=list)
 
     async def aclose(self) -> None:
@@ -124,7 +186,7 @@ class SlackRuntime:
 async def build_runtime(
     settings: Settings,
     *,
-    bot_token: str,
+    bot_token: str = "",
     signing_secret: str = "",
     backend: str | None = None,
     migrate: bool = True,
@@ -136,7 +198,8 @@ async def build_runtime(
 
     Args:
         settings: app settings (database URL, model, ``SLACK_API_URL``).
-        bot_token: ``SLACK_BOT_TOKEN``.
+        bot_token: ``SLACK_BOT_TOKEN``; ignored in many-workspace mode
+            (``settings.slack_multi_workspace``: OAuth, tokens from the database).
         signing_secret: ``SLACK_SIGNING_SECRET`` (HTTP mode).
         backend: ``scripted`` | ``openai`` | None (model when a key is set).
         migrate: apply pending migrations first (``serve`` always does).
@@ -150,8 +213,14 @@ async def build_runtime(
 
     Raises:
         SlackStartupError: the database cannot be migrated, or Slack rejected
-            ``SLACK_BOT_TOKEN`` (the message names it), or Slack is unreachable.
+            ``SLACK_BOT_TOKEN`` (the message names it), or Slack is unreachable, or
+            a many-workspace setting is missing (one line per setting).
     """
+    multi = settings.slack_multi_workspace
+    if multi:
+        problems = multi_workspace_problems(settings)
+        if problems:
+            raise SlackStartupError("\n".join(problems))
     if migrate:
         try:
             await aupgrade_to_head(settings.database_url)
@@ -199,18 +268,47 @@ async def build_runtime(
     http = aiohttp.ClientSession(
         connector=aiohttp.TCPConnector(limit=100), timeout=aiohttp.ClientTimeout(total=60)
     )
+    installations: EncryptedInstallationStore | None = None
+    clients: WorkspaceClients
     try:
-        identity = await check_bot_token(
-            make_client(bot_token, api_url=settings.slack_api_url, session=http)
-        )
-        app = await create_app(
-            deps,
-            bot_token=bot_token,
-            signing_secret=signing_secret,
-            api_url=settings.slack_api_url,
-            session=http,
-            identity=identity,
-        )
+        if multi:
+            installations = EncryptedInstallationStore(
+                client_id=str(settings.slack_client_id).strip(),
+                engine=store.engine,
+                cipher=TokenCipher.from_setting(_value(settings.token_keys)),
+            )
+            identity: dict[str, Any] = {}
+            app = await create_app(
+                deps,
+                bot_token="",
+                signing_secret=signing_secret or _value(settings.slack_signing_secret),
+                api_url=settings.slack_api_url,
+                session=http,
+                oauth=OAuthConfig(
+                    client_id=installations.inner.client_id,
+                    client_secret=_value(settings.slack_client_secret),
+                    store=installations,
+                    state_store=AsyncSQLAlchemyOAuthStateStore(
+                        expiration_seconds=OAUTH_STATE_SECONDS, engine=store.engine
+                    ),
+                    redirect_uri=settings.slack_redirect_uri or None,
+                    authorize_url=settings.slack_oauth_authorize_url,
+                ),
+            )
+            clients = ManyWorkspaces(installations, app.client)
+        else:
+            identity = await check_bot_token(
+                make_client(bot_token, api_url=settings.slack_api_url, session=http)
+            )
+            app = await create_app(
+                deps,
+                bot_token=bot_token,
+                signing_secret=signing_secret,
+                api_url=settings.slack_api_url,
+                session=http,
+                identity=identity,
+            )
+            clients = SingleWorkspace(app.client)
     except BaseException:
         await sessions.aclose()
         for closer in reversed(closers):
@@ -218,8 +316,10 @@ async def build_runtime(
         await http.close()
         await store.dispose()
         raise
-    deliverer = SlackDeliverer(app.client)
+    deliverer = SlackDeliverer(clients)
     return SlackRuntime(
+        clients=clients,
+        installations=installations,
         recovery_interval=settings.recovery_interval,
         app=app,
         deps=deps,
@@ -231,7 +331,7 @@ async def build_runtime(
         retention=RetentionJob(application.data_rights, settings.retention_days, clock=clock)
         if settings.retention_days
         else None,
-        signing_secret=signing_secret,
+        signing_secret=signing_secret or (_value(settings.slack_signing_secret) if multi else ""),
         _closers=closers,
     )
 
@@ -280,14 +380,36 @@ async def running_dispatcher(runtime: SlackRuntime, *, enabled: bool = True) -> 
             log.error("the reminder dispatcher failed", exc_info=task.exception())
 
 
+def recovery_outboxes(runtime: SlackRuntime) -> Callable[[PendingWork], SlackOutbox]:
+    """The recovery loop's outbox factory: each redo speaks with its own team's token.
+
+    Args:
+        runtime: from :func:`build_runtime`.
+
+    Returns:
+        ``work -> SlackOutbox`` over ``runtime.clients.lazy(work.ref.workspace_id)``: a
+        team no longer installed gets calls that raise
+        :class:`~bot.slack.installations.NotInstalled` (nothing is sent; the redo fails
+        and its claim is given up after its attempts).
+    """
+    clients = runtime.clients or SingleWorkspace(runtime.app.client)
+    buffer = runtime.deps.stream_buffer
+
+    def outbox_for(work: PendingWork) -> SlackOutbox:
+        return SlackOutbox(clients.lazy(work.ref.workspace_id), buffer_size=buffer)
+
+    return outbox_for
+
+
 @contextlib.asynccontextmanager
 async def running_recovery(runtime: SlackRuntime, *, enabled: bool = True) -> AsyncIterator[None]:
     """Redo, for the duration of the block, the messages and debriefs a dead process left.
 
     At start-up and every ``runtime.recovery_interval`` seconds the claims whose
     lease lapsed are taken over and answered through the same path as a new
-    message (:class:`bot.services.recovery.DurableChat`), over the app's Web API
-    client. On exit the loop is asked to stop (a redo in flight finishes).
+    message (:class:`bot.services.recovery.DurableChat`), each over a client with
+    the token of the work's own team (``runtime.clients``). On exit the loop is asked
+    to stop (a redo in flight finishes).
 
     Args:
         runtime: from :func:`build_runtime`.
@@ -300,11 +422,7 @@ async def running_recovery(runtime: SlackRuntime, *, enabled: bool = True) -> As
         yield
         return
     deps = runtime.deps
-    client = runtime.app.client
-
-    def outbox_for(_work: PendingWork) -> SlackOutbox:
-        return SlackOutbox(client, buffer_size=deps.stream_buffer)
-
+    outbox_for = recovery_outboxes(runtime)
     halt = asyncio.Event()
     task = asyncio.create_task(
         deps.durable.run_forever(outbox_for, halt, interval=runtime.recovery_interval),

@@ -15,6 +15,7 @@ Public API::
 
 from __future__ import annotations
 
+from bot.store.chat_refs import CHAT_REF_KINDS, ChatRefRow
 from bot.store.coach_models import (
     FLAG_CODES,
     MAX_FEEDBACK_CHARS,
@@ -62,6 +63,7 @@ from bot.store.models import (
 )
 
 __all__ = [
+    "CHAT_REF_KINDS",
     "FLAG_CODES",
     "INTERVIEW_MODES",
     "MAX_FEEDBACK_CHARS",
@@ -69,6 +71,7 @@ __all__ = [
     "REMINDER_KINDS",
     "REMINDER_STATUSES",
     "Base",
+    "ChatRefRow",
     "CoachFeedbackRow",
     "CoachReadRow",
     "CoachRequestRow",

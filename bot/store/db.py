@@ -34,6 +34,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import StaticPool
 
+from bot.store.chat_refs import ChatRefRepository
 from bot.store.claims import ClaimRepository, Duplicate, LapsedClaim
 from bot.store.coach_queue import CoachDisputeRepository, CoachQueueRepository
 from bot.store.coaching import (
@@ -304,6 +305,7 @@ class UnitOfWork:
         coach_feedback: :class:`~bot.store.coaching.CoachFeedbackRepository`.
         coach_queue: :class:`~bot.store.coach_queue.CoachQueueRepository`.
         coach_disputes: :class:`~bot.store.coach_queue.CoachDisputeRepository`.
+        chat_refs: :class:`~bot.store.chat_refs.ChatRefRepository` (where to post later).
     """
 
     def __init__(self, session: AsyncSession, dialect: str) -> None:
@@ -330,6 +332,7 @@ class UnitOfWork:
         self.coach_feedback = CoachFeedbackRepository(session, dialect)
         self.coach_queue = CoachQueueRepository(session, dialect)
         self.coach_disputes = CoachDisputeRepository(session, dialect)
+        self.chat_refs = ChatRefRepository(session, dialect)
 
     async def commit(self) -> None:
         """Commit what was done so far (the block goes on in a new transaction)."""

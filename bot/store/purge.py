@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.store.chat_refs import ChatRefRow
 from bot.store.models import (
     Base,
     CoachRequestRow,
@@ -194,6 +195,16 @@ class PurgeRepository:
                 and_(model.workspace_id == ws, column == user_id),
                 counts,
             )
+        # where the app could reach them (their 1:1 chat and the name it showed)
+        await self._delete_tree(
+            ChatRefRow.__table__,  # type: ignore[arg-type]
+            and_(
+                ChatRefRow.workspace_id == ws,
+                ChatRefRow.kind == "personal",
+                ChatRefRow.key == user_id,
+            ),
+            counts,
+        )
         # reminders not about an interview: a DM to the user goes; a team post stays
         await self._delete_tree(
             ReminderRow.__table__,  # type: ignore[arg-type]

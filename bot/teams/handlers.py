@@ -206,9 +206,13 @@ class TeamsHandlers:
 
     # -- routing ------------------------------------------------------------
 
+    def outbox_for(self, ref: ConversationRef) -> TeamsOutbox:
+        """The outbox of one activity (a subclass may give one that reaches further)."""
+        return TeamsOutbox(self.app, ref)
+
     async def _guarded(self, incoming: Incoming, handle: Any) -> None:
         ref = incoming.ref()
-        outbox = TeamsOutbox(self.app, ref)
+        outbox = self.outbox_for(ref)
         try:
             if not incoming.personal:
                 await outbox.send(ref, Notice(say.TEAMS_CHAT_ONLY))
@@ -472,7 +476,11 @@ class TeamsHandlers:
 
 
 def register(
-    app: App, chat: PracticeChat, reflections: ReflectionService | None = None
+    app: App,
+    chat: PracticeChat,
+    reflections: ReflectionService | None = None,
+    *,
+    handlers: TeamsHandlers | None = None,
 ) -> TeamsHandlers:
     """Register the message, card-action and conversation-update handlers on ``app``.
 
@@ -480,11 +488,12 @@ def register(
         app: the Teams SDK app.
         chat: the shared practice use cases.
         reflections: where each user's client time zone is stored, or None.
+        handlers: the handlers to register (a subclass with more parts), or None.
 
     Returns:
         The :class:`TeamsHandlers` (tests call its methods directly).
     """
-    handlers = TeamsHandlers(app, chat, reflections)
+    handlers = handlers or TeamsHandlers(app, chat, reflections)
     app.on_message(handlers.on_message)
     app.on_card_action(handlers.on_card_action)
     app.on_conversation_update(handlers.on_conversation_update)

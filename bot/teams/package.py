@@ -2,7 +2,9 @@
 
 :func:`build_manifest` writes manifest schema 1.29 (the newest published in
 ``OfficeDev/microsoft-teams-app-schema``): one bot (the Azure Bot's app id,
-``CLIENT_ID``) for 1:1 chats, with its commands. :func:`write_package` zips it
+``CLIENT_ID``) for 1:1 chats (staff practice, coaches) with its commands, and for
+teams (the ``team`` scope: the app added to a team posts the weekly gathering in its
+channel). :func:`write_package` zips it
 with ``color.png`` (192×192) and ``outline.png`` (32×32, white on transparent)
 from ``bot/teams/assets/``.
 """
@@ -58,6 +60,8 @@ def build_manifest(
         {"title": "review", "description": "Check a question list, one question per line"},
         {"title": "end", "description": "End the practice call and get your debrief"},
         {"title": "help", "description": "What you can do here"},
+        {"title": "coach", "description": "Coaches: the sessions waiting for your review"},
+        {"title": "progress", "description": "Your practice over time, as a chart"},
     ]
     manifest: dict[str, Any] = {
         "$schema": SCHEMA_URL,
@@ -84,7 +88,7 @@ def build_manifest(
         "bots": [
             {
                 "botId": bot_id,
-                "scopes": ["personal"],
+                "scopes": ["personal", "team"],
                 "supportsFiles": False,
                 "isNotificationOnly": False,
                 "commandLists": [{"scopes": ["personal"], "commands": commands}],

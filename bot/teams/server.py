@@ -4,8 +4,9 @@
 own names: ``CLIENT_ID``, ``CLIENT_SECRET``, ``TENANT_ID``).
 :func:`build_teams_app` builds the Teams SDK :class:`~microsoft_teams.apps.App`
 on a FastAPI adapter whose uvicorn server binds the configured host (the SDK's
-default would be every interface), registers the handlers, and returns a
-:class:`TeamsRuntime`. Bot Framework tokens are always checked unless
+default would be every interface), registers the handlers (the staff practice plus
+the coach and channel parts, :class:`~bot.teams.coach_handlers.CoachingHandlers`),
+and returns a :class:`TeamsRuntime`. Bot Framework tokens are always checked unless
 ``DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS`` is set (local development only).
 """
 
@@ -28,10 +29,17 @@ from microsoft_teams.apps.http import FastAPIAdapter
 from microsoft_teams.apps.http.adapter import HttpMethod, HttpRequest, HttpRouteHandler
 from pydantic import ValidationError
 
+from bot import metrics
 from bot.bootstrap import Application, build_application
 from bot.config import Settings
+from bot.health import not_ready, schema_problem
+from bot.services.chat_refs import ChatReferences
 from bot.services.conversation import PracticeChat
+from bot.services.progress import ProgressService
 from bot.store import StoreUnavailable, aupgrade_to_head, migration_failure, safe_url
+from bot.teams.channels import TeamsChannels
+from bot.teams.coach_flows import TeamsCoach
+from bot.teams.coach_handlers import CoachingHandlers
 from bot.teams.deliver import start_dispatcher
 from bot.teams.handlers import TeamsHandlers, register
 
@@ -178,6 +186,7 @@ def build_teams_app(
         if application.model is not None and application.review_mode != "rules"
         else None,
         review_mode=application.review_mode,
+        coaching=application.coaching,
     )
 
     def server_factory(fastapi: FastAPI) -> uvicorn.Server:
@@ -205,11 +214,41 @@ def build_teams_app(
             "without a token; never use this outside local development"
         )
     app = App(**options)
-    handlers = register(app, chat, application.reflections)
+    refs = ChatReferences(application.store, clock=application.clock)
+    coach = TeamsCoach(
+        application.coaching,
+        refs,
+        application.personas,
+        ProgressService(application.store, persona_loader=application.personas.__getitem__),
+    )
+    handlers = register(
+        app,
+        chat,
+        application.reflections,
+        handlers=CoachingHandlers(
+            app,
+            chat,
+            application.reflections,
+            coach=coach,
+            refs=refs,
+            channels=TeamsChannels(app, refs, application.reflections),
+        ),
+    )
 
     @adapter.app.get("/healthz")
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
+
+    @adapter.app.get("/readyz")
+    async def readyz() -> JSONResponse:
+        reason = await not_ready(application.store)
+        if reason is not None:
+            return JSONResponse({"ok": False, "reason": reason}, status_code=503)
+        return JSONResponse({"ok": True})
+
+    @adapter.app.get("/metrics")
+    async def metrics_view() -> Response:
+        return Response(metrics.render(), media_type=metrics.CONTENT_TYPE)
 
     assert adapter._server is not None  # set by server_factory
     return TeamsRuntime(app=app, server=adapter._server, handlers=handlers, host=host, port=port)
@@ -228,7 +267,8 @@ async def run_teams(
     clock: Callable[[], datetime] | None = None,
     reminder_poll: float | None = None,
 ) -> None:
-    """Migrate the database, build everything, and serve Teams until ``stop`` is set.
+    """Migrate the database (or, with ``EC_MIGRATE_ON_START=false``, check it is at the
+    head), build everything, and serve Teams until ``stop`` is set.
 
     The reminder dispatcher for Teams reminders runs beside the server
     (:func:`bot.teams.deliver.start_dispatcher`).
@@ -248,7 +288,12 @@ async def run_teams(
             server did not start (the message says which).
     """
     try:
-        await aupgrade_to_head(settings.database_url)
+        if settings.migrate_on_start:
+            await aupgrade_to_head(settings.database_url)
+        elif problem := await schema_problem(settings.database_url):
+            raise TeamsStartupError(problem)
+    except TeamsStartupError:
+        raise
     except Exception as exc:
         raise TeamsStartupError(migration_failure(settings.database_url, exc)) from None
     application = await build_application(settings, backend=backend, clock=clock)

@@ -24,11 +24,13 @@ Run it by hand with ``python tests/slack/fake_slack.py --port 8098``.
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import itertools
 import json
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -205,6 +207,14 @@ class FakeSlack:
         latency: float = 0.0,
     ) -> None:
         self.tokens = {BOT_TOKEN, APP_TOKEN} if tokens is None else set(tokens)
+        self.workspaces: dict[str, dict[str, str]] = {}
+        """Bot tokens of workspaces added with :meth:`add_workspace`: their ids."""
+        self.oauth_codes: dict[str, str] = {}
+        """One-time OAuth codes ``oauth.v2.access`` exchanges, code -> bot token."""
+        self.client_id = "1111.2222"
+        self.client_secret = "fake-client-secret-4d2a"
+        self.oauth_scopes: list[str] = ["chat:write", "im:history", "im:write"]
+        self._token: str | None = None
         self.latency = latency
         self.delays: dict[str, float] = {}
         """Extra seconds before answering, per method."""
@@ -323,6 +333,49 @@ class FakeSlack:
         with self._lock:
             self._failures[method] = [times, error, status]
 
+    def add_workspace(
+        self,
+        team_id: str,
+        *,
+        team_name: str | None = None,
+        installer: str = "UADMIN",
+        bot_user_id: str | None = None,
+    ) -> tuple[str, str]:
+        """Add a workspace the app can be installed in: a bot token and a one-time OAuth code.
+
+        Args:
+            team_id: the workspace id (``T…``).
+            team_name: its name (``School <team_id>`` when None).
+            installer: the user who installs the app.
+            bot_user_id: the bot user's id there (``UBOT_<team_id>`` when None).
+
+        Returns:
+            ``(bot_token, code)``: the token ``oauth.v2.access`` hands out for ``code``
+            (``auth.test`` with it answers this workspace's ids).
+        """
+        token = f"xoxb-{team_id.lower()}-{uuid.uuid4().hex[:16]}"
+        code = f"code-{team_id}-{uuid.uuid4().hex[:8]}"
+        with self._lock:
+            self.tokens.add(token)
+            self.workspaces[token] = {
+                "team_id": team_id,
+                "team_name": team_name or f"School {team_id}",
+                "installer": installer,
+                "bot_user_id": bot_user_id or f"UBOT_{team_id}",
+                "bot_id": f"B_{team_id}",
+            }
+            self.oauth_codes[code] = token
+        return token, code
+
+    def revoke(self, token: str) -> None:
+        """Make ``token`` invalid (``invalid_auth`` from now on), as an uninstall does."""
+        with self._lock:
+            self.tokens.discard(token)
+
+    def tokens_used(self, method: str) -> list[str | None]:
+        """The token each call to ``method`` carried, in order."""
+        return [c.token for c in self.calls_to(method)]
+
     def reset(self) -> None:
         """Forget recorded calls, messages and programmed failures."""
         with self._lock:
@@ -427,6 +480,12 @@ class FakeSlack:
         auth = handler.headers.get("Authorization") or ""
         if auth.startswith("Bearer "):
             token = auth[len("Bearer ") :]
+        elif auth.startswith("Basic "):  # oauth.v2.access: the app's client id and secret
+            with contextlib.suppress(ValueError, UnicodeDecodeError):
+                pair = base64.b64decode(auth[len("Basic ") :]).decode()
+                client_id, _, client_secret = pair.partition(":")
+                params.setdefault("client_id", client_id)
+                params.setdefault("client_secret", client_secret)
         token = params.pop("token", None) or token
         return params, token
 
@@ -466,6 +525,7 @@ class FakeSlack:
         with self._lock:
             self._n += 1
             call = Call(self._n, method, path, params, token, at=time.monotonic())
+            self._token = token
             status, answer, headers = self._answer(call)
             call.status, call.answer = status, answer
             self.calls.append(call)
@@ -506,6 +566,8 @@ class FakeSlack:
             return failing[2], {"ok": False, "error": failing[1]}, {}
         if method == "response_url":
             return 200, {"ok": True}, {}
+        if method == "oauth.v2.access":
+            return self._oauth_v2_access(p)
         if not call.token:
             return 200, {"ok": False, "error": "not_authed"}, {}
         if call.token not in self.tokens:
@@ -529,16 +591,42 @@ class FakeSlack:
     # --- methods (lock held) ---
 
     def _m_auth_test(self, p: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
+        who = self.workspaces.get(self._token or "")
         return (
             200,
             {
                 "ok": True,
                 "url": "https://fake-workspace.slack.com/",
-                "team": "Fake School District",
+                "team": who["team_name"] if who else "Fake School District",
                 "user": "empathy-coach",
-                "team_id": TEAM_ID,
-                "user_id": BOT_USER_ID,
-                "bot_id": BOT_ID,
+                "team_id": who["team_id"] if who else TEAM_ID,
+                "user_id": who["bot_user_id"] if who else BOT_USER_ID,
+                "bot_id": who["bot_id"] if who else BOT_ID,
+                "is_enterprise_install": False,
+            },
+            {},
+        )
+
+    def _oauth_v2_access(self, p: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
+        """``oauth.v2.access``: the app's credentials (Basic auth or form) and a one-time code."""
+        if p.get("client_id") != self.client_id or p.get("client_secret") != self.client_secret:
+            return 200, {"ok": False, "error": "invalid_client_id"}, {}
+        token = self.oauth_codes.pop(str(p.get("code") or ""), None)
+        if token is None:
+            return 200, {"ok": False, "error": "invalid_code"}, {}
+        who = self.workspaces[token]
+        return (
+            200,
+            {
+                "ok": True,
+                "app_id": "A0FAKEAPP",
+                "authed_user": {"id": who["installer"]},
+                "scope": ",".join(self.oauth_scopes),
+                "token_type": "bot",
+                "access_token": token,
+                "bot_user_id": who["bot_user_id"],
+                "team": {"id": who["team_id"], "name": who["team_name"]},
+                "enterprise": None,
                 "is_enterprise_install": False,
             },
             {},

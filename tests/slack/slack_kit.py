@@ -439,13 +439,16 @@ def message_action(
 # ---------------------------------------------------------------------- the store
 
 
-def seed_overdue_interview(url: str, user: str, *, team_channel: str | None = None) -> None:
+def seed_overdue_interview(
+    url: str, user: str, *, team_channel: str | None = None, team_id: str = TEAM_ID
+) -> None:
     """Migrate ``url`` and log an interview of January 2024, so every prompt is overdue now.
 
     Args:
         url: a database URL (plain form).
         user: the interviewer (workspace :data:`fake_slack.TEAM_ID`).
         team_channel: the team channel, for a fourth prompt (the weekly post).
+        team_id: the workspace.
     """
     from datetime import UTC
 
@@ -459,7 +462,7 @@ def seed_overdue_interview(url: str, user: str, *, team_channel: str | None = No
         store = Store.from_url(url)
         try:
             await ReflectionService(store, clock=lambda: logged_at).log_interview(
-                TEAM_ID,
+                team_id,
                 user,
                 happened_at=datetime(2024, 1, 12, 17, 0, tzinfo=UTC),
                 pseudonym="A.B.",
@@ -507,8 +510,10 @@ class AppServer:
         clock: Callable[[], datetime] | None = None,
         dispatch: bool = True,
         database_url: str | None = None,
+        bot_token: str = BOT_TOKEN,
     ) -> None:
         self.fake = fake
+        self.bot_token = bot_token
         self.socket_mode = socket_mode
         self.clock = clock
         self.dispatch = dispatch
@@ -558,7 +563,7 @@ class AppServer:
         self._stop = asyncio.Event()
         self.runtime = await build_runtime(
             self.settings,
-            bot_token=BOT_TOKEN,
+            bot_token=self.bot_token,
             signing_secret=self.signing_secret,
             backend=self.backend,
             stream_buffer=self.stream_buffer,

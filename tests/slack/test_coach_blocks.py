@@ -154,9 +154,9 @@ def test_the_queue_section_has_filter_rows_and_pages() -> None:
     text = flat(blocks)
     assert "Sessions for you to review" in text
     assert "6–6 of 12 unreviewed" in text
-    assert "<@USTAFF> · Rosa Martínez · Mar 05 · 7 turns" in text
+    assert "<@USTAFF> · Rosa Martínez · Mar 5 · 7 turns" in text
     assert (
-        "sent Mar 05 · flagged: 12 turns without reaching the hidden insight. · "
+        "sent Mar 5 · flagged: 12 turns without reaching the hidden insight. · "
         "1 open disagreement" in text
     )
     assert "Note: “Was I too pushy at the end?”" in text
@@ -184,7 +184,7 @@ def test_the_staff_session_lists_who_read_it() -> None:
     view = coach_blocks.staff_session_modal(staff_session(), private_metadata="{}")
     _limits(view)
     text = flat(view["blocks"])
-    assert "*Who read this session* <@UCOACH> read it on Mar 05 at 18:00 UTC" in text
+    assert "*Who read this session* <@UCOACH> read it on Mar 5 at 6:00 PM UTC" in text
     assert "*On the whole session:* Lovely open start." in text
     assert [b["value"] for b in buttons(view["blocks"], ids.ACTION_STAFF_PAGE)] == ["s-1:1"]
     unread = coach_blocks.staff_session_modal(
@@ -232,8 +232,8 @@ def test_staff_reads_rows_name_each_coach_once_and_count_every_read() -> None:
     text = flat(blocks)
     assert "Your sessions a coach has read" in text
     assert (
-        "*Rosa Martínez* · Mar 05 · read 3 times by <@UCOACH>, <@UOTHER>, "
-        "last on Mar 06 at 09:05 UTC" in text
+        "*Rosa Martínez* · Mar 5 · read 3 times by <@UCOACH>, <@UOTHER>, "
+        "last on Mar 6 at 9:05 AM UTC" in text
     )
     assert buttons(blocks, ids.ACTION_STAFF_OPEN)[0]["value"] == "s-1"
     assert coach_messages.staff_reads_blocks([]) == []

@@ -103,7 +103,15 @@ def test_flagging_is_set_by_admins_with_thresholds(server: AppServer, fake: Fake
         20,
     )
     assert "between" in coach_command(server, ADMIN, "flagging on turns 1")
-    assert coach_command(server, ADMIN, "flagging on findings lots").startswith("I don't know")
+    lots = coach_command(server, ADMIN, "flagging on findings lots")
+    assert "findings needs a number of findings per 10 turns" in lots and "“lots”" in lots
+    assert "For example: /coach flagging on findings 3 turns 12" in lots
+    assert "whole number" in coach_command(server, ADMIN, "flagging on turns 2.5")
+    assert "needs a number after it" in coach_command(server, ADMIN, "flagging on turns")
+    assert "not “speed”" in coach_command(server, ADMIN, "flagging on speed 3")
+    assert coach_command(server, ADMIN, "flagging maybe").startswith("Say on or off first.")
+    unchanged = server.call(server.runtime.deps.coach.flag_settings(TEAM_ID))
+    assert (unchanged.findings_per_10, unchanged.turns_without_insight) == (4.5, 20)
     assert coach_command(server, ADMIN, "flagging off").startswith("Automatic flagging is off.")
 
 
@@ -128,6 +136,27 @@ def test_send_to_a_coach_with_a_note_dms_the_coach_at_once(
     assert [(i.session_id, i.staff_note) for i in page.items] == [
         (sid, "Was I too pushy at the end?")
     ]
+
+
+def test_with_no_coach_the_form_warns_and_the_first_coach_hears_what_waits(
+    server: AppServer, fake: FakeSlack
+) -> None:
+    card, sid = practice(server, ["Tell me about mornings."])
+    before = len(fake.calls_to("views.open"))
+    resp = send_to_coach(server, card, sid, "Too many closed questions?")
+    assert resp.status_code == 200
+    form = flat(fake.calls_to("views.open")[before].params["view"]["blocks"])
+    assert "This workspace has no coach set up yet" in form and "/coach add" in form
+    thread = [m.text for m in fake.messages(channel=f"D{STAFF}", thread_ts=card.ts)]
+    assert any("no one has been told" in t for t in thread)
+    make_coach(server)
+    (welcome,) = dm(fake, COACH)
+    assert "One session is already waiting for a coach" in flat(welcome.blocks)
+    # with a coach, the form has no warning
+    card2, sid2 = practice(server, ["What are evenings like?"])
+    before = len(fake.calls_to("views.open"))
+    send_to_coach(server, card2, sid2)
+    assert "no coach" not in flat(fake.calls_to("views.open")[before].params["view"]["blocks"])
 
 
 def test_a_note_over_500_characters_keeps_the_form_open(server: AppServer, fake: FakeSlack) -> None:

@@ -256,10 +256,10 @@ def test_two_weeks_after_one_interview(app: AppServer, fake: FakeSlack, clock: F
     (confirmation,) = fake.messages(channel=DM)
     body = _text(confirmation.blocks)
     for expected in (
-        "Thu 5 Mar, 11:00 AM",
-        "Fri 6 Mar, 8:30 AM",
-        "Tue 10 Mar, 1:30 PM",
-        "Thu 19 Mar, 10:00 AM",
+        "Thu, Mar 5, 11:00 AM",
+        "Fri, Mar 6, 8:30 AM",
+        "Tue, Mar 10, 1:30 PM",
+        "Thu, Mar 19, 10:00 AM",
         f"<#{TEAM}>",
         "removed 2 personal details",
     ):
@@ -469,7 +469,7 @@ def test_editing_the_time_moves_pending_prompts(
     app.post(app_home_opened(USER))
     app.drain()
     home = fake.calls_to("views.publish")[-1].params["view"]
-    assert "M.L." in _text(home["blocks"]) and "Thu 5 Mar, 9:00 AM" in _text(home["blocks"])
+    assert "M.L." in _text(home["blocks"]) and "Thu, Mar 5, 9:00 AM" in _text(home["blocks"])
     modal = open_modal(
         app,
         block_actions(USER, ids.ACTION_EDIT_INTERVIEW_TIME, value=before.id, in_home=True),

@@ -393,6 +393,32 @@ def test_red_flag_goes_to_the_coach_when_there_is_one(migrated_url: str) -> None
     assert note.due_at == clock.now  # inside working hours: now
 
 
+def test_red_flag_goes_to_the_workspace_coach_when_none_is_named(migrated_url: str) -> None:
+    """Coaches added with /coach add (the coaches table) get the note; another workspace's don't."""
+    clock = FakeClock(la(2026, 3, 10, 11, 0).astimezone(UTC))
+
+    async def body(svc: ReflectionService) -> tuple[InterviewInfo, InterviewInfo]:
+        async with svc.store.unit_of_work() as uow:
+            await uow.coaches.add("T2", "UOTHER", added_by="UADMIN")
+            await uow.coaches.add("T1", "UFIRST", added_by="UADMIN", now=clock.now)
+            await uow.coaches.add("T1", "USECOND", added_by="UADMIN")
+        info = await log(svc, happened_at=la(2026, 3, 10, 9, 0))
+        assert await svc.save_reflection("T1", "U1", info.id, Reflection(nothing_new=True))
+        async with svc.store.unit_of_work() as uow:
+            await uow.coaches.remove("T1", "UFIRST")
+            await uow.coaches.remove("T1", "USECOND")
+        alone = await log(svc, happened_at=la(2026, 3, 10, 9, 30))
+        assert await svc.save_reflection("T1", "U1", alone.id, Reflection(nothing_new=True))
+        return (
+            await svc.get_interview("T1", "U1", info.id),
+            await svc.get_interview("T1", "U1", alone.id),
+        )
+
+    with_coach, without = run(migrated_url, clock, body)
+    assert by_kind(with_coach)["red_flag_note"].user_id == "UFIRST"
+    assert by_kind(without)["red_flag_note"].user_id == "U1"  # no coach: the interviewer alone
+
+
 def test_a_changed_reflection_withdraws_a_pending_note(migrated_url: str) -> None:
     clock = FakeClock(la(2026, 3, 10, 17, 0).astimezone(UTC))
 

@@ -28,7 +28,7 @@ from bot.store.migrate import alembic_config
 
 TABLES = {"practice_sessions", "turns", "processed_events", "user_settings", "coach_requests"}
 AFTER_TABLES = {"interviews", "reflections", "reminders", "team_decisions", "workspace_settings"}
-HEAD = "0006"
+HEAD = "0008"
 
 
 def test_upgrade_from_empty_creates_every_table(db_url: str) -> None:
@@ -45,12 +45,20 @@ def test_upgrade_from_empty_creates_every_table(db_url: str) -> None:
     assert upgrade_to_head(db_url) == HEAD
 
 
+def _ours(name: str | None, kind: str, _parents: object) -> bool:
+    # slack_sdk's OAuth tables (migration 0008) are the library's, not ORM models:
+    # tests/slack/test_oauth_install.py checks them against the library's definitions
+    return not (kind == "table" and (name or "").startswith("slack_"))
+
+
 def test_models_match_migrations(migrated_url: str) -> None:
     """The ORM models and the migrations describe the same schema (no pending diff)."""
     engine = create_engine(sync_url(migrated_url), poolclass=NullPool)
     try:
         with engine.connect() as conn:
-            ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+            ctx = MigrationContext.configure(
+                conn, opts={"compare_type": True, "include_name": _ours}
+            )
             diff = compare_metadata(ctx, Base.metadata)
     finally:
         engine.dispose()

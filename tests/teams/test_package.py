@@ -39,6 +39,9 @@ def test_the_package_holds_the_manifest_and_both_icons(
     assert sorted(zf.namelist()) == ["color.png", "manifest.json", "outline.png"]
     manifest = json.loads(zf.read("manifest.json"))
     assert manifest["bots"][0]["botId"] == BOT_ID
+    assert manifest["bots"][0]["scopes"] == ["personal", "team"], "1:1 chats and teams"
+    titles = [c["title"] for c in manifest["bots"][0]["commandLists"][0]["commands"]]
+    assert {"coach", "progress"} <= set(titles)
     color = Image.open(io.BytesIO(zf.read("color.png")))
     outline = Image.open(io.BytesIO(zf.read("outline.png")))
     assert color.size == (192, 192)

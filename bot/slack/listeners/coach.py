@@ -172,8 +172,11 @@ async def on_send_to_coach(
         await coach_flows.show(client, body, say.SEND_TITLE, coach_flows.refusal(exc))
         return
     meta = json.dumps({"user": user_id, "session": info.id})
+    coaches = len(await deps.coach.coaches(team_id))
     await coach_flows.present(
-        client, body, coach_messages.send_to_coach_modal(private_metadata=meta)
+        client,
+        body,
+        coach_messages.send_to_coach_modal(private_metadata=meta, coaches=coaches),
     )
 
 

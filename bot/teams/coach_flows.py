@@ -1,0 +1,321 @@
+"""The Teams side of the coach use cases, in the coach's 1:1 chat with the app.
+
+Typed commands (``coach``, ``coach all``, ``coach list``, ``coach add <id>``,
+``coach remove <id>``, ``coach help``, ``progress``, ``team progress``) and the
+presses of the coach cards call the same services Slack calls
+(:class:`~bot.services.coaching.Coaching`, :mod:`bot.services.coach_screens`,
+:class:`~bot.services.progress.ProgressService`); those check the person's role
+and the workspace (the Teams tenant) on every call. A refusal is said in the chat,
+never an error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Mapping
+
+from bot.core.persona import Persona
+from bot.presenters import coach_screens as say
+from bot.presenters import practice as practice_words
+from bot.presenters import progress as progress_words
+from bot.presenters.charts import chart_series, render_png, summary_text
+from bot.presenters.views import Notice
+from bot.services import coach_screens as screens
+from bot.services.chat_refs import ChatReferences
+from bot.services.coaching import Coaching
+from bot.services.coaching_results import CoachError
+from bot.services.ports import ConversationRef
+from bot.services.progress import ProgressService
+from bot.services.session_results import NotYourSession, SessionNotFound
+from bot.teams.coach_actions import CoachCardAction
+from bot.teams.coach_cards import HELP
+from bot.teams.coach_outbox import UNKNOWN_PERSON, ReachingOutbox
+
+__all__ = ["QUEUE_PAGE", "TeamsCoach", "refusal"]
+
+log = logging.getLogger(__name__)
+
+QUEUE_PAGE = 5
+"""Sessions per page of the queue card: the same page as Slack's Home tab queue."""
+
+REFUSALS = (CoachError, SessionNotFound, NotYourSession)
+"""What a coach action may be refused with; :func:`refusal` words each."""
+
+_ENTRA_ID = re.compile(
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+)
+"""A Microsoft Entra object id (what the Teams adapter uses as a user id)."""
+
+NEED_ID = (
+    "Please give the person's Microsoft Entra object id (Teams admin center or Entra admin "
+    "center: Users), for example: coach add 3f2504e0-4f89-41d3-9a0c-0305e82c3301"
+)
+COACHES_ONLY = "Only coaches can see the team's progress. Type progress for yours."
+ADDED_UNREACHABLE = (
+    " They haven't opened a chat with me yet, so I couldn't tell them; they'll see the queue "
+    "when they type coach in their chat with me."
+)
+
+
+def you_were_added(by: str) -> str:
+    """The message to someone just made a coach (Teams: the queue is a typed command)."""
+    return (
+        f"{by} made you a coach for this organization. When a staff member sends you a "
+        "practice session, I'll tell you here at once; type coach in this chat to see the "
+        "sessions waiting for you. Staff can see when you opened their transcript."
+    )
+
+
+def refusal(exc: BaseException) -> str:
+    """The plain words for a refused coach action."""
+    if isinstance(exc, NotYourSession):
+        return str(exc) if type(exc) is not NotYourSession else practice_words.SESSION_NOT_YOURS
+    if isinstance(exc, SessionNotFound):
+        return practice_words.SESSION_NOT_FOUND
+    return str(exc) or say.TRY_AGAIN
+
+
+class TeamsCoach:
+    """Coach commands and card presses in Teams.
+
+    Args:
+        coaching: the coach use cases (seeded with ``EC_COACH_USER_IDS``).
+        refs: the stored conversation references (names, other people's chats).
+        personas: persona id -> card.
+        progress: the progress use cases.
+    """
+
+    def __init__(
+        self,
+        coaching: Coaching,
+        refs: ChatReferences,
+        personas: Mapping[str, Persona],
+        progress: ProgressService,
+    ) -> None:
+        self.coaching = coaching
+        self.refs = refs
+        self.personas = personas
+        self.progress = progress
+
+    # -- typed commands -----------------------------------------------------
+
+    @staticmethod
+    def is_command(text: str) -> bool:
+        """True when ``text`` is a coach or progress command (checked outside a practice)."""
+        words = text.strip().lower().split()
+        if not words:
+            return False
+        return words[0] in ("coach", "/coach") or words in (["progress"], ["team", "progress"])
+
+    async def command(self, outbox: ReachingOutbox, ref: ConversationRef, text: str) -> None:
+        """Run one typed command and answer in the chat.
+
+        Args:
+            outbox: the activity's outbox.
+            ref: who typed it, where.
+            text: the message (``coach …`` or ``progress`` / ``team progress``).
+        """
+        words = text.strip().split()
+        lowered = [w.lower() for w in words]
+        if lowered == ["progress"]:
+            await self.chart(outbox, ref, "me")
+            return
+        if lowered == ["team", "progress"]:
+            await self.chart(outbox, ref, "team")
+            return
+        verb = lowered[1] if len(words) > 1 else "queue"
+        arg = words[2] if len(words) > 2 else ""
+        ws = ref.workspace_id
+        try:
+            if verb in ("queue", "all"):
+                await self.queue(outbox, ref, unreviewed_only=verb == "queue")
+                return
+            if verb == "help":
+                await outbox.send(ref, Notice(HELP))
+                return
+            if verb == "list":
+                coaches = await self.coaching.coaches(ws)
+                names = await self.refs.names(ws, "teams", [c.user_id for c in coaches])
+                whos = [names.get(c.user_id, c.user_id) for c in coaches]
+                await outbox.send(ref, Notice(say.coach_list(whos).replace("/coach", "coach")))
+                return
+            if verb in ("add", "remove"):
+                await self._change(outbox, ref, verb, arg)
+                return
+        except REFUSALS as exc:
+            await outbox.send(ref, Notice(refusal(exc)))
+            return
+        await outbox.send(ref, Notice(f"I don't know “{' '.join(words)}”.\n\n{HELP}"))
+
+    async def _change(
+        self, outbox: ReachingOutbox, ref: ConversationRef, verb: str, arg: str
+    ) -> None:
+        if not _ENTRA_ID.match(arg):
+            await outbox.send(ref, Notice(NEED_ID))
+            return
+        target = arg.lower()
+        ws, me = ref.workspace_id, ref.user_id
+        names = await self.refs.names(ws, "teams", [target, me])
+        who = names.get(target, target)
+        if verb == "remove":
+            change = await self.coaching.remove_coach(ws, me, target, actor_is_admin=False)
+            await outbox.send(ref, Notice(say.coach_removed(who, change.changed)))
+            return
+        change = await self.coaching.add_coach(ws, me, target, actor_is_admin=False)
+        answer = say.coach_added(who, change.changed)
+        if change.changed:
+            answer = answer.split(". ")[0] + "."
+            try:
+                chat = await outbox.direct(ws, target)
+                await outbox.send(chat, Notice(you_were_added(names.get(me, UNKNOWN_PERSON))))
+                answer += " I've let them know."
+            except LookupError:
+                answer += ADDED_UNREACHABLE
+        await outbox.send(ref, Notice(answer))
+
+    # -- screens ------------------------------------------------------------
+
+    async def queue(
+        self,
+        outbox: ReachingOutbox,
+        ref: ConversationRef,
+        *,
+        unreviewed_only: bool = True,
+        offset: int = 0,
+    ) -> None:
+        """Post one page of the coach queue (newest first, :data:`QUEUE_PAGE` rows).
+
+        Raises:
+            NotAllowed: not a coach in this tenant (the caller words it).
+        """
+        page = await self.coaching.queue(
+            ref.workspace_id,
+            ref.user_id,
+            unreviewed_only=unreviewed_only,
+            offset=offset,
+            limit=QUEUE_PAGE,
+        )
+        await outbox.send(ref, screens.queue_view(page, self.personas))
+
+    async def transcript(
+        self,
+        outbox: ReachingOutbox,
+        ref: ConversationRef,
+        session_id: str,
+        page: int,
+        *,
+        record_read: bool = True,
+    ) -> None:
+        """Post one page of a transcript (the service records the read unless redrawn)."""
+        result = await self.coaching.transcript(
+            ref.workspace_id,
+            ref.user_id,
+            session_id,
+            page=page,
+            per_page=screens.TURNS_PER_PAGE,
+            record_read=record_read,
+        )
+        await outbox.send(ref, screens.transcript_view(result, self.personas))
+
+    async def chart(self, outbox: ReachingOutbox, ref: ConversationRef, whose: str) -> None:
+        """Post a progress chart: ``me`` (anyone's own), ``team`` or ``staff:<id>`` (coaches).
+
+        The PNG is shown inline with the same figures as text beside it.
+        """
+        ws, me = ref.workspace_id, ref.user_id
+        try:
+            if whose == "me":
+                staff = await self.progress.staff_progress(ws, me, me, viewer_is_coach=False)
+                data = chart_series(staff) if staff.sessions else None
+            else:
+                is_coach = await self.coaching.is_coach(ws, me)
+                if not is_coach:
+                    await outbox.send(ref, Notice(COACHES_ONLY))
+                    return
+                if whose == "team":
+                    whole = await self.progress.workspace_progress(ws, me, viewer_is_coach=True)
+                    data = chart_series(whole) if whole.weeks else None
+                else:
+                    staff_id = whose.removeprefix("staff:")
+                    staff = await self.progress.staff_progress(
+                        ws, me, staff_id, viewer_is_coach=True
+                    )
+                    names = await self.refs.names(ws, "teams", [staff_id])
+                    title = progress_words.staff_chart_title(names.get(staff_id))
+                    data = chart_series(staff, title=title) if staff.sessions else None
+        except NotYourSession as exc:
+            await outbox.send(ref, Notice(str(exc)))
+            return
+        if data is None:
+            none_yet = progress_words.NONE_YET_TEAM
+            await outbox.send(ref, Notice(none_yet))
+            return
+        png = await asyncio.to_thread(render_png, data)
+        await outbox.send_image(ref, summary_text(data), png, "progress.png")
+
+    # -- card presses -------------------------------------------------------
+
+    async def press(
+        self, outbox: ReachingOutbox, ref: ConversationRef, action: CoachCardAction
+    ) -> None:
+        """One press on a coach card (a refusal is said in the chat)."""
+        try:
+            await self._press(outbox, ref, action)
+        except REFUSALS as exc:
+            log.warning("refused %s by %s: %s", action.ec, ref.user_id, type(exc).__name__)
+            await outbox.send(ref, Notice(refusal(exc)))
+
+    async def _press(
+        self, outbox: ReachingOutbox, ref: ConversationRef, action: CoachCardAction
+    ) -> None:
+        ws, me, sid = ref.workspace_id, ref.user_id, action.id
+        if action.ec == "coach_queue":
+            await self.queue(outbox, ref, unreviewed_only=action.id != "all", offset=action.page)
+        elif action.ec == "coach_open":
+            await self.transcript(outbox, ref, sid, action.page)
+        elif action.ec == "coach_comment":
+            turn = None if action.turn in (None, "", "all") else int(action.turn)
+            await self.coaching.add_feedback(ws, me, sid, action.text or "", turn_index=turn)
+            await outbox.send(ref, Notice(say.FEEDBACK_SAVED))
+            await self.transcript(outbox, ref, sid, action.page, record_read=False)
+        elif action.ec == "coach_send":
+            sent = await self.coaching.send_feedback(ws, me, sid)
+            names = await self.refs.names(ws, "teams", [sent.staff_user_id])
+            who = names.get(sent.staff_user_id, UNKNOWN_PERSON)
+            try:
+                chat = await outbox.direct(ws, sent.staff_user_id)
+                await outbox.send(chat, screens.feedback_dm(sent, self.personas))
+            except LookupError:
+                log.warning("feedback on %s saved but its owner has no Teams chat", sid)
+            await outbox.send(ref, Notice(say.feedback_sent(who, len(sent.items))))
+        elif action.ec == "coach_reviewed":
+            await self.coaching.mark_reviewed(ws, me, sid)
+            await outbox.send(ref, Notice(say.REVIEWED))
+        elif action.ec == "coach_progress":
+            await self.chart(outbox, ref, sid)
+        elif action.ec == "coach_reply":
+            if not sid.isdigit():
+                await outbox.send(ref, Notice(practice_words.CARD_NOT_UNDERSTOOD))
+                return
+            fb = await self.coaching.reply_to_feedback(ws, me, int(sid), action.text or "")
+            await outbox.send(ref, Notice(say.REPLY_SAVED))
+            await self._tell_coach(outbox, ref, fb.coach_user_id, fb.session_id, fb.reply or "")
+
+    async def _tell_coach(
+        self,
+        outbox: ReachingOutbox,
+        ref: ConversationRef,
+        coach_id: str,
+        session_id: str,
+        reply: str,
+    ) -> None:
+        names = await self.refs.names(ref.workspace_id, "teams", [ref.user_id])
+        head = say.reply_to_coach(names.get(ref.user_id, UNKNOWN_PERSON))
+        try:
+            chat = await outbox.direct(ref.workspace_id, coach_id)
+        except LookupError:
+            log.warning("reply on %s saved but the coach has no Teams chat", session_id)
+            return
+        await outbox.send(chat, Notice(f"{head}\n\n“{reply}”\n\nType coach to open your queue."))

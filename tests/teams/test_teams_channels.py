@@ -1,0 +1,213 @@
+"""Teams channels end to end: the app added to a team stores the channel's conversation
+reference, the weekly team gathering is posted there (by the dispatcher that ``serve
+teams`` runs), and *Record our decision* on that post opens the decision form, whose
+submit records the team's decision, from that channel only."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fake_connector import FakeConnector, FakeIdentity
+from sqlalchemy import select
+from teams_kit import BOT, TENANT, TeamsServer, activity, user
+
+from bot.presenters.reflection import DECISION_NEEDED
+from bot.services.chat_refs import ChatReferences
+from bot.services.ports import ConversationRef
+from bot.services.reflections import ReflectionService
+from bot.store import Store, TeamDecisionRow
+from bot.teams.channels import DECISION_BUTTON, WELCOME, WRONG_PLACE
+
+pytestmark = pytest.mark.integration
+
+TEAM = "19:attendance-team-general@thread.tacv2"
+OTHER_TEAM = "19:another-team-general@thread.tacv2"
+
+
+AHEAD: list[timedelta] = [timedelta(0)]
+"""How far the server's clock runs ahead of the real one (the gathering is next week)."""
+
+
+@pytest.fixture
+def server(tmp_path: Path, identity: FakeIdentity, connector: FakeConnector):  # type: ignore[no-untyped-def]
+    AHEAD[0] = timedelta(0)
+    with TeamsServer(
+        str(tmp_path / "ec.db"), identity, connector, clock=lambda: datetime.now(UTC) + AHEAD[0]
+    ) as s:
+        yield s
+
+
+def _in_team(
+    kind: str, service_url: str, conversation: str, team: str, **extra: Any
+) -> dict[str, Any]:
+    """An activity in a team channel, shaped like Microsoft's documented ones."""
+    body = activity(kind, service_url, **extra)
+    body["conversation"] = {
+        "isGroup": True,
+        "conversationType": "channel",
+        "tenantId": TENANT,
+        "id": conversation,
+    }
+    body["channelData"] = {
+        "team": {"id": team, "name": "Attendance team", "aadGroupId": "g-1"},
+        "channel": {"id": conversation.split(";")[0]},
+        "tenant": {"id": TENANT},
+    }
+    return body
+
+
+def _install(server: TeamsServer, team: str) -> None:
+    body = _in_team(
+        "conversationUpdate",
+        server.connector.service_url,
+        team,
+        team,
+        membersAdded=[{"id": BOT}],
+    )
+    body["channelData"]["eventType"] = "teamMemberAdded"
+    assert server.post(body).status_code == 200
+
+
+async def _post_the_week(db: str, server: TeamsServer) -> None:
+    store = Store.from_url(f"sqlite:///{db}")
+    try:
+        staff = user(1)
+        reflections = ReflectionService(store)
+        await reflections.log_interview(
+            TENANT,
+            staff["aadObjectId"],
+            pseudonym="Ms. R",
+            grade_band="6-8",
+            mode="phone",
+            team_channel=TEAM,
+            notes="She said mornings fall apart when the bus is late.",
+            interviewer_tz="America/Chicago",
+            conversation=ConversationRef(
+                platform="teams",
+                workspace_id=TENANT,
+                conversation_id="a:1personal-chat-of-user-1",
+                user_id=staff["aadObjectId"],
+                service_url=server.connector.service_url,
+            ),
+        )
+        AHEAD[0] = timedelta(days=8)  # the server's dispatcher now finds the week's post due
+    finally:
+        await store.dispose()
+
+
+def _decisions(db: str) -> list[TeamDecisionRow]:
+    async def read() -> list[TeamDecisionRow]:
+        store = Store.from_url(f"sqlite:///{db}")
+        try:
+            async with store.unit_of_work() as uow:
+                return list((await uow._session.execute(select(TeamDecisionRow))).scalars())
+        finally:
+            await store.dispose()
+
+    return asyncio.run(read())
+
+
+def test_install_stores_the_channel_and_the_gathering_posts_there(
+    server: TeamsServer, tmp_path: Path
+) -> None:
+    db = str(tmp_path / "ec.db")
+    conn = server.connector
+    _install(server, TEAM)
+    [hello] = server.wait_messages(1, TEAM)
+    assert hello.text == WELCOME
+
+    async def stored() -> list[Any]:
+        store = Store.from_url(f"sqlite:///{db}")
+        try:
+            return await ChatReferences(store).channels(TENANT, "teams")
+        finally:
+            await store.dispose()
+
+    [channel] = asyncio.run(stored())
+    assert (channel.conversation_id, channel.service_url, channel.name) == (
+        TEAM,
+        conn.service_url,
+        "Attendance team",
+    )
+
+    asyncio.run(_post_the_week(db, server))
+    posts = server.wait_messages(2, TEAM)
+    assert len(posts) == 2, "the week's gathering reached the team's channel"
+    post = posts[1]
+    assert "Ms. R" in post.card_text
+    [record] = post.submits()
+    assert record["title"] == DECISION_BUTTON
+    key = record["data"]["id"]
+    assert key.startswith(f"team_gathering:{TEAM}:")
+
+    # the button opens the decision form under the post
+    thread = f"{TEAM};messageid={post.returned_id}"
+    opened = _in_team("message", conn.service_url, thread, TEAM, value=record["data"])
+    assert server.post(opened).status_code == 200
+    [form] = server.wait_messages(1, thread)
+    [submit] = form.submits()
+    assert submit["data"] == {"ec": "team_decision", "id": key}
+    assert [i["id"] for i in form.cards[0]["body"] if i["type"] == "Input.Text"] == ["text"]
+
+    # pressed in another team: refused, nothing recorded
+    _install(server, OTHER_TEAM)
+    elsewhere = _in_team(
+        "message",
+        conn.service_url,
+        f"{OTHER_TEAM};messageid=9",
+        OTHER_TEAM,
+        value={**submit["data"], "text": "Call every family we missed."},
+    )
+    assert server.post(elsewhere).status_code == 200
+    refused = server.wait_messages(1, f"{OTHER_TEAM};messageid=9")
+    assert [m.text for m in refused] == [WRONG_PLACE]
+    assert _decisions(db) == []
+
+    # an empty decision is refused plainly; a real one from its own channel is recorded
+    empty = _in_team(
+        "message", conn.service_url, thread, TEAM, value={**submit["data"], "text": " "}
+    )
+    assert server.post(empty).status_code == 200
+    assert server.wait_messages(2, thread)[-1].text == DECISION_NEEDED
+    press = _in_team(
+        "message",
+        conn.service_url,
+        thread,
+        TEAM,
+        value={**submit["data"], "text": "Call every family we missed on Monday."},
+    )
+    assert server.post(press).status_code == 200
+    thanks = server.wait_messages(3, thread)[-1]
+    assert thanks.text == "Thanks, your team's decision is recorded."
+    [decision] = _decisions(db)
+    assert (decision.team_channel, decision.decision) == (
+        TEAM,
+        "Call every family we missed on Monday.",
+    )
+    assert server.post(press).status_code == 200, "a redelivery"
+    assert len(_decisions(db)) == 1
+
+
+def test_removing_the_app_forgets_the_channel(server: TeamsServer, tmp_path: Path) -> None:
+    _install(server, TEAM)
+    body = _in_team(
+        "conversationUpdate",
+        server.connector.service_url,
+        TEAM,
+        TEAM,
+        membersRemoved=[{"id": BOT}],
+    )
+    assert server.post(body).status_code == 200
+
+    async def stored() -> list[Any]:
+        store = Store.from_url(f"sqlite:///{tmp_path / 'ec.db'}")
+        try:
+            return await ChatReferences(store).channels(TENANT, "teams")
+        finally:
+            await store.dispose()
+
+    assert asyncio.run(stored()) == [], "answered after handling: the row is gone"

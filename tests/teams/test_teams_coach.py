@@ -1,0 +1,226 @@
+"""Coaches in Teams, end to end through the real SDK endpoint with valid tokens: the
+queue, a transcript with findings in place, feedback and its one reply, mark reviewed,
+the progress chart; a non-coach refused; another tenant sees nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fake_connector import FakeConnector, FakeIdentity, Recorded
+from teams_kit import TENANT, TeamsServer, activity, chat_of, user
+
+from bot.presenters.coaching import NOT_A_COACH, NOT_ALLOWED_TO_MANAGE
+from bot.services.coaching import Coaching
+from bot.store import Store
+
+pytestmark = pytest.mark.integration
+
+STAFF, COACH, OTHER = 1, 2, 3
+COACH_ID = user(COACH)["aadObjectId"]
+STAFF_ID = user(STAFF)["aadObjectId"]
+OTHER_ID = user(OTHER)["aadObjectId"]
+ELSEWHERE = "0b1c2d3e-4f50-4617-8a9b-0c1d2e3f4a5b"
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    return str(tmp_path / "ec.db")
+
+
+@pytest.fixture
+def server(db: str, identity: FakeIdentity, connector: FakeConnector) -> Iterator[TeamsServer]:
+    s = TeamsServer(db, identity, connector)
+    s.settings = s.settings.model_copy(update={"coach_user_ids": COACH_ID})
+    with s:
+        yield s
+
+
+def _next(server: TeamsServer, n: int, before: int) -> Recorded:
+    """The first message posted in user ``n``'s chat after ``before`` messages."""
+    got = server.wait_messages(before + 1, chat_of(n))
+    assert len(got) > before, "nothing was posted"
+    return got[before]
+
+
+def _count(server: TeamsServer, n: int) -> int:
+    return len(server.connector.messages(chat_of(n)))
+
+
+def _say(server: TeamsServer, n: int, text: str) -> Recorded:
+    before = _count(server, n)
+    server.say(text, n=n)
+    return _next(server, n, before)
+
+
+def _press(
+    server: TeamsServer, n: int, data: dict[str, object], *, wait: int = 1
+) -> list[Recorded]:
+    before = _count(server, n)
+    server.press(data, n=n)
+    return server.wait_messages(before + wait, chat_of(n))[before:]
+
+
+def _practice(server: TeamsServer, lines: list[str]) -> str:
+    """Staff practices with Denise and ends; returns the session id."""
+    before = _count(server, STAFF)
+    server.press({"ec": "start", "id": "night-shift-mom"}, n=STAFF)
+    intro = _next(server, STAFF, before)
+    session_id = str(intro.submits()[0]["data"]["id"])
+    for line in lines:
+        _say(server, STAFF, line)
+    debrief = _say(server, STAFF, "end")
+    assert "Debrief" in debrief.card_text
+    return session_id
+
+
+def _service_queue(db: str, workspace: str, coach: str) -> list[str]:
+    async def read() -> list[str]:
+        store = Store.from_url(f"sqlite:///{db}")
+        try:
+            page = await Coaching(store).queue(workspace, coach, limit=5)
+            return [i.session_id for i in page.items]
+        finally:
+            await store.dispose()
+
+    return asyncio.run(read())
+
+
+def test_a_coach_works_the_queue_and_staff_get_the_feedback(server: TeamsServer, db: str) -> None:
+    hello = _say(server, COACH, "coach")  # the coach's chat is now known
+    assert "Nothing is waiting for your review." in hello.card_text
+    first = _practice(server, ["What does a typical morning look like for you?"])
+    _press(server, STAFF, {"ec": "coach", "id": first})
+    session_id = _practice(
+        server,
+        [
+            "Hi, is this a good time to talk about your son?",
+            "You should really make sure he gets to school on time.",
+            "What does a typical morning look like for you?",
+        ],
+    )
+    before = _count(server, COACH)
+    [confirm] = _press(server, STAFF, {"ec": "coach", "id": session_id})
+    assert confirm.text.startswith("Sent to your coach. They have been told")
+    alert = _next(server, COACH, before)
+    assert "Staff 1 sent you a practice session with Denise Carver (3 turns)" in alert.card_text
+    assert [a["data"] for a in alert.submits()] == [{"ec": "coach_open", "id": session_id}]
+
+    # the queue: the same items in the same order as the service gives Slack's Home tab
+    queue = _say(server, COACH, "coach")
+    opened = [a["data"]["id"] for a in queue.submits() if a["data"]["ec"] == "coach_open"]
+    assert opened == _service_queue(db, TENANT, COACH_ID) == [session_id, first]
+    assert (
+        "1–2 of 2 unreviewed" in queue.card_text
+        and "**Staff 1** · Denise Carver" in queue.card_text
+    )
+
+    # the transcript, findings marked in place
+    [card] = _press(server, COACH, alert.submits()[0]["data"])
+    text = card.card_text
+    assert "Staff 1's practice with Denise Carver: 3 turns." in text
+    assert "**You should**\\[1\\]" in text or "**You should really" in text
+    assert "\\[1\\] **Judgment** (turns it into an intervention)" in text
+    titles = [a["title"] for a in card.submits()]
+    assert "Mark reviewed" in titles and "Send feedback" not in titles
+
+    # feedback: a draft, then sent; the staff member gets it in their chat
+    saved, redrawn = _press(
+        server,
+        COACH,
+        {"ec": "coach_comment", "id": session_id, "turn": "2", "text": "Try an open question."},
+        wait=2,
+    )
+    assert "Saved as a draft" in saved.text
+    assert "On turn 2 (draft, not sent yet):** Try an open question." in redrawn.card_text
+    send = next(a["data"] for a in redrawn.submits() if a["title"] == "Send feedback")
+    staff_before = _count(server, STAFF)
+    [sent] = _press(server, COACH, send)
+    assert sent.text == "Sent 1 piece of feedback to Staff 1."
+    feedback = _next(server, STAFF, staff_before)
+    assert "Staff 2 sent you feedback on your practice with Denise Carver." in feedback.card_text
+    assert "Try an open question." in feedback.card_text
+    reply = next(a["data"] for a in feedback.submits() if a["data"]["ec"] == "coach_reply")
+
+    # the one reply reaches the coach
+    coach_before = _count(server, COACH)
+    [thanks] = _press(server, STAFF, {**reply, "text": "Thanks, I will."})
+    assert "Your coach will see your reply" in thanks.text
+    told = _next(server, COACH, coach_before)
+    assert "Staff 1 replied to your feedback" in told.text and "Thanks, I will." in told.text
+    [again] = _press(server, STAFF, {**reply, "text": "And again."})
+    assert "already" in again.text.lower()
+
+    # mark reviewed: it leaves the unreviewed queue
+    [done] = _press(server, COACH, {"ec": "coach_reviewed", "id": session_id})
+    assert "Marked reviewed" in done.text
+    after = _say(server, COACH, "coach")
+    left = [a["data"]["id"] for a in after.submits() if a["data"]["ec"] == "coach_open"]
+    assert left == [first]
+
+
+def test_the_progress_chart_comes_as_an_image_with_its_figures(server: TeamsServer) -> None:
+    _say(server, COACH, "hello")
+    _practice(server, ["What does a typical morning look like for you?"])
+    [chart] = _press(server, COACH, {"ec": "coach_progress", "id": f"staff:{STAFF_ID}"})
+    [image] = chart.body["attachments"]
+    assert image["contentType"] == "image/png"
+    data = base64.b64decode(image["contentUrl"].removeprefix("data:image/png;base64,"))
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    assert "Open questions: 100%." in chart.text and "1 session" in chart.text
+    [own] = _press(server, STAFF, {"ec": "coach_progress", "id": "team"})
+    assert own.text == "Only coaches can see the team's progress. Type progress for yours."
+    mine = _say(server, STAFF, "progress")
+    assert mine.body["attachments"][0]["contentType"] == "image/png"
+
+
+def test_a_non_coach_is_refused_and_another_tenant_sees_nothing(server: TeamsServer) -> None:
+    session_id = _practice(server, ["You should really make sure he gets to school on time."])
+    _press(server, STAFF, {"ec": "coach", "id": session_id})
+    refused = _say(server, OTHER, "coach")
+    assert refused.text == NOT_A_COACH and not refused.cards
+    for who in (OTHER, STAFF):
+        [no] = _press(server, who, {"ec": "coach_open", "id": session_id})
+        assert no.text == NOT_A_COACH and not no.cards
+        [no] = _press(server, who, {"ec": "coach_queue", "id": "all"})
+        assert no.text == NOT_A_COACH and not no.cards
+        [no] = _press(server, who, {"ec": "coach_comment", "id": session_id, "text": "x"})
+        assert no.text == NOT_A_COACH
+
+    # the same coach id in another tenant (seeded there too) sees none of it
+    body = activity("message", server.connector.service_url, n=COACH, text="coach all")
+    body["conversation"]["tenantId"] = body["channelData"]["tenant"]["id"] = ELSEWHERE
+    before = _count(server, COACH)
+    assert server.post(body).status_code == 200
+    empty = _next(server, COACH, before)
+    assert "No practice session has been sent to a coach" in empty.card_text
+    assert not [a for a in empty.submits() if a["data"]["ec"] == "coach_open"]
+    body = activity(
+        "message",
+        server.connector.service_url,
+        n=COACH,
+        value={"ec": "coach_open", "id": session_id},
+    )
+    body["conversation"]["tenantId"] = body["channelData"]["tenant"]["id"] = ELSEWHERE
+    before = _count(server, COACH)
+    assert server.post(body).status_code == 200
+    nothing = _next(server, COACH, before)
+    assert nothing.text == "That practice session was not found." and not nothing.cards
+
+
+def test_coach_add_as_a_typed_command(server: TeamsServer) -> None:
+    _say(server, OTHER, "hi")  # their chat is known, so they can be told
+    bad = _say(server, COACH, "coach add Jordan")
+    assert "Microsoft Entra object id" in bad.text
+    before = _count(server, OTHER)
+    done = _say(server, COACH, f"coach add {OTHER_ID}")
+    assert done.text == "Staff 3 is now a coach in this workspace. I've let them know."
+    told = _next(server, OTHER, before)
+    assert told.text.startswith("Staff 2 made you a coach")
+    queue = _say(server, OTHER, "coach")
+    assert "Sessions for you to review" in queue.card_text
+    nope = _say(server, STAFF, f"coach add {STAFF_ID}")
+    assert nope.text == NOT_ALLOWED_TO_MANAGE
