@@ -20,6 +20,7 @@ from bot.services.ports import MAX_ID_CHARS
 
 __all__ = [
     "ACTION_COACH",
+    "ACTION_DISPUTE",
     "ACTION_END",
     "ACTION_START",
     "MAX_FIELD_CHARS",
@@ -33,6 +34,8 @@ ACTION_END = "end"
 """End practice session ``id`` (the intro card)."""
 ACTION_COACH = "coach"
 """Send session ``id`` to a coach (the debrief)."""
+ACTION_DISPUTE = "dispute_note"
+"""Record "Was this note wrong?" on ``id`` = ``<session id>:<turn>`` (a coach note)."""
 
 MAX_FIELD_CHARS = 20_000
 """Longest form input kept (longer values are refused by the service's own limits first;

@@ -16,6 +16,11 @@ from typing import Any
 from bot.core.models import Finding, Review
 from bot.core.persona import Persona
 from bot.presenters.practice import (
+    DISPUTE_BUTTON,
+    DISPUTE_COMMENT_LABEL,
+    DISPUTE_COMMENT_PLACEHOLDER,
+    DISPUTE_KINDS_LABEL,
+    DISPUTE_PRIVACY,
     GOAL,
     KIND_LABELS,
     SIGNS,
@@ -34,7 +39,7 @@ from bot.presenters.views import (
     TurnNote,
     View,
 )
-from bot.teams.actions import ACTION_COACH, ACTION_END, ACTION_START
+from bot.teams.actions import ACTION_COACH, ACTION_DISPUTE, ACTION_END, ACTION_START
 
 __all__ = [
     "CARD_CONTENT_TYPE",
@@ -171,7 +176,41 @@ def coach_note(view: CoachNote) -> TeamsMessage | None:
     ]
     if review.reframe:
         body.append(_text(f"**Try:** {_quote(review.reframe)}", size="Small"))
-    return TeamsMessage(card=_card(body))
+    actions = None
+    if view.session_id and view.turn_index:
+        actions = [_dispute(review, f"{view.session_id}:{view.turn_index}")]
+    return TeamsMessage(card=_card(body, actions))
+
+
+def _dispute(review: Review, target: str) -> dict[str, Any]:
+    """ "Was this note wrong?": a card shown in place with the note's kinds and a comment."""
+    kinds = list(dict.fromkeys(f.kind for f in review.findings))
+    choices: dict[str, Any] = {
+        "type": "Input.ChoiceSet",
+        "id": "kinds",
+        "label": DISPUTE_KINDS_LABEL,
+        "isMultiSelect": True,
+        "style": "expanded",
+        "choices": [{"title": KIND_LABELS.get(k, k), "value": k} for k in kinds],
+    }
+    if len(kinds) == 1:
+        choices["value"] = kinds[0]
+    form = _card(
+        [
+            choices,
+            {
+                "type": "Input.Text",
+                "id": "comment",
+                "label": DISPUTE_COMMENT_LABEL,
+                "placeholder": DISPUTE_COMMENT_PLACEHOLDER,
+                "maxLength": 500,
+                "isMultiline": True,
+            },
+            _text(DISPUTE_PRIVACY, isSubtle=True, size="Small"),
+        ],
+        [_submit("Send", {"ec": ACTION_DISPUTE, "id": target})],
+    )
+    return {"type": "Action.ShowCard", "title": DISPUTE_BUTTON, "card": form}
 
 
 def debrief_card(view: DebriefCard) -> TeamsMessage:

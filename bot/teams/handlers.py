@@ -29,21 +29,49 @@ import hashlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
 from microsoft_teams.api import InvokeResponse
 
+from bot.core.reflection import Reflection, zone
+from bot.core.text import sanitize
 from bot.presenters import practice as say
+from bot.presenters import reflection as words
+from bot.presenters.interview_logged import interview_logged_lines
 from bot.presenters.views import Notice
 from bot.services.commands import parse_start_request
 from bot.services.conversation import PracticeChat
 from bot.services.ports import ConversationRef
-from bot.services.reflection import InvalidInput, ReflectionService
+from bot.services.reflection import (
+    InterviewNotFound,
+    InvalidInput,
+    NotYourInterview,
+    ReflectionService,
+)
+from bot.services.session_results import NothingToDispute
 from bot.services.sessions import NotYourSession, SessionBusy, SessionNotFound
 from bot.store import StoreUnavailable
-from bot.teams.actions import ACTION_COACH, ACTION_END, ACTION_START, CardAction, parse_card_value
-from bot.teams.outbox import TeamsOutbox
+from bot.teams.actions import (
+    ACTION_COACH,
+    ACTION_DISPUTE,
+    ACTION_END,
+    ACTION_START,
+    CardAction,
+    parse_card_value,
+)
+from bot.teams.cards import TeamsMessage
+from bot.teams.interview_cards import (
+    ACTION_SAVE_EXACT_WORDS,
+    ACTION_SAVE_INTERVIEW,
+    ACTION_SAVE_REFLECTION,
+    exact_words_form,
+    log_interview_form,
+    reflection_form,
+)
+from bot.teams.outbox import TeamsOutbox, activity_of
 from bot.teams.refs import Incoming, parse_activity
+from bot.teams.review_cards import ACTION_REVIEW_LIST, EMPTY_LIST, review_form
 
 if TYPE_CHECKING:
     from microsoft_teams.apps import ActivityContext, App
@@ -51,6 +79,10 @@ if TYPE_CHECKING:
 __all__ = ["CardHandler", "CardRoute", "TeamsHandlers", "register"]
 
 log = logging.getLogger(__name__)
+
+LOG_WORDS = ("log", "log interview", "log an interview", "/log-interview")
+"""A message that asks for the form to log a real interview."""
+BAD_WHEN = "Choose the date and the time it happened."
 
 REVIEW_WORDS = ("review", "review questions", "review-questions", "/review-questions")
 """A first line that asks for a question-list review (the list follows, one per line)."""
@@ -96,7 +128,20 @@ class TeamsHandlers:
             ACTION_START: CardRoute(self._on_start),
             ACTION_END: CardRoute(self._on_end),
             ACTION_COACH: CardRoute(self._on_coach),
+            ACTION_REVIEW_LIST: CardRoute(self._on_review_list, needs_id=False),
+            ACTION_DISPUTE: CardRoute(self._on_dispute),
         }
+        if reflections is not None:
+            self.actions.update(
+                {
+                    "log_interview": CardRoute(self._on_log_form, needs_id=False),
+                    "open_exact_words": CardRoute(self._on_exact_words_form),
+                    "open_reflection": CardRoute(self._on_reflection_form),
+                    ACTION_SAVE_INTERVIEW: CardRoute(self._on_save_interview, needs_id=False),
+                    ACTION_SAVE_EXACT_WORDS: CardRoute(self._on_save_exact_words),
+                    ACTION_SAVE_REFLECTION: CardRoute(self._on_save_reflection),
+                }
+            )
 
     def add_action(self, ec: str, handle: CardHandler, *, needs_id: bool = True) -> None:
         """Route card presses whose ``ec`` is ``ec`` to ``handle`` (other Teams modules
@@ -198,11 +243,15 @@ class TeamsHandlers:
         text = incoming.text.strip()
         first, _, rest = text.partition("\n")
         open_session = await self.chat.open_session(ref)
+        asked = first.strip().lower().rstrip(":.")
+        if open_session is None and self.reflections is not None and asked in LOG_WORDS:
+            await self._post(ref, log_interview_form())
+            return
         if open_session is None and first.strip().lower().rstrip(":") in REVIEW_WORDS:
             if rest.strip():
                 await outbox.send(ref, await self.chat.review_list(rest))
             else:
-                await outbox.send(ref, Notice(say.TEAMS_POINTER, icon="info"))
+                await self._post(ref, review_form())
             return
         if open_session is not None:
             ref = ref.in_thread(open_session.thread_id)
@@ -239,6 +288,163 @@ class TeamsHandlers:
             await outbox.send(ref, Notice(say.NOT_FOUND))
         except SessionBusy as exc:
             await outbox.send(ref, Notice(str(exc)))
+        except NotYourInterview:
+            log.warning("refused %s by %s: the interview is someone else's", action.ec, ref.user_id)
+            await outbox.send(ref, Notice(words.NOT_YOUR_INTERVIEW))
+        except InterviewNotFound:
+            log.warning("refused %s by %s: no such interview", action.ec, ref.user_id)
+            await outbox.send(ref, Notice(words.INTERVIEW_NOT_FOUND))
+
+    async def _post(self, ref: ConversationRef, message: TeamsMessage) -> None:
+        """Post one rendered card in ``ref``'s chat."""
+        await self.app.send(ref.conversation_id, activity_of(message), service_url=ref.service_url)
+
+    # -- after-interview cards -------------------------------------------------
+
+    def _service(self) -> ReflectionService:
+        assert self.reflections is not None  # these routes exist only with the service
+        return self.reflections
+
+    async def _on_log_form(
+        self, outbox: TeamsOutbox, ref: ConversationRef, action: CardAction, _: Incoming
+    ) -> None:
+        await self._post(ref, log_interview_form())
+
+    async def _who(self, ref: ConversationRef, interview_id: str) -> str:
+        info = await self._service().get_interview(ref.workspace_id, ref.user_id, interview_id)
+        return info.caregiver_pseudonym
+
+    async def _on_exact_words_form(
+        self, outbox: TeamsOutbox, ref: ConversationRef, action: CardAction, _: Incoming
+    ) -> None:
+        iv = action.id or ""
+        await self._post(ref, exact_words_form(iv, await self._who(ref, iv)))
+
+    async def _on_reflection_form(
+        self, outbox: TeamsOutbox, ref: ConversationRef, action: CardAction, _: Incoming
+    ) -> None:
+        iv = action.id or ""
+        await self._post(ref, reflection_form(iv, await self._who(ref, iv)))
+
+    async def _zone(self, ref: ConversationRef) -> str:
+        """The interviewer's zone: the client's, else the stored one, else the workspace's."""
+        svc = self._service()
+        if ref.time_zone:
+            try:
+                zone(ref.time_zone)
+                return ref.time_zone
+            except Exception:
+                log.info("ignored an unknown client time zone from Teams")
+        stored = await svc.get_user_tz(ref.workspace_id, ref.user_id)
+        if stored:
+            return stored
+        return (await svc.get_workspace_settings(ref.workspace_id)).schedule.fallback_tz
+
+    async def _on_save_interview(
+        self, outbox: TeamsOutbox, ref: ConversationRef, action: CardAction, _: Incoming
+    ) -> None:
+        """Log the interview from the form; its prompts come to this chat in the user's zone."""
+        f = action.fields
+        tz = await self._zone(ref)
+        day, at = f.get("happened_on", "").strip(), f.get("happened_at", "").strip()
+        happened: datetime | None = None
+        if day or at:
+            try:
+                happened = datetime.combine(
+                    date.fromisoformat(day), time.fromisoformat(at), tzinfo=zone(tz)
+                )
+            except ValueError:
+                await self._post(ref, log_interview_form(f, BAD_WHEN))
+                return
+        try:
+            info = await self._service().log_interview(
+                ref.workspace_id,
+                ref.user_id,
+                happened_at=happened,
+                pseudonym=f.get("pseudonym", ""),
+                grade_band=f.get("grade_band", ""),
+                mode=f.get("mode", ""),  # type: ignore[arg-type]  # checked by the service
+                notes=f.get("notes", ""),
+                interviewer_tz=tz,
+                conversation=ref.in_thread(None),
+            )
+        except InvalidInput as exc:
+            await self._post(ref, log_interview_form(f, str(exc)))
+            return
+        lines = interview_logged_lines(
+            info.caregiver_pseudonym,
+            info.mode,
+            info.happened_at,
+            info.interviewer_tz,
+            [(r.kind, r.status, r.due_at) for r in info.reminders],
+            sum(info.scrubbed.values()),
+        )
+        await outbox.send(ref, Notice("\n\n".join(lines), icon="info"))
+
+    async def _on_save_exact_words(
+        self, outbox: TeamsOutbox, ref: ConversationRef, action: CardAction, _: Incoming
+    ) -> None:
+        iv, f = action.id or "", action.fields
+        try:
+            await self._service().save_exact_words(
+                ref.workspace_id, ref.user_id, iv, f.get("text", "")
+            )
+        except InvalidInput as exc:
+            await self._post(ref, exact_words_form(iv, await self._who(ref, iv), f, str(exc)))
+            return
+        await outbox.send(ref, Notice(words.THANKS_EXACT_WORDS))
+
+    async def _on_save_reflection(
+        self, outbox: TeamsOutbox, ref: ConversationRef, action: CardAction, _: Incoming
+    ) -> None:
+        iv, f = action.id or "", action.fields
+        reflection = Reflection(
+            **{field: f.get(field, "") for field in words.REFLECTION_QUESTIONS},
+            nothing_new=f.get("nothing_new") == "true",
+        )
+        try:
+            red = await self._service().save_reflection(
+                ref.workspace_id, ref.user_id, iv, reflection
+            )
+        except InvalidInput as exc:
+            await self._post(ref, reflection_form(iv, await self._who(ref, iv), f, str(exc)))
+            return
+        thanks = words.THANKS_REFLECTION_RED_FLAG if red else words.THANKS_REFLECTION
+        await outbox.send(ref, Notice(thanks))
+
+    async def _on_dispute(
+        self, outbox: TeamsOutbox, ref: ConversationRef, action: CardAction, _: Incoming
+    ) -> None:
+        """Record "Was this note wrong?" through the same service as Slack's modal."""
+        session_id, _sep, turn = (action.id or "").rpartition(":")
+        if not session_id or not turn.isdigit() or not 0 < int(turn) < 100_000:
+            log.warning("refused %s: malformed value", action.ec)
+            await outbox.send(ref, Notice(say.CARD_NOT_UNDERSTOOD))
+            return
+        kinds = [k.strip() for k in action.fields.get("kinds", "").split(",") if k.strip()]
+        try:
+            await self.chat.sessions.dispute_note(
+                ref.workspace_id,
+                ref.user_id,
+                session_id,
+                int(turn),
+                kinds=kinds,
+                comment=sanitize(action.fields.get("comment", "")),
+            )
+        except NothingToDispute:
+            await outbox.send(ref, Notice(say.DISPUTE_NOTHING))
+            return
+        await outbox.send(ref, Notice(say.DISPUTE_SAVED))
+
+    async def _on_review_list(
+        self, outbox: TeamsOutbox, ref: ConversationRef, action: CardAction, _: Incoming
+    ) -> None:
+        """Review the list typed in the form; an empty one gets the form back."""
+        questions = action.fields.get("questions", "")
+        if not questions.strip():
+            await self._post(ref, review_form(error=EMPTY_LIST))
+            return
+        await outbox.send(ref, await self.chat.review_list(sanitize(questions)))
 
     async def _on_start(
         self, outbox: TeamsOutbox, ref: ConversationRef, action: CardAction, _: Incoming

@@ -216,16 +216,19 @@ def test_a_reminder_knows_its_platform(tmp_path: Path) -> None:
                 interviewer_tz="America/Chicago",
             )
             deliverer = FakeDeliverer()
-            dispatcher = Dispatcher(store, deliverer, clock=lambda: now[0])
             now[0] += timedelta(days=2)
-            await dispatcher.drain()
+            slack_only = Dispatcher(store, FakeDeliverer(), clock=lambda: now[0])
+            assert slack_only.platforms == {"slack"}
+            await slack_only.drain()  # takes W1's reminders only
+            both = {"slack": deliverer, "teams": deliverer}
+            await Dispatcher(store, both, clock=lambda: now[0]).drain()
             return deliverer.posted
         finally:
             await store.dispose()
 
     posted = asyncio.run(main())
     by_ws = {p.workspace_id: p.platform for p in posted}
-    assert by_ws == {"T1": "teams", "W1": "slack"}
+    assert by_ws == {"T1": "teams"}, "the Slack-only dispatcher took Slack's, and only those"
 
 
 def test_a_store_that_accepts_no_writes_is_said_plainly(tmp_path: Path) -> None:

@@ -4,8 +4,8 @@ Usage::
 
     python teams_dispatch_worker.py URL OPENID_BASE --token JWT --now ISO --seconds S
 
-Serves Teams (and so its reminder dispatcher) on a free loopback port for ``S``
-seconds with the clock stopped at ``--now``; outgoing calls carry ``--token`` (the
+Serves Teams (and so its reminder dispatcher) on a free loopback port until SIGTERM
+or for ``S`` seconds with the clock stopped at ``--now``; outgoing calls carry ``--token`` (the
 SDK reads it as a JWT), so the test can tell which process posted. Prints ``ready``.
 """
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import signal
 from datetime import datetime
 
 
@@ -35,7 +36,9 @@ async def main(args: argparse.Namespace) -> None:
         }
     )
     stop = asyncio.Event()
-    asyncio.get_running_loop().call_later(args.seconds, stop.set)
+    loop = asyncio.get_running_loop()
+    loop.add_signal_handler(signal.SIGTERM, stop.set)
+    loop.call_later(args.seconds, stop.set)
     await run_teams(
         settings,
         host="127.0.0.1",
@@ -56,6 +59,6 @@ if __name__ == "__main__":
     parser.add_argument("openid")
     parser.add_argument("--token", required=True)
     parser.add_argument("--now", required=True)
-    parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--seconds", type=float, default=240.0)
     logging.basicConfig(level=logging.INFO)
     asyncio.run(main(parser.parse_args()))

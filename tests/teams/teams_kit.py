@@ -119,7 +119,7 @@ class TeamsServer:
     def __enter__(self) -> TeamsServer:
         self._thread = threading.Thread(target=self._main, daemon=True)
         self._thread.start()
-        if not self._ready.wait(60) or self._error is not None:
+        if not self._ready.wait(180) or self._error is not None:
             raise RuntimeError(f"the Teams app did not start: {self._error!r}")
         return self
 

@@ -202,7 +202,7 @@ def test_two_serve_teams_processes_post_each_prompt_once(
                 "--now",
                 now,
                 "--seconds",
-                "12",
+                "240",
             ],
             env=env,
             stdout=subprocess.PIPE,
@@ -212,8 +212,14 @@ def test_two_serve_teams_processes_post_each_prompt_once(
         for name in ("a", "b")
     ]
     try:
+        deadline = time.monotonic() + 200
+        while len(connector.messages()) < 3 * len(users) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(1.0)  # more looks by both dispatchers: nothing is posted again
         for w in workers:
-            out, err = w.communicate(timeout=90)
+            w.terminate()
+        for w in workers:
+            out, err = w.communicate(timeout=60)
             logs.append(err[-6000:])
             assert w.returncode == 0, err[-3000:]
             assert "ready" in out
