@@ -15,7 +15,8 @@ import contextlib
 import logging
 import os
 import secrets
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
@@ -25,7 +26,43 @@ from pydantic import BaseModel
 from bot.services.ports import ConversationRef
 from bot.store import Store
 
-__all__ = ["DEFAULT_CLAIM_LEASE", "MAX_ATTEMPTS", "Claim", "PendingWork", "WorkClaims"]
+__all__ = [
+    "DEFAULT_CLAIM_LEASE",
+    "MAX_ATTEMPTS",
+    "Claim",
+    "PendingWork",
+    "WorkClaims",
+    "replied",
+    "when_replied",
+]
+
+_ON_REPLIED: ContextVar[Callable[[], Awaitable[None]] | None] = ContextVar(
+    "on_replied", default=None
+)
+
+
+@contextlib.contextmanager
+def when_replied(hook: Callable[[], Awaitable[None]]) -> Iterator[None]:
+    """Inside the block, :func:`replied` awaits ``hook`` (the durable chat finishes its claim).
+
+    The reply is what the user waits for; finishing the claim right after it, not after the
+    notes that follow, narrows the window in which a crash makes the recovery post the
+    reply a second time (measured by ``bench/district_day.py``: 9 doubled replies).
+    """
+    token = _ON_REPLIED.set(hook)
+    try:
+        yield
+    finally:
+        _ON_REPLIED.reset(token)
+
+
+async def replied() -> None:
+    """Say the caregiver's reply has been posted (a no-op outside :func:`when_replied`)."""
+    hook = _ON_REPLIED.get()
+    if hook is not None:
+        _ON_REPLIED.set(None)  # once per block
+        await hook()
+
 
 log = logging.getLogger(__name__)
 

@@ -40,7 +40,7 @@ from bot.presenters.views import (
     QuestionReview,
     TurnNote,
 )
-from bot.services.claims import PendingWork
+from bot.services.claims import PendingWork, replied
 from bot.services.coaching import Coaching
 from bot.services.commands import (
     MAX_QUESTIONS,
@@ -411,6 +411,7 @@ class PracticeChat:
             if slow is not None:
                 slow.cancel()
         await stream.finish(turn.caregiver)
+        await replied()  # the durable claim is done: a crash from here on loses only the notes
         metrics.turn_done("answered", started, [f.kind for f in turn.review.findings])
         await self._evaluate_flags(ref.workspace_id, session_id)
         if turn.note:

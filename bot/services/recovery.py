@@ -31,7 +31,7 @@ from datetime import timedelta
 from bot import metrics
 from bot.presenters import practice as say
 from bot.presenters.views import Notice
-from bot.services.claims import MAX_ATTEMPTS, Claim, PendingWork, WorkClaims
+from bot.services.claims import MAX_ATTEMPTS, Claim, PendingWork, WorkClaims, when_replied
 from bot.services.conversation import PracticeChat
 from bot.services.ports import Outbox
 from bot.store import StoreUnavailable
@@ -150,14 +150,24 @@ class DurableChat:
                         assert work.session_id is not None
                         await self.chat.post_debrief(outbox, ref, work.session_id)
                     else:
-                        await self.chat.handle_message(
-                            outbox,
-                            ref,
-                            work.text,
-                            has_files=work.has_files,
-                            message_id=work.message_id,
-                            message_key=claim.key,
-                        )
+                        finished = False
+
+                        async def finish_now() -> None:
+                            nonlocal finished
+                            await self.claims.finish(claim)
+                            finished = True
+
+                        with when_replied(finish_now):
+                            await self.chat.handle_message(
+                                outbox,
+                                ref,
+                                work.text,
+                                has_files=work.has_files,
+                                message_id=work.message_id,
+                                message_key=claim.key,
+                            )
+                        if finished:
+                            return
                     await self.claims.finish(claim)
         except BaseException:
             try:

@@ -24,7 +24,7 @@ from bot.llm.scripted import ScriptedResponder
 from bot.llm.tokens import count_tokens
 from bot.personas import load_all
 from bot.presenters import practice as say
-from bot.presenters.views import CaregiverReply, DebriefCard, Notice, TurnNote
+from bot.presenters.views import CaregiverReply, CoachNote, DebriefCard, Notice, TurnNote
 from bot.services.claims import PendingWork
 from bot.services.conversation import PracticeChat
 from bot.services.ports import ConversationRef
@@ -178,6 +178,36 @@ def test_a_turn_saved_before_the_crash_is_sent_again_not_answered_again(
     assert voice.calls == 1  # the model was not asked again
     assert texts == [say.REPLY_DELAYED, saved]
     assert rows == [(1, "msg:c1")]
+
+
+class DiesAfterTheReply(FakeOutbox):
+    """An outbox whose process "dies" (raises) when the notes after the reply are sent."""
+
+    async def send(self, to: ConversationRef, view: Any) -> Any:
+        if isinstance(view, CoachNote | TurnNote):
+            raise ConnectionError("the process died after posting the reply")
+        return await super().send(to, view)
+
+
+def test_a_crash_after_the_reply_is_posted_does_not_post_it_again(tmp_path: Path) -> None:
+    """The claim is finished as soon as the reply is posted (bench/district_day.py found the
+    recovery posting a reply twice when a process died while the notes were being sent)."""
+    voice = CountingResponder()
+
+    async def body(durable: DurableChat, out: FakeOutbox):  # type: ignore[no-untyped-def]
+        thread = await _practice(durable, out)
+        dying = DiesAfterTheReply()
+        with contextlib.suppress(ConnectionError):
+            await durable.handle(dying, _message(thread, "Have you tried an earlier bedtime?"))
+        await asyncio.sleep(LAPSE)
+        redone = await durable.recover_once(lambda w: out)
+        return dying, redone, _texts(out), await _turn_rows(durable)
+
+    dying, redone, texts, rows = _run(tmp_path, body, factory=_factory(voice))
+    replies = [v for _, v in dying.sent if isinstance(v, CaregiverReply)]
+    assert len(replies) == 1  # posted once, by the process that died after it
+    assert redone == [] and texts == []  # nothing redone, nothing posted again
+    assert voice.calls == 1 and rows == [(1, "msg:c1")]
 
 
 def test_a_message_that_keeps_failing_is_given_up_after_three_tries_with_a_plain_word(
