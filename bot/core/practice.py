@@ -151,6 +151,34 @@ REPEAT_FACTOR: tuple[float, ...] = (1.0, 0.25)
 from the third use on it earns nothing. No single phrase, repeated, unlocks
 anything."""
 
+STOCK_FACTOR: tuple[float, ...] = (1.0, 0.5, 0.25)
+"""Factor on the question credit (open question, follow-up) of a *stock
+prompt* (:func:`is_stock`: a turn with no word of its own, like "Tell me
+more.", "Your feelings are valid. What else?") by the number of other stock
+prompts among the last :data:`STOCK_WINDOW` turns; from the fourth on the
+prompt earns nothing. Cycling through stock prompts is gaming too: the same
+*move* repeated, not only the same words (issue 9: "Repeating the same move has
+diminishing returns"). A reflection of feeling ("That must be worrying.")
+keeps its credit; only the very same words again lose it
+(:data:`REPEAT_FACTOR`, :func:`utterance_signature`)."""
+
+STOCK_WINDOW = 4
+"""Earlier turns looked at for :data:`STOCK_FACTOR`."""
+
+THREAT_HOLDBACK = 3
+"""After a threat, the caregiver holds back this many chances to disclose
+(turns that would have opened a layer or the insight) before telling anything
+new: rebuilding takes sustained listening, so after three threatening turns
+layers come at least three turns later than without them (issue 9 target). The
+turn record marks each with the ``holding_back`` event."""
+
+PENT_UP_TURNS = 3
+"""Turns past the persona's spacing after which a caregiver who trusts the
+interviewer (trust at least :data:`COMFORT_MARGIN` above the next layer's
+threshold) and has felt listened to tells the next layer on any broad open
+question, even one not on the layer's topic (the reply answers the question
+first): people who feel heard bring up what matters to them."""
+
 INTERVENTION_PENALTY = 2.0
 """Trust lost per intervention finding (times its confidence)."""
 
@@ -305,6 +333,13 @@ telling told tell talk talking sharing shared share trying tried try want wanted
 understand understood learned learn means mean meant weigh weighed enough hardest worth
 whole everyone family families home school kids kid child children parecer parece suena
 pesado mucho mucha duro dificil difícil esfuerza esfuerzo familia
+does would could should will were which because through might usually every some other
+know think thinking gets come comes coming getting look looks looking take taking start
+starting started different same better harder worse picture pictures words word hold holding
+full fair mind pretty whole sure actually honestly always someone people person point
+wondering sees seeing describe describing built building overnight pile bumpy weight
+tangled shaping shape figuring alone own inside outside number report summary right close
+together pull pulling sort kind sense sorts beyond least both either part parts story
 """
 _GENERIC_REFLECTION_WORDS = frozenset(re.findall(r"\S+", _GENERIC_REFLECTION_TEXT))
 """Words a reflection may use without the caregiver having said them (feelings,
@@ -367,6 +402,155 @@ def call_reviewer(reviewer: Reviewer, text: str, context: ReviewContext) -> Revi
 def normalize_utterance(text: str) -> str:
     """Fold an utterance for repeat detection: lower case, words only."""
     return " ".join(_WORDS.findall(fold(text).translate(ASCII_LOWER)))
+
+
+_FILLER = frozenset(
+    "so really very just totally truly about that this oh okay ok well um uh please and "
+    "a an the such pretty quite".split()
+)
+"""Words that do not make an utterance different ("That must be so hard" is
+"That must be hard" again; "Tell me more about that" is "Tell me more")."""
+
+
+def utterance_signature(text: str) -> frozenset[str]:
+    """The words of an utterance that make it what it is, for repeat detection.
+
+    Args:
+        text: a staff utterance.
+
+    Returns:
+        Its folded words without :data:`_FILLER`, as a set (order-free: the
+        same sentences swapped are the same move).
+    """
+    return frozenset(w for w in normalize_utterance(text).split() if w not in _FILLER)
+
+
+_STOCK_WORDS = frozenset(
+    """
+    must valid validate imagine imagining totally vulnerability vulnerable difficult
+    sharing awful terrible else another wow okay mhm hmm continue further
+    """.split()
+)
+"""Words of stock empathy and stock prompts ("Your feelings are valid", "Thank
+you for your vulnerability"): with :data:`_GENERIC_REFLECTION_WORDS` they make
+a turn with no word of its own (:func:`is_stock`)."""
+
+
+def is_stock(persona: Persona, text: str) -> bool:
+    """Tell whether a staff turn is a stock phrase with no word of its own.
+
+    A stock turn ("Tell me more.", "I hear you. I totally understand.", "That
+    must be hard. What else?") has no content word: every word of four or
+    more letters is a generic feeling, filler or stock word, or a name.
+
+    Args:
+        persona: the card (the caregiver's and the student's names are not
+            content words).
+        text: the staff utterance.
+
+    Returns:
+        True for a stock turn.
+    """
+    names = set(_WORDS.findall(f"{persona.name} {persona.student.name}".translate(ASCII_LOWER)))
+    for word in _WORDS.findall(fold(text).translate(ASCII_LOWER)):
+        word = word.strip("'")
+        if len(word) <= 3 or "'" in word or word in names:
+            continue
+        if word not in _GENERIC_REFLECTION_WORDS and word not in _STOCK_WORDS:
+            return False
+    return True
+
+
+REFLECTION_FRAMES: tuple[str, ...] = (
+    r"\b(?:it|that|this) (?:sounds|seems|feels) (?:like|as if|as though)\b",
+    r"\bsounds like\b",
+    r"\bit seems\b",
+    r"\b(?:what )?i'?m hearing\b",
+    r"\bi hear (?:that|how|you saying)\b",
+    r"\byou'?re (?:saying|telling me|describing)\b",
+    r"\byou (?:said|mentioned|described|told me)\b",
+    r"\bwhen you said\b",
+    r"\byour words\b",
+    r"\bi'?m getting the sense\b|\bi get the sense\b|\bi'?m wondering if\b",
+    r"\bi noticed\b",
+    r"\byou sound like\b|\byou care (?:about|a lot)\b|\bit matters to you\b",
+    r"\bif i were in your shoes\b",
+    r"^so (?:on one hand|part of it|from your side|for you|there'?s|if)\b",
+    r"^so\b.*\b(?:has|have|is|was) been\b",
+    r"\b(?:let me|i want to) (?:see if|make sure|check|try to sum|sum|pull together)\b",
+    r"\b(?:did i get that right|is that (?:close|right|fair)|am i (?:hearing|getting) (?:you|that) right)\b",
+    r"\bpor lo que (?:me )?dice\b|\bme dice que\b|\bsi entiendo bien\b|\bparece que\b",
+)
+"""How a reflection sounds (on folded, lower-case text): "It sounds like…",
+"What I'm hearing is…", "You said…", "So part of it is…", a summary with a
+check-back ("Let me make sure I've got this right… Is that close?"). The rules
+reviewer names the commonest forms as the ``reflection`` move; the engine
+credits these too, and checks each against what the caregiver said
+(:func:`reflection_miss`)."""
+
+_REFLECTION_FRAME = re.compile("|".join(f"(?:{p})" for p in REFLECTION_FRAMES))
+
+
+def echoed_words(persona: Persona, text: str, earlier_replies: list[str]) -> list[str]:
+    """Content words of a staff turn that repeat the caregiver's own words.
+
+    Args:
+        persona: the card (names are not content words).
+        text: the staff utterance.
+        earlier_replies: the caregiver's replies so far.
+
+    Returns:
+        The staff turn's content words (four letters or more, not generic)
+        that the caregiver used, in order, without duplicates.
+    """
+    names = set(_WORDS.findall(f"{persona.name} {persona.student.name}".translate(ASCII_LOWER)))
+    said = set(_WORDS.findall(fold(" ".join(earlier_replies)).translate(ASCII_LOWER)))
+    out: list[str] = []
+    for word in _WORDS.findall(fold(text).translate(ASCII_LOWER)):
+        if len(word) < 4 or word in names or word in _GENERIC_REFLECTION_WORDS:
+            continue
+        if word in said and word not in out:
+            out.append(word)
+    return out
+
+
+def is_reflection(persona: Persona, text: str, earlier_replies: list[str]) -> bool:
+    """Tell whether a staff turn reflects back what the caregiver said.
+
+    A reflection is a statement (or a summary ending in a check-back) in a
+    reflective frame (:data:`REFLECTION_FRAMES`), or one that repeats at
+    least two of the caregiver's own content words (:func:`echoed_words`).
+    A turn that asks a new question is not one (its question is the move).
+
+    Args:
+        persona: the card.
+        text: the staff utterance.
+        earlier_replies: the caregiver's replies so far (none: no reflection).
+
+    Returns:
+        True for a reflection.
+    """
+    if not earlier_replies:
+        return False
+    low = fold(text).translate(ASCII_LOWER).strip()
+    check_back = is_check_back(text)
+    if ("?" in text or "\u00bf" in text or is_invitation(text)) and not check_back:
+        return False
+    if _REFLECTION_FRAME.search(low) is not None:
+        return True
+    return len(echoed_words(persona, text, earlier_replies)) >= 2
+
+
+_CHECK_BACK = re.compile(
+    r"(?:did i get (?:that|this|it) right|is that (?:close|right|fair|a fair summary|about right)"
+    r"|have i got (?:that|this|it) right|am i (?:hearing|getting) (?:you|that|this) right"
+    r"|is that what you mean|does that sound right|lo entend[ií] bien|es as[ií])\W*$"
+)
+
+
+def is_check_back(text: str) -> bool:
+    """Tell whether a staff turn ends by checking a reflection ("Did I get that right?")."""
+    return _CHECK_BACK.search(fold(text).translate(ASCII_LOWER).strip()) is not None
 
 
 def trust_delta(review: Review) -> float:
@@ -452,7 +636,11 @@ def reflection_miss(persona: Persona, text: str, earlier_replies: list[str]) -> 
     content = [
         w
         for w in _WORDS.findall(fold(text).translate(ASCII_LOWER))
-        if len(w) > 3 and w not in _GENERIC_REFLECTION_WORDS and w not in names and "'" not in w
+        if len(w) > 3
+        and w not in _GENERIC_REFLECTION_WORDS
+        and w not in _STOCK_WORDS
+        and w not in names
+        and "'" not in w
     ]
     if not content:
         return []
@@ -558,6 +746,7 @@ def decide_mode(
     disclose: Layer | None,
     insight: bool,
     guarded: bool = False,
+    moves: set[str] | None = None,
 ) -> ReplyMode:
     """Choose how the caregiver answers, in this order of precedence.
 
@@ -574,6 +763,8 @@ def decide_mode(
         disclose: the layer disclosed this turn, if any.
         insight: True when the hidden insight is revealed this turn.
         guarded: True when the engine saw a threat or a close-up trigger.
+        moves: the good moves the engine counted (the review's plus the
+            reflections it recognized itself); defaults to the review's.
 
     Returns:
         The :data:`ReplyMode`.
@@ -586,7 +777,8 @@ def decide_mode(
         return "disclose"
     if "closed" in review.kinds:
         return "brief"
-    if ({"reflection", "affirmation"} & set(review.moves) or is_pause(staff_text)) and not (
+    seen = set(review.moves) if moves is None else moves
+    if ({"reflection", "affirmation"} & seen or is_pause(staff_text)) and not (
         asks_question(staff_text, review)
     ):
         return "acknowledge"
@@ -973,14 +1165,30 @@ class PracticeEngine:
         hits = close_up_hits(persona, staff_text)
         pause = is_pause(staff_text)
         norm = normalize_utterance(staff_text)
-        uses = sum(1 for t in self._turns if normalize_utterance(t.staff) == norm)
+        signature = utterance_signature(staff_text)
+        uses = sum(
+            1
+            for t in self._turns
+            if normalize_utterance(t.staff) == norm
+            or (signature and utterance_signature(t.staff) == signature)
+        )
         intervention = rv.has_intervention or threat
+        found_moves = set(rv.moves)
+        if (
+            "reflection" not in found_moves
+            and not rv.kinds & {"stacked", "leading", "why_blame"}
+            and is_reflection(persona, staff_text, earlier)
+        ):
+            found_moves.add("reflection")  # a reflection the rules reviewer has no rule for
+            events.append("reflection_seen")
         miss: list[str] = []
-        if "reflection" in rv.moves and not intervention:
+        if "reflection" in found_moves and not intervention:
             miss = reflection_miss(persona, staff_text, earlier)
+        stock = is_stock(persona, staff_text) and index > 1
+        stock_before = sum(1 for t in self._turns[-STOCK_WINDOW:] if "stock_prompt" in t.events)
 
         # listening credit
-        moves = set(rv.moves) - ({"reflection"} if miss else set())
+        moves = found_moves - ({"reflection"} if miss else set())
         credit = sum(MOVE_GAIN.get(m, 0.0) for m in moves)
         if pause:
             credit += MOVE_GAIN["pause"]
@@ -994,6 +1202,12 @@ class PracticeEngine:
         if uses:
             events.append("repeat")
         credit *= REPEAT_FACTOR[uses] if uses < len(REPEAT_FACTOR) else 0.0
+        if stock and moves & {"open_question", "follow_up"}:
+            # a stock prompt ("Tell me more.", "What else?") again: the prompt earns less
+            events.append("stock_prompt")
+            prompt = sum(MOVE_GAIN[m] for m in moves & {"open_question", "follow_up"})
+            factor = STOCK_FACTOR[stock_before] if stock_before < len(STOCK_FACTOR) else 0.0
+            credit = max(0.0, credit - prompt * (1.0 - factor))
         if intervention or hits:
             credit = 0.0
         rebuilding = st.threats > 0 and index <= st.wary_until + WARY_TURNS
@@ -1059,13 +1273,16 @@ class PracticeEngine:
                     st.last_disclosure == 0
                     or index - st.last_disclosure >= _spacing(spacing, trust, nxt.trust)
                 )
-                and touches_layer(
-                    nxt,
-                    topics,
-                    rv,
-                    subjects=subjects,
-                    context=self._context_topics(),
-                    pause=pause,
+                and (
+                    touches_layer(
+                        nxt,
+                        topics,
+                        rv,
+                        subjects=subjects,
+                        context=self._context_topics(),
+                        pause=pause,
+                    )
+                    or self._pent_up(nxt, index, trust, spacing, subjects, moves)
                 )
             ):
                 disclose = nxt
@@ -1092,8 +1309,16 @@ class PracticeEngine:
                 and not (subjects and subjects[0] in INSIGHT_OFF_TOPIC)
             ):
                 insight_now = True
+        if (disclose is not None or insight_now) and self._holding_back(index):
+            disclose, insight_now = None, False  # trust has memory: not yet, after that threat
+            events.append("holding_back")
         mode = decide_mode(
-            staff_text, rv, disclose=disclose, insight=insight_now, guarded=bool(threat or hits)
+            staff_text,
+            rv,
+            disclose=disclose,
+            insight=insight_now,
+            guarded=bool(threat or hits),
+            moves=found_moves,
         )
         earned_by: str | None = None
         if disclose is not None or insight_now:
@@ -1146,6 +1371,42 @@ class PracticeEngine:
             },
         )
         return plan
+
+    def _holding_back(self, index: int) -> bool:
+        """True while the caregiver still holds back after a threat (:data:`THREAT_HOLDBACK`)."""
+        last_threat = max((t.index for t in self._turns if "threat" in t.events), default=0)
+        if last_threat == 0:
+            return False
+        held = sum(1 for t in self._turns if t.index > last_threat and "holding_back" in t.events)
+        return held < THREAT_HOLDBACK
+
+    def _pent_up(
+        self,
+        layer: Layer,
+        index: int,
+        trust: float,
+        spacing: int,
+        subjects: list[Subject],
+        moves: set[str],
+    ) -> bool:
+        """Tell whether a trusting caregiver brings up the next layer unasked (:data:`PENT_UP_TURNS`).
+
+        Needs trust :data:`COMFORT_MARGIN` above the layer's threshold, an open
+        question, follow-up or reflection on a broad subject (never a narrow
+        one: "Who are her friends?" is answered about friends), and
+        ``spacing + PENT_UP_TURNS`` turns since the last disclosure (or the
+        start) with no intervention among the last :data:`RECENT_WINDOW` turns.
+        """
+        if trust < min(TRUST_MAX, layer.trust + COMFORT_MARGIN):
+            return False
+        if not moves & {"open_question", "follow_up", "reflection"}:
+            return False
+        if subjects and subjects[0] in NARROW_SUBJECTS:
+            return False
+        if index - self._state.last_disclosure < spacing + PENT_UP_TURNS:
+            return False
+        recent = self._turns[-(RECENT_WINDOW - 1) :]
+        return not any("intervention" in t.events for t in recent)
 
     @staticmethod
     def _thread_of(allowed: list[Layer]) -> Layer | None:

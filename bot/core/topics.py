@@ -229,6 +229,9 @@ TOPIC_KEYWORDS: Mapping[Topic, tuple[str, ...]] = {
         "next week",
         "change soon",
         "could change",
+        "a year from now",
+        "year from now",
+        "going really well",
     ),
     "home": (
         "home",
@@ -595,7 +598,11 @@ TOPIC_EXCEPTIONS: Mapping[Topic, tuple[str, ...]] = {
     "transport": ("walk me through", "walk you through", "walking me through"),
     "home": ("stay in touch", "staying in touch", "home from school"),
     "hopes": ("wish the school", "wish our school", "wish the team", "wish we", "wish you"),
-    "work": ("i work in", "i work at", "i work with", "works for you", "work for you"),
+    "work": (
+        "worked before",
+        "has worked",
+        "what's worked",
+        "worked for","i work in", "i work at", "i work with", "works for you", "work for you"),
     "teachers": ("i'm the counselor", "i'm a teacher", "i teach", "i'm the assistant principal"),
     "contact": (
         "i'm calling",
@@ -779,6 +786,8 @@ SUBJECT_PATTERNS: Mapping[Subject, tuple[str, ...]] = {
         r"vecin",
     ),
     "sleep": (
+        r"durmi",
+        r"\bsue[ñn]o\b",
         r"\bsleep",
         r"bed ?time",
         r"\bbed\b",
@@ -793,6 +802,10 @@ SUBJECT_PATTERNS: Mapping[Subject, tuple[str, ...]] = {
         r"acuesta",
     ),
     "food": (
+        r"\bfoods?\b",
+        r"\beats?\b",
+        r"\beating\b",
+        r"\bmeals?\b",
         r"\beat\b",
         r"\bfood\b",
         r"breakfast",
@@ -832,6 +845,11 @@ SUBJECT_PATTERNS: Mapping[Subject, tuple[str, ...]] = {
         r"you were (?:little|young|his age|her age)",
     ),
     "help": (
+        r"better place",
+        r"feel (?:better|useful)",
+        r"make school feel",
+        r"(?:what's|what has|what) worked",
+        r"biggest difference",
         r"\bhelp(?:ed|s|ful)?\b",
         r"difference",
         r"\bsupport",
@@ -857,6 +875,11 @@ SUBJECT_PATTERNS: Mapping[Subject, tuple[str, ...]] = {
         r"like about (?:the |our )?school",
     ),
     "school_bad": (
+        r"bugged you",
+        r"gets? in the way",
+        r"makes? (?:it|things) harder",
+        r"get (?:it )?wrong",
+        r"(?:frustrated|upset) you",
         r"badly",
         r"fall short",
         r"differently",
@@ -882,6 +905,8 @@ SUBJECT_PATTERNS: Mapping[Subject, tuple[str, ...]] = {
         r"falta",
     ),
     "self": (
+        r"gets you through",
+        r"keeps you going",
         r"how are you (?:doing|holding up|managing)",
         r"for you\b",
         r"your own health",
