@@ -138,6 +138,12 @@ MAX_GAIN_PER_TURN = 2.0
 """Cap on listening credit in one turn: stacking every good move in one turn
 earns no more than a reflection plus a little, so trust is built over turns."""
 
+YES_NO_CREDIT = 0.5
+"""Credit for a kind yes/no question the rules reviewer took for an open one
+("Has this year been harder than last year?", "Would a text the night before
+help?"): more than :data:`CLOSED_CREDIT` (no ``closed`` finding costs it trust),
+less than an open question, so such an interviewer hears something, later."""
+
 CLOSED_CREDIT = 0.3
 """Credit for a kind, on-subject yes/no question with no other move: it shows
 interest, but yes/no questions alone stay under :data:`RECENT_LISTENING` and
@@ -340,6 +346,8 @@ full fair mind pretty whole sure actually honestly always someone people person 
 wondering sees seeing describe describing built building overnight pile bumpy weight
 tangled shaping shape figuring alone own inside outside number report summary right close
 together pull pulling sort kind sense sorts beyond least both either part parts story
+asked asking loud underneath carry carries comes keeps living live lives name harder without
+help helps matters honest seen whole
 """
 _GENERIC_REFLECTION_WORDS = frozenset(re.findall(r"\S+", _GENERIC_REFLECTION_TEXT))
 """Words a reflection may use without the caregiver having said them (feelings,
@@ -405,8 +413,11 @@ def normalize_utterance(text: str) -> str:
 
 
 _FILLER = frozenset(
-    "so really very just totally truly about that this oh okay ok well um uh please and "
-    "a an the such pretty quite".split()
+    re.findall(
+        r"\S+",
+        "so really very just totally truly about that this oh okay ok well um uh please and "
+        "a an the such pretty quite wow gosh mm mhm hmm yeah yes right sure",
+    )
 )
 """Words that do not make an utterance different ("That must be so hard" is
 "That must be hard" again; "Tell me more about that" is "Tell me more")."""
@@ -426,14 +437,41 @@ def utterance_signature(text: str) -> frozenset[str]:
 
 
 _STOCK_WORDS = frozenset(
-    """
+    re.findall(
+        r"\S+",
+        """
     must valid validate imagine imagining totally vulnerability vulnerable difficult
     sharing awful terrible else another wow okay mhm hmm continue further
-    """.split()
+    """,
+    )
 )
 """Words of stock empathy and stock prompts ("Your feelings are valid", "Thank
 you for your vulnerability"): with :data:`_GENERIC_REFLECTION_WORDS` they make
 a turn with no word of its own (:func:`is_stock`)."""
+
+
+def near_repeat(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Tell whether two utterance signatures are the same move in other words.
+
+    Equal, or one is the other plus or minus a single word ("That's hard. Go
+    on." and "Wow, that's hard. Go on."), or they share at least 80% of their
+    words (Jaccard); two empty signatures are not a repeat.
+
+    Args:
+        a: one :func:`utterance_signature`.
+        b: another.
+
+    Returns:
+        True for a near repeat.
+    """
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    small, big = (a, b) if len(a) <= len(b) else (b, a)
+    if small <= big and len(big) - len(small) <= 1 and len(small) >= 2:
+        return True
+    return len(a & b) / len(a | b) >= 0.8
 
 
 def is_stock(persona: Persona, text: str) -> bool:
@@ -478,7 +516,8 @@ REFLECTION_FRAMES: tuple[str, ...] = (
     r"^so (?:on one hand|part of it|from your side|for you|there'?s|if)\b",
     r"^so\b.*\b(?:has|have|is|was) been\b",
     r"\b(?:let me|i want to) (?:see if|make sure|check|try to sum|sum|pull together)\b",
-    r"\b(?:did i get that right|is that (?:close|right|fair)|am i (?:hearing|getting) (?:you|that) right)\b",
+    r"\b(?:did i get that right|is that (?:close|right|fair)"
+    r"|am i (?:hearing|getting) (?:you|that) right)\b",
     r"\bpor lo que (?:me )?dice\b|\bme dice que\b|\bsi entiendo bien\b|\bparece que\b",
 )
 """How a reflection sounds (on folded, lower-case text): "It sounds like…",
@@ -616,23 +655,45 @@ def close_up_hits(persona: Persona, text: str) -> list[int]:
     return sorted(hits)
 
 
-def reflection_miss(persona: Persona, text: str, earlier_replies: list[str]) -> list[str]:
+def reflection_miss(
+    persona: Persona,
+    text: str,
+    earlier_replies: list[str],
+    earlier_staff: list[str] | None = None,
+) -> list[str]:
     """Content words of a reflection that the caregiver never said.
+
+    A reflection echoes the conversation when one of its content words was
+    said by the caregiver, or was what the interviewer asked about and the
+    caregiver answered (a summary "I've heard about your mornings and your
+    evenings" after questions about them), or when it quotes three or more
+    words of a reply in a row ("You said 'he doesn't talk about school'").
 
     Args:
         persona: the card (its names are not content words).
         text: the staff reflection.
         earlier_replies: the caregiver's replies so far.
+        earlier_staff: the interviewer's earlier turns (None: not counted).
 
     Returns:
         The unmatched content words when *none* of the reflection's content
-        words echo an earlier reply (a miss); ``[]`` otherwise.
+        words echo the conversation (a miss); ``[]`` otherwise.
     """
     names = {
         w for w in _WORDS.findall(f"{persona.name} {persona.student.name}".translate(ASCII_LOWER))
     }
     said = " ".join(earlier_replies).translate(ASCII_LOWER)
     said_words = set(_WORDS.findall(fold(said)))
+    if earlier_staff:
+        said_words |= set(_WORDS.findall(fold(" ".join(earlier_staff)).translate(ASCII_LOWER)))
+    own = [w.strip("'") for w in _WORDS.findall(fold(text).translate(ASCII_LOWER))]
+    said_text = " " + " ".join(w.strip("'") for w in _WORDS.findall(fold(said))) + " "
+    if any(
+        f" {' '.join(own[i : i + 3])} " in said_text
+        for i in range(len(own) - 2)
+        if any(len(w) > 3 for w in own[i : i + 3])
+    ):
+        return []  # a quote of the caregiver's own words
     content = [
         w
         for w in _WORDS.findall(fold(text).translate(ASCII_LOWER))
@@ -1170,12 +1231,14 @@ class PracticeEngine:
             1
             for t in self._turns
             if normalize_utterance(t.staff) == norm
-            or (signature and utterance_signature(t.staff) == signature)
+            or near_repeat(signature, utterance_signature(t.staff))
         )
         intervention = rv.has_intervention or threat
         found_moves = set(rv.moves)
+        stock = is_stock(persona, staff_text) and index > 1 and not subjects
         if (
-            "reflection" not in found_moves
+            not stock  # "That sounds really difficult." alone names nothing that was said
+            and "reflection" not in found_moves
             and not rv.kinds & {"stacked", "leading", "why_blame"}
             and is_reflection(persona, staff_text, earlier)
         ):
@@ -1183,12 +1246,17 @@ class PracticeEngine:
             events.append("reflection_seen")
         miss: list[str] = []
         if "reflection" in found_moves and not intervention:
-            miss = reflection_miss(persona, staff_text, earlier)
-        stock = is_stock(persona, staff_text) and index > 1
+            miss = reflection_miss(persona, staff_text, earlier, [t.staff for t in self._turns])
         stock_before = sum(1 for t in self._turns[-STOCK_WINDOW:] if "stock_prompt" in t.events)
 
         # listening credit
         moves = found_moves - ({"reflection"} if miss else set())
+        intent = question_intent(staff_text)
+        yes_no = intent == "yes_no" and "open_question" in moves and "reflection" not in moves
+        if yes_no:
+            # "Has this year been harder?" asks for a yes or a no, whatever the rules saw
+            moves.discard("open_question")
+            events.append("yes_no")
         credit = sum(MOVE_GAIN.get(m, 0.0) for m in moves)
         if pause:
             credit += MOVE_GAIN["pause"]
@@ -1196,18 +1264,20 @@ class PracticeEngine:
         if credit == 0 and not rv.findings and is_warm(staff_text):
             credit = MOVE_GAIN["affirmation"]
             events.append("warm")
-        if credit == 0 and "closed" in rv.kinds and subjects and not intervention:
-            credit = CLOSED_CREDIT
+        if credit == 0 and ("closed" in rv.kinds or yes_no) and subjects and not intervention:
+            credit = CLOSED_CREDIT if "closed" in rv.kinds else YES_NO_CREDIT
         credit = min(credit, MAX_GAIN_PER_TURN)
         if uses:
             events.append("repeat")
         credit *= REPEAT_FACTOR[uses] if uses < len(REPEAT_FACTOR) else 0.0
+        worn = False  # a stock prompt used again: it opens nothing, whatever it earns
         if stock and moves & {"open_question", "follow_up"}:
             # a stock prompt ("Tell me more.", "What else?") again: the prompt earns less
             events.append("stock_prompt")
             prompt = sum(MOVE_GAIN[m] for m in moves & {"open_question", "follow_up"})
             factor = STOCK_FACTOR[stock_before] if stock_before < len(STOCK_FACTOR) else 0.0
             credit = max(0.0, credit - prompt * (1.0 - factor))
+            worn = stock_before > 0
         if intervention or hits:
             credit = 0.0
         rebuilding = st.threats > 0 and index <= st.wary_until + WARY_TURNS
@@ -1258,6 +1328,7 @@ class PracticeEngine:
             and not hits
             and credit > 0
             and uses == 0
+            and not worn
             and index > st.blocked_until
             and index > st.wary_until
         )
@@ -1341,7 +1412,7 @@ class PracticeEngine:
             review=rv,
             topics=topics,
             subjects=subjects,
-            intent=question_intent(staff_text),
+            intent=intent,
             mode=mode,
             disclose=disclose,
             allowed_layers=allowed,
@@ -1389,7 +1460,7 @@ class PracticeEngine:
         subjects: list[Subject],
         moves: set[str],
     ) -> bool:
-        """Tell whether a trusting caregiver brings up the next layer unasked (:data:`PENT_UP_TURNS`).
+        """Tell whether a trusting caregiver tells the next layer unasked (:data:`PENT_UP_TURNS`).
 
         Needs trust :data:`COMFORT_MARGIN` above the layer's threshold, an open
         question, follow-up or reflection on a broad subject (never a narrow

@@ -393,7 +393,10 @@ class ScriptedResponder:
             lines = [plan.lead_in, *plan.insight.says]
         elif plan.mode == "disclose" and plan.disclose is not None:
             lead: list[str | None] = []
-            if plan.intent == "yes_no":
+            if is_check_back(plan.staff_text):  # "Did I get that right?": yes, and then more
+                agree = [a for a in voice.acknowledge if not _THANKS_LINE.search(_low(a))]
+                lead = [choose.pick(agree) or choose.pick(voice.acknowledge)]
+            elif plan.intent == "yes_no":
                 lead = [self._yes_no(plan, choose)]
             elif (
                 subjects and subjects[0] in ANSWER_FIRST and subjects[0] not in plan.disclose.topics
@@ -405,6 +408,9 @@ class ScriptedResponder:
                 lines = [choose.pick(voice.threatened)]
             elif plan.close_up is not None and plan.close_up.says:
                 lines = [choose.pick(plan.close_up.says)]
+            elif "advice" in plan.review.kinds and voice.offered:
+                # an offer of help is answered as an offer, not as a lecture
+                lines = [choose.pick(voice.offered)]
             else:
                 lines = [choose.pick(voice.guarded)]
             if lines[0] is None:
