@@ -293,3 +293,59 @@ def test_a_check_back_is_confirmed_not_answered_with_household_facts() -> None:
     )
     reply = responder.reply(plan)
     assert any(reply.startswith(a) for a in persona.voice.acknowledge), reply
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Has this year been harder than last year?",
+        "Would a text the night before be useful?",
+        "Is there a good time to call you back?",
+    ],
+)
+def test_a_yes_no_question_earns_little_whatever_the_rules_saw(question: str) -> None:
+    engine = PracticeEngine(PERSONAS["asthma-mom"], seed=1)
+    engine.record(plan := engine.plan(OPENING), ScriptedResponder().reply(plan))
+    turn = engine.record(plan := engine.plan(question), ScriptedResponder().reply(plan))
+    assert turn.listening <= 0.5
+
+
+def test_one_kind_line_after_empty_turns_opens_nothing() -> None:
+    lines = [OPENING, "Tell me more.", *["Tell me more."] * 8, "Thank you so much for telling me."]
+    for persona_id in ("asthma-mom", "night-shift-mom", "orchard-season-mom"):
+        rows = _run(persona_id, lines)
+        assert not rows[-1]["disclosed"], persona_id
+
+
+@pytest.mark.parametrize(
+    "offer",
+    [
+        "We have a food pantry here, I can put a bag together for you this week.",
+        "Have you tried setting two alarms?",
+        "There's a free tutoring program on Tuesdays that could help.",
+    ],
+)
+def test_advice_is_answered_as_an_offer_with_the_cards_own_words(offer: str) -> None:
+    for persona in PERSONAS.values():
+        engine = PracticeEngine(persona, seed=3)
+        plan = engine.plan(offer)
+        if "advice" not in plan.review.kinds:
+            continue
+        reply = ScriptedResponder().reply(plan)
+        assert reply in persona.voice.offered, (persona.id, reply)
+
+
+def test_every_card_answers_offers() -> None:
+    assert all(len(p.voice.offered) >= 3 for p in PERSONAS.values())
+
+
+def test_a_summary_check_back_counts_as_listening() -> None:
+    persona = PERSONAS["bus-route-grandpa"]
+    engine = PracticeEngine(persona, seed=1)
+    engine.record(plan := engine.plan(OPENING), "The stop is a mile down the county road.")
+    plan = engine.plan(
+        "Let me try to sum up: the stop is a mile down the county road. Is that a fair summary?"
+    )
+    turn = engine.record(plan, ScriptedResponder().reply(plan))
+    assert turn.listening >= 1.5
+    assert "reflection_miss" not in turn.events

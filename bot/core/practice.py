@@ -138,13 +138,13 @@ MAX_GAIN_PER_TURN = 2.0
 """Cap on listening credit in one turn: stacking every good move in one turn
 earns no more than a reflection plus a little, so trust is built over turns."""
 
-YES_NO_CREDIT = 0.5
+YES_NO_CREDIT = 0.4
 """Credit for a kind yes/no question the rules reviewer took for an open one
 ("Has this year been harder than last year?", "Would a text the night before
 help?"): more than :data:`CLOSED_CREDIT` (no ``closed`` finding costs it trust),
 less than an open question, so such an interviewer hears something, later."""
 
-CLOSED_CREDIT = 0.3
+CLOSED_CREDIT = 0.4
 """Credit for a kind, on-subject yes/no question with no other move: it shows
 interest, but yes/no questions alone stay under :data:`RECENT_LISTENING` and
 :data:`SLOW_LISTENING`, so a kind interviewer who only asks yes/no questions
@@ -169,7 +169,9 @@ keeps its credit; only the very same words again lose it
 (:data:`REPEAT_FACTOR`, :func:`utterance_signature`)."""
 
 STOCK_WINDOW = 4
-"""Earlier turns looked at for :data:`STOCK_FACTOR`."""
+"""Earlier turns looked at for :data:`STOCK_FACTOR`; a stock turn after three
+or more stock turns among them opens nothing (the interviewer is cycling stock
+phrases, not listening)."""
 
 THREAT_HOLDBACK = 3
 """After a threat, the caregiver holds back this many chances to disclose
@@ -178,12 +180,13 @@ new: rebuilding takes sustained listening, so after three threatening turns
 layers come at least three turns later than without them (issue 9 target). The
 turn record marks each with the ``holding_back`` event."""
 
-PENT_UP_TURNS = 3
-"""Turns past the persona's spacing after which a caregiver who trusts the
-interviewer (trust at least :data:`COMFORT_MARGIN` above the next layer's
-threshold) and has felt listened to tells the next layer on any broad open
-question, even one not on the layer's topic (the reply answers the question
-first): people who feel heard bring up what matters to them."""
+PENT_UP_TURNS = 2
+"""Turns past the persona's spacing (shortened by comfort, :data:`COMFORT_MARGIN`)
+after which a caregiver who trusts the interviewer (trust at least
+:data:`COMFORT_MARGIN` above the next layer's threshold) and has felt listened
+to tells the next layer on any broad open question, even one not on the
+layer's topic (the reply answers the question first): people who feel heard
+bring up what matters to them."""
 
 INTERVENTION_PENALTY = 2.0
 """Trust lost per intervention finding (times its confidence)."""
@@ -1239,7 +1242,8 @@ class PracticeEngine:
         if (
             not stock  # "That sounds really difficult." alone names nothing that was said
             and "reflection" not in found_moves
-            and not rv.kinds & {"stacked", "leading", "why_blame"}
+            # a summary's "Is that a fair summary?" is a check-back, not a leading question
+            and (not rv.kinds & {"stacked", "leading", "why_blame"} or is_check_back(staff_text))
             and is_reflection(persona, staff_text, earlier)
         ):
             found_moves.add("reflection")  # a reflection the rules reviewer has no rule for
@@ -1252,7 +1256,7 @@ class PracticeEngine:
         # listening credit
         moves = found_moves - ({"reflection"} if miss else set())
         intent = question_intent(staff_text)
-        yes_no = intent == "yes_no" and "open_question" in moves and "reflection" not in moves
+        yes_no = intent == "yes_no" and not moves & {"reflection", "follow_up"} and not rv.findings
         if yes_no:
             # "Has this year been harder?" asks for a yes or a no, whatever the rules saw
             moves.discard("open_question")
@@ -1277,7 +1281,10 @@ class PracticeEngine:
             prompt = sum(MOVE_GAIN[m] for m in moves & {"open_question", "follow_up"})
             factor = STOCK_FACTOR[stock_before] if stock_before < len(STOCK_FACTOR) else 0.0
             credit = max(0.0, credit - prompt * (1.0 - factor))
-            worn = stock_before > 0
+        if stock:
+            events.append("stock")
+            # stock turns all along ("I hear you.", "Tell me more.", "Your feelings are valid.")
+            worn = sum(1 for t in self._turns[-STOCK_WINDOW:] if "stock" in t.events) >= 3
         if intervention or hits:
             credit = 0.0
         rebuilding = st.threats > 0 and index <= st.wary_until + WARY_TURNS
@@ -1322,11 +1329,16 @@ class PracticeEngine:
             and credit + sum(t.listening for t in slow) >= SLOW_LISTENING
         ):
             recent_credit = RECENT_LISTENING  # sustained, gentle interest counts too
+        listening_recent = 1 + sum(
+            1 for t in self._turns[-(RECENT_WINDOW - 1) :] if t.listening > 0
+        )
         open_gate = (
             not (index > 2 and is_closing(staff_text))  # nothing new comes out at goodbye
+            # one kind line after empty ones opens nothing: listening is sustained
+            and (listening_recent >= 2 or index <= 2)
             and not intervention
             and not hits
-            and credit > 0
+            and credit >= CLOSED_CREDIT  # a worn-out prompt (a quarter of its credit) opens nothing
             and uses == 0
             and not worn
             and index > st.blocked_until
@@ -1474,7 +1486,10 @@ class PracticeEngine:
             return False
         if subjects and subjects[0] in NARROW_SUBJECTS:
             return False
-        if index - self._state.last_disclosure < spacing + PENT_UP_TURNS:
+        if (
+            index - self._state.last_disclosure
+            < _spacing(spacing, trust, layer.trust) + PENT_UP_TURNS
+        ):
             return False
         recent = self._turns[-(RECENT_WINDOW - 1) :]
         return not any("intervention" in t.events for t in recent)
