@@ -29,6 +29,7 @@ from pydantic import BaseModel, Field
 from bot.core.debrief import Debrief, compute_debrief, split_sentences, whole_sentences
 from bot.core.models import (
     EngineState,
+    Move,
     PracticeSession,
     ReplyMode,
     Review,
@@ -144,7 +145,7 @@ YES_NO_CREDIT = 0.4
 help?"): more than :data:`CLOSED_CREDIT` (no ``closed`` finding costs it trust),
 less than an open question, so such an interviewer hears something, later."""
 
-CLOSED_CREDIT = 0.4
+CLOSED_CREDIT = 0.3
 """Credit for a kind, on-subject yes/no question with no other move: it shows
 interest, but yes/no questions alone stay under :data:`RECENT_LISTENING` and
 :data:`SLOW_LISTENING`, so a kind interviewer who only asks yes/no questions
@@ -169,9 +170,10 @@ keeps its credit; only the very same words again lose it
 (:data:`REPEAT_FACTOR`, :func:`utterance_signature`)."""
 
 STOCK_WINDOW = 4
-"""Earlier turns looked at for :data:`STOCK_FACTOR`; a stock turn after three
-or more stock turns among them opens nothing (the interviewer is cycling stock
-phrases, not listening)."""
+"""Earlier turns looked at for :data:`STOCK_FACTOR`; a stock prompt after two
+or more stock prompts among them opens nothing (the interviewer is cycling stock
+prompts, not listening). Stock *reflections of feeling* ("That must be
+worrying.") are not worn out this way."""
 
 THREAT_HOLDBACK = 3
 """After a threat, the caregiver holds back this many chances to disclose
@@ -350,7 +352,8 @@ wondering sees seeing describe describing built building overnight pile bumpy we
 tangled shaping shape figuring alone own inside outside number report summary right close
 together pull pulling sort kind sense sorts beyond least both either part parts story
 asked asking loud underneath carry carries comes keeps living live lives name harder without
-help helps matters honest seen whole
+help helps matters honest seen whole caring education reach reaching paused pause behind
+everyday logistics different differently ways
 """
 _GENERIC_REFLECTION_WORDS = frozenset(re.findall(r"\S+", _GENERIC_REFLECTION_TEXT))
 """Words a reflection may use without the caregiver having said them (feelings,
@@ -560,8 +563,9 @@ def is_reflection(persona: Persona, text: str, earlier_replies: list[str]) -> bo
     """Tell whether a staff turn reflects back what the caregiver said.
 
     A reflection is a statement (or a summary ending in a check-back) in a
-    reflective frame (:data:`REFLECTION_FRAMES`), or one that repeats at
-    least two of the caregiver's own content words (:func:`echoed_words`).
+    reflective frame (:data:`REFLECTION_FRAMES`), one that quotes the
+    caregiver (:func:`quotes_caregiver`), or one that repeats at least two of
+    the caregiver's own content words (:func:`echoed_words`).
     A turn that asks a new question is not one (its question is the move).
 
     Args:
@@ -578,7 +582,7 @@ def is_reflection(persona: Persona, text: str, earlier_replies: list[str]) -> bo
     check_back = is_check_back(text)
     if ("?" in text or "\u00bf" in text or is_invitation(text)) and not check_back:
         return False
-    if _REFLECTION_FRAME.search(low) is not None:
+    if _REFLECTION_FRAME.search(low) is not None or quotes_caregiver(text, earlier_replies):
         return True
     return len(echoed_words(persona, text, earlier_replies)) >= 2
 
@@ -658,6 +662,28 @@ def close_up_hits(persona: Persona, text: str) -> list[int]:
     return sorted(hits)
 
 
+def quotes_caregiver(text: str, earlier_replies: list[str]) -> bool:
+    """Tell whether a staff turn repeats three or more of the caregiver's words in a row.
+
+    Args:
+        text: the staff utterance.
+        earlier_replies: the caregiver's replies so far.
+
+    Returns:
+        True when some three consecutive words (one of four letters or more)
+        of ``text`` appear in that order in a reply ("So a good week would
+        mean 'the only good thing I got'").
+    """
+    said = " ".join(earlier_replies).translate(ASCII_LOWER)
+    own = [w.strip("'") for w in _WORDS.findall(fold(text).translate(ASCII_LOWER))]
+    said_text = " " + " ".join(w.strip("'") for w in _WORDS.findall(fold(said))) + " "
+    return any(
+        f" {' '.join(own[i : i + 3])} " in said_text
+        for i in range(len(own) - 2)
+        if any(len(w) > 3 for w in own[i : i + 3])
+    )
+
+
 def reflection_miss(
     persona: Persona,
     text: str,
@@ -689,13 +715,7 @@ def reflection_miss(
     said_words = set(_WORDS.findall(fold(said)))
     if earlier_staff:
         said_words |= set(_WORDS.findall(fold(" ".join(earlier_staff)).translate(ASCII_LOWER)))
-    own = [w.strip("'") for w in _WORDS.findall(fold(text).translate(ASCII_LOWER))]
-    said_text = " " + " ".join(w.strip("'") for w in _WORDS.findall(fold(said))) + " "
-    if any(
-        f" {' '.join(own[i : i + 3])} " in said_text
-        for i in range(len(own) - 2)
-        if any(len(w) > 3 for w in own[i : i + 3])
-    ):
+    if quotes_caregiver(text, earlier_replies):
         return []  # a quote of the caregiver's own words
     content = [
         w
@@ -810,7 +830,7 @@ def decide_mode(
     disclose: Layer | None,
     insight: bool,
     guarded: bool = False,
-    moves: set[str] | None = None,
+    moves: set[Move] | None = None,
 ) -> ReplyMode:
     """Choose how the caregiver answers, in this order of precedence.
 
@@ -1256,7 +1276,11 @@ class PracticeEngine:
         # listening credit
         moves = found_moves - ({"reflection"} if miss else set())
         intent = question_intent(staff_text)
-        yes_no = intent == "yes_no" and not moves & {"reflection", "follow_up"} and not rv.findings
+        yes_no = (
+            intent == "yes_no"
+            and not moves & {"reflection", "follow_up"}
+            and not rv.has_intervention
+        )
         if yes_no:
             # "Has this year been harder?" asks for a yes or a no, whatever the rules saw
             moves.discard("open_question")
@@ -1281,10 +1305,9 @@ class PracticeEngine:
             prompt = sum(MOVE_GAIN[m] for m in moves & {"open_question", "follow_up"})
             factor = STOCK_FACTOR[stock_before] if stock_before < len(STOCK_FACTOR) else 0.0
             credit = max(0.0, credit - prompt * (1.0 - factor))
+            worn = stock_before >= 2  # the third stock prompt in a few turns opens nothing
         if stock:
             events.append("stock")
-            # stock turns all along ("I hear you.", "Tell me more.", "Your feelings are valid.")
-            worn = sum(1 for t in self._turns[-STOCK_WINDOW:] if "stock" in t.events) >= 3
         if intervention or hits:
             credit = 0.0
         rebuilding = st.threats > 0 and index <= st.wary_until + WARY_TURNS
@@ -1470,7 +1493,7 @@ class PracticeEngine:
         trust: float,
         spacing: int,
         subjects: list[Subject],
-        moves: set[str],
+        moves: set[Move],
     ) -> bool:
         """Tell whether a trusting caregiver tells the next layer unasked (:data:`PENT_UP_TURNS`).
 
