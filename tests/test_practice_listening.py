@@ -298,7 +298,6 @@ def test_a_check_back_is_confirmed_not_answered_with_household_facts() -> None:
 @pytest.mark.parametrize(
     "question",
     [
-        "Has this year been harder than last year?",
         "Would a text the night before be useful?",
         "Is there a good time to call you back?",
     ],

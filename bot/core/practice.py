@@ -480,6 +480,14 @@ def near_repeat(a: frozenset[str], b: frozenset[str]) -> bool:
     return len(a & b) / len(a | b) >= 0.8
 
 
+_CLICHE = re.compile(
+    r"feelings are valid|vulnerab|\bi (?:totally |completely |really )?(?:understand|get it)\b"
+    r"|i can only imagine|\bi hear you\b|thank you for sharing|that must be (?:so |really )?hard"
+)
+"""Stock empathy ("I hear you.", "Your feelings are valid.", "I can only imagine"):
+in a stock turn, it earns credit once per :data:`STOCK_WINDOW` turns."""
+
+
 def is_stock(persona: Persona, text: str) -> bool:
     """Tell whether a staff turn is a stock phrase with no word of its own.
 
@@ -1276,11 +1284,7 @@ class PracticeEngine:
         # listening credit
         moves = found_moves - ({"reflection"} if miss else set())
         intent = question_intent(staff_text)
-        yes_no = (
-            intent == "yes_no"
-            and not moves & {"reflection", "follow_up"}
-            and not rv.has_intervention
-        )
+        yes_no = intent == "yes_no" and not moves & {"reflection", "follow_up"} and not rv.findings
         if yes_no:
             # "Has this year been harder?" asks for a yes or a no, whatever the rules saw
             moves.discard("open_question")
@@ -1305,9 +1309,14 @@ class PracticeEngine:
             prompt = sum(MOVE_GAIN[m] for m in moves & {"open_question", "follow_up"})
             factor = STOCK_FACTOR[stock_before] if stock_before < len(STOCK_FACTOR) else 0.0
             credit = max(0.0, credit - prompt * (1.0 - factor))
-            worn = stock_before >= 2  # the third stock prompt in a few turns opens nothing
+            # the third stock prompt in a few turns opens nothing (a pause offered still counts)
+            worn = stock_before >= 2 and not pause
         if stock:
             events.append("stock")
+            if _CLICHE.search(fold(staff_text).translate(ASCII_LOWER)):
+                events.append("cliche")
+                if any("cliche" in t.events for t in self._turns[-STOCK_WINDOW:]):
+                    credit, worn = 0.0, True  # stock empathy again earns nothing
         if intervention or hits:
             credit = 0.0
         rebuilding = st.threats > 0 and index <= st.wary_until + WARY_TURNS
