@@ -21,8 +21,9 @@ Usage::
 
     .venv/bin/python bench/practice_eval.py [--dump DIR] [--json] [--scripts FILE] [--labels FILE]
 
-``--scripts tests/data/practice_blind2/scripts.json`` runs the second blind script set (written
-after the partner was tuned on the first; its labels are in the same folder).
+``--scripts tests/data/practice_blind2/scripts.json`` runs the second script set (written
+after the partner was tuned on the first; its labels are in the same folder). It was judged
+blind once and is tuning data from 2026-12-02.
 """
 
 from __future__ import annotations
@@ -299,9 +300,12 @@ def write_dump(directory: Path, rows: list[dict[str, Any]]) -> None:
     """Write every reply (JSONL) and a stratified sample to label (CSV)."""
     directory.mkdir(parents=True, exist_ok=True)
     keep = ("id", "style", "persona", "turn", "previous", "staff", "caregiver")
+    # the engine's view of each turn, for reading the figures (never shown to the judge)
+    engine = ("mode", "trust", "listening", "events", "disclosed", "insight", "intent")
     with (directory / "replies.jsonl").open("w", encoding="utf-8") as out:
         for row in rows:
-            out.write(json.dumps({k: row[k] for k in keep}, ensure_ascii=False) + "\n")
+            item = {k: row[k] for k in (*keep, *engine)}
+            out.write(json.dumps(item, ensure_ascii=False) + "\n")
     # stratified: every k-th reply, so every style and persona is represented
     step = max(1, len(rows) // SAMPLE_SIZE)
     sample = rows[::step][:SAMPLE_SIZE]

@@ -180,6 +180,9 @@ class Voice(_Card):
             it."); the responder adds style-dependent overflow.
         social: answers to the social moves of a call (see :data:`Social`).
         threatened: reactions to a threat (court, referral, child services).
+        offered: reactions to advice or an offer of help or resources during the
+            interview ("We're okay. We don't need a handout."), which answer the
+            offer rather than a lecture; empty: the ``guarded`` lines.
     """
 
     greeting: str = Field(min_length=1)
@@ -192,6 +195,7 @@ class Voice(_Card):
     yes_no: dict[Subject, list[str]] = Field(default_factory=dict)
     social: dict[Social, list[str]] = Field(default_factory=dict)
     threatened: list[str] = Field(default_factory=list)
+    offered: list[str] = Field(default_factory=list)
 
 
 class Persona(_Card):

@@ -29,6 +29,7 @@ from pydantic import BaseModel, Field
 from bot.core.debrief import Debrief, compute_debrief, split_sentences, whole_sentences
 from bot.core.models import (
     EngineState,
+    Move,
     PracticeSession,
     ReplyMode,
     Review,
@@ -138,6 +139,12 @@ MAX_GAIN_PER_TURN = 2.0
 """Cap on listening credit in one turn: stacking every good move in one turn
 earns no more than a reflection plus a little, so trust is built over turns."""
 
+YES_NO_CREDIT = 0.4
+"""Credit for a kind yes/no question the rules reviewer took for an open one
+("Has this year been harder than last year?", "Would a text the night before
+help?"): more than :data:`CLOSED_CREDIT` (no ``closed`` finding costs it trust),
+less than an open question, so such an interviewer hears something, later."""
+
 CLOSED_CREDIT = 0.3
 """Credit for a kind, on-subject yes/no question with no other move: it shows
 interest, but yes/no questions alone stay under :data:`RECENT_LISTENING` and
@@ -150,6 +157,38 @@ REPEAT_FACTOR: tuple[float, ...] = (1.0, 0.25)
 """Credit factor for the n-th use of the very same staff utterance (0-based);
 from the third use on it earns nothing. No single phrase, repeated, unlocks
 anything."""
+
+STOCK_FACTOR: tuple[float, ...] = (1.0, 0.5, 0.25)
+"""Factor on the question credit (open question, follow-up) of a *stock
+prompt* (:func:`is_stock`: a turn with no word of its own, like "Tell me
+more.", "Your feelings are valid. What else?") by the number of other stock
+prompts among the last :data:`STOCK_WINDOW` turns; from the fourth on the
+prompt earns nothing. Cycling through stock prompts is gaming too: the same
+*move* repeated, not only the same words (issue 9: "Repeating the same move has
+diminishing returns"). A reflection of feeling ("That must be worrying.")
+keeps its credit; only the very same words again lose it
+(:data:`REPEAT_FACTOR`, :func:`utterance_signature`)."""
+
+STOCK_WINDOW = 4
+"""Earlier turns looked at for :data:`STOCK_FACTOR`; a stock prompt after two
+or more stock prompts among them opens nothing (the interviewer is cycling stock
+prompts, not listening). Stock *reflections of feeling* ("That must be
+worrying.") are not worn out this way."""
+
+THREAT_HOLDBACK = 3
+"""After a threat, the caregiver holds back this many chances to disclose
+(turns that would have opened a layer or the insight) before telling anything
+new: rebuilding takes sustained listening, so after three threatening turns
+layers come at least three turns later than without them (issue 9 target). The
+turn record marks each with the ``holding_back`` event."""
+
+PENT_UP_TURNS = 2
+"""Turns past the persona's spacing (shortened by comfort, :data:`COMFORT_MARGIN`)
+after which a caregiver who trusts the interviewer (trust at least
+:data:`COMFORT_MARGIN` above the next layer's threshold) and has felt listened
+to tells the next layer on any broad open question, even one not on the
+layer's topic (the reply answers the question first): people who feel heard
+bring up what matters to them."""
 
 INTERVENTION_PENALTY = 2.0
 """Trust lost per intervention finding (times its confidence)."""
@@ -305,6 +344,16 @@ telling told tell talk talking sharing shared share trying tried try want wanted
 understand understood learned learn means mean meant weigh weighed enough hardest worth
 whole everyone family families home school kids kid child children parecer parece suena
 pesado mucho mucha duro dificil difícil esfuerza esfuerzo familia
+does would could should will were which because through might usually every some other
+know think thinking gets come comes coming getting look looks looking take taking start
+starting started different same better harder worse picture pictures words word hold holding
+full fair mind pretty whole sure actually honestly always someone people person point
+wondering sees seeing describe describing built building overnight pile bumpy weight
+tangled shaping shape figuring alone own inside outside number report summary right close
+together pull pulling sort kind sense sorts beyond least both either part parts story
+asked asking loud underneath carry carries comes keeps living live lives name harder without
+help helps matters honest seen whole caring education reach reaching paused pause behind
+everyday logistics different differently ways
 """
 _GENERIC_REFLECTION_WORDS = frozenset(re.findall(r"\S+", _GENERIC_REFLECTION_TEXT))
 """Words a reflection may use without the caregiver having said them (feelings,
@@ -367,6 +416,195 @@ def call_reviewer(reviewer: Reviewer, text: str, context: ReviewContext) -> Revi
 def normalize_utterance(text: str) -> str:
     """Fold an utterance for repeat detection: lower case, words only."""
     return " ".join(_WORDS.findall(fold(text).translate(ASCII_LOWER)))
+
+
+_FILLER = frozenset(
+    re.findall(
+        r"\S+",
+        "so really very just totally truly about that this oh okay ok well um uh please and "
+        "a an the such pretty quite wow gosh mm mhm hmm yeah yes right sure",
+    )
+)
+"""Words that do not make an utterance different ("That must be so hard" is
+"That must be hard" again; "Tell me more about that" is "Tell me more")."""
+
+
+def utterance_signature(text: str) -> frozenset[str]:
+    """The words of an utterance that make it what it is, for repeat detection.
+
+    Args:
+        text: a staff utterance.
+
+    Returns:
+        Its folded words without :data:`_FILLER`, as a set (order-free: the
+        same sentences swapped are the same move).
+    """
+    return frozenset(w for w in normalize_utterance(text).split() if w not in _FILLER)
+
+
+_STOCK_WORDS = frozenset(
+    re.findall(
+        r"\S+",
+        """
+    must valid validate imagine imagining totally vulnerability vulnerable difficult
+    sharing awful terrible else another wow okay mhm hmm continue further
+    """,
+    )
+)
+"""Words of stock empathy and stock prompts ("Your feelings are valid", "Thank
+you for your vulnerability"): with :data:`_GENERIC_REFLECTION_WORDS` they make
+a turn with no word of its own (:func:`is_stock`)."""
+
+
+def near_repeat(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Tell whether two utterance signatures are the same move in other words.
+
+    Equal, or one is the other plus or minus a single word ("That's hard. Go
+    on." and "Wow, that's hard. Go on."), or they share at least 80% of their
+    words (Jaccard); two empty signatures are not a repeat.
+
+    Args:
+        a: one :func:`utterance_signature`.
+        b: another.
+
+    Returns:
+        True for a near repeat.
+    """
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    small, big = (a, b) if len(a) <= len(b) else (b, a)
+    if small <= big and len(big) - len(small) <= 1 and len(small) >= 2:
+        return True
+    return len(a & b) / len(a | b) >= 0.8
+
+
+_CLICHE = re.compile(
+    r"feelings are valid|vulnerab|\bi (?:totally |completely |really )?(?:understand|get it)\b"
+    r"|i can only imagine|\bi hear you\b|thank you for sharing|that must be (?:so |really )?hard"
+)
+"""Stock empathy ("I hear you.", "Your feelings are valid.", "I can only imagine"):
+in a stock turn, it earns credit once per :data:`STOCK_WINDOW` turns."""
+
+
+def is_stock(persona: Persona, text: str) -> bool:
+    """Tell whether a staff turn is a stock phrase with no word of its own.
+
+    A stock turn ("Tell me more.", "I hear you. I totally understand.", "That
+    must be hard. What else?") has no content word: every word of four or
+    more letters is a generic feeling, filler or stock word, or a name.
+
+    Args:
+        persona: the card (the caregiver's and the student's names are not
+            content words).
+        text: the staff utterance.
+
+    Returns:
+        True for a stock turn.
+    """
+    names = set(_WORDS.findall(f"{persona.name} {persona.student.name}".translate(ASCII_LOWER)))
+    for word in _WORDS.findall(fold(text).translate(ASCII_LOWER)):
+        word = word.strip("'")
+        if len(word) <= 3 or "'" in word or word in names:
+            continue
+        if word not in _GENERIC_REFLECTION_WORDS and word not in _STOCK_WORDS:
+            return False
+    return True
+
+
+REFLECTION_FRAMES: tuple[str, ...] = (
+    r"\b(?:it|that|this) (?:sounds|seems|feels) (?:like|as if|as though)\b",
+    r"\bsounds like\b",
+    r"\bit seems\b",
+    r"\b(?:what )?i'?m hearing\b",
+    r"\bi hear (?:that|how|you saying)\b",
+    r"\byou'?re (?:saying|telling me|describing)\b",
+    r"\byou (?:said|mentioned|described|told me)\b",
+    r"\bwhen you said\b",
+    r"\byour words\b",
+    r"\bi'?m getting the sense\b|\bi get the sense\b|\bi'?m wondering if\b",
+    r"\bi noticed\b",
+    r"\byou sound like\b|\byou care (?:about|a lot)\b|\bit matters to you\b",
+    r"\bif i were in your shoes\b",
+    r"^so (?:on one hand|part of it|from your side|for you|there'?s|if)\b",
+    r"^so\b.*\b(?:has|have|is|was) been\b",
+    r"\b(?:let me|i want to) (?:see if|make sure|check|try to sum|sum|pull together)\b",
+    r"\b(?:did i get that right|is that (?:close|right|fair)"
+    r"|am i (?:hearing|getting) (?:you|that) right)\b",
+    r"\bpor lo que (?:me )?dice\b|\bme dice que\b|\bsi entiendo bien\b|\bparece que\b",
+)
+"""How a reflection sounds (on folded, lower-case text): "It sounds like…",
+"What I'm hearing is…", "You said…", "So part of it is…", a summary with a
+check-back ("Let me make sure I've got this right… Is that close?"). The rules
+reviewer names the commonest forms as the ``reflection`` move; the engine
+credits these too, and checks each against what the caregiver said
+(:func:`reflection_miss`)."""
+
+_REFLECTION_FRAME = re.compile("|".join(f"(?:{p})" for p in REFLECTION_FRAMES))
+
+
+def echoed_words(persona: Persona, text: str, earlier_replies: list[str]) -> list[str]:
+    """Content words of a staff turn that repeat the caregiver's own words.
+
+    Args:
+        persona: the card (names are not content words).
+        text: the staff utterance.
+        earlier_replies: the caregiver's replies so far.
+
+    Returns:
+        The staff turn's content words (four letters or more, not generic)
+        that the caregiver used, in order, without duplicates.
+    """
+    names = set(_WORDS.findall(f"{persona.name} {persona.student.name}".translate(ASCII_LOWER)))
+    said = set(_WORDS.findall(fold(" ".join(earlier_replies)).translate(ASCII_LOWER)))
+    out: list[str] = []
+    for word in _WORDS.findall(fold(text).translate(ASCII_LOWER)):
+        if len(word) < 4 or word in names or word in _GENERIC_REFLECTION_WORDS:
+            continue
+        if word in said and word not in out:
+            out.append(word)
+    return out
+
+
+def is_reflection(persona: Persona, text: str, earlier_replies: list[str]) -> bool:
+    """Tell whether a staff turn reflects back what the caregiver said.
+
+    A reflection is a statement (or a summary ending in a check-back) in a
+    reflective frame (:data:`REFLECTION_FRAMES`), one that quotes the
+    caregiver (:func:`quotes_caregiver`), or one that repeats at least two of
+    the caregiver's own content words (:func:`echoed_words`).
+    A turn that asks a new question is not one (its question is the move).
+
+    Args:
+        persona: the card.
+        text: the staff utterance.
+        earlier_replies: the caregiver's replies so far (none: no reflection).
+
+    Returns:
+        True for a reflection.
+    """
+    if not earlier_replies:
+        return False
+    low = fold(text).translate(ASCII_LOWER).strip()
+    check_back = is_check_back(text)
+    if ("?" in text or "\u00bf" in text or is_invitation(text)) and not check_back:
+        return False
+    if _REFLECTION_FRAME.search(low) is not None or quotes_caregiver(text, earlier_replies):
+        return True
+    return len(echoed_words(persona, text, earlier_replies)) >= 2
+
+
+_CHECK_BACK = re.compile(
+    r"(?:did i get (?:that|this|it) right|is that (?:close|right|fair|a fair summary|about right)"
+    r"|have i got (?:that|this|it) right|am i (?:hearing|getting) (?:you|that|this) right"
+    r"|is that what you mean|does that sound right|lo entend[ií] bien|es as[ií])\W*$"
+)
+
+
+def is_check_back(text: str) -> bool:
+    """Tell whether a staff turn ends by checking a reflection ("Did I get that right?")."""
+    return _CHECK_BACK.search(fold(text).translate(ASCII_LOWER).strip()) is not None
 
 
 def trust_delta(review: Review) -> float:
@@ -432,27 +670,69 @@ def close_up_hits(persona: Persona, text: str) -> list[int]:
     return sorted(hits)
 
 
-def reflection_miss(persona: Persona, text: str, earlier_replies: list[str]) -> list[str]:
+def quotes_caregiver(text: str, earlier_replies: list[str]) -> bool:
+    """Tell whether a staff turn repeats three or more of the caregiver's words in a row.
+
+    Args:
+        text: the staff utterance.
+        earlier_replies: the caregiver's replies so far.
+
+    Returns:
+        True when some three consecutive words (one of four letters or more)
+        of ``text`` appear in that order in a reply ("So a good week would
+        mean 'the only good thing I got'").
+    """
+    said = " ".join(earlier_replies).translate(ASCII_LOWER)
+    own = [w.strip("'") for w in _WORDS.findall(fold(text).translate(ASCII_LOWER))]
+    said_text = " " + " ".join(w.strip("'") for w in _WORDS.findall(fold(said))) + " "
+    return any(
+        f" {' '.join(own[i : i + 3])} " in said_text
+        for i in range(len(own) - 2)
+        if any(len(w) > 3 for w in own[i : i + 3])
+    )
+
+
+def reflection_miss(
+    persona: Persona,
+    text: str,
+    earlier_replies: list[str],
+    earlier_staff: list[str] | None = None,
+) -> list[str]:
     """Content words of a reflection that the caregiver never said.
+
+    A reflection echoes the conversation when one of its content words was
+    said by the caregiver, or was what the interviewer asked about and the
+    caregiver answered (a summary "I've heard about your mornings and your
+    evenings" after questions about them), or when it quotes three or more
+    words of a reply in a row ("You said 'he doesn't talk about school'").
 
     Args:
         persona: the card (its names are not content words).
         text: the staff reflection.
         earlier_replies: the caregiver's replies so far.
+        earlier_staff: the interviewer's earlier turns (None: not counted).
 
     Returns:
         The unmatched content words when *none* of the reflection's content
-        words echo an earlier reply (a miss); ``[]`` otherwise.
+        words echo the conversation (a miss); ``[]`` otherwise.
     """
     names = {
         w for w in _WORDS.findall(f"{persona.name} {persona.student.name}".translate(ASCII_LOWER))
     }
     said = " ".join(earlier_replies).translate(ASCII_LOWER)
     said_words = set(_WORDS.findall(fold(said)))
+    if earlier_staff:
+        said_words |= set(_WORDS.findall(fold(" ".join(earlier_staff)).translate(ASCII_LOWER)))
+    if quotes_caregiver(text, earlier_replies):
+        return []  # a quote of the caregiver's own words
     content = [
         w
         for w in _WORDS.findall(fold(text).translate(ASCII_LOWER))
-        if len(w) > 3 and w not in _GENERIC_REFLECTION_WORDS and w not in names and "'" not in w
+        if len(w) > 3
+        and w not in _GENERIC_REFLECTION_WORDS
+        and w not in _STOCK_WORDS
+        and w not in names
+        and "'" not in w
     ]
     if not content:
         return []
@@ -558,6 +838,7 @@ def decide_mode(
     disclose: Layer | None,
     insight: bool,
     guarded: bool = False,
+    moves: set[Move] | None = None,
 ) -> ReplyMode:
     """Choose how the caregiver answers, in this order of precedence.
 
@@ -574,6 +855,8 @@ def decide_mode(
         disclose: the layer disclosed this turn, if any.
         insight: True when the hidden insight is revealed this turn.
         guarded: True when the engine saw a threat or a close-up trigger.
+        moves: the good moves the engine counted (the review's plus the
+            reflections it recognized itself); defaults to the review's.
 
     Returns:
         The :data:`ReplyMode`.
@@ -586,7 +869,8 @@ def decide_mode(
         return "disclose"
     if "closed" in review.kinds:
         return "brief"
-    if ({"reflection", "affirmation"} & set(review.moves) or is_pause(staff_text)) and not (
+    seen = set(review.moves) if moves is None else moves
+    if ({"reflection", "affirmation"} & seen or is_pause(staff_text)) and not (
         asks_question(staff_text, review)
     ):
         return "acknowledge"
@@ -973,14 +1257,38 @@ class PracticeEngine:
         hits = close_up_hits(persona, staff_text)
         pause = is_pause(staff_text)
         norm = normalize_utterance(staff_text)
-        uses = sum(1 for t in self._turns if normalize_utterance(t.staff) == norm)
+        signature = utterance_signature(staff_text)
+        uses = sum(
+            1
+            for t in self._turns
+            if normalize_utterance(t.staff) == norm
+            or near_repeat(signature, utterance_signature(t.staff))
+        )
         intervention = rv.has_intervention or threat
+        found_moves = set(rv.moves)
+        stock = is_stock(persona, staff_text) and index > 1 and not subjects
+        if (
+            not stock  # "That sounds really difficult." alone names nothing that was said
+            and "reflection" not in found_moves
+            # a summary's "Is that a fair summary?" is a check-back, not a leading question
+            and (not rv.kinds & {"stacked", "leading", "why_blame"} or is_check_back(staff_text))
+            and is_reflection(persona, staff_text, earlier)
+        ):
+            found_moves.add("reflection")  # a reflection the rules reviewer has no rule for
+            events.append("reflection_seen")
         miss: list[str] = []
-        if "reflection" in rv.moves and not intervention:
-            miss = reflection_miss(persona, staff_text, earlier)
+        if "reflection" in found_moves and not intervention:
+            miss = reflection_miss(persona, staff_text, earlier, [t.staff for t in self._turns])
+        stock_before = sum(1 for t in self._turns[-STOCK_WINDOW:] if "stock_prompt" in t.events)
 
         # listening credit
-        moves = set(rv.moves) - ({"reflection"} if miss else set())
+        moves = found_moves - ({"reflection"} if miss else set())
+        intent = question_intent(staff_text)
+        yes_no = intent == "yes_no" and not moves & {"reflection", "follow_up"} and not rv.findings
+        if yes_no:
+            # "Has this year been harder?" asks for a yes or a no, whatever the rules saw
+            moves.discard("open_question")
+            events.append("yes_no")
         credit = sum(MOVE_GAIN.get(m, 0.0) for m in moves)
         if pause:
             credit += MOVE_GAIN["pause"]
@@ -988,12 +1296,27 @@ class PracticeEngine:
         if credit == 0 and not rv.findings and is_warm(staff_text):
             credit = MOVE_GAIN["affirmation"]
             events.append("warm")
-        if credit == 0 and "closed" in rv.kinds and subjects and not intervention:
-            credit = CLOSED_CREDIT
+        if credit == 0 and ("closed" in rv.kinds or yes_no) and subjects and not intervention:
+            credit = CLOSED_CREDIT if "closed" in rv.kinds else YES_NO_CREDIT
         credit = min(credit, MAX_GAIN_PER_TURN)
         if uses:
             events.append("repeat")
         credit *= REPEAT_FACTOR[uses] if uses < len(REPEAT_FACTOR) else 0.0
+        worn = False  # a stock prompt used again: it opens nothing, whatever it earns
+        if stock and moves & {"open_question", "follow_up"}:
+            # a stock prompt ("Tell me more.", "What else?") again: the prompt earns less
+            events.append("stock_prompt")
+            prompt = sum(MOVE_GAIN[m] for m in moves & {"open_question", "follow_up"})
+            factor = STOCK_FACTOR[stock_before] if stock_before < len(STOCK_FACTOR) else 0.0
+            credit = max(0.0, credit - prompt * (1.0 - factor))
+            # the third stock prompt in a few turns opens nothing (a pause offered still counts)
+            worn = stock_before >= 2 and not pause
+        if stock:
+            events.append("stock")
+            if _CLICHE.search(fold(staff_text).translate(ASCII_LOWER)):
+                events.append("cliche")
+                if any("cliche" in t.events for t in self._turns[-STOCK_WINDOW:]):
+                    credit, worn = 0.0, True  # stock empathy again earns nothing
         if intervention or hits:
             credit = 0.0
         rebuilding = st.threats > 0 and index <= st.wary_until + WARY_TURNS
@@ -1038,12 +1361,18 @@ class PracticeEngine:
             and credit + sum(t.listening for t in slow) >= SLOW_LISTENING
         ):
             recent_credit = RECENT_LISTENING  # sustained, gentle interest counts too
+        listening_recent = 1 + sum(
+            1 for t in self._turns[-(RECENT_WINDOW - 1) :] if t.listening > 0
+        )
         open_gate = (
             not (index > 2 and is_closing(staff_text))  # nothing new comes out at goodbye
+            # one kind line after empty ones opens nothing: listening is sustained
+            and (listening_recent >= 2 or index <= 2)
             and not intervention
             and not hits
-            and credit > 0
+            and credit >= CLOSED_CREDIT  # a worn-out prompt (a quarter of its credit) opens nothing
             and uses == 0
+            and not worn
             and index > st.blocked_until
             and index > st.wary_until
         )
@@ -1059,13 +1388,16 @@ class PracticeEngine:
                     st.last_disclosure == 0
                     or index - st.last_disclosure >= _spacing(spacing, trust, nxt.trust)
                 )
-                and touches_layer(
-                    nxt,
-                    topics,
-                    rv,
-                    subjects=subjects,
-                    context=self._context_topics(),
-                    pause=pause,
+                and (
+                    touches_layer(
+                        nxt,
+                        topics,
+                        rv,
+                        subjects=subjects,
+                        context=self._context_topics(),
+                        pause=pause,
+                    )
+                    or self._pent_up(nxt, index, trust, spacing, subjects, moves)
                 )
             ):
                 disclose = nxt
@@ -1092,8 +1424,16 @@ class PracticeEngine:
                 and not (subjects and subjects[0] in INSIGHT_OFF_TOPIC)
             ):
                 insight_now = True
+        if (disclose is not None or insight_now) and self._holding_back(index):
+            disclose, insight_now = None, False  # trust has memory: not yet, after that threat
+            events.append("holding_back")
         mode = decide_mode(
-            staff_text, rv, disclose=disclose, insight=insight_now, guarded=bool(threat or hits)
+            staff_text,
+            rv,
+            disclose=disclose,
+            insight=insight_now,
+            guarded=bool(threat or hits),
+            moves=found_moves,
         )
         earned_by: str | None = None
         if disclose is not None or insight_now:
@@ -1116,7 +1456,7 @@ class PracticeEngine:
             review=rv,
             topics=topics,
             subjects=subjects,
-            intent=question_intent(staff_text),
+            intent=intent,
             mode=mode,
             disclose=disclose,
             allowed_layers=allowed,
@@ -1146,6 +1486,45 @@ class PracticeEngine:
             },
         )
         return plan
+
+    def _holding_back(self, index: int) -> bool:
+        """True while the caregiver still holds back after a threat (:data:`THREAT_HOLDBACK`)."""
+        last_threat = max((t.index for t in self._turns if "threat" in t.events), default=0)
+        if last_threat == 0:
+            return False
+        held = sum(1 for t in self._turns if t.index > last_threat and "holding_back" in t.events)
+        return held < THREAT_HOLDBACK
+
+    def _pent_up(
+        self,
+        layer: Layer,
+        index: int,
+        trust: float,
+        spacing: int,
+        subjects: list[Subject],
+        moves: set[Move],
+    ) -> bool:
+        """Tell whether a trusting caregiver tells the next layer unasked (:data:`PENT_UP_TURNS`).
+
+        Needs trust :data:`COMFORT_MARGIN` above the layer's threshold, an open
+        question, follow-up or reflection on a broad subject (never a narrow
+        one: "Who are her friends?" is answered about friends), and
+        ``spacing + PENT_UP_TURNS`` turns since the last disclosure (or the
+        start) with no intervention among the last :data:`RECENT_WINDOW` turns.
+        """
+        if trust < min(TRUST_MAX, layer.trust + COMFORT_MARGIN):
+            return False
+        if not moves & {"open_question", "follow_up", "reflection"}:
+            return False
+        if subjects and subjects[0] in NARROW_SUBJECTS:
+            return False
+        if (
+            index - self._state.last_disclosure
+            < _spacing(spacing, trust, layer.trust) + PENT_UP_TURNS
+        ):
+            return False
+        recent = self._turns[-(RECENT_WINDOW - 1) :]
+        return not any("intervention" in t.events for t in recent)
 
     @staticmethod
     def _thread_of(allowed: list[Layer]) -> Layer | None:

@@ -31,7 +31,7 @@ import random
 import re
 from collections.abc import AsyncIterator, Iterable
 
-from bot.core.practice import ReplyPlan, Usage
+from bot.core.practice import ReplyPlan, Usage, is_check_back
 from bot.core.social import PERMISSION, is_closing, real_questions
 from bot.core.text import fold_quotes as normalize
 from bot.core.topics import NARROW_SUBJECTS, detect_subjects
@@ -93,9 +93,64 @@ def _fitting_acknowledgements(low: str, lines: list[str]) -> list[str]:
     return [a for a in lines if _THANKS_LINE.search(_low(a))]
 
 
-ANSWER_FIRST = NARROW_SUBJECTS | {"sleep"}
-"""Subjects whose question is answered first when a layer comes out on it
-("What's bedtime like?" gets the bedtime, then the story of the mornings)."""
+ANSWER_FIRST = NARROW_SUBJECTS | {
+    "sleep",
+    "family",
+    "home",
+    "help",
+    "hopes",
+    "school_bad",
+    "school_feelings",
+    "health",
+    "work",
+    "mornings",
+    "self",
+}
+"""Subjects whose question is answered first when a layer on another topic
+comes out on it ("What's bedtime like?" gets the bedtime, then the story of the
+mornings; "Who else lives at home?" gets the household, then the mold): every
+subject but the missed days themselves, whose story *is* the layer."""
+
+
+_SELF_LINE = re.compile(
+    r"^(?:me\?|me\b|as for me|i'?m (?:fine|okay|ok|up|tired|good|alright|all right|on|a)\b|"
+    r"i (?:sleep|work|get|got|barely|never sleep)\b|yo (?:estoy|duermo|trabajo)\b)",
+    re.IGNORECASE,
+)
+"""A card line about the caregiver's own state ("Me? I'm fine. Tired.", "I'm up at four")."""
+
+_ASKS_ABOUT_YOU = re.compile(
+    r"\b(?:yourself|your own|for you|you doing|are you|you holding|you sleeping|you getting|"
+    r"about you|usted)\b"
+)
+
+
+def for_whom(plan: ReplyPlan, pool: list[str]) -> list[str]:
+    """The lines of a pool that fit whom the question is about.
+
+    A question that names the student and not the caregiver ("Is Marcus
+    sick?", "How is Savannah sleeping?") is not answered with the caregiver's
+    own state ("Me? I'm fine."), and "Are you doing okay yourself?" prefers
+    the caregiver's own lines. Falls back to the whole pool when no line fits.
+
+    Args:
+        plan: the reply plan (its staff text and the student's name are read).
+        pool: candidate card lines.
+
+    Returns:
+        The fitting lines (a new list), or ``pool`` itself.
+    """
+    low = _low(plan.staff_text)
+    student = plan.persona.student.name.split()[0].lower()
+    about_you = _ASKS_ABOUT_YOU.search(low) is not None
+    about_student = re.search(rf"\b{re.escape(student)}\b", low) is not None and not about_you
+    if about_student:
+        fit = [line for line in pool if not _SELF_LINE.search(line.strip())]
+    elif about_you:
+        fit = [line for line in pool if _SELF_LINE.search(line.strip())]
+    else:
+        return pool
+    return fit or pool
 
 
 def _restates(plan: ReplyPlan, text: str) -> bool:
@@ -265,7 +320,7 @@ class ScriptedResponder:
             out: list[str] = []
             # a stacked question gets one part answered: the first subject with lines
             for subject in subjects:
-                pool = voice.topics.get(subject, [])
+                pool = for_whom(plan, voice.topics.get(subject, []))
                 while len(out) < limit:
                     line = choose.pick(pool, fresh=fresh)
                     if line is None:
@@ -338,7 +393,10 @@ class ScriptedResponder:
             lines = [plan.lead_in, *plan.insight.says]
         elif plan.mode == "disclose" and plan.disclose is not None:
             lead: list[str | None] = []
-            if plan.intent == "yes_no":
+            if is_check_back(plan.staff_text):  # "Did I get that right?": yes, and then more
+                agree = [a for a in voice.acknowledge if not _THANKS_LINE.search(_low(a))]
+                lead = [choose.pick(agree) or choose.pick(voice.acknowledge)]
+            elif plan.intent == "yes_no":
                 lead = [self._yes_no(plan, choose)]
             elif (
                 subjects and subjects[0] in ANSWER_FIRST and subjects[0] not in plan.disclose.topics
@@ -350,10 +408,18 @@ class ScriptedResponder:
                 lines = [choose.pick(voice.threatened)]
             elif plan.close_up is not None and plan.close_up.says:
                 lines = [choose.pick(plan.close_up.says)]
+            elif "advice" in plan.review.kinds and voice.offered:
+                # an offer of help is answered as an offer, not as a lecture
+                lines = [choose.pick(voice.offered)]
             else:
                 lines = [choose.pick(voice.guarded)]
             if lines[0] is None:
                 lines = [choose.pick(voice.guarded) or choose.pick(voice.general)]
+        elif is_check_back(plan.staff_text) and plan.mode in ("brief", "open", "acknowledge"):
+            # "Did I get that right?" after a summary: yes, and a little more on the thread
+            agree = [a for a in voice.acknowledge if not _THANKS_LINE.search(_low(a))]
+            lines = [choose.pick(agree) or choose.pick(voice.acknowledge)]
+            lines.extend(context_lines(1, wander=False) or subject_lines(1, fresh=True))
         elif plan.mode == "brief":
             answer = self._yes_no(plan, choose)
             lines = [answer]
@@ -428,7 +494,7 @@ class ScriptedResponder:
         if len(asked) > 1 and not first:
             return None
         for subject in first or plan.subjects or plan.topics:
-            line = choose.pick(voice.yes_no.get(subject, []))
+            line = choose.pick(for_whom(plan, voice.yes_no.get(subject, [])))
             if line:
                 return line
         return None
