@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from bot.services.chat_refs import ChatReferences
 from bot.services.dispatcher import DEFAULT_POLL_SECONDS, DeliveryResult, Dispatcher
 from bot.services.results import ReminderInfo, ReminderPayload
 from bot.teams.outbox import activity_of
@@ -94,8 +95,9 @@ class TeamsDeliverer:
     platform = "teams"
     """The reminders this deliverer takes (:class:`~bot.services.dispatcher.Dispatcher`)."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, chats: ChatReferences | None = None) -> None:
         self.app = app
+        self.chats = chats
 
     async def deliver(self, reminder: ReminderInfo, payload: ReminderPayload) -> DeliveryResult:
         """Post one reminder to its stored conversation.
@@ -106,16 +108,23 @@ class TeamsDeliverer:
 
         Returns:
             ``ok`` with the new activity's id; ``permanent`` ``no_conversation_reference``
-            when no chat is stored for the recipient; otherwise per :func:`classify_status`.
+            when no chat is stored for the recipient (the reminder's own reference, else
+            the recipient's 1:1 chat from ``chat_refs``); otherwise per :func:`classify_status`.
         """
-        if not payload.conversation_id or not payload.service_url:
+        conversation_id, service_url = payload.conversation_id, payload.service_url
+        if (not conversation_id or not service_url) and payload.user_id and self.chats:
+            # a note for someone other than the interviewer (a coach): their own 1:1 chat
+            chat = await self.chats.chat_of(payload.workspace_id, "teams", payload.user_id)
+            if chat is not None:
+                conversation_id, service_url = chat.conversation_id, chat.service_url
+        if not conversation_id or not service_url:
             log.info("reminder %s (%s): no stored Teams conversation", reminder.id, reminder.kind)
             return DeliveryResult.permanent("no_conversation_reference")
         try:
             sent = await self.app.send(
-                payload.conversation_id,
+                conversation_id,
                 activity_of(prompt_message(payload)),
-                service_url=payload.service_url,
+                service_url=service_url,
             )
         except httpx.HTTPStatusError as exc:
             result = classify_status(exc.response)
@@ -142,7 +151,8 @@ def start_dispatcher(
         to finish the post in flight (unattempted claims are released), then
         cancelled.
     """
-    dispatcher = Dispatcher(application.store, TeamsDeliverer(app), clock=application.clock)
+    chats = ChatReferences(application.store, clock=application.clock)
+    dispatcher = Dispatcher(application.store, TeamsDeliverer(app, chats), clock=application.clock)
     halt = asyncio.Event()
     task: asyncio.Task[Any] = asyncio.create_task(
         dispatcher.run_forever(halt, poll_seconds=poll or DEFAULT_POLL_SECONDS),

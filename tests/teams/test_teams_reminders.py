@@ -239,3 +239,54 @@ def test_two_serve_teams_processes_post_each_prompt_once(
         ("reflection", "slack", "pending"),
         ("second_round", "slack", "pending"),
     ]
+
+
+async def _seed_red_flag(url: str, clock: Clock, service_url: str) -> str:
+    """User 1 logs an interview and reflects "nothing new"; user 2 coaches and has a chat."""
+    from bot.core.reflection import Reflection
+    from bot.services.chat_refs import ChatReferences
+
+    store = Store.from_url(url)
+    try:
+        coach = user(2)["aadObjectId"]
+        async with store.unit_of_work() as uow:
+            await uow.coaches.add(TENANT, coach, added_by="seed")
+        await ChatReferences(store, clock=clock).remember_chat(teams_ref(2, service_url))
+        svc = ReflectionService(store, clock=clock)
+        info = await svc.log_interview(
+            TENANT,
+            user(1)["aadObjectId"],
+            pseudonym="R.M.",
+            grade_band="3-5",
+            mode="phone",
+            interviewer_tz="America/Chicago",
+            conversation=teams_ref(1, service_url),
+        )
+        assert await svc.save_reflection(
+            TENANT, user(1)["aadObjectId"], info.id, Reflection(nothing_new=True)
+        )
+        return info.id
+    finally:
+        await store.dispose()
+
+
+def test_a_red_flag_note_reaches_the_teams_coach_in_their_own_chat(
+    db_url: str, tmp_path: Path, identity: FakeIdentity, connector: FakeConnector
+) -> None:
+    """The note's reminder carries no conversation (it is not the interviewer's): the
+    deliverer finds the coach's 1:1 chat in chat_refs instead of failing the note."""
+    clock = Clock(START)
+    with TeamsServer(
+        str(tmp_path / "unused.db"), identity, connector, clock=clock, database_url=db_url
+    ):
+        iv = asyncio.run(_seed_red_flag(db_url, clock, connector.service_url))
+        deadline = time.monotonic() + 20
+        while not connector.messages(chat_of(2)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)
+        notes = connector.messages(chat_of(2))
+    assert len(notes) == 1, [n.card_text for n in notes]
+    assert "A gentle note about an interview one of your staff held" in notes[0].card_text
+    assert "R.M." in notes[0].card_text
+    statuses = asyncio.run(_statuses(db_url, TENANT, iv))
+    assert ("red_flag_note", "teams", "sent") in statuses
