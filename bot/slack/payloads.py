@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Annotated, Any
 
 from aiohttp import web
@@ -211,13 +211,25 @@ async def check_payload(
     return BoltResponse(status=200, body="")
 
 
+def _signed(verifier: SignatureVerifier, raw: bytes, headers: Mapping[str, str]) -> bool:
+    """True when ``raw`` carries Slack's signature and a recent numeric timestamp."""
+    stamp = headers.get("X-Slack-Request-Timestamp", "").strip()
+    if not stamp.isascii() or not stamp.isdigit() or len(stamp) > 12:
+        return False
+    try:
+        return verifier.is_valid_request(raw, dict(headers))
+    except (ValueError, TypeError):
+        return False
+
+
 def request_guard(signing_secret: str, path: str) -> Any:
     """An aiohttp middleware that checks a POST to ``path`` before Bolt builds its request.
 
     Bolt reads ids out of the body while building a request, before any Bolt middleware
     runs, and a wrong type there (``"user": false``) raised a 500. Here a signed body of
-    the wrong shape gets a quiet 200 (a command gets :data:`MALFORMED_COMMAND`); an unsigned
-    one gets 401, as Bolt answers an unsigned request of the right shape.
+    the wrong shape gets a quiet 200 (a command gets :data:`MALFORMED_COMMAND`). Every
+    unsigned request (a bad or missing signature, a timestamp that is not a recent number)
+    gets 401 here, before Bolt, which would log its whole body.
 
     Args:
         signing_secret: ``SLACK_SIGNING_SECRET`` ("" skips the signature check).
@@ -235,6 +247,10 @@ def request_guard(signing_secret: str, path: str) -> Any:
         if request.method != "POST" or request.path != path:
             return await handler(request)
         raw = await request.read()  # aiohttp keeps it: Bolt reads the same bytes
+        if verifier is not None and not _signed(verifier, raw, request.headers):
+            # refused here, not by Bolt: Bolt logs the whole body of a request it refuses
+            # (at INFO), and a timestamp that is not a number crashed its check (a 500)
+            return web.Response(status=401, text="")
         try:
             body = parse_body(raw.decode("utf-8"), request.headers.get("Content-Type"))
             failed = (
@@ -244,8 +260,6 @@ def request_guard(signing_secret: str, path: str) -> Any:
             failed = "unreadable"
         if failed is None:
             return await handler(request)
-        if verifier is not None and not verifier.is_valid_request(raw, dict(request.headers)):
-            return web.Response(status=401, text="")  # not Slack's (Bolt would crash first)
         log.info("ignored a malformed %s payload", failed)
         return web.Response(status=200, text=MALFORMED_COMMAND if failed == "command" else "")
 

@@ -252,3 +252,43 @@ def test_an_unsigned_malformed_request_is_still_refused(tmp_path: Path) -> None:
         assert server.post((body, "application/json"), sign=False).status_code == 401
         assert server.post((body, "application/json"), secret="wrong").status_code == 401
         assert server.post((body, "application/json")).status_code == 200
+
+
+def test_a_bad_timestamp_or_no_signature_is_401_and_the_body_is_never_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Found by a newcomer's try-out: ``X-Slack-Request-Timestamp: abc`` was a 500 with a
+    traceback, and Bolt logged the whole body of an unsigned request at INFO."""
+    secret_text = "my son Jaylen has asthma"
+    body = _event_callback(
+        {"type": "message", "channel_type": "im", "user": "U1", "text": secret_text},
+        event_id="E9",
+        team_id="T1",
+    )
+    url_check = json.dumps({"type": "url_verification", "challenge": secret_text})
+    caplog.set_level(logging.DEBUG)
+    with FakeSlack() as fake, AppServer(fake, tmp_path / "sig.db") as server:
+        requests: list[tuple[str, dict[str, str]]] = [
+            (body, {"Content-Type": "application/json"}),
+            (url_check, {"Content-Type": "application/json"}),
+        ]
+        for stamp in ("abc", "1e3", "-5", "99999999999999999999"):
+            requests.append(
+                (
+                    body,
+                    {
+                        "Content-Type": "application/json",
+                        "X-Slack-Request-Timestamp": stamp,
+                        "X-Slack-Signature": "v0=deadbeef",
+                    },
+                )
+            )
+        answers = [
+            server.http.post(server.url, content=raw.encode(), headers=headers).status_code
+            for raw, headers in requests
+        ]
+        signed = server.post((url_check, "application/json"))
+    assert set(answers) == {401}, answers
+    assert signed.status_code == 200  # Slack's own request still works
+    assert secret_text not in caplog.text
+    assert "Traceback" not in caplog.text
