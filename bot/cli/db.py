@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
-from bot.config import get_settings
+from bot.config import describe_settings_error, get_settings
 
 db_app = typer.Typer(
     help=(
@@ -46,7 +46,7 @@ def _url(url: str | None) -> str:
     try:
         return get_settings().database_url
     except ValidationError as exc:
-        _err.print(f"[bold red]error:[/] a setting is invalid: {escape(exc.errors()[0]['msg'])}")
+        _err.print(f"[bold red]error:[/] {escape(describe_settings_error(exc))}")
         raise typer.Exit(2) from None
 
 
@@ -125,7 +125,7 @@ def rotate_keys(url: UrlOption = None) -> None:
         keys = get_settings().token_keys
         cipher = TokenCipher.from_setting(keys.get_secret_value() if keys is not None else "")
     except ValidationError as exc:
-        raise _fail(f"a setting is invalid: {exc.errors()[0]['msg']}", 2) from None
+        raise _fail(describe_settings_error(exc), 2) from None
     except TokenKeyError as exc:
         raise _fail(str(exc), 2) from None
 

@@ -33,7 +33,7 @@ import typer
 from pydantic import ValidationError
 
 from bot.bootstrap import configure_logging
-from bot.config import Settings, get_settings
+from bot.config import Settings, describe_settings_error, get_settings
 
 if TYPE_CHECKING:
     from bot.services.dispatcher import Deliverer
@@ -195,7 +195,7 @@ def run(
     try:
         settings = get_settings()
     except ValidationError as exc:
-        raise _fail(f"a setting is invalid: {exc.errors()[0]['msg']}", 2) from None
+        raise _fail(describe_settings_error(exc), 2) from None
     target = url or settings.database_url
     configure_logging(log_level, log_bodies=settings.log_bodies)
     try:

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 
 from bot.bootstrap import configure_logging
 from bot.cli.common import LogFormat, use_log_format
-from bot.config import get_settings
+from bot.config import describe_settings_error, get_settings
 from bot.llm.errors import ModelError
 from bot.slack.redact import install_redaction
 
@@ -81,7 +81,7 @@ def slack(
     try:
         settings = get_settings()
     except ValidationError as exc:
-        raise _fail(f"a setting is invalid: {exc.errors()[0]['msg']}", code=2) from None
+        raise _fail(describe_settings_error(exc), code=2) from None
     bot_token = _secret(settings.slack_bot_token)
     app_token = _secret(settings.slack_app_token)
     signing_secret = _secret(settings.slack_signing_secret)
@@ -239,7 +239,7 @@ def teams(
     try:
         settings = get_settings()
     except ValidationError as exc:
-        raise _fail(f"a setting is invalid: {exc.errors()[0]['msg']}", code=2) from None
+        raise _fail(describe_settings_error(exc), code=2) from None
     # lazy: every command module loads with the CLI, and the offline `practice` needs no Teams SDK
     from bot.teams.server import TeamsStartupError, check_settings, run_teams
 
