@@ -26,11 +26,17 @@ def package(
     domain: Annotated[
         str | None, typer.Option(help="The bot's host name, e.g. coach.district.org.")
     ] = None,
+    website: Annotated[
+        str,
+        typer.Option(help="Your district's page about the app (developer, privacy, terms)."),
+    ] = "https://github.com/empathy-coach/empathy-coach",
 ) -> None:
     """Write manifest.json and the two icons, zipped, with the bot id from CLIENT_ID."""
     try:
         settings = get_settings()
-        path = write_package(output, settings.teams_client_id, version=version, domain=domain)
+        path = write_package(
+            output, settings.teams_client_id, version=version, domain=domain, website=website
+        )
     except (PackageError, ValidationError) as exc:
         sys.stderr.write(f"error: {exc}\n")
         raise typer.Exit(1) from None

@@ -16,6 +16,7 @@ import re
 import zipfile
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 __all__ = ["MANIFEST_VERSION", "PackageError", "build_manifest", "write_package"]
 
@@ -27,6 +28,27 @@ _GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 
 class PackageError(ValueError):
     """The package cannot be built (the message names the setting)."""
+
+
+_SEMVER = re.compile(r"^(0|[1-9]\d{0,4})\.(0|[1-9]\d{0,4})\.(0|[1-9]\d{0,4})$")
+_HOST = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+_HTTPS_PAGE = re.compile(r"^https://[^\s/]+\.[^\s/]+(/\S*)?$")
+
+
+def host_of(domain: str) -> str:
+    """The bare host name for ``validDomains`` (``https://coach.district.org/api/messages`` ->
+    ``coach.district.org``).
+
+    Raises:
+        PackageError: not a host name (Teams refuses a manifest with one).
+    """
+    text = domain.strip().lower()
+    host = urlsplit(text if "://" in text else f"https://{text}").hostname or ""
+    if not _HOST.match(host):
+        raise PackageError(
+            f"the domain must be the bot's host name, like coach.district.org, not {domain!r}"
+        )
+    return host
 
 
 def build_manifest(
@@ -48,8 +70,19 @@ def build_manifest(
         The manifest as a dict.
 
     Raises:
-        PackageError: ``bot_id`` is missing or not a GUID.
+        PackageError: ``bot_id`` is missing or not a GUID; ``version`` is not
+            MAJOR.MINOR.PATCH; ``domain`` is not a host name (a URL gives its host);
+            ``website`` is not an https address.
     """
+    if not _SEMVER.match(version):
+        raise PackageError(
+            "the version must be MAJOR.MINOR.PATCH, like 1.0.0 (Teams requires it), "
+            f"not {version!r}"
+        )
+    if domain is not None:
+        domain = host_of(domain)
+    if not _HTTPS_PAGE.match(website):
+        raise PackageError(f"the website must be an https:// address, not {website!r}")
     if not bot_id or not _GUID.match(bot_id.strip()):
         raise PackageError(
             "CLIENT_ID is not set or is not a GUID (the Microsoft App ID of the Azure Bot)"

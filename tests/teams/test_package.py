@@ -97,3 +97,52 @@ def test_a_missing_or_malformed_bot_id_is_named(
         assert "CLIENT_ID is not set or is not a GUID" in result.output
         assert not (tmp_path / "x.zip").exists()
     get_settings.cache_clear()
+
+
+BOT = "00000000-0000-4000-8000-000000000001"
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        (["--version", "banana"], "MAJOR.MINOR.PATCH"),
+        (["--version", "1.0"], "MAJOR.MINOR.PATCH"),
+        (["--domain", "not a host"], "the bot's host name"),
+        (["--domain", "localhost"], "the bot's host name"),
+        (["--website", "http://district.org/app"], "https:// address"),
+    ],
+)
+def test_options_teams_would_refuse_are_refused_with_the_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, options: list[str], expected: str
+) -> None:
+    """Found by a newcomer's try-out: ``--version banana`` and a URL as the domain were
+    written into a manifest the Teams admin center rejects."""
+    from bot.config import get_settings
+
+    monkeypatch.setenv("CLIENT_ID", BOT)
+    get_settings.cache_clear()
+    out = tmp_path / "x.zip"
+    result = CliRunner().invoke(app, ["teams", "package", "--output", str(out), *options])
+    get_settings.cache_clear()
+    assert result.exit_code == 1 and expected in result.output, result.output
+    assert not out.exists()
+
+
+def test_a_url_as_the_domain_gives_its_host_and_the_website_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.config import get_settings
+
+    monkeypatch.setenv("CLIENT_ID", BOT)
+    get_settings.cache_clear()
+    out = tmp_path / "x.zip"
+    argv = ["teams", "package", "--output", str(out), "--version", "2.3.4"]
+    argv += ["--domain", "https://Coach.District.org/api/messages"]
+    argv += ["--website", "https://district.org/coach"]
+    result = CliRunner().invoke(app, argv)
+    get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    manifest = json.loads(zipfile.ZipFile(out).read("manifest.json"))
+    assert manifest["validDomains"] == ["coach.district.org"]
+    assert manifest["version"] == "2.3.4"
+    assert manifest["developer"]["websiteUrl"].startswith("https://district.org/coach")
