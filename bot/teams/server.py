@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -58,6 +59,9 @@ MESSAGING_PATH = "/api/messages"
 """The messaging endpoint path (the Azure Bot's endpoint is ``https://<host>/api/messages``)."""
 
 
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+
+
 class TeamsStartupError(RuntimeError):
     """A setting is missing or the app cannot start; the message names the setting."""
 
@@ -73,9 +77,15 @@ def check_settings(settings: Settings) -> list[str]:
     """
     secret = settings.teams_client_secret
     problems = []
-    if not (settings.teams_client_id or "").strip():
+    client_id = (settings.teams_client_id or "").strip()
+    if not client_id:
         problems.append(
             "CLIENT_ID is not set (the Microsoft App ID of the Azure Bot's app registration)"
+        )
+    elif not _GUID.match(client_id):
+        problems.append(
+            "CLIENT_ID is not a GUID (the Microsoft App ID of the Azure Bot's app registration, "
+            "like 00000000-0000-0000-0000-000000000000)"
         )
     if secret is None or not secret.get_secret_value().strip():
         problems.append(

@@ -19,13 +19,18 @@ from bot.cli.main import app
 ROOT = Path(__file__).parents[2]
 
 
+GUID = "00000000-1111-4222-8333-444444444444"
+
+
 @pytest.mark.parametrize(
     ("env", "missing"),
     [
         ({}, ["CLIENT_ID", "CLIENT_SECRET", "TENANT_ID"]),
-        ({"CLIENT_ID": "abc"}, ["CLIENT_SECRET", "TENANT_ID"]),
-        ({"CLIENT_ID": "abc", "CLIENT_SECRET": "s3cret"}, ["TENANT_ID"]),
+        ({"CLIENT_ID": GUID}, ["CLIENT_SECRET", "TENANT_ID"]),
+        ({"CLIENT_ID": GUID, "CLIENT_SECRET": "s3cret"}, ["TENANT_ID"]),
         ({"TENANT_ID": "t", "CLIENT_SECRET": "s3cret"}, ["CLIENT_ID"]),
+        # a made-up id is named too (Azure would refuse every token for it)
+        ({"CLIENT_ID": "nope", "TENANT_ID": "t", "CLIENT_SECRET": "s3cret"}, ["CLIENT_ID"]),
     ],
 )
 def test_each_missing_setting_is_named_on_its_own_line(
