@@ -216,3 +216,15 @@ def test_two_migrations_started_together_both_succeed_and_leave_the_head(
         with engine.begin() as conn:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         engine.dispose()
+
+
+def test_teams_runs_from_the_same_image_without_migrating(compose: dict[str, Any]) -> None:
+    """A Teams district has a container path too (found by a newcomer's try-out)."""
+    teams = compose["services"]["teams"]
+    assert _command(teams)[1:3] == ["serve", "teams"] and "0.0.0.0" in _command(teams)
+    port = _command(teams)[_command(teams).index("--port") + 1]
+    assert f"{port}:{port}" in teams["ports"]
+    assert f":{port}/healthz" in teams["healthcheck"]["test"][-1]
+    assert teams["image"] == compose["services"]["migrate"]["image"]
+    assert _env(teams)["EC_MIGRATE_ON_START"].lower() == "false"
+    assert teams["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
