@@ -44,6 +44,7 @@ from bot.slack.installations import (
     register_revocation,
 )
 from bot.slack.listeners import register_all
+from bot.slack.listeners.events import preclaim_middleware
 from bot.slack.observe import ApiErrorCounter, metrics_view, request_log
 from bot.slack.payloads import check_payload, request_guard
 from bot.slack.redact import install_redaction
@@ -356,7 +357,12 @@ def create_oauth_app(
 
 
 def web_application(
-    app: AsyncApp, deps: SlackDeps, *, path: str = EVENTS_PATH, signing_secret: str = ""
+    app: AsyncApp,
+    deps: SlackDeps,
+    *,
+    path: str = EVENTS_PATH,
+    signing_secret: str = "",
+    preclaim_team: str | None = None,
 ) -> web.Application:
     """The aiohttp application for HTTP mode: ``POST {path}``, ``GET /healthz`` (alive),
     ``GET /readyz`` (the database accepts a write and is at the migrations' head: 200, else
@@ -371,6 +377,9 @@ def web_application(
         app: the Bolt app.
         deps: its dependencies (for the background tasks).
         path: the Request URL path.
+        signing_secret: checked by the request guard ("" skips it: tests only).
+        preclaim_team: single-token mode's workspace: its DM messages are claimed before
+            Bolt's ack (:func:`bot.slack.listeners.events.preclaim_middleware`); None skips.
 
     Returns:
         An :class:`aiohttp.web.Application`.
@@ -378,6 +387,8 @@ def web_application(
     web_app = app.web_app(path=path)
     web_app.middlewares.append(request_log)  # first: request id, ids, latency for every line
     web_app.middlewares.append(request_guard(signing_secret, path))
+    if preclaim_team:
+        web_app.middlewares.append(preclaim_middleware(deps, path, preclaim_team))
 
     async def healthz(_: web.Request) -> web.Response:
         return web.json_response({"ok": True, "background": len(deps.tasks)})

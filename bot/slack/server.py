@@ -489,7 +489,14 @@ async def serve_http(
         dispatch: run the reminder dispatcher (:func:`running_dispatcher`).
     """
     web_app = web_application(
-        runtime.app, runtime.deps, path=path, signing_secret=runtime.signing_secret
+        runtime.app,
+        runtime.deps,
+        path=path,
+        signing_secret=runtime.signing_secret,
+        # one workspace (single-token mode): its messages are claimed before the ack
+        preclaim_team=(
+            str(runtime.identity.get("team_id") or "") if runtime.installations is None else None
+        ),
     )
     runner = web.AppRunner(web_app, access_log=None, handle_signals=False)
     await runner.setup()

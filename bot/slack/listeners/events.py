@@ -12,15 +12,19 @@ process dies mid-turn, the claim lapses and the turn is answered after all.
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import Any
 
+from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.presenters import practice as say
 from bot.presenters.views import Notice
-from bot.services.claims import PendingWork
+from bot.services.claims import Claim, PendingWork
 from bot.services.ports import ConversationRef
 from bot.slack import flows
 from bot.slack.deps import SlackDeps, deps_of, team_of
@@ -104,17 +108,102 @@ async def on_message(
         client: the Web API client.
         say_stream: Bolt's streaming utility for this thread (when available).
     """
-    if event.get("channel_type") != "im":
-        return
-    if event.get("subtype") not in _TEXT_SUBTYPES or event.get("hidden"):
-        return  # edits, deletions, joins, bot messages
-    if event.get("bot_id") or not event.get("user"):
+    if not is_practice_message(event):
         return
     deps = deps_of(context)
     deps.tasks.spawn(
         _handle_message(deps, client, team_of(body, context), body, event, say_stream),
         name="message",
     )
+
+
+def is_practice_message(event: dict[str, Any]) -> bool:
+    """True for a person's text message in the app's DM (what :func:`on_message` answers)."""
+    if event.get("channel_type") != "im":
+        return False
+    if event.get("subtype") not in _TEXT_SUBTYPES or event.get("hidden"):
+        return False  # edits, deletions, joins, bot messages
+    return not event.get("bot_id") and bool(event.get("user"))
+
+
+def message_work(team_id: str, body: dict[str, Any], event: dict[str, Any]) -> PendingWork:
+    """The durable work for a DM message event (what is claimed and stored before answering)."""
+    ref = ConversationRef(
+        platform="slack",
+        workspace_id=team_id,
+        conversation_id=str(event["channel"]),
+        user_id=str(event["user"]),
+        thread_id=event.get("thread_ts"),
+    )
+    return PendingWork(
+        kind="message",
+        ref=ref,
+        keys=event_keys(body, event) or [f"ts:{ref.conversation_id}:{event.get('ts')}"],
+        text=from_slack(event.get("text") or ""),
+        has_files=bool(event.get("files")),
+        message_id=str(event["ts"]),
+    )
+
+
+_PRECLAIMED: ContextVar[tuple[tuple[str, ...], Claim | None] | None] = ContextVar(
+    "preclaimed", default=None
+)
+"""The claim :func:`preclaim_middleware` took for this request's message (None: a duplicate)."""
+
+
+def preclaim_middleware(deps: SlackDeps, path: str, team_id: str) -> Any:
+    """An aiohttp middleware that claims a DM message before Bolt acknowledges it.
+
+    Bolt answers an event with 200 before its listener runs; a process killed between that
+    answer and the claim lost the message (Slack does not resend an acknowledged event;
+    found by ``bench/district_day.py``). Here the message is stored with its claim first,
+    so a crash at any later moment leaves it for the recovery. Only for the one workspace
+    of single-token mode (``team_id``); a store that cannot save leaves the claim to the
+    listener, which tells the user. The listener finds the claim in a context variable.
+
+    Args:
+        deps: the listeners' dependencies (their durable chat claims).
+        path: the Request URL path.
+        team_id: the bot token's workspace (``auth.test``).
+
+    Returns:
+        The middleware for ``web.Application.middlewares`` (after the request guard).
+    """
+
+    @web.middleware
+    async def preclaim(
+        request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        if (
+            request.method == "POST"
+            and request.path == path
+            and request.content_type.endswith("json")
+        ):
+            try:
+                body = json.loads(await request.read())
+            except ValueError:
+                body = None
+            event = body.get("event") if isinstance(body, dict) else None
+            if (
+                isinstance(body, dict)
+                and body.get("type") == "event_callback"
+                and body.get("team_id") == team_id
+                and isinstance(event, dict)
+                and event.get("type") == "message"
+                and is_practice_message(event)
+                and isinstance(event.get("channel"), str)
+                and isinstance(event.get("ts"), str)
+            ):
+                work = message_work(team_id, body, event)
+                try:
+                    claim = await deps.durable.claims.claim(work)
+                except StoreUnavailable as exc:
+                    log.warning("message not claimed before the ack: %s", exc)
+                else:
+                    _PRECLAIMED.set((tuple(work.keys), claim))
+        return await handler(request)
+
+    return preclaim
 
 
 async def _handle_message(
@@ -125,23 +214,18 @@ async def _handle_message(
     event: dict[str, Any],
     say_stream: Any,
 ) -> None:
-    ref = ConversationRef(
-        platform="slack",
-        workspace_id=team_id,
-        conversation_id=str(event["channel"]),
-        user_id=str(event["user"]),
-        thread_id=event.get("thread_ts"),
-    )
+    work = message_work(team_id, body, event)
+    ref = work.ref
     outbox = SlackOutbox(client, say_stream=say_stream, buffer_size=deps.stream_buffer)
-    work = PendingWork(
-        kind="message",
-        ref=ref,
-        keys=event_keys(body, event) or [f"ts:{ref.conversation_id}:{event.get('ts')}"],
-        text=from_slack(event.get("text") or ""),
-        has_files=bool(event.get("files")),
-        message_id=str(event["ts"]),
-    )
+    pre = _PRECLAIMED.get()
     try:
+        if pre is not None and pre[0] == tuple(work.keys):
+            # claimed before the ack (preclaim_middleware): answer it, or drop a duplicate
+            if pre[1] is None:
+                log.info("duplicate delivery of %s ignored", work.keys[0].split(":", 1)[0])
+                return
+            await deps.durable.run(outbox, pre[1])
+            return
         # the message is stored with its claim before anything is answered; a dead
         # process's claim lapses and is redone (bot.services.recovery)
         await deps.durable.handle(outbox, work)
