@@ -8,6 +8,7 @@ message for good, since Slack never resends an acknowledged event (found by
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 from fake_slack import FakeSlack
@@ -49,8 +50,10 @@ def test_a_process_that_dies_right_after_the_ack_leaves_the_message_for_recovery
     tmp_path: Path,
 ) -> None:
     """The listener's work never runs (as if the process died right after the 200): the
-    message is still stored with its claim, so a restarted server's recovery answers it."""
-    with FakeSlack() as fake, AppServer(fake, tmp_path / "dead.db") as server:
+    message is still stored with its claim, and the recovery answers it once when the
+    claim's lease lapses (a short lease here)."""
+    quick = {"claim_lease": 1.0, "recovery_interval": 0.2}
+    with FakeSlack() as fake, AppServer(fake, tmp_path / "dead.db", settings=quick) as server:
         tasks = server.runtime.deps.tasks
 
         def dies(coro, *, name):  # type: ignore[no-untyped-def]
@@ -65,5 +68,12 @@ def test_a_process_that_dies_right_after_the_ack_leaves_the_message_for_recovery
         finally:
             tasks.spawn = real_spawn  # type: ignore[method-assign]
         rows = _claims(server)
-    assert "msg:c-dead" in rows and rows["msg:c-dead"][1] is False  # pending, not lost
-    assert "practice with Denise" in (rows["msg:c-dead"][0] or "")
+        assert "msg:c-dead" in rows  # stored with its claim: not lost
+        assert "practice with Denise" in (rows["msg:c-dead"][0] or "")
+        deadline = time.monotonic() + 30
+        while not _claims(server)["msg:c-dead"][1] and time.monotonic() < deadline:
+            time.sleep(0.1)
+        server.drain()
+        assert _claims(server)["msg:c-dead"][1] is True  # answered by the recovery
+        texts = [str(c.params.get("text")) for c in fake.calls_to("chat.postMessage")]
+    assert sum("Sorry for the wait" in t for t in texts) == 1, texts
