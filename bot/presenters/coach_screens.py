@@ -9,8 +9,10 @@ are in :mod:`bot.presenters.coaching`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
+
+from bot.core.models import Finding
 
 __all__ = [
     "ADD_FEEDBACK",
@@ -67,6 +69,7 @@ __all__ = [
     "feedback_where",
     "flagging_problem",
     "flagging_state",
+    "mark_findings",
     "page_of",
     "queue_count",
     "queue_empty",
@@ -344,3 +347,65 @@ def _utc(dt: datetime) -> str:
     """E.g. ``Mar 5 at 3:07 PM UTC`` (US style, 12-hour clock)."""
     hour = dt.hour % 12 or 12
     return f"{dt:%b} {dt.day} at {hour}:{dt:%M} {dt:%p} UTC"
+
+
+def mark_findings(
+    text: str,
+    findings: Sequence[Finding],
+    *,
+    escape: Callable[[str], str],
+    bold: Callable[[str], str],
+    number: Callable[[int], str],
+) -> tuple[str, list[Finding]]:
+    """The staff words with each finding's words marked and numbered, in a platform's markup.
+
+    A finding whose span does not hold its words is placed where its words first occur;
+    one whose words are not in the text is listed but not marked; overlapping findings
+    share one marked stretch. Every character of ``text`` stays.
+
+    Args:
+        text: what the staff member said.
+        findings: the review's findings on it (spans in characters of ``text``).
+        escape: the platform's escaping of plain text.
+        bold: wraps an escaped stretch in the platform's bold.
+        number: the platform's marker for finding ``n`` (1-based).
+
+    Returns:
+        ``(marked, numbered)``: the marked text and the findings in number order (the
+        unplaced ones last).
+    """
+    placed: list[tuple[int, int, Finding]] = []
+    loose: list[Finding] = []
+    for f in findings:
+        start, end = f.span
+        if not (0 <= start < end <= len(text)) or text[start:end] != f.evidence:
+            at = text.find(f.evidence) if f.evidence.strip() else -1
+            if at < 0:
+                loose.append(f)
+                continue
+            start, end = at, at + len(f.evidence)
+        placed.append((start, end, f))
+    placed.sort(key=lambda p: (p[0], p[1]))
+    groups: list[tuple[int, int, list[Finding]]] = []
+    for start, end, f in placed:
+        if groups and start < groups[-1][1]:
+            s0, e0, fs = groups[-1]
+            groups[-1] = (s0, max(e0, end), [*fs, f])
+        else:
+            groups.append((start, end, [f]))
+    out: list[str] = []
+    numbered: list[Finding] = []
+    pos = 0
+    for start, end, fs in groups:
+        out.append(escape(text[pos:start]))
+        seg = text[start:end]
+        core = seg.strip()
+        lead, trail = seg[: len(seg) - len(seg.lstrip())], seg[len(seg.rstrip()) :]
+        nums = []
+        for f in fs:
+            numbered.append(f)
+            nums.append(number(len(numbered)))
+        out.append(f"{escape(lead)}{bold(escape(core))}{''.join(nums)}{escape(trail)}")
+        pos = end
+    out.append(escape(text[pos:]))
+    return "".join(out), numbered + loose

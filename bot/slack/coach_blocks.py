@@ -103,56 +103,18 @@ def when(dt: Any) -> str:
 
 
 def mark_findings(text: str, findings: Sequence[Finding]) -> tuple[str, list[Finding]]:
-    """The staff words, escaped, with each finding's words in bold and numbered ``[1]``.
-
-    A finding whose span does not hold its words is placed where its words first
-    occur; one whose words are not in the text at all is listed but not marked.
-    Overlapping findings share one marked stretch. Every character of ``text`` stays.
-
-    Args:
-        text: what the staff member said.
-        findings: the review's findings on it.
+    """The staff words as mrkdwn, each finding's words in bold and numbered ``[1]``.
 
     Returns:
-        ``(mrkdwn, numbered)``: the marked text and the findings in number order.
+        ``(marked, numbered)``: see :func:`bot.presenters.coach_screens.mark_findings`.
     """
-    placed: list[tuple[int, int, Finding]] = []
-    loose: list[Finding] = []
-    for f in findings:
-        start, end = f.span
-        if not (0 <= start < end <= len(text)) or text[start:end] != f.evidence:
-            at = text.find(f.evidence) if f.evidence.strip() else -1
-            if at < 0:
-                loose.append(f)
-                continue
-            start, end = at, at + len(f.evidence)
-        placed.append((start, end, f))
-    placed.sort(key=lambda p: (p[0], p[1]))
-    groups: list[tuple[int, int, list[Finding]]] = []
-    for start, end, f in placed:
-        if groups and start < groups[-1][1]:
-            s0, e0, fs = groups[-1]
-            groups[-1] = (s0, max(e0, end), [*fs, f])
-        else:
-            groups.append((start, end, [f]))
-    out: list[str] = []
-    numbered: list[Finding] = []
-    pos = 0
-    for start, end, fs in groups:
-        out.append(escape(text[pos:start]))
-        seg = text[start:end]
-        core = seg.strip()
-        lead = seg[: len(seg) - len(seg.lstrip())]
-        trail = seg[len(seg.rstrip()) :]
-        nums = []
-        for f in fs:
-            numbered.append(f)
-            nums.append(f"[{len(numbered)}]")
-        out.append(f"{escape(lead)}*{escape(core)}*{''.join(nums)}{escape(trail)}")
-        pos = end
-    out.append(escape(text[pos:]))
-    numbered += loose
-    return "".join(out), numbered
+    return say.mark_findings(
+        text,
+        findings,
+        escape=escape,
+        bold=lambda core: f"*{core}*",
+        number=lambda n: f"[{n}]",
+    )
 
 
 def _finding_lines(numbered: Sequence[Finding]) -> list[str]:

@@ -93,54 +93,18 @@ def _when(dt: Any) -> str:
 
 
 def mark_findings(text: str, findings: Sequence[Finding]) -> tuple[str, list[Finding]]:
-    """The staff words, escaped, with each finding's words in bold and numbered ``[1]``.
-
-    A finding whose span does not hold its words is placed where its words first
-    occur; one whose words are not in the text is listed but not marked;
-    overlapping findings share one bold stretch. Every character of ``text`` stays.
-
-    Args:
-        text: what the staff member said.
-        findings: the review's findings on it (spans in characters of ``text``).
+    """The staff words as card markdown, each finding's words in bold and numbered ``\\[1\\]``.
 
     Returns:
-        ``(markdown, numbered)``: the marked text and the findings in number order.
+        ``(marked, numbered)``: see :func:`bot.presenters.coach_screens.mark_findings`.
     """
-    placed: list[tuple[int, int, Finding]] = []
-    loose: list[Finding] = []
-    for f in findings:
-        start, end = f.span
-        if not (0 <= start < end <= len(text)) or text[start:end] != f.evidence:
-            at = text.find(f.evidence) if f.evidence.strip() else -1
-            if at < 0:
-                loose.append(f)
-                continue
-            start, end = at, at + len(f.evidence)
-        placed.append((start, end, f))
-    placed.sort(key=lambda p: (p[0], p[1]))
-    groups: list[tuple[int, int, list[Finding]]] = []
-    for start, end, f in placed:
-        if groups and start < groups[-1][1]:
-            s0, e0, fs = groups[-1]
-            groups[-1] = (s0, max(e0, end), [*fs, f])
-        else:
-            groups.append((start, end, [f]))
-    out: list[str] = []
-    numbered: list[Finding] = []
-    pos = 0
-    for start, end, fs in groups:
-        out.append(_esc(text[pos:start]))
-        seg = text[start:end]
-        core = seg.strip()
-        lead, trail = seg[: len(seg) - len(seg.lstrip())], seg[len(seg.rstrip()) :]
-        nums = []
-        for f in fs:
-            numbered.append(f)
-            nums.append(f"\\[{len(numbered)}\\]")
-        out.append(f"{_esc(lead)}**{_esc(core)}**{''.join(nums)}{_esc(trail)}")
-        pos = end
-    out.append(_esc(text[pos:]))
-    return "".join(out), numbered + loose
+    return say.mark_findings(
+        text,
+        findings,
+        escape=_esc,
+        bold=lambda core: f"**{core}**",
+        number=lambda n: f"\\[{n}\\]",
+    )
 
 
 def _turn_blocks(turn: TurnRow, persona_name: str) -> list[dict[str, Any]]:
