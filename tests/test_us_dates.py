@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.presenters.coach_screens import read_line, read_summary
+from bot.presenters.coach_screens import read_line, read_summary, short_day
 from bot.presenters.reflection import local_day
 from bot.slack.blocks import local_time
 from bot.slack.coach_blocks import when
@@ -31,3 +31,9 @@ def test_coach_screens_have_no_zero_padded_days_or_24_hour_times() -> None:
     assert read_line("Ana", MOMENT) == "Ana read it on Mar 5 at 6:07 PM UTC"
     midnight = datetime(2026, 3, 6, 0, 15, tzinfo=UTC)
     assert read_summary(["Ana", "Bo"], 2, midnight).endswith("last on Mar 6 at 12:15 AM UTC")
+
+
+def test_both_coach_screens_share_one_short_day() -> None:
+    """Teams' queue printed "Mar 05" after Slack's was fixed: one function serves both."""
+    assert short_day(MOMENT) == when(MOMENT) == "Mar 5"
+    assert short_day(None) == "earlier"

@@ -76,6 +76,7 @@ __all__ = [
     "read_line",
     "read_summary",
     "reply_to_coach",
+    "short_day",
     "transcript_head",
     "turn_record",
     "unknown_command",
@@ -341,6 +342,11 @@ def read_summary(whos: Sequence[str], reads: int, last: datetime) -> str:
     """How often coaches read one of your sessions, and when last (UTC)."""
     times = "once" if reads == 1 else f"{reads} times"
     return f"read {times} by {', '.join(whos)}, last on {_utc(last)}"
+
+
+def short_day(dt: datetime | None) -> str:
+    """A date as the coach screens show it (``Mar 5``; ``earlier`` when unknown)."""
+    return f"{dt:%b} {dt.day}" if dt is not None else "earlier"
 
 
 def _utc(dt: datetime) -> str:

@@ -95,8 +95,8 @@ def _quote(text: str) -> str:
 
 
 def when(dt: Any) -> str:
-    """A date as the coach screens show it (``Mar 5``)."""
-    return f"{dt:%b} {dt.day}" if dt is not None else "earlier"
+    """A date as the coach screens show it (``Mar 5``; :func:`say.short_day`)."""
+    return say.short_day(dt)
 
 
 # ---------------------------------------------------------------------- findings in place

@@ -88,10 +88,6 @@ def _quote(text: str) -> str:
     return "“" + _esc(" ".join(text.split())) + "”"
 
 
-def _when(dt: Any) -> str:
-    return dt.strftime("%b %d") if dt is not None else "earlier"
-
-
 def mark_findings(text: str, findings: Sequence[Finding]) -> tuple[str, list[Finding]]:
     """The staff words as card markdown, each finding's words in bold and numbered ``\\[1\\]``.
 
@@ -142,11 +138,11 @@ def _queue_row(row: QueueRow, who: Who) -> dict[str, Any]:
     turns = f"{row.turns} turn{'s' if row.turns != 1 else ''}"
     lines = [
         f"**{_esc(who(row.staff_user_id))}** · {_esc(row.persona_name)} · "
-        f"{_when(row.started_at)} · {turns}"
+        f"{say.short_day(row.started_at)} · {turns}"
     ]
     status = []
     if row.sent_at is not None:
-        status.append(f"sent {_when(row.sent_at)}")
+        status.append(f"sent {say.short_day(row.sent_at)}")
     if row.flag_reasons:
         status.append("flagged: " + _esc("; ".join(row.flag_reasons)))
     if row.disputes_open:
