@@ -211,6 +211,10 @@ async def check_payload(
     return BoltResponse(status=200, body="")
 
 
+PARSED_BODY = "ec_slack_body"
+"""The aiohttp request key under which :func:`request_guard` leaves the checked body."""
+
+
 def _signed(verifier: SignatureVerifier, raw: bytes, headers: Mapping[str, str]) -> bool:
     """True when ``raw`` carries Slack's signature and a recent numeric timestamp."""
     stamp = headers.get("X-Slack-Request-Timestamp", "").strip()
@@ -259,6 +263,7 @@ def request_guard(signing_secret: str, path: str) -> Any:
         except (UnicodeDecodeError, ValueError, TypeError, AttributeError):
             failed = "unreadable"
         if failed is None:
+            request[PARSED_BODY] = body  # read by later middleware (no second parse)
             return await handler(request)
         log.info("ignored a malformed %s payload", failed)
         return web.Response(status=200, text=MALFORMED_COMMAND if failed == "command" else "")

@@ -12,7 +12,6 @@ process dies mid-turn, the claim lapses and the turn is answered after all.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
@@ -29,6 +28,7 @@ from bot.services.ports import ConversationRef
 from bot.slack import flows
 from bot.slack.deps import SlackDeps, deps_of, team_of
 from bot.slack.outbox import SlackOutbox
+from bot.slack.payloads import PARSED_BODY
 from bot.slack.text import from_slack
 from bot.store import StoreUnavailable
 
@@ -174,19 +174,11 @@ def preclaim_middleware(deps: SlackDeps, path: str, team_id: str) -> Any:
     async def preclaim(
         request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
     ) -> web.StreamResponse:
-        if (
-            request.method == "POST"
-            and request.path == path
-            and request.content_type.endswith("json")
-        ):
-            try:
-                body = json.loads(await request.read())
-            except ValueError:
-                body = None
-            event = body.get("event") if isinstance(body, dict) else None
+        body = request.get(PARSED_BODY)  # the request guard's checked body
+        if request.method == "POST" and request.path == path and isinstance(body, dict):
+            event = body.get("event")
             if (
-                isinstance(body, dict)
-                and body.get("type") == "event_callback"
+                body.get("type") == "event_callback"
                 and body.get("team_id") == team_id
                 and isinstance(event, dict)
                 and event.get("type") == "message"
