@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from unittest.mock import ANY
 
 from contracts import DEBRIEF_FIELDS
 
@@ -253,6 +254,12 @@ def test_retry_takes_the_last_turn_back_and_the_debrief_shows_both_attempts() ->
     res = run("practice", "-p", "asthma-mom", "--format", "json", "--seed", "3", stdin=stdin)
     assert res.returncode == 0, res.stderr
     rows = [json.loads(x) for x in res.stdout.decode().splitlines()]
+    # the take-back is a JSON row of its own between the two attempts
+    assert rows[1] == {
+        "retry": {"turn": 1, "staff": "Have you tried an earlier bedtime?", "reframe": ANY}
+    }
+    assert rows[1]["retry"]["reframe"]  # advice gets a neutral rewrite
+    rows = [r for r in rows if "retry" not in r]
     turns, debrief = rows[:-1], rows[-1]["debrief"]
     # both attempts were answered, and the second one took turn 1's place
     assert [t["turn"] for t in turns] == [1, 1]

@@ -233,15 +233,21 @@ def _print_debrief(
     sys.stdout.flush()
 
 
-def _retry(service: PracticeService) -> str:
-    """Take the last turn back (engine state included); returns what to tell the user."""
+def _retry(service: PracticeService) -> tuple[str, dict[str, object] | None]:
+    """Take the last turn back (engine state included).
+
+    Returns:
+        What to tell the user, and the ``--format json`` row (``{"retry": {...}}``; None
+        when there was no turn to take back).
+    """
     turns = service.engine.turns
     if not turns:
-        return "There is no turn to take back yet. Type what you would say to the caregiver."
+        return "There is no turn to take back yet. Type what you would say to the caregiver.", None
     last = turns[-1]
     service.engine.rewind(last.index)
     tip = f" Try: “{last.review.reframe}”" if last.review.reframe else ""
-    return f"Took back turn {last.index} (“{last.staff}”). Ask it another way.{tip}"
+    row = {"retry": {"turn": last.index, "staff": last.staff, "reframe": last.review.reframe}}
+    return f"Took back turn {last.index} (“{last.staff}”). Ask it another way.{tip}", row
 
 
 def _say(msg: str, interactive: bool, console: Console) -> None:
@@ -304,7 +310,11 @@ def _run_turns(
         if not text.strip():
             continue
         if command == "retry":
-            _say(_retry(service), interactive, console)
+            said, row = _retry(service)
+            _say(said, interactive, console)
+            if format is Format.json and row is not None:  # a JSON reader sees the take-back too
+                sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+                sys.stdout.flush()
             continue
         if command == "help" or text.strip().startswith("/"):
             known = command == "help"
