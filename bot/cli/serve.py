@@ -91,15 +91,21 @@ def slack(
         problems = multi_workspace_problems(settings, mode=mode)
         if problems:
             raise _fail("\nerror: ".join(problems))
-    elif not bot_token:
-        raise _fail("SLACK_BOT_TOKEN is not set (the bot token, xoxb-…, from OAuth & Permissions)")
-    if mode == "socket" and not app_token and not settings.slack_multi_workspace:
-        raise _fail(
-            "SLACK_APP_TOKEN is not set (an app-level token, xapp-…, with connections:write; "
-            "Socket Mode needs it)"
-        )
-    if mode == "http" and not signing_secret and not settings.slack_multi_workspace:
-        raise _fail("SLACK_SIGNING_SECRET is not set (Basic Information > App Credentials)")
+    else:  # one school: name every missing setting at once, one line each
+        problems = []
+        if not bot_token:
+            problems.append(
+                "SLACK_BOT_TOKEN is not set (the bot token, xoxb-…, from OAuth & Permissions)"
+            )
+        if mode == "socket" and not app_token:
+            problems.append(
+                "SLACK_APP_TOKEN is not set (an app-level token, xapp-…, with "
+                "connections:write; Socket Mode needs it)"
+            )
+        if mode == "http" and not signing_secret:
+            problems.append("SLACK_SIGNING_SECRET is not set (Basic Information > App Credentials)")
+        if problems:
+            raise _fail("\nerror: ".join(problems))
 
     configure_logging(log_level, log_bodies=settings.log_bodies)
     use_log_format(log_format)

@@ -55,22 +55,25 @@ def tmp_cwd(env: dict[str, str]) -> str:
 
 
 @pytest.mark.parametrize(
-    ("args", "values", "variable"),
+    ("args", "values", "variables"),
     [
-        (["--socket"], {}, "SLACK_BOT_TOKEN"),
-        (["--http"], {}, "SLACK_BOT_TOKEN"),
-        (["--socket"], {"SLACK_BOT_TOKEN": BOT_TOKEN}, "SLACK_APP_TOKEN"),
-        (["--http"], {"SLACK_BOT_TOKEN": BOT_TOKEN}, "SLACK_SIGNING_SECRET"),
-        (["--http"], {"SLACK_BOT_TOKEN": "  ", "SLACK_SIGNING_SECRET": "x"}, "SLACK_BOT_TOKEN"),
+        (["--socket"], {}, ["SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"]),
+        (["--http"], {}, ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"]),
+        (["--socket"], {"SLACK_BOT_TOKEN": BOT_TOKEN}, ["SLACK_APP_TOKEN"]),
+        (["--http"], {"SLACK_BOT_TOKEN": BOT_TOKEN}, ["SLACK_SIGNING_SECRET"]),
+        (["--http"], {"SLACK_BOT_TOKEN": "  ", "SLACK_SIGNING_SECRET": "x"}, ["SLACK_BOT_TOKEN"]),
     ],
 )
-def test_a_missing_variable_is_named_in_one_line(
-    tmp_path: Path, args: list[str], values: dict[str, str], variable: str
+def test_every_missing_variable_is_named_one_line_each(
+    tmp_path: Path, args: list[str], values: dict[str, str], variables: list[str]
 ) -> None:
+    """One run names every missing setting (a newcomer fixes them all at once)."""
     result = _run(args, _env(tmp_path, **values))
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: ") and variable in lines[0]
+    assert len(lines) == len(variables), lines
+    for line, variable in zip(lines, variables, strict=True):
+        assert line.startswith("error: ") and variable in line
     assert "Traceback" not in result.stderr
 
 
