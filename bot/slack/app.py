@@ -14,6 +14,7 @@ logs its failures, and lets shutdown (and tests) wait for the work in flight.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -181,13 +182,33 @@ async def check_bot_token(client: AsyncWebClient) -> dict[str, Any]:
     return dict(resp.data) if isinstance(resp.data, dict) else {}
 
 
+_SPENT_CODE = re.compile(r"with code: \S+ - ")
+"""Bolt's failed-exchange warning quotes the OAuth code (slack_bolt/oauth/async_oauth_flow.py)."""
+
+_NOT_INSTALLED = "the AuthorizeResult (returned value from authorize) for it was not found"
+"""Bolt's ERROR for every request from a workspace with no installation
+(slack_bolt/middleware/authorization/async_multi_teams_authorization.py)."""
+
+
 class _QuietTokenWarnings(logging.Filter):
-    """Drop Bolt's notes that a ``token`` argument was skipped: we pass a client and
-    an ``authorize`` function on purpose, and Bolt also reads ``SLACK_BOT_TOKEN``."""
+    """Bolt's log lines, made fit for a district's logs.
+
+    Drops Bolt's notes that a ``token`` argument was skipped (we pass a client and an
+    ``authorize`` function on purpose, and Bolt also reads ``SLACK_BOT_TOKEN``); takes the
+    one-time OAuth code out of a failed exchange's warning; and drops Bolt's ERROR for a
+    request from a workspace with no installation (an uninstalled workspace's retries, a
+    Slack Connect guest): :mod:`bot.slack.installations` logs it as a WARNING with the team.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
         text = str(record.msg)
-        return not ("`token`" in text and ("unused" in text or "ignored" in text))
+        if "`token`" in text and ("unused" in text or "ignored" in text):
+            return False
+        if _SPENT_CODE.search(text):
+            record.msg, record.args = _SPENT_CODE.sub("with code: [redacted] - ", text), ()
+        elif _NOT_INSTALLED in text:
+            return False  # bot.slack.installations already said it, with the team id
+        return True
 
 
 @dataclass(frozen=True)

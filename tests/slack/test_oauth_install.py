@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 import time
 from collections.abc import Iterator
@@ -191,6 +192,23 @@ def test_a_workspace_that_is_not_installed_is_refused(multi: AppServer, fake: Fa
     multi.drain()
     assert fake.calls[calls:] == []  # nothing posted, with no token at all
     assert rows(_db(multi), "SELECT id FROM practice_sessions") == []
+
+
+def test_bolt_logs_an_uninstalled_workspace_as_one_warning_and_never_a_spent_code(
+    multi: AppServer, fake: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.slack.bolt")
+    spent = "code-made-up-4f3e2a"
+    page = install(multi, spent)  # Slack answers invalid_code for a code it never issued
+    assert page.status_code >= 400
+    multi.post(message_im("UCAROL", "practice with Rosa", team_id=TC))
+    multi.drain()
+    said = [(r.name, r.levelname, r.getMessage()) for r in caplog.records]
+    assert any("oauth.v2.access" in m for _n, _l, m in said)
+    assert all(spent not in m for _n, _l, m in said)
+    refused = [(n, lv) for n, lv, m in said if TC in m or "not installed" in m or "AuthorizeR" in m]
+    assert refused == [("bot.slack.installations", "WARNING")], said
+    assert not [x for x in said if x[1] in ("ERROR", "CRITICAL")], said
 
 
 def test_background_clients_use_the_team_of_the_work(multi: AppServer, fake: FakeSlack) -> None:
