@@ -7,13 +7,17 @@
 # ---- builder: the README's own install, into a virtualenv, plus the tokenizer files
 FROM python:3.11-slim AS builder
 
+# PIP_CONSTRAINT pins every package to requirements.lock (pip-compile's output), so
+# two builds of one commit install the same versions while the install command stays
+# the README's own.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_CONSTRAINT=/app/requirements.lock \
     TIKTOKEN_CACHE_DIR=/opt/tiktoken
 
 WORKDIR /app
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md requirements.lock ./
 COPY bot ./bot
 COPY personas ./personas
 COPY prompts ./prompts

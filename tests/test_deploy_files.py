@@ -13,12 +13,15 @@ import re
 import shlex
 import subprocess
 import sys
+import tomllib
 import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -104,6 +107,32 @@ def test_the_image_installs_with_the_readmes_own_command(
     step = readme_install_step()
     runs = [args for stage in docker for name, args in stage if name == "RUN"]
     assert any(step in args for args in runs), f"no RUN with: {step}"
+
+
+def _lock() -> dict[str, str]:
+    pins: dict[str, str] = {}
+    for line in (ROOT / "requirements.lock").read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, _, version = line.partition("==")
+            assert version, f"not a pin: {line}"
+            pins[canonicalize_name(name)] = version
+    return pins
+
+
+def test_the_build_installs_the_locked_versions(docker: list[list[tuple[str, str]]]) -> None:
+    builder = docker[0]
+    env = " ".join(args for name, args in builder if name == "ENV")
+    assert "PIP_CONSTRAINT=/app/requirements.lock" in env
+    copied = [args for name, args in builder if name == "COPY"]
+    assert any("requirements.lock" in args.split()[:-1] for args in copied)
+    # every dependency pyproject.toml names is pinned, and its pin satisfies pyproject
+    pins = _lock()
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    for spec in map(Requirement, declared):
+        name = canonicalize_name(spec.name)
+        assert name in pins, f"{spec.name} is not in requirements.lock (run pip-compile)"
+        assert spec.specifier.contains(pins[name], prereleases=True), (spec, pins[name])
 
 
 def test_tokenizer_files_are_baked_in(docker: list[list[tuple[str, str]]]) -> None:
