@@ -433,3 +433,28 @@ def test_a_small_dip_at_low_trust_is_not_called_nothing() -> None:
     d = compute_debrief(make_persona(), turns)
     assert "nothing" not in d.summary
     assert "closed up a little at turn 2" in d.summary
+
+
+def test_what_you_learned_credits_only_what_the_caregiver_said() -> None:
+    """A layer's later sentences are credited only when the replies carry them (the
+    newcomer's try-out: the debrief credited facts never said in the conversation)."""
+    persona = next(
+        p for p in load_all().values() if any(len(split_sentences(x.text)) >= 3 for x in p.layers)
+    )
+    layer = next(x for x in persona.layers if len(split_sentences(x.text)) >= 3)
+    first, second, third = split_sentences(layer.text)[:3]
+
+    def learned(*replies: str) -> str:
+        turns = [
+            story_turn(1, "What are mornings like?", 1.0, 2.0, disclosed=[layer.id]),
+            *(story_turn(2 + i, "Tell me more.", 2.0, 2.5) for i in range(len(replies) - 1)),
+        ]
+        turns = [t.model_copy(update={"caregiver": r}) for t, r in zip(turns, replies, strict=True)]
+        (earned,) = [e for e in compute_debrief(persona, turns).earned if e.layer == layer.id]
+        return earned.learned
+
+    assert learned(first) == first  # only the gist was said
+    assert learned("Well.", "Hm.") == first  # paraphrased out of recognition: the gist alone
+    assert learned(first, third) == f"{first} {third}"  # the third came out a turn later
+    assert second not in learned(first, third)
+    assert learned(layer.text) == whole_sentences(layer.text)  # all of it said: all of it

@@ -325,10 +325,44 @@ def _trust_falls(persona: Persona, turns: list[Turn]) -> list[TrustFall]:
     return falls
 
 
+_CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
+"""A content word for :func:`said_sentences` (four letters or more, any alphabet)."""
+
+SAID_SHARE = 0.5
+"""A layer sentence counts as said when at least this share of its content words is in
+the caregiver's replies (the voice words a fact its own way; half keeps paraphrases)."""
+
+
+def said_sentences(text: str, replies: str, max_chars: int = LEARNED_MAX_CHARS) -> str:
+    """What of a disclosed layer the caregiver actually told: its first sentence (the
+    disclosure's gist) and each later sentence the replies carry.
+
+    Args:
+        text: the layer's text on the card.
+        replies: the caregiver's replies from the disclosing turn on.
+        max_chars: soft limit, as in :func:`whole_sentences`.
+
+    Returns:
+        Whole sentences of ``text`` in card order ("" for empty text).
+    """
+    sentences = split_sentences(text)
+    if not sentences:
+        return ""
+    heard = {w.lower() for w in _CONTENT_WORD.findall(replies)}
+    kept = [sentences[0]]
+    for sentence in sentences[1:]:
+        words = {w.lower() for w in _CONTENT_WORD.findall(sentence)}
+        if words and len(words & heard) / len(words) >= SAID_SHARE:
+            if len(" ".join([*kept, sentence])) > max_chars:
+                break
+            kept.append(sentence)
+    return " ".join(kept)
+
+
 def _earned(persona: Persona, turns: list[Turn]) -> list[Earned]:
     by_id = {layer.id: layer for layer in persona.layers}
     out: list[Earned] = []
-    for turn in turns:
+    for i, turn in enumerate(turns):
         for layer_id in turn.disclosed:
             if layer_id in by_id:
                 out.append(
@@ -337,7 +371,9 @@ def _earned(persona: Persona, turns: list[Turn]) -> list[Earned]:
                         turn=turn.index,
                         move=turn.earned_by,
                         asked=turn.staff,
-                        learned=whole_sentences(by_id[layer_id].text),
+                        learned=said_sentences(
+                            by_id[layer_id].text, " ".join(t.caregiver for t in turns[i:])
+                        ),
                     )
                 )
         if turn.insight:
