@@ -31,7 +31,9 @@ Model selection (``--select`` prints it again) was by the same folds only: at
 out-of-fold precision 0.95, gated recall was 0.797 for binary word + word-pair
 features (C 4, the previous model), 0.805 with tf-idf (C 10; C 3: 0.790, C 30: 0.793;
 with word triples 0.804), 0.784 with character 3-5-grams added (binary, C 1) and 0.753-0.757
-with tf-idf character 3-5-grams (C 10, 30); averaging models gave no more (0.802-0.807).
+with tf-idf character 3-5-grams (C 10, 30); averaging models gave no more (0.802-0.807),
+nor did balanced class weights (0.807); scoring each sentence and taking the highest
+gave less (0.710).
 Character n-grams also cost several times the features per utterance. Chosen: word +
 word-pair tf-idf, C 10.
 """

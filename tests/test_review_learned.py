@@ -149,3 +149,35 @@ def test_run_time_scores_equal_scikit_learns_on_the_shipped_arrays() -> None:
         x = vec.transform([low]).toarray()[0]
         want = z["intercepts"].astype(np.float64) + x @ z["weights"].astype(np.float64)
         np.testing.assert_allclose(model.scores(low), want, atol=1e-4)
+
+
+def test_words_a_reflection_stem_frames_are_scored_on_their_own() -> None:
+    """"It sounds like | <words>": the words alone go through the "any intervention"
+    head; a fix told as a reflection scores high, a fact of the family's life low, and
+    clean reflections are never flagged even with learned interventions on."""
+    import dataclasses
+
+    from bot.core.review.reviewer import reflection_frames
+    from bot.core.text import clean
+
+    shipped = LearnedModel.load()
+    lenient = LearnedModel.__new__(LearnedModel)
+    lenient.__dict__.update(shipped.__dict__)
+    lenient.logit_stem = 0.0  # bar 0.5: the ranking, not the shipped bar, is under test
+    fix = "It sounds like you need to get him to bed earlier so he stops missing school."
+    low = clean(fix).low
+    ((start, end),) = reflection_frames(fix)
+    assert low[start:end].strip().startswith("you need to")
+    hit = lenient.framed(low, start, end)
+    assert hit is not None and hit.label in {"advice", "judgment"}
+    assert hit.span == (start, end)
+    assert dataclasses.asdict(hit)["probability"] > 0.9
+    for text in (
+        "It sounds like the van cancels when it snows.",
+        "It sounds like mornings are really hard right now.",
+        "Parece que las mañanas son muy difíciles para los dos.",
+    ):
+        low = clean(text).low
+        ((start, end),) = reflection_frames(text)
+        assert lenient.framed(low, start, end) is None, text
+        assert not review(text, learned_interventions=True).has_intervention, text
