@@ -152,7 +152,7 @@ def test_run_time_scores_equal_scikit_learns_on_the_shipped_arrays() -> None:
 
 
 def test_words_a_reflection_stem_frames_are_scored_on_their_own() -> None:
-    """"It sounds like | <words>": the words alone go through the "any intervention"
+    """ "It sounds like | <words>": the words alone go through the "any intervention"
     head; a fix told as a reflection scores high, a fact of the family's life low, and
     clean reflections are never flagged even with learned interventions on."""
     import dataclasses
