@@ -1,6 +1,6 @@
 """Measure the reviewer on the corpus: the author-split held-out part and the blind reflections.
 
-Run: ``.venv/bin/python bench/review_eval.py [--rules-only]``
+Run: ``.venv/bin/python bench/review_eval.py [--rules-only | --learned-interventions]``
 
 Prints aggregate figures only (never a text, never a list of misses) for:
 
@@ -87,9 +87,16 @@ def main() -> None:
     """Print every figure."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rules-only", action="store_true", help="without the learned layer")
+    parser.add_argument(
+        "--learned-interventions",
+        action="store_true",
+        help="let the learned layer add intervention findings (off by default)",
+    )
     args = parser.parse_args()
 
     def run(text: str) -> Review:
+        if args.learned_interventions:
+            return review(text, learned_interventions=True)
         return review(text, learned=not args.rules_only)
 
     for author in HELD_OUT:

@@ -180,6 +180,26 @@ def _labelled_texts() -> list[str]:
     ]
 
 
+def _print_model_load() -> None:
+    """Print the learned model file's size and the median of five loads (target < 200 ms)."""
+    from importlib import resources
+
+    from bot.core.review.learned import LearnedModel
+
+    path = resources.files("bot.core.review").joinpath("data/learned.npz")
+    with resources.as_file(path) as f:
+        size = f.stat().st_size
+    times = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        LearnedModel.load()
+        times.append(time.perf_counter() - t0)
+    print(
+        f"learned model: {size / 1e6:.2f} MB, load {statistics.median(times) * 1000:.0f} ms "
+        "(median of 5; target < 5 MB, < 200 ms)"
+    )
+
+
 def main() -> None:
     """Run the benchmark and print the figures."""
     parser = argparse.ArgumentParser(description="Reviewer throughput.")
@@ -190,6 +210,8 @@ def main() -> None:
     global LEARNED
     LEARNED = not args.rules_only
     print(f"reviewer: rules{'' if args.rules_only else ' + learned layer'}")
+    if LEARNED:
+        _print_model_load()
     labelled = _labelled_texts()
     texts = corpus(args.n, args.seed)
     rate, lat = measure(texts)

@@ -1,13 +1,17 @@
 """The learned layer: a linear classifier for the phrasings no rule names.
 
-Trained by ``bench/train_reviewer.py`` (scikit-learn logistic regression, one
-binary model per finding kind and per good move) on the labelled corpus in
-``tests/data/corpus/`` (authors ENA, ENB, ENC, ESA) and the project's tuning
-sets. What ships is plain arrays in ``data/learned.npz``: the feature strings,
-one weight row per feature, the intercepts and the decision thresholds. No
-pickle, no scikit-learn at run time: a review computes its features (words
-and word pairs of the folded text), sums their weights and applies the
-logistic function.
+Trained by ``bench/train_reviewer.py`` (scikit-learn ``TfidfVectorizer`` over the
+features of :func:`feature_strings`, then one L2 logistic regression per finding
+kind, per good move and for "any intervention") on the labelled corpus in
+``tests/data/corpus/`` (authors ENA, ENB, ENC, ESA) and ``review_cases*.jsonl``.
+What ships is plain arrays in ``data/learned.npz``: the feature strings, their
+inverse document frequencies, one weight row per feature, the intercepts, the
+decision thresholds and the training metadata. No pickle, no scikit-learn at run
+time: a review computes its features (words and word pairs of the folded text),
+weighs each distinct one by its idf, divides by the L2 norm (as
+``TfidfVectorizer(binary=True)`` does), sums the weights and applies the logistic
+function. Word and word-pair features were chosen over character 3-5-grams on
+the training folds (see ``bench/train_reviewer.py``).
 
 A finding of the learned layer keeps the contract: its span and evidence are
 the words of the highest-scoring sentence that drove the score most, its
@@ -16,6 +20,7 @@ the words of the highest-scoring sentence that drove the score most, its
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass
@@ -32,6 +37,9 @@ see a reflection or affirmation shape), a learned intervention needs :data:`SURE
 The shipped file carries the values chosen by ``bench/train_reviewer.py``."""
 SURE = 0.99
 """Default probability a learned intervention needs on a reflection-shaped turn."""
+STEM = 0.99
+"""Default probability the "any intervention" head needs on the words a reflection stem
+frames (:meth:`LearnedModel.framed`); the shipped file carries the trained value."""
 
 
 def _logit(p: float) -> float:
@@ -91,21 +99,31 @@ class LearnedHit:
 
 
 class LearnedModel:
-    """The shipped linear model (see module docstring)."""
+    """The shipped linear model over tf-idf features (see module docstring)."""
 
     def __init__(
         self,
         labels: list[str],
         vocab: list[str],
+        idf: np.ndarray,
         weights: np.ndarray,
         intercepts: np.ndarray,
         thresholds: np.ndarray,
         veto: float = VETO,
         sure: float = SURE,
+        stem: float = STEM,
+        meta: dict[str, object] | None = None,
     ) -> None:
+        """Args: the arrays of ``learned.npz`` (``weights`` is features x labels, the
+        logistic regression's coefficients on idf-weighted, L2-normalized features);
+        ``veto``/``sure``/``stem`` are the gates of :data:`VETO`, :data:`SURE`, :data:`STEM`;
+        ``meta`` the training metadata (what ``bench/train_reviewer.py`` recorded)."""
         self.labels = labels
         self.index = {f: i for i, f in enumerate(vocab)}
-        self.weights = weights.astype(np.float64)
+        idf64 = idf.astype(np.float64)
+        # each row pre-multiplied by its feature's idf: a review sums rows, then divides by the norm
+        self.weights = weights.astype(np.float64) * idf64[:, None]
+        self.idf_sq: list[float] = (idf64 * idf64).tolist()
         self.intercepts = intercepts.astype(np.float64)
         self.thresholds = thresholds.astype(np.float64)
         self.head = labels.index("intervention") if "intervention" in labels else None
@@ -117,36 +135,95 @@ class LearnedModel:
         self.logit_list: list[float] = self.logit_thresholds.tolist()
         self.veto = veto
         self.sure = sure
+        self.stem = stem
         self.logit_veto = _logit(veto)
         self.logit_sure = _logit(sure)
+        self.logit_stem = _logit(stem)
+        self.meta = meta or {}
 
     @classmethod
     def load(cls) -> LearnedModel:
-        """Load ``bot/core/review/data/learned.npz`` (plain arrays, ``allow_pickle=False``)."""
+        """Load ``bot/core/review/data/learned.npz`` (plain arrays, ``allow_pickle=False``).
+
+        Raises ``FileNotFoundError`` when the package carries no model file.
+        """
         path = resources.files("bot.core.review").joinpath("data/learned.npz")
         with resources.as_file(path) as p, np.load(p, allow_pickle=False) as z:
-            gate = z["gate"].tolist() if "gate" in z.files else [VETO, SURE]
+            gate = z["gate"].tolist()
+            meta = json.loads(str(z["meta"])) if "meta" in z.files else {}
             return cls(
                 [str(x) for x in z["labels"]],
-                [str(x) for x in z["vocab"]],
+                z["vocab"].tolist(),
+                z["idf"],
                 z["weights"],
                 z["intercepts"],
                 z["thresholds"],
                 float(gate[0]),
                 float(gate[1]),
+                float(gate[2]),
+                meta,
             )
 
+    def _lookup(self, folded: str) -> tuple[list[int], list[int]]:
+        """Distinct feature indices of a folded lower-cased text and the word number
+        where each first occurs (the features of :func:`features`, looked up directly)."""
+        get = self.index.get
+        seen: dict[int, int] = {}
+        prev = "<s>"
+        for n, w in enumerate(_TOKEN.findall(folded)):
+            if "'" in w:
+                w = w.replace("'", "")
+            i = get(w)
+            if i is not None and i not in seen:
+                seen[i] = n
+            i = get(prev + " " + w)
+            if i is not None and i not in seen:
+                seen[i] = n
+            prev = w
+        return list(seen), list(seen.values())
+
+    def _totals(self, idx: list[int]) -> tuple[np.ndarray, list[float]]:
+        """The weight rows of ``idx`` scaled by the tf-idf norm, and the logit per label."""
+        sq = self.idf_sq
+        norm = math.sqrt(sum(sq[i] for i in idx))
+        rows = self.weights.take(idx, axis=0) / norm
+        return rows, (self.intercepts + rows.sum(axis=0)).tolist()
+
     def scores(self, low: str) -> np.ndarray:
-        """Logit per label for the whole utterance."""
-        idx = [i for f in feature_strings(low) if (i := self.index.get(f)) is not None]
+        """Logit per label for the whole lower-cased utterance ``low``."""
+        folded = low.translate(ACCENT_FOLD) if not low.isascii() else low
+        idx, _at = self._lookup(folded)
         if not idx:
             return self.intercepts.copy()
-        return self.intercepts + self.weights[idx].sum(axis=0)
+        return np.array(self._totals(idx)[1])
 
     def probabilities(self, low: str) -> dict[str, float]:
         """Probability per label (for evaluation and calibration)."""
         s = self.scores(low)
         return {lab: 1.0 / (1.0 + math.exp(-v)) for lab, v in zip(self.labels, s, strict=True)}
+
+    def framed(self, low: str, start: int, end: int) -> LearnedHit | None:
+        """Score what a reflection stem frames: the words ``low[start:end]`` after
+        "It sounds like…"/"Parece que…", with the "any intervention" head.
+
+        Returns the likeliest intervention kind as a hit (span ``(start, end)``, the
+        head's probability) when the head reaches :attr:`stem`, else None. The bar
+        comes from the training folds: the lowest one at which no more clean
+        reflections of the training authors are flagged than by the rules alone
+        (``bench/train_reviewer.py``).
+        """
+        if self.head is None:
+            return None
+        part = low[start:end]
+        folded = part.translate(ACCENT_FOLD) if not part.isascii() else part
+        idx, _at = self._lookup(folded)
+        if not idx:
+            return None
+        _rows, total = self._totals(idx)
+        if total[self.head] < self.logit_stem:
+            return None
+        k = max(self.intervention_ids, key=lambda i: total[i])
+        return LearnedHit(self.labels[k], 1.0 / (1.0 + math.exp(-total[self.head])), (start, end))
 
     def predict(
         self,
@@ -168,27 +245,10 @@ class LearnedModel:
                 guess).
         """
         folded = low.translate(ACCENT_FOLD) if not low.isascii() else low
-        words = _TOKEN.findall(folded)  # the words of :func:`tokens`; offsets only if needed
-        get = self.index.get
-        idx: list[int] = []
-        at: list[int] = []
-        prev = "<s>"
-        for n, w in enumerate(words):  # the features of :func:`features`, looked up directly
-            if "'" in w:
-                w = w.replace("'", "")
-            i = get(w)
-            if i is not None:
-                idx.append(i)
-                at.append(n)
-            i = get(prev + " " + w)
-            if i is not None:
-                idx.append(i)
-                at.append(n)
-            prev = w
+        idx, at = self._lookup(folded)
         if not idx:
             return []
-        rows = self.weights.take(idx, axis=0)
-        total = (self.intercepts + rows.sum(axis=0)).tolist()
+        rows, total = self._totals(idx)
         over = {k for k, (v, t) in enumerate(zip(total, self.logit_list, strict=True)) if v >= t}
         if not over:
             return []

@@ -33,7 +33,7 @@ from functools import lru_cache
 from importlib import resources
 
 from bot.core.models import SEVERITY_OF, Finding, FindingKind, Move, Review, ReviewContext, Source
-from bot.core.review.learned import LearnedHit
+from bot.core.review.learned import LearnedHit, LearnedModel
 from bot.core.review.learned import model as learned_model
 from bot.core.review.reframe import reframe_for
 from bot.core.review.rules import RULES, Rule, load_shapes
@@ -540,6 +540,24 @@ def reflection_shaped(sentences: list[_Sentence], lang: _Lang = _EN, low: str = 
     return any(lang.reflection.match(s.text) or lang.affirmation.search(s.text) for s in sentences)
 
 
+def _frames(sentences: list[_Sentence], lang: _Lang) -> list[tuple[int, int]]:
+    """Cleaned ``[start, end)`` of the words each reflection stem frames: in
+    "It sounds like you're a terrible planner." the words after "It sounds like"."""
+    out = []
+    for s in sentences:
+        m = lang.reflection.match(s.text)
+        if m is not None and s.start + m.end() < s.end:
+            out.append((s.start + m.end(), s.end))
+    return out
+
+
+def reflection_frames(text: str) -> list[tuple[int, int]]:
+    """:func:`_frames` of a raw utterance, as offsets into ``clean(text).low`` (for training)."""
+    cleaned = clean(text[:MAX_REVIEW_CHARS])
+    lang = _ES if _looks_spanish(cleaned.low, _words(cleaned.low)) else _EN
+    return _frames(_sentences(cleaned.text, cleaned.low, lang), lang)
+
+
 def turn_is_reflection_shaped(text: str) -> bool:
     """:func:`reflection_shaped` for a raw utterance (for the training script)."""
     cleaned = clean(text[:MAX_REVIEW_CHARS])
@@ -549,11 +567,17 @@ def turn_is_reflection_shaped(text: str) -> bool:
 
 LEARNED_INTERVENTIONS = False
 """Whether the learned layer may add *intervention* findings (advice, judgment, persuasion,
-correction) of its own. Off by default: on the fresh blind set (tests/data/blind2) it doubled
-recall (0.36 -> 0.73) but flagged 16% of clean reflections as interventions (rules alone:
-4%), and the product's first rule is never to punish empathy. Its craft findings and its
-move detection (reflections, follow-ups) stay on. ``review(..., learned_interventions=True)``
-turns them on (``bench/review_blind2.py`` prints both)."""
+correction) of its own. Off by default. On the training folds (``bench/train_reviewer.py``)
+turning them on looked worth it (out-of-fold precision 0.972 -> 0.951, recall 0.469 ->
+0.803, clean reflections flagged 5 -> 11 of 408), but measured once on data never tuned on
+(``bench/review_eval.py``) it failed the conditions set for it: the blind reflections
+flagged 15 of 130 (rules alone 6), held-out precision fell (END 0.882 -> 0.856, ESB 0.955 ->
+0.921; recall 0.353 -> 0.770, 0.268 -> 0.745) and ``review_holdout_es`` fell to 0.941. The
+rules were written on the training authors, so the folds overrate them and the threshold
+chosen there is too low for new authors. Its craft findings and its move detection
+(reflections, follow-ups) stay on. ``review(..., learned_interventions=True)`` turns them
+on, with the words a reflection stem frames scored on their own
+(:func:`_framed_findings`)."""
 
 
 def _analyse(
@@ -586,11 +610,16 @@ def _analyse(
             for x in _learned_findings(cleaned, sentences, {f.kind for f, _s, _n in found}, hits)
             if not (x[0].is_intervention and (x[1] in ruled or shaped or not learned_interventions))
         ]
+        if shaped and learned_interventions:
+            found += _framed_findings(cleaned, sentences, lang, ruled, model)
         # A sentence a rule already explains as an intervention gets no second guess, and a
         # reflection-shaped turn gets no learned intervention at all: the product's first
         # rule is never to punish empathy, and a bag of words cannot tell "It sounds like
         # the van cancels when it snows" from blame. Judgments dressed as reflections are
-        # the rules' job (insult-in-reflection, blame-in-reflection).
+        # the rules' job (insult-in-reflection, blame-in-reflection) and, for the words a
+        # reflection stem frames ("It sounds like | you're a terrible planner"), of the
+        # "any intervention" head scored on those words alone at its own bar
+        # (:meth:`~bot.core.review.learned.LearnedModel.framed`).
     return cleaned, sentences, spanish, _resolve(found), lang, hits
 
 
@@ -644,6 +673,32 @@ def _learned_findings(
         if f is not None:
             sentence = _sentence_at(sentences, hit.span[0])
             out.append((f, sentence.start if sentence else 0, LEARNED_RULE))
+    return out
+
+
+def _framed_findings(
+    cleaned: Cleaned,
+    sentences: list[_Sentence],
+    lang: _Lang,
+    ruled: set[int],
+    model: LearnedModel,
+) -> list[_Found]:
+    """Learned intervention findings on what a reflection stem frames, in sentences no
+    rule explains as an intervention (see :meth:`LearnedModel.framed`)."""
+    out: list[_Found] = []
+    for start, end in _frames(sentences, lang):
+        sentence = _sentence_at(sentences, start)
+        if sentence is None or sentence.start in ruled:
+            continue
+        hit = model.framed(cleaned.low, start, end)
+        if hit is None:
+            continue
+        kind: FindingKind = hit.label  # type: ignore[assignment]
+        f = _finding(
+            cleaned, kind, start, end, LEARNED_WHY[kind], round(hit.probability, 3), "learned"
+        )
+        if f is not None:
+            out.append((f, sentence.start, LEARNED_RULE))
     return out
 
 
