@@ -88,7 +88,8 @@ class _Failed(Exception):
 
 
 def _fail(message: str, code: int) -> typer.Exit:
-    sys.stderr.write(f"error: {message}\n")
+    """Print ``error: <line>`` for each line of ``message`` (one per missing setting)."""
+    sys.stderr.write("".join(f"error: {line}\n" for line in message.splitlines() or [""]))
     sys.stderr.flush()
     return typer.Exit(code)
 
