@@ -27,7 +27,7 @@ from bot.services.reflection import ReflectionService
 from bot.store import Store, aupgrade_to_head
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "slack"))
-from fake_slack import BOT_TOKEN, FakeSlack  # noqa: E402
+from fake_slack import BOT_TOKEN, FakeSlack
 
 pytestmark = pytest.mark.integration
 
