@@ -15,6 +15,7 @@ from bot.core.reflection import zone
 from bot.presenters.reflection import mode_phrase
 
 __all__ = [
+    "AFTERWARDS",
     "DELETE_TITLE",
     "DELETE_WARNING",
     "NO_INTERVIEWS",
@@ -30,6 +31,7 @@ DELETE_WARNING = "Its notes and reflection are removed and reminders not sent ye
 """The confirmation before a delete (Slack's dialog says the same, ``bot/slack/blocks.py``)."""
 NO_INTERVIEWS = "No interviews logged yet."
 AFTERWARDS = "What counts is what you learned. You can change the time or delete it later."
+"""Under a Teams confirmation (Slack's says where: "on my Home tab")."""
 
 PROMPT_LABELS: dict[str, str] = {
     "exact_words": "a note to write down their exact words while they are fresh",

@@ -76,6 +76,8 @@ INTERVIEWS_ON_A_PAGE = 5
 NO_TEAM = "none"
 """The team choice meaning "no team gathering" (Adaptive Cards need a non-empty value)."""
 NO_TEAM_TITLE = "No team (just me)"
+UNNAMED_TEAM = "a team channel"
+"""An interview's team whose channel the app no longer knows (removed from the team)."""
 TEAM_LABEL = "Team for the weekly gathering (optional)"
 NO_TEAMS = (
     "Team for the weekly gathering: none to choose. Empathy Coach is not added to a team "
@@ -209,7 +211,8 @@ def interviews_card(page: InterviewPage, team_names: Mapping[str, str]) -> Teams
 
     Args:
         page: the page (:meth:`bot.services.interviews.InterviewService.interview_page`).
-        team_names: channel conversation id -> team name, for the interviews' teams.
+        team_names: channel conversation id -> team name, for the interviews' teams (one
+            not in it is :data:`UNNAMED_TEAM`, never the raw id).
     """
     body: list[dict[str, Any]] = [
         text_block("Your logged interviews", size="Large", weight="Bolder")
@@ -220,7 +223,9 @@ def interviews_card(page: InterviewPage, team_names: Mapping[str, str]) -> Teams
         first, last = page.offset + 1, page.offset + len(page.interviews)
         body.append(text_block(f"Interviews {first}-{last} of {page.total}", isSubtle=True))
     for info in page.interviews:
-        team = team_names.get(info.team_channel or "") or info.team_channel
+        team = team_names.get(info.team_channel or "") or (
+            UNNAMED_TEAM if info.team_channel else None
+        )
         line = interview_line(
             info.caregiver_pseudonym,
             info.grade_band,
