@@ -190,6 +190,18 @@ class Settings(BaseSettings):
     teams_allow_unauthenticated: bool = Field(
         default=False, validation_alias=AliasChoices("DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS")
     )
+
+    @property
+    def teams_configured(self) -> bool:
+        """True when any of ``CLIENT_ID``, ``CLIENT_SECRET``, ``TENANT_ID`` is set (Teams is
+        meant to run; a missing one is then an error, :func:`bot.teams.settings.check_settings`)."""
+        secret = self.teams_client_secret
+        return bool(
+            (self.teams_client_id or "").strip()
+            or (self.teams_tenant_id or "").strip()
+            or (secret is not None and secret.get_secret_value().strip())
+        )
+
     log_bodies: bool = False
     migrate_on_start: bool = True
     retention_days: int | None = Field(default=None, ge=0, le=36_500)

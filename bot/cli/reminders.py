@@ -7,11 +7,16 @@ number of dispatchers may share one database (``serve`` runs one too): each
 reminder is posted once. Pending migrations are applied first, like ``serve``.
 
 Posting needs a chat platform. The deliverer comes from ``--deliverer
-MODULE:CALLABLE`` when given; otherwise from Slack when ``SLACK_BOT_TOKEN`` is
-set (:data:`SLACK_DELIVERER`, a callable taking the settings and returning a
-:class:`~bot.services.dispatcher.Deliverer`, or an awaitable of one).
-Without a platform token nothing can be posted: the command says so and exits
-with code 1, and nothing is claimed.
+MODULE:CALLABLE`` when given; otherwise one per configured platform, and one
+dispatcher serves them all: Slack when ``SLACK_BOT_TOKEN`` is set (or the
+many-workspace settings; :data:`SLACK_DELIVERER`) and Teams when its settings
+are (``CLIENT_ID``, ``CLIENT_SECRET``, ``TENANT_ID``, the ones ``serve teams``
+uses; :data:`TEAMS_DELIVERER`). Each is a callable taking the settings and
+returning a :class:`~bot.services.dispatcher.Deliverer`, or an awaitable of one.
+A platform left out is said once at start-up (its reminders stay for its
+``serve`` process); a Teams setting set without the others is an error naming
+each missing one. Without any platform nothing can be posted: the command says
+so and exits with code 1, and nothing is claimed.
 
 Exit codes: 0 success; 1 no platform configured, or the database cannot be
 reached; 2 a bad option or setting.
@@ -38,7 +43,13 @@ from bot.config import Settings, describe_settings_error, get_settings
 if TYPE_CHECKING:
     from bot.services.dispatcher import Deliverer
 
-__all__ = ["SLACK_DELIVERER", "DelivererFactory", "load_factory", "reminders_app"]
+__all__ = [
+    "SLACK_DELIVERER",
+    "TEAMS_DELIVERER",
+    "DelivererFactory",
+    "load_factory",
+    "reminders_app",
+]
 
 reminders_app = typer.Typer(
     help="Deliver the reflection prompts after real interviews.", no_args_is_help=True
@@ -50,9 +61,21 @@ DelivererFactory = Callable[["Settings"], "Deliverer | Awaitable[Deliverer]"]
 SLACK_DELIVERER = "bot.slack.deliver:build_deliverer"
 """Where the Slack deliverer factory lives (``MODULE:CALLABLE``)."""
 
+TEAMS_DELIVERER = "bot.teams.deliver:build_deliverer"
+"""Where the Teams deliverer factory lives (``MODULE:CALLABLE``)."""
+
 NO_PLATFORM = (
     "no chat platform is configured, so reminders cannot be posted: set SLACK_BOT_TOKEN "
-    "(the bot token, xoxb-…, from OAuth & Permissions). Nothing was delivered."
+    "(the bot token, xoxb-…, from OAuth & Permissions) for Slack, or CLIENT_ID, "
+    "CLIENT_SECRET and TENANT_ID (the Azure Bot's app registration) for Teams. "
+    "Nothing was delivered."
+)
+NO_TEAMS = (
+    "note: Teams reminders are left to `empathy-coach serve teams` "
+    "(CLIENT_ID, CLIENT_SECRET and TENANT_ID are not set)"
+)
+NO_SLACK = (
+    "note: Slack reminders are left to `empathy-coach serve slack` (SLACK_BOT_TOKEN is not set)"
 )
 
 
@@ -65,7 +88,8 @@ class _Failed(Exception):
 
 
 def _fail(message: str, code: int) -> typer.Exit:
-    sys.stderr.write(f"error: {message}\n")
+    """Print ``error: <line>`` for each line of ``message`` (one per missing setting)."""
+    sys.stderr.write("".join(f"error: {line}\n" for line in message.splitlines() or [""]))
     sys.stderr.flush()
     return typer.Exit(code)
 
@@ -95,29 +119,53 @@ def load_factory(spec: str) -> DelivererFactory:
     return factory  # type: ignore[no-any-return]
 
 
-def _choose_factory(spec: str | None, settings: Settings) -> DelivererFactory:
+def _choose_factories(spec: str | None, settings: Settings) -> list[DelivererFactory]:
+    """The deliverer factories to run: ``--deliverer``, else one per configured platform.
+
+    A platform that is not configured is said once on stderr (:data:`NO_TEAMS`,
+    :data:`NO_SLACK`) when the other one is.
+
+    Raises:
+        _Failed: a bad ``--deliverer`` (code 2), or no platform configured (code 1).
+    """
     if spec:
         try:
-            return load_factory(spec)
+            return [load_factory(spec)]
         except ValueError as exc:
             raise _Failed(str(exc), code=2) from None
     token = settings.slack_bot_token
-    no_token = token is None or not token.get_secret_value().strip()
-    if no_token and not settings.slack_multi_workspace:  # OAuth: tokens in the database
+    # OAuth (many workspaces): the tokens are in the database
+    slack = settings.slack_multi_workspace or not (
+        token is None or not token.get_secret_value().strip()
+    )
+    teams = settings.teams_configured
+    if not slack and not teams:
         raise _Failed(NO_PLATFORM)
-    try:
-        return load_factory(SLACK_DELIVERER)
-    except ValueError:
-        raise _Failed(
-            "SLACK_BOT_TOKEN is set but this version has no Slack deliverer "
-            f"({SLACK_DELIVERER}); nothing was delivered"
-        ) from None
+    factories: list[DelivererFactory] = []
+    for wanted, name, spec_of, missing in (
+        (slack, "Slack", SLACK_DELIVERER, NO_SLACK),
+        (teams, "Teams", TEAMS_DELIVERER, NO_TEAMS),
+    ):
+        if not wanted:
+            sys.stderr.write(missing + "\n")
+            continue
+        try:
+            factories.append(load_factory(spec_of))
+        except ValueError:
+            raise _Failed(
+                f"{name} is configured but this version has no {name} deliverer "
+                f"({spec_of}); nothing was delivered"
+            ) from None
+    return factories
 
 
 async def _build(factory: DelivererFactory, settings: Settings) -> Deliverer:
-    made: Any = factory(settings)
-    if inspect.isawaitable(made):
-        made = await made
+    try:
+        made: Any = factory(settings)
+        if inspect.isawaitable(made):
+            made = await made
+    except RuntimeError as exc:  # the platforms' start-up errors name the setting to fix
+        raise _Failed(str(exc)) from None
     if not callable(getattr(made, "deliver", None)):
         raise _Failed("the deliverer factory did not return an object with deliver()", code=2)
     return made  # type: ignore[no-any-return]
@@ -125,7 +173,7 @@ async def _build(factory: DelivererFactory, settings: Settings) -> Deliverer:
 
 async def _run(
     settings: Settings,
-    factory: DelivererFactory,
+    factories: list[DelivererFactory],
     *,
     url: str,
     once: bool,
@@ -138,10 +186,16 @@ async def _run(
     from bot.store import Store, aupgrade_to_head
 
     await aupgrade_to_head(url)
-    deliverer = await _build(factory, settings)
+    deliverers: dict[str, Deliverer] = {}
     store = Store.from_url(url)
     try:
-        dispatcher = Dispatcher(store, deliverer, batch=batch, lease=lease)
+        for factory in factories:
+            deliverer = await _build(factory, settings)
+            platform = str(getattr(deliverer, "platform", "slack"))
+            if platform in deliverers:
+                raise _Failed(f"two deliverers for the platform {platform!r}", code=2)
+            deliverers[platform] = deliverer
+        dispatcher = Dispatcher(store, deliverers, batch=batch, lease=lease)
         if once:
             return await dispatcher.drain()
         stop = asyncio.Event()
@@ -152,10 +206,11 @@ async def _run(
         await dispatcher.run_forever(stop, poll_seconds=poll)
         return 0
     finally:
-        closer = getattr(deliverer, "aclose", None)
-        if closer is not None:
-            with contextlib.suppress(Exception):
-                await closer()
+        for deliverer in deliverers.values():
+            closer = getattr(deliverer, "aclose", None)
+            if closer is not None:
+                with contextlib.suppress(Exception):
+                    await closer()
         await store.dispose()
 
 
@@ -179,7 +234,8 @@ def run(
         str | None,
         typer.Option(
             "--deliverer",
-            help="MODULE:CALLABLE building the deliverer (default: Slack, from SLACK_BOT_TOKEN).",
+            help="MODULE:CALLABLE building the deliverer (default: Slack from SLACK_BOT_TOKEN "
+            "and Teams from CLIENT_ID, CLIENT_SECRET and TENANT_ID).",
         ),
     ] = None,
     log_level: Annotated[str, typer.Option(help="DEBUG, INFO, WARNING or ERROR.")] = "INFO",
@@ -199,11 +255,11 @@ def run(
     target = url or settings.database_url
     configure_logging(log_level, log_bodies=settings.log_bodies)
     try:
-        factory = _choose_factory(deliverer, settings)
+        factories = _choose_factories(deliverer, settings)
         handled = asyncio.run(
             _run(
-                settings,
-                factory,
+                settings.model_copy(update={"database_url": target}),
+                factories,
                 url=target,
                 once=once,
                 poll=poll,

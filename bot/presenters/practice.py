@@ -185,7 +185,8 @@ TEAMS_WELCOME = (
 TEAMS_CHAT_ONLY = "I work in your 1:1 chat with me: open it and type “practice” to rehearse a call."
 TEAMS_POINTER = (
     "Hi! To rehearse an empathy interview, type “practice” and pick a caregiver. To check a "
-    "question list, type “review” and then one question per line."
+    "question list, type “review” and then one question per line. After a real interview, "
+    "type “log”; “interviews” lists the ones you logged."
 )
 
 

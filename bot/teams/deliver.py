@@ -6,7 +6,9 @@ conversation reference (``payload.conversation_id`` and ``payload.service_url``:
 1:1 chat the interview was logged from, or the team channel) with the SDK's
 proactive ``app.send``, which POSTs to ``{serviceUrl}/v3/conversations/{id}/activities``
 with the bot's own token. :func:`start_dispatcher` runs the dispatcher beside
-``serve teams``.
+``serve teams``; :func:`build_deliverer` builds the deliverer for ``empathy-coach
+reminders run`` from the same settings (``CLIENT_ID``, ``CLIENT_SECRET``,
+``TENANT_ID``), so the reminder worker alone delivers Teams reminders too.
 
 **Errors.** The Bot Connector's HTTP status decides (Microsoft's Bot Framework REST
 error list): 400, 403 (``BotNotInConversationRoster``, the user blocked or removed the
@@ -32,19 +34,28 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import httpx
+from microsoft_teams.api.auth.cloud_environment import CloudEnvironment
+from microsoft_teams.apps import App
 
+from bot.config import Settings
 from bot.services.chat_refs import ChatReferences
 from bot.services.dispatcher import DEFAULT_POLL_SECONDS, DeliveryResult, Dispatcher
 from bot.services.results import ReminderInfo, ReminderPayload
+from bot.store import Store
 from bot.teams.outbox import activity_of
 from bot.teams.prompt_cards import prompt_message
+from bot.teams.settings import TeamsStartupError, app_options, check_settings
 
 if TYPE_CHECKING:
-    from microsoft_teams.apps import App
-
     from bot.bootstrap import Application
 
-__all__ = ["PERMANENT_STATUSES", "TeamsDeliverer", "classify_status", "start_dispatcher"]
+__all__ = [
+    "PERMANENT_STATUSES",
+    "TeamsDeliverer",
+    "build_deliverer",
+    "classify_status",
+    "start_dispatcher",
+]
 
 log = logging.getLogger(__name__)
 
@@ -90,14 +101,28 @@ class TeamsDeliverer:
 
     Args:
         app: the initialized Teams SDK app (its credentials sign the posts).
+        chats: the stored 1:1 chats (a note for someone other than the interviewer).
+        close: what :meth:`aclose` runs (the store a built deliverer opened), or None.
     """
 
     platform = "teams"
     """The reminders this deliverer takes (:class:`~bot.services.dispatcher.Dispatcher`)."""
 
-    def __init__(self, app: App, chats: ChatReferences | None = None) -> None:
+    def __init__(
+        self,
+        app: App,
+        chats: ChatReferences | None = None,
+        *,
+        close: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
         self.app = app
         self.chats = chats
+        self._close = close
+
+    async def aclose(self) -> None:
+        """Release what :func:`build_deliverer` opened (its store); nothing otherwise."""
+        if self._close is not None:
+            await self._close()
 
     async def deliver(self, reminder: ReminderInfo, payload: ReminderPayload) -> DeliveryResult:
         """Post one reminder to its stored conversation.
@@ -134,6 +159,41 @@ class TeamsDeliverer:
             return DeliveryResult.ok(ref=sent.id or None)
         log.info("reminder %s (%s) not posted: %s", reminder.id, reminder.kind, result.reason)
         return result
+
+
+async def build_deliverer(
+    settings: Settings,
+    *,
+    cloud: CloudEnvironment | None = None,
+    token: Callable[..., Any] | None = None,
+) -> TeamsDeliverer:
+    """The Teams deliverer for ``empathy-coach reminders run`` (no HTTP server).
+
+    The SDK app is built from the same settings as ``serve teams``
+    (:func:`bot.teams.settings.app_options`) and initialized without listening
+    (the SDK's ``initialize``: credentials and the token manager, enough for
+    ``app.send``). The recipients' stored chats are read from
+    ``settings.database_url``.
+
+    Args:
+        settings: the app settings (``CLIENT_ID``, ``CLIENT_SECRET``, ``TENANT_ID``,
+            ``EC_DATABASE_URL``).
+        cloud / token: the Microsoft cloud and an outgoing token source (tests; see
+            :func:`bot.teams.server.build_teams_app`).
+
+    Returns:
+        A :class:`TeamsDeliverer`; its ``aclose`` disposes of its store.
+
+    Raises:
+        TeamsStartupError: a Teams setting is missing (one line per setting).
+    """
+    problems = check_settings(settings)
+    if problems:
+        raise TeamsStartupError("\n".join(problems))
+    app = App(**app_options(settings, cloud=cloud, token=token))
+    await app.initialize()
+    store = Store.from_url(settings.database_url)
+    return TeamsDeliverer(app, ChatReferences(store), close=store.dispose)
 
 
 def start_dispatcher(

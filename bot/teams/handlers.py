@@ -29,17 +29,16 @@ import hashlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
 from microsoft_teams.api import InvokeResponse
 
-from bot.core.reflection import Reflection, zone
+from bot.core.reflection import Reflection
 from bot.core.text import sanitize
 from bot.presenters import practice as say
 from bot.presenters import reflection as words
-from bot.presenters.interview_logged import interview_logged_lines
 from bot.presenters.views import Notice
+from bot.services.chat_refs import ChatReferences
 from bot.services.commands import parse_start_request
 from bot.services.conversation import PracticeChat
 from bot.services.ports import ConversationRef
@@ -63,12 +62,11 @@ from bot.teams.actions import (
 from bot.teams.cards import TeamsMessage
 from bot.teams.interview_cards import (
     ACTION_SAVE_EXACT_WORDS,
-    ACTION_SAVE_INTERVIEW,
     ACTION_SAVE_REFLECTION,
     exact_words_form,
-    log_interview_form,
     reflection_form,
 )
+from bot.teams.interview_flows import TeamsInterviews
 from bot.teams.outbox import TeamsOutbox, activity_of
 from bot.teams.refs import Incoming, parse_activity
 from bot.teams.review_cards import ACTION_REVIEW_LIST, EMPTY_LIST, review_form
@@ -82,7 +80,8 @@ log = logging.getLogger(__name__)
 
 LOG_WORDS = ("log", "log interview", "log an interview", "/log-interview")
 """A message that asks for the form to log a real interview."""
-BAD_WHEN = "Choose the date and the time it happened."
+INTERVIEWS_WORDS = ("interviews", "my interviews", "/interviews")
+"""A message that asks for the list of my logged interviews (change the time, delete)."""
 
 REVIEW_WORDS = ("review", "review questions", "review-questions", "/review-questions")
 """A first line that asks for a question-list review (the list follows, one per line)."""
@@ -131,13 +130,17 @@ class TeamsHandlers:
             ACTION_REVIEW_LIST: CardRoute(self._on_review_list, needs_id=False),
             ACTION_DISPUTE: CardRoute(self._on_dispute),
         }
+        self.interviews: TeamsInterviews | None = None
         if reflections is not None:
+            # logging, listing, moving and deleting interviews: bot/teams/interview_flows.py
+            self.interviews = TeamsInterviews(app, reflections, ChatReferences(reflections.store))
+            self.actions.update(
+                {ec: CardRoute(h, needs_id=i) for ec, (h, i) in self.interviews.routes().items()}
+            )
             self.actions.update(
                 {
-                    "log_interview": CardRoute(self._on_log_form, needs_id=False),
                     "open_exact_words": CardRoute(self._on_exact_words_form),
                     "open_reflection": CardRoute(self._on_reflection_form),
-                    ACTION_SAVE_INTERVIEW: CardRoute(self._on_save_interview, needs_id=False),
                     ACTION_SAVE_EXACT_WORDS: CardRoute(self._on_save_exact_words),
                     ACTION_SAVE_REFLECTION: CardRoute(self._on_save_reflection),
                 }
@@ -244,8 +247,11 @@ class TeamsHandlers:
         first, _, rest = text.partition("\n")
         open_session = await self.chat.open_session(ref)
         asked = first.strip().lower().rstrip(":.")
-        if open_session is None and self.reflections is not None and asked in LOG_WORDS:
-            await self._post(ref, log_interview_form())
+        if open_session is None and self.interviews is not None and asked in LOG_WORDS:
+            await self.interviews.show_log_form(ref)
+            return
+        if open_session is None and self.interviews is not None and asked in INTERVIEWS_WORDS:
+            await self.interviews.show_list(ref)
             return
         if open_session is None and first.strip().lower().rstrip(":") in REVIEW_WORDS:
             if rest.strip():
@@ -305,11 +311,6 @@ class TeamsHandlers:
         assert self.reflections is not None  # these routes exist only with the service
         return self.reflections
 
-    async def _on_log_form(
-        self, outbox: TeamsOutbox, ref: ConversationRef, action: CardAction, _: Incoming
-    ) -> None:
-        await self._post(ref, log_interview_form())
-
     async def _who(self, ref: ConversationRef, interview_id: str) -> str:
         info = await self._service().get_interview(ref.workspace_id, ref.user_id, interview_id)
         return info.caregiver_pseudonym
@@ -325,61 +326,6 @@ class TeamsHandlers:
     ) -> None:
         iv = action.id or ""
         await self._post(ref, reflection_form(iv, await self._who(ref, iv)))
-
-    async def _zone(self, ref: ConversationRef) -> str:
-        """The interviewer's zone: the client's, else the stored one, else the workspace's."""
-        svc = self._service()
-        if ref.time_zone:
-            try:
-                zone(ref.time_zone)
-                return ref.time_zone
-            except Exception:
-                log.info("ignored an unknown client time zone from Teams")
-        stored = await svc.get_user_tz(ref.workspace_id, ref.user_id)
-        if stored:
-            return stored
-        return (await svc.get_workspace_settings(ref.workspace_id)).schedule.fallback_tz
-
-    async def _on_save_interview(
-        self, outbox: TeamsOutbox, ref: ConversationRef, action: CardAction, _: Incoming
-    ) -> None:
-        """Log the interview from the form; its prompts come to this chat in the user's zone."""
-        f = action.fields
-        tz = await self._zone(ref)
-        day, at = f.get("happened_on", "").strip(), f.get("happened_at", "").strip()
-        happened: datetime | None = None
-        if day or at:
-            try:
-                happened = datetime.combine(
-                    date.fromisoformat(day), time.fromisoformat(at), tzinfo=zone(tz)
-                )
-            except ValueError:
-                await self._post(ref, log_interview_form(f, BAD_WHEN))
-                return
-        try:
-            info = await self._service().log_interview(
-                ref.workspace_id,
-                ref.user_id,
-                happened_at=happened,
-                pseudonym=f.get("pseudonym", ""),
-                grade_band=f.get("grade_band", ""),
-                mode=f.get("mode", ""),  # type: ignore[arg-type]  # checked by the service
-                notes=f.get("notes", ""),
-                interviewer_tz=tz,
-                conversation=ref.in_thread(None),
-            )
-        except InvalidInput as exc:
-            await self._post(ref, log_interview_form(f, str(exc)))
-            return
-        lines = interview_logged_lines(
-            info.caregiver_pseudonym,
-            info.mode,
-            info.happened_at,
-            info.interviewer_tz,
-            [(r.kind, r.status, r.due_at) for r in info.reminders],
-            sum(info.scrubbed.values()),
-        )
-        await outbox.send(ref, Notice("\n\n".join(lines), icon="info"))
 
     async def _on_save_exact_words(
         self, outbox: TeamsOutbox, ref: ConversationRef, action: CardAction, _: Incoming

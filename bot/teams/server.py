@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -43,6 +42,7 @@ from bot.teams.coach_flows import TeamsCoach
 from bot.teams.coach_handlers import CoachingHandlers
 from bot.teams.deliver import start_dispatcher
 from bot.teams.handlers import TeamsHandlers, register
+from bot.teams.settings import TeamsStartupError, app_options, check_settings
 
 __all__ = [
     "MESSAGING_PATH",
@@ -57,47 +57,6 @@ log = logging.getLogger(__name__)
 
 MESSAGING_PATH = "/api/messages"
 """The messaging endpoint path (the Azure Bot's endpoint is ``https://<host>/api/messages``)."""
-
-
-_GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
-
-
-class TeamsStartupError(RuntimeError):
-    """A setting is missing or the app cannot start; the message names the setting."""
-
-
-def check_settings(settings: Settings) -> list[str]:
-    """One line per missing Teams setting (empty when all are set).
-
-    Args:
-        settings: the app settings.
-
-    Returns:
-        e.g. ``["CLIENT_ID is not set (the Azure Bot's Microsoft App ID)"]``.
-    """
-    secret = settings.teams_client_secret
-    problems = []
-    client_id = (settings.teams_client_id or "").strip()
-    if not client_id:
-        problems.append(
-            "CLIENT_ID is not set (the Microsoft App ID of the Azure Bot's app registration)"
-        )
-    elif not _GUID.match(client_id):
-        problems.append(
-            "CLIENT_ID is not a GUID (the Microsoft App ID of the Azure Bot's app registration, "
-            "like 00000000-0000-0000-0000-000000000000)"
-        )
-    if secret is None or not secret.get_secret_value().strip():
-        problems.append(
-            "CLIENT_SECRET is not set (a client secret of that app registration: "
-            "Certificates & secrets)"
-        )
-    if not (settings.teams_tenant_id or "").strip():
-        problems.append(
-            "TENANT_ID is not set (the Directory (tenant) ID of the school district's "
-            "Microsoft 365 tenant)"
-        )
-    return problems
 
 
 class GuardedFastAPIAdapter(FastAPIAdapter):
@@ -188,7 +147,6 @@ def build_teams_app(
         The :class:`TeamsRuntime`.
     """
     settings = application.settings
-    secret = settings.teams_client_secret
     chat = PracticeChat(
         application.sessions,
         application.personas,
@@ -205,19 +163,11 @@ def build_teams_app(
         )
 
     adapter = GuardedFastAPIAdapter(server_factory=server_factory)
-    options: dict[str, Any] = {
-        "client_id": settings.teams_client_id,
-        "tenant_id": settings.teams_tenant_id,
+    options = {
+        **app_options(settings, cloud=cloud, token=token),
         "http_server_adapter": adapter,
         "messaging_endpoint": MESSAGING_PATH,
-        "dangerously_allow_unauthenticated_requests": settings.teams_allow_unauthenticated,
     }
-    if token is not None:
-        options["token"] = token
-    elif secret is not None:
-        options["client_secret"] = secret.get_secret_value()
-    if cloud is not None:
-        options["cloud"] = cloud
     if settings.teams_allow_unauthenticated:
         log.warning(
             "DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS is on: Teams requests are accepted "

@@ -7,7 +7,9 @@
   same path ending in ``/keys``).
 * :class:`FakeConnector` is the Bot Connector service an activity's
   ``serviceUrl`` names: it records every ``POST /v3/conversations/{id}/activities``
-  and ``PUT …/activities/{activityId}`` and answers with a new activity id.
+  and ``PUT …/activities/{activityId}`` and answers with a new activity id; it answers
+  ``GET /v3/conversations/{team}/members/{user}`` (Microsoft's "get single member") from
+  :attr:`FakeConnector.members`: the member, or 404 ``MemberNotFoundInConversation``.
 """
 
 from __future__ import annotations
@@ -183,6 +185,7 @@ class Recorded:
 
 
 _PATH = re.compile(r"/v3/conversations/(?P<conv>[^/]+)/activities(?:/(?P<aid>[^/]+))?$")
+_MEMBER = re.compile(r"/v3/conversations/(?P<conv>[^/]+)/members/(?P<user>[^/]+)$")
 
 
 @dataclass
@@ -190,6 +193,10 @@ class FakeConnector:
     """The Bot Connector service on loopback; :attr:`recorded` holds what the bot sent."""
 
     recorded: list[Recorded] = field(default_factory=list)
+    members: dict[str, set[str]] = field(default_factory=dict)
+    """Team (conversation) id -> the user ids (Entra object ids) in it."""
+    lookups: list[tuple[str, str, str]] = field(default_factory=list)
+    """Every member lookup: (team id, user id, Authorization header)."""
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -231,6 +238,34 @@ class FakeConnector:
 
             def do_POST(self) -> None:
                 self._record("POST")
+
+            def do_GET(self) -> None:
+                from urllib.parse import unquote
+
+                match = _MEMBER.search(self.path.split("?")[0])
+                if match is None:
+                    self.send_error(404)
+                    return
+                team, who = unquote(match["conv"]), unquote(match["user"])
+                with connector._lock:
+                    connector.lookups.append((team, who, self.headers.get("Authorization", "")))
+                    found = who in connector.members.get(team, set())
+                if found:
+                    status, body = 200, {"id": f"29:{who}", "aadObjectId": who, "name": who}
+                else:
+                    status = 404
+                    body = {
+                        "error": {
+                            "code": "MemberNotFoundInConversation",
+                            "message": "The member is not in the conversation.",
+                        }
+                    }
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
 
             def do_PUT(self) -> None:
                 self._record("PUT")

@@ -78,6 +78,25 @@ def activity(
     return body
 
 
+def in_team(
+    kind: str, service_url: str, team: str, *, name: str = "Attendance team", **extra: Any
+) -> dict[str, Any]:
+    """An activity in a team's General channel (``team`` is its id), as Microsoft documents."""
+    body = activity(kind, service_url, **extra)
+    body["conversation"] = {
+        "isGroup": True,
+        "conversationType": "channel",
+        "tenantId": body["conversation"]["tenantId"],
+        "id": team,
+    }
+    body["channelData"] = {
+        "team": {"id": team, "name": name, "aadGroupId": f"g-{team[:12]}"},
+        "channel": {"id": team},
+        "tenant": {"id": body["conversation"]["tenantId"]},
+    }
+    return body
+
+
 class TeamsServer:
     """The Teams app on 127.0.0.1 in a background thread (use as a context manager)."""
 
@@ -187,6 +206,19 @@ class TeamsServer:
         r = self.post(activity("message", self.connector.service_url, n=n, value=data))
         assert r.status_code == 200, r.text
         return r
+
+    def install_in_team(self, team: str, name: str) -> None:
+        """The app is added to team ``team`` (its channel's reference is stored)."""
+        body = in_team(
+            "conversationUpdate",
+            self.connector.service_url,
+            team,
+            name=name,
+            membersAdded=[{"id": BOT}],
+        )
+        body["channelData"]["eventType"] = "teamMemberAdded"
+        r = self.post(body)
+        assert r.status_code == 200, r.text
 
     def wait_messages(
         self, count: int, conversation_id: str, timeout: float = 10
