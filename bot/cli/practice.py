@@ -246,7 +246,9 @@ def _retry(service: PracticeService) -> tuple[str, dict[str, object] | None]:
     last = turns[-1]
     service.engine.rewind(last.index)
     tip = f" Try: “{last.review.reframe}”" if last.review.reframe else ""
-    row = {"retry": {"turn": last.index, "staff": last.staff, "reframe": last.review.reframe}}
+    row: dict[str, object] = {
+        "retry": {"turn": last.index, "staff": last.staff, "reframe": last.review.reframe}
+    }
     return f"Took back turn {last.index} (“{last.staff}”). Ask it another way.{tip}", row
 
 
