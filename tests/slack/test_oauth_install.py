@@ -203,7 +203,12 @@ def test_bolt_logs_an_uninstalled_workspace_as_one_warning_and_never_a_spent_cod
     assert page.status_code >= 400
     multi.post(message_im("UCAROL", "practice with Rosa", team_id=TC))
     multi.drain()
-    said = [(r.name, r.levelname, r.getMessage()) for r in caplog.records]
+    # Bolt's own loggers (the filter governs these; other tests' log set-up may add more)
+    said = [
+        (r.name, r.levelname, r.getMessage())
+        for r in caplog.records
+        if r.name.startswith(("bot.slack", "slack_bolt"))
+    ]
     assert any("oauth.v2.access" in m for _n, _l, m in said)
     assert all(spent not in m for _n, _l, m in said)
     refused = [(n, lv) for n, lv, m in said if TC in m or "not installed" in m or "AuthorizeR" in m]
