@@ -1,7 +1,8 @@
 """Benchmark: server CPU time and SQL per practice turn, through the real ``serve slack --http``.
 
 Run: ``.venv/bin/python bench/turn_cpu.py [--turns 300] [--sessions 10] [--runs 3]
-[--db sqlite,postgresql] [--config default,rules,scripted] [--startup]``
+[--db sqlite,postgresql] [--config default,rules,scripted] [--startup]
+[--baseline DIR]``
 
 Starts ``empathy-coach serve slack --http --port 0`` as a separate process
 (migrations, token check, signature verification, the recovery loop and the
@@ -28,6 +29,11 @@ check), ``rules`` (model voice, ``EC_REVIEW_MODE=rules``,
 ``EC_CHECK_PRINCIPLES=false``), ``scripted`` (no model key: the offline
 scripted caregiver and rules-only review). Each figure is the median of
 ``--runs`` runs, each on a fresh server and a fresh database.
+
+``--baseline DIR`` (a checkout, e.g. ``git -C /work/main worktree add DIR main``)
+also measures that checkout's ``bot`` package (first on the server's
+``PYTHONPATH``, same venv), its runs alternating with this code's, and prints
+this code's CPU ratio to it: the machine's noise then hits both alike.
 
 ``--startup`` also prints the server's start-up time (process start to the
 "listening" line), its idle resident memory after start-up and after the first
@@ -284,9 +290,19 @@ async def _drive(
 
 
 def one_run(
-    config: str, db: str, turns: int, sessions: int, pg_url: str, profile: str | None = None
+    config: str,
+    db: str,
+    turns: int,
+    sessions: int,
+    pg_url: str,
+    profile: str | None = None,
+    code: str | None = None,
 ) -> RunResult:
-    """One fresh server and database; drive the turns; return the figures."""
+    """One fresh server and database; drive the turns; return the figures.
+
+    ``code``: a checkout whose ``bot`` package the server runs instead of this
+    one (put first on ``PYTHONPATH``; the ``--baseline`` runs), None for this one.
+    """
     users = [f"U{i:05d}" for i in range(sessions)]
     with tempfile.TemporaryDirectory() as tmp, FakeSlack() as fake, FakeOpenAI() as model:
         env = {
@@ -295,6 +311,10 @@ def one_run(
             if not k.startswith(("SLACK_", "OPENAI_", "AZURE_OPENAI_", "EC_"))
         }
         stats = Path(tmp) / "sql.json"
+        if code is not None:
+            env["PYTHONPATH"] = os.pathsep.join(
+                p for p in (str(Path(code).resolve()), env.get("PYTHONPATH", "")) if p
+            )
         env.update(
             SLACK_BOT_TOKEN=BOT_TOKEN,
             SLACK_SIGNING_SECRET=SIGNING_SECRET,
@@ -373,6 +393,11 @@ def main() -> int:
     parser.add_argument("--config", default="default,rules,scripted")
     parser.add_argument("--startup", action="store_true", help="also start-up time and memory")
     parser.add_argument("--profile", help="write a cProfile of the (last) server to this file")
+    parser.add_argument(
+        "--baseline",
+        help="a checkout (e.g. of main) measured in the same run, its runs alternating "
+        "with this code's; prints its medians and this code's CPU ratio to it",
+    )
     args = parser.parse_args()
     pg_url = os.environ.get("EC_BENCH_POSTGRES_URL", DEFAULT_PG)
     ok = True
@@ -384,38 +409,54 @@ def main() -> int:
         f"{'db':<11}{'config':<10}{'CPU ms/turn':>12}{'SQL/turn':>10}{'tx/turn':>9}"
         f"{'pg commits':>11}{'turns/s':>9}{'start s':>9}{'idle MiB':>10}{'peak MiB':>10}"
     )
+    codes: list[str | None] = [args.baseline, None] if args.baseline else [None]
     for db in args.db.split(","):
         for config in args.config.split(","):
-            results = []
+            by_code: dict[str | None, list[RunResult]] = {c: [] for c in codes}
             for _ in range(args.runs):
-                try:
-                    results.append(
-                        one_run(config, db, args.turns, args.sessions, pg_url, args.profile)
-                    )
-                except SystemExit as exc:  # a run that lost a turn: say so, go on
-                    print(f"{db:<11}{config:<10} a run FAILED: {exc}", flush=True)
-                    ok = False
+                for code in codes:  # alternate, so the machine's noise hits both alike
+                    try:
+                        by_code[code].append(
+                            one_run(
+                                config, db, args.turns, args.sessions, pg_url, args.profile, code
+                            )
+                        )
+                    except SystemExit as exc:  # a run that lost a turn: say so, go on
+                        print(f"{db:<11}{config:<10} a run FAILED: {exc}", flush=True)
+                        ok = False
+            if args.baseline and by_code[args.baseline]:
+                _print_row(db, f"{config}@base", by_code[args.baseline])
+            results = by_code[None]
             if not results:
                 continue
-            cpu = _median([r.cpu_ms_per_turn for r in results])
-            pg = [r.pg_commits_per_turn for r in results if r.pg_commits_per_turn is not None]
-            print(
-                f"{db:<11}{config:<10}{cpu:>12.1f}"
-                f"{_median([r.statements_per_turn for r in results]):>10.1f}"
-                f"{_median([r.transactions_per_turn for r in results]):>9.1f}"
-                f"{(f'{_median(pg):.1f}' if pg else '-'):>11}"
-                f"{_median([r.turns / r.seconds for r in results]):>9.1f}"
-                f"{_median([r.startup_s for r in results]):>9.2f}"
-                f"{_median([r.idle_rss_mb for r in results]):>10.0f}"
-                f"{_median([r.peak_rss_mb for r in results]):>10.0f}"
-                f"   (CPU runs: {', '.join(f'{r.cpu_ms_per_turn:.1f}' for r in results)})",
-                flush=True,
-            )
+            cpu = _print_row(db, config, results)
+            if args.baseline and by_code[args.baseline]:
+                base = _median([r.cpu_ms_per_turn for r in by_code[args.baseline]])
+                print(f"{'':<11}{config:<10} CPU ratio to baseline: {cpu / base:.2f}x")
             ok = ok and cpu <= TARGET_MS
     if args.startup:
         print(f"offline `practice` (one turn, scripted): {offline_practice_seconds(3):.2f} s")
     print(f"target: at most {TARGET_MS:g} ms of server CPU per turn: {'PASS' if ok else 'FAIL'}")
     return 0 if ok else 1
+
+
+def _print_row(db: str, config: str, results: list[RunResult]) -> float:
+    """Print one table row of medians over ``results``; return the median CPU ms/turn."""
+    cpu = _median([r.cpu_ms_per_turn for r in results])
+    pg = [r.pg_commits_per_turn for r in results if r.pg_commits_per_turn is not None]
+    print(
+        f"{db:<11}{config:<10}{cpu:>12.1f}"
+        f"{_median([r.statements_per_turn for r in results]):>10.1f}"
+        f"{_median([r.transactions_per_turn for r in results]):>9.1f}"
+        f"{(f'{_median(pg):.1f}' if pg else '-'):>11}"
+        f"{_median([r.turns / r.seconds for r in results]):>9.1f}"
+        f"{_median([r.startup_s for r in results]):>9.2f}"
+        f"{_median([r.idle_rss_mb for r in results]):>10.0f}"
+        f"{_median([r.peak_rss_mb for r in results]):>10.0f}"
+        f"   (CPU runs: {', '.join(f'{r.cpu_ms_per_turn:.1f}' for r in results)})",
+        flush=True,
+    )
+    return cpu
 
 
 if __name__ == "__main__":

@@ -225,6 +225,7 @@ class Coaching(CoachFeedback):
         """The workspace's automatic-flagging settings (off by default)."""
         async with self._store.unit_of_work() as uow:
             s = await uow.session_flags.settings(workspace_id)
+        self._remember_flagging(workspace_id, s.enabled)
         return FlagSettings(
             enabled=s.enabled,
             findings_per_10=s.findings_per_10,
@@ -284,6 +285,7 @@ class Coaching(CoachFeedback):
                 ),
             )
             await uow.session_flags.put_settings(workspace_id, new, now=self._clock())
+        self._remember_flagging(workspace_id, new.enabled)
         log.info("workspace %s: automatic flagging %s by %s", workspace_id, enabled, actor_id)
         return FlagSettings(
             enabled=new.enabled,
@@ -297,14 +299,19 @@ class Coaching(CoachFeedback):
         Does nothing unless the workspace switched flagging on. Reasons: intervention
         findings per 10 turns over the threshold (from :data:`MIN_TURNS_FOR_RATE`
         turns on), or at least ``turns_without_insight`` turns without the hidden insight.
-        Each reason flags a session once.
+        Each reason flags a session once. A workspace this process read as "off"
+        less than :data:`~bot.services.coaching_access.FLAG_SETTINGS_TTL_S` ago
+        costs no transaction (the per-turn path).
 
         Returns:
             The flags raised by this call (empty when none is new).
         """
+        if self._flagging_known_off(workspace_id):
+            return []
         now = self._clock()
         async with self._store.unit_of_work() as uow:
             settings = await uow.session_flags.settings(workspace_id)
+            self._remember_flagging(workspace_id, settings.enabled)
             if not settings.enabled:
                 return []
             row = await uow.sessions.get(workspace_id, session_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -41,6 +42,11 @@ __all__ = [
     "flag_info",
     "snapshot_of",
 ]
+
+FLAG_SETTINGS_TTL_S = 30.0
+"""How long (seconds) one process trusts a read "flagging is off" before reading again:
+the per-turn flag check then costs no transaction. Another process's switch-on
+reaches this one within this delay; a switch-off is seen at once."""
 
 log = logging.getLogger("bot.services.coaching")
 
@@ -105,11 +111,37 @@ class CoachingAccess:
         *,
         clock: Callable[[], datetime] = _utcnow,
         seed_coaches: Sequence[str] = (),
+        flag_settings_ttl: float = FLAG_SETTINGS_TTL_S,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._store = store
         self._clock = clock
+        self._flag_ttl = float(flag_settings_ttl)
+        self._monotonic = monotonic
+        # workspace id -> (monotonic seconds when read, flagging switched on)
+        self._flag_on: dict[str, tuple[float, bool]] = {}
         self._seed = tuple(dict.fromkeys(s.strip() for s in seed_coaches if s and s.strip()))
         self._seeded: set[str] = set()
+
+    # -- the flag-settings cache ----------------------------------------------
+
+    def _flagging_known_off(self, workspace_id: str) -> bool:
+        """True when this process read, less than the TTL ago, that flagging is off here.
+
+        Lets the per-turn flag evaluation skip its transaction. Only "off" is
+        trusted from the cache: when flagging is on the settings are read again
+        with the session, so switching it off takes effect at once; switching it
+        on in another process takes effect here within :data:`FLAG_SETTINGS_TTL_S`.
+        """
+        seen = self._flag_on.get(workspace_id)
+        if seen is None:
+            return False
+        read_at, enabled = seen
+        return not enabled and self._monotonic() - read_at < self._flag_ttl
+
+    def _remember_flagging(self, workspace_id: str, enabled: bool) -> None:
+        """Record the flagging switch just read or written for ``workspace_id``."""
+        self._flag_on[workspace_id] = (self._monotonic(), bool(enabled))
 
     # -- checks -------------------------------------------------------------
 

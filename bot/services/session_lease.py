@@ -37,10 +37,13 @@ class SessionHold:
     Attributes:
         token: the lease token.
         loaded: what ``load`` returned in the transaction that took the lease (or None).
+        released: set True by the holder once a committed transaction of its own freed
+            the lease (the turn's save does: issue 13); the hold then skips its release.
     """
 
     token: str
     loaded: Any = None
+    released: bool = False
 
 
 log = logging.getLogger(__name__)
@@ -93,37 +96,41 @@ async def hold_session(
             raise SessionBusy(say.SESSION_BUSY)
         await asyncio.sleep(delay)
         delay = min(delay * 2, 1.0)
+    hold = SessionHold(token, loaded)
     renewal = asyncio.create_task(
-        _renew(store, workspace_id, session_id, token, clock=clock, ttl=ttl),
+        _renew(store, workspace_id, session_id, hold, clock=clock, ttl=ttl),
         name="session_lease_renewal",
     )
     try:
-        yield SessionHold(token, loaded)
+        yield hold
     finally:
         renewal.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await renewal
-        try:
-            async with store.unit_of_work() as uow:
-                await uow.sessions.release_lease(workspace_id, session_id, token)
-        except Exception as exc:
-            log.warning(
-                "could not release the hold on session %s (%s); it lapses within %g s",
-                session_id,
-                type(exc).__name__,
-                ttl.total_seconds(),
-            )
+        if not hold.released:  # a saved turn freed it in its own transaction
+            try:
+                async with store.unit_of_work() as uow:
+                    await uow.sessions.release_lease(workspace_id, session_id, token)
+            except Exception as exc:
+                log.warning(
+                    "could not release the hold on session %s (%s); it lapses within %g s",
+                    session_id,
+                    type(exc).__name__,
+                    ttl.total_seconds(),
+                )
 
 
 async def _renew(
     store: Store,
     workspace_id: str,
     session_id: str,
-    token: str,
+    hold: SessionHold,
     *,
     clock: Callable[[], datetime],
     ttl: timedelta,
 ) -> None:
+    """Renew ``hold``'s lease every ``ttl / 3`` until cancelled, lost or released."""
+    token = hold.token
     every = max(ttl.total_seconds() / 3, 0.05)
     while True:
         await asyncio.sleep(every)
@@ -136,5 +143,7 @@ async def _renew(
             log.warning("could not renew the hold on session %s (%s)", session_id, exc)
             continue
         if not kept:
+            if hold.released:  # the holder's save freed it meanwhile
+                return
             log.warning("the hold on session %s was lost to another process", session_id)
             return

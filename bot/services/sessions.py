@@ -490,7 +490,9 @@ class PracticeSessions(SessionRecords):
                         snapshot=new_snapshot,
                         now=self._clock(),
                         message_key=message_key,
+                        release_lease=True,
                     )
+                hold.released = True  # committed with the turn: one transaction fewer
             except SessionConflict as exc:
                 # Only when this turn outlived its lease (longer than turn_lease)
                 # and another process went on, or the session ended meanwhile.

@@ -324,6 +324,7 @@ class PracticeSessionRepository(_Repository):
         snapshot: dict[str, Any],
         now: datetime | None = None,
         message_key: str | None = None,
+        release_lease: bool = False,
     ) -> TurnRow:
         """Record one turn and the session's new snapshot (in the caller's transaction).
 
@@ -341,6 +342,8 @@ class PracticeSessionRepository(_Repository):
             snapshot: the engine snapshot after the turn (JSON).
             now: the time (UTC).
             message_key: the claim key of the staff message answered (unique per session).
+            release_lease: also free the lease in the same row update (no separate
+                release transaction after the turn: issue 13); needs ``lease_token``.
 
         Returns:
             The inserted :class:`TurnRow`.
@@ -377,6 +380,9 @@ class PracticeSessionRepository(_Repository):
         self._s.add(turn)
         row.snapshot = snapshot
         row.updated_at = at
+        if release_lease and lease_token is not None:
+            row.lease_token = None
+            row.lease_until = None
         await self._s.flush()
         return turn
 

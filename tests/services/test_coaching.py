@@ -24,6 +24,7 @@ from typer.testing import CliRunner
 
 from bot.config import Settings
 from bot.services.coaching import Coaching
+from bot.services.coaching_access import FLAG_SETTINGS_TTL_S
 from bot.services.coaching_results import (
     AlreadyReplied,
     BadInput,
@@ -283,6 +284,33 @@ def test_flagging_is_off_by_default_and_each_flag_records_why(db_url: str) -> No
         assert await coaching.evaluate_flags(WS_A, heavy) == []  # once per reason
         (item,) = (await coaching.queue(WS_A, COACH)).items
         assert {f.code for f in item.flags} == {"findings_per_10", "no_insight"}
+
+    run(db_url, body)
+
+
+def test_flagging_off_is_trusted_for_the_ttl_and_another_process_switch_on_arrives_after_it(
+    db_url: str,
+) -> None:
+    """The per-turn check skips its transaction while "off" is fresh (30 s, documented)."""
+
+    async def body(store: Store, other: Coaching) -> None:
+        heavy = await add_session(store, WS_A, STAFF, [T(kinds=("advice", "judgment"))] * 16)
+        ticks = [1000.0]
+        here = Coaching(store, clock=Clock(), seed_coaches=(COACH,), monotonic=lambda: ticks[0])
+        assert await here.evaluate_flags(WS_A, heavy) == []  # reads "off", remembers it
+        # another process (its own Coaching) switches flagging on
+        await other.set_flagging(WS_A, COACH, enabled=True, actor_is_admin=False)
+        ticks[0] += FLAG_SETTINGS_TTL_S - 1
+        assert await here.evaluate_flags(WS_A, heavy) == []  # still within the delay
+        ticks[0] += 2
+        codes = {f.code for f in await here.evaluate_flags(WS_A, heavy)}
+        assert codes == {"findings_per_10", "no_insight"}
+        # switching off elsewhere is seen at once: "on" is never trusted from the cache
+        fresh = await add_session(store, WS_A, STAFF, [T(kinds=("advice", "judgment"))] * 16)
+        await other.set_flagging(WS_A, COACH, enabled=False, actor_is_admin=False)
+        assert await here.evaluate_flags(WS_A, fresh) == []
+        await here.set_flagging(WS_A, COACH, enabled=True, actor_is_admin=False)
+        assert await here.evaluate_flags(WS_A, fresh) != []  # its own switch-on at once
 
     run(db_url, body)
 

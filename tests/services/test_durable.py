@@ -378,23 +378,77 @@ def test_a_failed_release_is_logged_and_the_hold_lapses_in_seconds(
             "turn_lease": timedelta(seconds=0.5),
             "lease_wait": 10,
         }
-        a, b = PracticeSessions(store, **kwargs), PracticeSessions(store, **kwargs)
+        failing = {**kwargs, "service_factory": _factory(CountingResponder(fail=True))}
+        a, b = PracticeSessions(store, **failing), PracticeSessions(store, **kwargs)
         try:
             info = await a.start("W1", "U1", "night-shift-mom", platform="cli", seed=1)
-            with monkeypatch.context() as patch:
+            # a saved turn frees its lease in its own save; a turn that fails still
+            # releases on the way out, and that release is what fails here
+            with monkeypatch.context() as patch, contextlib.suppress(RuntimeError):
                 patch.setattr(PracticeSessionRepository, "release_lease", broken_release)
-                first = await a.take_turn("W1", "U1", info.id, "Hi there.")
+                await a.take_turn("W1", "U1", info.id, "Hi there.")
             began = time.monotonic()
             second = await b.take_turn("W1", "U1", info.id, "How are mornings?")
-            return first.index, second.index, time.monotonic() - began
+            return 1, second.index, time.monotonic() - began
         finally:
             await store.dispose()
 
     with caplog.at_level("WARNING", logger="bot.services.session_lease"):
         first, second, waited = asyncio.run(main())
-    assert (first, second) == (1, 2)
+    assert (first, second) == (1, 1)  # the failed turn stored nothing
     assert waited < 2.0, waited  # the stale hold lapsed within its short lease
     assert any("could not release the hold" in r.getMessage() for r in caplog.records)
+
+
+def test_a_saved_turn_frees_its_lease_in_the_same_transaction(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    """Issue 13: no release transaction after a saved turn; the next turn waits for nothing."""
+    from sqlalchemy import event
+
+    from bot.store.repositories import PracticeSessionRepository
+
+    url = f"sqlite:///{tmp_path / 'free.db'}"
+    upgrade_to_head(url)
+    released: list[str] = []
+    real_release = PracticeSessionRepository.release_lease
+
+    async def counted_release(self: Any, *args: Any) -> None:
+        released.append(args[1])
+        await real_release(self, *args)
+
+    async def main() -> tuple[int, int, int, str | None]:
+        store = Store.from_url(url)
+        kwargs: dict[str, Any] = {
+            "service_factory": _factory(CountingResponder()),
+            "settings": SETTINGS,
+            "turn_lease": timedelta(seconds=30),
+            "lease_wait": 0.5,
+        }
+        a, b = PracticeSessions(store, **kwargs), PracticeSessions(store, **kwargs)
+        begins: list[int] = []
+        event.listen(store.engine.sync_engine, "begin", lambda conn: begins.append(1))
+        try:
+            info = await a.start("W1", "U1", "night-shift-mom", platform="cli", seed=1)
+            begins.clear()
+            with monkeypatch.context() as patch:
+                patch.setattr(PracticeSessionRepository, "release_lease", counted_release)
+                first = await a.take_turn("W1", "U1", info.id, "Hi there.")
+            tx = len(begins)
+            # another process gets it at once (a 30 s lease left held would refuse it)
+            second = await b.take_turn("W1", "U1", info.id, "How are mornings?")
+            async with store.unit_of_work() as uow:
+                row = await uow.sessions.get("W1", info.id)
+            assert row is not None
+            return first.index, second.index, tx, row.lease_token
+        finally:
+            await store.dispose()
+
+    first, second, tx, token = asyncio.run(main())
+    assert (first, second) == (1, 2)
+    assert released == []  # freed by the save, not by a release
+    assert tx == 2, tx  # lease + session read, then turn + snapshot + lease freed
+    assert token is None
 
 
 def test_the_recovery_loop_prunes_handled_event_keys_past_the_retention(tmp_path: Path) -> None:
