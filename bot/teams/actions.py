@@ -23,6 +23,8 @@ __all__ = [
     "ACTION_DISPUTE",
     "ACTION_END",
     "ACTION_START",
+    "ALREADY_DONE",
+    "KEEP_CARD",
     "MAX_FIELD_CHARS",
     "CardAction",
     "parse_card_value",
@@ -36,6 +38,13 @@ ACTION_COACH = "coach"
 """Send session ``id`` to a coach (the debrief)."""
 ACTION_DISPUTE = "dispute_note"
 """Record "Was this note wrong?" on ``id`` = ``<session id>:<turn>`` (a coach note)."""
+
+ALREADY_DONE = "That card was already used, so nothing was done again. Its result is in this chat."
+"""The answer to a second press of the same card (or the same form with the same inputs)."""
+
+KEEP_CARD = "keep_card"
+"""A button's data key: ``"true"`` keeps the pressed card as it is and posts the result
+below it (the debrief's Practice again: the debrief stays readable)."""
 
 MAX_FIELD_CHARS = 20_000
 """Longest form input kept (longer values are refused by the service's own limits first;

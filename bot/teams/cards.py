@@ -39,7 +39,7 @@ from bot.presenters.views import (
     TurnNote,
     View,
 )
-from bot.teams.actions import ACTION_COACH, ACTION_DISPUTE, ACTION_END, ACTION_START
+from bot.teams.actions import ACTION_COACH, ACTION_DISPUTE, ACTION_END, ACTION_START, KEEP_CARD
 
 __all__ = [
     "CARD_CONTENT_TYPE",
@@ -234,7 +234,11 @@ def debrief_card(view: DebriefCard) -> TeamsMessage:
             body.append(_text(f"**You asked:** {_quote(r.asked)}\n\n**Try:** {_quote(r.try_)}"))
     body.append(_text(SUCCESS_REMINDER, isSubtle=True, size="Small"))
     actions = [
-        _submit("Practice again", {"ec": ACTION_START, "id": view.persona.id}, "positive"),
+        _submit(
+            "Practice again",
+            {"ec": ACTION_START, "id": view.persona.id, KEEP_CARD: "true"},
+            "positive",
+        ),
         _submit("Send to a coach", {"ec": ACTION_COACH, "id": view.session_id}),
     ]
     return TeamsMessage(card=_card(body, actions))

@@ -26,6 +26,7 @@ message. Every handler answers 200: a failure is logged, never a 500.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -56,6 +57,8 @@ from bot.teams.actions import (
     ACTION_DISPUTE,
     ACTION_END,
     ACTION_START,
+    ALREADY_DONE,
+    KEEP_CARD,
     CardAction,
     parse_card_value,
 )
@@ -67,7 +70,7 @@ from bot.teams.interview_cards import (
     reflection_form,
 )
 from bot.teams.interview_flows import TeamsInterviews
-from bot.teams.outbox import TeamsOutbox, activity_of
+from bot.teams.outbox import TeamsOutbox, post_message, replacing
 from bot.teams.refs import Incoming, parse_activity
 from bot.teams.review_cards import ACTION_REVIEW_LIST, EMPTY_LIST, review_form
 
@@ -98,10 +101,14 @@ class CardRoute:
     Attributes:
         handle: the :data:`CardHandler`.
         needs_id: the action acts on an ``id`` (a press without one is refused plainly).
+        replaces: the first message the handler posts replaces the pressed card (False
+            for a handler that updates the card itself, e.g. End practice, which marks
+            the intro as ended and posts the debrief below it).
     """
 
     handle: CardHandler
     needs_id: bool = True
+    replaces: bool = True
 
 
 def _body(ctx: Any) -> dict[str, Any]:
@@ -125,10 +132,10 @@ class TeamsHandlers:
         self._zones: dict[tuple[str, str], str] = {}
         self.actions: dict[str, CardRoute] = {
             ACTION_START: CardRoute(self._on_start),
-            ACTION_END: CardRoute(self._on_end),
-            ACTION_COACH: CardRoute(self._on_coach),
+            ACTION_END: CardRoute(self._on_end, replaces=False),
+            ACTION_COACH: CardRoute(self._on_coach, replaces=False),
             ACTION_REVIEW_LIST: CardRoute(self._on_review_list, needs_id=False),
-            ACTION_DISPUTE: CardRoute(self._on_dispute),
+            ACTION_DISPUTE: CardRoute(self._on_dispute, replaces=False),
         }
         self.interviews: TeamsInterviews | None = None
         if reflections is not None:
@@ -238,6 +245,20 @@ class TeamsHandlers:
         digest = hashlib.sha256(f"{incoming.conversation.id}\0{incoming.id}".encode()).hexdigest()
         return await self.chat.sessions.claim_event(incoming.tenant, f"teams:{digest}")
 
+    async def _first_press(self, incoming: Incoming, card_id: str) -> bool:
+        """Claim one press of card ``card_id`` with these inputs once across processes.
+
+        The key is the chat, the card's activity id and the submitted value (canonical
+        JSON), so a second press of the same old card, or its retried delivery under a
+        new activity id, does nothing twice; a form sent again with corrected inputs
+        (after the form came back with an error) is new work.
+        """
+        value = json.dumps(incoming.value, sort_keys=True, separators=(",", ":"), default=str)
+        digest = hashlib.sha256(
+            f"{incoming.conversation.id}\0{card_id}\0{value}".encode()
+        ).hexdigest()
+        return await self.chat.sessions.claim_event(incoming.tenant, f"teams-card:{digest}")
+
     async def message(self, outbox: TeamsOutbox, ref: ConversationRef, incoming: Incoming) -> None:
         """Route a message: a card press, a question-list review, or the practice chat."""
         if incoming.value is not None and not incoming.text.strip():
@@ -284,6 +305,24 @@ class TeamsHandlers:
             log.warning("refused a Teams card value that is not one of ours")
             await outbox.send(ref, Notice(say.CARD_NOT_UNDERSTOOD))
             return
+        pressed = incoming.reply_to_id
+        if pressed is not None and not await self._first_press(incoming, pressed):
+            log.info("refused a second press of the same Teams card (%s)", action.ec)
+            await outbox.send(ref, Notice(ALREADY_DONE))
+            return
+        replace = route.replaces and action.fields.get(KEEP_CARD) != "true"
+        with replacing(ref.conversation_id, pressed if replace else None):
+            await self._run(route, outbox, ref, action, incoming)
+
+    async def _run(
+        self,
+        route: CardRoute,
+        outbox: TeamsOutbox,
+        ref: ConversationRef,
+        action: CardAction,
+        incoming: Incoming,
+    ) -> None:
+        """Run one card handler; a refusal it raises is answered plainly."""
         try:
             await route.handle(outbox, ref, action, incoming)
         except NotYourSession:
@@ -303,7 +342,7 @@ class TeamsHandlers:
 
     async def _post(self, ref: ConversationRef, message: TeamsMessage) -> None:
         """Post one rendered card in ``ref``'s chat."""
-        await self.app.send(ref.conversation_id, activity_of(message), service_url=ref.service_url)
+        await post_message(self.app, ref, message)
 
     # -- after-interview cards -------------------------------------------------
 

@@ -49,7 +49,7 @@ from bot.teams.interview_cards import (
     interviews_card,
     log_interview_form,
 )
-from bot.teams.outbox import TeamsOutbox, activity_of
+from bot.teams.outbox import TeamsOutbox, post_message
 from bot.teams.refs import Incoming
 
 if TYPE_CHECKING:
@@ -102,7 +102,7 @@ class TeamsInterviews:
         }
 
     async def _post(self, ref: ConversationRef, message: TeamsMessage) -> None:
-        await self.app.send(ref.conversation_id, activity_of(message), service_url=ref.service_url)
+        await post_message(self.app, ref, message)
 
     # -- the team choice ------------------------------------------------------
 

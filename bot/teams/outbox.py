@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 from microsoft_teams.api.activities import ActivityParams, SentActivity
@@ -28,7 +30,7 @@ from bot.teams.cards import CARD_CONTENT_TYPE, TeamsMessage, render
 if TYPE_CHECKING:
     from microsoft_teams.apps import App
 
-__all__ = ["TeamsOutbox", "TeamsReplyStream", "activity_of"]
+__all__ = ["TeamsOutbox", "TeamsReplyStream", "activity_of", "post_message", "replacing"]
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,63 @@ def activity_of(message: TeamsMessage, *, activity_id: str | None = None) -> Mes
     if message.card is not None:
         activity.add_attachments(Attachment(content_type=CARD_CONTENT_TYPE, content=message.card))
     return activity
+
+
+class _Pressed:
+    """The card being answered: ``activity_id`` in ``conversation_id``, until replaced once."""
+
+    def __init__(self, conversation_id: str, activity_id: str) -> None:
+        self.conversation_id = conversation_id
+        self.activity_id: str | None = activity_id
+
+    def take(self, conversation_id: str) -> str | None:
+        """The pressed card's activity id for the first message to its chat, else None."""
+        if conversation_id != self.conversation_id or self.activity_id is None:
+            return None
+        taken, self.activity_id = self.activity_id, None
+        return taken
+
+
+_PRESSED: ContextVar[_Pressed | None] = ContextVar("teams_pressed_card", default=None)
+
+
+@contextmanager
+def replacing(conversation_id: str, activity_id: str | None) -> Iterator[None]:
+    """While handling one card press, the first message posted to its chat replaces the
+    pressed card (``activity_id``, the press's ``replyToId``) instead of adding a message,
+    as Slack's ``respond(replace_original=True)`` does. None: nothing is replaced."""
+    token = _PRESSED.set(_Pressed(conversation_id, activity_id) if activity_id else None)
+    try:
+        yield
+    finally:
+        _PRESSED.reset(token)
+
+
+async def post_message(app: App, to: ConversationRef, message: TeamsMessage) -> str:
+    """Post ``message`` in ``to``'s chat, or put it in place of the card being pressed.
+
+    The first message to the pressed card's chat (see :func:`replacing`) is sent as an
+    update of that activity (``PUT /v3/conversations/{conv}/activities/{replyToId}``);
+    when the connector refuses the update (a 404 for a deleted card, a 403, a network
+    error), the message is posted anew instead, so the result is never lost.
+
+    Returns:
+        The id of the activity that now shows ``message``.
+    """
+    pressed = _PRESSED.get()
+    replace_id = pressed.take(to.conversation_id) if pressed is not None else None
+    if replace_id is not None:
+        try:
+            await app.send(
+                to.conversation_id,
+                activity_of(message, activity_id=replace_id),
+                service_url=to.service_url,
+            )
+            return replace_id
+        except Exception as exc:  # the SDK raises its HTTP client's errors; post instead
+            log.info("pressed card not updated (%s); posting the result", type(exc).__name__)
+    sent = await app.send(to.conversation_id, activity_of(message), service_url=to.service_url)
+    return str(sent.id)
 
 
 class TeamsOutbox:
@@ -62,10 +121,8 @@ class TeamsOutbox:
         self.streaming = streaming
 
     async def _post(self, to: ConversationRef, message: TeamsMessage) -> MessageRef:
-        sent = await self.app.send(
-            to.conversation_id, activity_of(message), service_url=to.service_url
-        )
-        return MessageRef(conversation=to.in_thread(None), message_id=sent.id)
+        sent_id = await post_message(self.app, to, message)
+        return MessageRef(conversation=to.in_thread(None), message_id=sent_id)
 
     async def send(self, to: ConversationRef, view: View) -> MessageRef | None:
         """Post ``view`` in ``to``'s chat; returns the first message posted."""

@@ -63,6 +63,7 @@ class Incoming(BaseModel):
         time_zone: the client's IANA time zone, e.g. ``America/Chicago``.
         members_added: ids of members added (``conversationUpdate``).
         recipient_id: the bot's id in this conversation.
+        reply_to_id: the activity this one answers (a card press: the card's activity id).
     """
 
     model_config = ConfigDict(extra="ignore")
@@ -79,6 +80,7 @@ class Incoming(BaseModel):
     time_zone: str | None = Field(default=None, max_length=64)
     members_added: tuple[str, ...] = ()
     recipient_id: str | None = None
+    reply_to_id: str | None = Field(default=None, max_length=MAX_ID_CHARS)
 
     @property
     def personal(self) -> bool:
@@ -145,6 +147,7 @@ def parse_activity(body: dict[str, Any]) -> Incoming | None:
                     m["id"] for m in added if isinstance(m, dict) and isinstance(m.get("id"), str)
                 ),
                 "recipient_id": (recipient or {}).get("id"),
+                "reply_to_id": body.get("replyToId") or None,
             }
         )
     except (ValidationError, AttributeError, TypeError):

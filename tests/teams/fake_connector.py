@@ -197,6 +197,9 @@ class FakeConnector:
     """Team (conversation) id -> the user ids (Entra object ids) in it."""
     lookups: list[tuple[str, str, str]] = field(default_factory=list)
     """Every member lookup: (team id, user id, Authorization header)."""
+    refuse_updates: set[str] = field(default_factory=set)
+    """Activity ids whose update (PUT) gets 404 ``ActivityNotFoundInConversation``
+    (a card the user deleted); the refused PUT is not recorded."""
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -268,6 +271,24 @@ class FakeConnector:
                 self.wfile.write(data)
 
             def do_PUT(self) -> None:
+                match = _PATH.search(self.path.split("?")[0])
+                if match is not None and match["aid"] in connector.refuse_updates:
+                    length = int(self.headers.get("Content-Length") or 0)
+                    self.rfile.read(length)
+                    data = json.dumps(
+                        {
+                            "error": {
+                                "code": "ActivityNotFoundInConversation",
+                                "message": "The activity was not found.",
+                            }
+                        }
+                    ).encode()
+                    self.send_response(404)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return
                 self._record("PUT")
 
         self.server, self.thread = _start(Handler)

@@ -201,9 +201,12 @@ class TeamsServer:
         assert r.status_code == 200, r.text
         return r
 
-    def press(self, data: dict[str, Any], *, n: int = 1) -> httpx.Response:
-        """User ``n`` presses an Action.Submit carrying ``data``; asserts 200."""
-        r = self.post(activity("message", self.connector.service_url, n=n, value=data))
+    def press(self, data: dict[str, Any], *, n: int = 1, card: str | None = None) -> httpx.Response:
+        """User ``n`` presses an Action.Submit carrying ``data`` on the card whose activity
+        id is ``card`` (sent as ``replyToId``, as Teams does; None: no ``replyToId``);
+        asserts 200."""
+        extra = {"replyToId": card} if card is not None else {}
+        r = self.post(activity("message", self.connector.service_url, n=n, value=data, **extra))
         assert r.status_code == 200, r.text
         return r
 
