@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.practice import PracticeEngine, close_up_hits, is_threat
+from bot.core.practice import PracticeEngine, close_up_hits, is_threat, reflection_miss
 from bot.llm.scripted import ScriptedResponder
 from bot.personas import load_all
 
@@ -117,3 +117,13 @@ def test_reflection_naming_something_never_said_is_a_miss() -> None:
     turn = engine.record(plan, ScriptedResponder().reply(plan))
     assert "reflection_miss" in turn.events
     assert turn.coach_note is not None
+
+
+def test_spanish_function_words_are_not_counted_as_never_said() -> None:
+    persona = PERSONAS["orchard-season-mom"]
+    said = ["A Daniela le gusta la escuela. Es muy inteligente."]
+    # only Spanish function words and feelings: nothing named that was never said
+    assert reflection_miss(persona, "Entonces, para usted todo esto pesa mucho.", said) == []
+    # a real miss names the unsaid thing, not "para"
+    missed = reflection_miss(persona, "Parece que para usted las cartas del juzgado duelen.", said)
+    assert "juzgado" in missed and "para" not in missed

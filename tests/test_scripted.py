@@ -12,7 +12,8 @@ from practice_kit import OPEN_SCRIPT, make_persona, make_review, stub_review
 from bot.core.persona import Persona
 from bot.core.practice import PracticeEngine, ReplyPlan, Usage
 from bot.llm.base import Responder
-from bot.llm.scripted import ScriptedResponder, is_greeting
+from bot.llm.scripted import ScriptedResponder, is_greeting, is_in_person
+from bot.personas import load_all
 
 ROTATION = [
     "How are things going?",
@@ -267,3 +268,24 @@ def test_replies_only_from_card(seed: int) -> None:
         for line in sorted(allowed, key=len, reverse=True):
             rest = rest.replace(line, "")
         assert rest.strip() == "", reply
+
+
+IN_PERSON_WELCOME = (
+    "Good afternoon {name}, thanks for coming in. I'm Mr. Haddad, the principal. "
+    "Can I get you some water or coffee before we start?"
+)
+
+
+@pytest.mark.parametrize("persona_id", sorted(load_all()))
+def test_in_person_welcome_is_answered_as_a_meeting_not_a_phone_call(persona_id: str) -> None:
+    persona = load_all()[persona_id]
+    first = persona.name.split()[0]
+    reply = _run_with(persona, [IN_PERSON_WELCOME.format(name=first)])[0]
+    assert persona.voice.in_person, "every shipped card has an in-person welcome line"
+    assert reply == persona.voice.in_person  # the welcome, no topic line tacked on
+    assert persona.voice.greeting not in reply
+    # a phone opening still gets the phone greeting
+    phone = _run_with(persona, [f"Hi {first}, this is Ms. Carter from school."])[0]
+    assert phone.startswith(persona.voice.greeting)
+    assert is_in_person("Hola, pase, siéntese por favor.")
+    assert not is_in_person("Hi, this is Ms. Carter calling from the school.")

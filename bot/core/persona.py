@@ -168,6 +168,10 @@ class Voice(_Card):
 
     Attributes:
         greeting: the caregiver's first words when the call starts.
+        in_person: the caregiver's first words when staff meet them in person
+            (at school or at home: "Thanks for coming in, can I get you some
+            water?"), answering the welcome rather than a phone call; empty:
+            ``greeting``.
         surface: lines that give the surface account (at least 2).
         topics: small-talk lines per topic, in the persona's voice; these never
             reveal layer facts.
@@ -186,6 +190,7 @@ class Voice(_Card):
     """
 
     greeting: str = Field(min_length=1)
+    in_person: str = ""
     surface: list[str] = Field(min_length=2)
     topics: dict[Subject, list[str]] = Field(default_factory=dict)
     general: list[str] = Field(min_length=3)

@@ -354,6 +354,12 @@ together pull pulling sort kind sense sorts beyond least both either part parts 
 asked asking loud underneath carry carries comes keeps living live lives name harder without
 help helps matters honest seen whole caring education reach reaching paused pause behind
 everyday logistics different differently ways
+para pero como cómo esta está estas están este esto eso esos todo toda todos todas cuando
+cuándo donde dónde porque tiene tienen tener usted ustedes hace hacer desde hasta bien
+también entonces poco algo nada siempre nunca otra otro otros cosa cosas sobre mientras
+dice dijo decir dicho entiendo escucho escuchando oigo siente sentir pesa pesan cuesta
+hija hijo hijos casa escuela días tiempo parte vez veces mismo misma
+quiere quería puede podía sería debe estoy estar ella ellos ellas suya suyo nuestra
 """
 _GENERIC_REFLECTION_WORDS = frozenset(re.findall(r"\S+", _GENERIC_REFLECTION_TEXT))
 """Words a reflection may use without the caregiver having said them (feelings,

@@ -17,11 +17,13 @@ and disclosure) and draws every word from the persona card:
 | ``insight``   | ``plan.lead_in`` then the hidden insight's ``says`` lines    |
 
 On the first turn a greeting from staff gets the card's ``voice.greeting``
-first. Choices are deterministic for a seed: among the candidates the least
-used so far in the session wins (counted in ``plan.earlier_replies``), ties are
-broken by ``random.Random(f"{seed}:{turn_index}")``, and no line from the
-previous reply is used again, so the caregiver never says the same line twice
-in a row. Because all state comes from the plan, a restored session continues
+first (``voice.in_person`` when staff meet the caregiver in person: "Thanks for
+coming in", "Can I get you some water?"; a welcome question gets only that).
+Choices are deterministic for a seed: among the candidates the least used so
+far in the session wins (counted in ``plan.earlier_replies``), ties are broken
+by ``random.Random(f"{seed}:{turn_index}")``, and no line from the previous
+reply is used again, so the caregiver never says the same line twice in a row.
+Because all state comes from the plan, a restored session continues
 exactly as the original would have.
 """
 
@@ -62,6 +64,38 @@ def is_greeting(text: str) -> bool:
         días…", "Gracias por hablar conmigo…" and the like.
     """
     return _GREETING.search(normalize(text)) is not None
+
+
+_IN_PERSON = re.compile(
+    r"\b(?:(?:coming|come)\s+in|coming\s+(?:by|over|to\s+(?:school|the\s+school))|"
+    r"having\s+me\s+(?:over|in)|(?:have|take)\s+a\s+seat|sit\s+down|parking|"
+    r"(?:get|bring|grab)\s+you\s+(?:some|a|anything)|water|coffee|tea\b|"
+    r"venir|vino|pase|si[eé]ntese|tome\s+asiento|estacionamiento|un\s+caf[eé]|agua)\b",
+    re.IGNORECASE,
+)
+"""Cues that staff meet the caregiver in person (at school or at home), not by
+phone: "Thanks for coming in", "Can I get you some water?", "Have a seat"."""
+
+_WELCOME_ONLY = re.compile(
+    r"\b(?:water|coffee|tea|anything\s+to\s+drink|parking|a\s+seat|sit\s+down|agua|caf[eé]|"
+    r"estacionamiento|si[eé]ntese|asiento)\b",
+    re.IGNORECASE,
+)
+"""An in-person welcome question that the welcome itself answers ("Can I get
+you some water?", "Did you find parking?"): no topic line is added."""
+
+
+def is_in_person(text: str) -> bool:
+    """Tell whether a staff opening shows an in-person meeting, not a phone call.
+
+    Args:
+        text: the staff utterance.
+
+    Returns:
+        True for "Thanks for coming in", "Can I get you some water or coffee?",
+        "Please have a seat", "Did you find parking ok?" and the Spanish forms.
+    """
+    return _IN_PERSON.search(normalize(text)) is not None
 
 
 _HARD_WORDS = re.compile(
@@ -478,7 +512,10 @@ class ScriptedResponder:
         if not any(lines) and not greeting:
             lines = [choose.pick(fallback) or choose.pick(spare) or voice.general[0]]
         if greeting:
-            lines.insert(0, voice.greeting)
+            in_person = bool(voice.in_person) and is_in_person(plan.staff_text)
+            if in_person and _WELCOME_ONLY.search(normalize(plan.staff_text)):
+                lines = []  # "Can I get you some water?" is answered by the welcome
+            lines.insert(0, voice.in_person if in_person else voice.greeting)
         seen: list[str] = []
         for line in lines:
             if line and line not in seen:
