@@ -77,3 +77,18 @@ def test_ids_with_letters_and_separators(text: str, expected: str) -> None:
 )
 def test_phone_numbers_in_words(text: str, expected: str) -> None:
     assert scrub(text).text == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("lives Bldg 4 apt 12 at the complex", "lives [ADDRESS] at the complex"),
+        ("moved to building C, unit 2B last wk", "moved to [ADDRESS] last wk"),
+        ("viven en edificio B depto 3", "viven en [ADDRESS]"),
+        ("staying at Motel 6 room 214 for now", "staying at [ADDRESS] for now"),
+        ("they're at the motel, rm 12?", "they're at the motel, rm 12?"),
+        ("the building was closed for snow", "the building was closed for snow"),
+    ],
+)
+def test_informal_places(text: str, expected: str) -> None:
+    assert scrub(text).text == expected
