@@ -5,7 +5,7 @@ One command, prints figures::
     .venv/bin/python bench/scrub_quality.py                      # tests/data/pii_cases.jsonl
     .venv/bin/python bench/scrub_quality.py path/to/notes.jsonl  # any file of the same shape
     .venv/bin/python bench/scrub_quality.py --misses             # also list what was missed
-    .venv/bin/python bench/scrub_quality.py --all                # every case file and the blind set
+    .venv/bin/python bench/scrub_quality.py --all                # every case file, blind_pii{,6}
 
 Each line of the file is a JSON object with ``text``, ``pii`` (a list of
 ``[kind, exact substring]``; every occurrence of the substring is a detail of
@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--all",
         action="store_true",
-        help="every tests/data/pii_cases*.jsonl (tuned on) and tests/data/blind_pii/notes.jsonl",
+        help="every tests/data/pii_cases*.jsonl and blind_pii{,6}/notes.jsonl (all tuned on)",
     )
     args = ap.parse_args(argv)
 
@@ -111,7 +111,11 @@ def main(argv: list[str] | None = None) -> int:
     files = [args.file]
     if args.all:
         data = ROOT / "tests" / "data"
-        files = [*sorted(data.glob("pii_cases*.jsonl")), data / "blind_pii" / "notes.jsonl"]
+        files = [
+            *sorted(data.glob("pii_cases*.jsonl")),
+            data / "blind_pii" / "notes.jsonl",
+            data / "blind_pii6" / "notes.jsonl",
+        ]
     for path in files:
         _report(path, detect, (build, build_cpu), misses=args.misses)
     return 0

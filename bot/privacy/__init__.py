@@ -11,7 +11,10 @@ kind             placeholder        found by (module)
 ``PHONE``        ``[PHONE]``        patterns for every North American shape whatever
                                     the area code (555 included) with extensions
                                     ("x23", "ext. 4", "extension 210"), "+country"
-                                    numbers, 7-digit local numbers, and Google's
+                                    numbers, 7-digit local numbers, ten or seven
+                                    digits in words ("four one four, five five
+                                    five, oh one nine nine", "tres uno dos…"),
+                                    and Google's
                                     libphonenumber matcher at leniency POSSIBLE
                                     (dates and "2024-2025" excluded) (``patterns``)
 ``EMAIL``        ``[EMAIL]``        a pattern (also "name at mail dot com")
@@ -20,7 +23,8 @@ kind             placeholder        found by (module)
                                     numbered roads, PO boxes, rural routes, housing
                                     complexes, "apt 12" / "lot 14" near a housing
                                     word, corners, "at 88 Ridge", Spanish "Calle
-                                    Roble 45", "Avenida Juárez #1200 int. 4"
+                                    Roble 45", "Avenida Juárez #1200 int. 4",
+                                    "Bldg 4 apt 12", "Motel 6 room 214"
                                     (``addresses``); after a housing word, what
                                     datamade's ``usaddress`` parser tags as an
                                     address ("home is 402 Elm", "addr is 602 N
@@ -37,7 +41,9 @@ kind             placeholder        found by (module)
                                     "no. de caso"… (dashes and letters allowed);
                                     "#" + 5–10 digits or a code; codes of capitals
                                     and 4+ digits anywhere ("D4471290",
-                                    "00391827A"); a bare run of 6–10 digits
+                                    "00391827A"); dash-joined codes
+                                    ("CW-2023-44190", "2023-DR-00914");
+                                    a bare run of 6–10 digits
 ``NATIONAL_ID``  ``[NATIONAL_ID]``  SSN / ITIN shapes (123-45-6789, 123 45 6789),
                                     Canadian SIN shape, CURP, RFC, UK NINO, A-numbers,
                                     and any number after "SSN", "social", "passport",
@@ -86,7 +92,9 @@ known, found once, or in the name list, are names only where
 :func:`bot.privacy.ordinary.ordinary_use` says the word is not meant: possessive
 ("Hope's"), after a title or family word, capitalised in the middle of a
 sentence (unless a month after "in / by / since…"), or at a sentence start
-before a verb with a subject ("Hope missed", "Will was", "will was absent").
+before a verb with a subject ("Hope missed", "Will was", "will was absent"), or at a
+sentence start, in any case, before a word that shows the note is about the student
+("rose out dentist", "ivy sick", "rose bday", "luna no vino", "dulce y su hermano").
 "we hope", "he will come", "Will call Friday", "In May", "Mark the calendar"
 stay. A whole known name of two words or more ("hope carter") is always a name.
 

@@ -338,3 +338,21 @@ ADDRESS_RULES += [
     ),
 ]
 """ADDRESS rules: (rule name, regex, score)."""
+
+ADDRESS_RULES += [
+    (
+        # "Bldg 4 apt 12", "bldg C apt 304", "building 7, unit 2B", "edificio B depto 3": a
+        # building of a complex and the flat in it
+        "building_and_unit",
+        r"\b(?i:bldg|building|edificio|edif)\.?\s*#?\s*[A-Za-z0-9]{1,3}\b,?\s*"
+        r"(?i:apt|apartment|unit|depto|departamento|#)\.?\s*#?\s*[A-Za-z0-9]{1,5}\b",
+        0.6,
+    ),
+    (
+        # "Motel 6 room 214", "the Super 8, rm 12", "hotel on 5th room 310": a room of a motel
+        # or hotel the family stays in
+        "motel_room",
+        r"\b(?i:motel|hotel|inn|lodge)\s+(?:\d{1,3}\s*,?\s*)?(?i:room|rm|cuarto)\.?\s*#?\s*\d{1,4}\b",
+        0.6,
+    ),
+]

@@ -109,8 +109,8 @@ DOB_RULES: list[tuple[str, str, float]] = [
 STUDENT_ID_RULES: list[tuple[str, str, float]] = [
     (
         "number_after_id_word",
-        rf"\b{_SCHOOL_ID_WORDS}(?:\s*(?i:is|was|es|number|no\.?|num))?\s*(?:[:#=,]|\s[-–]|-\s)?\s*"
-        rf"(?i:no\.?\s*)?#?\s*(?P<v>{_ID_VALUE})",
+        rf"\b{_SCHOOL_ID_WORDS}(?:\s*(?i:is|was|es|number|no\.?|num))?\s*(?:[:=,]|\s[-–]|-\s|#\s)?\s*"
+        rf"(?i:no\.?\s*)?(?P<v>(?:#(?!\s))?{_ID_VALUE})",
         0.85,
     ),
     (
@@ -135,6 +135,14 @@ STUDENT_ID_RULES: list[tuple[str, str, float]] = [
         r"(?<![\w@.-])(?=(?:[A-Z-]{0,6}\d){4})(?=[\dA-Z-]*[A-Z])(?![\dA-Z]*(?:AM|PM)\b)"
         r"(?:[A-Z]{1,4}-?\d[\dA-Z]{3,14}|\d{4,}[A-Z]{1,3}|[A-Z]{1,4}-\d{4,10})(?![\w@-]|\.\w)",
         0.45,
+    ),
+    (
+        # "CW-2023-44190", "DIF-2024-0553", "2023-DR-00914", "cw-2023-44190": letters and
+        # digits in three dash-joined groups or more, with five digits or more
+        "dashed_code",
+        r"(?<![\w@.-])(?=(?:[A-Za-z-]{0,6}\d){5})"
+        r"(?:[A-Za-z]{1,4}-\d{2,6}|\d{2,6}-[A-Za-z]{1,4})(?:-[A-Za-z0-9]{2,10})+(?![\w@-])",
+        0.5,
     ),
     (
         # "d4471290", "s0041122": one to three letters and five digits or more, in lower case
@@ -162,7 +170,8 @@ NATIONAL_ID_RULES: list[tuple[str, str, float]] = [
         "number_after_national_id_word",
         rf"\b{_NATIONAL_ID_WORDS}(?:['’]s)?(?:\s*(?i:card|number|num|no\.?|id|#))?"
         r"(?:\s*(?i:is|was|es|of|ends in|ending in|ends with|ending|ends))?\s*(?:[:#=,]|\s[-–])?\s*"
-        r"(?P<v>(?=[A-Za-z0-9 -]{0,8}\d{2}|(?:[A-Za-z-]*\d){3})[A-Za-z]{0,4}-?"
+        r"(?P<v>(?:[A-Z]{1,3}\s(?=\d{4}))?"
+        r"(?=[A-Za-z0-9 -]{0,8}\d{2}|(?:[A-Za-z-]*\d){3})[A-Za-z]{0,4}-?"
         r"(?:\d|[A-Za-z](?=[\dA-Za-z]*\d))"
         r"(?:[A-Za-z0-9-]|\s(?=\d{2,}|\d(?![\w.,/:-]*\s+(?i:days?|weeks?|times?|hours?|"
         r"months?|years?|kids?|absences?|tardies)\b)))*[A-Za-z0-9])",

@@ -21,6 +21,10 @@ or a capitalised word of the name list):
 3. **Lower case** (or a text all in capitals): the ordinary word ("we hope", "he will come",
    "a joy", "grace period"), except at the start of a sentence before a verb with a subject
    ("will was absent again", "hope missed the bus"; not "is": "hope is a big word").
+4. **At the start of a sentence**, any case, a word that is not a modal is the name before a
+   word that shows the note is about the student (:data:`ATTENDANCE_NEXT`: "rose out
+   dentist", "ivy sick", "Sunny out - allergies", "rose bday 5/12/13"), before "no vino /
+   no fue" ("luna no vino") or "y su hermano" ("dulce y su hermano").
 """
 
 from __future__ import annotations
@@ -73,6 +77,32 @@ CONTEXT_BEFORE = regex.compile(
 """A title, a family or role word, or a naming word just before a word."""
 
 
+ATTENDANCE_NEXT: frozenset[str] = frozenset(
+    """
+    out absent sick ill tardy late home staying stays sent bday birthday dob b-day cumple
+    faltó falto llegó llego vino
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+"""Words that, after a name that is also a word at the start of a note's sentence, show it
+is the student the note is about ("rose out dentist", "ivy sick", "Sunny out - allergies",
+"hunter out for deer season", "rose bday 5/12/13", "luna faltó")."""
+
+_SPANISH_AFTER_NO = regex.compile(
+    r"\s+(?i:no)\s+(?i:vino|viene|vinieron|fue|asisti[oó]|lleg[oó]|ha\s+venido)\b"
+)
+_SPANISH_SIBLING = regex.compile(r"\s+(?i:y)\s+(?i:su|sus)\s+(?i:herman[oa]s?|prim[oa]s?)\b")
+
+
+def _about_the_student(text: str, end: int, following: str) -> bool:
+    """Whether the words after a sentence-start word ending at ``end`` make it the student:
+    an attendance word ("out", "absent", "sick", "bday"), "no vino", or "y su hermano"."""
+    return (
+        following in ATTENDANCE_NEXT
+        or bool(_SPANISH_AFTER_NO.match(text, end))
+        or bool(_SPANISH_SIBLING.match(text, end))
+    )
+
+
 def _mostly_capitals(text: str) -> bool:
     """True when the text is written in capitals (three quarters of its cased letters)."""
     letters = [c for c in text if c.isalpha() and c.lower() != c.upper()]
@@ -111,7 +141,11 @@ def ordinary_use(text: str, start: int, end: int) -> bool:
             return False
         if low in MODAL_WORDS:
             return not _subject_verb(following)
+        if _about_the_student(text, end, following):
+            return False
         return following in ORDINARY_NEXT
+    if at_start and low not in MODAL_WORDS and _about_the_student(text, end, following):
+        return False
     return not (at_start and following != "is" and _subject_verb(following))
 
 

@@ -12,6 +12,12 @@ from bot.privacy.model import PiiKind, PiiSpan
 from bot.privacy.names import _lexicon
 from bot.privacy.words import _KIN, _NAME_TOKEN, _TITLES
 
+_DIGIT_WORD = (
+    r"(?i:zero|oh|o|one|two|three|four|five|six|seven|eight|nine|"
+    r"cero|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve)"
+)
+"""A digit written as a word ("oh" and "o" for zero), English or Spanish."""
+
 
 def _patterns() -> dict[PiiKind, list[tuple[str, str, float]]]:
     """The pattern rules: kind -> [(rule name, regex, score)].
@@ -35,6 +41,15 @@ def _patterns() -> dict[PiiKind, list[tuple[str, str, float]]]:
                 "international",
                 r"(?<![\w+])\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?)(?:[\s.-]?\d{2,5}){1,4}(?![\w-])",
                 0.7,
+            ),
+            (
+                # "four one four, five five five, oh one nine nine": ten (or seven) digits in
+                # words, English or Spanish, in groups split by spaces, commas or dashes
+                "spelled_out_digits",
+                rf"(?<![\p{{L}}])(?:{_DIGIT_WORD}[\s,.-]+){{9}}{_DIGIT_WORD}(?![\p{{L}}])"
+                rf"|(?<![\p{{L}}])(?:{_DIGIT_WORD}[\s,.-]+){{6}}{_DIGIT_WORD}"
+                rf"(?![\p{{L}}]|[\s,.-]+{_DIGIT_WORD}(?![\p{{L}}]))",
+                0.6,
             ),
             ("local_7_digit", r"(?<![\d(.-])\b\d{3}[-.]\d{4}\b(?![-.]?\d)", 0.35),
             (
