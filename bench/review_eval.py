@@ -6,9 +6,9 @@ Prints aggregate figures only (never a text, never a list of misses) for:
 
 - the held-out authors END (English) and ESB (Spanish), which training never saw:
   intervention precision and recall, and per-kind precision and recall;
-- ``reflections.jsonl`` (blind): share recognized as reflections, share flagged as an
-  intervention, and for the lines labelled as a judgment inside a reflection shape,
-  the share flagged;
+- ``reflections.jsonl`` (tuning since 2026-12-02; ``--reflections FILE`` reads another):
+  share recognized as reflections, share flagged as an intervention, and for the lines
+  labelled as a judgment inside a reflection shape, the share flagged;
 - the project's labelled sets in ``tests/data`` (as ``bench/review_quality.py``).
 """
 
@@ -92,6 +92,12 @@ def main() -> None:
         action="store_true",
         help="let the learned layer add intervention findings (off by default)",
     )
+    parser.add_argument(
+        "--reflections",
+        type=Path,
+        default=CORPUS / "reflections.jsonl",
+        help="a reflections file of the same shape (default: the corpus's, now tuning data)",
+    )
     args = parser.parse_args()
 
     def run(text: str) -> Review:
@@ -107,9 +113,9 @@ def main() -> None:
         rows = [r for r in _read(path) if r.get("labels")]
         print(f"{author} (held out, {len(rows)} labelled lines):")
         print("\n".join(labelled_figures(rows, run)))
-    refl = CORPUS / "reflections.jsonl"
+    refl = args.reflections
     if refl.exists():
-        print("reflections.jsonl (blind):")
+        print(f"{refl.parent.name}/{refl.name}:")
         print("\n".join(reflection_figures(_read(refl), run)))
     for path in sorted((ROOT / "tests" / "data").glob("review_*.jsonl")):
         rows = _read(path)
