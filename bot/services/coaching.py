@@ -98,6 +98,21 @@ class Coaching(CoachFeedback):
                 CoachInfo.model_validate(r) for r in await uow.coaches.in_workspace(workspace_id)
             ]
 
+    async def managers_coaches(
+        self, workspace_id: str, actor_id: str, *, actor_is_admin: bool
+    ) -> list[CoachInfo]:
+        """The coaches, for someone about to add or remove one (the picker cards).
+
+        Raises:
+            NotAllowed: the actor is neither an admin nor a coach (the rule of
+                :meth:`add_coach`).
+        """
+        async with self._uow(workspace_id) as uow:
+            await self._require_manager(uow, workspace_id, actor_id, actor_is_admin)
+            return [
+                CoachInfo.model_validate(r) for r in await uow.coaches.in_workspace(workspace_id)
+            ]
+
     async def add_coach(
         self, workspace_id: str, actor_id: str, user_id: str, *, actor_is_admin: bool
     ) -> CoachChange:

@@ -29,6 +29,7 @@ CoachVerb = Literal[
     "coach_reviewed",
     "coach_progress",
     "coach_reply",
+    "coach_change",
     "team_decision",
     "record_team_decision",
 ]
@@ -38,7 +39,8 @@ COACH_ACTIONS: tuple[str, ...] = CoachVerb.__args__  # type: ignore[attr-defined
 ``coach_queue`` (id ``unreviewed`` | ``all``, page = offset), ``coach_open`` (id a
 session, page), ``coach_comment`` (id a session, text, turn), ``coach_send``,
 ``coach_reviewed`` (id a session), ``coach_progress`` (id ``team`` | ``staff:<user>``
-| ``me``), ``coach_reply`` (id a feedback id, text), ``record_team_decision`` (id a
+| ``me``), ``coach_reply`` (id a feedback id, text), ``coach_change`` (id ``add`` |
+``remove``, person: the people picker's Entra object id), ``record_team_decision`` (id a
 gathering key: the gathering post's button), ``team_decision`` (id a gathering key,
 text: the decision form's submit)."""
 
@@ -54,6 +56,8 @@ class CoachCardAction(BaseModel):
     """A page or queue offset (cards send it as a string, the card-action table's fields)."""
     text: str | None = Field(default=None, max_length=20_000)
     turn: str | None = Field(default=None, max_length=8, pattern=r"^(all|\d{1,4})?$")
+    person: str | None = Field(default=None, max_length=64)
+    """The people picker's choice (an Entra object id; checked by the coach flows)."""
 
 
 def parse_coach_value(value: Any) -> CoachCardAction | None:

@@ -34,6 +34,7 @@ __all__ = [
     "coach_view_types",
     "mark_findings",
     "people_in",
+    "people_picker_card",
     "render_coach",
 ]
 
@@ -44,9 +45,9 @@ HELP = (
     "Coach commands (type them in this chat):\n\n"
     "- **coach**: the sessions waiting for your review (**coach all**: every session)\n"
     "- **coach list**: who the coaches in this organization are\n"
-    "- **coach add** *id*: make someone a coach (their Microsoft Entra object id; coaches can "
-    "add coaches, the first ones come from EC_COACH_USER_IDS)\n"
-    "- **coach remove** *id*: stop someone being a coach\n"
+    "- **coach add**: make someone a coach (pick them by name, or give their Microsoft Entra "
+    "object id; coaches can add coaches, the first ones come from EC_COACH_USER_IDS)\n"
+    "- **coach remove**: stop someone being a coach\n"
     "- **progress**: your own practice chart; **team progress**: your team's (coaches)\n\n"
     "Every time a coach opens a transcript, the staff member can see it."
 )
@@ -328,6 +329,45 @@ def alert_card(view: CoachAlert, who: Who) -> TeamsMessage:
     text = coach_alert_text(view, who(view.staff_user_id))
     body = [_text(_esc(line)) for line in text.split("\n")]
     return _card(body, [_submit(say.OPEN, {"ec": "coach_open", "id": view.session_id}, "positive")])
+
+
+def people_picker_card(
+    verb: str, coaches: Sequence[tuple[str, str]], *, note: str = ""
+) -> TeamsMessage:
+    """The card for ``coach add`` / ``coach remove`` without an id.
+
+    Args:
+        verb: ``add`` (Teams' people picker: an ``Input.ChoiceSet`` over the organization's
+            directory, ``choices.data`` of ``graph.microsoft.com/users``, whose value is the
+            person's Entra object id) or ``remove`` (a list of the current coaches).
+        coaches: ``(user id, name)`` of the current coaches (for ``remove``).
+        note: a line shown first (e.g. why a typed name was not taken).
+
+    Returns:
+        One card whose submit sends ``{"ec": "coach_change", "id": verb, "person": <id>}``.
+    """
+    adding = verb == "add"
+    picker: dict[str, Any] = {
+        "type": "Input.ChoiceSet",
+        "id": "person",
+        "isRequired": True,
+        "errorMessage": "Pick a person.",
+        "placeholder": "Type a name" if adding else "Pick a coach",
+        "choices": [] if adding else [{"title": n[:100], "value": u} for u, n in coaches],
+    }
+    if adding:
+        picker["choices.data"] = {"type": "Data.Query", "dataset": "graph.microsoft.com/users"}
+        picker["style"] = "filtered"
+    body = [_text(note)] if note else []
+    body.append(
+        _text(
+            "Who should be a coach?" if adding else "Who should stop being a coach?",
+            weight="Bolder",
+        )
+    )
+    body.append(picker)
+    title = "Make a coach" if adding else "Remove as coach"
+    return _card(body, [_submit(title, {"ec": "coach_change", "id": verb}, "positive")])
 
 
 def coach_view_types() -> tuple[type[View], ...]:

@@ -1,7 +1,8 @@
 """The Teams side of the coach use cases, in the coach's 1:1 chat with the app.
 
-Typed commands (``coach``, ``coach all``, ``coach list``, ``coach add <id>``,
-``coach remove <id>``, ``coach help``, ``progress``, ``team progress``) and the
+Typed commands (``coach``, ``coach all``, ``coach list``, ``coach add [id]``,
+``coach remove [id]`` (without an id: a card with Teams' people picker, or the list of
+coaches), ``coach help``, ``progress``, ``team progress``) and the
 presses of the coach cards call the same services Slack calls
 (:class:`~bot.services.coaching.Coaching`, :mod:`bot.services.coach_screens`,
 :class:`~bot.services.progress.ProgressService`); those check the person's role
@@ -30,7 +31,7 @@ from bot.services.ports import ConversationRef
 from bot.services.progress import ProgressService
 from bot.services.session_results import NotYourSession, SessionNotFound
 from bot.teams.coach_actions import CoachCardAction
-from bot.teams.coach_cards import HELP
+from bot.teams.coach_cards import HELP, people_picker_card
 from bot.teams.coach_outbox import UNKNOWN_PERSON, ReachingOutbox
 
 __all__ = ["QUEUE_PAGE", "TeamsCoach", "refusal"]
@@ -48,10 +49,11 @@ _ENTRA_ID = re.compile(
 )
 """A Microsoft Entra object id (what the Teams adapter uses as a user id)."""
 
-NEED_ID = (
-    "Please give the person's Microsoft Entra object id (Teams admin center or Entra admin "
-    "center: Users), for example: coach add 3f2504e0-4f89-41d3-9a0c-0305e82c3301"
+NOT_AN_ID = (
+    "I can't look people up by a typed name: pick them on this card (or give their Microsoft "
+    "Entra object id, for example: coach add 3f2504e0-4f89-41d3-9a0c-0305e82c3301)."
 )
+PICK_SOMEONE = "Please pick a person on the card, then press the button again."
 COACHES_ONLY = "Only coaches can see the team's progress. Type progress for yours."
 ADDED_UNREACHABLE = (
     " They haven't opened a chat with me yet, so I couldn't tell them; they'll see the queue "
@@ -149,11 +151,32 @@ class TeamsCoach:
             return
         await outbox.send(ref, Notice(f"I don't know “{' '.join(words)}”.\n\n{HELP}"))
 
+    async def _picker(
+        self, outbox: ReachingOutbox, ref: ConversationRef, verb: str, typed: str
+    ) -> None:
+        """The people picker (add) or the coach list (remove), after the same role check."""
+        ws = ref.workspace_id
+        found = await self.coaching.managers_coaches(ws, ref.user_id, actor_is_admin=False)
+        coaches = [c.user_id for c in found]
+        names = await self.refs.names(ws, "teams", coaches)
+        listed = [(c, names.get(c, c)) for c in coaches if c != ref.user_id]
+        note = NOT_AN_ID if typed else ""
+        await outbox.send_card(ref, people_picker_card(verb, listed, note=note))
+
     async def _change(
-        self, outbox: ReachingOutbox, ref: ConversationRef, verb: str, arg: str
+        self,
+        outbox: ReachingOutbox,
+        ref: ConversationRef,
+        verb: str,
+        arg: str,
+        *,
+        picked: bool = False,
     ) -> None:
         if not _ENTRA_ID.match(arg):
-            await outbox.send(ref, Notice(NEED_ID))
+            if picked:
+                await outbox.send(ref, Notice(PICK_SOMEONE))
+            else:
+                await self._picker(outbox, ref, verb, arg)
             return
         target = arg.lower()
         ws, me = ref.workspace_id, ref.user_id
@@ -295,6 +318,11 @@ class TeamsCoach:
             await outbox.send(ref, Notice(say.REVIEWED))
         elif action.ec == "coach_progress":
             await self.chart(outbox, ref, sid)
+        elif action.ec == "coach_change":
+            if action.id not in ("add", "remove"):
+                await outbox.send(ref, Notice(practice_words.CARD_NOT_UNDERSTOOD))
+                return
+            await self._change(outbox, ref, action.id, (action.person or "").strip(), picked=True)
         elif action.ec == "coach_reply":
             if not sid.isdigit():
                 await outbox.send(ref, Notice(practice_words.CARD_NOT_UNDERSTOOD))

@@ -18,6 +18,7 @@ from microsoft_teams.api.models.attachment.attachment import Attachment
 from bot.presenters.views import View
 from bot.services.chat_refs import ChatReferences
 from bot.services.ports import ConversationRef, MessageRef
+from bot.teams.cards import TeamsMessage
 from bot.teams.coach_cards import coach_view_types, people_in, render_coach
 from bot.teams.outbox import TeamsOutbox
 
@@ -70,6 +71,10 @@ class ReachingOutbox(TeamsOutbox):
             posted = await self._post(to, message)
             first = first or posted
         return first
+
+    async def send_card(self, to: ConversationRef, message: TeamsMessage) -> MessageRef:
+        """Post one Teams card that no shared view describes (the people picker)."""
+        return await self._post(to, message)
 
     async def send_image(self, to: ConversationRef, text: str, png: bytes, name: str) -> str:
         """Post ``text`` with a PNG shown inline (a base64 ``data:`` URL, which Teams shows

@@ -214,7 +214,7 @@ def test_a_non_coach_is_refused_and_another_tenant_sees_nothing(server: TeamsSer
 def test_coach_add_as_a_typed_command(server: TeamsServer) -> None:
     _say(server, OTHER, "hi")  # their chat is known, so they can be told
     bad = _say(server, COACH, "coach add Jordan")
-    assert "Microsoft Entra object id" in bad.text
+    assert "can't look people up by a typed name" in bad.card_text
     before = _count(server, OTHER)
     done = _say(server, COACH, f"coach add {OTHER_ID}")
     assert done.text == "Staff 3 is now a coach in this workspace. I've let them know."
@@ -224,3 +224,49 @@ def test_coach_add_as_a_typed_command(server: TeamsServer) -> None:
     assert "Sessions for you to review" in queue.card_text
     nope = _say(server, STAFF, f"coach add {STAFF_ID}")
     assert nope.text == NOT_ALLOWED_TO_MANAGE
+
+
+def _picker(card: Recorded) -> dict[str, object]:
+    found: list[dict[str, object]] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "Input.ChoiceSet":
+                found.append(node)
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(card.cards)
+    assert len(found) == 1, card.cards
+    return found[0]
+
+
+def test_coach_add_and_remove_by_picking_the_person(server: TeamsServer) -> None:
+    """``coach add`` alone: Teams' people picker (the directory's users, value the Entra
+    object id); ``coach remove`` alone: the other coaches; a staff member gets no picker."""
+    _say(server, OTHER, "hi")
+    card = _say(server, COACH, "coach add")
+    picker = _picker(card)
+    assert picker["choices.data"] == {"type": "Data.Query", "dataset": "graph.microsoft.com/users"}
+    [submit] = card.submits()
+    assert submit["data"] == {"ec": "coach_change", "id": "add"}
+    [empty] = _press(server, COACH, {**submit["data"], "person": ""})
+    assert empty.text == "Please pick a person on the card, then press the button again."
+    [done] = _press(server, COACH, {**submit["data"], "person": OTHER_ID})
+    assert done.text == "Staff 3 is now a coach in this workspace. I've let them know."
+
+    listing = _say(server, COACH, "coach remove")
+    choices = _picker(listing)["choices"]
+    assert choices == [{"title": "Staff 3", "value": OTHER_ID}]  # not the coach themself
+    [submit] = listing.submits()
+    [removed] = _press(server, COACH, {**submit["data"], "person": OTHER_ID})
+    assert "Staff 3" in removed.text and "coach" in removed.text
+    assert _say(server, OTHER, "coach").text == NOT_A_COACH
+
+    refused = _say(server, STAFF, "coach add")
+    assert refused.text == NOT_ALLOWED_TO_MANAGE and not refused.cards
+    [no] = _press(server, STAFF, {"ec": "coach_change", "id": "add", "person": STAFF_ID})
+    assert no.text == NOT_ALLOWED_TO_MANAGE
