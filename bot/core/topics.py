@@ -15,6 +15,7 @@ are one keyword), because people often type Spanish without them.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from typing import Literal
@@ -1052,13 +1053,18 @@ def _subjects_in(text: str) -> list[Subject]:
     return sorted(found, key=lambda s: (found[s], s in TOPICS))
 
 
+@functools.cache
+def _keyword_re(topic: Topic) -> re.Pattern[str]:
+    """One pattern for all of ``topic``'s keywords as whole words (its leftmost match is
+    the earliest keyword)."""
+    alternatives = "|".join(re.escape(k) for k in sorted(_keywords(topic), key=len, reverse=True))
+    return re.compile(r"\b(?:" + alternatives + r")\b")
+
+
 def _first_keyword_pos(topic: Topic, low: str) -> int | None:
-    best: int | None = None
-    for keyword in _keywords(topic):
-        hit = re.search(r"\b" + re.escape(keyword) + r"\b", low)
-        if hit is not None and (best is None or hit.start() < best):
-            best = hit.start()
-    return best
+    """Where the first of ``topic``'s keywords starts in ``low`` (folded), or None."""
+    hit = _keyword_re(topic).search(low)
+    return None if hit is None else hit.start()
 
 
 def near_topics(subjects: list[Subject]) -> set[Topic]:
