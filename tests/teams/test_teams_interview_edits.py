@@ -30,6 +30,9 @@ CHICAGO = ZoneInfo("America/Chicago")  # the test users' client zone (teams_kit.
 DAY = datetime.now(CHICAGO).date() - timedelta(days=1)
 """The interview was yesterday morning (the services refuse future and long-past times)."""
 EARLIER = DAY - timedelta(days=1)
+NOW = datetime.combine(DAY + timedelta(days=1), time(1, 0), CHICAGO).astimezone(UTC)
+"""The app's clock: 1 AM today in Chicago, outside working hours, so no reflection prompt
+is due while a test reads them (at 8 AM the first one is, and the dispatcher claims it)."""
 
 
 def _on(day: date, hour: str) -> str:
@@ -52,7 +55,7 @@ FORM = {
 
 @pytest.fixture
 def server(tmp_path: Path, identity: FakeIdentity, connector: FakeConnector):  # type: ignore[no-untyped-def]
-    with TeamsServer(str(tmp_path / "ec.db"), identity, connector) as s:
+    with TeamsServer(str(tmp_path / "ec.db"), identity, connector, clock=lambda: NOW) as s:
         yield s
 
 
