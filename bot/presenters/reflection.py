@@ -24,6 +24,7 @@ __all__ = [
     "GATHERING_RED_FLAG",
     "GATHERING_TITLE",
     "INTERVIEW_NOT_FOUND",
+    "NEED_EXACT_WORDS",
     "NOTHING_NEW",
     "NOT_A_GATHERING",
     "NOT_YOUR_INTERVIEW",
@@ -73,6 +74,9 @@ NOTHING_NEW = "Nothing new came up"
 """The reflection's checkbox."""
 
 REFLECTION_NEEDS_AN_ANSWER = f"Write a line in any box, or tick “{NOTHING_NEW}”."
+NEED_EXACT_WORDS = (
+    "Please type what they said before saving (the words saved before, if any, are still kept)."
+)
 THANKS_EXACT_WORDS = "Saved, thank you. A family's own words are often what a team remembers most."
 THANKS_REFLECTION = "Saved, thank you. What you noticed is what your team will build on."
 THANKS_REFLECTION_RED_FLAG = (

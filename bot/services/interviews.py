@@ -46,6 +46,7 @@ from bot.services.results import (
     InterviewMode,
     InterviewNotFound,
     InterviewPage,
+    InvalidInput,
     NotYourInterview,
     ReminderInfo,
     WorkspaceReflectionSettings,
@@ -439,9 +440,12 @@ class InterviewService:
         Raises:
             InterviewNotFound: no such live interview in this workspace.
             NotYourInterview: ``user_id`` did not log it.
-            InvalidInput: the text is too long.
+            InvalidInput: the text is empty (saved words are never erased by an empty
+                form) or too long.
         """
         said = clean_text(text, words.TEXT_NAMES["exact_words"], "text")
+        if not said:
+            raise InvalidInput(words.NEED_EXACT_WORDS, field="text")
         counts: dict[PiiKind, int] = dict.fromkeys(PII_KINDS, 0)
         alias = await self._pseudonym(workspace_id, user_id, interview_id, action="exact_words")
         clean = scrub_into(said, [alias, *extra_names], counts)  # outside any transaction

@@ -358,7 +358,9 @@ class TeamsHandlers:
         self, outbox: TeamsOutbox, ref: ConversationRef, action: CardAction, _: Incoming
     ) -> None:
         iv = action.id or ""
-        await self._post(ref, exact_words_form(iv, await self._who(ref, iv)))
+        info = await self._service().get_interview(ref.workspace_id, ref.user_id, iv)
+        saved = {"text": info.exact_words} if info.exact_words else None
+        await self._post(ref, exact_words_form(iv, info.caregiver_pseudonym, saved))
 
     async def _on_reflection_form(
         self, outbox: TeamsOutbox, ref: ConversationRef, action: CardAction, _: Incoming

@@ -297,12 +297,20 @@ def delete_confirmation(info: InterviewInfo) -> TeamsMessage:
 def exact_words_form(
     interview_id: str, who: str, values: dict[str, str] | None = None, error: str | None = None
 ) -> TeamsMessage:
-    """The form for the caregiver's exact words about interview ``interview_id``."""
+    """The form for the caregiver's exact words about interview ``interview_id`` (``values``:
+    the words saved before, or the refused submission, shown again)."""
     v = values or {}
     body = [
         text_block(f"Their exact words · {who}", size="Large", weight="Bolder"),
         *_error(error),
-        _input("text", "What did they say, in their own words?", v, multiline=True),
+        _input(
+            "text",
+            "What did they say, in their own words?",
+            v,
+            multiline=True,
+            isRequired=True,
+            errorMessage="Type what they said.",
+        ),
     ]
     data = {"ec": ACTION_SAVE_EXACT_WORDS, "id": interview_id}
     return TeamsMessage(card=card(body, [submit("Save", data, "positive")]))

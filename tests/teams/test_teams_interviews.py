@@ -108,6 +108,19 @@ def test_log_an_interview_then_exact_words_and_a_reflection(
     server.press({"ec": "save_exact_words", "id": iv, "text": "We just want someone to call."})
     assert "Saved, thank you" in _last(server, n).text
 
+    # opened again: the form shows the words saved; an empty save is refused, nothing erased
+    n = len(server.connector.messages(chat))
+    server.press({"ec": "open_exact_words", "id": iv})
+    [field] = [i for i in _last(server, n).cards[0]["body"] if i.get("id") == "text"]
+    assert field["value"] == "We just want someone to call." and field["isRequired"] is True
+    n += 1
+    server.press({"ec": "save_exact_words", "id": iv, "text": "   "})
+    assert "Please type what they said" in _last(server, n).card_text
+    n += 1
+    server.press({"ec": "open_exact_words", "id": iv})
+    [field] = [i for i in _last(server, n).cards[0]["body"] if i.get("id") == "text"]
+    assert field["value"] == "We just want someone to call.", "the empty save erased nothing"
+
     n = len(server.connector.messages(chat))
     server.press({"ec": "open_reflection", "id": iv})
     refl = _last(server, n)
