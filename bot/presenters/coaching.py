@@ -15,6 +15,7 @@ __all__ = [
     "DISPUTE_NOT_FOUND",
     "EMPTY_FEEDBACK",
     "FEEDBACK_NOT_FOUND",
+    "LAST_COACH",
     "NOTHING_TO_SEND",
     "NOT_ALLOWED_TO_MANAGE",
     "NOT_A_COACH",
@@ -30,6 +31,10 @@ __all__ = [
 COACH_ADD_HINT = "A workspace admin can add one with /coach add @name."
 
 NOT_A_COACH = "Only coaches of this workspace can see the coach queue and transcripts."
+LAST_COACH = (
+    "That is the last coach here, and without one nobody could add coaches again. Add another "
+    "coach first, then remove this one."
+)
 NOT_ALLOWED_TO_MANAGE = (
     "Only workspace admins and coaches can add or remove coaches or change flagging."
 )

@@ -152,10 +152,16 @@ class Coaching(CoachFeedback):
 
         Raises:
             NotAllowed: the actor is neither an admin nor a coach.
+            BadInput: a coach (not an admin) removing the last coach: nobody but a
+                workspace admin could add one again, and Teams has no admin path.
         """
         user_id = (user_id or "").strip()
         async with self._uow(workspace_id) as uow:
             await self._require_manager(uow, workspace_id, actor_id, actor_is_admin)
+            if not actor_is_admin and user_id:
+                current = {r.user_id for r in await uow.coaches.in_workspace(workspace_id)}
+                if current == {user_id}:
+                    raise BadInput(words.LAST_COACH)
             changed = await uow.coaches.remove(workspace_id, user_id) if user_id else False
         if changed:
             log.info("workspace %s: coach %s removed by %s", workspace_id, user_id, actor_id)

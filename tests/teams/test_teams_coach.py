@@ -13,7 +13,7 @@ import pytest
 from fake_connector import FakeConnector, FakeIdentity, Recorded
 from teams_kit import TENANT, TeamsServer, activity, chat_of, user
 
-from bot.presenters.coaching import NOT_A_COACH, NOT_ALLOWED_TO_MANAGE
+from bot.presenters.coaching import LAST_COACH, NOT_A_COACH, NOT_ALLOWED_TO_MANAGE
 from bot.services.coaching import Coaching
 from bot.store import Store
 
@@ -265,6 +265,9 @@ def test_coach_add_and_remove_by_picking_the_person(server: TeamsServer) -> None
     [removed] = _press(server, COACH, {**submit["data"], "person": OTHER_ID})
     assert "Staff 3" in removed.text and "coach" in removed.text
     assert _say(server, OTHER, "coach").text == NOT_A_COACH
+    # the last coach cannot remove themself: Teams has no admin who could add one again
+    assert _say(server, COACH, f"coach remove {COACH_ID}").text == LAST_COACH
+    assert "Sessions for you to review" in _say(server, COACH, "coach").card_text
 
     refused = _say(server, STAFF, "coach add")
     assert refused.text == NOT_ALLOWED_TO_MANAGE and not refused.cards
