@@ -16,8 +16,10 @@ import itertools
 import threading
 import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from datetime import time as clock_time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 from fake_connector import FakeConnector, FakeIdentity, Recorded
@@ -95,6 +97,17 @@ def in_team(
         "tenant": {"id": body["conversation"]["tenantId"]},
     }
     return body
+
+
+CHICAGO = ZoneInfo("America/Chicago")
+"""The test users' client zone (``localTimezone`` in :func:`activity`)."""
+YESTERDAY = datetime.now(CHICAGO).date() - timedelta(days=1)
+"""A logged interview's day (the services refuse future and long-past days)."""
+QUIET_NOW = datetime.combine(YESTERDAY + timedelta(days=1), clock_time(1, 0), CHICAGO).astimezone(
+    UTC
+)
+"""An app clock at 1 AM today in Chicago, outside working hours: no reflection prompt comes
+due during a test (from 8 AM the first one does, and the dispatcher claims or posts it)."""
 
 
 class TeamsServer:

@@ -5,31 +5,22 @@ new message: through the real Teams endpoint and the fake connector."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from fake_connector import FakeConnector, FakeIdentity
-from teams_kit import TENANT, TeamsServer, chat_of, user
+from teams_kit import QUIET_NOW, TENANT, YESTERDAY, TeamsServer, chat_of, user
 
 from bot.store import Store
 from bot.teams.actions import ALREADY_DONE
 
 pytestmark = pytest.mark.integration
 
-CHICAGO = ZoneInfo("America/Chicago")  # the test users' client zone (teams_kit.activity)
-DAY = datetime.now(CHICAGO).date() - timedelta(days=1)
-"""The logged interview was yesterday."""
-NOW = datetime.combine(DAY + timedelta(days=1), time(1, 0), CHICAGO).astimezone(UTC)
-"""The app's clock: 1 AM today in Chicago, outside working hours, so no reflection prompt
-comes due (and is posted in the chat) while the test counts the chat's messages."""
-
 
 @pytest.fixture
 def server(tmp_path: Path, identity: FakeIdentity, connector: FakeConnector):  # type: ignore[no-untyped-def]
-    with TeamsServer(str(tmp_path / "ec.db"), identity, connector, clock=lambda: NOW) as s:
+    with TeamsServer(str(tmp_path / "ec.db"), identity, connector, clock=lambda: QUIET_NOW) as s:
         yield s
 
 
@@ -114,7 +105,7 @@ def test_the_log_form_is_replaced_by_its_error_then_by_the_thanks_and_saves_once
     fields = {
         "ec": "save_interview",
         "pseudonym": "",
-        "happened_on": DAY.isoformat(),
+        "happened_on": YESTERDAY.isoformat(),
         "happened_at": "09:30",
         "grade_band": "3-5",
         "mode": "phone",

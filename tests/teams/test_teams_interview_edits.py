@@ -11,11 +11,10 @@ import asyncio
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from fake_connector import FakeConnector, FakeIdentity, Recorded
-from teams_kit import TENANT, TeamsServer, activity, chat_of, user
+from teams_kit import CHICAGO, QUIET_NOW, TENANT, YESTERDAY, TeamsServer, activity, chat_of, user
 
 from bot.presenters.interview_logged import DELETE_TITLE, DELETE_WARNING
 from bot.services.ports import ConversationRef
@@ -26,13 +25,7 @@ from bot.teams.interview_flows import NOT_YOUR_TEAM
 
 pytestmark = pytest.mark.integration
 
-CHICAGO = ZoneInfo("America/Chicago")  # the test users' client zone (teams_kit.activity)
-DAY = datetime.now(CHICAGO).date() - timedelta(days=1)
-"""The interview was yesterday morning (the services refuse future and long-past times)."""
-EARLIER = DAY - timedelta(days=1)
-NOW = datetime.combine(DAY + timedelta(days=1), time(1, 0), CHICAGO).astimezone(UTC)
-"""The app's clock: 1 AM today in Chicago, outside working hours, so no reflection prompt
-is due while a test reads them (at 8 AM the first one is, and the dispatcher claims it)."""
+EARLIER = YESTERDAY - timedelta(days=1)
 
 
 def _on(day: date, hour: str) -> str:
@@ -45,7 +38,7 @@ TEAM_B = "19:attendance-team-b@thread.tacv2"
 FORM = {
     "ec": "save_interview",
     "pseudonym": "R.M.",
-    "happened_on": DAY.isoformat(),
+    "happened_on": YESTERDAY.isoformat(),
     "happened_at": "09:30",
     "grade_band": "3-5",
     "mode": "phone",
@@ -55,7 +48,7 @@ FORM = {
 
 @pytest.fixture
 def server(tmp_path: Path, identity: FakeIdentity, connector: FakeConnector):  # type: ignore[no-untyped-def]
-    with TeamsServer(str(tmp_path / "ec.db"), identity, connector, clock=lambda: NOW) as s:
+    with TeamsServer(str(tmp_path / "ec.db"), identity, connector, clock=lambda: QUIET_NOW) as s:
         yield s
 
 
@@ -108,7 +101,10 @@ def test_list_change_the_time_and_delete(server: TeamsServer, tmp_path: Path) ->
     assert "team_channel" not in _inputs(form)
 
     done = _answer(server, FORM)
-    assert f"Thank you for logging your phone call with R.M. ({_on(DAY, '9:30 AM')})" in done.text
+    assert (
+        f"Thank you for logging your phone call with R.M. ({_on(YESTERDAY, '9:30 AM')})"
+        in done.text
+    )
     buttons = _buttons(done)
     assert set(buttons) == {"Change time", "Delete", "My interviews"}
     iv = buttons["Change time"]["id"]
@@ -117,14 +113,14 @@ def test_list_change_the_time_and_delete(server: TeamsServer, tmp_path: Path) ->
     assert row.team_channel is None and {s for _, s, _ in before} == {"pending"}
 
     listed = _answer(server, text="interviews")
-    assert f"R.M. · grade 3-5 · phone call · {_on(DAY, '9:30 AM')}" in listed.card_text
+    assert f"R.M. · grade 3-5 · phone call · {_on(YESTERDAY, '9:30 AM')}" in listed.card_text
     assert _buttons(listed)["Change time"] == {"ec": "edit_interview_time", "id": iv}
     assert _answer(server, buttons["My interviews"]).card_text == listed.card_text
 
     edit = _answer(server, {"ec": "edit_interview_time", "id": iv})
     fields = _inputs(edit)
     assert (fields["happened_on"]["value"], fields["happened_at"]["value"]) == (
-        DAY.isoformat(),
+        YESTERDAY.isoformat(),
         "09:30",
     ), "on the interview's own clock (America/Chicago)"
     [save] = edit.submits()
@@ -211,7 +207,7 @@ def test_only_the_owner_in_the_same_tenant_reaches_an_interview(
 
     row, reminders = _read(db, TENANT, iv)
     assert row.deleted_at is None, "not deleted"
-    assert row.happened_at == datetime.combine(DAY, time(9, 30), CHICAGO).astimezone(UTC)
+    assert row.happened_at == datetime.combine(YESTERDAY, time(9, 30), CHICAGO).astimezone(UTC)
     assert {s for _, s, _ in reminders} == {"pending"}
     slack_row, slack_reminders = _read(db, "T0SLACK", theirs)
     assert slack_row.deleted_at is None and {s for _, s, _ in slack_reminders} == {"pending"}
@@ -249,7 +245,7 @@ def test_the_team_choice_offers_only_the_users_teams(server: TeamsServer, tmp_pa
     assert row.gathering_key.startswith(f"team_gathering:{TEAM_A}:"), "joins the team's week"
     assert "your team's weekly gathering" in done.text
     listed = _answer(server, text="interviews")
-    line = f"R.M. · grade 3-5 · phone call · {_on(DAY, '9:30 AM')} · team: Attendance team A"
+    line = f"R.M. · grade 3-5 · phone call · {_on(YESTERDAY, '9:30 AM')} · team: Attendance team A"
     assert line in listed.card_text
 
     nobody = _answer(server, text="log", n=3)

@@ -5,13 +5,11 @@ prompts scheduled for this chat in the user's zone, other users' interviews refu
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from fake_connector import FakeConnector, FakeIdentity
-from teams_kit import TENANT, TeamsServer, chat_of, user
+from teams_kit import QUIET_NOW, TENANT, YESTERDAY, TeamsServer, chat_of, user
 
 from bot.services.ports import ConversationRef
 from bot.services.reflection import ReflectionService
@@ -19,17 +17,10 @@ from bot.store import Store
 
 pytestmark = pytest.mark.integration
 
-CHICAGO = ZoneInfo("America/Chicago")  # the test users' client zone (teams_kit.activity)
-DAY = datetime.now(CHICAGO).date() - timedelta(days=1)
-"""The logged interview was yesterday (the services refuse future and long-past days)."""
-NOW = datetime.combine(DAY + timedelta(days=1), time(1, 0), CHICAGO).astimezone(UTC)
-"""The app's clock: 1 AM today in Chicago, outside working hours, so no reflection prompt
-comes due in the chat while the test reads the chat's newest message."""
-
 
 @pytest.fixture
 def server(tmp_path: Path, identity: FakeIdentity, connector: FakeConnector):  # type: ignore[no-untyped-def]
-    with TeamsServer(str(tmp_path / "ec.db"), identity, connector, clock=lambda: NOW) as s:
+    with TeamsServer(str(tmp_path / "ec.db"), identity, connector, clock=lambda: QUIET_NOW) as s:
         yield s
 
 
@@ -66,7 +57,7 @@ def test_log_an_interview_then_exact_words_and_a_reflection(
     fields = {
         "ec": "save_interview",
         "pseudonym": "",
-        "happened_on": DAY.isoformat(),
+        "happened_on": YESTERDAY.isoformat(),
         "happened_at": "09:30",
         "grade_band": "3-5",
         "mode": "phone",
