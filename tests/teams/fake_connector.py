@@ -166,13 +166,13 @@ class Recorded:
         walk(self.cards)
         return "\n".join(out)
 
-    def submits(self) -> list[dict[str, Any]]:
-        """Every ``Action.Submit`` of the cards (title and data)."""
+    def elements(self, kind: str) -> list[dict[str, Any]]:
+        """Every element of the cards whose ``type`` is ``kind`` (e.g. ``Input.ChoiceSet``)."""
         found: list[dict[str, Any]] = []
 
         def walk(node: Any) -> None:
             if isinstance(node, dict):
-                if node.get("type") == "Action.Submit":
+                if node.get("type") == kind:
                     found.append(node)
                 for value in node.values():
                     walk(value)
@@ -182,6 +182,10 @@ class Recorded:
 
         walk(self.cards)
         return found
+
+    def submits(self) -> list[dict[str, Any]]:
+        """Every ``Action.Submit`` of the cards (title and data)."""
+        return self.elements("Action.Submit")
 
 
 _PATH = re.compile(r"/v3/conversations/(?P<conv>[^/]+)/activities(?:/(?P<aid>[^/]+))?$")

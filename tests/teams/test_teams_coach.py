@@ -8,6 +8,7 @@ import asyncio
 import base64
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fake_connector import FakeConnector, FakeIdentity, Recorded
@@ -226,22 +227,10 @@ def test_coach_add_as_a_typed_command(server: TeamsServer) -> None:
     assert nope.text == NOT_ALLOWED_TO_MANAGE
 
 
-def _picker(card: Recorded) -> dict[str, object]:
-    found: list[dict[str, object]] = []
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "Input.ChoiceSet":
-                found.append(node)
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-
-    walk(card.cards)
-    assert len(found) == 1, card.cards
-    return found[0]
+def _picker(card: Recorded) -> dict[str, Any]:
+    """The card's one people picker or coach list."""
+    [found] = card.elements("Input.ChoiceSet")
+    return found
 
 
 def test_coach_add_and_remove_by_picking_the_person(server: TeamsServer) -> None:
