@@ -30,6 +30,7 @@ from bot.llm.errors import ModelError
 from bot.personas import get_persona
 from bot.presenters import coaching as coach_words
 from bot.presenters import practice as say
+from bot.presenters.platform_words import words_for
 from bot.presenters.views import (
     CoachAlert,
     CoachNote,
@@ -352,7 +353,7 @@ class PracticeChat:
         started = metrics.received_at() or time.monotonic()
         if len(text) > say.MAX_TURN_CHARS:
             metrics.turn_done("too_long", started)
-            await outbox.send(ref, Notice(say.too_long(len(text))))
+            await outbox.send(ref, Notice(say.too_long(len(text), words_for(ref.platform))))
             return
         info = await self.sessions.get(ref.workspace_id, ref.user_id, session_id)
         persona = self.persona(info.persona_id)
@@ -579,7 +580,7 @@ class PracticeChat:
             where = ref.in_conversation(info.channel_id, info.thread_id)
         else:
             where = (await outbox.direct(ref.workspace_id, ref.user_id)).in_thread(info.thread_id)
-        text = coach_words.coach_sent(sent.created, len(sent.coach_ids))
+        text = coach_words.coach_sent(sent.created, len(sent.coach_ids), words_for(ref.platform))
         await outbox.send(where, Notice(text, icon="sent"))
 
     async def review_list(self, text: str, *, title: str = "Question review") -> QuestionReview:
