@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from fake_connector import FakeConnector, FakeIdentity
-from teams_kit import BOT, TENANT, TeamsServer, activity, chat_of, in_team
+from teams_kit import BOT, TeamsServer, activity, chat_of, in_team
 
 from bot.presenters.practice import TEAMS_HELP, TEAMS_OTHER_TENANT, TEAMS_POINTER
 
@@ -112,7 +112,9 @@ def test_another_tenants_card_press_install_and_channel_message_do_nothing(
     assert server.post(_foreign(submit, "both")).status_code == 200
     install = activity("conversationUpdate", url, membersAdded=[{"id": BOT}], tenant=OTHER_TENANT)
     assert server.post(install).status_code == 200
-    team = in_team("conversationUpdate", url, "19:other-team@thread.tacv2", membersAdded=[{"id": BOT}])
+    team = in_team(
+        "conversationUpdate", url, "19:other-team@thread.tacv2", membersAdded=[{"id": BOT}]
+    )
     team["channelData"]["eventType"] = "teamMemberAdded"
     assert server.post(_foreign(team, "both")).status_code == 200
     said = in_team("message", url, "19:other-team@thread.tacv2", text="practice")
