@@ -48,12 +48,13 @@ _BLOCK_TAGS = frozenset(
 
 _LOOKS_LIKE_HTML = re.compile(
     r"</?(?:at|p|div|br|span|b|i|u|s|strike|strong|em|ul|ol|li|img|a|pre|code|blockquote|"
-    r"h[1-6]|table|tbody|thead|tr|td|th|sup|sub|hr|emoji|attachment)\b[^>]*>"
+    r"h[1-6]|table|tbody|thead|tr|td|th|sup|sub|hr|emoji|attachment)"
+    r"""(?:\s+[\w:-]+=(?:"[^"]*"|'[^']*'))*\s*/?>"""
     r"|&(?:[a-z]+|#\d+|#x[0-9a-f]+);",
     re.IGNORECASE,
 )
-"""A Teams tag or an HTML entity: only such text is parsed as HTML (so a plain
-``a<b and c`` typed in a client that sends plain text keeps every character)."""
+"""A Teams tag (attributes quoted, as Teams writes them) or an HTML entity: only such
+text is parsed as HTML, so plain text such as ``a<b and c > d`` keeps every character."""
 
 
 class _PlainText(HTMLParser):

@@ -16,6 +16,13 @@ the intro card's activity id.
 answered once. Handling runs before the HTTP answer (a model reply inside
 Bot Framework's 15 seconds; the model's own timeout is ``EC_REQUEST_TIMEOUT``).
 
+**The door.** :func:`register` puts every entry point behind
+:func:`bot.teams.door.guard`: an activity from a tenant other than ``TENANT_ID`` runs
+nothing here, and a message's text arrives without the app's @mention or Teams HTML.
+A message left with no words (spaces, only the mention, only markup) gets a hint of
+what to type (:data:`~bot.presenters.practice.TEAMS_POINTER`, or the practice call's
+help while one is open).
+
 **Card presses.** ``Action.Submit`` arrives as a ``message`` activity with the
 button's ``value``; a Universal Action as an ``invoke`` named
 ``adaptiveCard/action``. Both are parsed by

@@ -248,3 +248,23 @@ def test_a_created_database_folder_is_named_once_in_the_log(
     with TeamsServer("", identity, connector, database_url=url):
         pass
     assert not [r for r in caplog.records if "database folder" in r.getMessage()], "it exists now"
+
+
+# ---------------------------------------------------------------------- plain_text itself
+
+
+@pytest.mark.parametrize(
+    ("sent", "plain"),
+    [
+        ("a<b and c > d", "a<b and c > d"),  # no Teams tag, no entity: every character stays
+        ("Q&A at 8", "Q&A at 8"),
+        ("<p>Hi&nbsp;<b>there</b></p><p>second&amp;third</p>", "Hi there\nsecond&third"),
+        ('<p>ok <img alt="🙂" itemtype="http://schema.skype.com/Emoji"></p>', "ok 🙂"),
+        ("<ul><li>one</li><li>two</li></ul>", "one\ntwo"),
+        ("<p></p><br>&nbsp;", ""),
+    ],
+)
+def test_plain_text_of_teams_html(sent: str, plain: str) -> None:
+    from bot.teams.door import plain_text
+
+    assert plain_text(sent) == plain
