@@ -32,6 +32,8 @@ class CommandWords:
         first_coach: who can add the first coach, one sentence.
         managers: who may add or remove coaches (``workspace admins and coaches``).
         coach_home: where a coach finds the sessions waiting (``on their Home tab``).
+        debrief_where: where a practice's debrief is (``in the thread``; Teams chats
+            have no threads).
     """
 
     platform: str
@@ -43,6 +45,7 @@ class CommandWords:
     first_coach: str
     managers: str
     coach_home: str
+    debrief_where: str
 
 
 SLACK = CommandWords(
@@ -55,6 +58,7 @@ SLACK = CommandWords(
     first_coach="A workspace admin can add one with /coach add @name.",
     managers="workspace admins and coaches",
     coach_home="on their Home tab",
+    debrief_where="in the thread",
 )
 """Slack: slash commands, workspace admins, the App Home tab."""
 
@@ -71,6 +75,7 @@ TEAMS = CommandWords(
     ),
     managers="coaches",
     coach_home="when they type “coach” in their chat with me",
+    debrief_where="above in this chat",
 )
 """Teams: words typed in the 1:1 chat; no admins (coaches add coaches); no Home tab."""
 

@@ -45,6 +45,7 @@ __all__ = [
     "SIGNS",
     "SUCCESS_REMINDER",
     "TEAMS_HELP",
+    "already_ended",
     "debrief_figures",
     "dm_pointer",
     "dm_pointer_in_practice",
@@ -92,6 +93,13 @@ ENDED = (
     "“practice”, to start a new one."
 )
 ALREADY_ENDED = "This practice has already ended; your debrief is in the thread."
+
+
+def already_ended(words: CommandWords = SLACK) -> str:
+    """A second End press (Slack: :data:`ALREADY_ENDED`; Teams chats have no threads)."""
+    return f"This practice has already ended; your debrief is {words.debrief_where}."
+
+
 NOT_YOURS = "That practice session belongs to someone else, so I can't do that."
 NOT_FOUND = "I couldn't find that practice session."
 SESSION_NOT_FOUND = "That practice session was not found."

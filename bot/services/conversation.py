@@ -479,7 +479,7 @@ class PracticeChat:
             )
         )
         if claim is None:
-            await outbox.send_private(thread, Notice(say.ALREADY_ENDED))
+            await outbox.send_private(thread, Notice(say.already_ended(words_for(ref.platform))))
             return False
         async with claims.held(claim):
             await self.post_debrief(outbox, thread, session_id, card=card)

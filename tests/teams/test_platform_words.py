@@ -32,6 +32,7 @@ def test_slack_sentences_are_unchanged() -> None:
     assert screens.no_coach_yet() == screens.NO_COACH_YET
     assert screens.unknown_command("zap") == f"I don't know “/coach zap”.\n\n{screens.HELP}"
     assert coaching.not_allowed_to_manage() == coaching.NOT_ALLOWED_TO_MANAGE
+    assert practice.already_ended() == practice.ALREADY_ENDED
     assert words_for("slack") is SLACK and words_for("cli") is SLACK
 
 
@@ -59,4 +60,5 @@ def test_teams_says_what_to_type() -> None:
     assert "type “review”" in practice.too_long(2345, TEAMS)
     assert "“coach add”" in screens.coach_list([], TEAMS)
     assert coaching.not_allowed_to_manage(TEAMS) == "Only coaches can add or remove coaches."
+    assert practice.already_ended(TEAMS).endswith("your debrief is above in this chat.")
     assert words_for("teams") is TEAMS

@@ -223,6 +223,8 @@ def test_teams_says_teams_words_not_slash_commands_or_workspace_admins(
     assert "“coach add”" in sent.text and "EC_COACH_USER_IDS" in sent.text
     for slack in ("/coach", "workspace", "admin", "@name"):
         assert slack not in sent.text, slack
+    again = _said(server, "", value={"ec": "end", "id": session_id})
+    assert again.text == "This practice has already ended; your debrief is above in this chat."
 
 
 # ---------------------------------------------------------------------- 7. database folder
