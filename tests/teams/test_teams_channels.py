@@ -20,7 +20,7 @@ from bot.services.chat_refs import ChatReferences
 from bot.services.ports import ConversationRef
 from bot.services.reflections import ReflectionService
 from bot.store import Store, TeamDecisionRow
-from bot.teams.channels import DECISION_BUTTON, WELCOME, WRONG_PLACE
+from bot.teams.channels import DECISION_BUTTON, DECISION_SAVED, WELCOME, WRONG_PLACE
 
 pytestmark = pytest.mark.integration
 
@@ -144,13 +144,13 @@ def test_install_stores_the_channel_and_the_gathering_posts_there(
     key = record["data"]["id"]
     assert key.startswith(f"team_gathering:{TEAM}:")
 
-    # the button opens the decision form under the post
+    # the button opens the decision form in the post's thread
     thread = f"{TEAM};messageid={post.returned_id}"
     opened = _in_team("message", conn.service_url, thread, TEAM, value=record["data"])
     assert server.post(opened).status_code == 200
     [form] = server.wait_messages(1, thread)
     [submit] = form.submits()
-    assert submit["data"] == {"ec": "team_decision", "id": key}
+    assert submit["data"] == {"ec": "team_decision", "id": key, "post": post.returned_id}
     assert [i["id"] for i in form.cards[0]["body"] if i["type"] == "Input.Text"] == ["text"]
 
     # pressed in another team: refused, nothing recorded
@@ -167,22 +167,30 @@ def test_install_stores_the_channel_and_the_gathering_posts_there(
     assert [m.text for m in refused] == [WRONG_PLACE]
     assert _decisions(db) == []
 
-    # an empty decision is refused plainly; a real one from its own channel is recorded
+    # an empty decision is refused plainly (the form stays); a real one from its own
+    # channel is recorded, and the form becomes the thanks
     empty = _in_team(
-        "message", conn.service_url, thread, TEAM, value={**submit["data"], "text": " "}
+        "message",
+        conn.service_url,
+        thread,
+        TEAM,
+        value={**submit["data"], "text": " "},
+        replyToId=form.returned_id,
     )
     assert server.post(empty).status_code == 200
     assert server.wait_messages(2, thread)[-1].text == DECISION_NEEDED
+    assert conn.updates() == []
     press = _in_team(
         "message",
         conn.service_url,
         thread,
         TEAM,
         value={**submit["data"], "text": "Call every family we missed on Monday."},
+        replyToId=form.returned_id,
     )
     assert server.post(press).status_code == 200
-    thanks = server.wait_messages(3, thread)[-1]
-    assert thanks.text == "Thanks, your team's decision is recorded."
+    thanks = next(u for u in conn.updates() if u.activity_id == form.returned_id)
+    assert (thanks.conversation_id, thanks.text) == (thread, DECISION_SAVED)
     [decision] = _decisions(db)
     assert (decision.team_channel, decision.decision) == (
         TEAM,
