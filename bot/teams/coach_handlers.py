@@ -127,7 +127,7 @@ class CoachingHandlers(TeamsHandlers):
         if incoming is not None and not incoming.personal:
             action = parse_coach_value(incoming.value)
             if action is not None and action.ec in ("team_decision", "record_team_decision"):
-                with answering_invoke() as answer:
+                with answering_invoke(incoming.reply_to_id) as answer:
                     await self._in_channel(incoming, body, action)
                 return invoke_response(answer.card)
         return await super().on_card_action(ctx)

@@ -195,7 +195,7 @@ class TeamsHandlers:
         """An ``adaptiveCard/action`` invoke (Universal Actions): the same as a submit; the
         result card is the invoke response (:func:`~bot.teams.actions.invoke_response`)."""
         incoming = parse_activity(_body(ctx))
-        with answering_invoke() as answer:
+        with answering_invoke(incoming.reply_to_id if incoming else None) as answer:
             if incoming is not None:
                 await self._guarded(incoming, self.card)
         return invoke_response(answer.card)

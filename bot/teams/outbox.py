@@ -78,11 +78,13 @@ class InvokeAnswer:
     """What a Universal Action (an ``adaptiveCard/action`` invoke) answers with.
 
     Attributes:
-        card: the card that replaces the pressed one (the first card the press's handler
-            posts in place of it), or None: the press produced no card.
+        pressed: the activity id of the card the invoke was pressed on, or None.
+        card: the card that replaces it (the first card the press's handler posts in
+            its place), or None: the press produced no card for it.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, pressed: str | None) -> None:
+        self.pressed = pressed
         self.card: dict[str, Any] | None = None
 
 
@@ -90,13 +92,14 @@ _INVOKE: ContextVar[InvokeAnswer | None] = ContextVar("teams_invoke_answer", def
 
 
 @contextmanager
-def answering_invoke() -> Iterator[InvokeAnswer]:
-    """While handling one ``adaptiveCard/action`` invoke, the card that would replace the
-    pressed card is kept in the yielded :class:`InvokeAnswer` instead of being sent as an
-    update: Teams shows the invoke response's card in place of the pressed one
-    (Microsoft's Universal Actions: the ``application/vnd.microsoft.card.adaptive``
-    response). A result without a card is still sent as an update."""
-    answer = InvokeAnswer()
+def answering_invoke(pressed: str | None) -> Iterator[InvokeAnswer]:
+    """While handling one ``adaptiveCard/action`` invoke on card ``pressed`` (the invoke's
+    ``replyToId``), the card that would replace that card is kept in the yielded
+    :class:`InvokeAnswer` instead of being sent as an update: Teams shows the invoke
+    response's card in place of the pressed one (Microsoft's Universal Actions: the
+    ``application/vnd.microsoft.card.adaptive`` response). A result without a card is
+    still sent as an update."""
+    answer = InvokeAnswer(pressed)
     token = _INVOKE.set(answer)
     try:
         yield answer
@@ -123,8 +126,9 @@ async def post_message(app: App, to: ConversationRef, message: TeamsMessage) -> 
     update of that activity (``PUT /v3/conversations/{conv}/activities/{replyToId}``);
     when the connector refuses the update (a 404 for a deleted card, a 403, a network
     error), the message is posted anew instead, so the result is never lost. While an
-    invoke is answered (:func:`answering_invoke`), a card that replaces the pressed one
-    goes into the invoke response instead of an update.
+    invoke is answered (:func:`answering_invoke`), a card that replaces the invoke's own
+    card goes into the invoke response instead of an update (another card, e.g. the
+    post a form belongs to, is still updated).
 
     Returns:
         The id of the activity that now shows ``message``.
@@ -132,7 +136,12 @@ async def post_message(app: App, to: ConversationRef, message: TeamsMessage) -> 
     pressed = _PRESSED.get()
     replace_id = pressed.take(to.conversation_id) if pressed is not None else None
     answer = _INVOKE.get()
-    if replace_id is not None and answer is not None and message.card is not None:
+    if (
+        replace_id is not None
+        and answer is not None
+        and answer.pressed == replace_id
+        and message.card is not None
+    ):
         answer.card = message.card
         return replace_id
     if replace_id is not None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_connector import FakeConnector, FakeIdentity
+from fake_connector import FakeConnector, FakeIdentity, Recorded
 from sqlalchemy import select
 from teams_kit import BOT, TENANT, TeamsServer, activity, user
 
@@ -20,6 +20,7 @@ from bot.services.chat_refs import ChatReferences
 from bot.services.ports import ConversationRef
 from bot.services.reflections import ReflectionService
 from bot.store import Store, TeamDecisionRow
+from bot.teams.actions import ALREADY_DONE
 from bot.teams.channels import DECISION_BUTTON, DECISION_SAVED, WELCOME, WRONG_PLACE
 
 pytestmark = pytest.mark.integration
@@ -219,3 +220,152 @@ def test_removing_the_app_forgets_the_channel(server: TeamsServer, tmp_path: Pat
             await store.dispose()
 
     assert asyncio.run(stored()) == [], "answered after handling: the row is gone"
+
+
+def _the_week(server: TeamsServer, db: str) -> tuple[Recorded, dict[str, Any]]:
+    """The app added to the team and the week's gathering posted: the post and the data
+    of its *Record our decision*."""
+    _install(server, TEAM)
+    asyncio.run(_post_the_week(db, server))
+    posts = server.wait_messages(2, TEAM)
+    assert len(posts) == 2, "the week's gathering reached the team's channel"
+    [record] = posts[1].submits()
+    return posts[1], record["data"]
+
+
+def _open_form(
+    server: TeamsServer, post: Recorded, record: dict[str, Any], *, n: int = 1
+) -> tuple[str, Recorded]:
+    """User ``n`` presses *Record our decision* on the post, as Teams sends a press on a
+    channel's root post (the channel's id, the post as ``replyToId``); returns the thread
+    and the form posted in it."""
+    conn = server.connector
+    thread = f"{TEAM};messageid={post.returned_id}"
+    before = len(conn.messages(thread))
+    press = _in_team(
+        "message", conn.service_url, TEAM, TEAM, n=n, value=record, replyToId=post.returned_id
+    )
+    assert server.post(press).status_code == 200
+    forms = server.wait_messages(before + 1, thread)
+    assert len(forms) == before + 1, "the form is posted in the post's thread"
+    return thread, forms[-1]
+
+
+def _submit(
+    server: TeamsServer, thread: str, form: Recorded, text: str, *, n: int = 1
+) -> dict[str, Any]:
+    """User ``n`` submits ``form`` with ``text`` (a new activity each time); returns it."""
+    [button] = form.submits()
+    body = _in_team(
+        "message",
+        server.connector.service_url,
+        thread,
+        TEAM,
+        n=n,
+        value={**button["data"], "text": text},
+        replyToId=form.returned_id,
+    )
+    assert server.post(body).status_code == 200
+    return body
+
+
+def test_a_press_on_the_channel_post_opens_the_form_in_its_thread(
+    server: TeamsServer, tmp_path: Path
+) -> None:
+    post, record = _the_week(server, str(tmp_path / "ec.db"))
+    thread, form = _open_form(server, post, record)
+    assert form.conversation_id == thread == f"{TEAM};messageid={post.returned_id}"
+    assert form.cards[0]["actions"][0]["data"]["post"] == post.returned_id
+    assert len(server.connector.messages(TEAM)) == 2, "nothing new at the channel's root"
+
+
+def test_a_second_submit_stores_no_second_decision_for_the_post(
+    server: TeamsServer, tmp_path: Path
+) -> None:
+    db = str(tmp_path / "ec.db")
+    conn = server.connector
+    post, record = _the_week(server, db)
+    thread, form = _open_form(server, post, record)
+    first = _submit(server, thread, form, "Call every family we missed on Monday.")
+    assert len(_decisions(db)) == 1
+
+    # the same form submitted again (Teams sends a new activity: a new id)
+    again = _submit(server, thread, form, "Call every family we missed on Monday.")
+    assert again["id"] != first["id"]
+    assert server.wait_messages(2, thread)[-1].text == ALREADY_DONE
+
+    # a second form opened under the same post by someone else, another text
+    thread, other_form = _open_form(server, post, record, n=2)
+    _submit(server, thread, other_form, "Send a letter home.", n=2)
+    assert conn.messages(thread)[-1].text == ALREADY_DONE
+    [decision] = _decisions(db)
+    assert decision.decision == "Call every family we missed on Monday."
+
+
+def test_the_gathering_post_is_replaced_by_the_recorded_decision(
+    server: TeamsServer, tmp_path: Path
+) -> None:
+    db = str(tmp_path / "ec.db")
+    conn = server.connector
+    post, record = _the_week(server, db)
+    thread, form = _open_form(server, post, record)
+    _submit(server, thread, form, "Call every family we missed on Monday.")
+
+    [thanks] = [u for u in conn.updates() if u.activity_id == form.returned_id]
+    assert thanks.text == DECISION_SAVED
+    [decided] = [u for u in conn.updates() if u.activity_id == post.returned_id]
+    assert decided.conversation_id == thread
+    assert "Ms. R" in decided.card_text, "the week as the post showed it"
+    assert "“Call every family we missed on Monday.”" in decided.card_text
+    assert "Recorded by Staff 1." in decided.card_text
+    assert decided.submits() == [], "no second Record our decision"
+    assert [m.returned_id for m in conn.messages(thread)] == [form.returned_id]
+    assert len(_decisions(db)) == 1
+
+
+def test_a_refused_update_posts_the_decision_in_the_thread(
+    server: TeamsServer, tmp_path: Path
+) -> None:
+    db = str(tmp_path / "ec.db")
+    conn = server.connector
+    post, record = _the_week(server, db)
+    conn.refuse_updates.add(post.returned_id)
+    thread, form = _open_form(server, post, record)
+    _submit(server, thread, form, "Call every family we missed on Monday.")
+
+    msgs = server.wait_messages(2, thread)
+    assert len(msgs) == 2, "the form, then the decision as a new message in the thread"
+    assert "“Call every family we missed on Monday.”" in msgs[1].card_text
+    assert [u.activity_id for u in conn.updates()] == [form.returned_id], "only the thanks"
+    assert len(_decisions(db)) == 1
+
+
+def test_a_universal_action_submit_is_recorded_once_and_updates_the_post(
+    server: TeamsServer, tmp_path: Path
+) -> None:
+    db = str(tmp_path / "ec.db")
+    conn = server.connector
+    post, record = _the_week(server, db)
+    thread, form = _open_form(server, post, record)
+    [button] = form.submits()
+    data = {**button["data"], "text": "Call every family we missed on Monday."}
+    body = _in_team(
+        "invoke",
+        conn.service_url,
+        thread,
+        TEAM,
+        name="adaptiveCard/action",
+        value={"action": {"type": "Action.Execute", "verb": "team_decision", "data": data}},
+        replyToId=form.returned_id,
+    )
+    r = server.post(body)
+    assert r.status_code == 200
+    assert r.json() == {
+        "statusCode": 200,
+        "type": "application/vnd.microsoft.activity.message",
+        "value": "",
+    }, "the form's result is the thanks (text): the form is updated by the connector"
+    updated = {u.activity_id: u for u in conn.updates()}
+    assert updated[form.returned_id].text == DECISION_SAVED
+    assert "“Call every family we missed on Monday.”" in updated[post.returned_id].card_text
+    assert len(_decisions(db)) == 1
