@@ -9,10 +9,17 @@ and says hello there; removing the app forgets it.
 The weekly team gathering (a ``team_gathering`` reminder made by the after-interview
 services) is posted in its channel by the reminders' Teams deliverer
 (:mod:`bot.teams.deliver`) with *Record our decision*. The press comes back as a
-message activity in the channel: :meth:`TeamsChannels.decide` posts the decision
-form (:func:`decision_form`) under it, and the form's submit is recorded by
-:meth:`ReflectionService.record_team_decision`; both check that the press came from
-the gathering's own conversation.
+message activity in the channel (or an ``adaptiveCard/action`` invoke):
+:meth:`TeamsChannels.decide` answers in the post's thread (the channel's id with
+``;messageid=<post id>``, :func:`~bot.teams.refs.thread_conversation_id`; Teams sends a
+press on a root post with the channel's own id and the post as ``replyToId``). The
+press posts the decision form (:func:`decision_form`, which carries the post's id); the
+form's submit is recorded by :meth:`ReflectionService.record_team_decision` once per
+gathering post (the handlers' card claim, ``teams-card:``; a second submit of the form,
+which Teams sends as a new activity, says the card was already used), the form becomes
+the thanks and the post becomes the decision (:func:`decided_message`; a new message in
+the thread when the update is refused). Both check that the press came from the
+gathering's own conversation.
 """
 
 from __future__ import annotations
