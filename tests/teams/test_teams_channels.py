@@ -6,6 +6,7 @@ submit records the team's decision, from that channel only."""
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,11 @@ def server(tmp_path: Path, identity: FakeIdentity, connector: FakeConnector):  #
         yield s
 
 
+def _url(db: str) -> str:
+    """The database URL of ``db``: a SQLite file's path, or a URL as it is."""
+    return db if "://" in db else f"sqlite:///{db}"
+
+
 def _in_team(
     kind: str, service_url: str, conversation: str, team: str, **extra: Any
 ) -> dict[str, Any]:
@@ -74,7 +80,7 @@ def _install(server: TeamsServer, team: str) -> None:
 
 
 async def _post_the_week(db: str, server: TeamsServer) -> None:
-    store = Store.from_url(f"sqlite:///{db}")
+    store = Store.from_url(_url(db))
     try:
         staff = user(1)
         reflections = ReflectionService(store)
@@ -102,7 +108,7 @@ async def _post_the_week(db: str, server: TeamsServer) -> None:
 
 def _decisions(db: str) -> list[TeamDecisionRow]:
     async def read() -> list[TeamDecisionRow]:
-        store = Store.from_url(f"sqlite:///{db}")
+        store = Store.from_url(_url(db))
         try:
             async with store.unit_of_work() as uow:
                 return list((await uow._session.execute(select(TeamDecisionRow))).scalars())
@@ -369,3 +375,42 @@ def test_a_universal_action_submit_is_recorded_once_and_updates_the_post(
     assert updated[form.returned_id].text == DECISION_SAVED
     assert "“Call every family we missed on Monday.”" in updated[post.returned_id].card_text
     assert len(_decisions(db)) == 1
+
+
+@pytest.fixture
+def any_server(db_url: str, identity: FakeIdentity, connector: FakeConnector):  # type: ignore[no-untyped-def]
+    """The Teams app on SQLite and on PostgreSQL (when ``EC_TEST_POSTGRES_URL`` is set)."""
+    AHEAD[0] = timedelta(0)
+    with TeamsServer(
+        "",
+        identity,
+        connector,
+        clock=lambda: datetime.now(UTC) + AHEAD[0],
+        database_url=db_url,
+    ) as s:
+        yield s
+
+
+def test_two_submits_at_once_store_one_decision(any_server: TeamsServer, db_url: str) -> None:
+    server = any_server
+    post, record = _the_week(server, db_url)
+    thread, form = _open_form(server, post, record)
+    [button] = form.submits()
+    bodies = [
+        _in_team(
+            "message",
+            server.connector.service_url,
+            thread,
+            TEAM,
+            n=n,
+            value={**button["data"], "text": f"Decision number {n}."},
+            replyToId=form.returned_id,
+        )
+        for n in (1, 2, 1, 2)
+    ]
+    with ThreadPoolExecutor(4) as pool:
+        codes = list(pool.map(lambda b: server.post(b).status_code, bodies))
+    assert codes == [200] * 4
+    assert len(_decisions(db_url)) == 1
+    texts = [m.text for m in server.connector.messages(thread)]
+    assert texts.count(ALREADY_DONE) == 3, texts
