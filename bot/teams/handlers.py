@@ -32,8 +32,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from microsoft_teams.api import InvokeResponse
-
 from bot.core.reflection import Reflection
 from bot.core.text import sanitize
 from bot.presenters import practice as say
@@ -60,6 +58,7 @@ from bot.teams.actions import (
     ALREADY_DONE,
     KEEP_CARD,
     CardAction,
+    invoke_response,
     parse_card_value,
 )
 from bot.teams.cards import TeamsMessage
@@ -70,11 +69,12 @@ from bot.teams.interview_cards import (
     reflection_form,
 )
 from bot.teams.interview_flows import TeamsInterviews
-from bot.teams.outbox import TeamsOutbox, post_message, replacing
+from bot.teams.outbox import TeamsOutbox, answering_invoke, post_message, replacing
 from bot.teams.refs import Incoming, parse_activity
 from bot.teams.review_cards import ACTION_REVIEW_LIST, EMPTY_LIST, review_form
 
 if TYPE_CHECKING:
+    from microsoft_teams.api import InvokeResponse
     from microsoft_teams.apps import ActivityContext, App
 
 __all__ = ["CardHandler", "CardRoute", "TeamsHandlers", "register"]
@@ -192,18 +192,13 @@ class TeamsHandlers:
         await self._guarded(incoming, self.message)
 
     async def on_card_action(self, ctx: ActivityContext[Any]) -> InvokeResponse[Any]:
-        """An ``adaptiveCard/action`` invoke (Universal Actions): the same as a submit."""
+        """An ``adaptiveCard/action`` invoke (Universal Actions): the same as a submit; the
+        result card is the invoke response (:func:`~bot.teams.actions.invoke_response`)."""
         incoming = parse_activity(_body(ctx))
-        if incoming is not None:
-            await self._guarded(incoming, self.card)
-        return InvokeResponse(
-            status=200,
-            body={
-                "statusCode": 200,
-                "type": "application/vnd.microsoft.activity.message",
-                "value": "",
-            },
-        )
+        with answering_invoke(incoming.reply_to_id if incoming else None) as answer:
+            if incoming is not None:
+                await self._guarded(incoming, self.card)
+        return invoke_response(answer.card)
 
     async def on_conversation_update(self, ctx: ActivityContext[Any]) -> None:
         """The app was added to a chat: greet the user in a 1:1 chat."""
@@ -245,15 +240,17 @@ class TeamsHandlers:
         digest = hashlib.sha256(f"{incoming.conversation.id}\0{incoming.id}".encode()).hexdigest()
         return await self.chat.sessions.claim_event(incoming.tenant, f"teams:{digest}")
 
-    async def _first_press(self, incoming: Incoming, card_id: str) -> bool:
+    async def _first_press(self, incoming: Incoming, card_id: str, work: Any = None) -> bool:
         """Claim one press of card ``card_id`` with these inputs once across processes.
 
         The key is the chat, the card's activity id and the submitted value (canonical
         JSON), so a second press of the same old card, or its retried delivery under a
         new activity id, does nothing twice; a form sent again with corrected inputs
-        (after the form came back with an error) is new work.
+        (after the form came back with an error) is new work. ``work``, when given,
+        replaces the value in the key (a card whose work is done once whatever is typed).
         """
-        value = json.dumps(incoming.value, sort_keys=True, separators=(",", ":"), default=str)
+        pressed = incoming.value if work is None else work
+        value = json.dumps(pressed, sort_keys=True, separators=(",", ":"), default=str)
         digest = hashlib.sha256(
             f"{incoming.conversation.id}\0{card_id}\0{value}".encode()
         ).hexdigest()
