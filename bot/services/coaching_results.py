@@ -140,8 +140,12 @@ class SentToCoaches(BaseModel):
     """The outcome of *Send to a coach*.
 
     Attributes:
-        created: False when the session was already waiting for a coach.
-        coach_ids: the workspace's coaches to notify (empty: no coach is set).
+        created: False when the session was already waiting for a coach, or when
+            there was nothing new to send (``nothing_new``): notify nobody then.
+        nothing_new: True when a coach already reviewed the last send and nothing was
+            added since (no new turn, no note): the request is left as it was.
+        coach_ids: the workspace's coaches (empty: no coach is set); notify them
+            only when ``created``.
         session_id / staff_user_id / persona_id / turns: what was sent.
         note: the staff member's note as stored (scrubbed), or None.
         flags: the session's flags.
@@ -151,6 +155,7 @@ class SentToCoaches(BaseModel):
 
     created: bool
     coach_ids: tuple[str, ...]
+    nothing_new: bool = False
     session_id: str = ""
     staff_user_id: str = ""
     persona_id: str = ""

@@ -14,6 +14,7 @@ import pytest
 from fake_connector import FakeConnector, FakeIdentity, Recorded
 from teams_kit import TENANT, TeamsServer, activity, chat_of, user
 
+from bot.presenters.coach_limits import NOTHING_NEW_TO_SEND
 from bot.presenters.coaching import LAST_COACH, NOT_A_COACH, NOT_ALLOWED_TO_MANAGE
 from bot.services.coaching import Coaching
 from bot.store import Store
@@ -262,3 +263,20 @@ def test_coach_add_and_remove_by_picking_the_person(server: TeamsServer) -> None
     assert refused.text == NOT_ALLOWED_TO_MANAGE and not refused.cards
     [no] = _press(server, STAFF, {"ec": "coach_change", "id": "add", "person": STAFF_ID})
     assert no.text == NOT_ALLOWED_TO_MANAGE
+
+
+def test_sending_again_with_nothing_new_tells_no_coach_and_says_so(server: TeamsServer) -> None:
+    """A reviewed session sent again unchanged: no empty alert to the coach, one plain line
+    to staff (the new-user tester's finding 1; the rule is the service's, Slack's too)."""
+    _say(server, COACH, "coach")
+    sid = _practice(server, ["What does a typical morning look like for you?"])
+    [sent] = _press(server, STAFF, {"ec": "coach", "id": sid})
+    assert sent.text.startswith("Sent to your coach.")
+    [done] = _press(server, COACH, {"ec": "coach_reviewed", "id": sid})
+    assert "Marked reviewed" in done.text
+    coach_before = _count(server, COACH)
+    [again] = _press(server, STAFF, {"ec": "coach", "id": sid})
+    assert again.text == NOTHING_NEW_TO_SEND and not again.cards
+    # coach alerts go out before the staff member's line, so none can still be on its way
+    assert _count(server, COACH) == coach_before
+    assert "Nothing is waiting for your review." in _say(server, COACH, "coach").card_text
