@@ -7,6 +7,8 @@ Kept apart from :mod:`bot.presenters.coaching` and :mod:`bot.presenters.coach_sc
 
 from __future__ import annotations
 
+from bot.presenters.coach_screens import PAGE_NEXT
+
 __all__ = [
     "CARD_TOO_BIG",
     "NOTHING_NEW_TO_SEND",
@@ -23,8 +25,8 @@ NOTHING_NEW_TO_SEND = (
 
 CARD_TOO_BIG = (
     "This page of the transcript was too big for Teams to show, so I couldn't post it. "
-    "Nothing is lost: the session and your notes are saved. Try the page again; if it "
-    "still fails, the other pages open with Next and Earlier."
+    "Nothing is lost: the session and your feedback are saved. Type coach to open it "
+    "again from your queue."
 )
 """Said to the coach when the Teams connector refused a card as too large (HTTP 413)."""
 
@@ -61,6 +63,6 @@ def more_turns(shown: int, total: int) -> str:
     """
     left = total - shown
     return (
-        f"{left} more {'turn' if left == 1 else 'turns'} of this page didn't fit on one card: "
-        "press Next to read them."
+        f"{left} more {'turn' if left == 1 else 'turns'} of this page didn't fit on this "
+        f"card: press {PAGE_NEXT} to read them."
     )

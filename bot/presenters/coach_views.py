@@ -167,6 +167,8 @@ class CoachTranscriptView(View):
         disputes: the "Was this note wrong?" disagreements (all pages).
         feedback: the coach feedback so far, drafts included (all pages).
         reviewed: True once marked reviewed.
+        start: show this page from turn ``start`` on (0: from its first turn); a
+            platform that splits a page to fit its message size (Teams) continues here.
     """
 
     session_id: str
@@ -183,6 +185,7 @@ class CoachTranscriptView(View):
     disputes: tuple[DisputeRow, ...] = ()
     feedback: tuple[FeedbackRow, ...] = ()
     reviewed: bool = False
+    start: int = 0
 
 
 @dataclass(frozen=True)
