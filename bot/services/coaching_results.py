@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from bot.core.debrief import Debrief
 from bot.core.models import Finding
@@ -24,6 +24,7 @@ __all__ = [
     "CoachInfo",
     "CoachTranscript",
     "DisputeInfo",
+    "EarlierDispute",
     "FeedbackInfo",
     "FlagCode",
     "FlagInfo",
@@ -242,8 +243,25 @@ class TranscriptTurn(BaseModel):
     trust_fell: bool = False
 
 
+class EarlierDispute(BaseModel):
+    """An earlier "Was this note wrong?" on the same note, kept when a later one came.
+
+    Attributes:
+        kinds: the finding kinds disputed then. comment: the words then, or None.
+        at: when (UTC). verdict: a coach's decision on it then (``open``: none).
+    """
+
+    model_config = _FROZEN
+
+    kinds: tuple[str, ...] = ()
+    comment: str | None = None
+    at: datetime
+    verdict: Literal["open", "note_wrong", "note_stands"] = "open"
+
+
 class DisputeInfo(BaseModel):
-    """A "Was this note wrong?" disagreement as coaches see it."""
+    """A "Was this note wrong?" disagreement as coaches see it: the latest on its note,
+    with the earlier ones in ``history`` (oldest first)."""
 
     model_config = _FROZEN
 
@@ -258,6 +276,13 @@ class DisputeInfo(BaseModel):
     resolved_by: str | None = None
     resolved_at: datetime | None = None
     created_at: datetime
+    history: tuple[EarlierDispute, ...] = ()
+
+    @field_validator("history", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: object) -> object:
+        """A row that never had a second disagreement stores None."""
+        return () if value is None else value
 
 
 class FeedbackInfo(BaseModel):

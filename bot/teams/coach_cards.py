@@ -16,7 +16,7 @@ from typing import Any
 
 from bot.core.models import Finding
 from bot.presenters import coach_screens as say
-from bot.presenters.coach_limits import more_turns
+from bot.presenters.coach_limits import earlier_dispute_line, more_turns
 from bot.presenters.coach_views import (
     CoachQueue,
     CoachTranscriptView,
@@ -291,6 +291,11 @@ def _transcript_card(
         if d is not None:
             line = say.dispute_line(staff, d.turn_index, d.kinds, d.comment)
             body.append(_text(f"{_esc(line)} _{say.dispute_resolved(d.status)}_", size="Small"))
+            for e in d.earlier:
+                kinds = ", ".join(e.kinds) or "the note"
+                old = earlier_dispute_line(say.short_day(e.at), kinds, e.comment)
+                done = f" _{say.dispute_resolved(e.verdict)}_" if e.verdict != "open" else ""
+                body.append(_text(f"{_esc(old)}{done}", size="Small", isSubtle=True))
         notes = [_feedback_line(i, draft_label=True) for i in feedback.get(turn.index, [])]
         if notes:
             body.append(_text("\n\n".join(notes), isSubtle=True, size="Small"))

@@ -22,8 +22,9 @@ from fake_connector import (
 )
 from teams_kit import TENANT, TeamsServer, activity, chat_of, user
 
-from bot.presenters.coach_limits import CARD_TOO_BIG, NOTHING_NEW_TO_SEND
+from bot.presenters.coach_limits import CARD_TOO_BIG, NOTHING_NEW_TO_SEND, dispute_updated
 from bot.presenters.coaching import LAST_COACH, NOT_A_COACH, NOT_ALLOWED_TO_MANAGE
+from bot.presenters.practice import DISPUTE_SAVED
 from bot.services.coaching import Coaching
 from bot.store import Store
 from bot.teams.coach_cards import CARD_BUDGET_BYTES
@@ -351,3 +352,42 @@ def test_a_long_transcript_comes_in_cards_teams_accepts_and_a_413_is_said_plainl
     server.connector.max_message_bytes = MAX_MESSAGE_BYTES
     [again] = _press(server, COACH, {"ec": "coach_open", "id": sid})
     assert "Draft 1." in again.card_text
+
+
+def test_a_second_disagreement_with_a_note_keeps_the_first(server: TeamsServer, db: str) -> None:
+    """*Was this note wrong?* twice on one note: both comments are kept and the coach sees
+    both on the transcript; the staff member is told the earlier one is kept (the new-user
+    tester's finding 2: the second replaced the first silently)."""
+    _say(server, COACH, "coach")
+    sid = _practice(server, ["You should really make sure he gets to school on time."])
+    _press(server, STAFF, {"ec": "coach", "id": sid})
+    target = f"{sid}:1"
+    [first] = _press(
+        server,
+        STAFF,
+        {"ec": "dispute_note", "id": target, "comment": "I was repeating what she asked for."},
+    )
+    assert first.text == DISPUTE_SAVED
+    [second] = _press(
+        server,
+        STAFF,
+        {"ec": "dispute_note", "id": target, "comment": "On reflection: it was her own goal."},
+    )
+    assert second.text == dispute_updated(1)
+
+    [card] = _press(server, COACH, {"ec": "coach_open", "id": sid})
+    text = card.card_text
+    assert "They said: “On reflection: it was her own goal.”" in text
+    assert "I was repeating what she asked for." in text and "Earlier (" in text
+    assert text.index("On reflection") < text.index("I was repeating")  # latest first
+
+    async def stored() -> list[tuple[str | None, int]]:
+        store = Store.from_url(f"sqlite:///{db}")
+        try:
+            async with store.unit_of_work() as uow:
+                rows = await uow.note_disputes.for_session(TENANT, sid)
+                return [(r.comment, len(r.history or [])) for r in rows]
+        finally:
+            await store.dispose()
+
+    assert asyncio.run(stored()) == [("On reflection: it was her own goal.", 1)]
