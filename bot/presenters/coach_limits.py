@@ -24,11 +24,11 @@ NOTHING_NEW_TO_SEND = (
 """*Send to a coach* again with no new turn and no note (nobody is told)."""
 
 CARD_TOO_BIG = (
-    "This page of the transcript was too big for Teams to show, so I couldn't post it. "
-    "Nothing is lost: the session and your feedback are saved. Type coach to open it "
-    "again from your queue."
+    "Teams refused that card because it was too big, so it wasn't posted. Nothing is "
+    "lost: the session, its transcript and your feedback are all saved. Type coach to "
+    "open your queue again."
 )
-"""Said to the coach when the Teams connector refused a card as too large (HTTP 413)."""
+"""Said to the coach when the Teams connector refused a coach card as too large (HTTP 413)."""
 
 
 def dispute_updated(earlier: int) -> str:
