@@ -36,6 +36,7 @@ from bot.core.reflection import Reflection
 from bot.core.text import sanitize
 from bot.presenters import practice as say
 from bot.presenters import reflection as words
+from bot.presenters.coach_limits import dispute_updated
 from bot.presenters.views import Notice
 from bot.services.chat_refs import ChatReferences
 from bot.services.commands import parse_start_request
@@ -407,7 +408,7 @@ class TeamsHandlers:
             return
         kinds = [k.strip() for k in action.fields.get("kinds", "").split(",") if k.strip()]
         try:
-            await self.chat.sessions.dispute_note(
+            saved = await self.chat.sessions.dispute_note(
                 ref.workspace_id,
                 ref.user_id,
                 session_id,
@@ -418,7 +419,8 @@ class TeamsHandlers:
         except NothingToDispute:
             await outbox.send(ref, Notice(say.DISPUTE_NOTHING))
             return
-        await outbox.send(ref, Notice(say.DISPUTE_SAVED))
+        thanks = dispute_updated(saved.earlier) if saved.earlier else say.DISPUTE_SAVED
+        await outbox.send(ref, Notice(thanks))
 
     async def _on_review_list(
         self, outbox: TeamsOutbox, ref: ConversationRef, action: CardAction, _: Incoming
