@@ -20,6 +20,7 @@ __all__ = [
     "CoachQueue",
     "CoachTranscriptView",
     "DisputeRow",
+    "EarlierDisputeRow",
     "FeedbackDM",
     "FeedbackRow",
     "QueueRow",
@@ -110,6 +111,7 @@ class DisputeRow:
         kinds: the finding kinds the staff member said were wrong.
         comment: their comment (scrubbed), or None.
         status: ``open`` | ``note_wrong`` | ``note_stands``.
+        earlier: their earlier disagreements with the same note, oldest first.
     """
 
     id: str
@@ -117,6 +119,22 @@ class DisputeRow:
     kinds: tuple[str, ...] = ()
     comment: str | None = None
     status: Literal["open", "note_wrong", "note_stands"] = "open"
+    earlier: tuple[EarlierDisputeRow, ...] = ()
+
+
+@dataclass(frozen=True)
+class EarlierDisputeRow:
+    """An earlier disagreement with a note, kept when a later one came.
+
+    Attributes:
+        at: when (UTC). kinds: the kinds disputed then. comment: the words then, or None.
+        verdict: a coach's decision on it then (``open``: none).
+    """
+
+    at: datetime
+    kinds: tuple[str, ...] = ()
+    comment: str | None = None
+    verdict: str = "open"
 
 
 @dataclass(frozen=True)
@@ -167,6 +185,8 @@ class CoachTranscriptView(View):
         disputes: the "Was this note wrong?" disagreements (all pages).
         feedback: the coach feedback so far, drafts included (all pages).
         reviewed: True once marked reviewed.
+        start: show this page from turn ``start`` on (0: from its first turn); a
+            platform that splits a page to fit its message size (Teams) continues here.
     """
 
     session_id: str
@@ -183,6 +203,7 @@ class CoachTranscriptView(View):
     disputes: tuple[DisputeRow, ...] = ()
     feedback: tuple[FeedbackRow, ...] = ()
     reviewed: bool = False
+    start: int = 0
 
 
 @dataclass(frozen=True)

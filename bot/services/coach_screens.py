@@ -17,6 +17,7 @@ from bot.presenters.coach_views import (
     CoachQueue,
     CoachTranscriptView,
     DisputeRow,
+    EarlierDisputeRow,
     FeedbackDM,
     FeedbackRow,
     QueueRow,
@@ -83,8 +84,17 @@ def _turn_row(turn: TranscriptTurn, persona: Persona | None) -> TurnRow:
 
 
 def _dispute_row(d: DisputeInfo) -> DisputeRow:
+    earlier = tuple(
+        EarlierDisputeRow(at=e.at, kinds=e.kinds, comment=e.comment, verdict=e.verdict)
+        for e in d.history
+    )
     return DisputeRow(
-        id=str(d.id), turn_index=d.turn_index, kinds=d.kinds, comment=d.comment, status=d.status
+        id=str(d.id),
+        turn_index=d.turn_index,
+        kinds=d.kinds,
+        comment=d.comment,
+        status=d.status,
+        earlier=earlier,
     )
 
 

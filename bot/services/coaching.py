@@ -55,7 +55,9 @@ from bot.services.coaching_results import (
 )
 from bot.store import (
     MAX_NOTE_CHARS,
+    CoachRequestRow,
     FlagSettingsRow,
+    PracticeSessionRow,
     SessionFlagRow,
 )
 
@@ -176,7 +178,11 @@ class Coaching(CoachFeedback):
 
         Idempotent while the session waits: a second send says ``created`` False
         (a new note replaces the old). Sending again after a coach marked it
-        reviewed puts it back in the queue (``created`` True).
+        reviewed puts it back in the queue (``created`` True) only when there is
+        something new: a note, or a turn after the last send (the session was
+        still open then). Otherwise ``nothing_new`` is True and nothing changes, so
+        no coach is told about a session they already reviewed (the new-user
+        tester's finding: an empty notification to the coach, nothing plain to staff).
 
         Args:
             workspace_id: the tenant. user_id: the owner.
@@ -205,6 +211,17 @@ class Coaching(CoachFeedback):
                     created = False
                 else:
                     existing = req
+            elif existing.reviewed_at is not None and _nothing_new(row, existing, cleaned):
+                return SentToCoaches(
+                    created=False,
+                    nothing_new=True,
+                    coach_ids=(),
+                    session_id=session_id,
+                    staff_user_id=row.user_id,
+                    persona_id=row.persona_id,
+                    turns=len((row.snapshot or {}).get("turns", [])),
+                    note=existing.note,
+                )
             elif existing.reviewed_at is not None:  # reviewed before: back in the queue
                 existing.created_at = now
                 existing.reviewed_at = None
@@ -508,6 +525,22 @@ class Coaching(CoachFeedback):
             await self._owned(uow, workspace_id, user_id, session_id)
             rows = await uow.coach_reads.for_session(workspace_id, session_id)
         return [ReadInfo.model_validate(r) for r in rows]
+
+
+def _nothing_new(row: PracticeSessionRow, last: CoachRequestRow, note: str | None) -> bool:
+    """True when a re-send brings the coach nothing since ``last`` (the request sent before).
+
+    Args:
+        row: the session (``status``, ``ended_at``). last: the coach request
+            (``created_at``: when it was last sent). note: the new note, cleaned.
+
+    Returns:
+        True with no note and a session that had already ended when it was last
+        sent (an ended session gets no more turns); False otherwise.
+    """
+    if note is not None or row.status == "active" or row.ended_at is None:
+        return False
+    return bool(row.ended_at <= last.created_at)
 
 
 def _transcript_turns(snap: PracticeSession, persona_id: str) -> list[TranscriptTurn]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from bot.core.debrief import Debrief
 from bot.core.models import Finding
@@ -24,6 +24,7 @@ __all__ = [
     "CoachInfo",
     "CoachTranscript",
     "DisputeInfo",
+    "EarlierDispute",
     "FeedbackInfo",
     "FlagCode",
     "FlagInfo",
@@ -140,8 +141,12 @@ class SentToCoaches(BaseModel):
     """The outcome of *Send to a coach*.
 
     Attributes:
-        created: False when the session was already waiting for a coach.
-        coach_ids: the workspace's coaches to notify (empty: no coach is set).
+        created: False when the session was already waiting for a coach, or when
+            there was nothing new to send (``nothing_new``): notify nobody then.
+        nothing_new: True when a coach already reviewed the last send and nothing was
+            added since (no new turn, no note): the request is left as it was.
+        coach_ids: the workspace's coaches (empty: no coach is set); notify them
+            only when ``created``.
         session_id / staff_user_id / persona_id / turns: what was sent.
         note: the staff member's note as stored (scrubbed), or None.
         flags: the session's flags.
@@ -151,6 +156,7 @@ class SentToCoaches(BaseModel):
 
     created: bool
     coach_ids: tuple[str, ...]
+    nothing_new: bool = False
     session_id: str = ""
     staff_user_id: str = ""
     persona_id: str = ""
@@ -237,8 +243,25 @@ class TranscriptTurn(BaseModel):
     trust_fell: bool = False
 
 
+class EarlierDispute(BaseModel):
+    """An earlier "Was this note wrong?" on the same note, kept when a later one came.
+
+    Attributes:
+        kinds: the finding kinds disputed then. comment: the words then, or None.
+        at: when (UTC). verdict: a coach's decision on it then (``open``: none).
+    """
+
+    model_config = _FROZEN
+
+    kinds: tuple[str, ...] = ()
+    comment: str | None = None
+    at: datetime
+    verdict: Literal["open", "note_wrong", "note_stands"] = "open"
+
+
 class DisputeInfo(BaseModel):
-    """A "Was this note wrong?" disagreement as coaches see it."""
+    """A "Was this note wrong?" disagreement as coaches see it: the latest on its note,
+    with the earlier ones in ``history`` (oldest first)."""
 
     model_config = _FROZEN
 
@@ -253,6 +276,13 @@ class DisputeInfo(BaseModel):
     resolved_by: str | None = None
     resolved_at: datetime | None = None
     created_at: datetime
+    history: tuple[EarlierDispute, ...] = ()
+
+    @field_validator("history", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: object) -> object:
+        """A row that never had a second disagreement stores None."""
+        return () if value is None else value
 
 
 class FeedbackInfo(BaseModel):

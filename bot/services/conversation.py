@@ -28,6 +28,7 @@ from bot.core.models import Review
 from bot.core.persona import Persona
 from bot.llm.errors import ModelError
 from bot.personas import get_persona
+from bot.presenters import coach_limits
 from bot.presenters import coaching as coach_words
 from bot.presenters import practice as say
 from bot.presenters.platform_words import words_for
@@ -541,7 +542,9 @@ class PracticeChat:
         The confirmation in the practice thread says how many coaches were told, or
         that no coach is set up yet and who can add one. Each coach gets a
         :class:`~bot.presenters.views.CoachAlert` in their 1:1 conversation with the
-        app (only when the session was not already waiting). A DM that fails is
+        app (only when the session was not already waiting). A re-send of a session a
+        coach already reviewed, with nothing new, tells nobody and says so in one line
+        (:data:`bot.presenters.coach_limits.NOTHING_NEW_TO_SEND`). A DM that fails is
         logged; the session stays in the coaches' queue.
 
         Args:
@@ -580,6 +583,9 @@ class PracticeChat:
             where = ref.in_conversation(info.channel_id, info.thread_id)
         else:
             where = (await outbox.direct(ref.workspace_id, ref.user_id)).in_thread(info.thread_id)
+        if sent.nothing_new:  # nothing was sent: no envelope
+            await outbox.send(where, Notice(coach_limits.NOTHING_NEW_TO_SEND, icon="info"))
+            return
         text = coach_words.coach_sent(sent.created, len(sent.coach_ids), words_for(ref.platform))
         await outbox.send(where, Notice(text, icon="sent"))
 

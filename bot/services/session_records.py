@@ -141,7 +141,10 @@ class SessionRecords:
                 :data:`MAX_DISPUTE_COMMENT` characters kept.
 
         Returns:
-            The stored :class:`NoteDisputeInfo` (a second dispute of the turn replaces the first).
+            The stored :class:`NoteDisputeInfo`. A second dispute of the same turn keeps
+            the first: the row holds the latest, the earlier ones stay in its history
+            (``earlier`` counts them), because a coach deciding the disagreement wants to
+            see how the staff member's view went, not only the last word.
 
         Raises:
             SessionNotFound: no such session in this workspace.

@@ -147,6 +147,8 @@ class NoteDisputeInfo(BaseModel):
         kinds: the disputed finding kinds. comment: optional words (scrubbed).
         status: ``open`` | ``note_wrong`` | ``note_stands`` (a coach decides).
         created_at: UTC.
+        earlier: how many earlier disagreements with this note are kept with it (0:
+            this is the first; see :class:`~bot.store.NoteDisputeRow` ``history``).
     """
 
     model_config = ConfigDict(frozen=True, from_attributes=True)
@@ -161,3 +163,12 @@ class NoteDisputeInfo(BaseModel):
     comment: str | None = None
     status: Literal["open", "note_wrong", "note_stands"] = "open"
     created_at: datetime
+    earlier: int = Field(default=0, validation_alias="history")
+
+    @field_validator("earlier", mode="before")
+    @classmethod
+    def _count_history(cls, value: object) -> int:
+        """The row's ``history`` (a list, or None) as a count."""
+        if isinstance(value, int):
+            return value
+        return len(value) if isinstance(value, list) else 0

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +24,7 @@ from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_bolt.request.internals import extract_enterprise_id, extract_team_id
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -47,7 +48,7 @@ from bot.slack.installations import (
 from bot.slack.listeners import register_all
 from bot.slack.listeners.events import preclaim_middleware
 from bot.slack.observe import ApiErrorCounter, metrics_view, request_log
-from bot.slack.payloads import check_payload, request_guard
+from bot.slack.payloads import PARSED_BODY, check_payload, request_guard
 from bot.slack.redact import install_redaction
 
 __all__ = [
@@ -185,6 +186,12 @@ async def check_bot_token(client: AsyncWebClient) -> dict[str, Any]:
 _SPENT_CODE = re.compile(r"with code: \S+ - ")
 """Bolt's failed-exchange warning quotes the OAuth code (slack_bolt/oauth/async_oauth_flow.py)."""
 
+OTHER_WORKSPACE_MESSAGE = (
+    "Empathy Coach here is set up for another Slack workspace, so nothing was done. "
+    "Ask a workspace admin to install it for yours."
+)
+"""What a slash command or button from a workspace other than the bot token's gets."""
+
 _NOT_INSTALLED = "the AuthorizeResult (returned value from authorize) for it was not found"
 """Bolt's ERROR for every request from a workspace with no installation
 (slack_bolt/middleware/authorization/async_multi_teams_authorization.py)."""
@@ -303,22 +310,84 @@ async def create_app(
         bot_token=bot_token,
     )
 
-    async def authorize() -> AuthorizeResult:
-        return me  # one workspace, one bot token: checked once at start-up
+    async def authorize(
+        team_id: str | None = None, enterprise_id: str | None = None
+    ) -> AuthorizeResult | None:
+        """This workspace's bot (checked once at start-up); None for another workspace's request."""
+        if serves(me, team_id=team_id, enterprise_id=enterprise_id):
+            return me
+        log.warning(
+            "a request from team %s, which this single-workspace server does not serve, "
+            "was refused",
+            team_id,
+        )
+        return None
 
     bolt_logger = logging.getLogger("bot.slack.bolt")
     if not any(isinstance(f, _QuietTokenWarnings) for f in bolt_logger.filters):
         bolt_logger.addFilter(_QuietTokenWarnings())
     app = AsyncApp(
         client=client,
-        authorize=authorize,
+        authorize=authorize,  # type: ignore[arg-type]  # Bolt handles None: "not installed"
         signing_secret=signing_secret,
         process_before_response=False,
         logger=bolt_logger,
+        user_facing_authorize_error_message=OTHER_WORKSPACE_MESSAGE,
     )
 
     _finish(app, deps)
     return app
+
+
+def workspace_guard(path: str, team_id: str, enterprise_id: str | None) -> Any:
+    """An aiohttp middleware (after the request guard) that refuses another workspace's request.
+
+    Single-token mode only. A command from another workspace gets
+    :data:`OTHER_WORKSPACE_MESSAGE` as its ephemeral answer; an event or an interaction gets
+    a quiet 200. Before Bolt, because Bolt's own refusal posts to the request's
+    ``response_url`` and a failing post there became a 500 (the fuzz test found it).
+
+    Args:
+        path: the Request URL path.
+        team_id / enterprise_id: the bot token's workspace and org (``auth.test``).
+
+    Returns:
+        The middleware for ``web.Application.middlewares``.
+    """
+    me = AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id)
+
+    @web.middleware
+    async def guard(
+        request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        body = request.get(PARSED_BODY)  # the request guard's checked body
+        if request.method == "POST" and request.path == path and isinstance(body, dict):
+            team, org = extract_team_id(body), extract_enterprise_id(body)
+            if not serves(me, team_id=team, enterprise_id=org):
+                log.warning(
+                    "a request from team %s, which this single-workspace server does not "
+                    "serve, was refused",
+                    team,
+                )
+                answer = OTHER_WORKSPACE_MESSAGE if "command" in body else ""
+                return web.Response(status=200, text=answer)
+        return await handler(request)
+
+    return guard
+
+
+def serves(me: AuthorizeResult, *, team_id: str | None, enterprise_id: str | None) -> bool:
+    """Whether single-token mode's bot ``me`` serves a request from ``team_id``.
+
+    True for its own workspace, for a request that names no workspace (Bolt then has nothing
+    to check), and for any workspace of its own Enterprise Grid org (an org-wide install's
+    token works in each). Another workspace's request would otherwise be answered with this
+    workspace's token (issue 13: "a payload from another workspace was posted with the first
+    workspace's token").
+    """
+    if not team_id or team_id == me.team_id:
+        return True
+    return bool(me.enterprise_id) and enterprise_id == me.enterprise_id
 
 
 def _finish(app: AsyncApp, deps: SlackDeps) -> None:
@@ -384,6 +453,7 @@ def web_application(
     path: str = EVENTS_PATH,
     signing_secret: str = "",
     preclaim_team: str | None = None,
+    enterprise_id: str | None = None,
 ) -> web.Application:
     """The aiohttp application for HTTP mode: ``POST {path}``, ``GET /healthz`` (alive),
     ``GET /readyz`` (the database accepts a write and is at the migrations' head: 200, else
@@ -400,7 +470,9 @@ def web_application(
         path: the Request URL path.
         signing_secret: checked by the request guard ("" skips it: tests only).
         preclaim_team: single-token mode's workspace: its DM messages are claimed before
-            Bolt's ack (:func:`bot.slack.listeners.events.preclaim_middleware`); None skips.
+            Bolt's ack (:func:`bot.slack.listeners.events.preclaim_middleware`), and any other
+            workspace's request is refused (:func:`workspace_guard`); None skips both.
+        enterprise_id: single-token mode's Enterprise Grid org, if any (its workspaces are served).
 
     Returns:
         An :class:`aiohttp.web.Application`.
@@ -409,6 +481,7 @@ def web_application(
     web_app.middlewares.append(request_log)  # first: request id, ids, latency for every line
     web_app.middlewares.append(request_guard(signing_secret, path))
     if preclaim_team:
+        web_app.middlewares.append(workspace_guard(path, preclaim_team, enterprise_id))
         web_app.middlewares.append(preclaim_middleware(deps, path, preclaim_team))
 
     async def healthz(_: web.Request) -> web.Response:

@@ -497,6 +497,7 @@ async def serve_http(
         preclaim_team=(
             str(runtime.identity.get("team_id") or "") if runtime.installations is None else None
         ),
+        enterprise_id=runtime.identity.get("enterprise_id") or None,
     )
     runner = web.AppRunner(web_app, access_log=None, handle_signals=False)
     await runner.setup()

@@ -558,7 +558,13 @@ class NoteDisputeRow(Base):
         kinds: the finding kinds disputed (JSON list; from the stored review).
         comment: the staff member's optional words (scrubbed, at most 500 characters).
         status: :data:`DISPUTE_STATUSES`. resolved_by / resolved_at: the coach's decision.
-        created_at: UTC. One dispute per turn (a second one updates the first).
+        created_at: UTC, of the latest disagreement. One row per turn: a second
+            disagreement becomes the row's kinds and comment, and the one before it moves
+            to ``history`` (revision 0009), so a coach sees every one.
+        history: the earlier disagreements with this note, oldest first (JSON list of
+            ``{"kinds", "comment", "at", "verdict"}``; ``verdict`` the coach's decision
+            on it, ``open`` when none; no user ids, so erasure has nothing to scrub here);
+            None for a row that never had a second one.
     """
 
     __tablename__ = "note_disputes"
@@ -577,6 +583,7 @@ class NoteDisputeRow(Base):
     resolved_by: Mapped[str | None] = mapped_column(String(256))
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    history: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONDoc)
 
     __table_args__ = (
         UniqueConstraint("workspace_id", "session_id", "turn_index"),

@@ -1606,7 +1606,11 @@ class NoteDisputeRepository(_Repository):
         comment: str | None,
         now: datetime | None = None,
     ) -> NoteDisputeRow:
-        """Record a disagreement with one turn's note; a second one replaces the first.
+        """Record a disagreement with one turn's note; a second one keeps the first.
+
+        The row holds the latest disagreement; the one it had before is appended to
+        ``history`` (its kinds, comment, time and the coach's verdict on it), so nothing
+        a staff member said is lost and a coach sees how the disagreement went.
 
         Args:
             workspace_id: the tenant.
@@ -1619,7 +1623,8 @@ class NoteDisputeRepository(_Repository):
             now: time (UTC).
 
         Returns:
-            The row (``status`` back to ``open`` when it was replaced).
+            The row (``status`` back to ``open``; ``history`` longer by one when this
+            turn had a disagreement already).
         """
         stmt = select(NoteDisputeRow).where(
             NoteDisputeRow.workspace_id == workspace_id,
@@ -1635,6 +1640,15 @@ class NoteDisputeRepository(_Repository):
                 created_at=_now(now),
             )
             self._s.add(row)
+        else:
+            earlier = {
+                "kinds": list(row.kinds or []),
+                "comment": row.comment,
+                "at": row.created_at.isoformat(),
+                "verdict": row.status,
+            }
+            row.history = [*(row.history or []), earlier]  # a new list: JSON change tracked
+            row.created_at = _now(now)
         row.user_id = user_id
         row.utterance = utterance
         row.kinds = list(kinds)

@@ -8,12 +8,18 @@ an ``invoke`` named ``adaptiveCard/action`` whose ``value.action.data`` is it
 (Universal Actions). :func:`parse_card_value` accepts either shape and returns None
 for anything else, so a crafted or stale value gets a plain message, never an error.
 Which handler an ``ec`` runs is the table in :mod:`bot.teams.handlers`.
+
+An invoke is answered in its HTTP response (:func:`invoke_response`): the result card,
+which Teams shows in place of the pressed one, else an empty message answer. A classic
+``Action.Submit`` has no such answer: its result replaces the card by a connector
+update (:func:`bot.teams.outbox.post_message`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from microsoft_teams.api import InvokeResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.services.ports import MAX_ID_CHARS
@@ -24,9 +30,12 @@ __all__ = [
     "ACTION_END",
     "ACTION_START",
     "ALREADY_DONE",
+    "CARD_RESPONSE_TYPE",
     "KEEP_CARD",
     "MAX_FIELD_CHARS",
+    "MESSAGE_RESPONSE_TYPE",
     "CardAction",
+    "invoke_response",
     "parse_card_value",
 ]
 
@@ -52,6 +61,31 @@ this bounds what the adapter holds: a notes field is 3,000 characters, a questio
 a few thousand)."""
 
 _ID = r"^[A-Za-z0-9_.:@-]+$"
+
+CARD_RESPONSE_TYPE = "application/vnd.microsoft.card.adaptive"
+"""An ``adaptiveCard/action`` response whose ``value`` is the card to show in place of
+the pressed one (Microsoft's Universal Actions, "Adaptive Card response" of the
+``AdaptiveCardInvokeResponse``; the SDK's ``AdaptiveCardActionCardResponse``)."""
+MESSAGE_RESPONSE_TYPE = "application/vnd.microsoft.activity.message"
+"""An ``adaptiveCard/action`` response whose ``value`` is a message (here empty: the
+press's result was posted in the chat); the SDK's ``AdaptiveCardActionMessageResponse``."""
+
+
+def invoke_response(card: dict[str, Any] | None) -> InvokeResponse[Any]:
+    """The HTTP answer to an ``adaptiveCard/action`` invoke.
+
+    Args:
+        card: the Adaptive Card the press produced for the pressed card's place, or None.
+
+    Returns:
+        Status 200 with ``{"statusCode": 200, "type": CARD_RESPONSE_TYPE, "value": card}``,
+        or with the :data:`MESSAGE_RESPONSE_TYPE` and an empty value when there is no card.
+    """
+    if card is None:
+        body: dict[str, Any] = {"statusCode": 200, "type": MESSAGE_RESPONSE_TYPE, "value": ""}
+    else:
+        body = {"statusCode": 200, "type": CARD_RESPONSE_TYPE, "value": card}
+    return InvokeResponse(status=200, body=body)
 
 
 class CardAction(BaseModel):

@@ -10,11 +10,13 @@ Buttons are ``Action.Submit`` whose data :mod:`bot.teams.coach_actions` parses.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from bot.core.models import Finding
 from bot.presenters import coach_screens as say
+from bot.presenters.coach_limits import earlier_dispute_line, more_turns
 from bot.presenters.coach_views import (
     CoachQueue,
     CoachTranscriptView,
@@ -29,10 +31,12 @@ from bot.presenters.views import CoachAlert, View
 from bot.teams.cards import TeamsMessage
 
 __all__ = [
+    "CARD_BUDGET_BYTES",
     "HELP",
     "Who",
     "coach_view_types",
     "mark_findings",
+    "message_bytes",
     "people_in",
     "people_picker_card",
     "render_coach",
@@ -208,9 +212,54 @@ def queue_card(queue: CoachQueue, who: Who) -> TeamsMessage:
 # ---------------------------------------------------------------------- the transcript
 
 
+CARD_BUDGET_BYTES = 28 * 1024
+"""The most a transcript card may weigh, counted as Teams counts it: the message payload
+encoded as UTF-16, Base64 images left out. Microsoft Learn, *Format your bot messages*
+(https://learn.microsoft.com/microsoftteams/platform/bots/how-to/format-your-bot-messages):
+"The bot message size limit is 40 KB … bot receives a 413 status code
+(RequestEntityTooLarge), which contains the error code MessageSizeTooBig" (the newest
+English version says about 100 KB, under 80 KB recommended). 28 KB is the limit Teams
+gives incoming webhooks and Graph chat messages; staying under it leaves room for the
+activity's envelope below every figure Microsoft has published."""
+
+
+def message_bytes(message: TeamsMessage) -> int:
+    """The UTF-16 size of what ``message`` posts (its text and card JSON), in bytes."""
+    payload = {"text": message.text, "attachments": [message.card]}
+    return len(json.dumps(payload, ensure_ascii=False).encode("utf-16-le"))
+
+
 def transcript_card(view: CoachTranscriptView, who: Who) -> TeamsMessage:
-    """One page of a transcript: findings marked in place, feedback so far, a feedback
-    box (whole session or one turn of this page), paging, Send feedback, Mark reviewed."""
+    """One page of a transcript, from turn ``view.start`` on, within :data:`CARD_BUDGET_BYTES`.
+
+    When the page's turns don't all fit, the card keeps as many as fit (at least one),
+    says how many more there are, and its *Next* opens the same page at the first turn
+    left out; nothing is cut inside a turn.
+
+    Args:
+        view: the page (its ``turns``; ``start``: the first turn to show, 0 for all).
+        who: user id -> name.
+
+    Returns:
+        The card message.
+    """
+    turns = tuple(t for t in view.turns if t.index >= view.start) or view.turns
+    card = _transcript_card(view, who, turns, len(turns))
+    shown = len(turns)
+    while shown > 1 and message_bytes(card) > CARD_BUDGET_BYTES:
+        shown -= 1
+        card = _transcript_card(view, who, turns, shown)
+    return card
+
+
+def _transcript_card(
+    view: CoachTranscriptView, who: Who, turns: tuple[TurnRow, ...], shown: int
+) -> TeamsMessage:
+    """The transcript card with the first ``shown`` of ``turns`` (the rest behind *Next*):
+    findings marked in place, feedback so far, a feedback box (whole session or one turn
+    of this card), paging, Send feedback, Mark reviewed."""
+    rest = turns[shown:]
+    turns = turns[:shown]
     staff = who(view.staff_user_id)
     head = say.transcript_head(staff, view.persona_name, view.total_turns, view.status)
     sub = say.page_of(view.page, view.pages) + (f" · {say.REVIEWED}" if view.reviewed else "")
@@ -236,20 +285,27 @@ def transcript_card(view: CoachTranscriptView, who: Who) -> TeamsMessage:
     for item in view.feedback:
         feedback.setdefault(item.turn_index, []).append(item)
     disputes = {d.turn_index: d for d in view.disputes}
-    for turn in view.turns:
+    for turn in turns:
         body += _turn_blocks(turn, view.persona_name)
         d = disputes.get(turn.index)
         if d is not None:
             line = say.dispute_line(staff, d.turn_index, d.kinds, d.comment)
             body.append(_text(f"{_esc(line)} _{say.dispute_resolved(d.status)}_", size="Small"))
+            for e in d.earlier:
+                kinds = ", ".join(e.kinds) or "the note"
+                old = earlier_dispute_line(say.short_day(e.at), kinds, e.comment)
+                done = f" _{say.dispute_resolved(e.verdict)}_" if e.verdict != "open" else ""
+                body.append(_text(f"{_esc(old)}{done}", size="Small", isSubtle=True))
         notes = [_feedback_line(i, draft_label=True) for i in feedback.get(turn.index, [])]
         if notes:
             body.append(_text("\n\n".join(notes), isSubtle=True, size="Small"))
+    if rest:
+        body.append(_text(f"_{_esc(more_turns(len(turns), len(turns) + len(rest)))}_"))
     whole = feedback.get(None, [])
     if whole:
         body.append(_text("\n\n".join(_feedback_line(i, draft_label=True) for i in whole)))
     choices = [{"title": say.feedback_where(None), "value": "all"}] + [
-        {"title": say.feedback_where(t.index), "value": str(t.index)} for t in view.turns
+        {"title": say.feedback_where(t.index), "value": str(t.index)} for t in turns
     ]
     body += [
         _text(f"**{say.FEEDBACK_LABEL}**", separator=True),
@@ -266,11 +322,21 @@ def transcript_card(view: CoachTranscriptView, who: Who) -> TeamsMessage:
     ]
     if any(not item.sent for item in view.feedback):
         actions.append(_submit(say.SEND_FEEDBACK, {"ec": "coach_send", "id": sid}, "positive"))
-    if view.page > 0:
+    page = str(view.page)
+    if view.turns and turns and turns[0].index > view.turns[0].index:  # the page's start
+        actions.append(_submit(say.PAGE_PREVIOUS, {"ec": "coach_open", "id": sid, "page": page}))
+    elif view.page > 0:
         actions.append(
             _submit(say.PAGE_PREVIOUS, {"ec": "coach_open", "id": sid, "page": str(view.page - 1)})
         )
-    if view.page + 1 < view.pages:
+    if rest:
+        actions.append(
+            _submit(
+                say.PAGE_NEXT,
+                {"ec": "coach_open", "id": sid, "page": page, "turn": str(rest[0].index)},
+            )
+        )
+    elif view.page + 1 < view.pages:
         actions.append(
             _submit(say.PAGE_NEXT, {"ec": "coach_open", "id": sid, "page": str(view.page + 1)})
         )

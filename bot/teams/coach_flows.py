@@ -16,12 +16,14 @@ import asyncio
 import logging
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 
 from bot.core.persona import Persona
 from bot.presenters import coach_screens as say
 from bot.presenters import practice as practice_words
 from bot.presenters import progress as progress_words
 from bot.presenters.charts import chart_series, render_png, summary_text
+from bot.presenters.coach_limits import CARD_TOO_BIG
 from bot.presenters.views import Notice
 from bot.services import coach_screens as screens
 from bot.services.chat_refs import ChatReferences
@@ -32,7 +34,7 @@ from bot.services.progress import ProgressService
 from bot.services.session_results import NotYourSession, SessionNotFound
 from bot.teams.coach_actions import CoachCardAction
 from bot.teams.coach_cards import HELP, people_picker_card
-from bot.teams.coach_outbox import UNKNOWN_PERSON, ReachingOutbox
+from bot.teams.coach_outbox import UNKNOWN_PERSON, CardTooBig, ReachingOutbox
 
 __all__ = ["QUEUE_PAGE", "TeamsCoach", "refusal"]
 
@@ -230,8 +232,16 @@ class TeamsCoach:
         page: int,
         *,
         record_read: bool = True,
+        start: int = 0,
     ) -> None:
-        """Post one page of a transcript (the service records the read unless redrawn)."""
+        """Post one page of a transcript (the service records the read unless redrawn).
+
+        Args:
+            start: show the page from this turn on (a page split to fit one card).
+
+        Raises:
+            CardTooBig: Teams refused the card as too large (the caller says so).
+        """
         result = await self.coaching.transcript(
             ref.workspace_id,
             ref.user_id,
@@ -240,7 +250,8 @@ class TeamsCoach:
             per_page=screens.TURNS_PER_PAGE,
             record_read=record_read,
         )
-        await outbox.send(ref, screens.transcript_view(result, self.personas))
+        view = replace(screens.transcript_view(result, self.personas), start=start)
+        await outbox.send(ref, view)
 
     async def chart(self, outbox: ReachingOutbox, ref: ConversationRef, whose: str) -> None:
         """Post a progress chart: ``me`` (anyone's own), ``team`` or ``staff:<id>`` (coaches).
@@ -289,6 +300,9 @@ class TeamsCoach:
         except REFUSALS as exc:
             log.warning("refused %s by %s: %s", action.ec, ref.user_id, type(exc).__name__)
             await outbox.send(ref, Notice(refusal(exc)))
+        except CardTooBig as exc:  # logged where it happened; everything is stored
+            log.warning("%s by %s: %s", action.ec, ref.user_id, exc)
+            await outbox.send(ref, Notice(CARD_TOO_BIG, icon="warning"))
 
     async def _press(
         self, outbox: ReachingOutbox, ref: ConversationRef, action: CoachCardAction
@@ -297,7 +311,8 @@ class TeamsCoach:
         if action.ec == "coach_queue":
             await self.queue(outbox, ref, unreviewed_only=action.id != "all", offset=action.page)
         elif action.ec == "coach_open":
-            await self.transcript(outbox, ref, sid, action.page)
+            start = int(action.turn) if action.turn and action.turn.isdigit() else 0
+            await self.transcript(outbox, ref, sid, action.page, start=start)
         elif action.ec == "coach_comment":
             turn = None if action.turn in (None, "", "all") else int(action.turn)
             await self.coaching.add_feedback(ws, me, sid, action.text or "", turn_index=turn)

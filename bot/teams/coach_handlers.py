@@ -17,8 +17,6 @@ import hashlib
 import logging
 from typing import TYPE_CHECKING, Any
 
-from microsoft_teams.api import InvokeResponse
-
 from bot.presenters import practice as say
 from bot.presenters.views import Notice
 from bot.services.chat_refs import ChatReferences
@@ -26,16 +24,17 @@ from bot.services.conversation import PracticeChat
 from bot.services.ports import ConversationRef
 from bot.services.reflection import ReflectionService
 from bot.store import StoreUnavailable
-from bot.teams.actions import CardAction
+from bot.teams.actions import CardAction, invoke_response
 from bot.teams.channels import TeamsChannels
 from bot.teams.coach_actions import COACH_ACTIONS, parse_coach_value
 from bot.teams.coach_flows import TeamsCoach
 from bot.teams.coach_outbox import ReachingOutbox
 from bot.teams.handlers import TeamsHandlers
-from bot.teams.outbox import TeamsOutbox
+from bot.teams.outbox import TeamsOutbox, answering_invoke
 from bot.teams.refs import Incoming, parse_activity
 
 if TYPE_CHECKING:
+    from microsoft_teams.api import InvokeResponse
     from microsoft_teams.apps import ActivityContext, App
 
 __all__ = ["CoachingHandlers"]
@@ -128,15 +127,9 @@ class CoachingHandlers(TeamsHandlers):
         if incoming is not None and not incoming.personal:
             action = parse_coach_value(incoming.value)
             if action is not None and action.ec in ("team_decision", "record_team_decision"):
-                await self._in_channel(incoming, body, action)
-                return InvokeResponse(
-                    status=200,
-                    body={
-                        "statusCode": 200,
-                        "type": "application/vnd.microsoft.activity.message",
-                        "value": "",
-                    },
-                )
+                with answering_invoke(incoming.reply_to_id) as answer:
+                    await self._in_channel(incoming, body, action)
+                return invoke_response(answer.card)
         return await super().on_card_action(ctx)
 
     async def on_conversation_update(self, ctx: ActivityContext[Any]) -> None:
@@ -169,7 +162,7 @@ class CoachingHandlers(TeamsHandlers):
                 if not await self.chat.sessions.claim_event(incoming.tenant, f"teams:{digest}"):
                     log.info("ignored a redelivered Teams channel activity")
                     return
-            await self.channels.decide(incoming, body, action)
+            await self.channels.decide(incoming, body, action, self._first_press)
         except StoreUnavailable as exc:
             log.error("Teams channel activity not handled: %s", exc)
             await TeamsOutbox(self.app, ref, streaming=False).send(

@@ -10,8 +10,10 @@ coach views (:mod:`bot.teams.coach_cards`) with the people's Teams names.
 from __future__ import annotations
 
 import base64
+import logging
 from typing import TYPE_CHECKING
 
+import httpx
 from microsoft_teams.api.activities.message.message import MessageActivityInput
 from microsoft_teams.api.models.attachment.attachment import Attachment
 
@@ -19,13 +21,24 @@ from bot.presenters.views import View
 from bot.services.chat_refs import ChatReferences
 from bot.services.ports import ConversationRef, MessageRef
 from bot.teams.cards import TeamsMessage
-from bot.teams.coach_cards import coach_view_types, people_in, render_coach
+from bot.teams.coach_cards import coach_view_types, message_bytes, people_in, render_coach
 from bot.teams.outbox import TeamsOutbox
 
 if TYPE_CHECKING:
     from microsoft_teams.apps import App
 
-__all__ = ["ReachingOutbox"]
+__all__ = ["CardTooBig", "ReachingOutbox"]
+
+log = logging.getLogger(__name__)
+
+TOO_LARGE = 413
+"""The connector's answer to a message over Teams' size limit (``RequestEntityTooLarge``,
+error code ``MessageSizeTooBig``; see :data:`bot.teams.coach_cards.CARD_BUDGET_BYTES`)."""
+
+
+class CardTooBig(Exception):
+    """Teams refused a coach card as too large (HTTP 413); nothing was posted."""
+
 
 UNKNOWN_PERSON = "a staff member"
 """How a card names someone who never wrote to the app (no Teams name stored)."""
@@ -62,13 +75,30 @@ class ReachingOutbox(TeamsOutbox):
         return found
 
     async def send(self, to: ConversationRef, view: View) -> MessageRef | None:
-        """Post ``view``; coach views are drawn here, the rest as :class:`TeamsOutbox` does."""
+        """Post ``view``; coach views are drawn here, the rest as :class:`TeamsOutbox` does.
+
+        Raises:
+            CardTooBig: the connector answered 413 to a coach card (logged here with its
+                size; the caller tells the person, the data behind it is all stored).
+        """
         if not isinstance(view, coach_view_types()):
             return await super().send(to, view)
         names = await self.refs.names(to.workspace_id, "teams", people_in(view))
         first: MessageRef | None = None
         for message in render_coach(view, lambda uid: names.get(uid, UNKNOWN_PERSON)):
-            posted = await self._post(to, message)
+            try:
+                posted = await self._post(to, message)
+            except httpx.HTTPStatusError as exc:
+                if exc.response.status_code != TOO_LARGE:
+                    raise
+                size = message_bytes(message)
+                log.error(
+                    "Teams refused a %s card as too large (%d bytes as UTF-16): %s",
+                    type(view).__name__,
+                    size,
+                    exc.response.text[:200],
+                )
+                raise CardTooBig(f"{type(view).__name__} card of {size} bytes refused") from exc
             first = first or posted
         return first
 

@@ -39,12 +39,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from microsoft_teams.api import InvokeResponse
-
 from bot.core.reflection import Reflection
 from bot.core.text import sanitize
 from bot.presenters import practice as say
 from bot.presenters import reflection as words
+from bot.presenters.coach_limits import dispute_updated
 from bot.presenters.views import Notice
 from bot.services.chat_refs import ChatReferences
 from bot.services.commands import parse_start_request
@@ -67,6 +66,7 @@ from bot.teams.actions import (
     ALREADY_DONE,
     KEEP_CARD,
     CardAction,
+    invoke_response,
     parse_card_value,
 )
 from bot.teams.cards import TeamsMessage
@@ -78,11 +78,12 @@ from bot.teams.interview_cards import (
     reflection_form,
 )
 from bot.teams.interview_flows import TeamsInterviews
-from bot.teams.outbox import TeamsOutbox, post_message, replacing
+from bot.teams.outbox import TeamsOutbox, answering_invoke, post_message, replacing
 from bot.teams.refs import Incoming, parse_activity
 from bot.teams.review_cards import ACTION_REVIEW_LIST, EMPTY_LIST, review_form
 
 if TYPE_CHECKING:
+    from microsoft_teams.api import InvokeResponse
     from microsoft_teams.apps import ActivityContext, App
 
 __all__ = ["CardHandler", "CardRoute", "TeamsHandlers", "register"]
@@ -200,18 +201,13 @@ class TeamsHandlers:
         await self._guarded(incoming, self.message)
 
     async def on_card_action(self, ctx: ActivityContext[Any]) -> InvokeResponse[Any]:
-        """An ``adaptiveCard/action`` invoke (Universal Actions): the same as a submit."""
+        """An ``adaptiveCard/action`` invoke (Universal Actions): the same as a submit; the
+        result card is the invoke response (:func:`~bot.teams.actions.invoke_response`)."""
         incoming = parse_activity(_body(ctx))
-        if incoming is not None:
-            await self._guarded(incoming, self.card)
-        return InvokeResponse(
-            status=200,
-            body={
-                "statusCode": 200,
-                "type": "application/vnd.microsoft.activity.message",
-                "value": "",
-            },
-        )
+        with answering_invoke(incoming.reply_to_id if incoming else None) as answer:
+            if incoming is not None:
+                await self._guarded(incoming, self.card)
+        return invoke_response(answer.card)
 
     async def on_conversation_update(self, ctx: ActivityContext[Any]) -> None:
         """The app was added to a chat: greet the user in a 1:1 chat."""
@@ -253,15 +249,17 @@ class TeamsHandlers:
         digest = hashlib.sha256(f"{incoming.conversation.id}\0{incoming.id}".encode()).hexdigest()
         return await self.chat.sessions.claim_event(incoming.tenant, f"teams:{digest}")
 
-    async def _first_press(self, incoming: Incoming, card_id: str) -> bool:
+    async def _first_press(self, incoming: Incoming, card_id: str, work: Any = None) -> bool:
         """Claim one press of card ``card_id`` with these inputs once across processes.
 
         The key is the chat, the card's activity id and the submitted value (canonical
         JSON), so a second press of the same old card, or its retried delivery under a
         new activity id, does nothing twice; a form sent again with corrected inputs
-        (after the form came back with an error) is new work.
+        (after the form came back with an error) is new work. ``work``, when given,
+        replaces the value in the key (a card whose work is done once whatever is typed).
         """
-        value = json.dumps(incoming.value, sort_keys=True, separators=(",", ":"), default=str)
+        pressed = incoming.value if work is None else work
+        value = json.dumps(pressed, sort_keys=True, separators=(",", ":"), default=str)
         digest = hashlib.sha256(
             f"{incoming.conversation.id}\0{card_id}\0{value}".encode()
         ).hexdigest()
@@ -423,7 +421,7 @@ class TeamsHandlers:
             return
         kinds = [k.strip() for k in action.fields.get("kinds", "").split(",") if k.strip()]
         try:
-            await self.chat.sessions.dispute_note(
+            saved = await self.chat.sessions.dispute_note(
                 ref.workspace_id,
                 ref.user_id,
                 session_id,
@@ -434,7 +432,8 @@ class TeamsHandlers:
         except NothingToDispute:
             await outbox.send(ref, Notice(say.DISPUTE_NOTHING))
             return
-        await outbox.send(ref, Notice(say.DISPUTE_SAVED))
+        thanks = dispute_updated(saved.earlier) if saved.earlier else say.DISPUTE_SAVED
+        await outbox.send(ref, Notice(thanks))
 
     async def _on_review_list(
         self, outbox: TeamsOutbox, ref: ConversationRef, action: CardAction, _: Incoming

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from microsoft_teams.api.activities import ActivityParams, SentActivity
 from microsoft_teams.api.activities.message.message import MessageActivityInput
@@ -30,7 +30,15 @@ from bot.teams.cards import CARD_CONTENT_TYPE, TeamsMessage, render
 if TYPE_CHECKING:
     from microsoft_teams.apps import App
 
-__all__ = ["TeamsOutbox", "TeamsReplyStream", "activity_of", "post_message", "replacing"]
+__all__ = [
+    "InvokeAnswer",
+    "TeamsOutbox",
+    "TeamsReplyStream",
+    "activity_of",
+    "answering_invoke",
+    "post_message",
+    "replacing",
+]
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +74,39 @@ class _Pressed:
 _PRESSED: ContextVar[_Pressed | None] = ContextVar("teams_pressed_card", default=None)
 
 
+class InvokeAnswer:
+    """What a Universal Action (an ``adaptiveCard/action`` invoke) answers with.
+
+    Attributes:
+        pressed: the activity id of the card the invoke was pressed on, or None.
+        card: the card that replaces it (the first card the press's handler posts in
+            its place), or None: the press produced no card for it.
+    """
+
+    def __init__(self, pressed: str | None) -> None:
+        self.pressed = pressed
+        self.card: dict[str, Any] | None = None
+
+
+_INVOKE: ContextVar[InvokeAnswer | None] = ContextVar("teams_invoke_answer", default=None)
+
+
+@contextmanager
+def answering_invoke(pressed: str | None) -> Iterator[InvokeAnswer]:
+    """While handling one ``adaptiveCard/action`` invoke on card ``pressed`` (the invoke's
+    ``replyToId``), the card that would replace that card is kept in the yielded
+    :class:`InvokeAnswer` instead of being sent as an update: Teams shows the invoke
+    response's card in place of the pressed one (Microsoft's Universal Actions: the
+    ``application/vnd.microsoft.card.adaptive`` response). A result without a card is
+    still sent as an update."""
+    answer = InvokeAnswer(pressed)
+    token = _INVOKE.set(answer)
+    try:
+        yield answer
+    finally:
+        _INVOKE.reset(token)
+
+
 @contextmanager
 def replacing(conversation_id: str, activity_id: str | None) -> Iterator[None]:
     """While handling one card press, the first message posted to its chat replaces the
@@ -84,13 +125,25 @@ async def post_message(app: App, to: ConversationRef, message: TeamsMessage) -> 
     The first message to the pressed card's chat (see :func:`replacing`) is sent as an
     update of that activity (``PUT /v3/conversations/{conv}/activities/{replyToId}``);
     when the connector refuses the update (a 404 for a deleted card, a 403, a network
-    error), the message is posted anew instead, so the result is never lost.
+    error), the message is posted anew instead, so the result is never lost. While an
+    invoke is answered (:func:`answering_invoke`), a card that replaces the invoke's own
+    card goes into the invoke response instead of an update (another card, e.g. the
+    post a form belongs to, is still updated).
 
     Returns:
         The id of the activity that now shows ``message``.
     """
     pressed = _PRESSED.get()
     replace_id = pressed.take(to.conversation_id) if pressed is not None else None
+    answer = _INVOKE.get()
+    if (
+        replace_id is not None
+        and answer is not None
+        and answer.pressed == replace_id
+        and message.card is not None
+    ):
+        answer.card = message.card
+        return replace_id
     if replace_id is not None:
         try:
             await app.send(

@@ -12,7 +12,8 @@ client's IANA time zone (``localTimezone``, or a ``clientInfo`` entity's
 
 Teams 1:1 chats have no threads, so ``thread_id`` stays None here; the
 handlers put the chat's open practice session's thread in it
-(:mod:`bot.teams.handlers`).
+(:mod:`bot.teams.handlers`). A channel's threads are conversations of their own:
+:func:`thread_conversation_id` names one, :func:`thread_root_of` reads its root post.
 """
 
 from __future__ import annotations
@@ -24,7 +25,36 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 from bot.core.text import sanitize
 from bot.services.ports import MAX_ID_CHARS, ConversationRef
 
-__all__ = ["Incoming", "parse_activity"]
+__all__ = ["Incoming", "parse_activity", "thread_conversation_id", "thread_root_of"]
+
+THREAD_MARK = ";messageid="
+"""What separates a channel's conversation id from a thread's root post id."""
+
+
+def thread_conversation_id(conversation_id: str, root_id: str) -> str:
+    """The conversation id of the thread under post ``root_id`` of a channel.
+
+    Bot Framework replies in a channel thread by posting to the channel's conversation id
+    followed by ``;messageid=<root post id>`` (the format of the Teams SDK's
+    ``to_threaded_conversation_id``, which additionally insists on Teams' numeric ids; the
+    ids here come from activities, already checked by :class:`Incoming`).
+
+    Args:
+        conversation_id: the channel's conversation id, or any thread's of that channel.
+        root_id: the activity id of the thread's first post.
+
+    Returns:
+        ``<channel id>;messageid=<root_id>`` (an existing thread suffix is replaced).
+    """
+    return f"{conversation_id.split(';')[0]}{THREAD_MARK}{root_id}"
+
+
+def thread_root_of(conversation_id: str) -> str | None:
+    """The root post id a thread's conversation id names (``…;messageid=<id>``), or None
+    for a conversation id without one (the channel itself)."""
+    _, mark, rest = conversation_id.partition(THREAD_MARK)
+    root = rest.split(";")[0]
+    return root if mark and root else None
 
 
 class _Account(BaseModel):

@@ -252,9 +252,16 @@ def test_queue_shows_exactly_the_flagged_and_sent_sessions_newest_first_and_page
         everything = await coaching.queue(WS_A, COACH, unreviewed_only=False)
         assert [i.session_id for i in everything.items] == [sent[2], sent[1], flagged, sent[0]]
         assert everything.items[1].reviewed_at is not None
-        # sending again after the review puts it back in the queue, at the top
-        again = await coaching.send_to_coaches(WS_A, STAFF, sent[1], None)
-        assert again.created
+        # sending again after the review with nothing new tells nobody and changes nothing
+        empty = await coaching.send_to_coaches(WS_A, STAFF, sent[1], None)
+        assert empty.nothing_new and not empty.created and empty.coach_ids == ()
+        assert [i.session_id for i in (await coaching.queue(WS_A, COACH)).items] == [
+            sent[2],
+            sent[0],
+        ]
+        # with a note it goes back in the queue, at the top
+        again = await coaching.send_to_coaches(WS_A, STAFF, sent[1], "One more question")
+        assert again.created and not again.nothing_new
         assert (await coaching.queue(WS_A, COACH)).items[0].session_id == sent[1]
         repeat = await coaching.send_to_coaches(WS_A, STAFF, sent[1], None)
         assert not repeat.created

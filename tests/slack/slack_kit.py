@@ -14,28 +14,33 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import re
 import threading
 import time
 import uuid
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import httpx
 from fake_slack import BOT_TOKEN, TEAM_ID, FakeSlack
 from slack_sdk.signature import SignatureVerifier
 
 from bot.config import Settings
+from bot.slack.installations import BOT_SCOPES
 
 __all__ = [
     "SIGNING_SECRET",
     "AppServer",
     "app_home_opened",
     "block_actions",
+    "install",
     "message_action",
     "message_im",
+    "multi_workspace",
     "seed_overdue_interview",
     "signed_headers",
     "slash_command",
@@ -680,3 +685,58 @@ class AppServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def install(server: AppServer, code: str) -> Any:
+    """Install the app in a workspace through Bolt's OAuth flow, as an admin's browser does.
+
+    Opens the install page and follows its link's state back to the redirect with ``code``
+    (from :meth:`FakeSlack.add_workspace`), with the state cookie the page set (a Secure
+    cookie: the real page is https, so it is handed over by hand on loopback http).
+
+    Returns:
+        The redirect's ``httpx.Response``.
+    """
+    base = f"http://127.0.0.1:{server.port}"
+    page = server.http.get(base + "/slack/install")
+    assert page.status_code == 200, page.text
+    link = re.search(r'href="([^"]*oauth/v2/authorize[^"]*)"', page.text)
+    assert link, page.text
+    query = parse_qs(urlparse(link.group(1).replace("&amp;", "&")).query)
+    assert query["client_id"] == [server.fake.client_id]
+    assert set(query["scope"][0].split(",")) == set(BOT_SCOPES)
+    cookie = "; ".join(f"{k}={v}" for k, v in page.cookies.items())
+    assert "slack-app-oauth-state" in cookie
+    return server.http.get(
+        base + "/slack/oauth_redirect",
+        params={"code": code, "state": query["state"][0]},
+        headers={"Cookie": cookie},
+    )
+
+
+@contextmanager
+def multi_workspace(
+    fake: FakeSlack, db_path: Path, teams: tuple[str, ...], **options: Any
+) -> Iterator[AppServer]:
+    """The app in many-workspace (OAuth) mode, installed in each of ``teams``.
+
+    Single-token mode serves only its own workspace, so a test of what one workspace may
+    see of another's runs here. ``options`` go to :class:`AppServer`.
+
+    Yields:
+        The started server.
+    """
+    from cryptography.fernet import Fernet
+
+    settings = {
+        "SLACK_CLIENT_ID": fake.client_id,
+        "SLACK_CLIENT_SECRET": fake.client_secret,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "token_keys": Fernet.generate_key().decode(),
+        **options.pop("settings", {}),
+    }
+    with AppServer(fake, db_path, bot_token="", settings=settings, **options) as server:
+        for team in teams:
+            _token, code = fake.add_workspace(team, bot_user_id="UBOT")
+            assert install(server, code).status_code == 200
+        yield server

@@ -9,6 +9,7 @@ never a 500, and no read is recorded for it.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,7 +27,7 @@ from coach_slack_kit import (
     views_since,
 )
 from fake_slack import TEAM_ID, FakeSlack
-from slack_kit import AppServer, block_actions, submission
+from slack_kit import AppServer, block_actions, multi_workspace, submission
 
 from bot.slack import ids
 
@@ -141,8 +142,13 @@ def test_crafted_submissions_and_metadata_are_refused(server: AppServer, fake: F
 
 
 def test_a_coach_of_one_workspace_cannot_open_a_session_of_another(
-    server: AppServer, fake: FakeSlack
+    fake: FakeSlack, tmp_path: Path
 ) -> None:
+    with multi_workspace(fake, tmp_path / "two.db", (TEAM_ID, OTHER_TEAM)) as server:
+        _coach_of_one_workspace_cannot_open_another(server, fake)
+
+
+def _coach_of_one_workspace_cannot_open_another(server: AppServer, fake: FakeSlack) -> None:
     make_coach(server)  # a coach of TEAM_ID only
     other_coach = "U0BCOACH"
     make_coach(server, other_coach, team_id=OTHER_TEAM)

@@ -16,14 +16,13 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlparse
 
 import pytest
 import yaml
 from coach_slack_kit import practice
 from cryptography.fernet import Fernet, InvalidToken
 from fake_slack import FakeSlack
-from slack_kit import AppServer, _event_callback, message_im, seed_overdue_interview
+from slack_kit import AppServer, _event_callback, install, message_im, seed_overdue_interview
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import MetaData, create_engine, inspect, text
@@ -67,28 +66,6 @@ def multi(fake: FakeSlack, db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iter
 
 def _base(server: AppServer) -> str:
     return f"http://127.0.0.1:{server.port}"
-
-
-def install(server: AppServer, code: str) -> Any:
-    """Open the install page, follow its link's state back to the redirect with ``code``."""
-    page = server.http.get(_base(server) + "/slack/install")
-    assert page.status_code == 200, page.text
-    link = re.search(r'href="([^"]*oauth/v2/authorize[^"]*)"', page.text)
-    assert link, page.text
-    query = parse_qs(urlparse(link.group(1).replace("&amp;", "&")).query)
-    state = query["state"][0]
-    assert query["client_id"] == [server.fake.client_id]
-    assert set(query["scope"][0].split(",")) == set(BOT_SCOPES)
-    # the browser comes back with the state cookie the install page set
-    # the browser sends back the state cookie the install page set (a Secure cookie: the
-    # real page is https, so the test hands it over by hand on loopback http)
-    cookie = "; ".join(f"{k}={v}" for k, v in page.cookies.items())
-    assert "slack-app-oauth-state" in cookie
-    return server.http.get(
-        _base(server) + "/slack/oauth_redirect",
-        params={"code": code, "state": state},
-        headers={"Cookie": cookie},
-    )
 
 
 def rows(url: str, sql: str) -> list[dict[str, Any]]:

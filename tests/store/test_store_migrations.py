@@ -28,7 +28,7 @@ from bot.store.migrate import alembic_config
 
 TABLES = {"practice_sessions", "turns", "processed_events", "user_settings", "coach_requests"}
 AFTER_TABLES = {"interviews", "reflections", "reminders", "team_decisions", "workspace_settings"}
-HEAD = "0008"
+HEAD = "0009"
 
 
 def test_upgrade_from_empty_creates_every_table(db_url: str) -> None:

@@ -9,7 +9,9 @@
   ``serviceUrl`` names: it records every ``POST /v3/conversations/{id}/activities``
   and ``PUT …/activities/{activityId}`` and answers with a new activity id; it answers
   ``GET /v3/conversations/{team}/members/{user}`` (Microsoft's "get single member") from
-  :attr:`FakeConnector.members`: the member, or 404 ``MemberNotFoundInConversation``.
+  :attr:`FakeConnector.members`: the member, or 404 ``MemberNotFoundInConversation``;
+  a POST or PUT whose activity is larger than :attr:`FakeConnector.max_message_bytes`
+  gets 413 ``MessageSizeTooBig``, as the real connector answers (see :data:`MAX_MESSAGE_BYTES`).
 """
 
 from __future__ import annotations
@@ -30,6 +32,24 @@ from microsoft_teams.api.auth.cloud_environment import PUBLIC, CloudEnvironment
 ISSUER = PUBLIC.token_issuer
 """Bot Framework's token issuer (``https://api.botframework.com``)."""
 KEY_ID = "test-key-1"
+
+
+MAX_MESSAGE_BYTES = 40 * 1024
+"""The bot message size limit: "The bot message size limit is 40 KB. If the bot message
+size limit exceeds 40 KB, bot receives a 413 status code (RequestEntityTooLarge), which
+contains the error code MessageSizeTooBig. The bot message size limit includes the entire
+message payload encoded as UTF-16 and doesn't include Base64 encoded images" (Microsoft
+Learn, *Format your bot messages*,
+https://learn.microsoft.com/microsoftteams/platform/bots/how-to/format-your-bot-messages;
+the page's newest English version says about 100 KB, under 80 KB recommended: the fake
+keeps the stricter figure most of its versions give)."""
+
+_DATA_URL = re.compile(r'"data:[^"]*"')
+
+
+def message_bytes(raw: bytes) -> int:
+    """The size the connector counts: the payload as UTF-16, ``data:`` (Base64) images left out."""
+    return len(_DATA_URL.sub('""', raw.decode("utf-8")).encode("utf-16-le"))
 
 
 class _Server(ThreadingHTTPServer):
@@ -201,6 +221,10 @@ class FakeConnector:
     """Team (conversation) id -> the user ids (Entra object ids) in it."""
     lookups: list[tuple[str, str, str]] = field(default_factory=list)
     """Every member lookup: (team id, user id, Authorization header)."""
+    max_message_bytes: int = MAX_MESSAGE_BYTES
+    """Activities larger than this (:func:`message_bytes`) get 413 and are not recorded."""
+    too_big: list[int] = field(default_factory=list)
+    """The size of every activity refused with 413, in order."""
     refuse_updates: set[str] = field(default_factory=set)
     """Activity ids whose update (PUT) gets 404 ``ActivityNotFoundInConversation``
     (a card the user deleted); the refused PUT is not recorded."""
@@ -222,7 +246,22 @@ class FakeConnector:
                     self.send_error(404)
                     return
                 length = int(self.headers.get("Content-Length") or 0)
-                body = json.loads(self.rfile.read(length) or b"{}") if length else {}
+                raw = self.rfile.read(length) if length else b""
+                size = message_bytes(raw)
+                if size > connector.max_message_bytes:
+                    with connector._lock:
+                        connector.too_big.append(size)
+                    self._answer(
+                        413,
+                        {
+                            "error": {
+                                "code": "MessageSizeTooBig",
+                                "message": "The request content length exceeded the limit.",
+                            }
+                        },
+                    )
+                    return
+                body = json.loads(raw or b"{}")
                 with connector._lock:
                     connector._next += 1
                     new_id = f"act-{connector._next}"
@@ -238,6 +277,14 @@ class FakeConnector:
                     )
                 data = json.dumps({"id": match["aid"] or new_id}).encode()
                 self.send_response(200 if method == "PUT" else 201)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def _answer(self, status: int, body: dict[str, Any]) -> None:
+                data = json.dumps(body).encode()
+                self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()

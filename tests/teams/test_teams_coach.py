@@ -6,18 +6,28 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_connector import FakeConnector, FakeIdentity, Recorded
+from fake_connector import (
+    MAX_MESSAGE_BYTES,
+    FakeConnector,
+    FakeIdentity,
+    Recorded,
+    message_bytes,
+)
 from teams_kit import TENANT, TeamsServer, activity, chat_of, user
 
+from bot.presenters.coach_limits import CARD_TOO_BIG, NOTHING_NEW_TO_SEND, dispute_updated
 from bot.presenters.coaching import LAST_COACH, NOT_A_COACH, NOT_ALLOWED_TO_MANAGE
-from bot.presenters.practice import TEAMS_OTHER_TENANT
+from bot.presenters.practice import DISPUTE_SAVED, TEAMS_OTHER_TENANT
 from bot.services.coaching import Coaching
 from bot.store import Store
+from bot.teams.coach_cards import CARD_BUDGET_BYTES
 
 pytestmark = pytest.mark.integration
 
@@ -263,3 +273,121 @@ def test_coach_add_and_remove_by_picking_the_person(server: TeamsServer) -> None
     assert refused.text == NOT_ALLOWED_TO_MANAGE and not refused.cards
     [no] = _press(server, STAFF, {"ec": "coach_change", "id": "add", "person": STAFF_ID})
     assert no.text == NOT_ALLOWED_TO_MANAGE
+
+
+def test_sending_again_with_nothing_new_tells_no_coach_and_says_so(server: TeamsServer) -> None:
+    """A reviewed session sent again unchanged: no empty alert to the coach, one plain line
+    to staff (the new-user tester's finding 1; the rule is the service's, Slack's too)."""
+    _say(server, COACH, "coach")
+    sid = _practice(server, ["What does a typical morning look like for you?"])
+    [sent] = _press(server, STAFF, {"ec": "coach", "id": sid})
+    assert sent.text.startswith("Sent to your coach.")
+    [done] = _press(server, COACH, {"ec": "coach_reviewed", "id": sid})
+    assert "Marked reviewed" in done.text
+    coach_before = _count(server, COACH)
+    [again] = _press(server, STAFF, {"ec": "coach", "id": sid})
+    assert again.text == NOTHING_NEW_TO_SEND and not again.cards
+    # coach alerts go out before the staff member's line, so none can still be on its way
+    assert _count(server, COACH) == coach_before
+    assert "Nothing is waiting for your review." in _say(server, COACH, "coach").card_text
+
+
+def _long(n: int) -> str:
+    """A long staff turn (under the 2,000-character limit), numbered so each turn is known."""
+    words = (
+        f"Turn {n}. I hear that mornings are hard, and I wonder what a typical school morning "
+        "looks like for you and for him, from the moment the alarm goes off until the bus. "
+    )
+    return (words * 20)[:1900]
+
+
+def _utf16(record: Recorded) -> int:
+    """What the connector counted for a recorded activity (UTF-16, no Base64 images)."""
+    return message_bytes(json.dumps(record.body).encode())
+
+
+def test_a_long_transcript_comes_in_cards_teams_accepts_and_a_413_is_said_plainly(
+    server: TeamsServer, db: str
+) -> None:
+    """A page whose six long turns and feedback are bigger than Teams takes (40 KB as
+    UTF-16; the fake answers 413 above it, as the connector does) comes as cards within
+    the limit, each turn once, Later/Earlier turns between them; a card Teams still
+    refuses gets one plain line and nothing is lost (the new-user tester's finding 3)."""
+    _say(server, COACH, "coach")
+    sid = _practice(server, [_long(n) for n in range(1, 7)])
+    _press(server, STAFF, {"ec": "coach", "id": sid})
+    for n in range(1, 7):  # a long draft on every turn: each press redraws the page
+        saved, _redrawn = _press(
+            server,
+            COACH,
+            {"ec": "coach_comment", "id": sid, "turn": str(n), "text": f"Draft {n}. " * 190},
+            wait=2,
+        )
+        assert "Saved as a draft" in saved.text
+    assert server.connector.too_big == []  # no card was refused
+
+    seen: list[int] = []
+    cards: list[Recorded] = []
+    data: dict[str, object] | None = {"ec": "coach_open", "id": sid}
+    while data is not None:
+        [card] = _press(server, COACH, data)
+        cards.append(card)
+        seen += [int(m) for m in re.findall(r"\*\*Turn (\d+)\*\*", card.card_text)]
+        later = [a["data"] for a in card.submits() if a["title"] == "Later turns"]
+        data = later[0] if later else None
+    assert seen == [1, 2, 3, 4, 5, 6] and len(cards) > 1  # each turn once, in order
+    assert all(_utf16(c) <= CARD_BUDGET_BYTES + 4096 < MAX_MESSAGE_BYTES for c in cards)
+    assert "more turns of this page didn't fit on this card" in cards[0].card_text
+    for n in range(1, 7):
+        assert sum(f"Draft {n}." in c.card_text for c in cards) == 1
+    [back] = [a["data"] for a in cards[1].submits() if a["title"] == "Earlier turns"]
+    assert back == {"ec": "coach_open", "id": sid, "page": "0"}
+    assert server.connector.too_big == []
+
+    # the connector refuses even the smallest card: said plainly, the drafts stay
+    server.connector.max_message_bytes = 2000
+    [told] = _press(server, COACH, {"ec": "coach_open", "id": sid})
+    assert told.text.endswith(CARD_TOO_BIG) and not told.cards
+    assert server.connector.too_big  # it was refused, not skipped
+    server.connector.max_message_bytes = MAX_MESSAGE_BYTES
+    [again] = _press(server, COACH, {"ec": "coach_open", "id": sid})
+    assert "Draft 1." in again.card_text
+
+
+def test_a_second_disagreement_with_a_note_keeps_the_first(server: TeamsServer, db: str) -> None:
+    """*Was this note wrong?* twice on one note: both comments are kept and the coach sees
+    both on the transcript; the staff member is told the earlier one is kept (the new-user
+    tester's finding 2: the second replaced the first silently)."""
+    _say(server, COACH, "coach")
+    sid = _practice(server, ["You should really make sure he gets to school on time."])
+    _press(server, STAFF, {"ec": "coach", "id": sid})
+    target = f"{sid}:1"
+    [first] = _press(
+        server,
+        STAFF,
+        {"ec": "dispute_note", "id": target, "comment": "I was repeating what she asked for."},
+    )
+    assert first.text == DISPUTE_SAVED
+    [second] = _press(
+        server,
+        STAFF,
+        {"ec": "dispute_note", "id": target, "comment": "On reflection: it was her own goal."},
+    )
+    assert second.text == dispute_updated(1)
+
+    [card] = _press(server, COACH, {"ec": "coach_open", "id": sid})
+    text = card.card_text
+    assert "They said: “On reflection: it was her own goal.”" in text
+    assert "I was repeating what she asked for." in text and "Earlier (" in text
+    assert text.index("On reflection") < text.index("I was repeating")  # latest first
+
+    async def stored() -> list[tuple[str | None, int]]:
+        store = Store.from_url(f"sqlite:///{db}")
+        try:
+            async with store.unit_of_work() as uow:
+                rows = await uow.note_disputes.for_session(TENANT, sid)
+                return [(r.comment, len(r.history or [])) for r in rows]
+        finally:
+            await store.dispose()
+
+    assert asyncio.run(stored()) == [("On reflection: it was her own goal.", 1)]

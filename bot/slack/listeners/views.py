@@ -28,6 +28,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.core.reflection import Reflection, zone
 from bot.presenters import practice as say
 from bot.presenters import reflection as wording
+from bot.presenters.coach_limits import dispute_updated
 from bot.services.commands import MAX_QUESTIONS, question_lines
 from bot.services.ports import ConversationRef
 from bot.services.reflection import (
@@ -102,7 +103,7 @@ async def on_dispute_submitted(
     chosen = _values(view, "dispute_kinds").get("selected_options") or []
     kinds = [str(o.get("value")) for o in chosen if isinstance(o, dict)]
     try:
-        await deps.sessions.dispute_note(
+        saved = await deps.sessions.dispute_note(
             team_of(body, context),
             user_id,
             session_id,
@@ -117,7 +118,8 @@ async def on_dispute_submitted(
     except NothingToDispute:
         await ack(response_action="errors", errors={field: say.DISPUTE_NOTHING})
         return
-    await ack(response_action="update", view=blocks.thanks_view(escape(say.DISPUTE_SAVED)))
+    thanks = dispute_updated(saved.earlier) if saved.earlier else say.DISPUTE_SAVED
+    await ack(response_action="update", view=blocks.thanks_view(escape(thanks)))
 
 
 def _metadata(view: dict[str, Any]) -> dict[str, Any]:
