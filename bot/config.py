@@ -91,6 +91,12 @@ class Settings(BaseSettings):
         teams_allow_unauthenticated [DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS]:
             accept Teams requests without a Bot Framework token; local development
             only, never on by default (the Teams SDK's own name).
+        teams_website_url / teams_privacy_url / teams_terms_url [EC_TEAMS_WEBSITE_URL,
+            EC_TEAMS_PRIVACY_URL, EC_TEAMS_TERMS_URL]: the district's https pages about
+            the app, its privacy statement and its terms of use, written into the Teams
+            app package (the manifest's developer links, which Teams shows to everyone
+            who installs it); ``teams package`` refuses without them unless
+            ``--allow-placeholder-links``.
         retention_days [EC_RETENTION_DAYS]: delete practice data (sessions, their
             turns, coach requests, note disagreements and every other row hanging off
             a session) whose last activity is older than this many days, plus the
@@ -190,6 +196,9 @@ class Settings(BaseSettings):
     teams_allow_unauthenticated: bool = Field(
         default=False, validation_alias=AliasChoices("DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS")
     )
+    teams_website_url: str | None = Field(default=None, max_length=2048)
+    teams_privacy_url: str | None = Field(default=None, max_length=2048)
+    teams_terms_url: str | None = Field(default=None, max_length=2048)
 
     @property
     def teams_configured(self) -> bool:
@@ -259,7 +268,10 @@ def describe_settings_error(exc: ValidationError) -> str:
         name = field.upper()
         if name.startswith("TEAMS_"):
             name = {
-                "TEAMS_ALLOW_UNAUTHENTICATED": "DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS"
+                "TEAMS_ALLOW_UNAUTHENTICATED": "DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS",
+                "TEAMS_WEBSITE_URL": "EC_TEAMS_WEBSITE_URL",
+                "TEAMS_PRIVACY_URL": "EC_TEAMS_PRIVACY_URL",
+                "TEAMS_TERMS_URL": "EC_TEAMS_TERMS_URL",
             }.get(name, name.removeprefix("TEAMS_"))
         elif not name.startswith(
             ("OPENAI_", "AZURE_", "SLACK_", "EC_", "CLIENT_", "TENANT_", "DANGEROUSLY_")

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from bot.core.models import Finding
+from bot.presenters.platform_words import SLACK, CommandWords
 
 __all__ = [
     "ADD_FEEDBACK",
@@ -60,6 +61,7 @@ __all__ = [
     "TRY_AGAIN",
     "UNREVIEWED",
     "coach_added",
+    "coach_help",
     "coach_list",
     "coach_removed",
     "dispute_line",
@@ -70,6 +72,7 @@ __all__ = [
     "flagging_problem",
     "flagging_state",
     "mark_findings",
+    "no_coach_yet",
     "page_of",
     "queue_count",
     "queue_empty",
@@ -99,6 +102,23 @@ HELP = (
     "Coaches see the sessions sent to them, and flagged ones, on the app's Home tab. Every "
     "time a coach opens a transcript, the staff member can see it."
 )
+TEAMS_HELP = (
+    "Coach commands (type them in this chat):\n"
+    "coach: the sessions waiting for your review (coach all: every one sent or flagged)\n"
+    "coach list: who the coaches in your organization are\n"
+    "coach add: make someone a coach (coaches only; you pick the person)\n"
+    "coach remove: stop someone being a coach\n"
+    "progress, team progress: the practice charts\n"
+    "Every time a coach opens a transcript, the staff member can see it."
+)
+"""The coach commands Teams accepts (:meth:`bot.teams.coach_flows.TeamsCoach.command`)."""
+
+
+def coach_help(words: CommandWords = SLACK) -> str:
+    """The coach commands of the platform (Slack: :data:`HELP`; Teams: typed words)."""
+    return HELP if words == SLACK else TEAMS_HELP
+
+
 NEED_PERSON = "Please name the person with @, for example: /coach add @Jordan"
 NO_SUCH_PERSON = (
     "I couldn't find that person in this workspace, so nothing changed. Name them with @, "
@@ -130,40 +150,49 @@ def flagging_problem(what: str, typed: str) -> str:
     return f"{text} For example: {FLAGGING_EXAMPLE}"
 
 
-def unknown_command(typed: str) -> str:
-    """The answer to a /coach line that is not one of the commands."""
-    return f"I don't know “/coach {typed}”.\n\n{HELP}"
+def unknown_command(typed: str, words: CommandWords = SLACK) -> str:
+    """The answer to a coach command line that is not one of the commands."""
+    return f"I don't know “{words.coach} {typed}”.\n\n{coach_help(words)}"
 
 
-def coach_added(who: str, changed: bool) -> str:
-    """The confirmation of /coach add (``changed`` False: they were a coach already)."""
+def coach_added(who: str, changed: bool, words: CommandWords = SLACK) -> str:
+    """The confirmation of adding a coach (``changed`` False: they were a coach already)."""
     if not changed:
-        return f"{who} is already a coach in this workspace."
+        return f"{who} is already a coach in this {words.place}."
     return (
-        f"{who} is now a coach in this workspace. I've let them know; sessions sent to a "
-        "coach will show on their Home tab."
+        f"{who} is now a coach in this {words.place}. I've let them know; sessions sent to a "
+        f"coach will show {words.coach_home}."
     )
 
 
-def coach_removed(who: str, changed: bool) -> str:
-    """The confirmation of /coach remove (``changed`` False: they were not a coach)."""
+def coach_removed(who: str, changed: bool, words: CommandWords = SLACK) -> str:
+    """The confirmation of removing a coach (``changed`` False: they were not a coach)."""
     if not changed:
-        return f"{who} is not a coach in this workspace, so nothing changed."
-    return f"{who} is no longer a coach in this workspace."
+        return f"{who} is not a coach in this {words.place}, so nothing changed."
+    return f"{who} is no longer a coach in this {words.place}."
 
 
-def coach_list(whos: Sequence[str]) -> str:
-    """/coach list: the coaches, or who can set one when there is none."""
+def coach_list(whos: Sequence[str], words: CommandWords = SLACK) -> str:
+    """The coach list, or who can add one when there is none (``words``: the platform's)."""
     if not whos:
-        return (
-            "No coach is set in this workspace yet. A workspace admin can add one with "
-            "/coach add @name."
-        )
-    return "Coaches in this workspace: " + ", ".join(whos) + "."
+        return f"No coach is set in this {words.place} yet. {words.first_coach}"
+    return f"Coaches in this {words.place}: " + ", ".join(whos) + "."
 
 
-def you_were_added(by: str, waiting: int = 0) -> str:
+def you_were_added(by: str, waiting: int = 0, words: CommandWords = SLACK) -> str:
     """The DM to someone just made a coach (``waiting``: sessions already in the queue)."""
+    if words != SLACK:
+        where = "type “coach” here to see the sessions waiting for you"
+        text = (
+            f"{by} made you a coach for this {words.place}. When a staff member sends you a "
+            f"practice session, I'll tell you here at once; {where}. Staff can see when you "
+            "opened their transcript."
+        )
+        if waiting == 1:
+            text += " One session is already waiting for a coach."
+        elif waiting > 1:
+            text += f" {waiting} sessions are already waiting for a coach."
+        return text
     text = (
         f"{by} made you a coach for this workspace. When a staff member sends you a practice "
         "session, I'll tell you here at once, and your Home tab lists the sessions waiting "
@@ -181,6 +210,14 @@ NO_COACH_YET = (
     "queue, and the first coach added sees it there. A workspace admin can add one with "
     "/coach add @name."
 )
+
+
+def no_coach_yet(words: CommandWords = SLACK) -> str:
+    """The warning on the send form when there is no coach (Slack: :data:`NO_COACH_YET`)."""
+    return (
+        f"This {words.place} has no coach set up yet. You can still send it: it waits in the "
+        f"coach queue, and the first coach added sees it there. {words.first_coach}"
+    )
 
 
 def flagging_state(enabled: bool, findings_per_10: float, turns_without_insight: int) -> str:

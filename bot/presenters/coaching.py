@@ -7,6 +7,7 @@ already-rendered name (``who``).
 
 from __future__ import annotations
 
+from bot.presenters.platform_words import SLACK, CommandWords
 from bot.presenters.views import CoachAlert
 
 __all__ = [
@@ -24,11 +25,13 @@ __all__ = [
     "coach_sent",
     "flag_reason",
     "no_such_turn",
+    "not_allowed_to_manage",
     "setting_out_of_range",
     "too_long",
 ]
 
-COACH_ADD_HINT = "A workspace admin can add one with /coach add @name."
+COACH_ADD_HINT = SLACK.first_coach
+"""Slack's sentence on who adds the first coach (a platform's: ``CommandWords.first_coach``)."""
 
 NOT_A_COACH = "Only coaches of this workspace can see the coach queue and transcripts."
 LAST_COACH = (
@@ -38,6 +41,20 @@ LAST_COACH = (
 NOT_ALLOWED_TO_MANAGE = (
     "Only workspace admins and coaches can add or remove coaches or change flagging."
 )
+
+
+def not_allowed_to_manage(words: CommandWords = SLACK) -> str:
+    """The refusal of adding or removing coaches (or flagging) to someone who may not.
+
+    Args:
+        words: the platform's wording (``managers``: Teams has no admin path, so only
+            coaches; :meth:`bot.services.coaching.Coaching.add_coach`).
+    """
+    if words == SLACK:
+        return NOT_ALLOWED_TO_MANAGE
+    return f"Only {words.managers} can add or remove coaches."
+
+
 NOT_SENT = (
     "This session wasn't sent to a coach or flagged, so it stays private to the person "
     "who practiced."
@@ -66,19 +83,20 @@ def setting_out_of_range(name: str, low: float, high: float) -> str:
     return f"{name} must be between {low:g} and {high:g}."
 
 
-def coach_sent(created: bool, coaches: int) -> str:
+def coach_sent(created: bool, coaches: int, words: CommandWords = SLACK) -> str:
     """The confirmation of *Send to a coach*, honest about who was told.
 
     Args:
         created: False when the session was already waiting for a coach.
         coaches: how many coaches the workspace has (0: nobody was told).
+        words: the platform's wording (who can add the first coach, and how).
     """
     if not created:
         return "This session is already waiting for a coach."
     if coaches <= 0:
         return (
-            "Saved for a coach, but this workspace has no coach set up yet, so no one has "
-            f"been told. {COACH_ADD_HINT} Once one is added, they will see this session."
+            f"Saved for a coach, but this {words.place} has no coach set up yet, so no one has "
+            f"been told. {words.first_coach} Once one is added, they will see this session."
         )
     if coaches == 1:
         return "Sent to your coach. They have been told and can read this transcript now."

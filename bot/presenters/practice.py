@@ -11,6 +11,7 @@ from __future__ import annotations
 from bot.core.debrief import Debrief
 from bot.core.models import FINDING_KINDS, FindingKind
 from bot.core.persona import Persona
+from bot.presenters.platform_words import SLACK, CommandWords
 
 __all__ = [
     "ALREADY_ENDED",
@@ -44,6 +45,7 @@ __all__ = [
     "SIGNS",
     "SUCCESS_REMINDER",
     "TEAMS_HELP",
+    "already_ended",
     "debrief_figures",
     "dm_pointer",
     "dm_pointer_in_practice",
@@ -91,6 +93,13 @@ ENDED = (
     "“practice”, to start a new one."
 )
 ALREADY_ENDED = "This practice has already ended; your debrief is in the thread."
+
+
+def already_ended(words: CommandWords = SLACK) -> str:
+    """A second End press (Slack: :data:`ALREADY_ENDED`; Teams chats have no threads)."""
+    return f"This practice has already ended; your debrief is {words.debrief_where}."
+
+
 NOT_YOURS = "That practice session belongs to someone else, so I can't do that."
 NOT_FOUND = "I couldn't find that practice session."
 SESSION_NOT_FOUND = "That practice session was not found."
@@ -139,12 +148,17 @@ def first_name(persona: Persona) -> str:
     return persona.name.split()[0]
 
 
-def too_long(chars: int) -> str:
-    """The notice for a practice message over :data:`MAX_TURN_CHARS` characters."""
+def too_long(chars: int, words: CommandWords = SLACK) -> str:
+    """The notice for a practice message over :data:`MAX_TURN_CHARS` characters.
+
+    Args:
+        chars: the message's length.
+        words: the platform's command wording (how to ask for a question review).
+    """
     return (
         f"That message is {chars:,} characters long; a practice turn takes up to "
         f"{MAX_TURN_CHARS:,}. Ask one question at a time (to review a whole question list, "
-        "use /review-questions)."
+        f"{words.review})."
     )
 
 
@@ -182,6 +196,12 @@ TEAMS_WELCOME = (
     "caregiver whose child has been missing school; I'll note leading or judging questions "
     "as you go and give you a debrief at the end."
 )
+TEAMS_OTHER_TENANT = (
+    "This app is set up for another organization's Microsoft 365. Ask your IT team to add it "
+    "for yours."
+)
+"""The one reply to a 1:1 message from a tenant other than ``TENANT_ID`` (the app is
+single-tenant: one district)."""
 TEAMS_CHAT_ONLY = "I work in your 1:1 chat with me: open it and type “practice” to rehearse a call."
 TEAMS_POINTER = (
     "Hi! To rehearse an empathy interview, type “practice” and pick a caregiver. To check a "

@@ -31,6 +31,7 @@ from bot.personas import get_persona
 from bot.presenters import coach_limits
 from bot.presenters import coaching as coach_words
 from bot.presenters import practice as say
+from bot.presenters.platform_words import words_for
 from bot.presenters.views import (
     CoachAlert,
     CoachNote,
@@ -353,7 +354,7 @@ class PracticeChat:
         started = metrics.received_at() or time.monotonic()
         if len(text) > say.MAX_TURN_CHARS:
             metrics.turn_done("too_long", started)
-            await outbox.send(ref, Notice(say.too_long(len(text))))
+            await outbox.send(ref, Notice(say.too_long(len(text), words_for(ref.platform))))
             return
         info = await self.sessions.get(ref.workspace_id, ref.user_id, session_id)
         persona = self.persona(info.persona_id)
@@ -479,7 +480,7 @@ class PracticeChat:
             )
         )
         if claim is None:
-            await outbox.send_private(thread, Notice(say.ALREADY_ENDED))
+            await outbox.send_private(thread, Notice(say.already_ended(words_for(ref.platform))))
             return False
         async with claims.held(claim):
             await self.post_debrief(outbox, thread, session_id, card=card)
@@ -585,7 +586,7 @@ class PracticeChat:
         if sent.nothing_new:  # nothing was sent: no envelope
             await outbox.send(where, Notice(coach_limits.NOTHING_NEW_TO_SEND, icon="info"))
             return
-        text = coach_words.coach_sent(sent.created, len(sent.coach_ids))
+        text = coach_words.coach_sent(sent.created, len(sent.coach_ids), words_for(ref.platform))
         await outbox.send(where, Notice(text, icon="sent"))
 
     async def review_list(self, text: str, *, title: str = "Question review") -> QuestionReview:

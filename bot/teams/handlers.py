@@ -16,6 +16,13 @@ the intro card's activity id.
 answered once. Handling runs before the HTTP answer (a model reply inside
 Bot Framework's 15 seconds; the model's own timeout is ``EC_REQUEST_TIMEOUT``).
 
+**The door.** :func:`register` puts every entry point behind
+:func:`bot.teams.door.guard`: an activity from a tenant other than ``TENANT_ID`` runs
+nothing here, and a message's text arrives without the app's @mention or Teams HTML.
+A message left with no words (spaces, only the mention, only markup) gets a hint of
+what to type (:data:`~bot.presenters.practice.TEAMS_POINTER`, or the practice call's
+help while one is open).
+
 **Card presses.** ``Action.Submit`` arrives as a ``message`` activity with the
 button's ``value``; a Universal Action as an ``invoke`` named
 ``adaptiveCard/action``. Both are parsed by
@@ -63,6 +70,7 @@ from bot.teams.actions import (
     parse_card_value,
 )
 from bot.teams.cards import TeamsMessage
+from bot.teams.door import guard
 from bot.teams.interview_cards import (
     ACTION_SAVE_EXACT_WORDS,
     ACTION_SAVE_REFLECTION,
@@ -265,6 +273,11 @@ class TeamsHandlers:
         text = incoming.text.strip()
         first, _, rest = text.partition("\n")
         open_session = await self.chat.open_session(ref)
+        if not text and incoming.value is None:
+            # only spaces, only an @mention of the app, or only markup: say what to type
+            hint = say.help_text("teams") if open_session is not None else say.TEAMS_POINTER
+            await outbox.send(ref, Notice(hint, icon="info"))
+            return
         asked = first.strip().lower().rstrip(":.")
         if open_session is None and self.interviews is not None and asked in LOG_WORDS:
             await self.interviews.show_log_form(ref)
@@ -467,20 +480,31 @@ def register(
     reflections: ReflectionService | None = None,
     *,
     handlers: TeamsHandlers | None = None,
+    tenant_id: str | None = None,
 ) -> TeamsHandlers:
-    """Register the message, card-action and conversation-update handlers on ``app``.
+    """Register the message, card-action and conversation-update handlers on ``app``,
+    each behind the door (:func:`bot.teams.door.guard`: another tenant's activity runs
+    nothing; a message's bot mention and Teams HTML become plain text first).
 
     Args:
         app: the Teams SDK app.
         chat: the shared practice use cases.
         reflections: where each user's client time zone is stored, or None.
         handlers: the handlers to register (a subclass with more parts), or None.
+        tenant_id: ``TENANT_ID``, the one tenant served; None serves any (tests only).
 
     Returns:
         The :class:`TeamsHandlers` (tests call its methods directly).
     """
     handlers = handlers or TeamsHandlers(app, chat, reflections)
-    app.on_message(handlers.on_message)
-    app.on_card_action(handlers.on_card_action)
-    app.on_conversation_update(handlers.on_conversation_update)
+    on_message, on_card_action, on_conversation_update = guard(
+        app,
+        tenant_id,
+        on_message=handlers.on_message,
+        on_card_action=handlers.on_card_action,
+        on_conversation_update=handlers.on_conversation_update,
+    )
+    app.on_message(on_message)
+    app.on_card_action(on_card_action)
+    app.on_conversation_update(on_conversation_update)
     return handlers

@@ -18,12 +18,23 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["MANIFEST_VERSION", "PackageError", "build_manifest", "write_package"]
+__all__ = [
+    "MANIFEST_VERSION",
+    "PLACEHOLDER_WEBSITE",
+    "PackageError",
+    "build_manifest",
+    "write_package",
+]
 
 MANIFEST_VERSION = "1.29"
 SCHEMA_URL = f"https://developer.microsoft.com/json-schemas/teams/v{MANIFEST_VERSION}/MicrosoftTeams.schema.json"
 ASSETS = Path(__file__).parent / "assets"
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+
+
+PLACEHOLDER_WEBSITE = "https://github.com/empathy-coach/empathy-coach"
+"""The project's page: the developer, privacy and terms links of a package built to try the
+app out (``--allow-placeholder-links``); a district's own package names its own pages."""
 
 
 class PackageError(ValueError):
@@ -55,16 +66,20 @@ def build_manifest(
     bot_id: str | None,
     *,
     version: str = "1.0.0",
-    website: str = "https://github.com/empathy-coach/empathy-coach",
+    website: str = PLACEHOLDER_WEBSITE,
     domain: str | None = None,
+    privacy_url: str | None = None,
+    terms_url: str | None = None,
 ) -> dict[str, Any]:
     """The app manifest for bot ``bot_id``.
 
     Args:
         bot_id: the Azure Bot's Microsoft App ID (``CLIENT_ID``), a GUID; also the app id.
         version: the app's semantic version.
-        website: the developer, privacy and terms pages' base address.
+        website: the developer's page (``developer.websiteUrl``).
         domain: the bot's host name (listed in ``validDomains``), or None.
+        privacy_url / terms_url: the privacy statement and terms of use; None:
+            ``website`` with ``#privacy`` / ``#terms``.
 
     Returns:
         The manifest as a dict.
@@ -72,7 +87,7 @@ def build_manifest(
     Raises:
         PackageError: ``bot_id`` is missing or not a GUID; ``version`` is not
             MAJOR.MINOR.PATCH; ``domain`` is not a host name (a URL gives its host);
-            ``website`` is not an https address.
+            a page is not an https address.
     """
     if not _SEMVER.match(version):
         raise PackageError(
@@ -81,8 +96,11 @@ def build_manifest(
         )
     if domain is not None:
         domain = host_of(domain)
-    if not _HTTPS_PAGE.match(website):
-        raise PackageError(f"the website must be an https:// address, not {website!r}")
+    privacy_url = privacy_url or f"{website}#privacy"
+    terms_url = terms_url or f"{website}#terms"
+    for what, page in (("website", website), ("privacy", privacy_url), ("terms", terms_url)):
+        if not _HTTPS_PAGE.match(page):
+            raise PackageError(f"the {what} page must be an https:// address, not {page!r}")
     if not bot_id or not _GUID.match(bot_id.strip()):
         raise PackageError(
             "CLIENT_ID is not set or is not a GUID (the Microsoft App ID of the Azure Bot)"
@@ -95,6 +113,8 @@ def build_manifest(
         {"title": "help", "description": "What you can do here"},
         {"title": "coach", "description": "Coaches: the sessions waiting for your review"},
         {"title": "progress", "description": "Your practice over time, as a chart"},
+        {"title": "log", "description": "Log a real interview you held (a short form)"},
+        {"title": "interviews", "description": "Your logged interviews: change the time, delete"},
     ]
     manifest: dict[str, Any] = {
         "$schema": SCHEMA_URL,
@@ -104,8 +124,8 @@ def build_manifest(
         "developer": {
             "name": "Empathy Coach",
             "websiteUrl": website,
-            "privacyUrl": f"{website}#privacy",
-            "termsOfUseUrl": f"{website}#terms",
+            "privacyUrl": privacy_url,
+            "termsOfUseUrl": terms_url,
         },
         "name": {"short": "Empathy Coach", "full": "Empathy interview coach for attendance teams"},
         "description": {

@@ -17,6 +17,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -36,7 +37,7 @@ from bot.health import not_ready, schema_problem
 from bot.services.chat_refs import ChatReferences
 from bot.services.conversation import PracticeChat
 from bot.services.progress import ProgressService
-from bot.store import StoreUnavailable, aupgrade_to_head, migration_failure, safe_url
+from bot.store import StoreUnavailable, aupgrade_to_head, migration_failure, safe_url, sync_url
 from bot.teams.channels import TeamsChannels
 from bot.teams.coach_flows import TeamsCoach
 from bot.teams.coach_handlers import CoachingHandlers
@@ -83,6 +84,38 @@ class GuardedFastAPIAdapter(FastAPIAdapter):
             return Response(status_code=result["status"])
 
         self.app.post(path)(route)
+
+
+def create_database_folder(database_url: str) -> Path | None:
+    """Create a SQLite database file's missing folder, saying so in one INFO line.
+
+    (The store would create it silently; an admin who mistyped ``EC_DATABASE_URL``
+    should see where the data went.) Nothing for PostgreSQL, an in-memory database,
+    a URI filename, or a folder that exists; a URL that does not parse, or a folder
+    that cannot be made, is left to the migration, whose error names it.
+
+    Args:
+        database_url: ``EC_DATABASE_URL``.
+
+    Returns:
+        The folder created, or None.
+    """
+    try:
+        url = sync_url(database_url)
+    except Exception:
+        return None
+    name = url.database or ""
+    if url.get_backend_name() != "sqlite" or name in ("", ":memory:") or name.startswith("file:"):
+        return None
+    folder = Path(name).expanduser().parent
+    if folder.exists():
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    log.info("created the database folder %s", folder)
+    return folder
 
 
 def _guard_shapes(app: App) -> None:
@@ -193,6 +226,7 @@ def build_teams_app(
             refs=refs,
             channels=TeamsChannels(app, refs, application.reflections),
         ),
+        tenant_id=settings.teams_tenant_id,
     )
 
     @adapter.app.get("/healthz")
@@ -230,6 +264,9 @@ async def run_teams(
     """Migrate the database (or, with ``EC_MIGRATE_ON_START=false``, check it is at the
     head), build everything, and serve Teams until ``stop`` is set.
 
+    A SQLite file's missing folder is created first, with one INFO line naming it
+    (:func:`create_database_folder`).
+
     The reminder dispatcher for Teams reminders runs beside the server
     (:func:`bot.teams.deliver.start_dispatcher`).
 
@@ -247,6 +284,7 @@ async def run_teams(
         TeamsStartupError: the database cannot be migrated or written, or the
             server did not start (the message says which).
     """
+    create_database_folder(settings.database_url)
     try:
         if settings.migrate_on_start:
             await aupgrade_to_head(settings.database_url)

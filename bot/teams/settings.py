@@ -25,7 +25,11 @@ class TeamsStartupError(RuntimeError):
 
 
 def check_settings(settings: Settings) -> list[str]:
-    """One line per missing Teams setting (empty when all are set).
+    """One line per missing or malformed Teams setting (empty when all are good).
+
+    ``CLIENT_ID`` and ``TENANT_ID`` must be GUIDs: Microsoft Entra gives every app
+    registration and every tenant a GUID, and the Teams SDK builds the token authority
+    and audience from them (a tenant's domain name does not work there).
 
     Args:
         settings: the app settings.
@@ -50,10 +54,17 @@ def check_settings(settings: Settings) -> list[str]:
             "CLIENT_SECRET is not set (a client secret of that app registration: "
             "Certificates & secrets)"
         )
-    if not (settings.teams_tenant_id or "").strip():
+    tenant_id = (settings.teams_tenant_id or "").strip()
+    if not tenant_id:
         problems.append(
             "TENANT_ID is not set (the Directory (tenant) ID of the school district's "
             "Microsoft 365 tenant)"
+        )
+    elif not _GUID.match(tenant_id):
+        problems.append(
+            "TENANT_ID is not a GUID (the Directory (tenant) ID of the school district's "
+            "Microsoft 365 tenant, like 00000000-0000-0000-0000-000000000000; not a domain "
+            "name such as district.onmicrosoft.com)"
         )
     return problems
 

@@ -26,7 +26,8 @@ def _package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **env: str) -> zip
         monkeypatch.setenv(k, v)
     get_settings.cache_clear()
     out = tmp_path / "pkg" / "app.zip"
-    result = CliRunner().invoke(app, ["teams", "package", "--output", str(out)])
+    argv = ["teams", "package", "--output", str(out), "--allow-placeholder-links"]
+    result = CliRunner().invoke(app, argv)
     get_settings.cache_clear()
     assert result.exit_code == 0, result.output
     return zipfile.ZipFile(out)
@@ -138,7 +139,7 @@ def test_a_url_as_the_domain_gives_its_host_and_the_website_is_used(
     out = tmp_path / "x.zip"
     argv = ["teams", "package", "--output", str(out), "--version", "2.3.4"]
     argv += ["--domain", "https://Coach.District.org/api/messages"]
-    argv += ["--website", "https://district.org/coach"]
+    argv += ["--website", "https://district.org/coach", "--allow-placeholder-links"]
     result = CliRunner().invoke(app, argv)
     get_settings.cache_clear()
     assert result.exit_code == 0, result.output

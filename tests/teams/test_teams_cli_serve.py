@@ -20,6 +20,7 @@ ROOT = Path(__file__).parents[2]
 
 
 GUID = "00000000-1111-4222-8333-444444444444"
+TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 
 
 @pytest.mark.parametrize(
@@ -28,9 +29,18 @@ GUID = "00000000-1111-4222-8333-444444444444"
         ({}, ["CLIENT_ID", "CLIENT_SECRET", "TENANT_ID"]),
         ({"CLIENT_ID": GUID}, ["CLIENT_SECRET", "TENANT_ID"]),
         ({"CLIENT_ID": GUID, "CLIENT_SECRET": "s3cret"}, ["TENANT_ID"]),
-        ({"TENANT_ID": "t", "CLIENT_SECRET": "s3cret"}, ["CLIENT_ID"]),
+        ({"TENANT_ID": TENANT, "CLIENT_SECRET": "s3cret"}, ["CLIENT_ID"]),
         # a made-up id is named too (Azure would refuse every token for it)
-        ({"CLIENT_ID": "nope", "TENANT_ID": "t", "CLIENT_SECRET": "s3cret"}, ["CLIENT_ID"]),
+        ({"CLIENT_ID": "nope", "TENANT_ID": TENANT, "CLIENT_SECRET": "s3cret"}, ["CLIENT_ID"]),
+        # a tenant's domain name is not its id (the SDK builds the token authority from it)
+        (
+            {"CLIENT_ID": GUID, "TENANT_ID": "district.onmicrosoft.com", "CLIENT_SECRET": "s"},
+            ["TENANT_ID"],
+        ),
+        (
+            {"CLIENT_ID": "app", "TENANT_ID": "t", "CLIENT_SECRET": "s3cret"},
+            ["CLIENT_ID", "TENANT_ID"],
+        ),
     ],
 )
 def test_each_missing_setting_is_named_on_its_own_line(
@@ -50,6 +60,9 @@ def test_each_missing_setting_is_named_on_its_own_line(
     assert result.exit_code == 1
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert [line.split()[1] for line in lines] == missing
+    for line, name in zip(lines, missing, strict=True):
+        malformed = env.get(name) not in (None, "")
+        assert line.startswith(f"error: {name} is {'not a GUID' if malformed else 'not set'} (")
     assert all(line.startswith("error: ") for line in lines)
     assert "s3cret" not in result.output
 
