@@ -46,6 +46,7 @@ from bot.core.topics import (
     Intent,
     detect_subjects,
     detect_topics,
+    is_fact_word,
     near_topics,
     question_intent,
 )
@@ -360,6 +361,7 @@ también entonces poco algo nada siempre nunca otra otro otros cosa cosas sobre 
 dice dijo decir dicho entiendo escucho escuchando oigo siente sentir pesa pesan cuesta
 hija hijo hijos casa escuela días tiempo parte vez veces mismo misma
 quiere quería puede podía sería debe estoy estar ella ellos ellas suya suyo nuestra
+esas aquel aquella aquellos aquellas estos
 """
 _GENERIC_REFLECTION_WORDS = frozenset(re.findall(r"\S+", _GENERIC_REFLECTION_TEXT))
 """Words a reflection may use without the caregiver having said them (feelings,
@@ -704,54 +706,83 @@ def reflection_miss(
     earlier_replies: list[str],
     earlier_staff: list[str] | None = None,
 ) -> list[str]:
-    """Content words of a reflection that the caregiver never said.
+    """The facts a reflection names that the caregiver never said (issue 9, item 3).
 
-    A reflection echoes the conversation when one of its content words was
-    said by the caregiver, or was what the interviewer asked about and the
-    caregiver answered (a summary "I've heard about your mornings and your
-    evenings" after questions about them), or when it quotes three or more
-    words of a reply in a row ("You said 'he doesn't talk about school'").
+    A fact is a word :func:`bot.core.topics.is_fact_word` knows (letters,
+    rent, the bus, the court, a husband; *cartas*, *renta*, *juzgado*). It
+    was said when the caregiver used it (or a word of the same stem: "letter"
+    for "letters"), or the interviewer asked about it and the caregiver
+    answered (a summary "I've heard about your mornings" after a question
+    about mornings). A fact the interviewer only *stated* ("We sent letters
+    home") is still not the caregiver's. A reflection that quotes three or
+    more words of a reply in a row misses nothing. Other words echo or not
+    ("It sounds like those letters really stung", to a grandfather who never
+    mentioned letters, is a miss; so is "So the mornings are early, and the
+    rent is a worry" when rent never came up).
+
+    A paraphrase that names no fact ("You're juggling a lot at once", "That
+    sounds like it's been building for a while") is not a miss, whatever its
+    words: reflecting a feeling or a reading in one's own words is the craft
+    (DOMAIN.md); the caregiver may correct it.
 
     Args:
-        persona: the card (its names are not content words).
+        persona: the card (its names are never facts).
         text: the staff reflection.
         earlier_replies: the caregiver's replies so far.
-        earlier_staff: the interviewer's earlier turns (None: not counted).
+        earlier_staff: the interviewer's earlier turns (None: none counted).
 
     Returns:
-        The unmatched content words when *none* of the reflection's content
-        words echo the conversation (a miss); ``[]`` otherwise.
+        The unsaid fact words, in order, without duplicates; ``[]`` when the
+        reflection names no fact the caregiver did not say.
     """
-    names = {
-        w for w in _WORDS.findall(f"{persona.name} {persona.student.name}".translate(ASCII_LOWER))
-    }
-    said = " ".join(earlier_replies).translate(ASCII_LOWER)
-    said_words = set(_WORDS.findall(fold(said)))
-    if earlier_staff:
-        said_words |= set(_WORDS.findall(fold(" ".join(earlier_staff)).translate(ASCII_LOWER)))
     if quotes_caregiver(text, earlier_replies):
         return []  # a quote of the caregiver's own words
-    content = [
-        w
-        for w in _WORDS.findall(fold(text).translate(ASCII_LOWER))
-        if len(w) > 3
-        and w not in _GENERIC_REFLECTION_WORDS
-        and w not in _STOCK_WORDS
-        and w not in names
-        and "'" not in w
-    ]
-    if not content:
-        return []
+    names = set(_WORDS.findall(f"{persona.name} {persona.student.name}".translate(ASCII_LOWER)))
+    asked = [t for t in earlier_staff or [] if "?" in t or "\u00bf" in t or is_invitation(t)]
+    heard = " ".join([*earlier_replies, *asked])
+    said = set(_WORDS.findall(fold(heard).translate(ASCII_LOWER)))
 
     def echoed(word: str) -> bool:
         stem = word[:5]
-        return any(
-            s.startswith(stem) or (word.startswith(s[:5]) and len(s) > 4) for s in said_words
-        )
+        return any(s.startswith(stem) or (word.startswith(s[:5]) and len(s) > 4) for s in said)
 
-    if any(echoed(w) for w in content):
-        return []
-    return content
+    words = [w.strip("'") for w in _WORDS.findall(fold(text).translate(ASCII_LOWER))]
+    facts = (
+        w
+        for w in dict.fromkeys(words)
+        if w not in names and w not in _GENERIC_REFLECTION_WORDS and is_fact_word(w)
+    )
+    return [w for w in facts if not echoed(w)]
+
+
+CHECK_BACK_WORDS: dict[str, str] = {
+    "en": "I may have put words in your mouth there. Did I get that right?",
+    "es": "Puede que le haya puesto palabras en la boca. ¿Lo entendí bien?",
+}
+"""The check-back a coach note suggests after a reflection that missed, in the
+session's language (the words the staff member would say to the caregiver)."""
+
+
+def check_back_note(persona: Persona, missed: list[str]) -> str:
+    """The coach note for a reflection that named something never said.
+
+    Args:
+        persona: the card (the caregiver's first name; its ``language`` picks
+            the suggested words, :data:`CHECK_BACK_WORDS`).
+        missed: the words the caregiver never said (:func:`reflection_miss`).
+
+    Returns:
+        One US English note naming up to three of ``missed`` and ending
+        "Check it back with them: '...'" with the check-back in the session's
+        language (DOMAIN.md: "Reflect back what you heard").
+    """
+    who = persona.name.split()[0]
+    named = ", ".join(f"'{w}'" for w in missed[:3])
+    words = CHECK_BACK_WORDS.get(persona.language, CHECK_BACK_WORDS["en"])
+    return (
+        f"That reflection named something {who} hadn't said ({named}). "
+        f"Check it back with them: '{words}'"
+    )
 
 
 def trust_words(trust: float, *, wary: bool) -> str:
@@ -1299,7 +1330,7 @@ class PracticeEngine:
         if pause:
             credit += MOVE_GAIN["pause"]
             events.append("pause")
-        if credit == 0 and not rv.findings and is_warm(staff_text):
+        if credit == 0 and not rv.findings and not miss and is_warm(staff_text):
             credit = MOVE_GAIN["affirmation"]
             events.append("warm")
         if credit == 0 and ("closed" in rv.kinds or yes_no) and subjects and not intervention:
@@ -1343,11 +1374,7 @@ class PracticeEngine:
         if miss:
             loss += REFLECTION_MISS_PENALTY
             events.append("reflection_miss")
-            who = persona.name.split()[0]
-            coach_note = (
-                f"That reflection named something {who} hadn't said ({', '.join(miss[:3])}). "
-                "Reflect their own words, or check back: 'Did I get that right?'"
-            )
+            coach_note = check_back_note(persona, miss)
         if intervention:
             events.append("intervention")
             st.intervention_turns += 1
