@@ -276,7 +276,9 @@ THREAT_PATTERNS: tuple[str, ...] = (
     r"\brefer(?:red)? (?:you|the family|this|it) to",
     r"child (?:protective )?services",
     r"\bcps\b",
-    r"\bfine[sd]?\b(?! motor)",
+    # fines, not "I'm fine" / "it's fine" (a caregiver's words quoted back are no threat)
+    r"\bfine[sd]\b",
+    r"\b(?:pay|paying|get|issue|face|facing) (?:a |the )?fine\b",
     r"legal(?:ly)? (?:limit|responsible|action)",
     r"it'?s the law",
     r"attendance (?:officer|law)",
@@ -1406,6 +1408,8 @@ class PracticeEngine:
             and credit >= CLOSED_CREDIT  # a worn-out prompt (a quarter of its credit) opens nothing
             and uses == 0
             and not worn
+            # "Tell me more." right after a layer gets that layer told more, not the next one
+            and not (stock and st.last_disclosure == index - 1)
             and index > st.blocked_until
             and index > st.wary_until
         )

@@ -1088,13 +1088,13 @@ Intent = Literal["yes_no", "who", "what", "when", "where", "how", "why", "none"]
 
 _WH = (
     ("why", re.compile(r"\b(?:why|por ?qu[eé])\b")),
-    ("who", re.compile(r"\b(?:who|whom|qui[eé]n(?:es)?)\b")),
+    ("who", re.compile(r"\b(?:whos?|whom|qui[eé]n(?:es)?)\b")),
     ("when", re.compile(r"\b(?:when|what time|cu[aá]ndo|a qu[eé] hora)\b")),
-    ("where", re.compile(r"\b(?:where|d[oó]nde)\b")),
-    ("how", re.compile(r"\b(?:how|c[oó]mo)\b")),
+    ("where", re.compile(r"\b(?:wheres?|d[oó]nde)\b")),
+    ("how", re.compile(r"\b(?:hows?|c[oó]mo)\b")),
     (
         "what",
-        re.compile(r"\b(?:what|which|tell me|walk me through|say a bit|qu[eé]|cu[eé]nteme)\b"),
+        re.compile(r"\b(?:whats?|which|tell me|walk me through|say a bit|qu[eé]|cu[eé]nteme)\b"),
     ),
 )
 _YES_NO = re.compile(
