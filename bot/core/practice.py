@@ -154,6 +154,18 @@ gets short answers and little disclosure (a layer late, in some sessions,
 when warm words add to it) while the yes/no answers still carry the card's
 facts."""
 
+OVERFLOW_STYLES: frozenset[str] = frozenset({"verbose", "pleasing", "tangents"})
+"""Persona styles whose yes/no answers overflow into talk (issue 9: "Yes/no
+answers follow the card's facts, with style-dependent overflow"): a kind yes/no
+question to them the rules flag ``closed`` earns :data:`OVERFLOW_CREDIT`, so a
+kind yes/no interviewer whose warm words add to it hears a layer late from a
+talkative caregiver and nothing from a reserved, plain or upset one."""
+
+OVERFLOW_CREDIT = 0.35
+"""Credit for a ``closed`` question to a talkative caregiver (:data:`OVERFLOW_STYLES`):
+five of them alone stay under :data:`SLOW_LISTENING`; one warm line among them
+(:data:`MOVE_GAIN` affirmation) reaches it."""
+
 REPEAT_FACTOR: tuple[float, ...] = (1.0, 0.25)
 """Credit factor for the n-th use of the very same staff utterance (0-based);
 from the third use on it earns nothing. No single phrase, repeated, unlocks
@@ -536,6 +548,8 @@ REFLECTION_FRAMES: tuple[str, ...] = (
     r"\bi'?m getting the sense\b|\bi get the sense\b|\bi'?m wondering if\b",
     r"\bi noticed\b",
     r"\byou sound like\b|\byou care (?:about|a lot)\b|\bit matters to you\b",
+    r"^(?:and |so |but )?you'?re (?:left|juggling|carrying|holding|managing|stuck|caught"
+    r"|wondering|worn|stretched|balancing|handling|doing (?:this|it|a lot) on your own)\b",
     r"\bif i were in your shoes\b",
     r"^so (?:on one hand|part of it|from your side|for you|there'?s|if)\b",
     r"^so\b.*\b(?:has|have|is|was) been\b",
@@ -1328,6 +1342,8 @@ class PracticeEngine:
             # "Has this year been harder?" asks for a yes or a no, whatever the rules saw
             moves.discard("open_question")
             events.append("yes_no")
+        elif "closed" in rv.kinds:
+            moves.discard("open_question")  # the rules saw a closed question: it is not open too
         credit = sum(MOVE_GAIN.get(m, 0.0) for m in moves)
         if pause:
             credit += MOVE_GAIN["pause"]
@@ -1335,8 +1351,15 @@ class PracticeEngine:
         if credit == 0 and not rv.findings and not miss and is_warm(staff_text):
             credit = MOVE_GAIN["affirmation"]
             events.append("warm")
+        closed_only = False  # this turn's credit is a yes/no question's only: the slow path
         if credit == 0 and ("closed" in rv.kinds or yes_no) and subjects and not intervention:
-            credit = CLOSED_CREDIT if "closed" in rv.kinds else YES_NO_CREDIT
+            overflow = persona.style in OVERFLOW_STYLES
+            credit = (
+                (OVERFLOW_CREDIT if overflow else CLOSED_CREDIT)
+                if "closed" in rv.kinds
+                else YES_NO_CREDIT
+            )
+            closed_only = True
         credit = min(credit, MAX_GAIN_PER_TURN)
         if uses:
             events.append("repeat")
@@ -1388,6 +1411,10 @@ class PracticeEngine:
         # disclosure
         allowed = [layer for i in st.disclosed_ids for layer in persona.layers if layer.id == i]
         recent_credit = credit + sum(t.listening for t in self._turns[-(RECENT_WINDOW - 1) :])
+        if closed_only:
+            # a yes/no question opens a layer only at the end of sustained gentle interest
+            # (the slow path below), never as fast as an open one (issue 9: yes/no later)
+            recent_credit = 0.0
         slow = self._turns[-(SLOW_WINDOW - 1) :]
         if (
             recent_credit < RECENT_LISTENING
@@ -1458,7 +1485,11 @@ class PracticeEngine:
                 and index - st.last_disclosure
                 >= max(2, _spacing(spacing, trust, persona.hidden_insight.trust))
                 and index > st.wary_until + 2
-                and not (subjects and subjects[0] in INSIGHT_OFF_TOPIC)
+                # a question on a narrow subject gets its answer; a summary that quotes
+                # "same as any job" asks nothing about work: the insight may follow it
+                and not (
+                    subjects and subjects[0] in INSIGHT_OFF_TOPIC and asks_question(staff_text, rv)
+                )
             ):
                 insight_now = True
         if (disclose is not None or insight_now) and self._holding_back(index):
