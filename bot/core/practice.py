@@ -161,7 +161,7 @@ question to them the rules flag ``closed`` earns :data:`OVERFLOW_CREDIT`, so a
 kind yes/no interviewer whose warm words add to it hears a layer late from a
 talkative caregiver and nothing from a reserved, plain or upset one."""
 
-OVERFLOW_CREDIT = 0.35
+OVERFLOW_CREDIT = 0.38
 """Credit for a ``closed`` question to a talkative caregiver (:data:`OVERFLOW_STYLES`):
 five of them alone stay under :data:`SLOW_LISTENING`; one warm line among them
 (:data:`MOVE_GAIN` affirmation) reaches it."""
@@ -662,6 +662,12 @@ def _penalties(review: Review, *, prior_interventions: int) -> float:
             base = CLOSED_PENALTY if finding.kind == "closed" else CRAFT_PENALTY
             loss += base * finding.confidence
     return loss
+
+
+def _names_student(persona: Persona, text: str) -> bool:
+    """Tell whether a staff turn names the student ("Is Maya doing alright?")."""
+    first = persona.student.name.split()[0].lower()
+    return first in _WORDS.findall(fold(text).translate(ASCII_LOWER))
 
 
 def is_threat(text: str) -> bool:
@@ -1352,7 +1358,8 @@ class PracticeEngine:
             credit = MOVE_GAIN["affirmation"]
             events.append("warm")
         closed_only = False  # this turn's credit is a yes/no question's only: the slow path
-        if credit == 0 and ("closed" in rv.kinds or yes_no) and subjects and not intervention:
+        about_them = bool(subjects or topics) or _names_student(persona, staff_text)
+        if credit == 0 and ("closed" in rv.kinds or yes_no) and about_them and not intervention:
             overflow = persona.style in OVERFLOW_STYLES
             credit = (
                 (OVERFLOW_CREDIT if overflow else CLOSED_CREDIT)
