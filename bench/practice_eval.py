@@ -11,7 +11,8 @@ deterministic (seed = script number), and prints:
 - per style: personas reaching the hidden insight, layers reached, turn of
   first disclosure;
 - the threat-then-skilled delay: how much later the first layer comes after
-  three threatening turns than in the same script without them.
+  the threatening turns than in the same script without them (the same seed; the
+  delay is counted between the same script turn, :func:`threat_turns`).
 
 It also writes the replies for a hand judge (``--dump DIR``): ``replies.jsonl``
 (every reply) and ``judge_offline.csv`` (a stratified sample with an empty
@@ -162,6 +163,28 @@ def yes_no_later_and_fewer(yes_no: dict[str, Any], skilled: dict[str, Any]) -> b
     )
 
 
+THREAT_WORDS = re.compile(
+    r"\b(?:court|judge|petition|referral|refer|fine[sd]|pay a fine|cps"
+    r"|child (?:protective )?services|truancy (?:board|officer)|attendance (?:board|officer)"
+    r"|educational neglect|legal limit|it'?s the law|not an option|district gets involved"
+    r"|that process will move forward)\b",
+    re.IGNORECASE,
+)
+"""What the script authors wrote as threats (their READMEs: truancy petition, court, judge,
+fines, referral, CPS). The bench's own list, not the engine's detector, so a threat the engine
+misses still counts as a threatening turn here."""
+
+
+def threat_turns(lines: list[str]) -> set[int]:
+    """The 1-based numbers of a threat-then-skilled script's threatening turns.
+
+    The script's ``threat_turns`` list when given; else every one of the first six turns that
+    says :data:`THREAT_WORDS` ("turns 2-4, or 2-5 in -c" in practice4; turns 1-3 in the older
+    sets). The same script without them is the baseline the threat delay is measured against.
+    """
+    return {i for i, line in enumerate(lines[:6], start=1) if THREAT_WORDS.search(line)}
+
+
 STYLE_ALIASES = {"yes_no_kind": "kind_yes_no"}
 """Style names other script sets use for the same interviewer."""
 
@@ -248,17 +271,23 @@ def evaluate(
         }
 
     delays: list[float] = []
-    for script in scripts:
+    for number, script in enumerate(scripts, start=1):
         if script["style"] != "threat_then_skilled":
             continue
+        threats = threat_turns(script["turns"])
+        # the same script without its threatening turns (same seed): the turns kept, by number
+        kept = [i for i in range(1, len(script["turns"]) + 1) if i not in threats]
         for persona in personas:
             with_threat = first_disclosure(sessions[(script["id"], persona.id)])
-            clean = run_session(persona, script["turns"][3:], seed=999)
+            clean = run_session(persona, [script["turns"][i - 1] for i in kept], seed=number)
             without = first_disclosure(clean)
-            if with_threat is not None and without is not None:
-                delays.append((with_threat - 3) - without)
-            elif with_threat is None and without is not None:
-                delays.append(float(len(script["turns"]) - 3 - without))
+            if without is None:
+                continue  # nothing to compare: no layer even without the threats
+            same_turn = kept[without - 1]  # the script turn that opened a layer without threats
+            if with_threat is not None:
+                delays.append(float(with_threat - same_turn))
+            else:  # no layer at all after the threats: at least this much later
+                delays.append(float(len(script["turns"]) + 1 - same_turn))
     ps = per_style
     targets = {
         "skilled: insight with >= 10 of 11 personas in every skilled script": ps["skilled"][

@@ -46,6 +46,7 @@ from bot.core.topics import (
     Intent,
     detect_subjects,
     detect_topics,
+    is_fact_word,
     near_topics,
     question_intent,
 )
@@ -152,6 +153,18 @@ interest, but yes/no questions alone stay under :data:`RECENT_LISTENING` and
 gets short answers and little disclosure (a layer late, in some sessions,
 when warm words add to it) while the yes/no answers still carry the card's
 facts."""
+
+OVERFLOW_STYLES: frozenset[str] = frozenset({"verbose", "pleasing", "tangents"})
+"""Persona styles whose yes/no answers overflow into talk (issue 9: "Yes/no
+answers follow the card's facts, with style-dependent overflow"): a kind yes/no
+question to them the rules flag ``closed`` earns :data:`OVERFLOW_CREDIT`, so a
+kind yes/no interviewer whose warm words add to it hears a layer late from a
+talkative caregiver and nothing from a reserved, plain or upset one."""
+
+OVERFLOW_CREDIT = 0.38
+"""Credit for a ``closed`` question to a talkative caregiver (:data:`OVERFLOW_STYLES`):
+five of them alone stay under :data:`SLOW_LISTENING`; one warm line among them
+(:data:`MOVE_GAIN` affirmation) reaches it."""
 
 REPEAT_FACTOR: tuple[float, ...] = (1.0, 0.25)
 """Credit factor for the n-th use of the very same staff utterance (0-based);
@@ -275,7 +288,9 @@ THREAT_PATTERNS: tuple[str, ...] = (
     r"\brefer(?:red)? (?:you|the family|this|it) to",
     r"child (?:protective )?services",
     r"\bcps\b",
-    r"\bfine[sd]?\b(?! motor)",
+    # fines, not "I'm fine" / "it's fine" (a caregiver's words quoted back are no threat)
+    r"\bfine[sd]\b",
+    r"\b(?:pay|paying|get|issue|face|facing) (?:a |the )?fine\b",
     r"legal(?:ly)? (?:limit|responsible|action)",
     r"it'?s the law",
     r"attendance (?:officer|law)",
@@ -360,6 +375,7 @@ también entonces poco algo nada siempre nunca otra otro otros cosa cosas sobre 
 dice dijo decir dicho entiendo escucho escuchando oigo siente sentir pesa pesan cuesta
 hija hijo hijos casa escuela días tiempo parte vez veces mismo misma
 quiere quería puede podía sería debe estoy estar ella ellos ellas suya suyo nuestra
+esas aquel aquella aquellos aquellas estos
 """
 _GENERIC_REFLECTION_WORDS = frozenset(re.findall(r"\S+", _GENERIC_REFLECTION_TEXT))
 """Words a reflection may use without the caregiver having said them (feelings,
@@ -532,6 +548,8 @@ REFLECTION_FRAMES: tuple[str, ...] = (
     r"\bi'?m getting the sense\b|\bi get the sense\b|\bi'?m wondering if\b",
     r"\bi noticed\b",
     r"\byou sound like\b|\byou care (?:about|a lot)\b|\bit matters to you\b",
+    r"^(?:and |so |but )?you'?re (?:left|juggling|carrying|holding|managing|stuck|caught"
+    r"|wondering|worn|stretched|balancing|handling|doing (?:this|it|a lot) on your own)\b",
     r"\bif i were in your shoes\b",
     r"^so (?:on one hand|part of it|from your side|for you|there'?s|if)\b",
     r"^so\b.*\b(?:has|have|is|was) been\b",
@@ -646,6 +664,12 @@ def _penalties(review: Review, *, prior_interventions: int) -> float:
     return loss
 
 
+def _names_student(persona: Persona, text: str) -> bool:
+    """Tell whether a staff turn names the student ("Is Maya doing alright?")."""
+    first = persona.student.name.split()[0].lower()
+    return first in _WORDS.findall(fold(text).translate(ASCII_LOWER))
+
+
 def is_threat(text: str) -> bool:
     """Tell whether a staff turn threatens (court, petition, referral, fines...)."""
     return _THREAT.search(fold(text).translate(ASCII_LOWER)) is not None
@@ -704,54 +728,83 @@ def reflection_miss(
     earlier_replies: list[str],
     earlier_staff: list[str] | None = None,
 ) -> list[str]:
-    """Content words of a reflection that the caregiver never said.
+    """The facts a reflection names that the caregiver never said (issue 9, item 3).
 
-    A reflection echoes the conversation when one of its content words was
-    said by the caregiver, or was what the interviewer asked about and the
-    caregiver answered (a summary "I've heard about your mornings and your
-    evenings" after questions about them), or when it quotes three or more
-    words of a reply in a row ("You said 'he doesn't talk about school'").
+    A fact is a word :func:`bot.core.topics.is_fact_word` knows (letters,
+    rent, the bus, the court, a husband; *cartas*, *renta*, *juzgado*). It
+    was said when the caregiver used it (or a word of the same stem: "letter"
+    for "letters"), or the interviewer asked about it and the caregiver
+    answered (a summary "I've heard about your mornings" after a question
+    about mornings). A fact the interviewer only *stated* ("We sent letters
+    home") is still not the caregiver's. A reflection that quotes three or
+    more words of a reply in a row misses nothing. Other words echo or not
+    ("It sounds like those letters really stung", to a grandfather who never
+    mentioned letters, is a miss; so is "So the mornings are early, and the
+    rent is a worry" when rent never came up).
+
+    A paraphrase that names no fact ("You're juggling a lot at once", "That
+    sounds like it's been building for a while") is not a miss, whatever its
+    words: reflecting a feeling or a reading in one's own words is the craft
+    (DOMAIN.md); the caregiver may correct it.
 
     Args:
-        persona: the card (its names are not content words).
+        persona: the card (its names are never facts).
         text: the staff reflection.
         earlier_replies: the caregiver's replies so far.
-        earlier_staff: the interviewer's earlier turns (None: not counted).
+        earlier_staff: the interviewer's earlier turns (None: none counted).
 
     Returns:
-        The unmatched content words when *none* of the reflection's content
-        words echo the conversation (a miss); ``[]`` otherwise.
+        The unsaid fact words, in order, without duplicates; ``[]`` when the
+        reflection names no fact the caregiver did not say.
     """
-    names = {
-        w for w in _WORDS.findall(f"{persona.name} {persona.student.name}".translate(ASCII_LOWER))
-    }
-    said = " ".join(earlier_replies).translate(ASCII_LOWER)
-    said_words = set(_WORDS.findall(fold(said)))
-    if earlier_staff:
-        said_words |= set(_WORDS.findall(fold(" ".join(earlier_staff)).translate(ASCII_LOWER)))
     if quotes_caregiver(text, earlier_replies):
         return []  # a quote of the caregiver's own words
-    content = [
-        w
-        for w in _WORDS.findall(fold(text).translate(ASCII_LOWER))
-        if len(w) > 3
-        and w not in _GENERIC_REFLECTION_WORDS
-        and w not in _STOCK_WORDS
-        and w not in names
-        and "'" not in w
-    ]
-    if not content:
-        return []
+    names = set(_WORDS.findall(f"{persona.name} {persona.student.name}".translate(ASCII_LOWER)))
+    asked = [t for t in earlier_staff or [] if "?" in t or "\u00bf" in t or is_invitation(t)]
+    heard = " ".join([*earlier_replies, *asked])
+    said = set(_WORDS.findall(fold(heard).translate(ASCII_LOWER)))
 
     def echoed(word: str) -> bool:
         stem = word[:5]
-        return any(
-            s.startswith(stem) or (word.startswith(s[:5]) and len(s) > 4) for s in said_words
-        )
+        return any(s.startswith(stem) or (word.startswith(s[:5]) and len(s) > 4) for s in said)
 
-    if any(echoed(w) for w in content):
-        return []
-    return content
+    words = [w.strip("'") for w in _WORDS.findall(fold(text).translate(ASCII_LOWER))]
+    facts = (
+        w
+        for w in dict.fromkeys(words)
+        if w not in names and w not in _GENERIC_REFLECTION_WORDS and is_fact_word(w)
+    )
+    return [w for w in facts if not echoed(w)]
+
+
+CHECK_BACK_WORDS: dict[str, str] = {
+    "en": "I may have put words in your mouth there. Did I get that right?",
+    "es": "Puede que le haya puesto palabras en la boca. ¿Lo entendí bien?",
+}
+"""The check-back a coach note suggests after a reflection that missed, in the
+session's language (the words the staff member would say to the caregiver)."""
+
+
+def check_back_note(persona: Persona, missed: list[str]) -> str:
+    """The coach note for a reflection that named something never said.
+
+    Args:
+        persona: the card (the caregiver's first name; its ``language`` picks
+            the suggested words, :data:`CHECK_BACK_WORDS`).
+        missed: the words the caregiver never said (:func:`reflection_miss`).
+
+    Returns:
+        One US English note naming up to three of ``missed`` and ending
+        "Check it back with them: '...'" with the check-back in the session's
+        language (DOMAIN.md: "Reflect back what you heard").
+    """
+    who = persona.name.split()[0]
+    named = ", ".join(f"'{w}'" for w in missed[:3])
+    words = CHECK_BACK_WORDS.get(persona.language, CHECK_BACK_WORDS["en"])
+    return (
+        f"That reflection named something {who} hadn't said ({named}). "
+        f"Check it back with them: '{words}'"
+    )
 
 
 def trust_words(trust: float, *, wary: bool) -> str:
@@ -1295,15 +1348,25 @@ class PracticeEngine:
             # "Has this year been harder?" asks for a yes or a no, whatever the rules saw
             moves.discard("open_question")
             events.append("yes_no")
+        elif "closed" in rv.kinds:
+            moves.discard("open_question")  # the rules saw a closed question: it is not open too
         credit = sum(MOVE_GAIN.get(m, 0.0) for m in moves)
         if pause:
             credit += MOVE_GAIN["pause"]
             events.append("pause")
-        if credit == 0 and not rv.findings and is_warm(staff_text):
+        if credit == 0 and not rv.findings and not miss and is_warm(staff_text):
             credit = MOVE_GAIN["affirmation"]
             events.append("warm")
-        if credit == 0 and ("closed" in rv.kinds or yes_no) and subjects and not intervention:
-            credit = CLOSED_CREDIT if "closed" in rv.kinds else YES_NO_CREDIT
+        closed_only = False  # this turn's credit is a yes/no question's only: the slow path
+        about_them = bool(subjects or topics) or _names_student(persona, staff_text)
+        if credit == 0 and ("closed" in rv.kinds or yes_no) and about_them and not intervention:
+            overflow = persona.style in OVERFLOW_STYLES
+            credit = (
+                (OVERFLOW_CREDIT if overflow else CLOSED_CREDIT)
+                if "closed" in rv.kinds
+                else YES_NO_CREDIT
+            )
+            closed_only = True
         credit = min(credit, MAX_GAIN_PER_TURN)
         if uses:
             events.append("repeat")
@@ -1343,11 +1406,7 @@ class PracticeEngine:
         if miss:
             loss += REFLECTION_MISS_PENALTY
             events.append("reflection_miss")
-            who = persona.name.split()[0]
-            coach_note = (
-                f"That reflection named something {who} hadn't said ({', '.join(miss[:3])}). "
-                "Reflect their own words, or check back: 'Did I get that right?'"
-            )
+            coach_note = check_back_note(persona, miss)
         if intervention:
             events.append("intervention")
             st.intervention_turns += 1
@@ -1359,6 +1418,10 @@ class PracticeEngine:
         # disclosure
         allowed = [layer for i in st.disclosed_ids for layer in persona.layers if layer.id == i]
         recent_credit = credit + sum(t.listening for t in self._turns[-(RECENT_WINDOW - 1) :])
+        if closed_only:
+            # a yes/no question opens a layer only at the end of sustained gentle interest
+            # (the slow path below), never as fast as an open one (issue 9: yes/no later)
+            recent_credit = 0.0
         slow = self._turns[-(SLOW_WINDOW - 1) :]
         if (
             recent_credit < RECENT_LISTENING
@@ -1379,6 +1442,8 @@ class PracticeEngine:
             and credit >= CLOSED_CREDIT  # a worn-out prompt (a quarter of its credit) opens nothing
             and uses == 0
             and not worn
+            # "Tell me more." right after a layer gets that layer told more, not the next one
+            and not (stock and st.last_disclosure == index - 1)
             and index > st.blocked_until
             and index > st.wary_until
         )
@@ -1427,7 +1492,11 @@ class PracticeEngine:
                 and index - st.last_disclosure
                 >= max(2, _spacing(spacing, trust, persona.hidden_insight.trust))
                 and index > st.wary_until + 2
-                and not (subjects and subjects[0] in INSIGHT_OFF_TOPIC)
+                # a question on a narrow subject gets its answer; a summary that quotes
+                # "same as any job" asks nothing about work: the insight may follow it
+                and not (
+                    subjects and subjects[0] in INSIGHT_OFF_TOPIC and asks_question(staff_text, rv)
+                )
             ):
                 insight_now = True
         if (disclose is not None or insight_now) and self._holding_back(index):

@@ -27,7 +27,9 @@ PERMISSION = re.compile(
 _CLOSING = re.compile(
     r"(?:call (?:you )?(?:again|back)|check(?:ed)? in (?:with you )?again|check in again|"
     r"be in touch|"
-    r"talk soon|\bbye\b|have a good (?:one|day)|hang up|in a (?:few|couple of) weeks|"
+    r"talk soon|\bbye\b|\bgood-?bye\b|\btake (?:good )?care\b(?! of)|\bgood ?night\W*$|"
+    r"\badi[oó]s\b|\bhasta (?:luego|pronto)\b|"
+    r"have a good (?:one|day)|hang up|in a (?:few|couple of) weeks|"
     r"next (?:week|month)|i'?ll (?:send|email|text|follow up|share|put|mark|be)|"
     r"llamarle otra vez|volver a llamar)"
 )

@@ -1088,13 +1088,13 @@ Intent = Literal["yes_no", "who", "what", "when", "where", "how", "why", "none"]
 
 _WH = (
     ("why", re.compile(r"\b(?:why|por ?qu[eé])\b")),
-    ("who", re.compile(r"\b(?:who|whom|qui[eé]n(?:es)?)\b")),
+    ("who", re.compile(r"\b(?:whos?|whom|qui[eé]n(?:es)?)\b")),
     ("when", re.compile(r"\b(?:when|what time|cu[aá]ndo|a qu[eé] hora)\b")),
-    ("where", re.compile(r"\b(?:where|d[oó]nde)\b")),
-    ("how", re.compile(r"\b(?:how|c[oó]mo)\b")),
+    ("where", re.compile(r"\b(?:wheres?|d[oó]nde)\b")),
+    ("how", re.compile(r"\b(?:hows?|c[oó]mo)\b")),
     (
         "what",
-        re.compile(r"\b(?:what|which|tell me|walk me through|say a bit|qu[eé]|cu[eé]nteme)\b"),
+        re.compile(r"\b(?:whats?|which|tell me|walk me through|say a bit|qu[eé]|cu[eé]nteme)\b"),
     ),
 )
 _YES_NO = re.compile(
@@ -1146,3 +1146,54 @@ def question_intent(text: str) -> Intent:
         if hit is not None and (best is None or hit.start() < best[0]):
             best = (hit.start(), intent)  # type: ignore[assignment]
     return best[1] if best is not None else "yes_no"
+
+
+NOT_FACTS: frozenset[str] = frozenset(
+    re.findall(
+        r"\S+",
+        """
+    hope hopes hoping wish wishes dream dreams future goal goals someday learn learning
+    stay staying live lives living desea desean deseo deseos esperanza esperanzas espero
+    espera esperan ojala futuro meta metas sueno suenos suena aprende aprender aprendiendo
+    ustedes mama papa mr mrs ms
+    """,
+    )
+)
+"""Topic keywords that are hopes, wishes or fillers rather than facts of the
+family's life ("It sounds like you hope she..." names nothing unsaid; "suena"
+is "it sounds", and "mamá" / "papá" are how a reflection addresses people)."""
+
+LIFE_FACTS: frozenset[str] = frozenset(
+    re.findall(
+        r"\S+",
+        """
+    court courts judge petition fine fines police lawyer custody divorce divorced eviction
+    evicted deported deportation jail prison funeral died death pregnant pregnancy surgery
+    diagnosis husband wife boyfriend girlfriend partner mother father grandmother grandfather
+    grandma grandpa aunt uncle cousin stepdad stepmom daughter son money bills paycheck loan
+    debt truck shelter motel neighbor neighbors church
+    juzgado juez corte tribunal multa multas policia abogado custodia divorcio desalojo
+    deportado deportacion carcel funeral embarazada cirugia marido novio novia suegra abuela
+    abuelo tia tio primo padrastro madrastra dinero deuda cuentas prestamo refugio vecino
+    vecinos iglesia
+    """,
+    )
+)
+"""Facts of a family's life that no topic keyword covers (the court, a
+divorce, a husband, money), English and Spanish, folded."""
+
+FACT_WORDS: frozenset[str] = (
+    frozenset(
+        k for k, topics in _KEYWORD_TOPICS.items() if topics and " " not in k and "'" not in k
+    )
+    | LIFE_FACTS
+) - NOT_FACTS
+"""Single-word topic keywords (folded), English and Spanish, that name a
+concrete fact of a family's life: letters, rent, the bus, a night shift, the
+landlord, *cartas*, *renta*. A reflection that names one the caregiver never
+said puts words in their mouth (issue 9, item 3)."""
+
+
+def is_fact_word(word: str) -> bool:
+    """Tell whether one word (any casing or accents) names a concrete fact (:data:`FACT_WORDS`)."""
+    return word.translate(_LOWER).strip("'") in FACT_WORDS
