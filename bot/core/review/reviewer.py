@@ -549,14 +549,15 @@ def _plain_reflection(s: _Sentence, lang: _Lang) -> bool:
 
     The ``plain_reflection`` shape ("You've been carrying a lot.", "She used to love
     school.", "Le da miedo que…") is a statement about the caregiver or the student,
-    not a directive ("you need to…", "tiene que…"); it counts only in a statement, or
-    in a question that is one by a check-back tag ("…, is that right?", "…, ¿verdad?").
+    not a directive ("you need to…", "tiene que…"); it counts only in a statement. A
+    statement checked back with a tag ("…, is that right?", "…, ¿verdad?") counts too.
     The caller credits it only when no rule flags an intervention in the turn, so a
     judgment told the same way ("You've basically checked out.") is the rules' to catch.
     """
     body = s.text
-    if s.question and not lang.tag_check.search(body):
-        return False
+    if s.question:
+        # a statement checked back with a tag ("The van stopped coming, is that right?")
+        return lang.tag_check.search(body) is not None and not lang.question_start.match(body)
     return lang.plain_reflection.match(body) is not None
 
 
