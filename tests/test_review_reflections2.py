@@ -188,8 +188,15 @@ def test_judgments_are_the_rules_own(family: str, text: str) -> None:
         "You have to start setting an alarm.",
         "She needs to be in class every day.",
         "Tiene que traerla todos los días.",
+        "You're going to need a doctor's note next time.",
+        "You're right, I should have called you sooner.",
+        "She's been absent six Mondays in a row, which is a pattern.",
+        "Está bien, no hay prisa.",
+        "Buenos días, le llamo de la secundaria Lincoln.",
+        "La escuela no puede cambiar el horario del camión.",
     ],
 )
-def test_a_directive_without_a_stem_is_no_reflection(text: str) -> None:
-    """The stemless shape is a statement about the family, never a directive."""
+def test_a_directive_or_aside_without_a_stem_is_no_reflection(text: str) -> None:
+    """The stemless shape is a statement about the family: never a directive, the staff
+    member's own aside, attendance data or what the school can or cannot do."""
     assert "reflection" not in review(text).moves, text
