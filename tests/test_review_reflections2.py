@@ -70,6 +70,13 @@ CLEAN: dict[str, list[str]] = {
         "The van stopped coming after the route changed, is that right?",
         "So the hard part is Monday, did I get that right?",
     ],
+    "as if / it feels / for you / so he": [
+        "It's kind of as if every call from school is bad news.",
+        "It feels unfair that the bus skips your street.",
+        "For you, the hardest part is not knowing who to call.",
+        "So he comes home and goes straight to his room.",
+        "Hearing about it secondhand has you second-guessing everything.",
+    ],
     "parece que": [
         "Parece que el cambio de escuela le pegó más de lo que pensaba.",
         "parece que las noches son las más difíciles en su casa",
