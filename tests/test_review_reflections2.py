@@ -65,6 +65,10 @@ CLEAN: dict[str, list[str]] = {
         "Part of you wants her back in class, and part of you wants to protect her.",
         "On one hand the school feels safe, and on the other the hallway is where it happens.",
         "You want him to be independent, and you also worry every time he walks alone.",
+        "On one side there's the paycheck, and on the other there's being there at breakfast.",
+    ],
+    "it makes sense": [
+        "It makes sense that you'd want to see the classroom before she goes back.",
     ],
     "check at the end": [
         "The van stopped coming after the route changed, is that right?",
@@ -103,6 +107,11 @@ CLEAN: dict[str, list[str]] = {
         "Su hijo extraña a sus amigos de la otra escuela.",
         "Quiere que alguien de la escuela le hable con calma.",
         "Desde que cambió de turno, las mañanas son un caos.",
+    ],
+    "exclamación y me imagino": [
+        "Qué angustia no saber dónde estaba.",
+        "Me imagino que no ha sido fácil cambiar de casa tres veces.",
+        "Te has sentido sola con todo esto.",
     ],
     "dos lados": [
         "Por un lado quiere que vaya, y por otro le da miedo el camino.",
