@@ -202,6 +202,13 @@ class LearnedModel:
         s = self.scores(low)
         return {lab: 1.0 / (1.0 + math.exp(-v)) for lab, v in zip(self.labels, s, strict=True)}
 
+    def intervention_probability(self, low: str) -> float:
+        """The "any intervention" head's probability for the lower-cased text ``low``
+        (0.0 when the file has no such head)."""
+        if self.head is None:
+            return 0.0
+        return 1.0 / (1.0 + math.exp(-float(self.scores(low)[self.head])))
+
     def framed(self, low: str, start: int, end: int) -> LearnedHit | None:
         """Score what a reflection stem frames: the words ``low[start:end]`` after
         "It sounds like…"/"Parece que…", with the "any intervention" head.

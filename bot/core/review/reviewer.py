@@ -85,6 +85,10 @@ _FOLLOW_UP_ES = re.compile(_SHAPES["es"]["follow_up"])
 _REFLECTION_ES = re.compile(_SHAPES["es"]["reflection"])
 _AFFIRMATION_ES = re.compile(_SHAPES["es"]["affirmation"])
 _CHECK_BACK_ES = re.compile(_SHAPES["es"]["check_back"])
+_PLAIN_REFLECTION = _rx(_SHAPES["en"]["plain_reflection"])
+_TAG_CHECK = _rx(_SHAPES["en"]["tag_check"])
+_PLAIN_REFLECTION_ES = re.compile(_SHAPES["es"]["plain_reflection"])
+_TAG_CHECK_ES = re.compile(_SHAPES["es"]["tag_check"])
 _RESTATING = re.compile(_SHAPES["en"]["restating"])
 """A turn that restates what the caregiver said ("So…", "Entonces…", "You're worried
 that…", "…¿es así?"), English and Spanish in one pattern: used only to gate the learned
@@ -110,6 +114,8 @@ class _Lang:
     reflection: re.Pattern[str]
     affirmation: re.Pattern[str]
     check_back: re.Pattern[str]
+    plain_reflection: re.Pattern[str]
+    tag_check: re.Pattern[str]
     inverted_marks: bool
 
 
@@ -124,6 +130,8 @@ _EN = _Lang(
     _REFLECTION,
     _AFFIRMATION,
     _CHECK_BACK,
+    _PLAIN_REFLECTION,
+    _TAG_CHECK,
     inverted_marks=False,
 )
 _ES = _Lang(
@@ -137,6 +145,8 @@ _ES = _Lang(
     _either(_REFLECTION, _REFLECTION_ES),
     _either(_AFFIRMATION, _AFFIRMATION_ES),
     _either(_CHECK_BACK, _CHECK_BACK_ES),
+    _either(_PLAIN_REFLECTION, _PLAIN_REFLECTION_ES),
+    _either(_TAG_CHECK, _TAG_CHECK_ES),
     inverted_marks=True,
 )
 
@@ -496,7 +506,11 @@ def _resolve(found: list[_Found]) -> list[tuple[Finding, str]]:
 
 
 def _moves(
-    cleaned: Cleaned, sentences: list[_Sentence], findings: list[Finding], lang: _Lang = _EN
+    cleaned: Cleaned,
+    sentences: list[_Sentence],
+    findings: list[Finding],
+    lang: _Lang = _EN,
+    model: LearnedModel | None = None,
 ) -> list[Move]:
     flagged_sentences = set()
     spans = [f.span for f in findings if f.kind != "stacked"]
@@ -519,12 +533,47 @@ def _moves(
             moves.append("open_question")
         if lang.follow_up.search(body):
             moves.append("follow_up")
-        if not has_intervention and lang.reflection.match(body):
+        if not has_intervention and (
+            lang.reflection.match(body)
+            or (_plain_reflection(s, lang) and not _likely_intervention(cleaned, s, model))
+        ):
             moves.append("reflection")
         if not has_intervention and lang.affirmation.search(body):
             moves.append("affirmation")
     order: tuple[Move, ...] = ("open_question", "follow_up", "reflection", "affirmation")
     return [m for m in order if m in moves]
+
+
+def _plain_reflection(s: _Sentence, lang: _Lang) -> bool:
+    """Tell whether sentence ``s`` restates the family's situation without a stem.
+
+    The ``plain_reflection`` shape ("You've been carrying a lot.", "She used to love
+    school.", "Le da miedo que…") is a statement about the caregiver or the student,
+    not a directive ("you need to…", "tiene que…"); it counts only in a statement. A
+    statement checked back with a tag ("…, is that right?", "…, ¿verdad?") counts too.
+    The caller credits it only when no rule flags an intervention in the turn, so a
+    judgment told the same way ("You've basically checked out.") is the rules' to catch.
+    """
+    body = s.text
+    if s.question:
+        # a statement checked back with a tag ("The van stopped coming, is that right?")
+        return lang.tag_check.search(body) is not None and not lang.question_start.match(body)
+    return lang.plain_reflection.match(body) is not None
+
+
+PLAIN_BAR = 0.9
+"""A sentence credited by the ``plain_reflection`` shape alone (no reflection stem) is
+not credited when the learned "any intervention" head gives it this or more: a bare
+statement ("You know you can't pass algebra from your bedroom.") is a reflection only
+if it carries no pressure the rules missed."""
+
+
+def _likely_intervention(cleaned: Cleaned, s: _Sentence, model: LearnedModel | None) -> bool:
+    """Whether the learned layer's "any intervention" head reaches :data:`PLAIN_BAR` on
+    sentence ``s`` (False without the learned layer)."""
+    if model is None:
+        return False
+    return model.intervention_probability(cleaned.low[s.start : s.end]) >= PLAIN_BAR
 
 
 def reflection_shaped(sentences: list[_Sentence], lang: _Lang = _EN, low: str = "") -> bool:
@@ -751,7 +800,7 @@ def review(
     if not cleaned.text.strip():
         return Review(text=text)
     findings = [f for f, _name in kept]
-    moves = _moves(cleaned, sentences, findings, lang)
+    moves = _moves(cleaned, sentences, findings, lang, learned_model() if learned else None)
     if learned and not any(f.is_intervention for f in findings):
         extra = _learned_moves(hits) - set(moves)
         if extra:
