@@ -210,7 +210,25 @@ _TAIL = regex.compile(
     r"(?:back|rear|front)))(?![\w'’])"
 )
 """What a note writes right after a street about where on the lot the family is: "(back
-house)", ", trailer in back", " upstairs"."""
+house)", ", trailer in back", " upstairs"; or what the home looks like: ", la casa azul",
+", the green trailer"."""
+_COLOR = (
+    r"(?:white|blue|red|green|yellow|brown|gray|grey|pink|orange|purple|tan|beige|black|brick|"
+    r"azul|roja|rojo|verde|amarilla|amarillo|blanca|blanco|café|cafe|gris|rosa|rosada|morada)"
+)
+_HOME_NOUN = (
+    r"(?:house|home|duplex|triplex|fourplex|trailer|mobile\s+home|apartment|townhouse|cabin|"
+    r"casa|casita|traila|tráiler|departamento)"
+)
+_COLORED_HOME = rf"(?i:{_COLOR}\s+{_HOME_NOUN}|{_HOME_NOUN}\s+{_COLOR})"
+_DESCRIPTION_AFTER = regex.compile(rf",?\s*(?i:the|la|el|a|an|una?)\s+{_COLORED_HOME}(?![\w'’])")
+_DESCRIPTION_BEFORE = regex.compile(
+    rf"(?<![\w'’]){_COLORED_HOME}\s+(?i:at|on|by|en|in)\s+(?i:the\s+)?$"
+)
+"""What a note writes about the home right before or after its address, when it says what
+the home looks like: "yellow duplex at", "blue house on", ", la casa azul" (issue 10, pii7:
+"yellow duplex at 12th and Chestnut"). "the duplex", "the trailer behind the main house"
+(no color), ", the green one" and "corner of" / "esquina de" stay."""
 
 
 def join_address_pieces(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
@@ -223,7 +241,8 @@ def join_address_pieces(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
     Returns:
         The same spans with each run of ADDRESS spans separated only by ", ", " on ", " off ",
         " in " (… the) joined into one, and each address extended over a tail such as "(back
-        house)" or ", trailer in back".
+        house)", ", trailer in back" or ", la casa azul", and back over "yellow duplex at" or
+        "esquina de" before it.
     """
     out: list[PiiSpan] = []
     for s in spans:
@@ -243,15 +262,18 @@ def join_address_pieces(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
     final: list[PiiSpan] = []
     for i, s in enumerate(out):
         if s.kind == "ADDRESS":
-            tail = _TAIL.match(text, s.end)
             nxt = out[i + 1].start if i + 1 < len(out) else len(text)
-            if tail and tail.end() > s.end and tail.end() <= nxt:
+            end = s.end
+            for rx in (_TAIL, _DESCRIPTION_AFTER):
+                tail = rx.match(text, end)
+                if tail and end < tail.end() <= nxt:
+                    end = tail.end()
+            prev = final[-1].end if final else 0
+            head = _DESCRIPTION_BEFORE.search(text, max(prev, s.start - 40), s.start)
+            start = head.start() if head else s.start
+            if (start, end) != (s.start, s.end):
                 s = PiiSpan(
-                    kind="ADDRESS",
-                    start=s.start,
-                    end=tail.end(),
-                    text=text[s.start : tail.end()],
-                    score=s.score,
+                    kind="ADDRESS", start=start, end=end, text=text[start:end], score=s.score
                 )
         final.append(s)
     return final
