@@ -25,16 +25,26 @@ from bot.privacy.names import _FAMILY_DE, _fold, _is_place, _lexicon
 from bot.privacy.ordinary import MODAL_WORDS, _subject_verb, ordinary_use
 from bot.privacy.words import _TITLES, NOT_NAMES
 
-_ACCENTS: dict[str, str] = {
-    "a": "aáàâäãå",
-    "e": "eéèêë",
-    "i": "iíìîï",
-    "o": "oóòôöõø",
-    "u": "uúùûü",
-    "n": "nñ",
-    "c": "cç",
-    "y": "yýÿ",
-}
+
+def _accented_letters() -> dict[str, str]:
+    """Each plain letter and the Latin letters that fold to it, lower case: "a" -> "aáàâ…ạả",
+    "i" -> "iíìîïịỉ…" (Vietnamese "Thị" for "Thi", issue 10, pii7), "d" -> "dđď…"."""
+    import unicodedata
+
+    out: dict[str, str] = {}
+    for cp in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        ch = chr(cp).lower()
+        base = unicodedata.normalize("NFD", ch)[0]
+        if base.isascii() and base.isalpha() and base != ch and len(ch) == 1:
+            out.setdefault(base, base)
+            if ch not in out[base]:
+                out[base] += ch
+    out["o"] += "ø"
+    out["d"] = out.get("d", "d") + "đ"
+    return out
+
+
+_ACCENTS: dict[str, str] = _accented_letters()
 _PARTICLES: frozenset[str] = frozenset(
     """
     de del la las los van von der den da di le du dos das y e bin ibn al el st jr sr ii iii iv
@@ -43,14 +53,16 @@ _PARTICLES: frozenset[str] = frozenset(
 """Parts of a name never matched alone ("de" of "María de la Cruz", "Jr.")."""
 _TITLE_WORDS: frozenset[str] = frozenset(t.lower() for t in _TITLES.split("|"))
 _INITIAL_AFTER = regex.compile(
-    r"[ \t]+(?![aAI][ \t]|[iI]['’])[A-Za-z]\.?(?=['’]s\b|[ \t]*[,;:)\n]|[ \t]+(?i:is|was|has|had|"
+    r"[ \t]+(?![aAI][ \t]|[iI]['’])[A-Za-z]\.?(?=['’]s\b|[ \t]*[,;:)\n—–]|[ \t]+-[ \t]"
+    r"|[ \t]+(?i:is|was|has|had|"
     r"said|says|missed|and|mom|dad|gma|gpa)\b|$|\.(?:\s|$)"
     r"|(?<![ \t][aAiIuUyYoOeE])[ \t]+[a-z]{2,}(?<=ed|came|come|comes|went|goes|got|gets|left|is|"
     r"was|has|had|says|said|told|tells|did|does|missed|stayed|stays|lives|walks|rides|needs|wants))"
 )
 """A one-letter initial right after a known name's part ("tyler w,", "jacob T. missed",
-"emily r's mom", "marcus j came in late"); "a", "A" and "I" are words, not initials, and so
-are "u", "y", "o", "e" before a word ("told marcus u should")."""
+"emily r's mom", "marcus j came in late", "Noah B — email"); "a", "A" and "I" are words, not
+initials, and so are "u", "y", "o", "e" before a word ("told marcus u should"). The dot after
+the initial is part of the name ("Jimena R. DOB", issue 10, pii7)."""
 
 
 _INITIAL_BEFORE = regex.compile(
@@ -58,6 +70,16 @@ _INITIAL_BEFORE = regex.compile(
 )
 """A one-letter initial right before a known name's part ("j. brooks", "J Brooks"); not a
 word of one letter ("y Camila", "q Joselyn", "in K. nia", "I", "a")."""
+_CAPITAL_INITIAL_BEFORE = regex.compile(r"(?<![\p{L}\p{N}.'’-])(?!I\.)[A-Z]\.[ \t]+$")
+"""A capital initial and its dot before a capitalised known part ("K. Yazzie", "E. Ruiz"):
+any letter but "I"."""
+_TALKED_TO = regex.compile(
+    r"(?<![\p{L}'’])(?i:talked|talking|spoke|spoken|speaking|met|meeting|checked\s+in|"
+    r"check\s+in|conferenced|sat\s+down|hablé|hable|habló|hablo)\s+(?i:to|with|w/|con)\s+$"
+    r"|(?<![\p{L}'’])(?i:told|asked|reminded|emailed|texted|called|saw|le\s+dije|llamé\s+a)\s+$"
+)
+"""Words before a person: a known part that is also a word is the name after them
+("talked to hope after 2nd per.", "asked joy", "hablé con rosa"), unless it is a modal."""
 
 
 @lru_cache(maxsize=512)
@@ -130,13 +152,14 @@ def known_name_spans(text: str, known_names: Iterable[str]) -> list[PiiSpan]:
             for m in _name_rx(word).finditer(text):
                 initial = _INITIAL_AFTER.match(text, m.end()) if single else None
                 if initial is not None:
-                    # "tyler w", "jacob T.", "autumn h's": a name and an initial
+                    # "tyler w", "jacob T.", "autumn h's": a name and an initial (and its dot)
+                    stop = initial.end() + (text[initial.end() : initial.end() + 1] == ".")
                     out.append(
                         PiiSpan(
                             kind="NAME",
                             start=m.start(),
-                            end=initial.end(),
-                            text=text[m.start() : initial.end()],
+                            end=stop,
+                            text=text[m.start() : stop],
                             score=1.0,
                         )
                     )
@@ -153,6 +176,8 @@ def known_name_spans(text: str, known_names: Iterable[str]) -> list[PiiSpan]:
                     continue
                 start = m.start()
                 before = _INITIAL_BEFORE.search(text, max(0, start - 4), start)
+                if before is None and m.group()[:1].isupper():
+                    before = _CAPITAL_INITIAL_BEFORE.search(text, max(0, start - 4), start)
                 if before is not None:
                     # "j. brooks", "J Brooks": an initial before the name
                     start = before.start()
@@ -183,10 +208,54 @@ def known_name_spans(text: str, known_names: Iterable[str]) -> list[PiiSpan]:
             )
     # a known part that is also a word, taken as the name once in this text, is the name
     # again where only punctuation follows it ("hunter's mom … said hunter (bday oct 12)")
+    # a known part that is also a word, taken as the name once in this text, is the name
+    # again before a verb with a subject ("joy's mom said joy is scared")
     taken = {_fold(s.text).lower() for s in out}
     for key, start, end in held:
-        if key in taken and _PUNCT_AFTER.match(text, end):
+        after = _WORD_AFTER.match(text, end)
+        following = after.group(1).lower() if after else ""
+        if key in taken and (
+            _PUNCT_AFTER.match(text, end) or (key not in MODAL_WORDS and _subject_verb(following))
+        ):
             out.append(PiiSpan(kind="NAME", start=start, end=end, text=text[start:end], score=0.9))
+    return _with_particles(text, known_names, out)
+
+
+def _with_particles(text: str, known_names: Iterable[str], spans: list[PiiSpan]) -> list[PiiSpan]:
+    """Join to a found known name a capitalised particle of one of the known names written
+    right before or after it ("Lê Thị Hoa" for the known "Thi Hoa Le": "Le" is never matched
+    alone, issue 10, pii7).
+
+    Args:
+        text: the text.
+        known_names: the app-typed names.
+        spans: the NAME spans found so far.
+
+    Returns:
+        ``spans``, each grown over such a particle.
+    """
+    particles = {
+        _fold(w).lower()
+        for raw in known_names
+        for w in regex.split(r"[\s,-]+", str(raw))
+        if len(w) >= 2 and _fold(w).lower() in _PARTICLES
+    }
+    if not particles:
+        return spans
+    out: list[PiiSpan] = []
+    for s in spans:
+        start, end = s.start, s.end
+        before = _WORD_BEFORE.search(text, max(0, start - 12), start)
+        if before and before.group(1)[:1].isupper() and _fold(before.group(1)).lower() in particles:
+            start = before.start(1)
+        after = _WORD_AFTER.match(text, end)
+        if after and after.group(1)[:1].isupper() and _fold(after.group(1)).lower() in particles:
+            end = after.end(1)
+        out.append(
+            s
+            if (start, end) == (s.start, s.end)
+            else PiiSpan(kind="NAME", start=start, end=end, text=text[start:end], score=s.score)
+        )
     return out
 
 
@@ -222,6 +291,9 @@ def _known_name_here(text: str, start: int, end: int) -> bool:
     list stands right before it ("mom maria delgado" for the known "Jaylen Delgado"), or a
     Spanish family word and "de" ("la abuelita de santiago")."""
     word = text[start:end].lower()
+    if word not in MODAL_WORDS and _TALKED_TO.search(text, max(0, start - 24), start):
+        # "talked to hope after 2nd per.", "asked joy"
+        return True
     if _FAMILY_DE.search(text, max(0, start - 24), start):
         # "la abuelita de santiago", "el papá de rosa"
         return True
