@@ -158,10 +158,11 @@ def _is_place(text: str, start: int, end: int) -> bool:
 
 
 _KIN_BEFORE = regex.compile(
-    rf"(?i:\b(?:{_TITLES}|{_KIN}|gma|gpa|g-ma|granma|grandmother|mami|papi|mamá|papá|abuelita|"
-    r"guardian|foster\s+mom|foster\s+dad|step\s?mom|step\s?dad)\.?,?[ \t]*\(?[ \t]*)$"
+    rf"(?i:\b(?:(?:{_TITLES})\.?|(?:{_KIN}|gma|gpa|g-ma|granma|grandmother|mami|papi|mamá|papá|"
+    r"abuelita|guardian|foster\s+mom|foster\s+dad|step\s?mom|step\s?dad)(?!\.)),?[ \t]*\(?[ \t]*)$"
 )
-"""A family word or a title right before a word, a bracket allowed ("mom (amber)")."""
+"""A family word or a title right before a word, a bracket allowed ("mom (amber)"); a dot
+only after a title ("ms. pearl"; not "the ICWA worker. case #…")."""
 _VERB_NAMES: frozenset[str] = frozenset(
     """
     will may can might must shall drew sue rose bill rob mark grant chase said says see sees

@@ -60,7 +60,8 @@ _FUNCTION_WORDS: frozenset[str] = frozenset(
     Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May
     June July August September October November December Mom Dad Mama Papa Grandma Grandpa
     Spanish English Mexican Latino Latina Native Russian Ukrainian Somali Vietnamese Filipino
-    School Bus Class Math Reading
+    School Bus Class Math Reading Parent Parents Guardian Guardians Student Students Staff Caller
+    Contact Family Kids Kid Child Sibling Siblings Everyone Both Nobody Somebody Someone
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 """Words that a context rule ("her son …", "called …") must not take as a name."""
@@ -78,7 +79,8 @@ _INSTITUTION_WORDS = (
 _TITLES = (
     "Mr|Mrs|Ms|Mx|Miss|Mister|Dr|Coach|Principal|Pastor|Father|Officer|Deputy|Nurse|Professor|"
     "Prof|Sra|Sr|Señora|Señor|Senora|Senor|Doña|Dona|Don|Grandma|Grandpa|Granny|Gramma|Grammy|"
-    "Nana|Abuela|Abuelo|Abuelita|Aunt|Auntie|Aunty|Tia|Tía|Tio|Tío|Uncle|Cousin"
+    "Nana|Abuela|Abuelo|Abuelita|Aunt|Auntie|Aunty|Tia|Tía|Tio|Tío|Uncle|Cousin|Rev|Reverend|"
+    "Pastora|Srta|Señorita|Senorita|Hna|Hno|Maestra|Maestro|Profe|Profa|Lic|Dra"
 )
 """Titles and family titles written before a name ("Ms. Carter", "Grandma Rose")."""
 
@@ -92,12 +94,15 @@ _KIN = (
     "son|daughter|boy|girl|kid|child|baby|toddler|oldest|youngest|twin|niece|nephew|grandson|"
     "granddaughter|grandkid|grandchild|husband|wife|partner|boyfriend|girlfriend|fiancé|fiance|"
     "neighbor|neighbor|friend|caseworker|case worker|social worker|landlord|roommate|sitter|"
-    "babysitter|teacher|counselor|therapist|doctor|aide|para|bus driver|driver"
+    "babysitter|teacher|counselor|therapist|doctor|aide|para|bus driver|driver|worker|"
+    "coworker|co-worker|nurse|coach|officer|advocate|interpreter|principal|librarian|liaison|"
+    "clerk|attorney|lawyer|supervisor|manager|pastor|deputy|secretary|mentor|tutor"
 )
 """Family and role words written before a name ("her son Jayden", "mom Ana")."""
 
-_NAME_TOKEN = r"(?:O['’]|Mc|Mac|D['’]|De|Di|La|Le)?\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?"
-"""One capitalised name word: "Maya", "McKenzie", "O'Neil", "DeShawn", "Ana-Lucía"."""
+_NAME_TOKEN = r"(?:O['’]|Mc|Mac|D['’]|De|Di|La|Le)?\p{Lu}\p{Ll}+(?:[ʻʼ]\p{Ll}+)*(?:-\p{Lu}\p{Ll}+)?"
+"""One capitalised name word: "Maya", "McKenzie", "O'Neil", "DeShawn", "Ana-Lucía", and a
+Polynesian name with its ʻokina ("Faʻamoe")."""
 
 _NAME_LOCALES: tuple[str, ...] = (
     "en", "en_US", "en_GB", "en_IE", "en_IN", "en_NG", "en_KE", "en_PK", "en_NZ",
