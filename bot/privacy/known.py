@@ -23,7 +23,7 @@ import regex
 from bot.privacy.model import PiiSpan
 from bot.privacy.names import _FAMILY_DE, _fold, _is_place, _lexicon
 from bot.privacy.ordinary import MODAL_WORDS, _subject_verb, ordinary_use
-from bot.privacy.words import _TITLES, NOT_NAMES
+from bot.privacy.words import _TITLES, NICKNAMES, NOT_NAMES
 
 
 def _accented_letters() -> dict[str, str]:
@@ -208,6 +208,7 @@ def known_name_spans(text: str, known_names: Iterable[str]) -> list[PiiSpan]:
             )
     # a known part that is also a word, taken as the name once in this text, is the name
     # again where only punctuation follows it ("hunter's mom … said hunter (bday oct 12)")
+    out += _other_forms(text, known_names)
     # a known part that is also a word, taken as the name once in this text, is the name
     # again before a verb with a subject ("joy's mom said joy is scared")
     taken = {_fold(s.text).lower() for s in out}
@@ -308,3 +309,117 @@ def _known_name_here(text: str, start: int, end: int) -> bool:
         low = prev.lower()
         return low in lex.first_lower and low not in lex.common and prev not in NOT_NAMES
     return False
+
+
+_DIMINUTIVE = "(?:it[oa]s?|cit[oa]s?|ill[oa]s?|ic[oa])"
+"""Spanish diminutive endings: "Carlitos" (Carlos), "Juanito", "Anita", "Rosita", "Miguelito"."""
+_ANY_WORD = regex.compile(r"(?<![\p{L}\p{N}_'’ʻ-])\p{L}[\p{L}ʻ]*(?![\p{L}\p{N}_ʻ])")
+
+
+def _stem(given: str) -> str:
+    """A Spanish given name without its last vowel or "-os"/"-as" ("carl" of "carlos", "ros"
+    of "rosa", "juan" of "juan"); the stem a diminutive ending is added to."""
+    if given.endswith(("os", "as")) and len(given) > 4:
+        return given[:-2]
+    if given[-1:] in "aeo" and len(given) > 3:
+        return given[:-1]
+    return given
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ by exactly one letter added, dropped, changed or two
+    neighbours swapped ("pahoua" / "pahua", "aidan" / "aiden", "aliyah" / "aaliyah")."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long_[i]:
+        i += 1
+    return short[i:] == long_[i + 1 :]
+
+
+def _other_forms(text: str, known_names: Iterable[str]) -> list[PiiSpan]:
+    """Known names written another way: a nickname that is not the start of the given name
+    (:data:`bot.privacy.words.NICKNAMES`: "Chuy" for Jesús, "Chayo" for Rosario, "Kat" for
+    Katarzyna, "Ty" for Tyrone), a Spanish diminutive ("Carlitos" for Carlos, "Anita" for
+    Ana), the initials with dots ("J.R." for James Ruiz), and a misspelling by one letter of a
+    part of four letters or more ("Pahoua" for Pahua, "Aidan" for Aiden) that is not an
+    ordinary word (issue 10, pii7).
+
+    Args:
+        text: the text.
+        known_names: names typed into the app's own fields.
+
+    Returns:
+        NAME spans (score 0.9 for nicknames and initials, 0.8 for misspellings).
+    """
+    lex = _lexicon()
+    out: list[PiiSpan] = []
+    parts: set[str] = set()
+    for raw in known_names:
+        whole, name_parts = _parts(" ".join(str(raw).split()))
+        words = whole.split()
+        if not words:
+            continue
+        parts |= {_fold(p).lower() for p in name_parts if "-" not in p}
+        given = _fold(words[0]).lower()
+        forms = list(NICKNAMES.get(given, ()))
+        if len(given) >= 3 and given.isalpha():
+            forms.append(regex.escape(_stem(given)) + _DIMINUTIVE)
+        for form in forms:
+            rx = regex.compile(
+                rf"(?<![\p{{L}}\p{{N}}_'’-]){form}(?![\p{{L}}\p{{N}}_-])", regex.IGNORECASE
+            )
+            for m in rx.finditer(_fold(text) if len(_fold(text)) == len(text) else text):
+                word = m.group().lower()
+                if (word in lex.common or word.title() in NOT_NAMES) and (
+                    ordinary_use(text, m.start(), m.end())
+                    and not _known_name_here(text, m.start(), m.end())
+                ):
+                    continue
+                out.append(
+                    PiiSpan(
+                        kind="NAME",
+                        start=m.start(),
+                        end=m.end(),
+                        text=text[m.start() : m.end()],
+                        score=0.9,
+                    )
+                )
+        if len(words) >= 2 and words[0][:1].isalpha() and words[-1][:1].isalpha():
+            first, last = _fold(words[0][0]).upper(), _fold(words[-1][0]).upper()
+            for m in regex.finditer(
+                rf"(?<![\p{{L}}\p{{N}}.]){first}\.[ \t]?{last}\.(?![\p{{L}}\p{{N}}])", text
+            ):
+                out.append(
+                    PiiSpan(kind="NAME", start=m.start(), end=m.end(), text=m.group(), score=0.9)
+                )
+    targets = {p for p in parts if len(p) >= 4 and p not in lex.common and p.isalpha()}
+    if not targets:
+        return out
+    for m in _ANY_WORD.finditer(text):
+        word = m.group()
+        low = _fold(word).lower()
+        if len(low) < 4 or low in parts or low in lex.common or word.title() in NOT_NAMES:
+            continue
+        if not (word.istitle() or word.isupper() or (len(low) >= 5 and word.islower())):
+            continue
+        for t in targets:
+            if (
+                t[0] == low[0]
+                and (len(t) >= 5 or len(low) >= 5 or word[:1].isupper())
+                and low not in (t + "s", t[:-1])
+                and t not in (low + "s", low[:-1])
+                and _one_edit(low, t)
+            ):
+                out.append(PiiSpan(kind="NAME", start=m.start(), end=m.end(), text=word, score=0.8))
+                break
+    return out
