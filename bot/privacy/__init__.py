@@ -120,6 +120,7 @@ from bot.privacy.names import (
     _extend_names,
     _list_name_spans,
     _propagate_names,
+    coordinated_names,
     finish_names,
 )
 from bot.privacy.patterns import _rules
@@ -210,7 +211,7 @@ def detect(text: str, *, known_names: Iterable[str] = ()) -> list[PiiSpan]:
         + _list_name_spans(text)
         + known_name_spans(text, known_names)
     )
-    names = _propagate_names(text, _extend_names(text, names))
+    names = _propagate_names(text, coordinated_names(text, _extend_names(text, names)))
     return join_address_pieces(text, finish_names(text, _resolve(text, names)))
 
 

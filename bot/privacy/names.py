@@ -359,6 +359,93 @@ def _propagate_names(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
     return out
 
 
+_LINK_AFTER = regex.compile(
+    r"(?:[ \t]*,[ \t]*|[ \t]+(?:and|&|y|e|or|AND|Y)[ \t]+)"
+    r"((?:\p{Lu}\p{Ll}+(?:[ʻʼ]\p{Ll}+)*|\p{Lu}{2,}))(?![\p{L}\p{N}_-])"
+)
+_LINK_BEFORE = regex.compile(
+    r"(?<![\p{L}\p{N}_'’-])((?:\p{Lu}\p{Ll}+(?:[ʻʼ]\p{Ll}+)*|\p{Lu}{2,}))"
+    r"(?:[ \t]*,[ \t]*|[ \t]+(?:and|&|y|e|or|AND|Y)[ \t]+)$"
+)
+
+
+def coordinated_names(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
+    """A capitalised word joined to a found name by "and", "&", "y" or a comma is a name too
+    ("Ayaan and Ikran", "Ioane and Malia Faleolo", "Nalani and Keoni's mom", "LILY AND ROSE"
+    in a note in capitals), issue 10, pii7.
+
+    A word is not taken when it is a function word, a title, a day or month, a language, a
+    place or institution ("Ana and Hope Academy"), an all-capital abbreviation ("IEP"), written
+    in capitals beside a name that is not, or followed by a number ("Luis and Bus 42"); after
+    a comma the name list must know it ("Maria, Period 3": kept).
+
+    Args:
+        text: the text.
+        spans: spans found so far (any kinds, possibly overlapping).
+
+    Returns:
+        ``spans`` plus a NAME span (score 0.6) for each such word, repeated until no more.
+    """
+    lex = _lexicon()
+    out = list(spans)
+    todo = [s for s in spans if s.kind == "NAME"]
+    seen: set[tuple[int, int]] = {(s.start, s.end) for s in todo}
+    while todo:
+        s = todo.pop()
+        found: list[tuple[int, int, bool]] = []
+        m = _LINK_AFTER.match(text, s.end)
+        if m:
+            found.append((m.start(1), m.end(1), "," in text[s.end : m.start(1)]))
+        b = _LINK_BEFORE.search(text, max(0, s.start - 40), s.start)
+        if b:
+            found.append((b.start(1), b.end(1), "," in text[b.end(1) : s.start]))
+        for start, end, comma in found:
+            word = text[start:end]
+            if (start, end) in seen or not _coordinated_word(text, start, end, s.text, comma):
+                continue
+            if comma and not lex.is_name_word(word) and word.title() not in lex.title:
+                continue
+            seen.add((start, end))
+            new = PiiSpan(kind="NAME", start=start, end=end, text=word, score=0.6)
+            out.append(new)
+            todo.append(new)
+    return out
+
+
+def _coordinated_word(text: str, start: int, end: int, name: str, comma: bool) -> bool:
+    """Whether the capitalised word at ``start:end``, joined to the found ``name``, may be a
+    name (see :func:`coordinated_names`)."""
+    word = text[start:end]
+    title = word.title()
+    if word.isupper() and not (name.isupper() or len(word) <= 2):
+        return False
+    if word.isupper() and (word in _ACRONYMS or len(word) <= 2):
+        return False
+    if (
+        title in _NEVER_NAMES
+        or word in _NEVER_NAMES
+        or title in _CALENDAR_WORDS
+        or _CALENDAR.fullmatch(title)
+        or title in _LANGUAGES
+        or regex.fullmatch(_INSTITUTION_WORDS, word, flags=regex.IGNORECASE)
+        or _is_place(text, start, end)
+        or title in PLACES_ALSO_NAMES
+    ):
+        return False
+    if regex.match(r"[ \t]*#?\d", text[end:]):
+        return False
+    return not (comma and word.lower() in _lexicon().common and title not in NOT_NAMES)
+
+
+_INITIAL_AFTER_NAME = regex.compile(
+    r"[ \t]+(?!I\.)[A-Z]\.(?=[ \t]*(?:[,;:)—–]|[ \t]-|\n|$)|\s+\p{Ll})"
+)
+"""A capital initial and its dot after a found name ("Aidan S. —", "Luciana P., 5th gr")."""
+_HYPHEN_AFTER = regex.compile(r"-\p{Lu}\p{Ll}+(?![\p{L}\p{N}_-])")
+_HYPHEN_BEFORE = regex.compile(r"(?<![\p{L}\p{N}_'’-])\p{Lu}\p{Ll}+-$")
+"""The other half of a double surname written with a hyphen ("López-Mora" when "López" was
+found)."""
+
 _NAME_SUFFIX = regex.compile(r"[ \t]+(?i:jr|sr|ii|iii|iv)\b\.?")
 """A generational suffix after a name ("marcus sr", "Luis Ortega Jr.")."""
 
@@ -374,7 +461,9 @@ def finish_names(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
         The same spans, where two NAME spans with one word between them, written the same
         way (capitalised or in capitals) and itself a possible name ("BILLY RAY COBB", "Jose
         Angel Rivera": "Ray", "Angel" are also ordinary words), become one; and a NAME span
-        followed by "jr", "sr", "II"… takes it in ("marcus sr").
+        followed by "jr", "sr", "II"… takes it in ("marcus sr"), and so does one followed by a
+        capital initial and its dot ("Aidan S. —") or the other half of a hyphenated surname
+        ("López-Mora").
     """
     lex = _lexicon()
     out: list[PiiSpan] = []
@@ -413,16 +502,21 @@ def finish_names(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
     final: list[PiiSpan] = []
     for i, s in enumerate(out):
         if s.kind == "NAME":
-            m = _NAME_SUFFIX.match(text, s.end)
             nxt = out[i + 1].start if i + 1 < len(out) else len(text)
-            if m and m.end() <= nxt:
-                s = PiiSpan(
-                    kind="NAME",
-                    start=s.start,
-                    end=m.end(),
-                    text=text[s.start : m.end()],
-                    score=s.score,
-                )
+            prev = final[-1].end if final else 0
+            start, end = s.start, s.end
+            hyphen = _HYPHEN_AFTER.match(text, end)
+            if hyphen and hyphen.end() <= nxt:
+                end = hyphen.end()
+            before = _HYPHEN_BEFORE.search(text, max(prev, start - 24), start)
+            if before:
+                start = before.start()
+            for rx in (_NAME_SUFFIX, _INITIAL_AFTER_NAME):
+                m = rx.match(text, end)
+                if m and m.end() <= nxt:
+                    end = m.end()
+            if (start, end) != (s.start, s.end):
+                s = PiiSpan(kind="NAME", start=start, end=end, text=text[start:end], score=s.score)
         final.append(s)
     return final
 
