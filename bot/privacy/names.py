@@ -174,8 +174,9 @@ _VERB_NAMES: frozenset[str] = frozenset(
 _KIN_WORDS: frozenset[str] = frozenset(
     _KIN.split("|")
     + """
-    foster baby babies sister brother sisters brothers parents parent kids don doña dona les la
-    le el lo los las de del mi tu su se ya yo sin mas por para como te al ma pa mo jo di tia tio
+    foster baby babies sister brother sisters brothers sis bro parents parent kids don doña dona
+    les la le el lo los las de del mi tu su se ya yo sin mas por para como te al ma pa mo jo di
+    tia tio
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 """Family words, titles and Spanish function words: never the name after a family word
@@ -375,7 +376,8 @@ def coordinated_names(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
     in a note in capitals), issue 10, pii7.
 
     A word is not taken when it is a function word, a title, a day or month, a language, a
-    place or institution ("Ana and Hope Academy"), an all-capital abbreviation ("IEP"), written
+    place or institution ("Ana and Hope Academy", "regresó a Guatemala y Yesenia"), a family
+    word ("ELIJAH AND SIS"), an all-capital abbreviation ("IEP"), written
     in capitals beside a name that is not, or followed by a number ("Luis and Bus 42"); after
     a comma the name list must know it ("Maria, Period 3": kept).
 
@@ -432,11 +434,16 @@ def _coordinated_word(text: str, start: int, end: int, name: str, comma: bool) -
         or title in PLACES_ALSO_NAMES
     ):
         return False
-    if regex.match(r"[ \t]*#?\d", text[end:]):
+    if regex.match(r"[ \t]*#?\d", text[end:]) or word.lower() in _KIN_WORDS:
+        return False
+    if _TO_A_PLACE.search(text, max(0, start - 12), start):
+        # "regresó a Guatemala y Yesenia vive…", "moved to Fresno and Ana stayed"
         return False
     return not (comma and word.lower() in _lexicon().common and title not in NOT_NAMES)
 
 
+_TO_A_PLACE = regex.compile(r"(?<![\p{L}])(?i:in|from|to|a|en|de|del|at|near|desde|hacia)[ \t]+$")
+"""A preposition before a capitalised word that makes it a place here."""
 _INITIAL_AFTER_NAME = regex.compile(
     r"[ \t]+(?!I\.)[A-Z]\.(?=[ \t]*(?:[,;:)—–]|[ \t]-|\n|$)|\s+\p{Ll})"
 )
