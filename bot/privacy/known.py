@@ -222,9 +222,16 @@ def known_name_spans(text: str, known_names: Iterable[str]) -> list[PiiSpan]:
     return _with_particles(text, known_names, out)
 
 
+_FUNCTION_PARTICLES: frozenset[str] = frozenset(
+    "de del la las los y e el da di du dos das al st".split()  # noqa: SIM905
+)
+"""Particles that are also everyday Spanish or English words: joined to a name only when
+capitalised ("De la Rosa"; not "la mamá de maria")."""
+
+
 def _with_particles(text: str, known_names: Iterable[str], spans: list[PiiSpan]) -> list[PiiSpan]:
-    """Join to a found known name a capitalised particle of one of the known names written
-    right before or after it ("Lê Thị Hoa" for the known "Thi Hoa Le": "Le" is never matched
+    """Join to a found known name a particle of one of the known names written right before or
+    after it ("Lê Thị Hoa", "lê thị hoa" for the known "Thi Hoa Le": "Le" is never matched
     alone, issue 10, pii7).
 
     Args:
@@ -243,14 +250,19 @@ def _with_particles(text: str, known_names: Iterable[str], spans: list[PiiSpan])
     }
     if not particles:
         return spans
+
+    def joins(word: str) -> bool:
+        low = _fold(word).lower()
+        return low in particles and (word[:1].isupper() or low not in _FUNCTION_PARTICLES)
+
     out: list[PiiSpan] = []
     for s in spans:
         start, end = s.start, s.end
         before = _WORD_BEFORE.search(text, max(0, start - 12), start)
-        if before and before.group(1)[:1].isupper() and _fold(before.group(1)).lower() in particles:
+        if before and joins(before.group(1)):
             start = before.start(1)
         after = _WORD_AFTER.match(text, end)
-        if after and after.group(1)[:1].isupper() and _fold(after.group(1)).lower() in particles:
+        if after and joins(after.group(1)):
             end = after.end(1)
         out.append(
             s

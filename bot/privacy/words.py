@@ -96,7 +96,7 @@ _KIN = (
     "neighbor|neighbor|friend|caseworker|case worker|social worker|landlord|roommate|sitter|"
     "babysitter|teacher|counselor|therapist|doctor|aide|para|bus driver|driver|worker|"
     "coworker|co-worker|nurse|coach|officer|advocate|interpreter|principal|librarian|liaison|"
-    "clerk|attorney|lawyer|supervisor|manager|pastor|deputy|secretary|mentor|tutor"
+    "clerk|attorney|lawyer|supervisor|manager|pastor|deputy|secretary|mentor|tutor|guard"
 )
 """Family and role words written before a name ("her son Jayden", "mom Ana")."""
 
