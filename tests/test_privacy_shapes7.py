@@ -26,10 +26,19 @@ from bot.privacy import scrub
         # a home described by its color, before or after the address
         ("they rent the green trailer at 9th and Walnut now", "they rent the [ADDRESS] now"),
         ("mom lives at 310 Birch St, the white house.", "mom lives at [ADDRESS]."),
+        # where in the building, and the complex after a building and unit with no street
+        ("home is 88 Fir Ave, basement unit.", "home is [ADDRESS]."),
+        ("they moved to Bldg 2 apt 9, Cedar Commons.", "they moved to [ADDRESS]."),
+        (
+            "se mudaron a Calle 5 #12-40, barrio La Paz. tel nuevo",
+            "se mudaron a [ADDRESS]. tel nuevo",
+        ),
         # keep: "Kid ID" is not a town in Idaho, a bare colorless description stays
         ("Kid ID 50422, 3rd gr.", "Kid ID [STUDENT_ID], 3rd gr."),
         ("the red bus was late again", "the red bus was late again"),
         ("Mom is at 6 Crescent Pl, the duplex", "Mom is at [ADDRESS], the duplex"),
+        ("en Av. Hidalgo 20, depto 3, Mexicali", "en [ADDRESS], Mexicali"),
+        ("Bldg 2 apt 9, Monday at 4", "[ADDRESS], Monday at 4"),
     ],
 )
 def test_addresses_with_units_neighborhoods_and_descriptions(text: str, expected: str) -> None:

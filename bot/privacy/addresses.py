@@ -195,11 +195,12 @@ ADDRESS_RULES: list[tuple[str, str, float]] = [
     ),
     (
         "spanish_street",
-        # "Calle Roble 45", "calle 5 de Mayo #23", "Avenida Juárez #1200 int. 4"
+        # "Calle Roble 45", "calle 5 de Mayo #23", "Avenida Juárez #1200 int. 4", "Calle 8
+        # #45-12, barrio San José"
         r"\b(?i:calle|avenida|avda|av|privada|callej[oó]n|camino|carretera|andador|cerrada|"
         r"bulevar|prolongaci[oó]n|calzada)\.?\s+"
         rf"(?:(?!{_STOP}\b)[\p{{L}}\d][\p{{L}}\d'’.]*\s+){{0,4}}#?\s*\d{{1,5}}[A-Za-z]?\b"
-        rf"{_UNIT}?{_COLONIA}",
+        rf"(?:-\d{{1,4}}\b)?{_UNIT}?{_COLONIA}",
         0.6,
     ),
     (

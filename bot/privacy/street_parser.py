@@ -81,6 +81,7 @@ _CALENDAR = regex.compile(
     r"jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|may|june|july|august|"
     r"september|october|november|december|am|pm|a\.m\.?|p\.m\.?|th|st|nd|rd)"
 )
+_CALENDAR_WORD = regex.compile(rf"(?<![\w]){_CALENDAR.pattern}(?![\w])")
 _WORD = regex.compile(r"\S+")
 _STRIP = ".,:'’\"“”"
 
@@ -207,8 +208,24 @@ _TAIL = regex.compile(
     r"(?:\s*\((?i:(?:the\s+)?(?:back|front|rear|side|upstairs|downstairs|basement)"
     r"(?:\s+(?:house|unit|apt|apartment|door|trailer|room|one))?)\)"
     r"|,?\s*(?i:(?:trailer|unit|house|apt|room|camper|rv)\s+(?:in|out)\s+(?:the\s+)?"
-    r"(?:back|rear|front)))(?![\w'’])"
+    r"(?:back|rear|front))"
+    r"|,?\s*(?i:(?:garden|basement|upstairs|downstairs|back|rear|front|side|top|"
+    r"bottom)\s+(?:unit|apt|apartment|flat|floor|house|trailer)))(?![\w'’])"
 )
+_COMPLEX_AFTER_UNIT = regex.compile(
+    r",[ \t]*(?:the[ \t]+)?(?!(?:Mom|Dad|She|He|They|We|It|Then|But|And|So|Please|Thanks|"
+    r"Grandma|Grandpa|Mr|Mrs|Ms|Dr)\b)(?:\p{Lu}[\p{Ll}'’]+[ \t]+){0,3}\p{Lu}[\p{Ll}'’]+"
+    r"(?:[ \t]+(?P<complex>(?i:housing|apartments|apts|homes|complex|towers|manor|village|"
+    r"estates)))?"
+    r"(?=[ \t]*(?:[.;:)!?\n]|,|$))"
+)
+_ENDS_IN_UNIT = regex.compile(
+    r"(?i:apt|apartment|unit|lot|space|spc|trailer|room|rm|suite|ste|depto|#)\.?[ \t]*#?[ \t]*"
+    r"[A-Za-z]?-?\d+[A-Za-z]?$"
+)
+_UNIT_START = regex.compile(r"(?i:bldg|building|edificio|apt|apartment|unit|lot|space|trailer)\b")
+"""After a building's unit, the name of the complex ("Bldg 4 apt 12, Park Manor", "Bldg C
+apt 304, Brian Coyle housing")."""
 """What a note writes right after a street about where on the lot the family is: "(back
 house)", ", trailer in back", " upstairs"; or what the home looks like: ", la casa azul",
 ", the green trailer"."""
@@ -267,6 +284,19 @@ def join_address_pieces(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
             for rx in (_TAIL, _DESCRIPTION_AFTER):
                 tail = rx.match(text, end)
                 if tail and end < tail.end() <= nxt:
+                    end = tail.end()
+            if _ENDS_IN_UNIT.search(text, max(s.start, end - 16), end):
+                # a building and unit with no street: the complex's name after it ("Bldg 4
+                # apt 12, Park Manor"); after a street only a named complex ("…, Cedar
+                # Court apartments"), not a town ("Av. Reforma 455, depto 12, Tijuana")
+                tail = _COMPLEX_AFTER_UNIT.match(text, end)
+                bare = _UNIT_START.match(text, s.start) is not None
+                if (
+                    tail
+                    and end < tail.end() <= nxt
+                    and (bare or tail.group("complex"))
+                    and not _CALENDAR_WORD.search(tail.group())
+                ):
                     end = tail.end()
             prev = final[-1].end if final else 0
             head = _DESCRIPTION_BEFORE.search(text, max(prev, s.start - 40), s.start)
