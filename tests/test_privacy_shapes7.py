@@ -98,6 +98,10 @@ def test_dates_of_birth_and_case_numbers(text: str, expected: str) -> None:
         ("bring a penny for the jar", ["Penelope Ward"], "bring a penny for the jar"),
         ("saw Oyelaran-Tswj at pickup", ["Kemi Oyelaran"], "saw [NAME] at pickup"),
         ("the Food Bank is open", ["Ana Banks"], "the Food Bank is open"),
+        ("kofi b. 3/9/2014 per the form", ["Kofi Mensah"], "[NAME] b. [DOB] per the form"),
+        ("la abuela esta cansada", ["Rosa Mena"], "la abuela esta cansada"),
+        ("saw the dr. talked about meds", ["Ana Lee"], "saw the dr. talked about meds"),
+        ("needs dr clearance first", ["Ana Lee"], "needs dr clearance first"),
     ],
 )
 def test_known_names_written_other_ways(text: str, known: list[str], expected: str) -> None:

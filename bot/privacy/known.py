@@ -53,7 +53,8 @@ _PARTICLES: frozenset[str] = frozenset(
 """Parts of a name never matched alone ("de" of "María de la Cruz", "Jr.")."""
 _TITLE_WORDS: frozenset[str] = frozenset(t.lower() for t in _TITLES.split("|"))
 _INITIAL_AFTER = regex.compile(
-    r"[ \t]+(?![aAI][ \t]|[iI]['’])[A-Za-z]\.?(?=['’]s\b|[ \t]*[,;:)\n—–]|[ \t]+-[ \t]"
+    r"[ \t]+(?![aAI][ \t]|[iI]['’]|[bB]\.[ \t]*(?:\d|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|"
+    r"nov|dec|ene|abr|ago|dic)))[A-Za-z]\.?(?=['’]s\b|[ \t]*[,;:)\n—–]|[ \t]+-[ \t]"
     r"|[ \t]+(?i:is|was|has|had|"
     r"said|says|missed|and|mom|dad|gma|gpa)\b|$|\.(?:\s|$)"
     r"|(?<![ \t][aAiIuUyYoOeE])[ \t]+[a-z]{2,}(?<=ed|came|come|comes|went|goes|got|gets|left|is|"
@@ -61,7 +62,8 @@ _INITIAL_AFTER = regex.compile(
 )
 """A one-letter initial right after a known name's part ("tyler w,", "jacob T. missed",
 "emily r's mom", "marcus j came in late", "Noah B — email"); "a", "A" and "I" are words, not
-initials, and so are "u", "y", "o", "e" before a word ("told marcus u should"). The dot after
+initials, and so are "u", "y", "o", "e" before a word ("told marcus u should"), and "b."
+before a date is "born" ("naomi b. jan 2 2013"). The dot after
 the initial is part of the name ("Jimena R. DOB", issue 10, pii7)."""
 
 

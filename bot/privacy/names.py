@@ -143,6 +143,13 @@ _STRICT_TITLE_BEFORE = regex.compile(
 )
 
 
+_NOT_A_NAME_ENDING = regex.compile(
+    r"(?i:ed|ing|tion|sion|ment|ness|ance|ence|ity|ful|less|able|ible|ly)$"
+)
+"""Endings of English verbs and nouns ("talked", "clearance"): a lower-case word with one is
+not taken as a surname after "dr" / "ms" unless the name list knows it ("ms fleming")."""
+
+
 def _is_place(text: str, start: int, end: int) -> bool:
     """A word that names a place here: "Grant County", "from Guadalupe", "Lincoln Elementary"."""
     if _FOLLOWED_BY_INSTITUTION.match(text, end):
@@ -166,7 +173,8 @@ only after a title ("ms. pearl"; not "the ICWA worker. case #…")."""
 _VERB_NAMES: frozenset[str] = frozenset(
     """
     will may can might must shall drew sue rose bill rob mark grant chase said says see sees
-    saw hope wants hunt pat art gene dawn faith joy
+    saw hope wants hunt pat art gene dawn faith joy esta está estaba era es fue va iba vino
+    tiene dice dijo quiere puede trabaja vive
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 """First names that are also verbs or feelings written after a family word ("mom will",
@@ -203,6 +211,9 @@ def _list_name_spans(text: str) -> list[PiiSpan]:
             # lower case or capitals: a title or a family word just before it
             before = max(0, m.start() - 40)
             ordinary = word.lower() in lex.common or word in _ACRONYMS
+            if _NOT_A_NAME_ENDING.search(word) and not lex.is_name_word(word):
+                # "the dr. talked to her", "dr clearance": a verb or a noun, not a surname
+                ordinary = True
             if not ordinary and (
                 _STRICT_TITLE_BEFORE.search(text, before, m.start())
                 or (lex.is_name_word(word) and CONTEXT_BEFORE.search(text, before, m.start()))
