@@ -70,9 +70,8 @@ are found by:
    "K. Yazzie"), as a nickname (:data:`~bot.privacy.words.NICKNAMES`: "Chuy", "Chayo",
    "Kat"), a Spanish diminutive ("Carlitos"), initials ("J.R.") or misspelt by one letter
    ("Pahoua" for "Pahua") (``known``); a part that is also a word ("dakota", "hunter",
-   "santiago") is
-   the name before a verb with a subject, after a first name or "la abuelita
-   de", and again wherever only punctuation follows it once it was the name;
+   "santiago") is the name before a verb with a subject, after a first name or "la
+   abuelita de", and again wherever only punctuation follows it once it was the name;
 2. title and context patterns, in any case: "Ms. Carter", "ms. okafor",
    "MRS. NGUYEN", "her son mateo", "named Luis", "the Nguyen family", and a
    first name that is also a word right after a family word or a title
