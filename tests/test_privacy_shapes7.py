@@ -128,6 +128,12 @@ def test_known_names_written_other_ways(text: str, known: list[str], expected: s
         # names joined to a found name by "and" / "y" / "&", in capitals too
         ("her son Tavita and Idil stay with him", "her son [NAME] and [NAME] stay with him"),
         ("GRANDMA OLGA AND TOMASZ CALLED IN", "GRANDMA [NAME] AND [NAME] CALLED IN"),
+        # a note in capitals: a month-name after a family word, again before "IS"
+        (
+            "GMA APRIL CALLED IN SICK TODAY. APRIL IS AT WORK TILL 5",
+            "GMA [NAME] CALLED IN SICK TODAY. [NAME] IS AT WORK TILL 5",
+        ),
+        ("MOM MAY 3 CALLED ABOUT THE BUS ROUTE", "MOM MAY 3 CALLED ABOUT THE BUS ROUTE"),
         ("la tía Reyna y Tswj vinieron", "la tía [NAME] y [NAME] vinieron"),
         # a name with an ʻokina, a double surname, an initial after a found name
         ("mom Leiʻala is in Hilo", "mom [NAME] is in Hilo"),

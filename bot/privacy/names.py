@@ -7,7 +7,13 @@ from functools import cache
 import regex
 
 from bot.privacy.model import PiiSpan
-from bot.privacy.ordinary import CONTEXT_BEFORE, ordinary_use
+from bot.privacy.ordinary import (
+    CONTEXT_BEFORE,
+    MODAL_WORDS,
+    _mostly_capitals,
+    _subject_verb,
+    ordinary_use,
+)
 from bot.privacy.words import (
     _ACRONYMS,
     _FUNCTION_WORDS,
@@ -196,6 +202,7 @@ def _list_name_spans(text: str) -> list[PiiSpan]:
     title or a family word ("ms. okafor", "her son mateo", "MS. CARTER")."""
     lex = _lexicon()
     out: list[PiiSpan] = []
+    capitals = _mostly_capitals(text)
     for m in _WORD_RE.finditer(text):
         word = m.group()
         if len(word) < 2:
@@ -232,9 +239,30 @@ def _list_name_spans(text: str) -> list[PiiSpan]:
             # "grandpa earl", "gma rosa", "mom (amber)", "ms pearl": a first name that is also
             # a word, right after a family word or a title
             score = 0.7
+        if (
+            not score
+            and word.isupper()
+            and capitals
+            and word.lower() in lex.first_any
+            and word.lower() not in _VERB_NAMES
+            and word.lower() not in _KIN_WORDS
+            and word.title() not in _FUNCTION_WORDS - _MONTHS
+            and not _DIGIT_AFTER.match(text, m.end())
+            and _KIN_BEFORE.search(text, max(0, m.start() - 40), m.start())
+        ):
+            # a note in capitals: "GMA JUNE CALLED", "AUNT ROSE PICKED UP" (a month right
+            # after a family word is a name unless a day follows: "MOM APRIL 3")
+            score = 0.7
         if score and not _is_place(text, m.start(), m.end()):
             out.append(PiiSpan(kind="NAME", start=m.start(), end=m.end(), text=word, score=score))
     return out
+
+
+_MONTHS: frozenset[str] = frozenset(
+    "January February March April May June July August September October November December".split()  # noqa: SIM905
+)
+_DIGIT_AFTER = regex.compile(r"[ \t]*\d")
+_NEXT_WORD_AT = regex.compile(r"[ \t]+([\p{L}'’]+)")
 
 
 _CALENDAR = regex.compile(
@@ -342,7 +370,8 @@ def _propagate_names(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
 
     In any case, unless the word is also an ordinary word ("Rose" found in
     "Grandma Rose"): then only where it is capitalised and not used as the word
-    (:func:`bot.privacy.ordinary.ordinary_use`: "Will call Friday", "In May").
+    (:func:`bot.privacy.ordinary.ordinary_use`: "Will call Friday", "In May"), or before a
+    verb with a subject ("GMA JUNE CALLED … JUNE IS AT …").
     """
     lex = _lexicon()
     words = {w for s in spans if s.kind == "NAME" for w in _WORD_RE.findall(s.text)}
@@ -364,7 +393,13 @@ def _propagate_names(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
         for m in rx.finditer(text):
             if _is_place(text, m.start(), m.end()):
                 continue
-            if any_case or not ordinary_use(text, m.start(), m.end()):
+            after = _NEXT_WORD_AT.match(text, m.end())
+            following = after.group(1).lower() if after else ""
+            if (
+                any_case
+                or not ordinary_use(text, m.start(), m.end())
+                or (word.lower() not in MODAL_WORDS and _subject_verb(following))
+            ):
                 out.append(
                     PiiSpan(kind="NAME", start=m.start(), end=m.end(), text=m.group(), score=0.6)
                 )
