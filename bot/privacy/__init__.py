@@ -66,14 +66,19 @@ are found by:
 1. ``known_names`` — names typed into the app's own fields, matched in any
    case, with or without accents, apostrophes and hyphens, whole and by part
    ("MARIA LOPEZ", "maria", "Ms. Lopez", "Maria's", "jose ramirez" for "José
-   Ramírez"), with an initial or a suffix ("marcus j came", "marcus sr")
-   (``known``); a part that is also a word ("dakota", "hunter", "santiago") is
-   the name before a verb with a subject, after a first name or "la abuelita
-   de", and again wherever only punctuation follows it once it was the name;
+   Ramírez"), with an initial or a suffix ("marcus j came", "marcus sr", "Jimena R.",
+   "K. Yazzie"), as a nickname (:data:`~bot.privacy.words.NICKNAMES`: "Chuy", "Chayo",
+   "Kat"), a Spanish diminutive ("Carlitos"), initials ("J.R.") or misspelt by one letter
+   ("Pahoua" for "Pahua") (``known``); a part that is also a word ("dakota", "hunter",
+   "santiago") is the name before a verb with a subject, after a first name or "la
+   abuelita de", and again wherever only punctuation follows it once it was the name;
 2. title and context patterns, in any case: "Ms. Carter", "ms. okafor",
    "MRS. NGUYEN", "her son mateo", "named Luis", "the Nguyen family", and a
    first name that is also a word right after a family word or a title
-   ("grandpa earl", "mom (amber)", "ms pearl"; not "mom will", "baby sister");
+   ("grandpa earl", "mom (amber)", "ms pearl"; not "mom will", "baby sister"); role words
+   ("DCYF worker Jen Albright", "aunt is Crystal"), lower-case Spanish titles ("doña
+   Chayo"), a name before who the person is in brackets ("Angel (mom's boyfriend)", "Tou
+   (gr 7)");
 3. a name list from Faker's person data for English, Spanish, Portuguese,
    French, Indian, Vietnamese and West / East African locales (about 16,000
    names): capitalised words ("Priya"), words in capitals ("MARIA LOPEZ") and
@@ -85,7 +90,9 @@ are found by:
    (:data:`PLACES_ALSO_NAMES`: "Guadalupe") is kept after "in / from / back
    to…", and any name before "County", "Street", "Elementary"… is kept;
 4. propagation: a word found as a name once is scrubbed everywhere in the text;
-   one name-like word between two found names joins them ("BILLY RAY COBB").
+   one name-like word between two found names joins them ("BILLY RAY COBB"); a
+   capitalised word joined to a found name by "and" / "y" / a comma is one too ("Ayaan
+   and Ikran", "LILY AND ROSE").
 
 **Names that are ordinary words** ("Hope", "Will", "May", "Mark", "Grace"), when
 known, found once, or in the name list, are names only where
@@ -120,6 +127,7 @@ from bot.privacy.names import (
     _extend_names,
     _list_name_spans,
     _propagate_names,
+    coordinated_names,
     finish_names,
 )
 from bot.privacy.patterns import _rules
@@ -210,7 +218,7 @@ def detect(text: str, *, known_names: Iterable[str] = ()) -> list[PiiSpan]:
         + _list_name_spans(text)
         + known_name_spans(text, known_names)
     )
-    names = _propagate_names(text, _extend_names(text, names))
+    names = _propagate_names(text, coordinated_names(text, _extend_names(text, names)))
     return join_address_pieces(text, finish_names(text, _resolve(text, names)))
 
 

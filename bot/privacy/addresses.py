@@ -21,7 +21,7 @@ _DIR = r"(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West|Northeast|Northwest|Southe
 _DIR_ANY = (
     r"(?i:n|s|e|w|ne|nw|se|sw|north|south|east|west|northeast|northwest|southeast|southwest)\.?"
 )
-_ORDINAL = r"\d{1,3}(?:st|nd|rd|th|ST|ND|RD|TH)"
+_ORDINAL = r"\d{1,3}(?:st|nd|rd|th|ST|ND|RD|TH|\.?ª|\.?º)"
 _STREET_WORD = rf"(?:\p{{Lu}}[\p{{Ll}}'’.-]*|\p{{Lu}}{{2,}}|{_ORDINAL})"
 """A street-name word: capitalised ("Summitview", "O'Neil"), in capitals ("MAIN") or an
 ordinal ("3rd")."""
@@ -39,8 +39,8 @@ _SUFFIX_LOWER = (
 """Suffixes after lower-case street words: abbreviations and the unambiguous words only (not
 "drive", "way", "row", "court": "a 20 minute drive", "two days in a row")."""
 _UNIT_WORD = (
-    r"(?i:apt|apartment|unit|suite|ste|lot|space|spc|trailer|trlr|room|rm|bldg|building|fl|floor|"
-    r"int|interior|depto|dpto|depa|departamento|apto|casa|lote|n[úu]mero|rfd)"
+    r"(?i:apto|apt|apartment|unit|suite|ste|lote|lot|space|spc|trailer|trlr|room|rm|bldg|building|"
+    r"floor|fl|interior|int|depto|dpto|departamento|depa|casa|n[úu]mero|rfd)"
 )
 _UNIT_VALUE = (
     r"(?:[A-Za-z]?-?\d+(?:-?[A-Za-z])?|[A-Za-z]-?\d+|\d(?:st|nd|rd|th)\s+(?i:fl|floor)"
@@ -68,6 +68,11 @@ _CITY = (
 )
 """After a street: ", Yakima, WA 98902", " St. Louis MO 63103", " 98902", ", zip 39503", or a
 bare town at the end of a clause (", Union Gap.")."""
+_COLONIA = (
+    r"(?:,?\s*(?i:col\.?|colonia|fracc\.?|fraccionamiento|barrio|ejido)\s+"
+    r"\p{Lu}[\p{L}'’]+(?:\s+(?:(?i:de|del|la|las|los)\s+)?\p{Lu}[\p{L}'’]+){0,2})?"
+)
+"""After a Mexican street: the neighborhood (", Col. Centro", " colonia Las Flores")."""
 _STOP = (
     r"(?:the|a|an|to|in|on|of|at|and|or|for|with|from|by|my|his|her|their|our|your|this|that|"
     r"was|is|are|were|has|had|days?|times?|minutes?|mins?|hours?|hrs?|weeks?|months?|years?|"
@@ -190,11 +195,12 @@ ADDRESS_RULES: list[tuple[str, str, float]] = [
     ),
     (
         "spanish_street",
-        # "Calle Roble 45", "calle 5 de Mayo #23", "Avenida Juárez #1200 int. 4"
+        # "Calle Roble 45", "calle 5 de Mayo #23", "Avenida Juárez #1200 int. 4", "Calle 8
+        # #45-12, barrio San José"
         r"\b(?i:calle|avenida|avda|av|privada|callej[oó]n|camino|carretera|andador|cerrada|"
         r"bulevar|prolongaci[oó]n|calzada)\.?\s+"
         rf"(?:(?!{_STOP}\b)[\p{{L}}\d][\p{{L}}\d'’.]*\s+){{0,4}}#?\s*\d{{1,5}}[A-Za-z]?\b"
-        rf"{_UNIT}?",
+        rf"(?:-\d{{1,4}}\b)?{_UNIT}?{_COLONIA}",
         0.6,
     ),
     (
@@ -204,7 +210,19 @@ ADDRESS_RULES: list[tuple[str, str, float]] = [
         r"cerrada|bulevar|calzada)\.?\s+"
         rf"(?!{_STOP}\b)[\p{{L}}\d][\p{{L}}\d'’]*(?:\s+(?!{_STOP}\b)(?!{_UNIT_WORD}\b)"
         rf"(?:\p{{Lu}}[\p{{L}}'’]*|(?i:norte|sur|oriente|poniente|este|oeste|ote|pte)\b)){{0,2}}"
-        rf"(?:\s*#\s*(?:\d{{1,5}}[A-Za-z]?|[A-Za-z])\b)?{_UNIT}?",
+        rf"(?:\s*#\s*(?:\d{{1,5}}[A-Za-z]?|[A-Za-z])\b)?{_UNIT}?{_COLONIA}",
+        0.6,
+    ),
+    (
+        # "Dirección nueva: 2906 Avenida Las Flores, San Ysidro.": after an address word the
+        # town written with a Spanish street is part of the address as given ("viven en 88-B
+        # Calle Palma, Coachella" keeps the town)
+        "spanish_street_and_town_after_address_word",
+        r"\b(?i:direcci[oó]n|domicilio|address|addr)\b[^.!?\n\d]{0,24}?(?P<v>"
+        r"(?:\d{1,6}(?:-?[A-Za-z])?\s+)?(?i:calle|avenida|avda|av|privada|callej[oó]n|camino|"
+        r"carretera|cerrada|bulevar|calzada)\.?\s+"
+        rf"(?:(?!{_STOP}\b)[\p{{L}}\d][\p{{L}}\d'’.]*\s*){{1,4}}?(?:#\s*\d{{1,5}}[A-Za-z]?\b)?"
+        rf"{_UNIT}?{_COLONIA},\s*{_CITY_WORDS})(?=\s*(?:$|[.;:)!?\n(]|—|–|\s-\s))",
         0.6,
     ),
     (
@@ -257,7 +275,8 @@ ADDRESS_RULES: list[tuple[str, str, float]] = [
     (
         "town_state_zip",
         # "Yakima, WA 98902", "Toppenish, Washington 98948" without a street
-        rf"\b{_CITY_WORDS},?\s+(?:[A-Z]{{2}}|Washington|Oregon|Idaho)\s+{_ZIP}",
+        # (not "Kid ID 60213": a bare "ID" after a space is an ID word, not Idaho)
+        rf"\b{_CITY_WORDS}(?:,\s*|\s+(?!ID\b))(?:[A-Z]{{2}}|Washington|Oregon|Idaho)\s+{_ZIP}",
         0.5,
     ),
     (

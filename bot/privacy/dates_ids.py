@@ -29,6 +29,7 @@ DATE = (
     r"(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
     rf"|(?:19|20)\d\d,?\s+{_MONTH}\s+{_DAY}"
     rf"|\d{{1,2}}[-/ ]{_MONTH}[-/ ](?:\d{{4}}|\d{{2}})"
+    rf"|\d{{1,2}}[-/ ]{_MES}[-/ ](?:\d{{4}}|\d{{2}})"
     r"|\d{1,2}[/.-]\d{1,2}(?:[/.-](?:\d{4}|\d{2}))?"
     rf"|{_MONTH}\s+(?:of\s+)?\d{{4}}"
     rf"|{_MONTH}\s+{_DAY}(?:,?\s+\d{{4}})?"
@@ -38,8 +39,9 @@ DATE = (
     rf"|{_MES}\s+{_DAY}(?:,?\s+\d{{4}})?)"
     r"(?![\d/])"
 )
-"""A date in any common English or Spanish form: 3/14/15, 2015-03-14, 14.03.2015, March 14th,
-2015, 2011, august 14th, the 4th of July 2014, March 2015, 2 de mayo de 2016, marzo 14, 2016."""
+"""A date in any common English or Spanish form: 3/14/15, 2015-03-14, 14.03.2015, 7-ene-2013,
+March 14th, 2015, 2011, august 14th, the 4th of July 2014, March 2015, 2 de mayo de 2016,
+marzo 14, 2016."""
 
 _BIRTH_WORD = (
     r"(?i:dobs?|d\.\s?o\.\s?b\.?|date\s+of\s+birth|birth\s?dates?|birthdays?|birthday['’]s|"
@@ -70,7 +72,8 @@ _SCHOOL_ID_WORDS = (
     r"lunch\s*(?:number|num|no\.?|pin|code|id|account|acct|#)|meal\s*(?:number|pin|code|#)|"
     r"skyward(?:\s*(?:id|number|#))?|powerschool(?:\s*(?:id|number|#))?|"
     r"(?:cps\s+|dcyf\s+|court\s+|truancy\s+)?case\s*(?:number|num|no\.?|#|id)?|"
-    r"docket(?:\s*(?:number|no\.?|#))?|file\s*(?:number|no\.?|#)|"
+    r"docket(?:\s*(?:number|no\.?|#))?|file\s*(?:number|no\.?|#)|folio|"
+    r"(?:court\s+)?order\s*(?:number|no\.?|#)|"
     r"n[úu]mero\s+de\s+(?:estudiante|alumno|almuerzo|lonche|caso|identificaci[óo]n|"
     r"matr[íi]cula|expediente)|n[úu]m\.?\s+de\s+(?:estudiante|alumno|caso)|"
     r"no\.?\s+de\s+(?:caso|estudiante|alumno|expediente)|caso|expediente|"
@@ -109,7 +112,8 @@ DOB_RULES: list[tuple[str, str, float]] = [
 STUDENT_ID_RULES: list[tuple[str, str, float]] = [
     (
         "number_after_id_word",
-        rf"\b{_SCHOOL_ID_WORDS}(?:\s*(?i:is|was|es|number|no\.?|num))?\s*(?:[:=,]|\s[-–]|-\s|#\s)?\s*"
+        rf"\b{_SCHOOL_ID_WORDS}(?:\s*(?i:is|was|es|number|no\.?|num|n[úu]mero|n[úu]m\.?))?"
+        r"\s*(?:[:=,]|\s[-–]|-\s|#\s)?\s*"
         rf"(?i:no\.?\s*)?(?P<v>(?:#(?!\s))?{_ID_VALUE})",
         0.85,
     ),
@@ -121,6 +125,13 @@ STUDENT_ID_RULES: list[tuple[str, str, float]] = [
         0.7,
     ),
     ("hash_number", r"(?<![\w#])#\s?(?P<v>\d{5,10})\b", 0.5),
+    (
+        # a Washington court case number, whatever the words around it: year, court type,
+        # serial, check digit ("23-2-01847-9", "24-7-00312-1")
+        "court_case_number",
+        r"(?<![\w@./-])\d{2}-\d-\d{5}-\d(?![\w-]|[./]\d)",
+        0.6,
+    ),
     (
         # "#BR-0442", "# 2024-JV-118", "report #A77310": "#" before a code of 4 digits or more
         "hash_code",
@@ -306,6 +317,7 @@ _DATED = regex.compile(
     rf"|{_MONTH}\s+{_DAY},?\s+(?P<y>(?:19|20)\d\d)"
     rf"|{_DAY}\s+(?:of\s+)?{_MONTH},?\s+(?P<y>(?:19|20)\d\d)"
     rf"|{_DAY}[-/ ]{_MONTH}[-/ ](?P<y>(?:19|20)\d\d)"
+    rf"|{_DAY}[-/ ]{_MES}[-/ ](?P<y>(?:19|20)\d\d)"
     rf"|{_DAY}\s+de\s+{_MES},?\s+(?:de\s+|del\s+)?(?P<y>(?:19|20)\d\d)"
     rf"|{_MES}\s+{_DAY},?\s+(?P<y>(?:19|20)\d\d)"
     r")(?![\w/]|[.-]\d)",

@@ -23,18 +23,28 @@ import regex
 from bot.privacy.model import PiiSpan
 from bot.privacy.names import _FAMILY_DE, _fold, _is_place, _lexicon
 from bot.privacy.ordinary import MODAL_WORDS, _subject_verb, ordinary_use
-from bot.privacy.words import _TITLES, NOT_NAMES
+from bot.privacy.words import _TITLES, NICKNAMES, NOT_NAMES
 
-_ACCENTS: dict[str, str] = {
-    "a": "aáàâäãå",
-    "e": "eéèêë",
-    "i": "iíìîï",
-    "o": "oóòôöõø",
-    "u": "uúùûü",
-    "n": "nñ",
-    "c": "cç",
-    "y": "yýÿ",
-}
+
+def _accented_letters() -> dict[str, str]:
+    """Each plain letter and the Latin letters that fold to it, lower case: "a" -> "aáàâ…ạả",
+    "i" -> "iíìîïịỉ…" (Vietnamese "Thị" for "Thi", issue 10, pii7), "d" -> "dđď…"."""
+    import unicodedata
+
+    out: dict[str, str] = {}
+    for cp in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        ch = chr(cp).lower()
+        base = unicodedata.normalize("NFD", ch)[0]
+        if base.isascii() and base.isalpha() and base != ch and len(ch) == 1:
+            out.setdefault(base, base)
+            if ch not in out[base]:
+                out[base] += ch
+    out["o"] += "ø"
+    out["d"] = out.get("d", "d") + "đ"
+    return out
+
+
+_ACCENTS: dict[str, str] = _accented_letters()
 _PARTICLES: frozenset[str] = frozenset(
     """
     de del la las los van von der den da di le du dos das y e bin ibn al el st jr sr ii iii iv
@@ -43,14 +53,18 @@ _PARTICLES: frozenset[str] = frozenset(
 """Parts of a name never matched alone ("de" of "María de la Cruz", "Jr.")."""
 _TITLE_WORDS: frozenset[str] = frozenset(t.lower() for t in _TITLES.split("|"))
 _INITIAL_AFTER = regex.compile(
-    r"[ \t]+(?![aAI][ \t]|[iI]['’])[A-Za-z]\.?(?=['’]s\b|[ \t]*[,;:)\n]|[ \t]+(?i:is|was|has|had|"
+    r"[ \t]+(?![aAI][ \t]|[iI]['’]|[bB]\.[ \t]*(?:\d|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|"
+    r"nov|dec|ene|abr|ago|dic)))[A-Za-z]\.?(?=['’]s\b|[ \t]*[,;:)\n—–]|[ \t]+-[ \t]"
+    r"|[ \t]+(?i:is|was|has|had|"
     r"said|says|missed|and|mom|dad|gma|gpa)\b|$|\.(?:\s|$)"
     r"|(?<![ \t][aAiIuUyYoOeE])[ \t]+[a-z]{2,}(?<=ed|came|come|comes|went|goes|got|gets|left|is|"
     r"was|has|had|says|said|told|tells|did|does|missed|stayed|stays|lives|walks|rides|needs|wants))"
 )
 """A one-letter initial right after a known name's part ("tyler w,", "jacob T. missed",
-"emily r's mom", "marcus j came in late"); "a", "A" and "I" are words, not initials, and so
-are "u", "y", "o", "e" before a word ("told marcus u should")."""
+"emily r's mom", "marcus j came in late", "Noah B — email"); "a", "A" and "I" are words, not
+initials, and so are "u", "y", "o", "e" before a word ("told marcus u should"), and "b."
+before a date is "born" ("naomi b. jan 2 2013"). The dot after
+the initial is part of the name ("Jimena R. DOB", issue 10, pii7)."""
 
 
 _INITIAL_BEFORE = regex.compile(
@@ -58,6 +72,16 @@ _INITIAL_BEFORE = regex.compile(
 )
 """A one-letter initial right before a known name's part ("j. brooks", "J Brooks"); not a
 word of one letter ("y Camila", "q Joselyn", "in K. nia", "I", "a")."""
+_CAPITAL_INITIAL_BEFORE = regex.compile(r"(?<![\p{L}\p{N}.'’-])(?!I\.)[A-Z]\.[ \t]+$")
+"""A capital initial and its dot before a capitalised known part ("K. Yazzie", "E. Ruiz"):
+any letter but "I"."""
+_TALKED_TO = regex.compile(
+    r"(?<![\p{L}'’])(?i:talked|talking|spoke|spoken|speaking|met|meeting|checked\s+in|"
+    r"check\s+in|conferenced|sat\s+down|hablé|hable|habló|hablo)\s+(?i:to|with|w/|con)\s+$"
+    r"|(?<![\p{L}'’])(?i:told|asked|reminded|emailed|texted|called|saw|le\s+dije|llamé\s+a)\s+$"
+)
+"""Words before a person: a known part that is also a word is the name after them
+("talked to hope after 2nd per.", "asked joy", "hablé con rosa"), unless it is a modal."""
 
 
 @lru_cache(maxsize=512)
@@ -130,13 +154,14 @@ def known_name_spans(text: str, known_names: Iterable[str]) -> list[PiiSpan]:
             for m in _name_rx(word).finditer(text):
                 initial = _INITIAL_AFTER.match(text, m.end()) if single else None
                 if initial is not None:
-                    # "tyler w", "jacob T.", "autumn h's": a name and an initial
+                    # "tyler w", "jacob T.", "autumn h's": a name and an initial (and its dot)
+                    stop = initial.end() + (text[initial.end() : initial.end() + 1] == ".")
                     out.append(
                         PiiSpan(
                             kind="NAME",
                             start=m.start(),
-                            end=initial.end(),
-                            text=text[m.start() : initial.end()],
+                            end=stop,
+                            text=text[m.start() : stop],
                             score=1.0,
                         )
                     )
@@ -153,6 +178,8 @@ def known_name_spans(text: str, known_names: Iterable[str]) -> list[PiiSpan]:
                     continue
                 start = m.start()
                 before = _INITIAL_BEFORE.search(text, max(0, start - 4), start)
+                if before is None and m.group()[:1].isupper():
+                    before = _CAPITAL_INITIAL_BEFORE.search(text, max(0, start - 4), start)
                 if before is not None:
                     # "j. brooks", "J Brooks": an initial before the name
                     start = before.start()
@@ -183,10 +210,67 @@ def known_name_spans(text: str, known_names: Iterable[str]) -> list[PiiSpan]:
             )
     # a known part that is also a word, taken as the name once in this text, is the name
     # again where only punctuation follows it ("hunter's mom … said hunter (bday oct 12)")
+    out += _other_forms(text, known_names)
+    # a known part that is also a word, taken as the name once in this text, is the name
+    # again before a verb with a subject ("joy's mom said joy is scared")
     taken = {_fold(s.text).lower() for s in out}
     for key, start, end in held:
-        if key in taken and _PUNCT_AFTER.match(text, end):
+        after = _WORD_AFTER.match(text, end)
+        following = after.group(1).lower() if after else ""
+        if key in taken and (
+            _PUNCT_AFTER.match(text, end) or (key not in MODAL_WORDS and _subject_verb(following))
+        ):
             out.append(PiiSpan(kind="NAME", start=start, end=end, text=text[start:end], score=0.9))
+    return _with_particles(text, known_names, out)
+
+
+_FUNCTION_PARTICLES: frozenset[str] = frozenset(
+    "de del la las los y e el da di du dos das al st".split()  # noqa: SIM905
+)
+"""Particles that are also everyday Spanish or English words: joined to a name only when
+capitalised ("De la Rosa"; not "la mamá de maria")."""
+
+
+def _with_particles(text: str, known_names: Iterable[str], spans: list[PiiSpan]) -> list[PiiSpan]:
+    """Join to a found known name a particle of one of the known names written right before or
+    after it ("Lê Thị Hoa", "lê thị hoa" for the known "Thi Hoa Le": "Le" is never matched
+    alone, issue 10, pii7).
+
+    Args:
+        text: the text.
+        known_names: the app-typed names.
+        spans: the NAME spans found so far.
+
+    Returns:
+        ``spans``, each grown over such a particle.
+    """
+    particles = {
+        _fold(w).lower()
+        for raw in known_names
+        for w in regex.split(r"[\s,-]+", str(raw))
+        if len(w) >= 2 and _fold(w).lower() in _PARTICLES
+    }
+    if not particles:
+        return spans
+
+    def joins(word: str) -> bool:
+        low = _fold(word).lower()
+        return low in particles and (word[:1].isupper() or low not in _FUNCTION_PARTICLES)
+
+    out: list[PiiSpan] = []
+    for s in spans:
+        start, end = s.start, s.end
+        before = _WORD_BEFORE.search(text, max(0, start - 12), start)
+        if before and joins(before.group(1)):
+            start = before.start(1)
+        after = _WORD_AFTER.match(text, end)
+        if after and joins(after.group(1)):
+            end = after.end(1)
+        out.append(
+            s
+            if (start, end) == (s.start, s.end)
+            else PiiSpan(kind="NAME", start=start, end=end, text=text[start:end], score=s.score)
+        )
     return out
 
 
@@ -222,6 +306,9 @@ def _known_name_here(text: str, start: int, end: int) -> bool:
     list stands right before it ("mom maria delgado" for the known "Jaylen Delgado"), or a
     Spanish family word and "de" ("la abuelita de santiago")."""
     word = text[start:end].lower()
+    if word not in MODAL_WORDS and _TALKED_TO.search(text, max(0, start - 24), start):
+        # "talked to hope after 2nd per.", "asked joy"
+        return True
     if _FAMILY_DE.search(text, max(0, start - 24), start):
         # "la abuelita de santiago", "el papá de rosa"
         return True
@@ -236,3 +323,117 @@ def _known_name_here(text: str, start: int, end: int) -> bool:
         low = prev.lower()
         return low in lex.first_lower and low not in lex.common and prev not in NOT_NAMES
     return False
+
+
+_DIMINUTIVE = "(?:it[oa]s?|cit[oa]s?|ill[oa]s?|ic[oa])"
+"""Spanish diminutive endings: "Carlitos" (Carlos), "Juanito", "Anita", "Rosita", "Miguelito"."""
+_ANY_WORD = regex.compile(r"(?<![\p{L}\p{N}_'’ʻ-])\p{L}[\p{L}ʻ]*(?![\p{L}\p{N}_ʻ])")
+
+
+def _stem(given: str) -> str:
+    """A Spanish given name without its last vowel or "-os"/"-as" ("carl" of "carlos", "ros"
+    of "rosa", "juan" of "juan"); the stem a diminutive ending is added to."""
+    if given.endswith(("os", "as")) and len(given) > 4:
+        return given[:-2]
+    if given[-1:] in "aeo" and len(given) > 3:
+        return given[:-1]
+    return given
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ by exactly one letter added, dropped, changed or two
+    neighbours swapped ("pahoua" / "pahua", "aidan" / "aiden", "aliyah" / "aaliyah")."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long_[i]:
+        i += 1
+    return short[i:] == long_[i + 1 :]
+
+
+def _other_forms(text: str, known_names: Iterable[str]) -> list[PiiSpan]:
+    """Known names written another way: a nickname that is not the start of the given name
+    (:data:`bot.privacy.words.NICKNAMES`: "Chuy" for Jesús, "Chayo" for Rosario, "Kat" for
+    Katarzyna, "Ty" for Tyrone), a Spanish diminutive ("Carlitos" for Carlos, "Anita" for
+    Ana), the initials with dots ("J.R." for James Ruiz), and a misspelling by one letter of a
+    part of four letters or more ("Pahoua" for Pahua, "Aidan" for Aiden) that is not an
+    ordinary word (issue 10, pii7).
+
+    Args:
+        text: the text.
+        known_names: names typed into the app's own fields.
+
+    Returns:
+        NAME spans (score 0.9 for nicknames and initials, 0.8 for misspellings).
+    """
+    lex = _lexicon()
+    out: list[PiiSpan] = []
+    parts: set[str] = set()
+    for raw in known_names:
+        whole, name_parts = _parts(" ".join(str(raw).split()))
+        words = whole.split()
+        if not words:
+            continue
+        parts |= {_fold(p).lower() for p in name_parts if "-" not in p}
+        given = _fold(words[0]).lower()
+        forms = list(NICKNAMES.get(given, ()))
+        if len(given) >= 3 and given.isalpha():
+            forms.append(regex.escape(_stem(given)) + _DIMINUTIVE)
+        for form in forms:
+            rx = regex.compile(
+                rf"(?<![\p{{L}}\p{{N}}_'’-]){form}(?![\p{{L}}\p{{N}}_-])", regex.IGNORECASE
+            )
+            for m in rx.finditer(_fold(text) if len(_fold(text)) == len(text) else text):
+                word = m.group().lower()
+                if (word in lex.common or word.title() in NOT_NAMES) and (
+                    ordinary_use(text, m.start(), m.end())
+                    and not _known_name_here(text, m.start(), m.end())
+                ):
+                    continue
+                out.append(
+                    PiiSpan(
+                        kind="NAME",
+                        start=m.start(),
+                        end=m.end(),
+                        text=text[m.start() : m.end()],
+                        score=0.9,
+                    )
+                )
+        if len(words) >= 2 and words[0][:1].isalpha() and words[-1][:1].isalpha():
+            first, last = _fold(words[0][0]).upper(), _fold(words[-1][0]).upper()
+            for m in regex.finditer(
+                rf"(?<![\p{{L}}\p{{N}}.]){first}\.[ \t]?{last}\.(?![\p{{L}}\p{{N}}])", text
+            ):
+                out.append(
+                    PiiSpan(kind="NAME", start=m.start(), end=m.end(), text=m.group(), score=0.9)
+                )
+    targets = {p for p in parts if len(p) >= 4 and p not in lex.common and p.isalpha()}
+    if not targets:
+        return out
+    for m in _ANY_WORD.finditer(text):
+        word = m.group()
+        low = _fold(word).lower()
+        if len(low) < 4 or low in parts or low in lex.common or word.title() in NOT_NAMES:
+            continue
+        if not (word.istitle() or word.isupper() or (len(low) >= 5 and word.islower())):
+            continue
+        for t in targets:
+            if (
+                t[0] == low[0]
+                and (len(t) >= 5 or len(low) >= 5 or word[:1].isupper())
+                and low not in (t + "s", t[:-1])
+                and t not in (low + "s", low[:-1])
+                and _one_edit(low, t)
+            ):
+                out.append(PiiSpan(kind="NAME", start=m.start(), end=m.end(), text=word, score=0.8))
+                break
+    return out

@@ -7,7 +7,13 @@ from functools import cache
 import regex
 
 from bot.privacy.model import PiiSpan
-from bot.privacy.ordinary import CONTEXT_BEFORE, ordinary_use
+from bot.privacy.ordinary import (
+    CONTEXT_BEFORE,
+    MODAL_WORDS,
+    _mostly_capitals,
+    _subject_verb,
+    ordinary_use,
+)
 from bot.privacy.words import (
     _ACRONYMS,
     _FUNCTION_WORDS,
@@ -143,6 +149,13 @@ _STRICT_TITLE_BEFORE = regex.compile(
 )
 
 
+_NOT_A_NAME_ENDING = regex.compile(
+    r"(?i:ed|ing|tion|sion|ment|ness|ance|ence|ity|ful|less|able|ible|ly)$"
+)
+"""Endings of English verbs and nouns ("talked", "clearance"): a lower-case word with one is
+not taken as a surname after "dr" / "ms" unless the name list knows it ("ms fleming")."""
+
+
 def _is_place(text: str, start: int, end: int) -> bool:
     """A word that names a place here: "Grant County", "from Guadalupe", "Lincoln Elementary"."""
     if _FOLLOWED_BY_INSTITUTION.match(text, end):
@@ -158,14 +171,16 @@ def _is_place(text: str, start: int, end: int) -> bool:
 
 
 _KIN_BEFORE = regex.compile(
-    rf"(?i:\b(?:{_TITLES}|{_KIN}|gma|gpa|g-ma|granma|grandmother|mami|papi|mamá|papá|abuelita|"
-    r"guardian|foster\s+mom|foster\s+dad|step\s?mom|step\s?dad)\.?,?[ \t]*\(?[ \t]*)$"
+    rf"(?i:\b(?:(?:{_TITLES})\.?|(?:{_KIN}|gma|gpa|g-ma|granma|grandmother|mami|papi|mamá|papá|"
+    r"abuelita|guardian|foster\s+mom|foster\s+dad|step\s?mom|step\s?dad)(?!\.)),?[ \t]*\(?[ \t]*)$"
 )
-"""A family word or a title right before a word, a bracket allowed ("mom (amber)")."""
+"""A family word or a title right before a word, a bracket allowed ("mom (amber)"); a dot
+only after a title ("ms. pearl"; not "the ICWA worker. case #…")."""
 _VERB_NAMES: frozenset[str] = frozenset(
     """
     will may can might must shall drew sue rose bill rob mark grant chase said says see sees
-    saw hope wants hunt pat art gene dawn faith joy
+    saw hope wants hunt pat art gene dawn faith joy esta está estaba era es fue va iba vino
+    tiene dice dijo quiere puede trabaja vive
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 """First names that are also verbs or feelings written after a family word ("mom will",
@@ -173,8 +188,9 @@ _VERB_NAMES: frozenset[str] = frozenset(
 _KIN_WORDS: frozenset[str] = frozenset(
     _KIN.split("|")
     + """
-    foster baby babies sister brother sisters brothers parents parent kids don doña dona les la
-    le el lo los las de del mi tu su se ya yo sin mas por para como te al ma pa mo jo di tia tio
+    foster baby babies sister brother sisters brothers sis bro parents parent kids don doña dona
+    les la le el lo los las de del mi tu su se ya yo sin mas por para como te al ma pa mo jo di
+    tia tio
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 """Family words, titles and Spanish function words: never the name after a family word
@@ -186,6 +202,7 @@ def _list_name_spans(text: str) -> list[PiiSpan]:
     title or a family word ("ms. okafor", "her son mateo", "MS. CARTER")."""
     lex = _lexicon()
     out: list[PiiSpan] = []
+    capitals = _mostly_capitals(text)
     for m in _WORD_RE.finditer(text):
         word = m.group()
         if len(word) < 2:
@@ -201,6 +218,9 @@ def _list_name_spans(text: str) -> list[PiiSpan]:
             # lower case or capitals: a title or a family word just before it
             before = max(0, m.start() - 40)
             ordinary = word.lower() in lex.common or word in _ACRONYMS
+            if _NOT_A_NAME_ENDING.search(word) and not lex.is_name_word(word):
+                # "the dr. talked to her", "dr clearance": a verb or a noun, not a surname
+                ordinary = True
             if not ordinary and (
                 _STRICT_TITLE_BEFORE.search(text, before, m.start())
                 or (lex.is_name_word(word) and CONTEXT_BEFORE.search(text, before, m.start()))
@@ -219,9 +239,30 @@ def _list_name_spans(text: str) -> list[PiiSpan]:
             # "grandpa earl", "gma rosa", "mom (amber)", "ms pearl": a first name that is also
             # a word, right after a family word or a title
             score = 0.7
+        if (
+            not score
+            and word.isupper()
+            and capitals
+            and word.lower() in lex.first_any
+            and word.lower() not in _VERB_NAMES
+            and word.lower() not in _KIN_WORDS
+            and word.title() not in _FUNCTION_WORDS - _MONTHS
+            and not _DIGIT_AFTER.match(text, m.end())
+            and _KIN_BEFORE.search(text, max(0, m.start() - 40), m.start())
+        ):
+            # a note in capitals: "GMA JUNE CALLED", "AUNT ROSE PICKED UP" (a month right
+            # after a family word is a name unless a day follows: "MOM APRIL 3")
+            score = 0.7
         if score and not _is_place(text, m.start(), m.end()):
             out.append(PiiSpan(kind="NAME", start=m.start(), end=m.end(), text=word, score=score))
     return out
+
+
+_MONTHS: frozenset[str] = frozenset(
+    "January February March April May June July August September October November December".split()  # noqa: SIM905
+)
+_DIGIT_AFTER = regex.compile(r"[ \t]*\d")
+_NEXT_WORD_AT = regex.compile(r"[ \t]+([\p{L}'’]+)")
 
 
 _CALENDAR = regex.compile(
@@ -329,7 +370,8 @@ def _propagate_names(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
 
     In any case, unless the word is also an ordinary word ("Rose" found in
     "Grandma Rose"): then only where it is capitalised and not used as the word
-    (:func:`bot.privacy.ordinary.ordinary_use`: "Will call Friday", "In May").
+    (:func:`bot.privacy.ordinary.ordinary_use`: "Will call Friday", "In May"), or before a
+    verb with a subject ("GMA JUNE CALLED … JUNE IS AT …").
     """
     lex = _lexicon()
     words = {w for s in spans if s.kind == "NAME" for w in _WORD_RE.findall(s.text)}
@@ -351,12 +393,111 @@ def _propagate_names(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
         for m in rx.finditer(text):
             if _is_place(text, m.start(), m.end()):
                 continue
-            if any_case or not ordinary_use(text, m.start(), m.end()):
+            after = _NEXT_WORD_AT.match(text, m.end())
+            following = after.group(1).lower() if after else ""
+            if (
+                any_case
+                or not ordinary_use(text, m.start(), m.end())
+                or (word.lower() not in MODAL_WORDS and _subject_verb(following))
+            ):
                 out.append(
                     PiiSpan(kind="NAME", start=m.start(), end=m.end(), text=m.group(), score=0.6)
                 )
     return out
 
+
+_LINK_AFTER = regex.compile(
+    r"(?:[ \t]*,[ \t]*|[ \t]+(?:and|&|y|e|or|AND|Y)[ \t]+)"
+    r"((?:\p{Lu}\p{Ll}+(?:[ʻʼ]\p{Ll}+)*|\p{Lu}{2,}))(?![\p{L}\p{N}_-])"
+)
+_LINK_BEFORE = regex.compile(
+    r"(?<![\p{L}\p{N}_'’-])((?:\p{Lu}\p{Ll}+(?:[ʻʼ]\p{Ll}+)*|\p{Lu}{2,}))"
+    r"(?:[ \t]*,[ \t]*|[ \t]+(?:and|&|y|e|or|AND|Y)[ \t]+)$"
+)
+
+
+def coordinated_names(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
+    """A capitalised word joined to a found name by "and", "&", "y" or a comma is a name too
+    ("Ayaan and Ikran", "Ioane and Malia Faleolo", "Nalani and Keoni's mom", "LILY AND ROSE"
+    in a note in capitals), issue 10, pii7.
+
+    A word is not taken when it is a function word, a title, a day or month, a language, a
+    place or institution ("Ana and Hope Academy", "regresó a Guatemala y Yesenia"), a family
+    word ("ELIJAH AND SIS"), an all-capital abbreviation ("IEP"), written
+    in capitals beside a name that is not, or followed by a number ("Luis and Bus 42"); after
+    a comma the name list must know it ("Maria, Period 3": kept).
+
+    Args:
+        text: the text.
+        spans: spans found so far (any kinds, possibly overlapping).
+
+    Returns:
+        ``spans`` plus a NAME span (score 0.6) for each such word, repeated until no more.
+    """
+    lex = _lexicon()
+    out = list(spans)
+    todo = [s for s in spans if s.kind == "NAME"]
+    seen: set[tuple[int, int]] = {(s.start, s.end) for s in todo}
+    while todo:
+        s = todo.pop()
+        found: list[tuple[int, int, bool]] = []
+        m = _LINK_AFTER.match(text, s.end)
+        if m:
+            found.append((m.start(1), m.end(1), "," in text[s.end : m.start(1)]))
+        b = _LINK_BEFORE.search(text, max(0, s.start - 40), s.start)
+        if b:
+            found.append((b.start(1), b.end(1), "," in text[b.end(1) : s.start]))
+        for start, end, comma in found:
+            word = text[start:end]
+            if (start, end) in seen or not _coordinated_word(text, start, end, s.text, comma):
+                continue
+            if comma and not lex.is_name_word(word) and word.title() not in lex.title:
+                continue
+            seen.add((start, end))
+            new = PiiSpan(kind="NAME", start=start, end=end, text=word, score=0.6)
+            out.append(new)
+            todo.append(new)
+    return out
+
+
+def _coordinated_word(text: str, start: int, end: int, name: str, comma: bool) -> bool:
+    """Whether the capitalised word at ``start:end``, joined to the found ``name``, may be a
+    name (see :func:`coordinated_names`)."""
+    word = text[start:end]
+    title = word.title()
+    if word.isupper() and not (name.isupper() or len(word) <= 2):
+        return False
+    if word.isupper() and (word in _ACRONYMS or len(word) <= 2):
+        return False
+    if (
+        title in _NEVER_NAMES
+        or word in _NEVER_NAMES
+        or title in _CALENDAR_WORDS
+        or _CALENDAR.fullmatch(title)
+        or title in _LANGUAGES
+        or regex.fullmatch(_INSTITUTION_WORDS, word, flags=regex.IGNORECASE)
+        or _is_place(text, start, end)
+        or title in PLACES_ALSO_NAMES
+    ):
+        return False
+    if regex.match(r"[ \t]*#?\d", text[end:]) or word.lower() in _KIN_WORDS:
+        return False
+    if _TO_A_PLACE.search(text, max(0, start - 12), start):
+        # "regresó a Guatemala y Yesenia vive…", "moved to Fresno and Ana stayed"
+        return False
+    return not (comma and word.lower() in _lexicon().common and title not in NOT_NAMES)
+
+
+_TO_A_PLACE = regex.compile(r"(?<![\p{L}])(?i:in|from|to|a|en|de|del|at|near|desde|hacia)[ \t]+$")
+"""A preposition before a capitalised word that makes it a place here."""
+_INITIAL_AFTER_NAME = regex.compile(
+    r"[ \t]+(?!I\.)[A-Z]\.(?=[ \t]*(?:[,;:)—–]|[ \t]-|\n|$)|\s+\p{Ll})"
+)
+"""A capital initial and its dot after a found name ("Aidan S. —", "Luciana P., 5th gr")."""
+_HYPHEN_AFTER = regex.compile(r"-\p{Lu}\p{Ll}+(?![\p{L}\p{N}_-])")
+_HYPHEN_BEFORE = regex.compile(r"(?<![\p{L}\p{N}_'’-])\p{Lu}\p{Ll}+-$")
+"""The other half of a double surname written with a hyphen ("López-Mora" when "López" was
+found)."""
 
 _NAME_SUFFIX = regex.compile(r"[ \t]+(?i:jr|sr|ii|iii|iv)\b\.?")
 """A generational suffix after a name ("marcus sr", "Luis Ortega Jr.")."""
@@ -373,7 +514,9 @@ def finish_names(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
         The same spans, where two NAME spans with one word between them, written the same
         way (capitalised or in capitals) and itself a possible name ("BILLY RAY COBB", "Jose
         Angel Rivera": "Ray", "Angel" are also ordinary words), become one; and a NAME span
-        followed by "jr", "sr", "II"… takes it in ("marcus sr").
+        followed by "jr", "sr", "II"… takes it in ("marcus sr"), and so does one followed by a
+        capital initial and its dot ("Aidan S. —") or the other half of a hyphenated surname
+        ("López-Mora").
     """
     lex = _lexicon()
     out: list[PiiSpan] = []
@@ -412,16 +555,21 @@ def finish_names(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
     final: list[PiiSpan] = []
     for i, s in enumerate(out):
         if s.kind == "NAME":
-            m = _NAME_SUFFIX.match(text, s.end)
             nxt = out[i + 1].start if i + 1 < len(out) else len(text)
-            if m and m.end() <= nxt:
-                s = PiiSpan(
-                    kind="NAME",
-                    start=s.start,
-                    end=m.end(),
-                    text=text[s.start : m.end()],
-                    score=s.score,
-                )
+            prev = final[-1].end if final else 0
+            start, end = s.start, s.end
+            hyphen = _HYPHEN_AFTER.match(text, end)
+            if hyphen and hyphen.end() <= nxt:
+                end = hyphen.end()
+            before = _HYPHEN_BEFORE.search(text, max(prev, start - 24), start)
+            if before:
+                start = before.start()
+            for rx in (_NAME_SUFFIX, _INITIAL_AFTER_NAME):
+                m = rx.match(text, end)
+                if m and m.end() <= nxt:
+                    end = m.end()
+            if (start, end) != (s.start, s.end):
+                s = PiiSpan(kind="NAME", start=start, end=end, text=text[start:end], score=s.score)
         final.append(s)
     return final
 

@@ -19,6 +19,15 @@ _DIGIT_WORD = (
 """A digit written as a word ("oh" and "o" for zero), English or Spanish."""
 
 
+_NOT_SECOND = (
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|"
+    r"May|June|July|August|September|October|November|December|And|Or|But|The|Said|Says|Is|"
+    r"Was|Called|Will|Can|Today|Tomorrow|Yesterday|Elementary|Middle|High|School|Academy|"
+    r"Office|Room)"
+)
+"""Words that are not the second word of a name after a title ("Ms. Carter Monday")."""
+
+
 def _patterns() -> dict[PiiKind, list[tuple[str, str, float]]]:
     """The pattern rules: kind -> [(rule name, regex, score)].
 
@@ -79,10 +88,42 @@ def _patterns() -> dict[PiiKind, list[tuple[str, str, float]]]:
         "NATIONAL_ID": NATIONAL_ID_RULES,
         "NAME": [
             ("after_title", rf"(?<=\b(?:{_TITLES})\.?\s+){_NAME_TOKEN}", 0.9),
-            ("after_family_word", rf"(?<=\b(?i:{_KIN})(?:['’]s)?,?\s+){_NAME_TOKEN}", 0.85),
+            (
+                # "Mrs. June Halvorsen", "Sr. Will Ortiz": a title and two name words, the first
+                # also a month or a word
+                "two_words_after_title",
+                rf"(?<=\b(?:{_TITLES})\.?\s+){_NAME_TOKEN}[ \t]+(?!{_NOT_SECOND}\b){_NAME_TOKEN}",
+                0.9,
+            ),
+            (
+                # "doña Chayo", "don Héctor", "la sra. Cruz", "srta Lupe": Spanish titles in
+                # lower case
+                "after_lower_case_spanish_title",
+                r"(?<=(?<![\p{L}])(?:don|doña|dona|sra|srta|sr|señora|señor|señorita|profe|"
+                rf"maestra|maestro)\.?\s+){_NAME_TOKEN}",
+                0.85,
+            ),
+            (
+                # "her son Jayden", "DCYF worker Jen", "aunt is Crystal", "bus driver (Earl)"
+                "after_family_word",
+                rf"(?<=\b(?i:{_KIN})(?:['’]s)?(?:,?\s+|\s*\(\s*|\s+(?i:is|was|es)\s+)){_NAME_TOKEN}",
+                0.85,
+            ),
+            (
+                # "Angel (mom's boyfriend)", "Pa Houa Vang (mom)", "Tou (gr 7)", "Ty (age 9)",
+                # "Nou (4th grade)": a name and, in brackets, who the person is
+                "before_who_in_brackets",
+                rf"{_NAME_TOKEN}(?=\s*\((?:(?i:her|his|the|their|our)\s+)?"
+                r"(?:(?i:mom|dad|mother|father|grandma|aunt|uncle)['’]s\s+)?"
+                rf"(?i:{_KIN}|gma|gpa|guardian|stepdad|stepmom|student|sibling)\s*\)"
+                r"|\s*\((?i:gr\.?|grade|age|edad|kinder|k|pre-?k)\s*\d{0,2}\s*[),]"
+                r"|\s*\(\d{1,2}(?:st|nd|rd|th)?\s*(?i:gr\.?|grade|yo|y/o|años|yrs?)\s*[),])",
+                0.8,
+            ),
             (
                 "after_naming_word",
-                r"(?<=\b(?i:named|called|goes by|go by|name is|name's|name’s|nicknamed|aka)\s+)"
+                r"(?<=\b(?i:named|called|goes by|go by|name is|name's|name’s|nicknamed|aka|"
+                r"se llama|llamad[oa])\s+['‘\"“]?)"
                 rf"{_NAME_TOKEN}",
                 0.85,
             ),

@@ -81,6 +81,7 @@ _CALENDAR = regex.compile(
     r"jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|may|june|july|august|"
     r"september|october|november|december|am|pm|a\.m\.?|p\.m\.?|th|st|nd|rd)"
 )
+_CALENDAR_WORD = regex.compile(rf"(?<![\w]){_CALENDAR.pattern}(?![\w])")
 _WORD = regex.compile(r"\S+")
 _STRIP = ".,:'’\"“”"
 
@@ -207,10 +208,44 @@ _TAIL = regex.compile(
     r"(?:\s*\((?i:(?:the\s+)?(?:back|front|rear|side|upstairs|downstairs|basement)"
     r"(?:\s+(?:house|unit|apt|apartment|door|trailer|room|one))?)\)"
     r"|,?\s*(?i:(?:trailer|unit|house|apt|room|camper|rv)\s+(?:in|out)\s+(?:the\s+)?"
-    r"(?:back|rear|front)))(?![\w'’])"
+    r"(?:back|rear|front))"
+    r"|,?\s*(?i:(?:garden|basement|upstairs|downstairs|back|rear|front|side|top|"
+    r"bottom)\s+(?:unit|apt|apartment|flat|floor|house|trailer)))(?![\w'’])"
 )
+_COMPLEX_AFTER_UNIT = regex.compile(
+    r",[ \t]*(?:the[ \t]+)?(?!(?:Mom|Dad|She|He|They|We|It|Then|But|And|So|Please|Thanks|"
+    r"Grandma|Grandpa|Mr|Mrs|Ms|Dr)\b)(?:\p{Lu}[\p{Ll}'’]+[ \t]+){0,3}\p{Lu}[\p{Ll}'’]+"
+    r"(?:[ \t]+(?P<complex>(?i:housing|apartments|apts|homes|complex|towers|manor|village|"
+    r"estates)))?"
+    r"(?=[ \t]*(?:[.;:)!?\n]|,|$))"
+)
+_ENDS_IN_UNIT = regex.compile(
+    r"(?i:apt|apartment|unit|lot|space|spc|trailer|room|rm|suite|ste|depto|#)\.?[ \t]*#?[ \t]*"
+    r"[A-Za-z]?-?\d+[A-Za-z]?$"
+)
+_UNIT_START = regex.compile(r"(?i:bldg|building|edificio|apt|apartment|unit|lot|space|trailer)\b")
+"""After a building's unit, the name of the complex ("Bldg 4 apt 12, Park Manor", "Bldg C
+apt 304, Brian Coyle housing")."""
 """What a note writes right after a street about where on the lot the family is: "(back
-house)", ", trailer in back", " upstairs"."""
+house)", ", trailer in back", " upstairs"; or what the home looks like: ", la casa azul",
+", the green trailer"."""
+_COLOR = (
+    r"(?:white|blue|red|green|yellow|brown|gray|grey|pink|orange|purple|tan|beige|black|brick|"
+    r"azul|roja|rojo|verde|amarilla|amarillo|blanca|blanco|café|cafe|gris|rosa|rosada|morada)"
+)
+_HOME_NOUN = (
+    r"(?:house|home|duplex|triplex|fourplex|trailer|mobile\s+home|apartment|townhouse|cabin|"
+    r"casa|casita|traila|tráiler|departamento)"
+)
+_COLORED_HOME = rf"(?i:{_COLOR}\s+{_HOME_NOUN}|{_HOME_NOUN}\s+{_COLOR})"
+_DESCRIPTION_AFTER = regex.compile(rf",?\s*(?i:the|la|el|a|an|una?)\s+{_COLORED_HOME}(?![\w'’])")
+_DESCRIPTION_BEFORE = regex.compile(
+    rf"(?<![\w'’]){_COLORED_HOME}\s+(?i:at|on|by|en|in)\s+(?i:the\s+)?$"
+)
+"""What a note writes about the home right before or after its address, when it says what
+the home looks like: "yellow duplex at", "blue house on", ", la casa azul" (issue 10, pii7:
+"yellow duplex at 12th and Chestnut"). "the duplex", "the trailer behind the main house"
+(no color), ", the green one" and "corner of" / "esquina de" stay."""
 
 
 def join_address_pieces(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
@@ -223,7 +258,8 @@ def join_address_pieces(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
     Returns:
         The same spans with each run of ADDRESS spans separated only by ", ", " on ", " off ",
         " in " (… the) joined into one, and each address extended over a tail such as "(back
-        house)" or ", trailer in back".
+        house)", ", trailer in back" or ", la casa azul", and back over "yellow duplex at" or
+        "esquina de" before it.
     """
     out: list[PiiSpan] = []
     for s in spans:
@@ -243,15 +279,31 @@ def join_address_pieces(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
     final: list[PiiSpan] = []
     for i, s in enumerate(out):
         if s.kind == "ADDRESS":
-            tail = _TAIL.match(text, s.end)
             nxt = out[i + 1].start if i + 1 < len(out) else len(text)
-            if tail and tail.end() > s.end and tail.end() <= nxt:
+            end = s.end
+            for rx in (_TAIL, _DESCRIPTION_AFTER):
+                tail = rx.match(text, end)
+                if tail and end < tail.end() <= nxt:
+                    end = tail.end()
+            if _ENDS_IN_UNIT.search(text, max(s.start, end - 16), end):
+                # a building and unit with no street: the complex's name after it ("Bldg 4
+                # apt 12, Park Manor"); after a street only a named complex ("…, Cedar
+                # Court apartments"), not a town ("Av. Reforma 455, depto 12, Tijuana")
+                tail = _COMPLEX_AFTER_UNIT.match(text, end)
+                bare = _UNIT_START.match(text, s.start) is not None
+                if (
+                    tail
+                    and end < tail.end() <= nxt
+                    and (bare or tail.group("complex"))
+                    and not _CALENDAR_WORD.search(tail.group())
+                ):
+                    end = tail.end()
+            prev = final[-1].end if final else 0
+            head = _DESCRIPTION_BEFORE.search(text, max(prev, s.start - 40), s.start)
+            start = head.start() if head else s.start
+            if (start, end) != (s.start, s.end):
                 s = PiiSpan(
-                    kind="ADDRESS",
-                    start=s.start,
-                    end=tail.end(),
-                    text=text[s.start : tail.end()],
-                    score=s.score,
+                    kind="ADDRESS", start=start, end=end, text=text[start:end], score=s.score
                 )
         final.append(s)
     return final

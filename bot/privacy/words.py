@@ -60,7 +60,8 @@ _FUNCTION_WORDS: frozenset[str] = frozenset(
     Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May
     June July August September October November December Mom Dad Mama Papa Grandma Grandpa
     Spanish English Mexican Latino Latina Native Russian Ukrainian Somali Vietnamese Filipino
-    School Bus Class Math Reading
+    School Bus Class Math Reading Parent Parents Guardian Guardians Student Students Staff Caller
+    Contact Family Kids Kid Child Sibling Siblings Everyone Both Nobody Somebody Someone
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 """Words that a context rule ("her son …", "called …") must not take as a name."""
@@ -78,7 +79,8 @@ _INSTITUTION_WORDS = (
 _TITLES = (
     "Mr|Mrs|Ms|Mx|Miss|Mister|Dr|Coach|Principal|Pastor|Father|Officer|Deputy|Nurse|Professor|"
     "Prof|Sra|Sr|Señora|Señor|Senora|Senor|Doña|Dona|Don|Grandma|Grandpa|Granny|Gramma|Grammy|"
-    "Nana|Abuela|Abuelo|Abuelita|Aunt|Auntie|Aunty|Tia|Tía|Tio|Tío|Uncle|Cousin"
+    "Nana|Abuela|Abuelo|Abuelita|Aunt|Auntie|Aunty|Tia|Tía|Tio|Tío|Uncle|Cousin|Rev|Reverend|"
+    "Pastora|Srta|Señorita|Senorita|Hna|Hno|Maestra|Maestro|Profe|Profa|Lic|Dra"
 )
 """Titles and family titles written before a name ("Ms. Carter", "Grandma Rose")."""
 
@@ -92,12 +94,15 @@ _KIN = (
     "son|daughter|boy|girl|kid|child|baby|toddler|oldest|youngest|twin|niece|nephew|grandson|"
     "granddaughter|grandkid|grandchild|husband|wife|partner|boyfriend|girlfriend|fiancé|fiance|"
     "neighbor|neighbor|friend|caseworker|case worker|social worker|landlord|roommate|sitter|"
-    "babysitter|teacher|counselor|therapist|doctor|aide|para|bus driver|driver"
+    "babysitter|teacher|counselor|therapist|doctor|aide|para|bus driver|driver|worker|"
+    "coworker|co-worker|nurse|coach|officer|advocate|interpreter|principal|librarian|liaison|"
+    "clerk|attorney|lawyer|supervisor|manager|pastor|deputy|secretary|mentor|tutor|guard"
 )
 """Family and role words written before a name ("her son Jayden", "mom Ana")."""
 
-_NAME_TOKEN = r"(?:O['’]|Mc|Mac|D['’]|De|Di|La|Le)?\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?"
-"""One capitalised name word: "Maya", "McKenzie", "O'Neil", "DeShawn", "Ana-Lucía"."""
+_NAME_TOKEN = r"(?:O['’]|Mc|Mac|D['’]|De|Di|La|Le)?\p{Lu}\p{Ll}+(?:[ʻʼ]\p{Ll}+)*(?:-\p{Lu}\p{Ll}+)?"
+"""One capitalised name word: "Maya", "McKenzie", "O'Neil", "DeShawn", "Ana-Lucía", and a
+Polynesian name with its ʻokina ("Faʻamoe")."""
 
 _NAME_LOCALES: tuple[str, ...] = (
     "en", "en_US", "en_GB", "en_IE", "en_IN", "en_NG", "en_KE", "en_PK", "en_NZ",
@@ -174,3 +179,110 @@ _LOREM_NAMES: frozenset[str] = frozenset(
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 """Person names in Faker's Spanish lorem text: not ordinary words for the name list."""
+
+NICKNAMES: dict[str, tuple[str, ...]] = {
+    # Spanish hypocorisms that are not the start of the name
+    "jesus": ("chuy", "chucho", "chuyito"),
+    "rosario": ("chayo", "charo", "chayito"),
+    "guadalupe": ("lupe", "lupita", "pita", "lupillo"),
+    "jose": ("pepe", "chepe", "pepito", "cheo"),
+    "francisco": ("pancho", "paco", "cisco", "frankie", "kiko", "panchito"),
+    "francisca": ("paca", "pancha", "paquita"),
+    "ignacio": ("nacho",),
+    "enrique": ("quique", "kike"),
+    "alejandro": ("ale", "jando", "alex"),
+    "alejandra": ("ale", "alex"),
+    "guillermo": ("memo", "willy"),
+    "eduardo": ("lalo",),
+    "consuelo": ("chelo",),
+    "graciela": ("chela",),
+    "concepcion": ("concha", "conchita", "chita", "conchi"),
+    "refugio": ("cuca", "cuquita", "cuco"),
+    "dolores": ("lola", "lolita"),
+    "mercedes": ("meche", "mechita"),
+    "soledad": ("chole", "sole"),
+    "roberto": ("beto", "tito"),
+    "alberto": ("beto",),
+    "humberto": ("beto",),
+    "gilberto": ("beto", "gil"),
+    "manuel": ("manny", "manolo", "meño"),
+    "salvador": ("chava", "chavo"),
+    "santiago": ("santi", "chago"),
+    "isabel": ("chabela", "isa", "chabe"),
+    "antonio": ("toño", "tony", "toni"),
+    "fernando": ("nando", "fer"),
+    "rodrigo": ("rigo",),
+    "ricardo": ("richi", "rica"),
+    "federico": ("fede",),
+    "luis": ("lucho",),
+    "margarita": ("magui", "margo", "mague"),
+    "maria": ("mari", "mary", "maruca"),
+    "jimena": ("jime",),
+    "ximena": ("xime",),
+    "anastasia": ("tacha",),
+    "natividad": ("nati",),
+    "gregorio": ("goyo",),
+    "joaquin": ("quino",),
+    "jorge": ("coque",),
+    # English forms that are not the start of the name
+    "william": ("bill", "billy", "will", "willy", "liam"),
+    "robert": ("bob", "bobby", "rob", "robbie", "bert"),
+    "richard": ("rick", "ricky", "rich", "richie"),
+    "james": ("jim", "jimmy", "jamie"),
+    "john": ("jack", "johnny"),
+    "margaret": ("peggy", "maggie", "meg", "greta"),
+    "elizabeth": ("liz", "beth", "betsy", "lizzie", "eliza", "libby", "betty"),
+    "katherine": ("kate", "kat", "katie", "kathy", "kitty"),
+    "catherine": ("kate", "kat", "katie", "cathy", "cat"),
+    "kathryn": ("kate", "kat", "katie", "kathy"),
+    "katarzyna": ("kat", "kasia", "kasha"),
+    "edward": ("ed", "eddie", "ted", "ned"),
+    "theodore": ("ted", "teddy", "theo"),
+    "thomas": ("tom", "tommy"),
+    "anthony": ("tony",),
+    "michael": ("mike", "mikey"),
+    "charles": ("charlie", "chuck"),
+    "kenneth": ("ken", "kenny"),
+    "joseph": ("joe", "joey"),
+    "jennifer": ("jen", "jenny"),
+    "christopher": ("chris", "topher"),
+    "penelope": ("penny",),
+    "patricia": ("pat", "patty", "trish", "tricia"),
+    "rebecca": ("becky", "becca"),
+    "deborah": ("debbie", "deb"),
+    "susan": ("sue", "suzy"),
+    "andrew": ("andy", "drew"),
+    "zachary": ("zach", "zack"),
+    "tyrone": ("ty",),
+    "tyler": ("ty",),
+    "abigail": ("abby",),
+    "victoria": ("vicky", "tori"),
+    "alexander": ("alex", "xander", "sasha"),
+    "alexandra": ("alex", "lexi", "sasha"),
+    "nicholas": ("nick", "nicky"),
+    "benjamin": ("ben", "benny"),
+    "samuel": ("sam", "sammy"),
+    "samantha": ("sam", "sammy"),
+    "daniel": ("dan", "danny", "dani"),
+    "matthew": ("matt",),
+    "timothy": ("tim", "timmy"),
+    "jonathan": ("jon", "johnny"),
+    "joshua": ("josh",),
+    "jacob": ("jake",),
+    "kimberly": ("kim", "kimi"),
+    "beatrice": ("bea",),
+    "beatriz": ("bea",),
+    "dorothy": ("dot", "dottie"),
+    "henry": ("hank",),
+    "lawrence": ("larry",),
+    "harold": ("harry",),
+    "gerald": ("jerry",),
+    "raymond": ("ray",),
+    "ronald": ("ron", "ronnie"),
+    "donald": ("don", "donnie"),
+}
+"""Nicknames of a given name that are not simply its first letters (those are found by
+:func:`bot.privacy.known._nickname_rx`): Spanish hypocorisms ("Chuy" for Jesús, "Chayo" for
+Rosario, "Lupita" for Guadalupe, "Pancho" for Francisco) and English ones ("Bill" for
+William, "Kat" for Katarzyna, "Ty" for Tyrone). Keys are folded and in lower case (issue 10,
+pii7: nicknames of known names)."""
