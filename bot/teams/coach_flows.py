@@ -18,6 +18,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
+import httpx
+
 from bot.core.persona import Persona
 from bot.presenters import coach_screens as say
 from bot.presenters import coaching as coach_words
@@ -30,7 +32,7 @@ from bot.presenters.views import Notice
 from bot.services import coach_screens as screens
 from bot.services.chat_refs import ChatReferences
 from bot.services.coaching import Coaching
-from bot.services.coaching_results import CoachError, FlagInfo
+from bot.services.coaching_results import CoachError, FlagInfo, SentFeedback
 from bot.services.ports import ConversationRef
 from bot.services.progress import CoachesOnly, ProgressService
 from bot.services.session_results import NotYourSession, SessionNotFound
@@ -63,6 +65,14 @@ ADDED_UNREACHABLE = (
     " They haven't opened a chat with me yet, so I couldn't tell them; they'll see the queue "
     "when they type coach in their chat with me."
 )
+
+
+def feedback_not_delivered(who: str) -> str:
+    """The coach's message when Teams did not take the feedback: nothing was sent."""
+    return (
+        f"Teams didn't accept the feedback for {who} just now, so it wasn't sent and is "
+        "still saved as a draft. Please press Send feedback again in a minute."
+    )
 
 
 def refusal(exc: BaseException) -> str:
@@ -338,15 +348,7 @@ class TeamsCoach:
             await outbox.send(ref, Notice(say.FEEDBACK_SAVED))
             await self.transcript(outbox, ref, sid, action.page, record_read=False)
         elif action.ec == "coach_send":
-            sent = await self.coaching.send_feedback(ws, me, sid)
-            names = await self.refs.names(ws, "teams", [sent.staff_user_id])
-            who = names.get(sent.staff_user_id, UNKNOWN_PERSON)
-            try:
-                chat = await outbox.direct(ws, sent.staff_user_id)
-                await outbox.send(chat, screens.feedback_dm(sent, self.personas))
-            except LookupError:
-                log.warning("feedback on %s saved but its owner has no Teams chat", sid)
-            await outbox.send(ref, Notice(say.feedback_sent(who, len(sent.items))))
+            await self._send_feedback(outbox, ref, sid)
         elif action.ec == "coach_reviewed":
             await self.coaching.mark_reviewed(ws, me, sid)
             await outbox.send(ref, Notice(say.REVIEWED))
@@ -364,6 +366,50 @@ class TeamsCoach:
             fb = await self.coaching.reply_to_feedback(ws, me, int(sid), action.text or "")
             await outbox.send(ref, Notice(say.REPLY_SAVED))
             await self._tell_coach(outbox, ref, fb.coach_user_id, fb.session_id, fb.reply or "")
+
+    async def _send_feedback(
+        self, outbox: ReachingOutbox, ref: ConversationRef, session_id: str
+    ) -> None:
+        """*Send feedback*: deliver the coach's drafts to the staff member, then mark them sent.
+
+        The drafts are read first (the same coach and session checks as the transcript)
+        and posted as :func:`bot.teams.coach_cards.feedback_cards` (split to fit Teams'
+        message size); only when Teams accepted every part does
+        :meth:`~bot.services.coaching.Coaching.send_feedback` mark them sent. A 413 or a
+        failed post leaves them drafts and the coach is told to send again (issue 12).
+        A staff member who never opened a chat with the app gets it marked sent, as
+        before (logged; they see it when they do).
+
+        Raises:
+            CoachError / SessionNotFound: as :meth:`Coaching.send_feedback` (no draft:
+                ``NothingToSend``).
+        """
+        ws, me = ref.workspace_id, ref.user_id
+        t = await self.coaching.transcript(
+            ws, me, session_id, page=0, per_page=screens.TURNS_PER_PAGE, record_read=False
+        )
+        drafts = tuple(f for f in t.feedback if f.sent_at is None and f.coach_user_id == me)
+        names = await self.refs.names(ws, "teams", [t.staff_user_id])
+        who = names.get(t.staff_user_id, UNKNOWN_PERSON)
+        if drafts:
+            dm = SentFeedback(
+                staff_user_id=t.staff_user_id,
+                items=drafts,
+                session_id=session_id,
+                persona_id=t.persona_id,
+                coach_user_id=me,
+            )
+            try:
+                chat = await outbox.direct(ws, t.staff_user_id)
+                await outbox.send(chat, screens.feedback_dm(dm, self.personas))
+            except LookupError:
+                log.warning("feedback on %s saved but its owner has no Teams chat", session_id)
+            except (CardTooBig, httpx.HTTPError) as exc:
+                log.error("feedback on %s not delivered, kept as drafts: %s", session_id, exc)
+                await outbox.send(ref, Notice(feedback_not_delivered(who), icon="warning"))
+                return
+        sent = await self.coaching.send_feedback(ws, me, session_id)  # none: NothingToSend
+        await outbox.send(ref, Notice(say.feedback_sent(who, len(sent.items))))
 
     async def _tell_coach(
         self,

@@ -474,3 +474,70 @@ def test_no_teams_coach_screen_or_refusal_says_slack_words(server: TeamsServer, 
     assert NOT_A_COACH in texts and NOT_ALLOWED_TO_MANAGE in texts, texts
     for said in seen:
         _no_slack_words(said)
+
+
+def _drafts(db: str, session_id: str, count: int, size: int) -> None:
+    """The coach writes ``count`` long comments (as *Add feedback* saves them)."""
+
+    async def run() -> None:
+        store = Store.from_url(f"sqlite:///{db}")
+        try:
+            for n in range(count):
+                text = f"Piece {n + 1}. " + ("Try asking what mornings are like. " * 60)[:size]
+                await Coaching(store).add_feedback(TENANT, COACH_ID, session_id, text)
+        finally:
+            await store.dispose()
+
+    asyncio.run(run())
+
+
+def _sent_to_staff(db: str, session_id: str) -> int:
+    async def read() -> int:
+        store = Store.from_url(f"sqlite:///{db}")
+        try:
+            return len(await Coaching(store).feedback_for_staff(TENANT, STAFF_ID, session_id))
+        finally:
+            await store.dispose()
+
+    return asyncio.run(read())
+
+
+def test_long_feedback_comes_in_cards_teams_accepts_and_is_sent_only_when_all_arrive(
+    server: TeamsServer, db: str
+) -> None:
+    """Issue 12: a coach's feedback over Teams' message size is split between pieces
+    (each card under CARD_BUDGET_BYTES, so the connector's 413 never comes); when Teams
+    refuses a part, nothing is marked sent, the coach is told plainly, and pressing
+    Send feedback again delivers all of it."""
+    conn = server.connector
+    _say(server, COACH, "coach")
+    session_id = _practice(server, ["What does a typical morning look like for you?"])
+    _press(server, STAFF, {"ec": "coach", "id": session_id})
+    _drafts(db, session_id, 14, 1900)  # about 55 KB as UTF-16: over the 40 KB limit
+    send = {"ec": "coach_send", "id": session_id}
+
+    # Teams refuses (a smaller limit than the cards are cut to): nothing is sent
+    conn.max_message_bytes = 8 * 1024
+    staff_before = _count(server, STAFF)
+    [told] = _press(server, COACH, send)
+    assert told.text == (
+        "Teams didn't accept the feedback for Staff 1 just now, so it wasn't sent and is "
+        "still saved as a draft. Please press Send feedback again in a minute."
+    )
+    assert conn.too_big, "the connector answered 413"
+    assert _sent_to_staff(db, session_id) == 0
+
+    # at Teams' limit again: every part arrives, then it is marked sent
+    conn.max_message_bytes = MAX_MESSAGE_BYTES
+    conn.too_big.clear()
+    [sent] = _press(server, COACH, send)
+    assert sent.text == "Sent 14 pieces of feedback to Staff 1."
+    parts = [m for m in conn.messages(chat_of(STAFF))[staff_before:] if m.cards]
+    assert len(parts) >= 2 and not conn.too_big
+    assert all(message_bytes(json.dumps(p.body).encode()) <= CARD_BUDGET_BYTES for p in parts)
+    text = "\n".join(p.card_text for p in parts)
+    assert all(f"Piece {n}." in text for n in range(1, 15))
+    assert f"(part 1 of {len(parts)})" in parts[0].card_text
+    replies = [a for p in parts for a in p.submits() if a["data"]["ec"] == "coach_reply"]
+    assert len(replies) == 14
+    assert _sent_to_staff(db, session_id) == 14
