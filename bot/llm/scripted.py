@@ -448,6 +448,7 @@ class ScriptedResponder:
         if plan.repeat and plan.mode in ("open", "brief", "acknowledge"):
             again = choose.pick(voice.social.get("repeat", []))
 
+        reacted = False  # the reply is a reaction to a lecture: more of it stays a reaction
         if plan.mode == "insight" and plan.insight is not None:
             lines = [plan.lead_in, *plan.insight.says]
         elif plan.mode == "disclose" and plan.disclose is not None:
@@ -482,6 +483,7 @@ class ScriptedResponder:
             and voice.guarded
         ):  # "It's really important that you model education at home": a reaction
             lines = [choose.pick(voice.guarded)]
+            reacted = True
         elif (
             is_check_back(plan.staff_text) or _CHECK_MORE.search(low) is not None
         ) and plan.mode in ("brief", "open", "acknowledge"):
@@ -533,7 +535,7 @@ class ScriptedResponder:
             elif (greeting or any(social)) and not real_questions(plan.staff_text):
                 # "Hi, is this Jenna?" is answered by the greeting, "Is now a good time?" by yes
                 lines = []
-        if extra and plan.mode == "guarded":
+        if extra and (plan.mode == "guarded" or reacted):
             lines.append(choose.pick(voice.guarded))
         elif extra and not closing:
             lines.extend(context_lines(1, wander=plan.mode == "open"))
