@@ -132,3 +132,31 @@ def test_an_open_question_with_its_lines_used_up_gets_no_yes(card: Persona) -> N
     if mode == "open":
         yes_lines = card.voice.yes_no.get("contact", [])
         assert not any(last.startswith(line) for line in yes_lines), last
+
+
+@pytest.mark.parametrize("card", CARDS, ids=lambda c: c.id)
+def test_is_now_okay_gets_the_greeting_and_a_yes_said_once(card: Persona) -> None:
+    text = (
+        "Hi, Amber? This is Mr. Grant from the school, I've only got a few minutes "
+        "between meetings, is now okay?"
+    )
+    reply = ScriptedResponder().reply(PracticeEngine(card, reviewer=stub_review).plan(text))
+    assert reply.startswith(card.voice.greeting)
+    rest = reply[len(card.voice.greeting) :].strip()
+    permission = card.voice.social.get("permission", [])
+    assert rest == "" or rest in permission, reply
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("whats a good day look like for you, start to finish?", "self"),
+        ("What does a good afternoon look like at your house?", "interests"),
+        ("What time does Marcus get up, and who gets them ready?", "mornings"),
+        ("what should I keep in mind when I see Savannah tomorrow?", "help"),
+        ("¿Cuándo le parece bien que volvamos a conversar?", "contact"),
+        ("Si Jaylen pudiera cambiar una sola cosa de su día en la escuela?", "school_bad"),
+    ],
+)
+def test_more_ordinary_questions_get_their_subject_first(text: str, subject: str) -> None:
+    assert detect_subjects(text)[0] == subject

@@ -107,6 +107,35 @@ _CHECK_MORE = re.compile(
 """A summary's check that asks for what is missing ("Did I miss something
 important?"): met like "Did I get that right?", not with the summary's words."""
 
+_ASKS_NOW = re.compile(
+    r"\b(?:is|would) (?:now|this|right now) (?:an? )?(?:ok(?:ay)?|good|alright|all right|"
+    r"a good time|an okay time|a bad time)\b|\b(?:got|have) a (?:minute|second|sec)\b"
+)
+"""Asking whether now suits ("I've only got a few minutes, is now okay?"):
+answered with the card's ``permission`` line, like :data:`~bot.core.social.PERMISSION`."""
+
+_HELLO_NAME = re.compile(r"^\W*(?:(?:oh|ah),?\s+)?(?:hi|hello|hey)\b[\w\s,.'’-]{0,30}\?$")
+
+
+def _substantive(text: str) -> list[str]:
+    """The questions of ``text`` that ask for more than a yes to the call.
+
+    :func:`~bot.core.social.real_questions` less "Hi, Amber?" and "is now
+    okay?" (see :data:`_ASKS_NOW`).
+
+    Args:
+        text: the staff utterance.
+
+    Returns:
+        The question sentences left.
+    """
+    return [
+        q
+        for q in real_questions(text)
+        if not _ASKS_NOW.search(_low(q)) and not _HELLO_NAME.match(_low(q).strip())
+    ]
+
+
 _TELLS_OFF = frozenset({"judgment", "persuasion", "correction"})
 """Finding kinds of a turn that lectures or blames: a statement of that kind
 with no question in it gets a reaction (the card's ``guarded`` lines), not a
@@ -442,7 +471,7 @@ class ScriptedResponder:
                 social.append(choose.pick(voice.social.get("questions_for_me", [])))
             elif closing:
                 social.append(choose.pick(voice.social.get("closing", [])))
-            if PERMISSION.search(low):
+            if PERMISSION.search(low) or _ASKS_NOW.search(low):
                 social.append(choose.pick(voice.social.get("permission", [])))
         again: str | None = None
         if plan.repeat and plan.mode in ("open", "brief", "acknowledge"):
@@ -532,7 +561,7 @@ class ScriptedResponder:
         if plan.mode in ("open", "brief", "acknowledge"):
             if closing and any(social):
                 lines = []  # a goodbye gets a goodbye, nothing tacked on
-            elif (greeting or any(social)) and not real_questions(plan.staff_text):
+            elif (greeting or any(social)) and not _substantive(plan.staff_text):
                 # "Hi, is this Jenna?" is answered by the greeting, "Is now a good time?" by yes
                 lines = []
         if extra and (plan.mode == "guarded" or reacted):
@@ -554,7 +583,8 @@ class ScriptedResponder:
             in_person = bool(voice.in_person) and is_in_person(plan.staff_text)
             if in_person and _WELCOME_ONLY.search(normalize(plan.staff_text)):
                 lines = []  # "Can I get you some water?" is answered by the welcome
-            lines.insert(0, voice.in_person if in_person else voice.greeting)
+            hello = voice.in_person if in_person else voice.greeting
+            lines = [hello, *(line for line in lines if line and line not in hello)]
         seen: list[str] = []
         for line in lines:
             if line and line not in seen:
