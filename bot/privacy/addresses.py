@@ -40,7 +40,8 @@ _SUFFIX_LOWER = (
 "drive", "way", "row", "court": "a 20 minute drive", "two days in a row")."""
 _UNIT_WORD = (
     r"(?i:apto|apt|apartment|unit|suite|ste|lote|lot|space|spc|trailer|trlr|room|rm|bldg|building|"
-    r"floor|fl|interior|int|depto|dpto|departamento|depa|casa|n[úu]mero|rfd)"
+    r"floor|fl|interior|int|depto|dpto|departamento|depa|casa|n[úu]mero|rfd|cuarto|"
+    r"habitaci[oó]n|tr[aá]iler|traila)"
 )
 _UNIT_VALUE = (
     r"(?:[A-Za-z]?-?\d+(?:-?[A-Za-z])?|[A-Za-z]-?\d+|\d(?:st|nd|rd|th)\s+(?i:fl|floor)"
@@ -369,9 +370,13 @@ ADDRESS_RULES += [
     ),
     (
         # "Motel 6 room 214", "the Super 8, rm 12", "hotel on 5th room 310": a room of a motel
-        # or hotel the family stays in
+        # or hotel the family stays in (issue 10, pii8: "Motel 8 on Sprague, room 17")
         "motel_room",
-        r"\b(?i:motel|hotel|inn|lodge)\s+(?:\d{1,3}\s*,?\s*)?(?i:room|rm|cuarto)\.?\s*#?\s*\d{1,4}\b",
+        r"\b(?i:motel|hotel|inn|lodge)\s+(?:\d{1,3}\s*,?\s*)?"
+        # "Motel 8 on Sprague, room 17", "el Motel 6 de la 99, cuarto 231": the road it is on
+        r"(?:(?i:on|off|by|de\s+la|de|en|por)\s+(?:\p{Lu}[\p{Ll}'’]+|\d{1,3}(?:st|nd|rd|th)?)"
+        r"(?:\s+(?i:st|ave|rd|blvd|hwy|street|avenue|road|highway))?\.?\s*,?\s*)?"
+        r"(?i:room|rm|cuarto|habitaci[oó]n)\.?\s*#?\s*\d{1,4}\b",
         0.6,
     ),
 ]
