@@ -57,6 +57,9 @@ _NOT_CITY = (
     r"Sunday)\b)"
 )
 _CITY_WORDS = rf"{_NOT_CITY}(?:St\.?\s)?\p{{Lu}}\p{{Ll}}+(?:\s\p{{Lu}}\p{{Ll}}+){{0,2}}"
+_NOT_PRONOUN = r"(?!(?:He|She|They|We|It|You|I|Mom|Dad|Then|There)(?:['’]\p{L}+)?(?![\p{L}'’]))"
+"""Not a word that starts a new sentence after a street abbreviation ("St. He'll", "Ave.
+They")."""
 _ZIP = r"\d{5}(?:-\d{4})?\b"
 _CITY = (
     rf"(?:(?:,\s*|\s+){_CITY_WORDS}(?:,\s*|\s+)(?:[A-Z]{{2}}|Washington|Oregon|Idaho)\b"
@@ -107,7 +110,8 @@ _COMPLEX = (
 ADDRESS_RULES: list[tuple[str, str, float]] = [
     (
         "house_number_street",
-        rf"\b\d{{1,6}}(?:-?[A-Z]|\s1/2|½)?\s+(?:{_DIR}\s+)?(?:{_STREET_WORD}\s+){{1,4}}"
+        # (no pronoun starting the next sentence: "310 N Church St. He'll drive")
+        rf"\b\d{{1,6}}(?:-?[A-Z]|\s1/2|½)?\s+(?:{_DIR}\s+)?(?:{_NOT_PRONOUN}{_STREET_WORD}\s+){{1,4}}"
         rf"{_SUFFIX}(?:\s+{_DIR}(?!\w))?(?:{_UNIT}){{0,2}}{_CITY}",
         0.7,
     ),
@@ -198,8 +202,9 @@ ADDRESS_RULES: list[tuple[str, str, float]] = [
         "spanish_street",
         # "Calle Roble 45", "calle 5 de Mayo #23", "Avenida Juárez #1200 int. 4", "Calle 8
         # #45-12, barrio San José"
-        r"\b(?i:calle|avenida|avda|av|privada|callej[oó]n|camino|carretera|andador|cerrada|"
-        r"bulevar|prolongaci[oó]n|calzada)\.?\s+"
+        # (a dot only after an abbreviation: "su calle. vive en 1203 …" is two sentences)
+        r"\b(?:(?i:calle|avenida|privada|callej[oó]n|camino|carretera|andador|cerrada|"
+        r"bulevar|prolongaci[oó]n|calzada)|(?i:avda|av|prol|calz)\.?)\s+"
         rf"(?:(?!{_STOP}\b)[\p{{L}}\d][\p{{L}}\d'’.]*\s+){{0,4}}#?\s*\d{{1,5}}[A-Za-z]?\b"
         rf"(?:-\d{{1,4}}\b)?{_UNIT}?{_COLONIA}",
         0.6,
