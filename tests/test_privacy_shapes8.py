@@ -148,3 +148,47 @@ def test_national_ids_named_later_in_the_clause(text: str, expected: str) -> Non
 )
 def test_known_names_after_the_speedup(text: str, known: list[str], expected: str) -> None:
     assert scrub(text, known_names=known).text == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a name in capitals after a naming word, and a name after "name was"
+        (
+            "uncle picked up, said his name was TJ, no last name",
+            "uncle picked up, said his name was [NAME], no last name",
+        ),
+        (
+            "DAD CALLED BACK. DAD NAME RUDY. WILL COME FRIDAY.",
+            "DAD CALLED BACK. DAD NAME [NAME]. WILL COME FRIDAY.",
+        ),
+        (
+            "the lady's name was Marisol, she is the aunt",
+            "the lady's name was [NAME], she is the aunt",
+        ),
+        # police and court titles
+        ("Det. Okonkwo left a card at the office", "Det. [NAME] left a card at the office"),
+        ("per Sgt. Blackhorse the family moved", "per Sgt. [NAME] the family moved"),
+        ("Judge Whitcomb set the hearing", "Judge [NAME] set the hearing"),
+        # a surname written as its initial after a title
+        ("Thanks Ms. R for the ride!", "Thanks Ms. [NAME] for the ride!"),
+        ("Mr. T said the bus was late", "Mr. [NAME] said the bus was late"),
+        # a found surname's plural after "the" / "los"
+        (
+            "Mrs. Okoro called. the Okoros, she said, will move.",
+            "Mrs. [NAME] called. the [NAME], she said, will move.",
+        ),
+        (
+            "la Sra. Quispe vino; los Quispes están bien.",
+            "la Sra. [NAME] vino; los [NAME] están bien.",
+        ),
+        # keep: capitals after "called", words after "name", "Mr. I", plurals of other words
+        ("CALLED HOME TWICE, NO ANSWER", "CALLED HOME TWICE, NO ANSWER"),
+        ("name is on the list for the food bank", "name is on the list for the food bank"),
+        ("the name was misspelled on the form", "the name was misspelled on the form"),
+        ("we met in room A for the IEP", "we met in room A for the IEP"),
+        ("the Cardinals won, kids were happy", "the Cardinals won, kids were happy"),
+    ],
+)
+def test_names_after_naming_words_titles_initials_and_plurals(text: str, expected: str) -> None:
+    assert scrub(text).text == expected

@@ -371,7 +371,8 @@ def _propagate_names(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
     In any case, unless the word is also an ordinary word ("Rose" found in
     "Grandma Rose"): then only where it is capitalised and not used as the word
     (:func:`bot.privacy.ordinary.ordinary_use`: "Will call Friday", "In May"), or before a
-    verb with a subject ("GMA JUNE CALLED … JUNE IS AT …").
+    verb with a subject ("GMA JUNE CALLED … JUNE IS AT …"); its plural after "the" or "los"
+    before a comma or "on" / "said" is the family ("the Huynhs, they said").
     """
     lex = _lexicon()
     words = {w for s in spans if s.kind == "NAME" for w in _WORD_RE.findall(s.text)}
@@ -385,7 +386,13 @@ def _propagate_names(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
             continue
         seen.add(key)
         if any_case:
-            rx = regex.compile(rf"(?<![\w]){regex.escape(word)}(?![\w])", regex.IGNORECASE)
+            # and its plural after "the" / "los" ("Mrs. Huynh … the Huynhs", issue 10, pii8)
+            rx = regex.compile(
+                rf"(?<![\w]){regex.escape(word)}"
+                r"(?:(?<=\b(?i:the|los|las)\s+\p{L}+)(?:e?s)(?=\s*[,.;:!?)]|\s+(?:on|in|at|y|and|said|say|are|were|live|have|están|estan|son|viven|dicen|dijeron)\b))?"
+                r"(?![\w])",
+                regex.IGNORECASE,
+            )
         else:
             rx = regex.compile(
                 rf"(?<![\w])(?:{regex.escape(word)}|{regex.escape(word.upper())})(?![\w])"
