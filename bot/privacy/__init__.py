@@ -24,18 +24,23 @@ kind             placeholder        found by (module)
                                     complexes, "apt 12" / "lot 14" near a housing
                                     word, corners, "at 88 Ridge", Spanish "Calle
                                     Roble 45", "Avenida Juárez #1200 int. 4",
-                                    "Bldg 4 apt 12", "Motel 6 room 214"
+                                    "Bldg 4 apt 12", "Motel 6 room 214", "Motel 8
+                                    on Sprague, room 17", "cuarto 8"
                                     (``addresses``); after a housing word, what
                                     datamade's ``usaddress`` parser tags as an
                                     address ("home is 402 Elm", "addr is 602 N
                                     3rd W"); pieces written apart joined ("Apt 4C,
-                                    1900 Grand Concourse") (``street_parser``)
+                                    1900 Grand Concourse", "Tráiler 14, 3300
+                                    Camino del Río"), ", cuarto de atrás"
+                                    (``street_parser``)
 ``DOB``          ``[DOB]``          a date in any common form after "DOB", "d.o.b.",
                                     "born", "birthday", "b.", "fecha de nacimiento",
                                     "nació", "cumpleaños"…, and the dates listed
                                     with it; any full date four years old or more
                                     ("the system has 9/19/2010"); "met on 10/3"
-                                    and this year's dates stay (``dates_ids``)
+                                    and this year's dates stay; a DOB restated
+                                    ("que es 2 de noviembre", "the system
+                                    has …") (``dates_ids``)
 ``STUDENT_ID``   ``[STUDENT_ID]``   numbers after "student #", "ID", "id#", "case
                                     no.", "lunch number", "número de estudiante",
                                     "no. de caso"… (dashes and letters allowed);
@@ -48,7 +53,8 @@ kind             placeholder        found by (module)
                                     Canadian SIN shape, CURP, RFC, UK NINO, A-numbers,
                                     and any number after "SSN", "social", "passport",
                                     "Medicaid", "ProviderOne", "seguro social"…;
-                                    "last 4 … is 6612", "id on file ends 2284"
+                                    "last 4 … is 6612", "id on file ends 2284",
+                                    "Medicaid ID … read it off as WA 2201 8843 7"
 ``NAME``         ``[NAME]``         see below (``names``, ``known``, ``ordinary``)
 ===============  =================  ================================================
 
@@ -76,7 +82,8 @@ are found by:
    "MRS. NGUYEN", "her son mateo", "named Luis", "the Nguyen family", and a
    first name that is also a word right after a family word or a title
    ("grandpa earl", "mom (amber)", "ms pearl"; not "mom will", "baby sister"); role words
-   ("DCYF worker Jen Albright", "aunt is Crystal"), lower-case Spanish titles ("doña
+   ("DCYF worker Jen Albright", "aunt is Crystal"), "Sgt. Runningwater", "Mrs. K", "his name
+   was DJ", "GRANDPA NAME GENE", lower-case Spanish titles ("doña
    Chayo"), a name before who the person is in brackets ("Angel (mom's boyfriend)", "Tou
    (gr 7)");
 3. a name list from Faker's person data for English, Spanish, Portuguese,
@@ -89,7 +96,8 @@ are found by:
    "will", "rose", "luz", "dolores"); a name that is also a place
    (:data:`PLACES_ALSO_NAMES`: "Guadalupe") is kept after "in / from / back
    to…", and any name before "County", "Street", "Elementary"… is kept;
-4. propagation: a word found as a name once is scrubbed everywhere in the text;
+4. propagation: a word found as a name once is scrubbed everywhere in the text (and its
+   plural after "the" / "los": "the Huynhs,");
    one name-like word between two found names joins them ("BILLY RAY COBB"); a
    capitalised word joined to a found name by "and" / "y" / a comma is one too ("Ayaan
    and Ikran", "LILY AND ROSE").

@@ -40,7 +40,8 @@ _SUFFIX_LOWER = (
 "drive", "way", "row", "court": "a 20 minute drive", "two days in a row")."""
 _UNIT_WORD = (
     r"(?i:apto|apt|apartment|unit|suite|ste|lote|lot|space|spc|trailer|trlr|room|rm|bldg|building|"
-    r"floor|fl|interior|int|depto|dpto|departamento|depa|casa|n[úu]mero|rfd)"
+    r"floor|fl|interior|int|depto|dpto|departamento|depa|casa|n[úu]mero|rfd|cuarto|"
+    r"habitaci[oó]n|tr[aá]iler|traila)"
 )
 _UNIT_VALUE = (
     r"(?:[A-Za-z]?-?\d+(?:-?[A-Za-z])?|[A-Za-z]-?\d+|\d(?:st|nd|rd|th)\s+(?i:fl|floor)"
@@ -56,6 +57,9 @@ _NOT_CITY = (
     r"Sunday)\b)"
 )
 _CITY_WORDS = rf"{_NOT_CITY}(?:St\.?\s)?\p{{Lu}}\p{{Ll}}+(?:\s\p{{Lu}}\p{{Ll}}+){{0,2}}"
+_NOT_PRONOUN = r"(?!(?:He|She|They|We|It|You|I|Mom|Dad|Then|There)(?:['’]\p{L}+)?(?![\p{L}'’]))"
+"""Not a word that starts a new sentence after a street abbreviation ("St. He'll", "Ave.
+They")."""
 _ZIP = r"\d{5}(?:-\d{4})?\b"
 _CITY = (
     rf"(?:(?:,\s*|\s+){_CITY_WORDS}(?:,\s*|\s+)(?:[A-Z]{{2}}|Washington|Oregon|Idaho)\b"
@@ -106,7 +110,8 @@ _COMPLEX = (
 ADDRESS_RULES: list[tuple[str, str, float]] = [
     (
         "house_number_street",
-        rf"\b\d{{1,6}}(?:-?[A-Z]|\s1/2|½)?\s+(?:{_DIR}\s+)?(?:{_STREET_WORD}\s+){{1,4}}"
+        # (no pronoun starting the next sentence: "310 N Church St. He'll drive")
+        rf"\b\d{{1,6}}(?:-?[A-Z]|\s1/2|½)?\s+(?:{_DIR}\s+)?(?:{_NOT_PRONOUN}{_STREET_WORD}\s+){{1,4}}"
         rf"{_SUFFIX}(?:\s+{_DIR}(?!\w))?(?:{_UNIT}){{0,2}}{_CITY}",
         0.7,
     ),
@@ -197,8 +202,9 @@ ADDRESS_RULES: list[tuple[str, str, float]] = [
         "spanish_street",
         # "Calle Roble 45", "calle 5 de Mayo #23", "Avenida Juárez #1200 int. 4", "Calle 8
         # #45-12, barrio San José"
-        r"\b(?i:calle|avenida|avda|av|privada|callej[oó]n|camino|carretera|andador|cerrada|"
-        r"bulevar|prolongaci[oó]n|calzada)\.?\s+"
+        # (a dot only after an abbreviation: "su calle. vive en 1203 …" is two sentences)
+        r"\b(?:(?i:calle|avenida|privada|callej[oó]n|camino|carretera|andador|cerrada|"
+        r"bulevar|prolongaci[oó]n|calzada)|(?i:avda|av|prol|calz)\.?)\s+"
         rf"(?:(?!{_STOP}\b)[\p{{L}}\d][\p{{L}}\d'’.]*\s+){{0,4}}#?\s*\d{{1,5}}[A-Za-z]?\b"
         rf"(?:-\d{{1,4}}\b)?{_UNIT}?{_COLONIA}",
         0.6,
@@ -369,9 +375,13 @@ ADDRESS_RULES += [
     ),
     (
         # "Motel 6 room 214", "the Super 8, rm 12", "hotel on 5th room 310": a room of a motel
-        # or hotel the family stays in
+        # or hotel the family stays in (issue 10, pii8: "Motel 8 on Sprague, room 17")
         "motel_room",
-        r"\b(?i:motel|hotel|inn|lodge)\s+(?:\d{1,3}\s*,?\s*)?(?i:room|rm|cuarto)\.?\s*#?\s*\d{1,4}\b",
+        r"\b(?i:motel|hotel|inn|lodge)\s+(?:\d{1,3}\s*,?\s*)?"
+        # "Motel 8 on Sprague, room 17", "el Motel 6 de la 99, cuarto 231": the road it is on
+        r"(?:(?i:on|off|by|de\s+la|de|en|por)\s+(?:\p{Lu}[\p{Ll}'’]+|\d{1,3}(?:st|nd|rd|th)?)"
+        r"(?:\s+(?i:st|ave|rd|blvd|hwy|street|avenue|road|highway))?\.?\s*,?\s*)?"
+        r"(?i:room|rm|cuarto|habitaci[oó]n)\.?\s*#?\s*\d{1,4}\b",
         0.6,
     ),
 ]

@@ -204,6 +204,16 @@ NATIONAL_ID_RULES: list[tuple[str, str, float]] = [
         r"(?:\s*(?i:is|was|are|were))?\s*[:#=,]?\s*)\d{4}\b",
         0.85,
     ),
+    (
+        # "Medicaid ID for the dental van: mom read it off as WA 2201 8843 7": a national-ID
+        # word, a few words, then "as" / "is" / "reads" and a number of six digits or more,
+        # spaced or not, after up to three capitals (issue 10, pii8)
+        "national_id_named_later_in_the_clause",
+        rf"\b{_NATIONAL_ID_WORDS}\b[^.!?\n\d;]{{1,50}}?\b(?i:is|was|es|as|reads|says|read|"
+        r"number|n[úu]mero)\s*:?\s*(?P<v>(?:[A-Z]{1,3}[ -]?)?(?=(?:[ -]?\d){6})\d{1,6}"
+        r"(?:[ -]\d{1,6}){0,4})(?![\w-]|[.,/:]\d)",
+        0.75,
+    ),
     # a card number (EBT, bank): four groups of four digits
     ("card_number", r"(?<![\d-])\b\d{4}[ -]\d{4}[ -]\d{4}[ -]\d{4}\b(?![ -]?\d)", 0.7),
     # Mexican CURP (18) and RFC (12-13), UK National Insurance number, US A-number
@@ -223,7 +233,8 @@ _CLAUSE = regex.compile(r"[^.;!?\n]*")
 _TWO_SENTENCES = regex.compile(r"[^.!?\n]*(?:[.!?]+\s+[^.!?\n]*)?")
 _CORRECTED_DATE = regex.compile(
     r"\b(?i:says|said|say|it's|its|it’s|should\s+be|actually|not|correct(?:ed)?(?:\s+to)?|"
-    r"wrote|reads|dice|dijo)\s*:?\s*(?P<v>" + DATE + r")",
+    r"wrote|reads|dice|dijo|que\s+es|o\s+sea|es\s+decir|i\.e\.,?|which\s+is|that['’]s|meaning|"
+    r"tiene|has|shows|lists|listed|muestra|puso|entered)\s*:?\s*(?P<v>" + DATE + r")",
     regex.VERSION0,
 )
 _FULL_DATE = regex.compile(rf"(?<![\d/.-])(?:{DATE})", regex.VERSION0)

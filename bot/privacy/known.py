@@ -15,6 +15,7 @@ name of several words ("Hope Carter", "will tran"), or any run of two words or m
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -84,25 +85,80 @@ _TALKED_TO = regex.compile(
 ("talked to hope after 2nd per.", "asked joy", "hablé con rosa"), unless it is a modal."""
 
 
-@lru_cache(maxsize=512)
-def _name_rx(name: str) -> regex.Pattern[str]:
-    """A pattern for ``name`` in any case, accents optional, ' or ’ or none, hyphen or space,
-    and a possessive written without its apostrophe ("Marias mom")."""
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    """``ch`` in lower case without its accent ("Í" -> "i", "ø" -> "o", "đ" -> "d"), or ``ch``
+    itself lower-cased when folding would not give one character ("ǆ", "İ")."""
+    low = ch.lower()
+    if len(low) != 1:
+        return ch
+    if low in "øđ":
+        return "o" if low == "ø" else "d"
+    base = _fold(low)
+    return base if len(base) == 1 else low
+
+
+@lru_cache(maxsize=64)
+def _folded(text: str) -> str:
+    """``text`` in lower case without accents, one character for one (so offsets hold): the
+    text every known-name search runs on, folded once per text instead of writing an accent
+    class per letter into each name's pattern (that compile cost most of a note's time)."""
+    return "".join(_fold_char(ch) for ch in text)
+
+
+def _is_word_char(ch: str) -> bool:
+    """Whether ``ch`` is a letter, digit or underscore (``[\\p{L}\\p{N}_]``)."""
+    return ch.isalnum() or ch == "_"
+
+
+@lru_cache(maxsize=1024)
+def _name_re(key: str) -> re.Pattern[str]:
+    """A pattern for a folded name of several words or with an apostrophe (``key``), on
+    :func:`_folded` text: ' or ’ or none, hyphen or spaces between words, and a possessive
+    written without its apostrophe ("Marias mom")."""
     out: list[str] = []
-    for ch in name:
-        base = _fold(ch).lower()
+    for ch in key:
         if ch in "'’`":
             out.append("['’`]?")
         elif ch == "-" or ch.isspace():
             out.append(r"[\s-]+")
-        elif base in _ACCENTS:
-            out.append(f"[{_ACCENTS[base]}]")
         else:
-            out.append(regex.escape(ch))
-    return regex.compile(
-        rf"(?<![\p{{L}}\p{{N}}_]){''.join(out)}(?:(?<=\p{{L}})s)?(?![\p{{L}}\p{{N}}_])",
-        regex.IGNORECASE,
-    )
+            out.append(re.escape(ch))
+    return re.compile(rf"(?<!\w){''.join(out)}(?:(?<=[^\W\d_])s)?(?!\w)")
+
+
+def _name_matches(text: str, name: str) -> list[tuple[int, int]]:
+    """Where ``name`` occurs in ``text`` as whole words, in any case, accents optional, '
+    or ’ or none, hyphen or space, and a possessive written without its apostrophe
+    ("Marias mom").
+
+    Args:
+        text: the text.
+        name: one known name or part of it.
+
+    Returns:
+        ``(start, end)`` offsets in ``text``, in order.
+    """
+    folded = _folded(text)
+    key = "".join(_fold_char(ch) for ch in name)
+    if not key.isalnum():
+        return [m.span() for m in _name_re(key).finditer(folded)]
+    out: list[tuple[int, int]] = []
+    size = len(folded)
+    i = folded.find(key)
+    while i >= 0:
+        end = i + len(key)
+        if i == 0 or not _is_word_char(folded[i - 1]):
+            if (
+                end < size
+                and folded[end] == "s"
+                and (end + 1 == size or not _is_word_char(folded[end + 1]))
+            ):
+                out.append((i, end + 1))
+            elif end == size or not _is_word_char(folded[end]):
+                out.append((i, end))
+        i = folded.find(key, i + 1)
+    return out
 
 
 def _parts(name: str) -> tuple[str, list[str]]:
@@ -151,49 +207,47 @@ def known_name_spans(text: str, known_names: Iterable[str]) -> list[PiiSpan]:
                 continue
             seen.add(key)
             ordinary = single and (key in lex.common or word.capitalize() in NOT_NAMES)
-            for m in _name_rx(word).finditer(text):
-                initial = _INITIAL_AFTER.match(text, m.end()) if single else None
+            for m_start, m_end in _name_matches(text, word):
+                initial = _INITIAL_AFTER.match(text, m_end) if single else None
                 if initial is not None:
                     # "tyler w", "jacob T.", "autumn h's": a name and an initial (and its dot)
                     stop = initial.end() + (text[initial.end() : initial.end() + 1] == ".")
                     out.append(
                         PiiSpan(
                             kind="NAME",
-                            start=m.start(),
+                            start=m_start,
                             end=stop,
-                            text=text[m.start() : stop],
+                            text=text[m_start:stop],
                             score=1.0,
                         )
                     )
                     continue
                 if ordinary and (
-                    len(m.group()) > len(word) or ordinary_use(text, m.start(), m.end())
+                    (m_end - m_start) > len(word) or ordinary_use(text, m_start, m_end)
                 ):
-                    if len(m.group()) == len(word) and _known_name_here(text, m.start(), m.end()):
+                    if (m_end - m_start) == len(word) and _known_name_here(text, m_start, m_end):
                         pass
                     else:
-                        held.append((key, m.start(), m.end()))
+                        held.append((key, m_start, m_end))
                         continue
-                if single and _is_place(text, m.start(), m.end()):
+                if single and _is_place(text, m_start, m_end):
                     continue
-                start = m.start()
+                start = m_start
                 before = _INITIAL_BEFORE.search(text, max(0, start - 4), start)
-                if before is None and m.group()[:1].isupper():
+                if before is None and text[m_start : m_start + 1].isupper():
                     before = _CAPITAL_INITIAL_BEFORE.search(text, max(0, start - 4), start)
                 if before is not None:
                     # "j. brooks", "J Brooks": an initial before the name
                     start = before.start()
                 out.append(
-                    PiiSpan(
-                        kind="NAME", start=start, end=m.end(), text=text[start : m.end()], score=1.0
-                    )
+                    PiiSpan(kind="NAME", start=start, end=m_end, text=text[start:m_end], score=1.0)
                 )
     for raw in known_names:
         given = _parts(" ".join(str(raw).split()))[0].split()[:1]
         if not given or len(given[0]) < 5 or not given[0].isalpha():
             continue
-        for m in _nickname_rx(_fold(given[0]).lower()).finditer(text):
-            nick = _fold(m.group()).lower()
+        for m in _nickname_rx(_fold(given[0]).lower()).finditer(_folded(text)):
+            nick = m.group()
             if _NOT_NICKNAMES.fullmatch(nick):
                 continue
             if nick in lex.common or nick.title() in NOT_NAMES:
@@ -206,7 +260,13 @@ def known_name_spans(text: str, known_names: Iterable[str]) -> list[PiiSpan]:
                 ):
                     continue
             out.append(
-                PiiSpan(kind="NAME", start=m.start(), end=m.end(), text=m.group(), score=0.9)
+                PiiSpan(
+                    kind="NAME",
+                    start=m.start(),
+                    end=m.end(),
+                    text=text[m.start() : m.end()],
+                    score=0.9,
+                )
             )
     # a known part that is also a word, taken as the name once in this text, is the name
     # again where only punctuation follows it ("hunter's mom … said hunter (bday oct 12)")
@@ -282,17 +342,15 @@ _NOT_NICKNAMES = regex.compile(
 "Marcus", "Thu" of "Thurman")."""
 
 
-@lru_cache(maxsize=512)
-def _nickname_rx(given: str) -> regex.Pattern[str]:
+@lru_cache(maxsize=1024)
+def _nickname_rx(given: str) -> re.Pattern[str]:
     """Nicknames of a known given name: its first three letters or more, at least half of it,
     as a whole word in any case ("Jay" and "jay" for "Jaylen", "Chris" for "Christopher",
-    "Sam's" for "Samantha"). ``given`` is folded and in lower case."""
+    "Sam's" for "Samantha"). ``given`` is folded and in lower case; the pattern runs on
+    :func:`_folded` text (the stdlib ``re`` compiles such a pattern several times faster)."""
     shortest = max(3, (len(given) + 1) // 2)
-    prefixes = [regex.escape(given[:n]) for n in range(len(given) - 1, shortest - 1, -1)]
-    return regex.compile(
-        rf"(?<![\p{{L}}\p{{N}}_'’-])(?:{'|'.join(prefixes)})(?![\p{{L}}\p{{N}}_-])",
-        regex.IGNORECASE,
-    )
+    prefixes = [re.escape(given[:n]) for n in range(len(given) - 1, shortest - 1, -1)]
+    return re.compile(rf"(?<![\w'’-])(?:{'|'.join(prefixes)})(?![\w-])")
 
 
 _PUNCT_AFTER = regex.compile(r"[ \t]*(?:[(),;:!?]|\.(?:\s|$)|$)")
@@ -360,6 +418,13 @@ def _one_edit(a: str, b: str) -> bool:
     return short[i:] == long_[i + 1 :]
 
 
+@lru_cache(maxsize=1024)
+def _forms_rx(forms: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for a given name's other forms (``forms``: folded lower-case nicknames and
+    the diminutive pattern), as whole words, on :func:`_folded` text."""
+    return re.compile(rf"(?<![\w'’-])(?:{'|'.join(forms)})(?![\w-])")
+
+
 def _other_forms(text: str, known_names: Iterable[str]) -> list[PiiSpan]:
     """Known names written another way: a nickname that is not the start of the given name
     (:data:`bot.privacy.words.NICKNAMES`: "Chuy" for Jesús, "Chayo" for Rosario, "Kat" for
@@ -387,13 +452,10 @@ def _other_forms(text: str, known_names: Iterable[str]) -> list[PiiSpan]:
         given = _fold(words[0]).lower()
         forms = list(NICKNAMES.get(given, ()))
         if len(given) >= 3 and given.isalpha():
-            forms.append(regex.escape(_stem(given)) + _DIMINUTIVE)
-        for form in forms:
-            rx = regex.compile(
-                rf"(?<![\p{{L}}\p{{N}}_'’-]){form}(?![\p{{L}}\p{{N}}_-])", regex.IGNORECASE
-            )
-            for m in rx.finditer(_fold(text) if len(_fold(text)) == len(text) else text):
-                word = m.group().lower()
+            forms.append(re.escape(_stem(given)) + _DIMINUTIVE)
+        if forms:
+            for m in _forms_rx(tuple(forms)).finditer(_folded(text)):
+                word = m.group()
                 if (word in lex.common or word.title() in NOT_NAMES) and (
                     ordinary_use(text, m.start(), m.end())
                     and not _known_name_here(text, m.start(), m.end())

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from functools import cache
+import re
+from functools import cache, lru_cache
 
 import regex
 
@@ -365,13 +366,32 @@ def _extend_names(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
     return out
 
 
+@lru_cache(maxsize=2048)
+def _word_re(word: str, any_case: bool) -> re.Pattern[str]:
+    """``word`` as a whole word, with an optional plural "s" / "es" (kept only after "the" /
+    "los": :data:`_PLURAL_BEFORE`): in any case, or as written and in capitals. The stdlib
+    ``re`` compiles such a pattern several times faster than ``regex`` (issue 10: speed)."""
+    if any_case:
+        return re.compile(rf"(?<!\w){re.escape(word)}(?:e?s)?(?!\w)", re.IGNORECASE)
+    return re.compile(rf"(?<!\w)(?:{re.escape(word)}|{re.escape(word.upper())})(?!\w)")
+
+
+_PLURAL_BEFORE = regex.compile(r"(?<![\p{L}])(?i:the|los|las)\s+$")
+_PLURAL_AFTER = regex.compile(
+    r"\s*[,.;:!?)]|\s+(?:on|in|at|y|and|said|say|are|were|live|have|están|estan|son|viven|"
+    r"dicen|dijeron)\b"
+)
+"""Around a found surname's plural: "the Huynhs, they said", "los Quispes están"."""
+
+
 def _propagate_names(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
     """A word found as a name once is a name wherever it appears in the text.
 
     In any case, unless the word is also an ordinary word ("Rose" found in
     "Grandma Rose"): then only where it is capitalised and not used as the word
     (:func:`bot.privacy.ordinary.ordinary_use`: "Will call Friday", "In May"), or before a
-    verb with a subject ("GMA JUNE CALLED … JUNE IS AT …").
+    verb with a subject ("GMA JUNE CALLED … JUNE IS AT …"); its plural after "the" or "los"
+    before a comma or "on" / "said" is the family ("the Huynhs, they said").
     """
     lex = _lexicon()
     words = {w for s in spans if s.kind == "NAME" for w in _WORD_RE.findall(s.text)}
@@ -384,14 +404,15 @@ def _propagate_names(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
         if key in seen:
             continue
         seen.add(key)
-        if any_case:
-            rx = regex.compile(rf"(?<![\w]){regex.escape(word)}(?![\w])", regex.IGNORECASE)
-        else:
-            rx = regex.compile(
-                rf"(?<![\w])(?:{regex.escape(word)}|{regex.escape(word.upper())})(?![\w])"
-            )
+        # and its plural after "the" / "los" ("Mrs. Huynh … the Huynhs", issue 10, pii8)
+        rx = _word_re(word, any_case)
         for m in rx.finditer(text):
             if _is_place(text, m.start(), m.end()):
+                continue
+            if len(m.group()) > len(word) and not (
+                _PLURAL_BEFORE.search(text, max(0, m.start() - 6), m.start())
+                and _PLURAL_AFTER.match(text, m.end())
+            ):
                 continue
             after = _NEXT_WORD_AT.match(text, m.end())
             following = after.group(1).lower() if after else ""

@@ -128,6 +128,30 @@ def _patterns() -> dict[PiiKind, list[tuple[str, str, float]]]:
                 0.85,
             ),
             (
+                # "his name was DJ", "GRANDPA NAME GENE", "name: TJ": a name in capitals after
+                # a naming word (issue 10, pii8)
+                "capitals_after_naming_word",
+                r"\b(?:(?i:named|goes\s+by|nicknamed|aka|se\s+llama)"
+                r"|(?i:name)(?:\s+(?i:is|was|es))?\s*:?)\s+['‘\"“]?"
+                r"(?!(?:IS|WAS|ES|THE|AND|ON|IN|OF|TO|AT|NOT|ID|DOB|NA|N/A|OK|UNKNOWN)\b)"
+                r"(?P<v>\p{Lu}{2,12})(?![\p{L}\p{N}'’-])",
+                0.8,
+            ),
+            (
+                # "his name was Denny", "name was Rocio": "name was" before a name
+                "after_name_was",
+                rf"\b(?i:name\s+was|nombre\s+es)\s+['‘\"“]?(?P<v>{_NAME_TOKEN})",
+                0.85,
+            ),
+            (
+                # "Mrs. K", "Mr. B.": a surname written as its initial after a title
+                "initial_after_title",
+                r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Coach|Sra|Sr|Srta)\.?\s+(?!I\b)(?P<v>\p{Lu})"
+                r"(?=\.?(?:[ \t]+(?:for|is|was|said|says|called|and|y)\b|[ \t]+="
+                r"|[ \t]*[,;:!?)'’\"”]|\.?\s*$))",
+                0.8,
+            ),
+            (
                 "the_x_family",
                 rf"(?<=\b(?i:the)\s+){_NAME_TOKEN}(?=\s+(?i:family|household|kids|children|"
                 r"twins|boys|girls|house)\b)",

@@ -210,7 +210,9 @@ _TAIL = regex.compile(
     r"|,?\s*(?i:(?:trailer|unit|house|apt|room|camper|rv)\s+(?:in|out)\s+(?:the\s+)?"
     r"(?:back|rear|front))"
     r"|,?\s*(?i:(?:garden|basement|upstairs|downstairs|back|rear|front|side|top|"
-    r"bottom)\s+(?:unit|apt|apartment|flat|floor|house|trailer)))(?![\w'’])"
+    r"bottom)\s+(?:unit|apt|apartment|flat|floor|house|trailer|room))"
+    r"|,?\s*(?i:(?:el\s+|la\s+)?(?:cuarto|casita|tr[aá]iler|traila|depto|departamento|apartamento)"
+    r"\s+(?:de\s+(?:atr[aá]s|arriba|abajo|enfrente|adelante)|del\s+(?:fondo|patio))))(?![\w'’])"
 )
 _COMPLEX_AFTER_UNIT = regex.compile(
     r",[ \t]*(?:the[ \t]+)?(?!(?:Mom|Dad|She|He|They|We|It|Then|But|And|So|Please|Thanks|"
@@ -248,6 +250,15 @@ the home looks like: "yellow duplex at", "blue house on", ", la casa azul" (issu
 (no color), ", the green one" and "corner of" / "esquina de" stay."""
 
 
+_UNIT_BEFORE = regex.compile(
+    r"(?<![\w'’])(?i:apt|apartment|unit|lot|space|spc|trailer|tr[aá]iler|traila|cuarto|room|rm|"
+    r"suite|ste|depto|dpto|lote|bldg|building)\.?[ \t]*#?[ \t]*[A-Za-z]?-?\d{1,5}[A-Za-z]?"
+    r"[ \t]*,?[ \t]+$"
+)
+"""A unit written before its street ("Tráiler 14, 3300 Camino del Río", "Lot 7, 88 Ridge
+Rd", issue 10, pii8)."""
+
+
 def join_address_pieces(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
     """Join address pieces written apart into one address, and take in where-on-the-lot tails.
 
@@ -258,8 +269,8 @@ def join_address_pieces(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
     Returns:
         The same spans with each run of ADDRESS spans separated only by ", ", " on ", " off ",
         " in " (… the) joined into one, and each address extended over a tail such as "(back
-        house)", ", trailer in back" or ", la casa azul", and back over "yellow duplex at" or
-        "esquina de" before it.
+        house)", ", trailer in back", ", cuarto de atrás" or ", la casa azul", and back over
+        "yellow duplex at", "esquina de" or a unit ("Tráiler 14, ") before it.
     """
     out: list[PiiSpan] = []
     for s in spans:
@@ -301,6 +312,13 @@ def join_address_pieces(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
             prev = final[-1].end if final else 0
             head = _DESCRIPTION_BEFORE.search(text, max(prev, s.start - 40), s.start)
             start = head.start() if head else s.start
+            unit = (
+                _UNIT_BEFORE.search(text, max(prev, start - 24), start)
+                if text[start : start + 1].isdigit()
+                else None
+            )
+            if unit:
+                start = unit.start()
             if (start, end) != (s.start, s.end):
                 s = PiiSpan(
                     kind="ADDRESS", start=start, end=end, text=text[start:end], score=s.score

@@ -80,7 +80,8 @@ _TITLES = (
     "Mr|Mrs|Ms|Mx|Miss|Mister|Dr|Coach|Principal|Pastor|Father|Officer|Deputy|Nurse|Professor|"
     "Prof|Sra|Sr|Señora|Señor|Senora|Senor|Doña|Dona|Don|Grandma|Grandpa|Granny|Gramma|Grammy|"
     "Nana|Abuela|Abuelo|Abuelita|Aunt|Auntie|Aunty|Tia|Tía|Tio|Tío|Uncle|Cousin|Rev|Reverend|"
-    "Pastora|Srta|Señorita|Senorita|Hna|Hno|Maestra|Maestro|Profe|Profa|Lic|Dra"
+    "Pastora|Srta|Señorita|Senorita|Hna|Hno|Maestra|Maestro|Profe|Profa|Lic|Dra|Sgt|Sergeant|"
+    "Lt|Det|Detective|Capt|Trooper|Judge"
 )
 """Titles and family titles written before a name ("Ms. Carter", "Grandma Rose")."""
 
