@@ -28,6 +28,8 @@ TOPIC_KEYWORDS: Mapping[Topic, tuple[str, ...]] = {
         "mornings",
         "wake",
         "wakes",
+        "get up",
+        "gets up",
         "waking",
         "woke",
         "wake up",
@@ -49,6 +51,7 @@ TOPIC_KEYWORDS: Mapping[Topic, tuple[str, ...]] = {
     ),
     "transport": (
         "bus",
+        "get around",
         "buses",
         "bus stop",
         "ride",
@@ -152,6 +155,8 @@ TOPIC_KEYWORDS: Mapping[Topic, tuple[str, ...]] = {
     ),
     "friends": (
         "friend",
+        "comfortable with",
+        "turn to",
         "friends",
         "kids at school",
         "other kids",
@@ -278,6 +283,9 @@ TOPIC_KEYWORDS: Mapping[Topic, tuple[str, ...]] = {
         "meeting",
         "meet with",
         "voicemail",
+        "reach us",
+        "note home",
+        "notes home",
     ),
     "family": (
         "family",
@@ -292,6 +300,12 @@ TOPIC_KEYWORDS: Mapping[Topic, tuple[str, ...]] = {
         "live with you",
         "lives at home",
         "at home with",
+        "get to know in",
+        "helps out",
+        "help out",
+        "lean on",
+        "pets",
+        "pet",
     ),
 }
 """Keywords and phrases per topic, matched as whole words (see :func:`detect_topics`).
@@ -455,6 +469,7 @@ TOPIC_KEYWORDS_ES: Mapping[Topic, tuple[str, ...]] = {
     ),
     "friends": (
         "amigo",
+        "acude",
         "amigos",
         "amiga",
         "amigas",
@@ -535,6 +550,9 @@ TOPIC_KEYWORDS_ES: Mapping[Topic, tuple[str, ...]] = {
         "dueño",
     ),
     "contact": (
+        "volvamos a conversar",
+        "volvamos a hablar",
+        "avisos",
         "llamar",
         "llamarle",
         "llamarla",
@@ -610,6 +628,7 @@ TOPIC_EXCEPTIONS: Mapping[Topic, tuple[str, ...]] = {
         "works for you",
         "work for you",
     ),
+    "family": ("do you all", "did you all", "you all do", "you all usually", "you all doing for"),
     "teachers": ("i'm the counselor", "i'm a teacher", "i teach", "i'm the assistant principal"),
     "contact": (
         "i'm calling",
@@ -625,6 +644,9 @@ TOPIC_EXCEPTIONS: Mapping[Topic, tuple[str, ...]] = {
         "my call",
         "taking my call",
         "calling me back",
+        "wanted to call",
+        "want to call",
+        "why i called",
         "phone or tablet",
         "on a phone",
         "on her phone",
@@ -768,6 +790,12 @@ SUBJECT_PATTERNS: Mapping[Subject, tuple[str, ...]] = {
         r"not at school",
         r"outside (?:of )?school",
         r"hobb(?:y|ies)",
+        r"proud of",
+        r"describe \w+",
+        r"\blike (?:here |there )?at home",
+        r"been up to",
+        r"(?:an?|the|your) (?:good |typical |usual )?afternoons? (?:looks? like|like|at)",
+        r"orgullos",
         r"\bgames?\b",
         r"\bshows?\b",
         r"\bsports?\b",
@@ -781,7 +809,19 @@ SUBJECT_PATTERNS: Mapping[Subject, tuple[str, ...]] = {
         r"divert",
         r"pasatiempo",
     ),
-    "weekends": (r"weekends?", r"saturdays?", r"sundays?", r"fin(?:es)? de semana", r"domingos?"),
+    "weekends": (
+        r"holidays?",
+        r"\bsummer\b",
+        r"vacation",
+        r"do together",
+        r"family time",
+        r"vacaciones",
+        r"weekends?",
+        r"saturdays?",
+        r"sundays?",
+        r"fin(?:es)? de semana",
+        r"domingos?",
+    ),
     "neighborhood": (
         r"neighbou?rhood",
         r"\barea\b",
@@ -789,6 +829,8 @@ SUBJECT_PATTERNS: Mapping[Subject, tuple[str, ...]] = {
         r"community",
         r"how long have you been there",
         r"around your home",
+        r"weather",
+        r"around town",
         r"barrio",
         r"vecin",
     ),
@@ -804,6 +846,7 @@ SUBJECT_PATTERNS: Mapping[Subject, tuple[str, ...]] = {
         r"how late",
         r"evenings?",
         r"at night",
+        r"asleep",
         r"dormir",
         r"duerme",
         r"acuesta",
@@ -850,6 +893,8 @@ SUBJECT_PATTERNS: Mapping[Subject, tuple[str, ...]] = {
         r"para usted cuando",
         r"did you like school",
         r"you were (?:little|young|his age|her age)",
+        r"your own (?:favou?rite |best )?teachers?",
+        r"your (?:favou?rite|best) teacher",
     ),
     "help": (
         r"better place",
@@ -864,6 +909,7 @@ SUBJECT_PATTERNS: Mapping[Subject, tuple[str, ...]] = {
         r"make it easier",
         r"anything (?:we|i|the school) (?:can|could) do",
         r"would it help",
+        r"keep in mind",
         r"ayud",
     ),
     "school_good": (
@@ -875,7 +921,7 @@ SUBJECT_PATTERNS: Mapping[Subject, tuple[str, ...]] = {
         r"went well",
         r"goes well",
         r"felt good",
-        r"good (?:school )?day",
+        r"good (?:school )?day(?!\s+looks? like for you)",
         r"better days",
         r"sali[oó] bien",
         r"school do(?:es)? (?:that|well|right)",
@@ -897,6 +943,10 @@ SUBJECT_PATTERNS: Mapping[Subject, tuple[str, ...]] = {
         r"(?:team|school) (?:to )?understand",
         r"known before",
         r"le gustar[ií]a que la escuela",
+        r"(?:tell|wish) (?:\w+'s |their |his |her |the )?teachers?",
+        r"teachers? (?:to )?(?:understood|understand|knew|to know)",
+        r"supieran los maestros",
+        r"cambiar una (?:sola )?cosa",
     ),
     "absences": (
         r"miss(?:ed|es|ing)? (?:school|days?|a day|a lot)",
@@ -926,6 +976,9 @@ SUBJECT_PATTERNS: Mapping[Subject, tuple[str, ...]] = {
         r"\bmanaging\b",
         r"are you (?:okay|alright|all right|doing okay)",
         r"how about you",
+        r"(?:good|typical|normal) day looks? like for you",
+        r"how(?:'s| is| has| was) your (?:day|week|weekend|morning) (?:going|been|so far)",
+        r"how(?:'s| is) your (?:day|week)\b",
         r"(?:alright|okay|all right) with you",
         r"for you,? health",
         r"para usted",
@@ -1105,12 +1158,21 @@ _YES_NO = re.compile(
 
 _ASKS_TO_TELL = re.compile(
     r"^(?:and |so |okay,? |ok,? |well,? )*(?:could|can|would|will) you (?:please )?"
-    r"(?:tell|walk|say|describe|share|talk)|^(?:is|was) there anything\b"
+    r"(?:tell|walk|say|describe|share|talk)|^(?:is|was) there anything\b|"
+    r"^(?:and |so )?would you be willing to (?:tell|walk|say|describe|share|talk)"
 )
 """A yes/no shape that asks for a story ("Could you walk me through…?",
 "Is there anything else you'd like me to know?")."""
 _WHEN_CLAUSE = re.compile(r"^(?:and |so )?(?:when|if) [^,]+, ")
 """A leading "When you say…, " or "When she comes home, " clause: the question follows it."""
+
+
+_META_QUESTION = re.compile(
+    r"^(?:\W*(?:so|ok|okay|and|well),?\s+)?(?:can|could|may|mind if) (?:we|i) "
+    r"(?:back up|start over|go back|rewind|ask (?:you )?(?:something|a question|a few questions))\b"
+)
+"""A question about the talk itself ("Can we back up?", "Can I ask you
+something?"); when another question follows, that one is what is asked."""
 
 
 def question_intent(text: str) -> Intent:
@@ -1132,6 +1194,8 @@ def question_intent(text: str) -> Intent:
     if not questions:
         imperative = re.search(r"\b(?:tell me|walk me through|say a bit|cu[eé]nteme)\b", low)
         return "what" if imperative else "none"
+    if len(questions) > 1 and _META_QUESTION.match(questions[0].lstrip("\u00bf")):
+        questions = questions[1:]  # "Can we back up? What's been happening?" asks the second
     first = questions[0].lstrip("\u00bf")
     if _ASKS_TO_TELL.search(first):
         return "what"

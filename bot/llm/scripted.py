@@ -43,7 +43,7 @@ WORDS_PER_DELTA = 3
 enough to keep the number of message updates low."""
 
 _GREETING = re.compile(
-    r"^\W*(?:hi|hello|hey|hola|good\s+(?:morning|afternoon|evening)|"
+    r"^\W*(?:(?:oh|ah|well|okay|ok),?\s+)?(?:hi|hello|hey|hola|good\s+(?:morning|afternoon|evening)|"
     r"buen[oa]s\s+(?:d[ií]as|tardes|noches)|nice\s+to\s+(?:meet|talk|speak)|"
     r"(?:muchas\s+)?gracias\s+por\s+(?:hablar|tomar(?:se)?|su\s+tiempo|atender|contestar|"
     r"recibir|platicar)|"
@@ -68,6 +68,7 @@ def is_greeting(text: str) -> bool:
 
 _IN_PERSON = re.compile(
     r"\b(?:(?:coming|come)\s+in|coming\s+(?:by|over|to\s+(?:school|the\s+school))|"
+    r"(?:stopping|stop|stopped|dropping|drop)\s+(?:in|by)|after\s+pick-?up|want\s+to\s+sit|"
     r"having\s+me\s+(?:over|in)|(?:have|take)\s+a\s+seat|sit\s+down|parking|"
     r"(?:get|bring|grab)\s+you\s+(?:some|a|anything)|water|coffee|tea\b|"
     r"venir|vino|pase|si[eé]ntese|tome\s+asiento|estacionamiento|un\s+caf[eé]|agua)\b",
@@ -77,7 +78,8 @@ _IN_PERSON = re.compile(
 phone: "Thanks for coming in", "Can I get you some water?", "Have a seat"."""
 
 _WELCOME_ONLY = re.compile(
-    r"\b(?:water|coffee|tea|anything\s+to\s+drink|parking|a\s+seat|sit\s+down|agua|caf[eé]|"
+    r"\b(?:water|coffee|tea|anything\s+to\s+drink|parking|a\s+seat|sit\s+down|sit\s+(?:at|here|there)|"
+    r"agua|caf[eé]|"
     r"estacionamiento|si[eé]ntese|asiento)\b",
     re.IGNORECASE,
 )
@@ -96,6 +98,58 @@ def is_in_person(text: str) -> bool:
         "Please have a seat", "Did you find parking ok?" and the Spanish forms.
     """
     return _IN_PERSON.search(normalize(text)) is not None
+
+
+_CHECK_MORE = re.compile(
+    r"\bdid i (?:miss|leave out|forget|skip) (?:something|anything)|anything i(?:'ve)? missed|"
+    r"me falt[oó] algo|lo entend[ií] bien"
+)
+"""A summary's check that asks for what is missing ("Did I miss something
+important?"): met like "Did I get that right?", not with the summary's words."""
+
+_ASKS_NOW = re.compile(
+    r"\b(?:is|would) (?:now|this|right now) (?:an? )?(?:ok(?:ay)?|good|alright|all right|"
+    r"a good time|an okay time|a bad time)\b|\b(?:got|have) a (?:minute|second|sec)\b"
+)
+"""Asking whether now suits ("I've only got a few minutes, is now okay?"):
+answered with the card's ``permission`` line, like :data:`~bot.core.social.PERMISSION`."""
+
+_HELLO_NAME = re.compile(r"^\W*(?:(?:oh|ah),?\s+)?(?:hi|hello|hey)\b[\w\s,.'’-]{0,30}\?$")
+
+
+def _substantive(text: str) -> list[str]:
+    """The questions of ``text`` that ask for more than a yes to the call.
+
+    :func:`~bot.core.social.real_questions` less "Hi, Amber?" and "is now
+    okay?" (see :data:`_ASKS_NOW`).
+
+    Args:
+        text: the staff utterance.
+
+    Returns:
+        The question sentences left.
+    """
+    return [
+        q
+        for q in real_questions(text)
+        if not _ASKS_NOW.search(_low(q)) and not _HELLO_NAME.match(_low(q).strip())
+    ]
+
+
+_TELLS_OFF = frozenset({"judgment", "persuasion", "correction"})
+"""Finding kinds of a turn that lectures or blames: a statement of that kind
+with no question in it gets a reaction (the card's ``guarded`` lines), not a
+fact of the family's life picked up from one of its words ("at home")."""
+
+_LECTURE = re.compile(
+    r"\b(?:it'?s (?:really |very |so )?important (?:that|for) you|you (?:need|ought) to|"
+    r"you should|as a parent|(?:is|are) responsible for|(?:that'?s|it'?s) (?:the|your) "
+    r"(?:home'?s|parent'?s|family'?s) job|if we don'?t see|(?:will|is going to) move forward|"
+    r"required by law|the law says|es su responsabilidad|tiene que)\b"
+)
+"""A lecture or warning said as a statement ("It's really important that you
+model the value of education at home", "If we don't see improvement…"): met
+like :data:`_TELLS_OFF` findings."""
 
 
 _HARD_WORDS = re.compile(
@@ -417,12 +471,13 @@ class ScriptedResponder:
                 social.append(choose.pick(voice.social.get("questions_for_me", [])))
             elif closing:
                 social.append(choose.pick(voice.social.get("closing", [])))
-            if PERMISSION.search(low):
+            if PERMISSION.search(low) or _ASKS_NOW.search(low):
                 social.append(choose.pick(voice.social.get("permission", [])))
         again: str | None = None
         if plan.repeat and plan.mode in ("open", "brief", "acknowledge"):
             again = choose.pick(voice.social.get("repeat", []))
 
+        reacted = False  # the reply is a reaction to a lecture: more of it stays a reaction
         if plan.mode == "insight" and plan.insight is not None:
             lines = [plan.lead_in, *plan.insight.says]
         elif plan.mode == "disclose" and plan.disclose is not None:
@@ -449,7 +504,18 @@ class ScriptedResponder:
                 lines = [choose.pick(voice.guarded)]
             if lines[0] is None:
                 lines = [choose.pick(voice.guarded) or choose.pick(voice.general)]
-        elif is_check_back(plan.staff_text) and plan.mode in ("brief", "open", "acknowledge"):
+        elif (
+            plan.mode in ("brief", "open", "acknowledge")
+            and (_TELLS_OFF & set(plan.review.kinds) or _LECTURE.search(low) is not None)
+            and not {"reflection", "affirmation"} & set(plan.review.moves)
+            and not real_questions(plan.staff_text)
+            and voice.guarded
+        ):  # "It's really important that you model education at home": a reaction
+            lines = [choose.pick(voice.guarded)]
+            reacted = True
+        elif (
+            is_check_back(plan.staff_text) or _CHECK_MORE.search(low) is not None
+        ) and plan.mode in ("brief", "open", "acknowledge"):
             # "Did I get that right?" after a summary: yes, and a little more on the thread
             agree = [a for a in voice.acknowledge if not _THANKS_LINE.search(_low(a))]
             lines = [choose.pick(agree) or choose.pick(voice.acknowledge)]
@@ -475,7 +541,9 @@ class ScriptedResponder:
                 lines.extend(context_lines(1, own=True, wander=False))
         else:  # open
             if subjects and any(voice.topics.get(s) for s in subjects):
-                lines = list(subject_lines(n_open)) or [self._yes_no(plan, choose)]
+                lines = list(subject_lines(n_open))
+                if not lines and plan.intent == "yes_no":  # only a yes/no question gets "Yes, …"
+                    lines = [self._yes_no(plan, choose)]
                 if not any(lines):  # asked again right away: "Like I said, …"
                     pool = next(voice.topics[s] for s in subjects if voice.topics.get(s))
                     said = choose.pick(pool, again=True)
@@ -493,10 +561,10 @@ class ScriptedResponder:
         if plan.mode in ("open", "brief", "acknowledge"):
             if closing and any(social):
                 lines = []  # a goodbye gets a goodbye, nothing tacked on
-            elif (greeting or any(social)) and not real_questions(plan.staff_text):
+            elif (greeting or any(social)) and not _substantive(plan.staff_text):
                 # "Hi, is this Jenna?" is answered by the greeting, "Is now a good time?" by yes
                 lines = []
-        if extra and plan.mode == "guarded":
+        if extra and (plan.mode == "guarded" or reacted):
             lines.append(choose.pick(voice.guarded))
         elif extra and not closing:
             lines.extend(context_lines(1, wander=plan.mode == "open"))
@@ -515,7 +583,8 @@ class ScriptedResponder:
             in_person = bool(voice.in_person) and is_in_person(plan.staff_text)
             if in_person and _WELCOME_ONLY.search(normalize(plan.staff_text)):
                 lines = []  # "Can I get you some water?" is answered by the welcome
-            lines.insert(0, voice.in_person if in_person else voice.greeting)
+            hello = voice.in_person if in_person else voice.greeting
+            lines = [hello, *(line for line in lines if line and line not in hello)]
         seen: list[str] = []
         for line in lines:
             if line and line not in seen:

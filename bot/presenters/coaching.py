@@ -17,15 +17,18 @@ __all__ = [
     "EMPTY_FEEDBACK",
     "FEEDBACK_NOT_FOUND",
     "LAST_COACH",
+    "NAME_TO_ADD",
     "NOTHING_TO_SEND",
     "NOT_ALLOWED_TO_MANAGE",
     "NOT_A_COACH",
     "NOT_SENT",
+    "REFUSAL_CODES",
     "coach_alert_text",
     "coach_sent",
     "flag_reason",
     "no_such_turn",
     "not_allowed_to_manage",
+    "refusal_text",
     "setting_out_of_range",
     "too_long",
 ]
@@ -64,6 +67,39 @@ NOTHING_TO_SEND = "There's no feedback to send yet. Add a comment first."
 EMPTY_FEEDBACK = "Please write a few words first."
 FEEDBACK_NOT_FOUND = "I couldn't find that feedback."
 DISPUTE_NOT_FOUND = "I couldn't find that disagreement in this workspace."
+NAME_TO_ADD = "Please name the person to add, for example /coach add @name."
+
+REFUSAL_CODES = ("not_a_coach", "not_allowed_to_manage", "dispute_not_found", "name_to_add")
+"""The refusals whose sentence names the platform's place, roles or commands (the
+``reason`` of :class:`bot.services.coaching_results.CoachError`)."""
+
+
+def refusal_text(reason: str, words: CommandWords = SLACK) -> str | None:
+    """A coach refusal in the platform's words.
+
+    Args:
+        reason: one of :data:`REFUSAL_CODES` (anything else: None).
+        words: the platform's wording; :data:`SLACK` gives the sentences the service
+            raises (:data:`NOT_A_COACH`, :data:`NOT_ALLOWED_TO_MANAGE`, …) byte for byte.
+
+    Returns:
+        The sentence, or None for a reason this does not word (show the message).
+    """
+    if reason == "not_allowed_to_manage":
+        return not_allowed_to_manage(words)
+    if words == SLACK:
+        return {
+            "not_a_coach": NOT_A_COACH,
+            "dispute_not_found": DISPUTE_NOT_FOUND,
+            "name_to_add": NAME_TO_ADD,
+        }.get(reason)
+    return {
+        "not_a_coach": (
+            f"Only coaches in this {words.place} can see the coach queue and transcripts."
+        ),
+        "dispute_not_found": "I couldn't find that disagreement.",
+        "name_to_add": f"Please pick the person to add: type {words.coach_add} in this chat.",
+    }.get(reason)
 
 
 def too_long(what: str, length: int, limit: int) -> str:
@@ -103,10 +139,13 @@ def coach_sent(created: bool, coaches: int, words: CommandWords = SLACK) -> str:
     return f"Sent to your {coaches} coaches. They have been told and can read this transcript now."
 
 
-def flag_reason(code: str, figures: dict[str, float | int | bool]) -> str:
+def flag_reason(
+    code: str, figures: dict[str, float | int | bool], words: CommandWords = SLACK
+) -> str:
     """Why a session was flagged, in plain words with the figures.
 
     Args:
+        words: the platform's wording (``place``: Slack's workspace, Teams' organization).
         code: ``findings_per_10`` or ``no_insight``.
         figures: ``findings``, ``turns``, ``rate``, ``threshold`` (findings_per_10);
             ``turns``, ``threshold`` (no_insight).
@@ -119,7 +158,7 @@ def flag_reason(code: str, figures: dict[str, float | int | bool]) -> str:
         noun = "finding" if findings == 1 else "findings"
         return (
             f"{findings} advice, judgment, persuasion or correction {noun} in {turns} turns: "
-            f"{rate:.1f} per 10 turns, over the {threshold:g} this workspace set."
+            f"{rate:.1f} per 10 turns, over the {threshold:g} this {words.place} set."
         )
     if code == "no_insight":
         return f"{turns} turns without reaching the hidden insight."

@@ -134,7 +134,7 @@ class Coaching(CoachFeedback):
         """
         user_id = (user_id or "").strip()
         if not user_id or len(user_id) > 256:
-            raise BadInput("Please name the person to add, for example /coach add @name.")
+            raise BadInput(words.NAME_TO_ADD, reason="name_to_add")
         async with self._uow(workspace_id) as uow:
             await self._require_manager(uow, workspace_id, actor_id, actor_is_admin)
             changed = await uow.coaches.add(

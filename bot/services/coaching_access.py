@@ -173,7 +173,7 @@ class CoachingAccess:
     async def _require_coach(self, uow: UnitOfWork, workspace_id: str, user_id: str) -> None:
         if not await self._is_coach(uow, workspace_id, user_id):
             log.warning("refused: %s is not a coach of workspace %s", user_id, workspace_id)
-            raise NotAllowed(words.NOT_A_COACH)
+            raise NotAllowed(words.NOT_A_COACH, reason="not_a_coach")
 
     async def _require_manager(
         self, uow: UnitOfWork, workspace_id: str, actor_id: str, actor_is_admin: bool
@@ -181,7 +181,7 @@ class CoachingAccess:
         if actor_is_admin or await self._is_coach(uow, workspace_id, actor_id):
             return
         log.warning("refused: %s may not manage coaches of %s", actor_id, workspace_id)
-        raise NotAllowed(words.NOT_ALLOWED_TO_MANAGE)
+        raise NotAllowed(words.NOT_ALLOWED_TO_MANAGE, reason="not_allowed_to_manage")
 
     @staticmethod
     async def _session(uow: UnitOfWork, workspace_id: str, session_id: str) -> PracticeSessionRow:

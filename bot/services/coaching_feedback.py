@@ -177,7 +177,7 @@ class CoachFeedback(CoachingAccess):
             await self._require_coach(uow, workspace_id, coach_id)
             dispute = await uow.coach_disputes.get(workspace_id, int(dispute_id))
             if dispute is None:
-                raise ItemNotFound(words.DISPUTE_NOT_FOUND)
+                raise ItemNotFound(words.DISPUTE_NOT_FOUND, reason="dispute_not_found")
             await self._for_coach(uow, workspace_id, coach_id, dispute.session_id)
             saved = await uow.coach_disputes.resolve(
                 workspace_id, dispute.id, verdict, by=coach_id, now=self._clock()

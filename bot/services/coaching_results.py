@@ -53,7 +53,19 @@ Verdict = Literal["note_wrong", "note_stands"]
 
 
 class CoachError(Exception):
-    """Base of the coach errors; the message is plain words to show the user."""
+    """Base of the coach errors; the message is plain words to show the user (Slack's).
+
+    Args:
+        message: the sentence (Slack's wording, shown as it is by the Slack adapter).
+        reason: a code for a refusal whose sentence differs by platform (one of
+            :data:`bot.presenters.coaching.REFUSAL_CODES`); an adapter words it with
+            :func:`bot.presenters.coaching.refusal_text` and its platform's words.
+            Empty: the message is the same everywhere.
+    """
+
+    def __init__(self, message: str = "", *, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class NotAllowed(CoachError):

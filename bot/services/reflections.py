@@ -49,7 +49,13 @@ from bot.store import InterviewRow, ReminderRow, UnitOfWork
 
 log = logging.getLogger(__name__)
 
-__all__ = ["ReflectionService", "team_gathering_key"]
+__all__ = ["AlreadyDecided", "ReflectionService", "team_gathering_key"]
+
+
+class AlreadyDecided(Exception):
+    """The ``once_key`` of :meth:`ReflectionService.record_team_decision` was claimed
+    before: this post already has its decision (nothing was stored)."""
+
 
 _QUESTIONS = {
     field: TEXT_NAMES[field]
@@ -318,6 +324,7 @@ class ReflectionService(InterviewService):
         decision: str,
         conversation_id: str | None,
         extra_names: Sequence[str] = (),
+        once_key: str | None = None,
     ) -> TeamDecisionInfo:
         """Record what a team decided to try (scrubbed; every decision is kept).
 
@@ -329,10 +336,15 @@ class ReflectionService(InterviewService):
             conversation_id: the conversation the request came from; it must
                 be the gathering's (:meth:`check_decision_place`).
             extra_names: names to scrub; never stored.
+            once_key: a platform event key (e.g. Teams' ``teams-card:<digest>`` of one
+                gathering post) claimed in the same transaction as the decision row, so
+                a failed save leaves the key free for a retry (issue 12).
 
         Raises:
             InvalidInput: an empty or over-long decision, a malformed week.
             GatheringNotFound / WrongConversation: see :meth:`check_decision_place`.
+            AlreadyDecided: ``once_key`` was claimed before (nothing stored).
+            StoreUnavailable: the save failed (nothing stored, the key not claimed).
         """
         key = team_gathering_key(channel, week)
         text = clean_text(decision, TEXT_NAMES["decision"], "decision")
@@ -341,6 +353,10 @@ class ReflectionService(InterviewService):
         await self.check_decision_place(workspace_id, key, conversation_id)
         clean = scrub(text, known_names=extra_names).text
         async with self._store.unit_of_work() as uow:
+            if once_key is not None and not await uow.events.claim(
+                workspace_id, once_key, now=self._clock()
+            ):
+                raise AlreadyDecided(once_key)
             row = await uow.team_decisions.add(
                 workspace_id,
                 team_channel=channel,

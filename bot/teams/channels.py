@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from bot.presenters import reflection as words
@@ -43,6 +43,7 @@ from bot.services.reflection import (
     TeamDecisionInfo,
     WrongConversation,
 )
+from bot.services.reflections import AlreadyDecided
 from bot.teams.actions import ALREADY_DONE
 from bot.teams.cards import TeamsMessage, card, text_block
 from bot.teams.coach_actions import CoachCardAction
@@ -55,7 +56,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DECISION_BUTTON",
     "DECISION_SAVED",
-    "FirstPress",
+    "PressKey",
     "TeamsChannels",
     "channel_of",
     "decided_message",
@@ -80,10 +81,10 @@ AFTER_TRYING = "After trying it, a second conversation with families shows how i
 _ID = re.compile(r"[A-Za-z0-9_.:@-]+")
 """The shape of an activity id a form carries back (as :mod:`bot.teams.actions` checks ids)."""
 
-FirstPress = Callable[[Incoming, str, Any], Awaitable[bool]]
-"""The handlers' claim of one press of a card: ``(incoming, card's activity id, the value
-that makes it the same work) -> True the first time``
-(:meth:`bot.teams.handlers.TeamsHandlers._first_press`)."""
+PressKey = Callable[[Incoming, str, Any], str]
+"""The handlers' claim key of one press of a card: ``(incoming, card's activity id, the
+value that makes it the same work) -> key`` (:meth:`bot.teams.handlers.TeamsHandlers._press_key`);
+the decision claims it in the transaction that saves it."""
 
 
 def channel_of(incoming: Incoming, body: dict[str, Any]) -> ChannelRef | None:
@@ -240,14 +241,16 @@ class TeamsChannels:
         incoming: Incoming,
         body: dict[str, Any],
         action: CoachCardAction,
-        first_press: FirstPress,
+        press_key: PressKey,
     ) -> None:
         """A press on a gathering post in a channel, answered in the post's thread.
 
         *Record our decision* (the deliverer's button on the post) posts the form in the
         post's thread; the form's submit records the decision once per gathering post
-        (``first_press`` claims the post: a second submit of the form, or of a second
-        form opened under the same post, says :data:`ALREADY_DONE` and stores nothing),
+        (``press_key`` names the post's claim, taken in the transaction that saves the
+        decision, so a failed save leaves it free for a retry: a second submit of the
+        form, or of a second form opened under the same post, says :data:`ALREADY_DONE`
+        and stores nothing),
         replaces the form with the thanks and the gathering post with the decision
         (:func:`decided_message`; a new message in the thread when the update is
         refused). Both check that the press came from the gathering's own channel.
@@ -255,8 +258,12 @@ class TeamsChannels:
         Args:
             incoming / body: the press (a ``message`` or an ``adaptiveCard/action`` invoke).
             action: the parsed press (``record_team_decision`` or ``team_decision``).
-            first_press: the handlers' claim of one press of a card
-                (``(incoming, card id, value) -> first time``).
+            press_key: the handlers' claim key of one press of a card
+                (``(incoming, card id, value) -> key``).
+
+        Raises:
+            StoreUnavailable: the save failed; nothing is stored or claimed (the
+                handlers say so, and a retry is new work).
         """
         channel = channel_of(incoming, body)
         if channel is None:
@@ -283,10 +290,7 @@ class TeamsChannels:
             if not text:
                 raise InvalidInput(DECISION_NEEDED, field="decision")
             once = {"ec": action.ec, "id": action.id}
-            if not await first_press(incoming, post or incoming.reply_to_id or "", once):
-                log.info("refused a second decision on one Teams gathering post")
-                await outbox.send(ref, Notice(ALREADY_DONE))
-                return
+            key = press_key(incoming, post or incoming.reply_to_id or "", once)
             decision = await self.reflections.record_team_decision(
                 ref.workspace_id,
                 ref.user_id,
@@ -294,7 +298,12 @@ class TeamsChannels:
                 week=week,
                 decision=text,
                 conversation_id=channel.conversation_id,
+                once_key=key,
             )
+        except AlreadyDecided:
+            log.info("refused a second decision on one Teams gathering post")
+            await outbox.send(ref, Notice(ALREADY_DONE))
+            return
         except InvalidInput as exc:
             await outbox.send(ref, Notice(str(exc)))
             return

@@ -35,6 +35,7 @@ __all__ = [
     "HELP",
     "Who",
     "coach_view_types",
+    "feedback_cards",
     "mark_findings",
     "message_bytes",
     "people_in",
@@ -351,14 +352,43 @@ def _transcript_card(
 # ---------------------------------------------------------------------- messages
 
 
-def feedback_card(view: FeedbackDM, who: Who) -> TeamsMessage:
-    """The staff member's message with a coach's feedback, each piece with its one reply."""
-    body: list[dict[str, Any]] = [
-        _text(
-            _esc(say.feedback_dm_intro(who(view.coach_user_id), view.persona_name)), weight="Bolder"
-        )
-    ]
+def feedback_cards(view: FeedbackDM, who: Who) -> list[TeamsMessage]:
+    """The feedback message split, between pieces, into cards of at most
+    :data:`CARD_BUDGET_BYTES` each (as a transcript is), so Teams accepts every one.
+
+    Each card says who sent the feedback on which practice and, when there is more than
+    one, "part i of n"; a piece is never cut (one piece is at most
+    :data:`~bot.presenters.coach_screens.MAX_FEEDBACK_CHARS` characters, far under the
+    budget).
+
+    Returns:
+        The cards, in order (one when it all fits).
+    """
+    groups: list[list[FeedbackRow]] = []
+    current: list[FeedbackRow] = []
     for item in view.items:
+        trial = (*current, item)
+        too_big = message_bytes(_feedback_card(view, who, trial, 99, 99)) > CARD_BUDGET_BYTES
+        if current and too_big:
+            groups.append(current)
+            current = [item]
+        else:
+            current.append(item)
+    groups.append(current)
+    return [
+        _feedback_card(view, who, tuple(group), part, len(groups))
+        for part, group in enumerate(groups, start=1)
+    ]
+
+
+def _feedback_card(
+    view: FeedbackDM, who: Who, items: Sequence[FeedbackRow], part: int, parts: int
+) -> TeamsMessage:
+    intro = say.feedback_dm_intro(who(view.coach_user_id), view.persona_name)
+    if parts > 1:
+        intro += f" (part {part} of {parts})"
+    body: list[dict[str, Any]] = [_text(_esc(intro), weight="Bolder")]
+    for item in items:
         body.append(_text(_feedback_line(item, draft_label=False), separator=True))
         if item.reply is None:
             body.append(
@@ -463,7 +493,7 @@ def render_coach(view: View, who: Who) -> list[TeamsMessage]:
     if isinstance(view, CoachTranscriptView):
         return [transcript_card(view, who)]
     if isinstance(view, FeedbackDM):
-        return [feedback_card(view, who)]
+        return feedback_cards(view, who)
     if isinstance(view, CoachAlert):
         return [alert_card(view, who)]
     raise TypeError(f"not a coach view: {type(view).__name__}")

@@ -15,22 +15,26 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
+
+import httpx
 
 from bot.core.persona import Persona
 from bot.presenters import coach_screens as say
+from bot.presenters import coaching as coach_words
 from bot.presenters import practice as practice_words
 from bot.presenters import progress as progress_words
 from bot.presenters.charts import chart_series, render_png, summary_text
 from bot.presenters.coach_limits import CARD_TOO_BIG
+from bot.presenters.platform_words import TEAMS
 from bot.presenters.views import Notice
 from bot.services import coach_screens as screens
 from bot.services.chat_refs import ChatReferences
 from bot.services.coaching import Coaching
-from bot.services.coaching_results import CoachError
+from bot.services.coaching_results import CoachError, FlagInfo, SentFeedback
 from bot.services.ports import ConversationRef
-from bot.services.progress import ProgressService
+from bot.services.progress import CoachesOnly, ProgressService
 from bot.services.session_results import NotYourSession, SessionNotFound
 from bot.teams.coach_actions import CoachCardAction
 from bot.teams.coach_cards import HELP, people_picker_card
@@ -63,22 +67,36 @@ ADDED_UNREACHABLE = (
 )
 
 
-def you_were_added(by: str) -> str:
-    """The message to someone just made a coach (Teams: the queue is a typed command)."""
+def feedback_not_delivered(who: str) -> str:
+    """The coach's message when Teams did not take the feedback: nothing was sent."""
     return (
-        f"{by} made you a coach for this organization. When a staff member sends you a "
-        "practice session, I'll tell you here at once; type coach in this chat to see the "
-        "sessions waiting for you. Staff can see when you opened their transcript."
+        f"Teams didn't accept the feedback for {who} just now, so it wasn't sent and is "
+        "still saved as a draft. Please press Send feedback again in a minute."
     )
 
 
 def refusal(exc: BaseException) -> str:
-    """The plain words for a refused coach action."""
+    """The plain words for a refused coach action, in Teams' words.
+
+    A refusal the services raise with a ``reason`` (who may do it, where) is worded for
+    Teams (:func:`bot.presenters.coaching.refusal_text` with :data:`TEAMS`: coaches of
+    the organization, no workspace admins, no slash commands); the rest say the same
+    on every platform.
+    """
+    if isinstance(exc, CoachError) and exc.reason:
+        return coach_words.refusal_text(exc.reason, TEAMS) or str(exc) or say.TRY_AGAIN
+    if isinstance(exc, CoachesOnly):
+        return COACHES_ONLY
     if isinstance(exc, NotYourSession):
         return str(exc) if type(exc) is not NotYourSession else practice_words.SESSION_NOT_YOURS
     if isinstance(exc, SessionNotFound):
         return practice_words.SESSION_NOT_FOUND
     return str(exc) or say.TRY_AGAIN
+
+
+def _flag_words(flags: Sequence[FlagInfo]) -> tuple[str, ...]:
+    """Why a session was flagged, in Teams' words (the organization's setting)."""
+    return tuple(coach_words.flag_reason(f.code, f.figures, TEAMS) for f in flags)
 
 
 class TeamsCoach:
@@ -143,7 +161,7 @@ class TeamsCoach:
                 coaches = await self.coaching.coaches(ws)
                 names = await self.refs.names(ws, "teams", [c.user_id for c in coaches])
                 whos = [names.get(c.user_id, c.user_id) for c in coaches]
-                await outbox.send(ref, Notice(say.coach_list(whos).replace("/coach", "coach")))
+                await outbox.send(ref, Notice(say.coach_list(whos, TEAMS)))
                 return
             if verb in ("add", "remove"):
                 await self._change(outbox, ref, verb, arg)
@@ -186,15 +204,17 @@ class TeamsCoach:
         who = names.get(target, target)
         if verb == "remove":
             change = await self.coaching.remove_coach(ws, me, target, actor_is_admin=False)
-            await outbox.send(ref, Notice(say.coach_removed(who, change.changed)))
+            await outbox.send(ref, Notice(say.coach_removed(who, change.changed, TEAMS)))
             return
         change = await self.coaching.add_coach(ws, me, target, actor_is_admin=False)
-        answer = say.coach_added(who, change.changed)
+        answer = say.coach_added(who, change.changed, TEAMS)
         if change.changed:
             answer = answer.split(". ")[0] + "."
             try:
                 chat = await outbox.direct(ws, target)
-                await outbox.send(chat, Notice(you_were_added(names.get(me, UNKNOWN_PERSON))))
+                await outbox.send(
+                    chat, Notice(say.you_were_added(names.get(me, UNKNOWN_PERSON), 0, TEAMS))
+                )
                 answer += " I've let them know."
             except LookupError:
                 answer += ADDED_UNREACHABLE
@@ -222,7 +242,12 @@ class TeamsCoach:
             offset=offset,
             limit=QUEUE_PAGE,
         )
-        await outbox.send(ref, screens.queue_view(page, self.personas))
+        view = screens.queue_view(page, self.personas)
+        rows = tuple(
+            replace(row, flag_reasons=_flag_words(item.flags))
+            for row, item in zip(view.items, page.items, strict=True)
+        )
+        await outbox.send(ref, replace(view, items=rows))
 
     async def transcript(
         self,
@@ -250,7 +275,11 @@ class TeamsCoach:
             per_page=screens.TURNS_PER_PAGE,
             record_read=record_read,
         )
-        view = replace(screens.transcript_view(result, self.personas), start=start)
+        view = replace(
+            screens.transcript_view(result, self.personas),
+            start=start,
+            flag_reasons=_flag_words(result.flags),
+        )
         await outbox.send(ref, view)
 
     async def chart(self, outbox: ReachingOutbox, ref: ConversationRef, whose: str) -> None:
@@ -280,7 +309,7 @@ class TeamsCoach:
                     title = progress_words.staff_chart_title(names.get(staff_id))
                     data = chart_series(staff, title=title) if staff.sessions else None
         except NotYourSession as exc:
-            await outbox.send(ref, Notice(str(exc)))
+            await outbox.send(ref, Notice(refusal(exc)))
             return
         if data is None:
             none_yet = progress_words.NONE_YET_TEAM
@@ -319,15 +348,7 @@ class TeamsCoach:
             await outbox.send(ref, Notice(say.FEEDBACK_SAVED))
             await self.transcript(outbox, ref, sid, action.page, record_read=False)
         elif action.ec == "coach_send":
-            sent = await self.coaching.send_feedback(ws, me, sid)
-            names = await self.refs.names(ws, "teams", [sent.staff_user_id])
-            who = names.get(sent.staff_user_id, UNKNOWN_PERSON)
-            try:
-                chat = await outbox.direct(ws, sent.staff_user_id)
-                await outbox.send(chat, screens.feedback_dm(sent, self.personas))
-            except LookupError:
-                log.warning("feedback on %s saved but its owner has no Teams chat", sid)
-            await outbox.send(ref, Notice(say.feedback_sent(who, len(sent.items))))
+            await self._send_feedback(outbox, ref, sid)
         elif action.ec == "coach_reviewed":
             await self.coaching.mark_reviewed(ws, me, sid)
             await outbox.send(ref, Notice(say.REVIEWED))
@@ -345,6 +366,50 @@ class TeamsCoach:
             fb = await self.coaching.reply_to_feedback(ws, me, int(sid), action.text or "")
             await outbox.send(ref, Notice(say.REPLY_SAVED))
             await self._tell_coach(outbox, ref, fb.coach_user_id, fb.session_id, fb.reply or "")
+
+    async def _send_feedback(
+        self, outbox: ReachingOutbox, ref: ConversationRef, session_id: str
+    ) -> None:
+        """*Send feedback*: deliver the coach's drafts to the staff member, then mark them sent.
+
+        The drafts are read first (the same coach and session checks as the transcript)
+        and posted as :func:`bot.teams.coach_cards.feedback_cards` (split to fit Teams'
+        message size); only when Teams accepted every part does
+        :meth:`~bot.services.coaching.Coaching.send_feedback` mark them sent. A 413 or a
+        failed post leaves them drafts and the coach is told to send again (issue 12).
+        A staff member who never opened a chat with the app gets it marked sent, as
+        before (logged; they see it when they do).
+
+        Raises:
+            CoachError / SessionNotFound: as :meth:`Coaching.send_feedback` (no draft:
+                ``NothingToSend``).
+        """
+        ws, me = ref.workspace_id, ref.user_id
+        t = await self.coaching.transcript(
+            ws, me, session_id, page=0, per_page=screens.TURNS_PER_PAGE, record_read=False
+        )
+        drafts = tuple(f for f in t.feedback if f.sent_at is None and f.coach_user_id == me)
+        names = await self.refs.names(ws, "teams", [t.staff_user_id])
+        who = names.get(t.staff_user_id, UNKNOWN_PERSON)
+        if drafts:
+            dm = SentFeedback(
+                staff_user_id=t.staff_user_id,
+                items=drafts,
+                session_id=session_id,
+                persona_id=t.persona_id,
+                coach_user_id=me,
+            )
+            try:
+                chat = await outbox.direct(ws, t.staff_user_id)
+                await outbox.send(chat, screens.feedback_dm(dm, self.personas))
+            except LookupError:
+                log.warning("feedback on %s saved but its owner has no Teams chat", session_id)
+            except (CardTooBig, httpx.HTTPError) as exc:
+                log.error("feedback on %s not delivered, kept as drafts: %s", session_id, exc)
+                await outbox.send(ref, Notice(feedback_not_delivered(who), icon="warning"))
+                return
+        sent = await self.coaching.send_feedback(ws, me, session_id)  # none: NothingToSend
+        await outbox.send(ref, Notice(say.feedback_sent(who, len(sent.items))))
 
     async def _tell_coach(
         self,

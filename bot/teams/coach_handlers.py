@@ -162,7 +162,7 @@ class CoachingHandlers(TeamsHandlers):
                 if not await self.chat.sessions.claim_event(incoming.tenant, f"teams:{digest}"):
                     log.info("ignored a redelivered Teams channel activity")
                     return
-            await self.channels.decide(incoming, body, action, self._first_press)
+            await self.channels.decide(incoming, body, action, self._press_key)
         except StoreUnavailable as exc:
             log.error("Teams channel activity not handled: %s", exc)
             await TeamsOutbox(self.app, ref, streaming=False).send(

@@ -249,21 +249,31 @@ class TeamsHandlers:
         digest = hashlib.sha256(f"{incoming.conversation.id}\0{incoming.id}".encode()).hexdigest()
         return await self.chat.sessions.claim_event(incoming.tenant, f"teams:{digest}")
 
-    async def _first_press(self, incoming: Incoming, card_id: str, work: Any = None) -> bool:
-        """Claim one press of card ``card_id`` with these inputs once across processes.
+    @staticmethod
+    def _press_key(incoming: Incoming, card_id: str, work: Any = None) -> str:
+        """The claim key of one press of card ``card_id`` with these inputs.
 
         The key is the chat, the card's activity id and the submitted value (canonical
         JSON), so a second press of the same old card, or its retried delivery under a
         new activity id, does nothing twice; a form sent again with corrected inputs
         (after the form came back with an error) is new work. ``work``, when given,
         replaces the value in the key (a card whose work is done once whatever is typed).
+
+        Returns:
+            ``teams-card:<sha256 hex>`` (claim it with :meth:`_first_press`, or inside
+            the unit of work that does the work, as a team decision does).
         """
         pressed = incoming.value if work is None else work
         value = json.dumps(pressed, sort_keys=True, separators=(",", ":"), default=str)
         digest = hashlib.sha256(
             f"{incoming.conversation.id}\0{card_id}\0{value}".encode()
         ).hexdigest()
-        return await self.chat.sessions.claim_event(incoming.tenant, f"teams-card:{digest}")
+        return f"teams-card:{digest}"
+
+    async def _first_press(self, incoming: Incoming, card_id: str, work: Any = None) -> bool:
+        """Claim one press (:meth:`_press_key`) once across processes, committed at once."""
+        key = self._press_key(incoming, card_id, work)
+        return await self.chat.sessions.claim_event(incoming.tenant, key)
 
     async def message(self, outbox: TeamsOutbox, ref: ConversationRef, incoming: Incoming) -> None:
         """Route a message: a card press, a question-list review, or the practice chat."""

@@ -62,3 +62,29 @@ def test_teams_says_what_to_type() -> None:
     assert coaching.not_allowed_to_manage(TEAMS) == "Only coaches can add or remove coaches."
     assert practice.already_ended(TEAMS).endswith("your debrief is above in this chat.")
     assert words_for("teams") is TEAMS
+
+
+def test_coach_refusals_by_reason_keep_slack_and_word_teams() -> None:
+    """The services raise refusals with a reason code (issue 12); Slack's sentence for
+    each is the one Slack always showed, Teams' names no workspace, admin or command."""
+    assert coaching.refusal_text("not_a_coach") == (
+        "Only coaches of this workspace can see the coach queue and transcripts."
+    )
+    assert coaching.refusal_text("not_allowed_to_manage") == (
+        "Only workspace admins and coaches can add or remove coaches or change flagging."
+    )
+    assert coaching.refusal_text("name_to_add") == (
+        "Please name the person to add, for example /coach add @name."
+    )
+    assert coaching.refusal_text("dispute_not_found") == (
+        "I couldn't find that disagreement in this workspace."
+    )
+    assert coaching.refusal_text("no_such_code") is None
+    for code in coaching.REFUSAL_CODES:
+        sentence = coaching.refusal_text(code, TEAMS)
+        assert sentence, code
+        for slack in ("workspace", "admin", "/coach", "@name", "Home tab"):
+            assert slack not in sentence, (code, sentence)
+    assert coaching.flag_reason("findings_per_10", {"threshold": 3}, TEAMS).endswith(
+        "over the 3 this organization set."
+    )

@@ -414,3 +414,38 @@ def test_two_submits_at_once_store_one_decision(any_server: TeamsServer, db_url:
     assert len(_decisions(db_url)) == 1
     texts = [m.text for m in server.connector.messages(thread)]
     assert texts.count(ALREADY_DONE) == 3, texts
+
+
+def test_a_decision_whose_save_fails_is_saved_by_the_retry(
+    server: TeamsServer, tmp_path: Path
+) -> None:
+    """Issue 12: the post's claim and the decision are one transaction. The database
+    refuses the first save (a SQLite trigger whose write fails with an operational
+    error, as a full or read-only disk does): the
+    person is told it was not saved, nothing is stored, and the same submit again is
+    saved (not "already done")."""
+    import sqlite3
+
+    from bot.presenters.practice import CANT_SAVE
+
+    db = str(tmp_path / "ec.db")
+    post, record = _the_week(server, db)
+    thread, form = _open_form(server, post, record)
+    with sqlite3.connect(db) as raw:
+        raw.execute(
+            "CREATE TRIGGER fail_once BEFORE INSERT ON team_decisions "
+            "BEGIN INSERT INTO the_disk_is_full VALUES (1); END"
+        )
+    _submit(server, thread, form, "Call every family we missed on Monday.")
+    said = server.wait_messages(2, thread)[-1].text
+    assert said == CANT_SAVE, said
+    assert _decisions(db) == []
+
+    with sqlite3.connect(db) as raw:
+        raw.execute("DROP TRIGGER fail_once")
+    _submit(server, thread, form, "Call every family we missed on Monday.")
+    [decision] = _decisions(db)
+    [thanks] = [u for u in server.connector.updates() if u.activity_id == form.returned_id]
+    assert thanks.text == DECISION_SAVED
+    assert ALREADY_DONE not in [m.text for m in server.connector.messages(thread)]
+    assert decision.decision == "Call every family we missed on Monday."

@@ -23,7 +23,7 @@ from fake_connector import (
 from teams_kit import TENANT, TeamsServer, activity, chat_of, user
 
 from bot.presenters.coach_limits import CARD_TOO_BIG, NOTHING_NEW_TO_SEND, dispute_updated
-from bot.presenters.coaching import LAST_COACH, NOT_A_COACH, NOT_ALLOWED_TO_MANAGE
+from bot.presenters.coaching import LAST_COACH
 from bot.presenters.practice import DISPUTE_SAVED, TEAMS_OTHER_TENANT
 from bot.services.coaching import Coaching
 from bot.store import Store
@@ -36,6 +36,11 @@ COACH_ID = user(COACH)["aadObjectId"]
 STAFF_ID = user(STAFF)["aadObjectId"]
 OTHER_ID = user(OTHER)["aadObjectId"]
 ELSEWHERE = "0b1c2d3e-4f50-4617-8a9b-0c1d2e3f4a5b"
+
+NOT_A_COACH = "Only coaches in this organization can see the coach queue and transcripts."
+NOT_ALLOWED_TO_MANAGE = "Only coaches can add or remove coaches."
+"""Teams' refusals (issue 12): Teams has team owners, not workspace admins, and no
+workspace; Slack's sentences are pinned in tests/teams/test_platform_words.py."""
 
 
 @pytest.fixture
@@ -229,7 +234,7 @@ def test_coach_add_as_a_typed_command(server: TeamsServer) -> None:
     assert "can't look people up by a typed name" in bad.card_text
     before = _count(server, OTHER)
     done = _say(server, COACH, f"coach add {OTHER_ID}")
-    assert done.text == "Staff 3 is now a coach in this workspace. I've let them know."
+    assert done.text == "Staff 3 is now a coach in this organization. I've let them know."
     told = _next(server, OTHER, before)
     assert told.text.startswith("Staff 2 made you a coach")
     queue = _say(server, OTHER, "coach")
@@ -256,7 +261,7 @@ def test_coach_add_and_remove_by_picking_the_person(server: TeamsServer) -> None
     [empty] = _press(server, COACH, {**submit["data"], "person": ""})
     assert empty.text == "Please pick a person on the card, then press the button again."
     [done] = _press(server, COACH, {**submit["data"], "person": OTHER_ID})
-    assert done.text == "Staff 3 is now a coach in this workspace. I've let them know."
+    assert done.text == "Staff 3 is now a coach in this organization. I've let them know."
 
     listing = _say(server, COACH, "coach remove")
     choices = _picker(listing)["choices"]
@@ -391,3 +396,148 @@ def test_a_second_disagreement_with_a_note_keeps_the_first(server: TeamsServer, 
             await store.dispose()
 
     assert asyncio.run(stored()) == [("On reflection: it was her own goal.", 1)]
+
+
+SLACK_WORDS = ("workspace", "slash", "/coach", "/review-questions", "Home tab", "admin", "@name")
+"""Slack's words, which no Teams coach screen may say (issue 12): Teams has no workspace,
+no slash commands, no Home tab, and team owners rather than workspace admins."""
+
+
+def _no_slack_words(said: Recorded) -> None:
+    words = f"{said.text}\n{said.card_text}"
+    for slack in SLACK_WORDS:
+        assert slack.lower() not in words.lower(), (slack, words)
+
+
+def _flag_everything(db: str) -> None:
+    """Automatic flagging on in the tenant, at its lowest threshold (as a Slack admin's
+    ``/coach flagging on findings 0.5`` would set it; Teams has no flagging command)."""
+
+    async def run() -> None:
+        store = Store.from_url(f"sqlite:///{db}")
+        try:
+            await Coaching(store).set_flagging(
+                TENANT, "setup", enabled=True, findings_per_10=0.5, actor_is_admin=True
+            )
+        finally:
+            await store.dispose()
+
+    asyncio.run(run())
+
+
+def test_no_teams_coach_screen_or_refusal_says_slack_words(server: TeamsServer, db: str) -> None:
+    """Every coach screen and refusal Teams shows, walked through the endpoint, in Teams'
+    words: the queue (with a flag's reason), a transcript, feedback, the coach list, help,
+    adding and removing, and each refusal a staff member meets."""
+    _flag_everything(db)
+    seen: list[Recorded] = [_say(server, COACH, "coach"), _say(server, OTHER, "hi")]
+    judging = "You should really make sure he gets to school on time."
+    session_id = _practice(server, [judging] * 5)  # MIN_TURNS_FOR_RATE turns
+    seen += _press(server, STAFF, {"ec": "coach", "id": session_id})
+    queue = _say(server, COACH, "coach all")
+    assert "flagged:" in queue.card_text and "this organization set" in queue.card_text
+    seen.append(queue)
+    seen += _press(server, COACH, {"ec": "coach_open", "id": session_id})
+    seen += _press(
+        server, COACH, {"ec": "coach_comment", "id": session_id, "text": "Ask first."}, wait=2
+    )
+    staff_before = _count(server, STAFF)
+    seen += _press(server, COACH, {"ec": "coach_send", "id": session_id})
+    seen.append(_next(server, STAFF, staff_before))
+    seen += _press(server, COACH, {"ec": "coach_reviewed", "id": session_id})
+    for typed in ("coach list", "coach help", "coach zap", "coach add", "coach add Jordan"):
+        seen.append(_say(server, COACH, typed))
+    other_before = _count(server, OTHER)
+    added = _say(server, COACH, f"coach add {OTHER_ID}")
+    assert added.text == "Staff 3 is now a coach in this organization. I've let them know."
+    seen += [added, _next(server, OTHER, other_before), _say(server, COACH, "coach list")]
+    seen.append(_say(server, COACH, f"coach add {OTHER_ID}"))  # already a coach
+    seen.append(_say(server, COACH, "coach remove"))
+    seen.append(_say(server, COACH, f"coach remove {OTHER_ID}"))
+    seen.append(_say(server, COACH, f"coach remove {OTHER_ID}"))  # not a coach any more
+
+    # a staff member's refusals
+    for typed in ("coach", "coach all", "coach list", "coach add", f"coach add {STAFF_ID}"):
+        seen.append(_say(server, STAFF, typed))
+    seen.append(_say(server, STAFF, "team progress"))
+    for press in (
+        {"ec": "coach_open", "id": session_id},
+        {"ec": "coach_queue", "id": "all"},
+        {"ec": "coach_comment", "id": session_id, "text": "x"},
+        {"ec": "coach_send", "id": session_id},
+        {"ec": "coach_reviewed", "id": session_id},
+        {"ec": "coach_change", "id": "add", "person": STAFF_ID},
+        {"ec": "coach_change", "id": "remove", "person": COACH_ID},
+    ):
+        seen += _press(server, STAFF, press)
+    texts = [s.text for s in seen]
+    assert NOT_A_COACH in texts and NOT_ALLOWED_TO_MANAGE in texts, texts
+    for said in seen:
+        _no_slack_words(said)
+
+
+def _drafts(db: str, session_id: str, count: int, size: int) -> None:
+    """The coach writes ``count`` long comments (as *Add feedback* saves them)."""
+
+    async def run() -> None:
+        store = Store.from_url(f"sqlite:///{db}")
+        try:
+            for n in range(count):
+                text = f"Piece {n + 1}. " + ("Try asking what mornings are like. " * 60)[:size]
+                await Coaching(store).add_feedback(TENANT, COACH_ID, session_id, text)
+        finally:
+            await store.dispose()
+
+    asyncio.run(run())
+
+
+def _sent_to_staff(db: str, session_id: str) -> int:
+    async def read() -> int:
+        store = Store.from_url(f"sqlite:///{db}")
+        try:
+            return len(await Coaching(store).feedback_for_staff(TENANT, STAFF_ID, session_id))
+        finally:
+            await store.dispose()
+
+    return asyncio.run(read())
+
+
+def test_long_feedback_comes_in_cards_teams_accepts_and_is_sent_only_when_all_arrive(
+    server: TeamsServer, db: str
+) -> None:
+    """Issue 12: a coach's feedback over Teams' message size is split between pieces
+    (each card under CARD_BUDGET_BYTES, so the connector's 413 never comes); when Teams
+    refuses a part, nothing is marked sent, the coach is told plainly, and pressing
+    Send feedback again delivers all of it."""
+    conn = server.connector
+    _say(server, COACH, "coach")
+    session_id = _practice(server, ["What does a typical morning look like for you?"])
+    _press(server, STAFF, {"ec": "coach", "id": session_id})
+    _drafts(db, session_id, 14, 1900)  # about 55 KB as UTF-16: over the 40 KB limit
+    send = {"ec": "coach_send", "id": session_id}
+
+    # Teams refuses (a smaller limit than the cards are cut to): nothing is sent
+    conn.max_message_bytes = 8 * 1024
+    staff_before = _count(server, STAFF)
+    [told] = _press(server, COACH, send)
+    assert told.text == (
+        "Teams didn't accept the feedback for Staff 1 just now, so it wasn't sent and is "
+        "still saved as a draft. Please press Send feedback again in a minute."
+    )
+    assert conn.too_big, "the connector answered 413"
+    assert _sent_to_staff(db, session_id) == 0
+
+    # at Teams' limit again: every part arrives, then it is marked sent
+    conn.max_message_bytes = MAX_MESSAGE_BYTES
+    conn.too_big.clear()
+    [sent] = _press(server, COACH, send)
+    assert sent.text == "Sent 14 pieces of feedback to Staff 1."
+    parts = [m for m in conn.messages(chat_of(STAFF))[staff_before:] if m.cards]
+    assert len(parts) >= 2 and not conn.too_big
+    assert all(message_bytes(json.dumps(p.body).encode()) <= CARD_BUDGET_BYTES for p in parts)
+    text = "\n".join(p.card_text for p in parts)
+    assert all(f"Piece {n}." in text for n in range(1, 15))
+    assert f"(part 1 of {len(parts)})" in parts[0].card_text
+    replies = [a for p in parts for a in p.submits() if a["data"]["ec"] == "coach_reply"]
+    assert len(replies) == 14
+    assert _sent_to_staff(db, session_id) == 14
