@@ -272,6 +272,18 @@ they sum to :data:`SLOW_LISTENING` with none of them an intervention."""
 SLOW_LISTENING = 2.0
 """Listening credit the last :data:`SLOW_WINDOW` turns need (the slow path)."""
 
+LONG_WINDOW = 9
+"""The longest window, for a patient kind yes/no interviewer (issue 9: "a yes/no
+interviewer still hears something", later than a skilled one): its last
+:data:`LONG_WINDOW` turns may earn a layer when they sum to :data:`LONG_LISTENING`
+with none of them an intervention. Nine turns, so six yes/no questions (or an
+opening, a warm line and six of them) never reach it."""
+
+LONG_LISTENING = 2.6
+"""Listening credit the last :data:`LONG_WINDOW` turns need (the long path): about
+nine kind yes/no questions (:data:`CLOSED_CREDIT` each is 2.7), a few with no
+credit at all leaving it out of reach."""
+
 INSIGHT_WINDOW = 4
 """Turns of sustained listening (no intervention, no trigger) the hidden
 insight needs."""
@@ -1430,6 +1442,14 @@ class PracticeEngine:
             and credit + sum(t.listening for t in slow) >= SLOW_LISTENING
         ):
             recent_credit = RECENT_LISTENING  # sustained, gentle interest counts too
+        long = self._turns[-(LONG_WINDOW - 1) :]
+        if (
+            recent_credit < RECENT_LISTENING
+            and len(long) == LONG_WINDOW - 1
+            and not any("intervention" in t.events for t in long)
+            and credit + sum(t.listening for t in long) >= LONG_LISTENING
+        ):
+            recent_credit = RECENT_LISTENING  # patient, kind interest over nine turns too
         listening_recent = 1 + sum(
             1 for t in self._turns[-(RECENT_WINDOW - 1) :] if t.listening > 0
         )

@@ -91,13 +91,22 @@ class CoachNote(View):
         persona: the caregiver (named in the label: "not part of the call with …").
         review: the review of the staff turn (findings, reframe).
         session_id / turn_index: where the note belongs (offers "Was this note
-            wrong?"); None where it cannot be disputed.
+            wrong?" on the reviewer's findings); None where it cannot be disputed.
+        engine_note: the practice engine's own note on the turn (e.g. "Check it
+            back with them: '…'", :func:`bot.core.practice.check_back_note`),
+            shown under the findings in the same note; None when there is none.
     """
 
     persona: Persona
     review: Review
     session_id: str | None = None
     turn_index: int | None = None
+    engine_note: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        """True when there is nothing to show (no finding and no engine note)."""
+        return not self.review.findings and not self.engine_note
 
 
 @dataclass(frozen=True)

@@ -418,10 +418,9 @@ class PracticeChat:
         await self._evaluate_flags(ref.workspace_id, session_id)
         if turn.note:
             await outbox.send(ref, TurnNote(turn.note))
-        if turn.review.findings and await self.sessions.get_live_notes(
-            ref.workspace_id, ref.user_id
-        ):
-            await outbox.send(ref, CoachNote(persona, turn.review, session_id, turn.index))
+        note = CoachNote(persona, turn.review, session_id, turn.index, turn.coach_note)
+        if not note.empty and await self.sessions.get_live_notes(ref.workspace_id, ref.user_id):
+            await outbox.send(ref, note)
 
     @staticmethod
     async def _say_slow(

@@ -251,7 +251,13 @@ def _finding_line(finding: Finding) -> str:
     return f"• *{label}*{weight}: {quote(finding.evidence)} — {escape(finding.why)}"
 
 
-def coach_note(review: Review, persona: Persona, *, dispute: str | None = None) -> Message | None:
+def coach_note(
+    review: Review,
+    persona: Persona,
+    *,
+    dispute: str | None = None,
+    engine_note: str | None = None,
+) -> Message | None:
     """A live coach note on one staff turn, visibly apart from the caregiver's voice.
 
     Rendered as small gray context text under a ":mag: Coach note" label that
@@ -261,19 +267,24 @@ def coach_note(review: Review, persona: Persona, *, dispute: str | None = None) 
     Args:
         review: the review of the staff turn.
         persona: the caregiver (named in the label).
-        dispute: ``<session id>:<turn>`` to offer "Was this note wrong?", or None.
+        dispute: ``<session id>:<turn>`` to offer "Was this note wrong?" (only
+            on the reviewer's findings), or None.
+        engine_note: the engine's own note on the turn
+            (:attr:`bot.presenters.views.CoachNote.engine_note`), or None.
 
     Returns:
-        The note, or None when the review found nothing.
+        The note, or None when there is neither a finding nor an engine note.
     """
-    if not review.findings:
+    if not review.findings and not engine_note:
         return None
     lines = [f":mag: *Coach note* · not part of the call with {escape(first_name(persona))}"]
     lines += [_finding_line(f) for f in review.findings]
     if review.reframe:
         lines.append(f"*Try:* {quote(review.reframe)}")
+    if engine_note:
+        lines.append(f"• {escape(engine_note)}")
     blocks = context_blocks("\n".join(lines))[:49]
-    if dispute:
+    if dispute and review.findings:
         blocks.append(
             {
                 "type": "actions",
@@ -281,7 +292,7 @@ def coach_note(review: Review, persona: Persona, *, dispute: str | None = None) 
             }
         )
     kinds = ", ".join(KIND_LABELS[f.kind].lower() for f in review.findings)
-    return Message(text=truncate(f"Coach note: {kinds}", 4000), blocks=blocks)
+    return Message(text=truncate(f"Coach note: {kinds or engine_note}", 4000), blocks=blocks)
 
 
 def dispute_modal(kinds: Sequence[str], utterance: str, *, private_metadata: str) -> dict[str, Any]:

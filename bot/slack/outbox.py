@@ -126,7 +126,9 @@ def render(view: View) -> list[Message]:
         dispute = (
             f"{view.session_id}:{view.turn_index}" if view.session_id and view.turn_index else None
         )
-        note = blocks.coach_note(view.review, view.persona, dispute=dispute)
+        note = blocks.coach_note(
+            view.review, view.persona, dispute=dispute, engine_note=view.engine_note
+        )
         return [note] if note is not None else []
     if isinstance(view, TurnNote):
         return [blocks.turn_note(view.text)]

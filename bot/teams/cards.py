@@ -161,9 +161,13 @@ def intro_card(view: IntroCard) -> TeamsMessage:
 
 
 def coach_note(view: CoachNote) -> TeamsMessage | None:
-    """The live coach note, labeled as not part of the call; None when nothing was found."""
+    """The live coach note, labeled as not part of the call; None when it is empty.
+
+    The reviewer's findings (with "Was this note wrong?") and the engine's own
+    note (:attr:`CoachNote.engine_note`) share one card.
+    """
     review: Review = view.review
-    if not review.findings:
+    if view.empty:
         return None
     body = [
         _text(
@@ -172,12 +176,15 @@ def coach_note(view: CoachNote) -> TeamsMessage | None:
             size="Small",
             isSubtle=True,
         ),
-        _text("\n".join(_finding_line(f) for f in review.findings), size="Small"),
     ]
+    if review.findings:
+        body.append(_text("\n".join(_finding_line(f) for f in review.findings), size="Small"))
     if review.reframe:
         body.append(_text(f"**Try:** {_quote(review.reframe)}", size="Small"))
+    if view.engine_note:
+        body.append(_text(view.engine_note, size="Small"))
     actions = None
-    if view.session_id and view.turn_index:
+    if view.session_id and view.turn_index and review.findings:
         actions = [_dispute(review, f"{view.session_id}:{view.turn_index}")]
     return TeamsMessage(card=_card(body, actions))
 
