@@ -522,21 +522,27 @@ def _moves(
         if len(flagged_sentences) == len(sentences):
             return []  # every sentence is flagged: no good move to credit
     has_intervention = any(f.is_intervention for f in findings)
+    # a statement before a question in the same turn is its lead-in ("So he has missed a
+    # lot of days. What's going on?"), not a restatement the learned fallback may credit
+    asks = any(s.question for s in sentences)
     moves: list[Move] = []
     for s in sentences:
         if s.start in flagged_sentences:
             continue
         body = s.text
+        invites = False  # an invitation to talk ("Tell me more about that.") restates nothing
         if s.opening >= 0 and (
             not s.question or ((s.closed_end < 0 or s.excepted) and not _YES_NO_START.match(body))
         ):
             moves.append("open_question")
+            invites = True
         if lang.follow_up.search(body):
             moves.append("follow_up")
+            invites = True
         if not has_intervention and (
             lang.reflection.match(body)
             or (_plain_reflection(s, lang) and not _likely_intervention(cleaned, s, model))
-            or _learned_statement(cleaned, s, model)
+            or (not invites and not asks and _learned_statement(cleaned, s, model))
         ):
             moves.append("reflection")
         if not has_intervention and lang.affirmation.search(body):
@@ -581,11 +587,22 @@ _NOT_A_RESTATEMENT = re.compile(
     r"yo|nosotros|nuestra|nuestro|la escuela|el distrito|"
     r"please|por favor|try|trate|intente|make|let's|vamos|call|llame|bring|traiga|"
     r"remember|recuerde|don't|no se|no deje|get|send|mande|start|empiece|"
+    r"tell|describe|walk me|share|explain|help me|cu[eé]nteme|d[ií]game|platíqueme|"
+    r"this is|it's|sorry|excuse me|lo siento|perd[oó]n|disculpe|soy|le habla|"
+    r"descr[ií]bame|expl[ií]queme|"
     r"hi|hello|hola|good (?:morning|afternoon)|buen(?:os|as)|you(?:'re| are) right|"
     r"est[aá] bien|no hay prisa|sin prisa|thanks|thank you|gracias)\b"
 )
 """Starts of a statement that is not about the family: the speaker or the school
 talking about itself, a directive, or a greeting."""
+
+
+_RECORD_TALK = re.compile(
+    r"\d|\b(?:absen\w*|attendance|tard(?:y|ies)|missed|chronic\w*|truan\w*|"
+    r"ausencias?|faltas?|asistencia|ha faltado)\b"
+)
+"""The school's record read out (numbers, absences, attendance): a statement of the
+school's facts, never a restatement of what the family said."""
 
 
 def _learned_statement(cleaned: Cleaned, s: _Sentence, model: LearnedModel | None) -> bool:
@@ -595,7 +612,8 @@ def _learned_statement(cleaned: Cleaned, s: _Sentence, model: LearnedModel | Non
     statement that starts as :data:`_NOT_A_RESTATEMENT` does."""
     if model is None or s.question or len(s.text.split()) < 4:
         return False
-    if _NOT_A_RESTATEMENT.match(cleaned.low[s.start : s.end]):
+    low = cleaned.low[s.start : s.end]
+    if _NOT_A_RESTATEMENT.match(low) or _RECORD_TALK.search(low):
         return False
     return model.intervention_probability(cleaned.low[s.start : s.end]) < STATEMENT_BAR
 
