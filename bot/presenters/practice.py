@@ -188,9 +188,10 @@ def dm_pointer_in_practice(persona: Persona) -> str:
 
 
 CARD_NOT_UNDERSTOOD = (
-    "I couldn't read that button press; it may be from an old card. Type “practice” to start "
-    "a new practice call."
+    "I couldn't read that button press; it may be from an old card, so nothing was done. "
+    "If a practice call is open, keep replying to it; otherwise type “practice” to start one."
 )
+"""True whether or not a practice is open (issue 12: it used to say start a new one)."""
 TEAMS_WELCOME = (
     "Hi! I'm the empathy interview coach. Type “practice” to rehearse a call with a "
     "caregiver whose child has been missing school; I'll note leading or judging questions "
