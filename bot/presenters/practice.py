@@ -187,6 +187,12 @@ def dm_pointer_in_practice(persona: Persona) -> str:
     )
 
 
+TEAMS_CARD_TOO_BIG = (
+    "Teams refused that card because it was too big, so it wasn't shown. Nothing you "
+    "typed is lost; try again with less, for example a shorter question list."
+)
+"""Said when the connector answers 413 to a card (issue 12: it used to be dropped)."""
+
 CARD_NOT_UNDERSTOOD = (
     "I couldn't read that button press; it may be from an old card, so nothing was done. "
     "If a practice call is open, keep replying to it; otherwise type “practice” to start one."

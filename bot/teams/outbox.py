@@ -17,12 +17,14 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
+import httpx
 from microsoft_teams.api.activities import ActivityParams, SentActivity
 from microsoft_teams.api.activities.message.message import MessageActivityInput
 from microsoft_teams.api.activities.typing import TypingActivityInput
 from microsoft_teams.api.models.account import Account, ConversationAccount
 from microsoft_teams.api.models.attachment.attachment import Attachment
 
+from bot.presenters.practice import TEAMS_CARD_TOO_BIG
 from bot.presenters.views import CaregiverReply, Notice, View
 from bot.services.ports import ConversationRef, MessageRef
 from bot.teams.cards import CARD_CONTENT_TYPE, TeamsMessage, render
@@ -42,6 +44,9 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+TOO_LARGE = 413
+"""The connector's status for a message over Teams' size limit (``MessageSizeTooBig``)."""
 
 STREAM_INTERVAL = 1.0
 """Seconds between stream updates (Teams accepts about one per second)."""
@@ -197,12 +202,21 @@ class TeamsOutbox:
     async def send(self, to: ConversationRef, view: View) -> MessageRef | None:
         """Post ``view`` in ``to``'s chat; returns the first message posted.
 
-        An error notice (:func:`is_error`) is posted anew: the pressed card stays.
+        An error notice (:func:`is_error`) is posted anew: the pressed card stays. When
+        the connector answers 413 (too large) to a message, the person is told plainly
+        (:data:`~bot.presenters.practice.TEAMS_CARD_TOO_BIG`) and the rest is not sent.
         """
         first: MessageRef | None = None
         keep = is_error(view)
         for message in render(view):
-            posted = await self._post(to, message, keep_pressed=keep)
+            try:
+                posted = await self._post(to, message, keep_pressed=keep)
+            except httpx.HTTPStatusError as exc:
+                if exc.response.status_code != TOO_LARGE or keep:
+                    raise
+                log.error("Teams refused a %s card as too large (413)", type(view).__name__)
+                await self._post(to, TeamsMessage(text=TEAMS_CARD_TOO_BIG), keep_pressed=True)
+                return first
             first = first or posted
         return first
 
