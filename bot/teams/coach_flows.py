@@ -194,7 +194,7 @@ class TeamsCoach:
     ) -> None:
         if not _ENTRA_ID.match(arg):
             if picked:
-                await outbox.send(ref, Notice(PICK_SOMEONE))
+                await outbox.send(ref, Notice(PICK_SOMEONE, icon="warning"))
             else:
                 await self._picker(outbox, ref, verb, arg)
             return
@@ -328,7 +328,7 @@ class TeamsCoach:
             await self._press(outbox, ref, action)
         except REFUSALS as exc:
             log.warning("refused %s by %s: %s", action.ec, ref.user_id, type(exc).__name__)
-            await outbox.send(ref, Notice(refusal(exc)))
+            await outbox.send(ref, Notice(refusal(exc), icon="warning"))  # the card stays
         except CardTooBig as exc:  # logged where it happened; everything is stored
             log.warning("%s by %s: %s", action.ec, ref.user_id, exc)
             await outbox.send(ref, Notice(CARD_TOO_BIG, icon="warning"))
@@ -356,12 +356,12 @@ class TeamsCoach:
             await self.chart(outbox, ref, sid)
         elif action.ec == "coach_change":
             if action.id not in ("add", "remove"):
-                await outbox.send(ref, Notice(practice_words.CARD_NOT_UNDERSTOOD))
+                await outbox.send(ref, Notice(practice_words.CARD_NOT_UNDERSTOOD, icon="warning"))
                 return
             await self._change(outbox, ref, action.id, (action.person or "").strip(), picked=True)
         elif action.ec == "coach_reply":
             if not sid.isdigit():
-                await outbox.send(ref, Notice(practice_words.CARD_NOT_UNDERSTOOD))
+                await outbox.send(ref, Notice(practice_words.CARD_NOT_UNDERSTOOD, icon="warning"))
                 return
             fb = await self.coaching.reply_to_feedback(ws, me, int(sid), action.text or "")
             await outbox.send(ref, Notice(say.REPLY_SAVED))
@@ -410,6 +410,8 @@ class TeamsCoach:
                 return
         sent = await self.coaching.send_feedback(ws, me, session_id)  # none: NothingToSend
         await outbox.send(ref, Notice(say.feedback_sent(who, len(sent.items))))
+        # the transcript again (its Mark reviewed), as after a comment (issue 12)
+        await self.transcript(outbox, ref, session_id, 0, record_read=False)
 
     async def _tell_coach(
         self,
