@@ -100,3 +100,59 @@ def test_slash_practice_outside_a_practice_shows_the_picker(server: TeamsServer)
     server.say("/practice")
     [picker] = server.wait_messages(1, chat_of(1))
     assert "Who would you like to practice with?" in picker.card_text
+
+
+def _mention(server: TeamsServer, text: str, mentioned: dict[str, str]) -> None:
+    from teams_kit import activity
+
+    body = activity(
+        "message",
+        server.connector.service_url,
+        n=2,
+        text=text,
+        entities=[
+            {"type": "mention", "text": f"<at>{mentioned['name']}</at>", "mentioned": mentioned},
+            {"type": "clientInfo", "locale": "en-US"},
+        ],
+    )
+    assert server.post(body).status_code == 200
+
+
+@pytest.fixture
+def coach_server(tmp_path: Path, identity: FakeIdentity, connector: FakeConnector):  # type: ignore[no-untyped-def]
+    from teams_kit import user
+
+    s = TeamsServer(str(tmp_path / "ec.db"), identity, connector)
+    s.settings = s.settings.model_copy(update={"coach_user_ids": user(2)["aadObjectId"]})
+    with s:
+        yield s
+
+
+@pytest.mark.parametrize("shape", ["29 id and aadObjectId", "Entra id"])
+def test_coach_add_with_a_mention_adds_the_mentioned_person(
+    coach_server: TeamsServer, shape: str
+) -> None:
+    from teams_kit import user
+
+    staff = user(3)
+    coach_server.say("hi", n=3)  # Staff 3 has a chat with the app
+    mentioned = (
+        dict(staff)
+        if shape == "29 id and aadObjectId"
+        else {"id": staff["aadObjectId"], "name": staff["name"]}
+    )
+    _mention(coach_server, "coach add <at>Staff 3</at>", mentioned)
+    [added] = coach_server.wait_messages(1, chat_of(2))
+    assert "I can't look people up" not in added.text
+    assert added.text.startswith("Staff 3 is now a coach"), added.text
+
+
+def test_a_mention_with_only_a_teams_id_gets_the_picker_without_a_wrong_reason(
+    coach_server: TeamsServer,
+) -> None:
+    _mention(
+        coach_server, "coach add <at>Staff 3</at>", {"id": "29:1user3-teams-id", "name": "Staff 3"}
+    )
+    [picker] = coach_server.wait_messages(1, chat_of(2))
+    assert "I can't look people up by a typed name" not in picker.text + picker.card_text
+    assert picker.cards, "the people picker"
