@@ -317,3 +317,20 @@ def taking_a_moment(persona: Persona) -> str:
         e.g. "Rosa is taking a moment…".
     """
     return f"{first_name(persona)} is taking a moment…"
+
+
+def command_in_practice(persona_first: str, word: str) -> str:
+    """The one line for an app command typed during a practice (it is no turn).
+
+    Args:
+        persona_first: the caregiver's first name.
+        word: the Teams command word (a value of :data:`bot.teams.handlers.MENU_WORDS`).
+
+    Returns:
+        A sentence naming the call and what to type.
+    """
+    then = "to start another" if word == "practice" else "again"
+    return (
+        f"You're in a practice call with {persona_first}, so “{word}” was not sent to "
+        f"{persona_first}. Type “end” to finish the call, then type “{word}” {then}."
+    )

@@ -50,7 +50,7 @@ HELP = (
     "- **coach**: the sessions waiting for your review (**coach all**: every session)\n"
     "- **coach list**: who the coaches in this organization are\n"
     "- **coach add**: make someone a coach (pick them by name, or give their Microsoft Entra "
-    "object id; coaches can add coaches, the first ones come from EC_COACH_USER_IDS)\n"
+    "object id; coaches can add coaches; your IT team can set the first coaches)\n"
     "- **coach remove**: stop someone being a coach\n"
     "- **progress**: your own practice chart; **team progress**: your team's (coaches)\n\n"
     "Every time a coach opens a transcript, the staff member can see it."

@@ -454,7 +454,12 @@ def _question_units(
             continue
         pieces = [s.start]
         if s.opening >= 0:
-            pieces += [s.start + j.start() + 1 for j in lang.stack_join.finditer(body, s.opening)]
+            # a join that starts with punctuation ("," ";" "-") leaves it out of the next
+            # question; one that starts with a word ("and what…") keeps that word whole
+            pieces += [
+                s.start + j.start() + (0 if body[j.start()].isalnum() else 1)
+                for j in lang.stack_join.finditer(body, s.opening)
+            ]
         bounds = [*pieces, s.end]
         units.extend((bounds[i], bounds[i + 1]) for i in range(len(pieces)))
     return units
