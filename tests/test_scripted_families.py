@@ -13,7 +13,7 @@ from practice_kit import stub_review
 
 from bot.core.persona import Persona
 from bot.core.practice import PracticeEngine
-from bot.llm.scripted import ScriptedResponder, fitting_offers
+from bot.llm.scripted import ScriptedResponder, _fitting_acknowledgements, fitting_offers
 from bot.personas import load_all
 
 CARDS: list[Persona] = list(load_all().values())
@@ -123,3 +123,13 @@ def test_in_person_hello_accepts_no_drink_never_offered(persona_id: str) -> None
         "Hi! Thanks for coming in. Can I get you some coffee or water?"
     )
     assert any(w in ScriptedResponder().reply(offered).lower() for w in ("coffee", "water"))
+
+
+def test_praise_with_a_lot_more_gets_thanks_not_it_is_hard() -> None:
+    card = BY_ID["orchard-season-mom"]
+    lines = card.voice.acknowledge
+    fit = _fitting_acknowledgements(
+        "you've clearly thought about this a lot more than we have at school.", lines
+    )
+    assert fit and all("mucho" not in line.lower() for line in fit), fit
+    assert _fitting_acknowledgements("that's a lot to carry.", lines) != fit

@@ -162,7 +162,8 @@ like :data:`_TELLS_OFF` findings."""
 
 
 _HARD_WORDS = re.compile(
-    r"\b(?:hard|harder|hardest|a lot|lot to|tough|rough|exhausting|draining|wearing|heavy|"
+    r"\b(?:hard|harder|hardest|a lot(?! more| of thought)|lot to|tough|rough|exhausting|"
+    r"draining|wearing|heavy|"
     r"frustrat\w*|worr\w*|scar\w*|toll|weigh\w*|stress\w*|carrying|difficult|struggl\w*|"
     r"stretch|juggl\w*|alone|duro|dif[ií]cil|pesad\w*|mucho)\b"
 )
