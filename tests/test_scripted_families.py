@@ -133,3 +133,11 @@ def test_praise_with_a_lot_more_gets_thanks_not_it_is_hard() -> None:
     )
     assert fit and all("mucho" not in line.lower() for line in fit), fit
     assert _fitting_acknowledgements("that's a lot to carry.", lines) != fit
+
+
+def test_a_line_naming_what_was_offered_still_fits() -> None:
+    card = BY_ID["truancy-letters-mom"]
+    clinic = "There's a mental health clinic that takes Medicaid. I'll give you the number."
+    assert "Does taking that go on his file too?" in fitting_offers(clinic, card.voice.offered)
+    flyer = "There's a parenting class at the community center. I can send you the flyer."
+    assert any("handouts" in line for line in fitting_offers(flyer, card.voice.offered))

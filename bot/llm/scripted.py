@@ -304,10 +304,14 @@ _OFFER_NOUNS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
         (r"\bprogram", r"program|club|group|mentor|tutor|class|service|counsel|plan"),
         (
             r"handout|charity|\bbag\b|need more",
-            r"food|pantry|bank|clothes|coat|supplies|backpack|"
-            r"donat|free|bag|assistance|resource|closet|gas card|voucher",
+            r"food|pantry|bank|clothes|coat|supplies|backpack|donat|free|bag|assistance|"
+            r"resource|closet|gas card|voucher|class|flyer|program|clinic|club|refer|number",
         ),
-        (r"\bfile\b", r"form|sign|record|file|plan|referral|counsel|therapist|evaluat|report"),
+        (
+            r"\bfile\b",
+            r"form|sign|record|file|plan|referral|counsel|therap|evaluat|report|clinic|"
+            r"mental|doctor|medic|nurse",
+        ),
         (r"\bcourt\b|\bjudge\b", r"court|judge|petition|truan|legal|law\b"),
         (r"send it home", r"send|form|sheet|paper|flyer|information|list"),
         (r"\broad\b", r"bus|ride|transport|drive|van|carpool|gas|road"),
