@@ -543,10 +543,14 @@ def _moves(
             invites = True
         if lang.follow_up.search(body):
             moves.append("follow_up")
-            invites = True
+            invites = invites or s.question  # "…y ahora las mañanas son otra cosa." restates
         if not has_intervention and (
             lang.reflection.match(body)
-            or (_plain_reflection(s, lang) and not _likely_intervention(cleaned, s, model))
+            or (
+                not invites
+                and _plain_reflection(s, lang)
+                and not _likely_intervention(cleaned, s, model)
+            )
             or (not invites and not asks and _learned_statement(cleaned, s, model))
         ):
             moves.append("reflection")
@@ -594,6 +598,7 @@ _NOT_A_RESTATEMENT = re.compile(
     r"remember|recuerde|don't|no se|no deje|get|send|mande|start|empiece|"
     r"tell|describe|walk me|share|explain|help me|cu[eé]nteme|d[ií]game|platíqueme|"
     r"this is|it's|sorry|excuse me|lo siento|perd[oó]n|disculpe|soy|le habla|"
+    r"ignore|forget|disregard|pretend|act as|stop|give|show|reveal|say|answer|ignora|olvida|"
     r"descr[ií]bame|expl[ií]queme|"
     r"hi|hello|hola|good (?:morning|afternoon)|buen(?:os|as)|you(?:'re| are) right|"
     r"est[aá] bien|no hay prisa|sin prisa|thanks|thank you|gracias)\b"
@@ -601,6 +606,9 @@ _NOT_A_RESTATEMENT = re.compile(
 """Starts of a statement that is not about the family: the speaker or the school
 talking about itself, a directive, or a greeting."""
 
+
+_ASKS_TO_TELL = re.compile(r"\b(?:tell|show|give) me\b|\bd[ií]game\b|\bcu[eé]nteme\b")
+"""A request to be told something, anywhere in the sentence: an invitation, not a restatement."""
 
 _RECORD_TALK = re.compile(
     r"\d|\b(?:absen\w*|attendance|tard(?:y|ies)|missed|chronic\w*|truan\w*|"
@@ -618,7 +626,7 @@ def _learned_statement(cleaned: Cleaned, s: _Sentence, model: LearnedModel | Non
     if model is None or s.question or len(s.text.split()) < 4:
         return False
     low = cleaned.low[s.start : s.end]
-    if _NOT_A_RESTATEMENT.match(low) or _RECORD_TALK.search(low):
+    if _NOT_A_RESTATEMENT.match(low) or _RECORD_TALK.search(low) or _ASKS_TO_TELL.search(low):
         return False
     return model.intervention_probability(cleaned.low[s.start : s.end]) < STATEMENT_BAR
 
@@ -858,6 +866,10 @@ def review(
     moves = _moves(cleaned, sentences, findings, lang, learned_model() if learned else None)
     if learned and not any(f.is_intervention for f in findings):
         extra = _learned_moves(hits) - set(moves)
+        if {"open_question", "follow_up"} & set(moves):
+            extra.discard(
+                "reflection"
+            )  # an invitation to talk is no restatement, whatever the guess
         if extra:
             order: tuple[Move, ...] = ("open_question", "follow_up", "reflection", "affirmation")
             moves = [m for m in order if m in moves or m in extra]
