@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.practice import OVERFLOW_STYLES, PracticeEngine, Turn
+from bot.core.practice import MOVE_GAIN, OVERFLOW_STYLES, PracticeEngine, Turn
 from bot.core.topics import question_intent
 from bot.llm.scripted import ScriptedResponder
 from bot.personas import load_all
@@ -176,3 +176,15 @@ def test_bench_threat_delay_ignores_a_layer_told_before_the_threats() -> None:
     assert practice_eval.first_disclosure(rows) == 1
     assert practice_eval.first_disclosure(rows, 1) == 2  # counted from after the first row
     assert practice_eval.first_disclosure(rows[:2], 1) is None
+
+
+@pytest.mark.parametrize("persona_id", sorted(PERSONAS))
+def test_an_opening_line_earns_no_reflection_credit_and_no_layer(persona_id: str) -> None:
+    """Nothing has been said to reflect back at turn 1 (the rules reviewer may see one)."""
+    opening = (
+        "Hello {c}? This is the front desk at {s}'s school. I have a couple of quick "
+        "questions, it will only take a minute."
+    )
+    first = _run(persona_id, [opening], 4)[0]
+    assert first.listening < MOVE_GAIN["reflection"]
+    assert not first.disclosed
