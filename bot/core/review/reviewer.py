@@ -726,7 +726,11 @@ def _judge_findings(cleaned: Cleaned, sentences: list[_Sentence]) -> list[_Found
     p = judge_probability(jm, cleaned.low)
     if p < float(jm.thresholds[0]):
         return []
-    best = max(sentences, key=lambda s: judge_probability(jm, cleaned.low[s.start : s.end]))
+    best = (
+        sentences[0]
+        if len(sentences) == 1
+        else max(sentences, key=lambda s: judge_probability(jm, cleaned.low[s.start : s.end]))
+    )
     f = _finding(cleaned, "judgment", best.start, best.end, JUDGE_WHY, round(p, 3), "learned")
     return [] if f is None else [(f, best.start, LEARNED_RULE)]
 
