@@ -142,12 +142,13 @@ class LearnedModel:
         self.meta = meta or {}
 
     @classmethod
-    def load(cls) -> LearnedModel:
-        """Load ``bot/core/review/data/learned.npz`` (plain arrays, ``allow_pickle=False``).
+    def load(cls, name: str = "learned.npz") -> LearnedModel:
+        """Load ``bot/core/review/data/<name>`` (plain arrays, ``allow_pickle=False``):
+        the learned layer, or the reflection judge (``reflection_judge.npz``).
 
-        Raises ``FileNotFoundError`` when the package carries no model file.
+        Raises ``FileNotFoundError`` when the package carries no such file.
         """
-        path = resources.files("bot.core.review").joinpath("data/learned.npz")
+        path = resources.files("bot.core.review").joinpath("data/" + name)
         with resources.as_file(path) as p, np.load(p, allow_pickle=False) as z:
             gate = z["gate"].tolist()
             meta = json.loads(str(z["meta"])) if "meta" in z.files else {}
@@ -350,3 +351,20 @@ def model() -> LearnedModel | None:
         return LearnedModel.load()
     except FileNotFoundError:
         return None
+
+
+@lru_cache(maxsize=1)
+def judge() -> LearnedModel | None:
+    """The reflection judge (``data/reflection_judge.npz``, trained by
+    ``bench/train_reflection_judge.py``): one "judgment" label whose threshold is the
+    bar chosen on the training folds. Loaded once; None when the file is absent."""
+    try:
+        return LearnedModel.load("reflection_judge.npz")
+    except FileNotFoundError:
+        return None
+
+
+def judge_probability(judge_model: LearnedModel, low: str) -> float:
+    """The reflection judge's probability that the lower-cased turn ``low`` is a
+    judgment dressed as a reflection."""
+    return 1.0 / (1.0 + math.exp(-float(judge_model.scores(low)[0])))

@@ -33,7 +33,8 @@ from functools import lru_cache
 from importlib import resources
 
 from bot.core.models import SEVERITY_OF, Finding, FindingKind, Move, Review, ReviewContext, Source
-from bot.core.review.learned import LearnedHit, LearnedModel
+from bot.core.review.learned import LearnedHit, LearnedModel, judge_probability
+from bot.core.review.learned import judge as reflection_judge
 from bot.core.review.learned import model as learned_model
 from bot.core.review.reframe import reframe_for
 from bot.core.review.rules import RULES, Rule, load_shapes
@@ -732,7 +733,37 @@ def _analyse(
         # reflection stem frames ("It sounds like | you're a terrible planner"), of the
         # "any intervention" head scored on those words alone at its own bar
         # (:meth:`~bot.core.review.learned.LearnedModel.framed`).
+        if not any(f.is_intervention for f, _s, _n in found):
+            found += _judge_findings(cleaned, sentences)
     return cleaned, sentences, spanish, _resolve(found), lang, hits
+
+
+JUDGE_WHY = (
+    "This reads like a verdict on the family dressed as a reflection; reflect what they "
+    "said or felt, without blame, a fix or a 'but'."
+)
+"""Why-sentence of the reflection judge's finding."""
+
+
+def _judge_findings(cleaned: Cleaned, sentences: list[_Sentence]) -> list[_Found]:
+    """The reflection judge's judgment finding on a turn of statements no rule flags:
+    when its probability on the whole turn reaches its trained bar, one finding spanning
+    the sentence it scores highest (``bench/train_reflection_judge.py``); else none. A
+    turn with a question is left to the question shapes: on the labelled sets the judge
+    mistook yes/no and leading questions ("Is it mostly transportation?") for blame."""
+    jm = reflection_judge()
+    if jm is None or not sentences or any(s.question for s in sentences):
+        return []
+    p = judge_probability(jm, cleaned.low)
+    if p < float(jm.thresholds[0]):
+        return []
+    best = (
+        sentences[0]
+        if len(sentences) == 1
+        else max(sentences, key=lambda s: judge_probability(jm, cleaned.low[s.start : s.end]))
+    )
+    f = _finding(cleaned, "judgment", best.start, best.end, JUDGE_WHY, round(p, 3), "learned")
+    return [] if f is None else [(f, best.start, LEARNED_RULE)]
 
 
 REFLECTION_BAR = 0.85
