@@ -35,6 +35,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -46,9 +47,11 @@ from bot.presenters import reflection as words
 from bot.presenters.coach_limits import dispute_updated
 from bot.presenters.views import Notice
 from bot.services.chat_refs import ChatReferences
+from bot.services.claims import PendingWork
 from bot.services.commands import parse_start_request
 from bot.services.conversation import PracticeChat
 from bot.services.ports import ConversationRef
+from bot.services.recovery import DurableChat
 from bot.services.reflection import (
     InterviewNotFound,
     InvalidInput,
@@ -86,7 +89,7 @@ if TYPE_CHECKING:
     from microsoft_teams.api import InvokeResponse
     from microsoft_teams.apps import ActivityContext, App
 
-__all__ = ["CardHandler", "CardRoute", "TeamsHandlers", "register"]
+__all__ = ["CardHandler", "CardRoute", "TeamsHandlers", "message_work", "register"]
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +141,7 @@ class TeamsHandlers:
         self.app = app
         self.chat = chat
         self.reflections = reflections
+        self.durable = DurableChat(chat)
         self._zones: dict[tuple[str, str], str] = {}
         self.actions: dict[str, CardRoute] = {
             ACTION_START: CardRoute(self._on_start),
@@ -306,7 +310,18 @@ class TeamsHandlers:
         elif text and self._is_plain_chat(text):
             await outbox.send(ref, Notice(say.TEAMS_POINTER, icon="info"))
             return
-        await self.chat.handle_message(outbox, ref, text)
+        await self.answer(outbox, message_work(ref, incoming, text))
+
+    async def answer(self, outbox: TeamsOutbox, work: PendingWork) -> None:
+        """Answer a practice message durably (:meth:`DurableChat.handle`): it is stored with
+        its claim before the model is asked; a process that dies, or a reply the connector
+        refuses, leaves the claim to the recovery loop (``serve teams`` runs it), which
+        redoes it from the stored work (a saved turn's reply is re-sent, never asked again).
+
+        Raises:
+            bot.store.StoreUnavailable: the claim could not be stored (the caller tells the user).
+        """
+        await self.durable.handle(outbox, work)
 
     @staticmethod
     def _is_plain_chat(text: str) -> bool:
@@ -482,6 +497,29 @@ class TeamsHandlers:
             )
             return
         await self.chat.start(outbox, ref, persona)
+
+
+def message_work(ref: ConversationRef, incoming: Incoming, text: str) -> PendingWork:
+    """The durable work of one practice message (the claim's payload, enough to redo it).
+
+    Args:
+        ref: where it goes (the open session's thread, the user, the service URL the
+            recovery posts to proactively).
+        incoming: the parsed activity (its activity id keys the claim).
+        text: the message as plain text.
+
+    Returns:
+        A ``message`` :class:`PendingWork` keyed ``teams-msg:<sha256 of chat and activity id>``
+        (apart from the delivery key :meth:`TeamsHandlers._first_delivery` commits first).
+    """
+    seen = incoming.id or secrets.token_hex(16)  # no id: never a duplicate
+    digest = hashlib.sha256(f"{incoming.conversation.id}\0{seen}".encode()).hexdigest()
+    return PendingWork(
+        kind="message",
+        ref=ref,
+        keys=[f"teams-msg:{digest}"],
+        text=text,
+    )
 
 
 def register(

@@ -225,6 +225,11 @@ class FakeConnector:
     """Activities larger than this (:func:`message_bytes`) get 413 and are not recorded."""
     too_big: list[int] = field(default_factory=list)
     """The size of every activity refused with 413, in order."""
+    fail_messages: int = 0
+    """The next this-many POSTs of a ``message`` activity get 500 and are not recorded
+    (a connector that fails to take a reply; set it, it counts down)."""
+    failed: int = 0
+    """How many POSTs were answered 500 by :attr:`fail_messages`."""
     refuse_updates: set[str] = field(default_factory=set)
     """Activity ids whose update (PUT) gets 404 ``ActivityNotFoundInConversation``
     (a card the user deleted); the refused PUT is not recorded."""
@@ -262,6 +267,18 @@ class FakeConnector:
                     )
                     return
                 body = json.loads(raw or b"{}")
+                with connector._lock:
+                    fail = (
+                        method == "POST"
+                        and body.get("type") == "message"
+                        and connector.fail_messages > 0
+                    )
+                    if fail:
+                        connector.fail_messages -= 1
+                        connector.failed += 1
+                if fail:
+                    self._answer(500, {"error": {"code": "ServiceError", "message": "failed"}})
+                    return
                 with connector._lock:
                     connector._next += 1
                     new_id = f"act-{connector._next}"
