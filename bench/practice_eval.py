@@ -140,6 +140,8 @@ def repeats(rows: list[dict[str, Any]]) -> int:
 
 
 def first_disclosure(rows: list[dict[str, Any]], offset: int = 0) -> int | None:
+    """The turn of the first layer or insight after the first ``offset`` rows, counted from
+    ``offset`` (1 = the row right after them); None when nothing is disclosed there."""
     for row in rows[offset:]:
         if row["disclosed"] or row["insight"]:
             return int(row["turn"]) - offset
@@ -277,13 +279,19 @@ def evaluate(
         threats = threat_turns(script["turns"])
         # the same script without its threatening turns (same seed): the turns kept, by number
         kept = [i for i in range(1, len(script["turns"]) + 1) if i not in threats]
+        # a layer told before the first threat (the greeting, in both runs) is not one the
+        # threats could delay: the delay counts from the first threatening turn on
+        start = min(threats) if threats else 1
         for persona in personas:
-            with_threat = first_disclosure(sessions[(script["id"], persona.id)])
+            with_threat = first_disclosure(sessions[(script["id"], persona.id)], start - 1)
+            if with_threat is not None:
+                with_threat += start - 1
             clean = run_session(persona, [script["turns"][i - 1] for i in kept], seed=number)
-            without = first_disclosure(clean)
+            after = sum(1 for i in kept if i < start)  # clean turns before the first threat
+            without = first_disclosure(clean, after)
             if without is None:
                 continue  # nothing to compare: no layer even without the threats
-            same_turn = kept[without - 1]  # the script turn that opened a layer without threats
+            same_turn = kept[after + without - 1]  # the script turn that opened it without threats
             if with_threat is not None:
                 delays.append(float(with_threat - same_turn))
             else:  # no layer at all after the threats: at least this much later

@@ -8,6 +8,8 @@ Real persona cards, the real engine (stub reviewer), the real responder.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from practice_kit import stub_review
 
@@ -83,7 +85,13 @@ def test_in_person_welcome_with_a_teacher_named_gets_only_the_welcome(card: Pers
     )
     plan = PracticeEngine(card, reviewer=stub_review).plan(text)
     reply = ScriptedResponder().reply(plan)
-    assert card.voice.in_person and reply == card.voice.in_person
+    # the welcome, less any coffee or water accepted that nobody offered (practice5 judge)
+    kept = [
+        s
+        for s in re.split(r"(?<=[.!?])\s+", card.voice.in_person)
+        if not re.search(r"\b(?:water|coffee|tea|drink|agua|caf[eé])\b", s.lower())
+    ]
+    assert card.voice.in_person and reply == " ".join(kept)
     assert not any(line in reply for line in card.voice.topics.get("teachers", []))
 
 

@@ -37,3 +37,13 @@ def test_both_coach_screens_share_one_short_day() -> None:
     """Teams' queue printed "Mar 05" after Slack's was fixed: one function serves both."""
     assert short_day(MOMENT) == when(MOMENT) == "Mar 5"
     assert short_day(None) == "earlier"
+
+
+def test_the_teams_interview_time_is_us_style_like_slacks() -> None:
+    """issue 12: Teams showed "Wed 2 Dec"; both apps now write "Thu, Mar 5"."""
+    from bot.presenters.interview_logged import local_time as teams_local_time
+
+    assert teams_local_time(MOMENT, "America/Los_Angeles") == "Thu, Mar 5, 10:07 AM"
+    assert teams_local_time(MOMENT, "America/Los_Angeles") == local_time(
+        MOMENT, "America/Los_Angeles"
+    )

@@ -277,12 +277,24 @@ LONG_WINDOW = 9
 interviewer still hears something", later than a skilled one): its last
 :data:`LONG_WINDOW` turns may earn a layer when they sum to :data:`LONG_LISTENING`
 with none of them an intervention. Nine turns, so six yes/no questions (or an
-opening, a warm line and six of them) never reach it."""
+opening, a warm line and six of them) never reach it. When this turn's only ask is a
+yes/no question (a warm line before it included), this path and the slow one open a
+layer only for a talkative caregiver (:data:`OVERFLOW_STYLES`): practice5's kind yes/no
+scripts, a thank-you before every question, had a layer in 30 of 33 sessions."""
 
 LONG_LISTENING = 2.6
 """Listening credit the last :data:`LONG_WINDOW` turns need (the long path): about
 nine kind yes/no questions (:data:`CLOSED_CREDIT` each is 2.7), a few with no
 credit at all leaving it out of reach."""
+
+_ASKS_WHAT_WAS_MISSED = re.compile(
+    r"\banything (?:(?:that )?i (?:did ?n'?t|didnt|have ?n'?t|havent|forgot to|should have)"
+    r"(?: think to| get to)? ask|(?:that )?i(?:'m| am) missing|i missed|we (?:did ?n'?t|didnt)"
+    r" (?:cover|talk about))"
+)
+"""An invitation to add what the interviewer missed ("Is there anything I didn't ask that
+matters?", "anything i didnt think to ask?"): it asks for more like "What else?" does (and is
+a stock prompt the same way), though it has a yes/no shape (folded, lower-case text)."""
 
 INSIGHT_WINDOW = 4
 """Turns of sustained listening (no intervention, no trigger) the hidden
@@ -1354,6 +1366,16 @@ class PracticeEngine:
 
         # listening credit
         moves = found_moves - ({"reflection"} if miss else set())
+        if not earlier:
+            # nothing has been said to reflect back yet: an opening line earns no reflection's
+            # credit ("I've got a few quick questions" is not listening), whatever the rules saw
+            moves.discard("reflection")
+        if "follow_up" not in moves and _ASKS_WHAT_WAS_MISSED.search(
+            fold(staff_text).translate(ASCII_LOWER)
+        ):
+            # "Anything I didn't ask?" invites more, like "What else?" (one move, not two)
+            moves.discard("open_question")
+            moves.add("follow_up")
         intent = question_intent(staff_text)
         yes_no = intent == "yes_no" and not moves & {"reflection", "follow_up"} and not rv.findings
         if yes_no:
@@ -1370,6 +1392,13 @@ class PracticeEngine:
             credit = MOVE_GAIN["affirmation"]
             events.append("warm")
         closed_only = False  # this turn's credit is a yes/no question's only: the slow path
+        # a yes/no question is this turn's only ask, even after a warm line ("Thank you for
+        # sharing that. Are mornings the hardest?"): the caregiver was asked for a yes or a no
+        closed_turn = (
+            (yes_no or "closed" in rv.kinds)
+            and not moves & {"open_question", "follow_up", "reflection"}
+            and not pause
+        )
         about_them = bool(subjects or topics) or _names_student(persona, staff_text)
         if credit == 0 and ("closed" in rv.kinds or yes_no) and about_them and not intervention:
             overflow = persona.style in OVERFLOW_STYLES
@@ -1430,13 +1459,17 @@ class PracticeEngine:
         # disclosure
         allowed = [layer for i in st.disclosed_ids for layer in persona.layers if layer.id == i]
         recent_credit = credit + sum(t.listening for t in self._turns[-(RECENT_WINDOW - 1) :])
-        if closed_only:
+        if closed_only or closed_turn:
             # a yes/no question opens a layer only at the end of sustained gentle interest
-            # (the slow path below), never as fast as an open one (issue 9: yes/no later)
+            # (the slow and long paths below), never as fast as an open one (issue 9: yes/no
+            # later), and only from a talkative caregiver whose yes or no overflows into talk
+            # (OVERFLOW_STYLES): a reserved, plain or upset one just answers it (rarely)
             recent_credit = 0.0
+        overflows = not closed_turn or persona.style in OVERFLOW_STYLES
         slow = self._turns[-(SLOW_WINDOW - 1) :]
         if (
-            recent_credit < RECENT_LISTENING
+            overflows
+            and recent_credit < RECENT_LISTENING
             and len(slow) == SLOW_WINDOW - 1
             and not any("intervention" in t.events for t in slow)
             and credit + sum(t.listening for t in slow) >= SLOW_LISTENING
@@ -1444,7 +1477,8 @@ class PracticeEngine:
             recent_credit = RECENT_LISTENING  # sustained, gentle interest counts too
         long = self._turns[-(LONG_WINDOW - 1) :]
         if (
-            recent_credit < RECENT_LISTENING
+            overflows
+            and recent_credit < RECENT_LISTENING
             and len(long) == LONG_WINDOW - 1
             and not any("intervention" in t.events for t in long)
             and credit + sum(t.listening for t in long) >= LONG_LISTENING

@@ -1147,7 +1147,10 @@ _WH = (
     ("how", re.compile(r"\b(?:hows?|c[oó]mo)\b")),
     (
         "what",
-        re.compile(r"\b(?:whats?|which|tell me|walk me through|say a bit|qu[eé]|cu[eé]nteme)\b"),
+        re.compile(
+            r"\b(?:whats?|which|tell me|walk me through|say a bit|qu[eé]|cu[aá]l(?:es)?"
+            r"|cu[eé]nteme)\b"
+        ),
     ),
 )
 _YES_NO = re.compile(

@@ -290,13 +290,15 @@ def page_of(page: int, pages: int) -> str:
 
 
 def turn_record(layer_earned: str | None, trust_fell: bool) -> str:
-    """What the turn did to the conversation: the layer it earned, trust falling."""
+    """What the turn did to the conversation: the layer it earned (as the persona card
+    writes it: names keep their capitals), trust falling."""
     parts = []
     if layer_earned:
         parts.append(f"earned a layer of the story: {layer_earned}")
     if trust_fell:
         parts.append("trust fell")
-    return "; ".join(parts).capitalize()
+    said = "; ".join(parts)
+    return said[:1].upper() + said[1:]
 
 
 def dispute_line(who: str, turn_index: int, kinds: Sequence[str], comment: str | None) -> str:

@@ -119,13 +119,18 @@ def setting_out_of_range(name: str, low: float, high: float) -> str:
     return f"{name} must be between {low:g} and {high:g}."
 
 
-def coach_sent(created: bool, coaches: int, words: CommandWords = SLACK) -> str:
+def coach_sent(
+    created: bool, coaches: int, words: CommandWords = SLACK, told: int | None = None
+) -> str:
     """The confirmation of *Send to a coach*, honest about who was told.
 
     Args:
         created: False when the session was already waiting for a coach.
         coaches: how many coaches the workspace has (0: nobody was told).
         words: the platform's wording (who can add the first coach, and how).
+        told: how many of them were sent the alert (None: all of them). A Teams coach
+            who never opened a chat with the app cannot be reached (Teams opens no chat
+            from an id alone); the session still waits in their queue.
     """
     if not created:
         return "This session is already waiting for a coach."
@@ -134,9 +139,30 @@ def coach_sent(created: bool, coaches: int, words: CommandWords = SLACK) -> str:
             f"Saved for a coach, but this {words.place} has no coach set up yet, so no one has "
             f"been told. {words.first_coach} Once one is added, they will see this session."
         )
+    told = coaches if told is None else max(0, min(told, coaches))
+    later = (
+        "when they open a chat with me and type “coach”"
+        if words.platform == "teams"
+        else words.coach_home
+    )
+    if told == 0:
+        whom = "your coach" if coaches == 1 else f"your {coaches} coaches"
+        return (
+            f"Saved for {whom}, but I could not reach "
+            f"{'them' if coaches == 1 else 'any of them'} yet, so no one has been told. "
+            f"It is in their queue: they will see it {later}."
+        )
     if coaches == 1:
         return "Sent to your coach. They have been told and can read this transcript now."
-    return f"Sent to your {coaches} coaches. They have been told and can read this transcript now."
+    if told == coaches:
+        return (
+            f"Sent to your {coaches} coaches. All {coaches} have been told and can read this "
+            "transcript now."
+        )
+    return (
+        f"Sent to your {coaches} coaches. {told} of them {'has' if told == 1 else 'have'} been "
+        f"told and can read this transcript now; the others will see it in their queue {later}."
+    )
 
 
 def flag_reason(

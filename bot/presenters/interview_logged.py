@@ -45,10 +45,11 @@ _PENDING = ("pending", "claimed")
 
 
 def local_time(dt: datetime, tz: str) -> str:
-    """``dt`` on the reader's wall clock, e.g. ``"Thu 5 Mar, 11:00 AM"`` (``tz``: IANA zone)."""
+    """``dt`` on the reader's wall clock, US style, e.g. ``"Thu, Mar 5, 11:00 AM"``
+    (``tz``: IANA zone; the same form as Slack's interview lines)."""
     local = dt.astimezone(zone(tz))
     hour = local.hour % 12 or 12
-    return f"{local:%a} {local.day} {local:%b}, {hour}:{local:%M} {local:%p}"
+    return f"{local:%a}, {local:%b} {local.day}, {hour}:{local:%M} {local:%p}"
 
 
 def interview_logged_lines(

@@ -71,7 +71,7 @@ TEAMS = CommandWords(
     place="organization",
     first_coach=(
         "A coach can add one: they type “coach add” in their chat with me. The first coaches "
-        "are named by whoever runs the app (the EC_COACH_USER_IDS setting)."
+        "can be set by your IT team."
     ),
     managers="coaches",
     coach_home="when they type “coach” in their chat with me",

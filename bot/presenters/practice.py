@@ -187,10 +187,17 @@ def dm_pointer_in_practice(persona: Persona) -> str:
     )
 
 
-CARD_NOT_UNDERSTOOD = (
-    "I couldn't read that button press; it may be from an old card. Type “practice” to start "
-    "a new practice call."
+TEAMS_CARD_TOO_BIG = (
+    "Teams refused that card because it was too big, so it wasn't shown. Nothing you "
+    "typed is lost; try again with less, for example a shorter question list."
 )
+"""Said when the connector answers 413 to a card (issue 12: it used to be dropped)."""
+
+CARD_NOT_UNDERSTOOD = (
+    "I couldn't read that button press; it may be from an old card, so nothing was done. "
+    "If a practice call is open, keep replying to it; otherwise type “practice” to start one."
+)
+"""True whether or not a practice is open (issue 12: it used to say start a new one)."""
 TEAMS_WELCOME = (
     "Hi! I'm the empathy interview coach. Type “practice” to rehearse a call with a "
     "caregiver whose child has been missing school; I'll note leading or judging questions "
@@ -310,3 +317,20 @@ def taking_a_moment(persona: Persona) -> str:
         e.g. "Rosa is taking a moment…".
     """
     return f"{first_name(persona)} is taking a moment…"
+
+
+def command_in_practice(persona_first: str, word: str) -> str:
+    """The one line for an app command typed during a practice (it is no turn).
+
+    Args:
+        persona_first: the caregiver's first name.
+        word: the Teams command word (a value of :data:`bot.teams.handlers.MENU_WORDS`).
+
+    Returns:
+        A sentence naming the call and what to type.
+    """
+    then = "to start another" if word == "practice" else "again"
+    return (
+        f"You're in a practice call with {persona_first}, so “{word}” was not sent to "
+        f"{persona_first}. Type “end” to finish the call, then type “{word}” {then}."
+    )

@@ -133,8 +133,9 @@ TEXT_NAMES: dict[str, str] = {
 
 
 def text_too_long(what: str, chars: int, limit: int) -> str:
-    """``what`` (a :data:`TEXT_NAMES` value) is over ``limit`` characters."""
-    return f"{what} is {chars:,} characters long; the limit is {limit:,}."
+    """``what`` (a :data:`TEXT_NAMES` value, singular or plural) is over ``limit``
+    characters: said as "``what``: N characters, over the limit of L" (right for both)."""
+    return f"{what}: {chars:,} characters, over the limit of {limit:,}. Please shorten it."
 
 
 def pseudonym_too_long(limit: int) -> str:

@@ -559,6 +559,7 @@ class PracticeChat:
         """
         info = await self.sessions.get(ref.workspace_id, ref.user_id, session_id)
         sent = await self.coaching.send_to_coaches(ref.workspace_id, ref.user_id, session_id, note)
+        told = 0
         if sent.created and sent.coach_ids:
             try:
                 name = self.persona(info.persona_id).name
@@ -576,6 +577,7 @@ class PracticeChat:
                 try:
                     dm = await outbox.direct(ref.workspace_id, coach_id)
                     await outbox.send(dm, alert)
+                    told += 1
                 except Exception:
                     log.exception("could not tell coach %s about session %s", coach_id, session_id)
         if info.channel_id:
@@ -585,7 +587,9 @@ class PracticeChat:
         if sent.nothing_new:  # nothing was sent: no envelope
             await outbox.send(where, Notice(coach_limits.NOTHING_NEW_TO_SEND, icon="info"))
             return
-        text = coach_words.coach_sent(sent.created, len(sent.coach_ids), words_for(ref.platform))
+        text = coach_words.coach_sent(
+            sent.created, len(sent.coach_ids), words_for(ref.platform), told=told
+        )
         await outbox.send(where, Notice(text, icon="sent"))
 
     async def review_list(self, text: str, *, title: str = "Question review") -> QuestionReview:

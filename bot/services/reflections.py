@@ -175,6 +175,10 @@ class ReflectionService(InterviewService):
         these notes), due at the next working slot. A resubmitted reflection
         that is no longer a red flag cancels a note not yet sent.
 
+        Saving again keeps the stored answers the new one leaves empty: an empty field
+        is not an erasure (issue 12: a one-field save replaced all four answers); the
+        red flag is judged on the answers as kept.
+
         Returns:
             True when the reflection is a red flag.
 
@@ -188,7 +192,6 @@ class ReflectionService(InterviewService):
         }
         if not any(answers.values()) and not reflection.nothing_new:
             raise InvalidInput(REFLECTION_NEEDS_AN_ANSWER, field="surprised")
-        red = is_red_flag(reflection)
         counts: dict[PiiKind, int] = dict.fromkeys(PII_KINDS, 0)
         alias = await self._pseudonym(workspace_id, user_id, interview_id, action="reflect")
         names = [alias, *extra_names]
@@ -196,6 +199,10 @@ class ReflectionService(InterviewService):
         now = self._clock()
         async with self._store.unit_of_work() as uow:
             row = await self._owned(uow, workspace_id, user_id, interview_id, action="reflect")
+            before = await uow.reflections.get(workspace_id, interview_id)
+            if before is not None:  # keep what this save does not mention
+                clean = {k: v or getattr(before, k) for k, v in clean.items()}
+            red = is_red_flag(reflection.model_copy(update=clean))
             await uow.reflections.upsert(
                 workspace_id,
                 interview_id,

@@ -30,6 +30,7 @@ __all__ = [
     "ACTION_END",
     "ACTION_START",
     "ALREADY_DONE",
+    "ALREADY_DONE_IN_THREAD",
     "CARD_RESPONSE_TYPE",
     "KEEP_CARD",
     "MAX_FIELD_CHARS",
@@ -50,6 +51,12 @@ ACTION_DISPUTE = "dispute_note"
 
 ALREADY_DONE = "That card was already used, so nothing was done again. Its result is in this chat."
 """The answer to a second press of the same card (or the same form with the same inputs)."""
+
+ALREADY_DONE_IN_THREAD = (
+    "That card was already used, so nothing was done again. Its result is in this thread."
+)
+""":data:`ALREADY_DONE` in a channel, where the card's result is in the post's thread
+(issue 12: a channel is not a chat)."""
 
 KEEP_CARD = "keep_card"
 """A button's data key: ``"true"`` keeps the pressed card as it is and posts the result

@@ -10,6 +10,7 @@ this chat") are said here. Card buttons are ``Action.Submit`` with a small
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,10 +43,12 @@ from bot.presenters.views import (
 from bot.teams.actions import ACTION_COACH, ACTION_DISPUTE, ACTION_END, ACTION_START, KEEP_CARD
 
 __all__ = [
+    "CARD_BUDGET_BYTES",
     "CARD_CONTENT_TYPE",
     "MAX_TEXT",
     "TeamsMessage",
     "card",
+    "message_bytes",
     "render",
     "submit",
     "text_block",
@@ -264,13 +267,46 @@ def _review_body(index: int, review: Review) -> str:
     return "\n\n".join(lines)
 
 
-def question_review(view: QuestionReview) -> TeamsMessage:
-    """One card: the header, then each question with its findings and reframe."""
-    body = [_text(view.title, size="Large", weight="Bolder")]
-    body += [_text(_review_body(i, r)) for i, r in enumerate(view.reviews, 1)]
+CARD_BUDGET_BYTES = 28 * 1024
+"""The most a Teams card (a transcript, feedback, a review) may weigh, counted as Teams
+counts it: the message payload
+encoded as UTF-16, Base64 images left out. Microsoft Learn, *Format your bot messages*
+(https://learn.microsoft.com/microsoftteams/platform/bots/how-to/format-your-bot-messages):
+"The bot message size limit is 40 KB … bot receives a 413 status code
+(RequestEntityTooLarge), which contains the error code MessageSizeTooBig" (the newest
+English version says about 100 KB, under 80 KB recommended). 28 KB is the limit Teams
+gives incoming webhooks and Graph chat messages; staying under it leaves room for the
+activity's envelope below every figure Microsoft has published."""
+
+
+def message_bytes(message: TeamsMessage) -> int:
+    """The UTF-16 size of what ``message`` posts (its text and card JSON), in bytes."""
+    payload = {"text": message.text, "attachments": [message.card]}
+    return len(json.dumps(payload, ensure_ascii=False).encode("utf-16-le"))
+
+
+def question_review(view: QuestionReview) -> list[TeamsMessage]:
+    """The review in cards within :data:`CARD_BUDGET_BYTES` each: the header, then each
+    question with its findings and reframe. A long list is split between questions into
+    several cards titled "(part i of n)" (issue 12: a 60-question list made one ~75 KB
+    card, and the connector's 413 dropped it)."""
+    items = [_text(_review_body(i, r)) for i, r in enumerate(view.reviews, 1)]
     if view.dropped:
-        body.append(_text(f"{view.dropped} more lines were not reviewed.", isSubtle=True))
-    return TeamsMessage(card=_card(body))
+        items.append(_text(f"{view.dropped} more lines were not reviewed.", isSubtle=True))
+
+    def one(title: str, part: list[dict[str, Any]]) -> TeamsMessage:
+        return TeamsMessage(card=_card([_text(title, size="Large", weight="Bolder"), *part]))
+
+    marked = f"{view.title} (part 99 of 99)"  # the longest title a part gets
+    parts: list[list[dict[str, Any]]] = [[]]
+    for item in items:
+        if parts[-1] and message_bytes(one(marked, [*parts[-1], item])) > CARD_BUDGET_BYTES:
+            parts.append([])
+        parts[-1].append(item)
+    if len(parts) == 1:
+        return [one(view.title, parts[0])]
+    n = len(parts)
+    return [one(f"{view.title} (part {i} of {n})", p) for i, p in enumerate(parts, 1)]
 
 
 text_block = _text
@@ -299,5 +335,5 @@ def render(view: View) -> list[TeamsMessage]:
     if isinstance(view, DebriefCard):
         return [debrief_card(view)]
     if isinstance(view, QuestionReview):
-        return [question_review(view)]
+        return question_review(view)
     raise TypeError(f"the Teams adapter cannot render {type(view).__name__}")

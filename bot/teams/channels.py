@@ -44,7 +44,7 @@ from bot.services.reflection import (
     WrongConversation,
 )
 from bot.services.reflections import AlreadyDecided
-from bot.teams.actions import ALREADY_DONE
+from bot.teams.actions import ALREADY_DONE_IN_THREAD
 from bot.teams.cards import TeamsMessage, card, text_block
 from bot.teams.coach_actions import CoachCardAction
 from bot.teams.outbox import TeamsOutbox, post_message, replacing
@@ -249,7 +249,7 @@ class TeamsChannels:
         post's thread; the form's submit records the decision once per gathering post
         (``press_key`` names the post's claim, taken in the transaction that saves the
         decision, so a failed save leaves it free for a retry: a second submit of the
-        form, or of a second form opened under the same post, says :data:`ALREADY_DONE`
+        form, or of a second form opened under the same post, says :data:`ALREADY_DONE_IN_THREAD`
         and stores nothing),
         replaces the form with the thanks and the gathering post with the decision
         (:func:`decided_message`; a new message in the thread when the update is
@@ -302,7 +302,7 @@ class TeamsChannels:
             )
         except AlreadyDecided:
             log.info("refused a second decision on one Teams gathering post")
-            await outbox.send(ref, Notice(ALREADY_DONE))
+            await outbox.send(ref, Notice(ALREADY_DONE_IN_THREAD))
             return
         except InvalidInput as exc:
             await outbox.send(ref, Notice(str(exc)))

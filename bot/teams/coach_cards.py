@@ -10,7 +10,6 @@ Buttons are ``Action.Submit`` whose data :mod:`bot.teams.coach_actions` parses.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -28,7 +27,7 @@ from bot.presenters.coach_views import (
 from bot.presenters.coaching import coach_alert_text
 from bot.presenters.practice import KIND_LABELS, debrief_figures
 from bot.presenters.views import CoachAlert, View
-from bot.teams.cards import TeamsMessage
+from bot.teams.cards import CARD_BUDGET_BYTES, TeamsMessage, message_bytes
 
 __all__ = [
     "CARD_BUDGET_BYTES",
@@ -51,7 +50,7 @@ HELP = (
     "- **coach**: the sessions waiting for your review (**coach all**: every session)\n"
     "- **coach list**: who the coaches in this organization are\n"
     "- **coach add**: make someone a coach (pick them by name, or give their Microsoft Entra "
-    "object id; coaches can add coaches, the first ones come from EC_COACH_USER_IDS)\n"
+    "object id; coaches can add coaches; your IT team can set the first coaches)\n"
     "- **coach remove**: stop someone being a coach\n"
     "- **progress**: your own practice chart; **team progress**: your team's (coaches)\n\n"
     "Every time a coach opens a transcript, the staff member can see it."
@@ -211,23 +210,6 @@ def queue_card(queue: CoachQueue, who: Who) -> TeamsMessage:
 
 
 # ---------------------------------------------------------------------- the transcript
-
-
-CARD_BUDGET_BYTES = 28 * 1024
-"""The most a transcript card may weigh, counted as Teams counts it: the message payload
-encoded as UTF-16, Base64 images left out. Microsoft Learn, *Format your bot messages*
-(https://learn.microsoft.com/microsoftteams/platform/bots/how-to/format-your-bot-messages):
-"The bot message size limit is 40 KB … bot receives a 413 status code
-(RequestEntityTooLarge), which contains the error code MessageSizeTooBig" (the newest
-English version says about 100 KB, under 80 KB recommended). 28 KB is the limit Teams
-gives incoming webhooks and Graph chat messages; staying under it leaves room for the
-activity's envelope below every figure Microsoft has published."""
-
-
-def message_bytes(message: TeamsMessage) -> int:
-    """The UTF-16 size of what ``message`` posts (its text and card JSON), in bytes."""
-    payload = {"text": message.text, "attachments": [message.card]}
-    return len(json.dumps(payload, ensure_ascii=False).encode("utf-16-le"))
 
 
 def transcript_card(view: CoachTranscriptView, who: Who) -> TeamsMessage:

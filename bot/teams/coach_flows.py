@@ -60,6 +60,26 @@ NOT_AN_ID = (
     "Entra object id, for example: coach add 3f2504e0-4f89-41d3-9a0c-0305e82c3301)."
 )
 PICK_SOMEONE = "Please pick a person on the card, then press the button again."
+
+
+def mentioned_entra_id(who: Mapping[str, object]) -> str | None:
+    """The Entra object id of an @mentioned account, or None.
+
+    Teams' mention entity names the person by ``mentioned.id``: their Entra object id
+    (a GUID, what coaches are stored by: the picker's value is ``aadObjectId`` too) or
+    their ``29:…`` Teams id, which has ``aadObjectId`` beside it when Teams sends it.
+    A ``29:`` id alone cannot be turned into an object id here (it gets the picker).
+
+    Args:
+        who: the entity's ``mentioned`` account.
+    """
+    for key in ("aadObjectId", "id"):
+        value = who.get(key)
+        if isinstance(value, str) and _ENTRA_ID.match(value.strip()):
+            return value.strip().lower()
+    return None
+
+
 COACHES_ONLY = "Only coaches can see the team's progress. Type progress for yours."
 ADDED_UNREACHABLE = (
     " They haven't opened a chat with me yet, so I couldn't tell them; they'll see the queue "
@@ -131,13 +151,23 @@ class TeamsCoach:
             return False
         return words[0] in ("coach", "/coach") or words in (["progress"], ["team", "progress"])
 
-    async def command(self, outbox: ReachingOutbox, ref: ConversationRef, text: str) -> None:
+    async def command(
+        self,
+        outbox: ReachingOutbox,
+        ref: ConversationRef,
+        text: str,
+        *,
+        mentioned: Sequence[Mapping[str, object]] = (),
+    ) -> None:
         """Run one typed command and answer in the chat.
 
         Args:
             outbox: the activity's outbox.
             ref: who typed it, where.
             text: the message (``coach …`` or ``progress`` / ``team progress``).
+            mentioned: the people @mentioned in it (:meth:`Incoming.mentioned
+                <bot.teams.refs.Incoming.mentioned>`): ``coach add @name`` uses the first
+                one's Entra object id (:func:`mentioned_entra_id`).
         """
         words = text.strip().split()
         lowered = [w.lower() for w in words]
@@ -149,6 +179,11 @@ class TeamsCoach:
             return
         verb = lowered[1] if len(words) > 1 else "queue"
         arg = words[2] if len(words) > 2 else ""
+        picked = mentioned_entra_id(mentioned[0]) if mentioned else None
+        if picked is not None:
+            arg = picked
+        elif mentioned:
+            arg = ""  # a mention with a 29: id only: the picker, not "a typed name"
         ws = ref.workspace_id
         try:
             if verb in ("queue", "all"):
@@ -194,7 +229,7 @@ class TeamsCoach:
     ) -> None:
         if not _ENTRA_ID.match(arg):
             if picked:
-                await outbox.send(ref, Notice(PICK_SOMEONE))
+                await outbox.send(ref, Notice(PICK_SOMEONE, icon="warning"))
             else:
                 await self._picker(outbox, ref, verb, arg)
             return
@@ -328,7 +363,7 @@ class TeamsCoach:
             await self._press(outbox, ref, action)
         except REFUSALS as exc:
             log.warning("refused %s by %s: %s", action.ec, ref.user_id, type(exc).__name__)
-            await outbox.send(ref, Notice(refusal(exc)))
+            await outbox.send(ref, Notice(refusal(exc), icon="warning"))  # the card stays
         except CardTooBig as exc:  # logged where it happened; everything is stored
             log.warning("%s by %s: %s", action.ec, ref.user_id, exc)
             await outbox.send(ref, Notice(CARD_TOO_BIG, icon="warning"))
@@ -356,12 +391,12 @@ class TeamsCoach:
             await self.chart(outbox, ref, sid)
         elif action.ec == "coach_change":
             if action.id not in ("add", "remove"):
-                await outbox.send(ref, Notice(practice_words.CARD_NOT_UNDERSTOOD))
+                await outbox.send(ref, Notice(practice_words.CARD_NOT_UNDERSTOOD, icon="warning"))
                 return
             await self._change(outbox, ref, action.id, (action.person or "").strip(), picked=True)
         elif action.ec == "coach_reply":
             if not sid.isdigit():
-                await outbox.send(ref, Notice(practice_words.CARD_NOT_UNDERSTOOD))
+                await outbox.send(ref, Notice(practice_words.CARD_NOT_UNDERSTOOD, icon="warning"))
                 return
             fb = await self.coaching.reply_to_feedback(ws, me, int(sid), action.text or "")
             await outbox.send(ref, Notice(say.REPLY_SAVED))
@@ -410,6 +445,8 @@ class TeamsCoach:
                 return
         sent = await self.coaching.send_feedback(ws, me, session_id)  # none: NothingToSend
         await outbox.send(ref, Notice(say.feedback_sent(who, len(sent.items))))
+        # the transcript again (its Mark reviewed), as after a comment (issue 12)
+        await self.transcript(outbox, ref, session_id, 0, record_read=False)
 
     async def _tell_coach(
         self,

@@ -92,7 +92,7 @@ class CoachingHandlers(TeamsHandlers):
             and self.coach.is_command(text)
             and await self.chat.open_session(ref) is None
         ):
-            await self.coach.command(outbox, ref, text)
+            await self.coach.command(outbox, ref, text, mentioned=incoming.mentioned())
             return
         await super().message(outbox, ref, incoming)
 

@@ -98,8 +98,75 @@ LOG_WORDS = ("log", "log interview", "log an interview", "/log-interview")
 INTERVIEWS_WORDS = ("interviews", "my interviews", "/interviews")
 """A message that asks for the list of my logged interviews (change the time, delete)."""
 
-REVIEW_WORDS = ("review", "review questions", "review-questions", "/review-questions")
-"""A first line that asks for a question-list review (the list follows, one per line)."""
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u180e"), " ")
+"""Zero-width characters (Python's ``str.strip`` keeps them): read as spaces."""
+
+MENU_WORDS: dict[str, str] = {
+    "practice": "practice",
+    "review": "review",
+    "review questions": "review",
+    "review-questions": "review",
+    "log": "log",
+    "log interview": "log",
+    "log an interview": "log",
+    "log-interview": "log",
+    "interviews": "interviews",
+    "my interviews": "interviews",
+    "progress": "progress",
+    "team progress": "team progress",
+    "coach": "coach",
+}
+"""The app's command words (the package's command menu, :mod:`bot.teams.package`, and
+Slack's slash commands without the slash) -> the Teams word to type."""
+
+_REVIEW_PREFIXES = ("review-questions", "review questions", "review")
+
+
+def visible_text(text: str) -> str:
+    """``text`` with zero-width characters as spaces and edge spaces (also non-breaking) dropped.
+
+    Args:
+        text: a message's plain text.
+
+    Returns:
+        The text, or "" when it held nothing visible.
+    """
+    return text.translate(_INVISIBLE).strip()
+
+
+def menu_word(text: str) -> str | None:
+    """The Teams command word when ``text`` is only a command word (case-insensitive,
+    an optional leading slash and trailing colon or period), else None.
+
+    Args:
+        text: a message's visible text.
+
+    Returns:
+        A value of :data:`MENU_WORDS` (for the reply), or None for speech.
+    """
+    said = " ".join(text.lower().split()).rstrip(":.").removeprefix("/")
+    return MENU_WORDS.get(said)
+
+
+def review_questions(text: str) -> str | None:
+    """The question list of a review command: the rest of its first line and the lines
+    after (``review Does she like her teacher?``); Slack's ``/review-questions`` too.
+
+    Args:
+        text: a message's visible text.
+
+    Returns:
+        The questions ("" for the bare word: the form), or None when it is no review command.
+    """
+    first, _, rest = text.partition("\n")
+    lowered = first.lower().removeprefix("/")
+    skipped = 1 if first.startswith("/") else 0
+    for prefix in _REVIEW_PREFIXES:
+        if lowered == prefix or lowered.startswith((prefix + " ", prefix + ":")):
+            same_line = first[skipped + len(prefix) :].strip(" :")
+            return "\n".join(part for part in (same_line, rest.strip()) if part)
+    return None
 
 
 CardHandler = Callable[["TeamsOutbox", ConversationRef, CardAction, "Incoming"], Awaitable[None]]
@@ -280,18 +347,30 @@ class TeamsHandlers:
         return await self.chat.sessions.claim_event(incoming.tenant, key)
 
     async def message(self, outbox: TeamsOutbox, ref: ConversationRef, incoming: Incoming) -> None:
-        """Route a message: a card press, a question-list review, or the practice chat."""
-        if incoming.value is not None and not incoming.text.strip():
+        """Route a message: a card press, a question-list review, or the practice chat.
+
+        During a practice an app command word alone (:func:`menu_word`) is no turn: it
+        gets :func:`~bot.presenters.practice.command_in_practice`. A message of only
+        invisible characters (:func:`visible_text`) counts as empty.
+        """
+        if incoming.value is not None and not visible_text(incoming.text):
             await self.card(outbox, ref, incoming)
             return
-        text = incoming.text.strip()
-        first, _, rest = text.partition("\n")
+        text = visible_text(incoming.text)
+        first = text.partition("\n")[0]
         open_session = await self.chat.open_session(ref)
         if not text and incoming.value is None:
             # only spaces, only an @mention of the app, or only markup: say what to type
             hint = say.help_text("teams") if open_session is not None else say.TEAMS_POINTER
             await outbox.send(ref, Notice(hint, icon="info"))
             return
+        if open_session is not None:
+            word = menu_word(text)
+            if word is not None:
+                persona = self.chat.persona(open_session.persona_id)
+                line = say.command_in_practice(say.first_name(persona), word)
+                await outbox.send(ref.in_thread(open_session.thread_id), Notice(line, icon="info"))
+                return
         asked = first.strip().lower().rstrip(":.")
         if open_session is None and self.interviews is not None and asked in LOG_WORDS:
             await self.interviews.show_log_form(ref)
@@ -299,15 +378,18 @@ class TeamsHandlers:
         if open_session is None and self.interviews is not None and asked in INTERVIEWS_WORDS:
             await self.interviews.show_list(ref)
             return
-        if open_session is None and first.strip().lower().rstrip(":") in REVIEW_WORDS:
-            if rest.strip():
-                await outbox.send(ref, await self.chat.review_list(rest))
+        questions = review_questions(text) if open_session is None else None
+        if questions is not None:
+            if questions:
+                await outbox.send(ref, await self.chat.review_list(questions))
             else:
                 await self._post(ref, review_form())
             return
         if open_session is not None:
             ref = ref.in_thread(open_session.thread_id)
-        elif text and self._is_plain_chat(text):
+        elif text.lower().startswith("/practice"):
+            text = text[1:]  # Slack's slash command, typed in Teams: the Teams word
+        if open_session is None and text and self._is_plain_chat(text):
             await outbox.send(ref, Notice(say.TEAMS_POINTER, icon="info"))
             return
         await self.answer(outbox, message_work(ref, incoming, text))

@@ -17,13 +17,15 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
+import httpx
 from microsoft_teams.api.activities import ActivityParams, SentActivity
 from microsoft_teams.api.activities.message.message import MessageActivityInput
 from microsoft_teams.api.activities.typing import TypingActivityInput
 from microsoft_teams.api.models.account import Account, ConversationAccount
 from microsoft_teams.api.models.attachment.attachment import Attachment
 
-from bot.presenters.views import CaregiverReply, View
+from bot.presenters.practice import TEAMS_CARD_TOO_BIG
+from bot.presenters.views import CaregiverReply, Notice, View
 from bot.services.ports import ConversationRef, MessageRef
 from bot.teams.cards import CARD_CONTENT_TYPE, TeamsMessage, render
 
@@ -36,11 +38,15 @@ __all__ = [
     "TeamsReplyStream",
     "activity_of",
     "answering_invoke",
+    "is_error",
     "post_message",
     "replacing",
 ]
 
 log = logging.getLogger(__name__)
+
+TOO_LARGE = 413
+"""The connector's status for a message over Teams' size limit (``MessageSizeTooBig``)."""
 
 STREAM_INTERVAL = 1.0
 """Seconds between stream updates (Teams accepts about one per second)."""
@@ -119,7 +125,18 @@ def replacing(conversation_id: str, activity_id: str | None) -> Iterator[None]:
         _PRESSED.reset(token)
 
 
-async def post_message(app: App, to: ConversationRef, message: TeamsMessage) -> str:
+def is_error(view: View) -> bool:
+    """True for a :class:`Notice` that says something went wrong (icon ``warning``).
+
+    Such a notice never replaces the pressed card (issue 12): the person must still see
+    the card to fix their mistake, as the review and log forms keep theirs.
+    """
+    return isinstance(view, Notice) and view.icon == "warning"
+
+
+async def post_message(
+    app: App, to: ConversationRef, message: TeamsMessage, *, keep_pressed: bool = False
+) -> str:
     """Post ``message`` in ``to``'s chat, or put it in place of the card being pressed.
 
     The first message to the pressed card's chat (see :func:`replacing`) is sent as an
@@ -130,10 +147,13 @@ async def post_message(app: App, to: ConversationRef, message: TeamsMessage) -> 
     card goes into the invoke response instead of an update (another card, e.g. the
     post a form belongs to, is still updated).
 
+    ``keep_pressed``: post anew and leave the pressed card (and its one replacement)
+    as they are, e.g. for an error (:func:`is_error`).
+
     Returns:
         The id of the activity that now shows ``message``.
     """
-    pressed = _PRESSED.get()
+    pressed = None if keep_pressed else _PRESSED.get()
     replace_id = pressed.take(to.conversation_id) if pressed is not None else None
     answer = _INVOKE.get()
     if (
@@ -173,15 +193,30 @@ class TeamsOutbox:
         self.origin = origin
         self.streaming = streaming
 
-    async def _post(self, to: ConversationRef, message: TeamsMessage) -> MessageRef:
-        sent_id = await post_message(self.app, to, message)
+    async def _post(
+        self, to: ConversationRef, message: TeamsMessage, *, keep_pressed: bool = False
+    ) -> MessageRef:
+        sent_id = await post_message(self.app, to, message, keep_pressed=keep_pressed)
         return MessageRef(conversation=to.in_thread(None), message_id=sent_id)
 
     async def send(self, to: ConversationRef, view: View) -> MessageRef | None:
-        """Post ``view`` in ``to``'s chat; returns the first message posted."""
+        """Post ``view`` in ``to``'s chat; returns the first message posted.
+
+        An error notice (:func:`is_error`) is posted anew: the pressed card stays. When
+        the connector answers 413 (too large) to a message, the person is told plainly
+        (:data:`~bot.presenters.practice.TEAMS_CARD_TOO_BIG`) and the rest is not sent.
+        """
         first: MessageRef | None = None
+        keep = is_error(view)
         for message in render(view):
-            posted = await self._post(to, message)
+            try:
+                posted = await self._post(to, message, keep_pressed=keep)
+            except httpx.HTTPStatusError as exc:
+                if exc.response.status_code != TOO_LARGE or keep:
+                    raise
+                log.error("Teams refused a %s card as too large (413)", type(view).__name__)
+                await self._post(to, TeamsMessage(text=TEAMS_CARD_TOO_BIG), keep_pressed=True)
+                return first
             first = first or posted
         return first
 

@@ -111,6 +111,22 @@ class Incoming(BaseModel):
     members_added: tuple[str, ...] = ()
     recipient_id: str | None = None
     reply_to_id: str | None = Field(default=None, max_length=MAX_ID_CHARS)
+    entities: list[dict[str, Any]] = Field(default_factory=list)
+
+    def mentioned(self) -> list[dict[str, Any]]:
+        """The ``mentioned`` accounts of the message's mention entities, the bot's left out
+        (each a dict with ``id``, ``name`` and, when Teams sends it, ``aadObjectId``)."""
+        found: list[dict[str, Any]] = []
+        for entity in self.entities:
+            who = entity.get("mentioned")
+            if (
+                entity.get("type") == "mention"
+                and isinstance(who, dict)
+                and who.get("id")
+                and who.get("id") != self.recipient_id
+            ):
+                found.append(who)
+        return found
 
     @property
     def personal(self) -> bool:
@@ -140,6 +156,11 @@ def _time_zone(body: dict[str, Any]) -> str | None:
             if isinstance(tz, str) and tz:
                 return tz
     return None
+
+
+def _listed(value: Any) -> list[Any]:
+    """``value`` when it is a list, else an empty list."""
+    return value if isinstance(value, list) else []
 
 
 def parse_activity(body: dict[str, Any]) -> Incoming | None:
@@ -178,6 +199,7 @@ def parse_activity(body: dict[str, Any]) -> Incoming | None:
                 ),
                 "recipient_id": (recipient or {}).get("id"),
                 "reply_to_id": body.get("replyToId") or None,
+                "entities": [e for e in _listed(body.get("entities")) if isinstance(e, dict)][:50],
             }
         )
     except (ValidationError, AttributeError, TypeError):

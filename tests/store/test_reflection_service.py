@@ -437,6 +437,33 @@ def test_a_changed_reflection_withdraws_a_pending_note(migrated_url: str) -> Non
     assert note.status == "cancelled" and note.failure_reason == "reflection_changed"
 
 
+def test_a_second_save_keeps_the_answers_it_leaves_empty(migrated_url: str) -> None:
+    """Issue 12: saving again with one field keeps the other three (an empty field is not
+    an erasure), so the weekly gathering still has every answer; a red flag is judged on
+    the answers as kept."""
+    clock = FakeClock(la(2026, 3, 10, 17, 0).astimezone(UTC))
+    full = Reflection(
+        surprised="The bus comes at 6:40.",
+        assumption_challenged="I thought she did not care.",
+        not_in_data="She works nights.",
+        do_differently="Ask about mornings first.",
+    )
+
+    async def body(svc: ReflectionService) -> tuple[Reflection | None, bool]:
+        info = await log(svc, happened_at=la(2026, 3, 10, 10, 0))
+        await svc.save_reflection("T1", "U1", info.id, full)
+        red = await svc.save_reflection("T1", "U1", info.id, Reflection(surprised="Nothing."))
+        return await svc.get_reflection("T1", "U1", info.id), red
+
+    kept, red = run(migrated_url, clock, body)
+    assert kept is not None
+    assert kept.surprised == "Nothing."
+    assert kept.assumption_challenged == "I thought she did not care."
+    assert kept.not_in_data == "She works nights."
+    assert kept.do_differently == "Ask about mornings first."
+    assert not red, "a real broken assumption is kept, so nothing new was not all it said"
+
+
 # ---------------------------------------------------------------------- scrubbing
 
 

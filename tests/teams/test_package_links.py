@@ -127,3 +127,24 @@ def test_the_listed_interview_commands_are_words_the_bot_accepts(
         got = server.wait_messages(2, chat_of(1))
         assert len(got) == 2
         assert "To rehearse an empathy interview" not in got[1].text, "not the pointer"
+
+
+def test_the_placeholder_links_point_at_real_readme_sections() -> None:
+    """issue 12: the placeholder terms link pointed at README#terms, which did not exist."""
+    import re
+
+    from bot.teams.package import PLACEHOLDER_WEBSITE, build_manifest
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    anchors, in_code = set(), False
+    for line in readme.splitlines():
+        in_code ^= line.startswith("```")
+        if not in_code and re.match(r"#{1,6} ", line):  # GitHub's heading anchor
+            title = line.lstrip("#").strip().lower()
+            anchors.add(re.sub(r"[^\w\- ]", "", title).replace(" ", "-"))
+    manifest = build_manifest(BOT_ID, domain="coach.district.org")
+    links = [manifest["developer"]["privacyUrl"], manifest["developer"]["termsOfUseUrl"]]
+    for link in links:
+        page, _, anchor = link.partition("#")
+        assert page == PLACEHOLDER_WEBSITE and anchor, link
+        assert anchor in anchors, (anchor, sorted(anchors))

@@ -54,6 +54,22 @@ def test_teams_sentences_have_no_slack_words(sentence: str) -> None:
     for slack in ("/review-questions", "/coach", "/log-interview", "workspace", "admin", "@name"):
         assert slack not in sentence, (slack, sentence)
     assert "Home tab" not in sentence
+    assert "EC_" not in sentence, "a teacher is shown no setting name"
+
+
+def test_teams_coach_help_names_no_setting() -> None:
+    from bot.teams.coach_cards import HELP
+
+    assert "EC_COACH_USER_IDS" not in HELP and "your IT team can set the first coaches" in HELP
+    assert "your IT team" in coaching.coach_sent(True, 0, TEAMS)
+
+
+def test_too_long_texts_are_grammatical() -> None:
+    from bot.presenters.reflection import TEXT_NAMES, text_too_long
+
+    said = text_too_long(TEXT_NAMES["exact_words"], 20000, 4000)
+    assert said.startswith("The exact words: 20,000 characters, over the limit of 4,000.")
+    assert " is 20,000" not in said
 
 
 def test_teams_says_what_to_type() -> None:

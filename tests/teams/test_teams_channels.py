@@ -21,7 +21,7 @@ from bot.services.chat_refs import ChatReferences
 from bot.services.ports import ConversationRef
 from bot.services.reflections import ReflectionService
 from bot.store import Store, TeamDecisionRow
-from bot.teams.actions import ALREADY_DONE
+from bot.teams.actions import ALREADY_DONE_IN_THREAD
 from bot.teams.channels import DECISION_BUTTON, DECISION_SAVED, WELCOME, WRONG_PLACE
 
 pytestmark = pytest.mark.integration
@@ -298,12 +298,13 @@ def test_a_second_submit_stores_no_second_decision_for_the_post(
     # the same form submitted again (Teams sends a new activity: a new id)
     again = _submit(server, thread, form, "Call every family we missed on Monday.")
     assert again["id"] != first["id"]
-    assert server.wait_messages(2, thread)[-1].text == ALREADY_DONE
+    said = server.wait_messages(2, thread)[-1].text
+    assert said == ALREADY_DONE_IN_THREAD and "in this thread" in said and "chat" not in said
 
     # a second form opened under the same post by someone else, another text
     thread, other_form = _open_form(server, post, record, n=2)
     _submit(server, thread, other_form, "Send a letter home.", n=2)
-    assert conn.messages(thread)[-1].text == ALREADY_DONE
+    assert conn.messages(thread)[-1].text == ALREADY_DONE_IN_THREAD
     [decision] = _decisions(db)
     assert decision.decision == "Call every family we missed on Monday."
 
@@ -413,7 +414,7 @@ def test_two_submits_at_once_store_one_decision(any_server: TeamsServer, db_url:
     assert codes == [200] * 4
     assert len(_decisions(db_url)) == 1
     texts = [m.text for m in server.connector.messages(thread)]
-    assert texts.count(ALREADY_DONE) == 3, texts
+    assert texts.count(ALREADY_DONE_IN_THREAD) == 3, texts
 
 
 def test_a_decision_whose_save_fails_is_saved_by_the_retry(
@@ -447,5 +448,5 @@ def test_a_decision_whose_save_fails_is_saved_by_the_retry(
     [decision] = _decisions(db)
     [thanks] = [u for u in server.connector.updates() if u.activity_id == form.returned_id]
     assert thanks.text == DECISION_SAVED
-    assert ALREADY_DONE not in [m.text for m in server.connector.messages(thread)]
+    assert ALREADY_DONE_IN_THREAD not in [m.text for m in server.connector.messages(thread)]
     assert decision.decision == "Call every family we missed on Monday."

@@ -155,8 +155,9 @@ def test_a_coach_works_the_queue_and_staff_get_the_feedback(server: TeamsServer,
     assert "On turn 2 (draft, not sent yet):** Try an open question." in redrawn.card_text
     send = next(a["data"] for a in redrawn.submits() if a["title"] == "Send feedback")
     staff_before = _count(server, STAFF)
-    [sent] = _press(server, COACH, send)
+    sent, again_card = _press(server, COACH, send, wait=2)
     assert sent.text == "Sent 1 piece of feedback to Staff 1."
+    assert "Mark reviewed" in [a["title"] for a in again_card.submits()]
     feedback = _next(server, STAFF, staff_before)
     assert "Staff 2 sent you feedback on your practice with Denise Carver." in feedback.card_text
     assert "Try an open question." in feedback.card_text
@@ -241,6 +242,54 @@ def test_coach_add_as_a_typed_command(server: TeamsServer) -> None:
     assert "Sessions for you to review" in queue.card_text
     nope = _say(server, STAFF, f"coach add {STAFF_ID}")
     assert nope.text == NOT_ALLOWED_TO_MANAGE
+
+
+def test_an_error_on_a_pressed_card_leaves_the_card_for_the_fix(server: TeamsServer) -> None:
+    """Issue 12, finding 2: an empty reply to feedback and an add with no one picked come
+    as new messages (no ``PUT`` of the pressed card, so its inputs and button stay); after
+    *Send feedback* the transcript comes again with *Mark reviewed*."""
+    conn = server.connector
+    _say(server, COACH, "coach")
+    sid = _practice(server, ["What does a typical morning look like for you?"])
+    _press(server, STAFF, {"ec": "coach", "id": sid})
+    _press(server, COACH, {"ec": "coach_open", "id": sid})
+    comment = {"ec": "coach_comment", "id": sid, "turn": "1", "text": "Nice open question."}
+    _, redrawn = _press(server, COACH, comment, wait=2)
+    send = next(a["data"] for a in redrawn.submits() if a["title"] == "Send feedback")
+    staff_before = _count(server, STAFF)
+    before = _count(server, COACH)
+    server.press(send, n=COACH, card=redrawn.returned_id)
+    got = server.wait_messages(before + 1, chat_of(COACH))[before:]
+    shown = [u.body for u in conn.updates() if u.activity_id == redrawn.returned_id]
+    shown += [m.body for m in got]
+    titles = [
+        a.get("title")
+        for b in shown
+        for att in b.get("attachments") or []
+        for a in att["content"].get("actions") or []
+    ]
+    assert "Mark reviewed" in titles, "the transcript (with Mark reviewed) is still shown"
+    feedback = _next(server, STAFF, staff_before)
+    reply = next(a["data"] for a in feedback.submits() if a["data"]["ec"] == "coach_reply")
+
+    updates = len(conn.updates())
+    before = _count(server, STAFF)
+    server.press({**reply, "text": ""}, n=STAFF, card=feedback.returned_id)
+    [empty] = server.wait_messages(before + 1, chat_of(STAFF))[before:]
+    assert empty.text == "Please write a few words first."
+    assert len(conn.updates()) == updates, "the feedback card was not replaced"
+    before = _count(server, STAFF)
+    server.press({**reply, "text": "Thanks!"}, n=STAFF, card=feedback.returned_id)
+    [thanks] = server.wait_messages(before + 1, chat_of(STAFF))[before:] or conn.updates()[-1:]
+    assert "Your coach will see your reply" in (thanks.text + thanks.card_text)
+
+    picker = _say(server, COACH, "coach add")
+    [submit] = picker.submits()
+    before = _count(server, COACH)
+    server.press({**submit["data"], "person": ""}, n=COACH, card=picker.returned_id)
+    [pick] = server.wait_messages(before + 1, chat_of(COACH))[before:]
+    assert pick.text == "Please pick a person on the card, then press the button again."
+    assert not [u for u in conn.updates() if u.activity_id == picker.returned_id]
 
 
 def _picker(card: Recorded) -> dict[str, Any]:
@@ -530,7 +579,7 @@ def test_long_feedback_comes_in_cards_teams_accepts_and_is_sent_only_when_all_ar
     # at Teams' limit again: every part arrives, then it is marked sent
     conn.max_message_bytes = MAX_MESSAGE_BYTES
     conn.too_big.clear()
-    [sent] = _press(server, COACH, send)
+    [sent, *_] = _press(server, COACH, send)  # then the transcript again
     assert sent.text == "Sent 14 pieces of feedback to Staff 1."
     parts = [m for m in conn.messages(chat_of(STAFF))[staff_before:] if m.cards]
     assert len(parts) >= 2 and not conn.too_big

@@ -220,7 +220,8 @@ def test_teams_says_teams_words_not_slash_commands_or_workspace_admins(
     msgs = server.wait_messages(4, chat_of(1))
     [sent] = [m for m in msgs if m.text.startswith("Saved for a coach")]
     assert "this organization has no coach set up yet" in sent.text
-    assert "“coach add”" in sent.text and "EC_COACH_USER_IDS" in sent.text
+    assert "“coach add”" in sent.text and "your IT team" in sent.text
+    assert "EC_COACH_USER_IDS" not in sent.text
     for slack in ("/coach", "workspace", "admin", "@name"):
         assert slack not in sent.text, slack
     again = _said(server, "", value={"ec": "end", "id": session_id})

@@ -140,6 +140,7 @@ def test_a_malformed_card_value_gets_a_plain_message(server: TeamsServer) -> Non
         server.press(value)  # type: ignore[arg-type]
     got = server.wait_messages(4, chat_of(1))
     assert all("couldn't read that button" in m.text for m in got)
+    assert all("otherwise type “practice” to start one" in m.text for m in got)
 
 
 def test_a_crafted_card_value_for_another_users_session_is_refused(server: TeamsServer) -> None:
@@ -311,7 +312,10 @@ def test_a_universal_action_invoke_starts_a_practice_and_is_answered(server: Tea
         value={"action": {"type": "Action.Execute", "data": {"ec": "start"}}, "trigger": "manual"},
     )
     assert server.post(bad).status_code == 200
-    assert "couldn't read that button" in server.wait_messages(2, chat_of(1))[-1].text
+    said = server.wait_messages(2, chat_of(1))[-1].text
+    assert "couldn't read that button" in said
+    # a practice is open: no "start a new practice call" (issue 12), true either way
+    assert "new practice" not in said and "If a practice call is open, keep replying" in said
 
 
 def test_a_redelivered_activity_is_answered_once(server: TeamsServer) -> None:

@@ -30,8 +30,8 @@ EARLIER = YESTERDAY - timedelta(days=1)
 
 
 def _on(day: date, hour: str) -> str:
-    """How the app writes a local time, e.g. ``Tue 1 Dec, 9:30 AM`` (written out here)."""
-    return f"{day:%a} {day.day} {day:%b}, {hour}"
+    """How the app writes a local time, US style, e.g. ``Tue, Dec 1, 9:30 AM`` (written out)."""
+    return f"{day:%a}, {day:%b} {day.day}, {hour}"
 
 
 TEAM_A = "19:attendance-team-a@thread.tacv2"

@@ -124,6 +124,43 @@ def test_log_an_interview_then_exact_words_and_a_reflection(
     server.press({"ec": "save_reflection", "id": iv, "surprised": "They want more contact."})
     assert "Saved, thank you" in _last(server, n).text
 
+    # issue 12: saved again with one field, the other answers are kept (not erased)
+    n += 1
+    server.press(
+        {
+            "ec": "save_reflection",
+            "id": iv,
+            "surprised": "They want more contact.",
+            "assumption_challenged": "I thought they did not care.",
+            "not_in_data": "Mom works nights.",
+            "do_differently": "Call after 4.",
+        }
+    )
+    assert "Saved, thank you" in _last(server, n).text
+    n += 1
+    server.press({"ec": "save_reflection", "id": iv, "surprised": "again"})
+    assert "Saved, thank you" in _last(server, n).text
+
+    async def stored() -> dict[str, str | None]:
+        store = Store.from_url(f"sqlite:///{tmp_path / 'ec.db'}")
+        try:
+            async with store.unit_of_work() as uow:
+                row = await uow.reflections.get(TENANT, iv)
+                assert row is not None
+                return {
+                    f: getattr(row, f)
+                    for f in ("surprised", "assumption_challenged", "not_in_data", "do_differently")
+                }
+        finally:
+            await store.dispose()
+
+    values = asyncio.run(stored())
+    assert values["surprised"] == "again"
+    assert values["assumption_challenged"] == "I thought they did not care."
+    assert (
+        values["not_in_data"] == "Mom works nights." and values["do_differently"] == "Call after 4."
+    )
+
     # another Teams user cannot open or answer this interview
     for value in (
         {"ec": "open_reflection", "id": iv},

@@ -3,13 +3,19 @@ note, through the real Teams endpoint; both reach the same services as Slack."""
 
 from __future__ import annotations
 
+import json
+import re
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_connector import FakeConnector, FakeIdentity
+from fake_connector import FakeConnector, FakeIdentity, message_bytes
 from teams_kit import TENANT, TeamsServer, chat_of
+
+from bot.presenters.practice import TEAMS_CARD_TOO_BIG
+from bot.teams.cards import CARD_BUDGET_BYTES
 
 pytestmark = pytest.mark.integration
 
@@ -93,3 +99,41 @@ def test_was_this_note_wrong_is_recorded_with_a_comment(
     [(workspace, turn, comment)] = rows
     assert workspace == TENANT and str(turn) == target.rsplit(":", 1)[1]
     assert comment == "I was quoting her."
+
+
+def test_a_long_question_list_comes_in_cards_teams_accepts_and_a_413_is_said_plainly(
+    server: TeamsServer,
+) -> None:
+    """Issue 12, finding 1: a 60-question list made one ~75 KB card (UTF-16) and the
+    connector's 413 dropped the review silently. Now it comes in parts "(part i of n)",
+    each within CARD_BUDGET_BYTES; when the connector still refuses one, the user is told."""
+    conn = server.connector
+    questions = "\n".join(
+        f"- Why do you think it's important that your child, number {i}, comes to school "
+        "every single day, and don't you agree that being late really hurts them?"
+        for i in range(1, 61)
+    )
+    before = _next(server)
+    server.press({"ec": "review_list", "questions": questions})
+    got = server.wait_messages(before + 2, chat_of(1))
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:  # all parts: the last one says part n of n
+        got = conn.messages(chat_of(1))[before:]
+        if got and re.search(r"\(part (\d+) of \1\)", got[-1].card_text):
+            break
+        time.sleep(0.05)
+    parts = [m for m in got if m.cards]
+    assert len(parts) >= 2 and not conn.too_big, "no 413"
+    sizes = [message_bytes(json.dumps(p.body, ensure_ascii=False).encode()) for p in parts]
+    assert all(size <= CARD_BUDGET_BYTES for size in sizes), sizes
+    assert f"Question review (part 1 of {len(parts)})" in parts[0].card_text
+    text = "\n".join(p.card_text for p in parts)
+    reviewed = [int(n) for n in re.findall(r"(\d+)\.\*\* “Why do you think", text)]
+    assert reviewed == list(range(1, len(reviewed) + 1)) and len(reviewed) >= 20
+
+    # the connector refuses even a part: the user is told plainly, not left waiting
+    conn.max_message_bytes = 2_000
+    before = _next(server)
+    server.press({"ec": "review_list", "questions": questions})
+    said = _after(server, before)
+    assert said.text == TEAMS_CARD_TOO_BIG and conn.too_big

@@ -454,7 +454,12 @@ def _question_units(
             continue
         pieces = [s.start]
         if s.opening >= 0:
-            pieces += [s.start + j.start() + 1 for j in lang.stack_join.finditer(body, s.opening)]
+            # a join that starts with punctuation ("," ";" "-") leaves it out of the next
+            # question; one that starts with a word ("and what…") keeps that word whole
+            pieces += [
+                s.start + j.start() + (0 if body[j.start()].isalnum() else 1)
+                for j in lang.stack_join.finditer(body, s.opening)
+            ]
         bounds = [*pieces, s.end]
         units.extend((bounds[i], bounds[i + 1]) for i in range(len(pieces)))
     return units
@@ -522,21 +527,31 @@ def _moves(
         if len(flagged_sentences) == len(sentences):
             return []  # every sentence is flagged: no good move to credit
     has_intervention = any(f.is_intervention for f in findings)
+    # a statement before a question in the same turn is its lead-in ("So he has missed a
+    # lot of days. What's going on?"), not a restatement the learned fallback may credit
+    asks = any(s.question for s in sentences)
     moves: list[Move] = []
     for s in sentences:
         if s.start in flagged_sentences:
             continue
         body = s.text
+        invites = False  # an invitation to talk ("Tell me more about that.") restates nothing
         if s.opening >= 0 and (
             not s.question or ((s.closed_end < 0 or s.excepted) and not _YES_NO_START.match(body))
         ):
             moves.append("open_question")
+            invites = True
         if lang.follow_up.search(body):
             moves.append("follow_up")
+            invites = invites or s.question  # "…y ahora las mañanas son otra cosa." restates
         if not has_intervention and (
             lang.reflection.match(body)
-            or (_plain_reflection(s, lang) and not _likely_intervention(cleaned, s, model))
-            or _learned_statement(cleaned, s, model)
+            or (
+                not invites
+                and _plain_reflection(s, lang)
+                and not _likely_intervention(cleaned, s, model)
+            )
+            or (not invites and not asks and _learned_statement(cleaned, s, model))
         ):
             moves.append("reflection")
         if not has_intervention and lang.affirmation.search(body):
@@ -581,11 +596,26 @@ _NOT_A_RESTATEMENT = re.compile(
     r"yo|nosotros|nuestra|nuestro|la escuela|el distrito|"
     r"please|por favor|try|trate|intente|make|let's|vamos|call|llame|bring|traiga|"
     r"remember|recuerde|don't|no se|no deje|get|send|mande|start|empiece|"
+    r"tell|describe|walk me|share|explain|help me|cu[eé]nteme|d[ií]game|platíqueme|"
+    r"this is|it's|sorry|excuse me|lo siento|perd[oó]n|disculpe|soy|le habla|"
+    r"ignore|forget|disregard|pretend|act as|stop|give|show|reveal|say|answer|ignora|olvida|"
+    r"descr[ií]bame|expl[ií]queme|"
     r"hi|hello|hola|good (?:morning|afternoon)|buen(?:os|as)|you(?:'re| are) right|"
     r"est[aá] bien|no hay prisa|sin prisa|thanks|thank you|gracias)\b"
 )
 """Starts of a statement that is not about the family: the speaker or the school
 talking about itself, a directive, or a greeting."""
+
+
+_ASKS_TO_TELL = re.compile(r"\b(?:tell|show|give) me\b|\bd[ií]game\b|\bcu[eé]nteme\b")
+"""A request to be told something, anywhere in the sentence: an invitation, not a restatement."""
+
+_RECORD_TALK = re.compile(
+    r"\d|\b(?:absen\w*|attendance|tard(?:y|ies)|missed|chronic\w*|truan\w*|"
+    r"ausencias?|faltas?|asistencia|ha faltado)\b"
+)
+"""The school's record read out (numbers, absences, attendance): a statement of the
+school's facts, never a restatement of what the family said."""
 
 
 def _learned_statement(cleaned: Cleaned, s: _Sentence, model: LearnedModel | None) -> bool:
@@ -595,7 +625,8 @@ def _learned_statement(cleaned: Cleaned, s: _Sentence, model: LearnedModel | Non
     statement that starts as :data:`_NOT_A_RESTATEMENT` does."""
     if model is None or s.question or len(s.text.split()) < 4:
         return False
-    if _NOT_A_RESTATEMENT.match(cleaned.low[s.start : s.end]):
+    low = cleaned.low[s.start : s.end]
+    if _NOT_A_RESTATEMENT.match(low) or _RECORD_TALK.search(low) or _ASKS_TO_TELL.search(low):
         return False
     return model.intervention_probability(cleaned.low[s.start : s.end]) < STATEMENT_BAR
 
@@ -835,6 +866,10 @@ def review(
     moves = _moves(cleaned, sentences, findings, lang, learned_model() if learned else None)
     if learned and not any(f.is_intervention for f in findings):
         extra = _learned_moves(hits) - set(moves)
+        if {"open_question", "follow_up"} & set(moves):
+            extra.discard(
+                "reflection"
+            )  # an invitation to talk is no restatement, whatever the guess
         if extra:
             order: tuple[Move, ...] = ("open_question", "follow_up", "reflection", "affirmation")
             moves = [m for m in order if m in moves or m in extra]
