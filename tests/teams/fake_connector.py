@@ -230,6 +230,8 @@ class FakeConnector:
     (a connector that fails to take a reply; set it, it counts down)."""
     failed: int = 0
     """How many POSTs were answered 500 by :attr:`fail_messages`."""
+    deleted: list[tuple[str, str]] = field(default_factory=list)
+    """Every DELETE of an activity: (conversation id, activity id), in order."""
     refuse_updates: set[str] = field(default_factory=set)
     """Activity ids whose update (PUT) gets 404 ``ActivityNotFoundInConversation``
     (a card the user deleted); the refused PUT is not recorded."""
@@ -337,6 +339,19 @@ class FakeConnector:
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
+
+            def do_DELETE(self) -> None:
+                from urllib.parse import unquote
+
+                match = _PATH.search(self.path.split("?")[0])
+                if match is None or not match["aid"]:
+                    self.send_error(404)
+                    return
+                with connector._lock:
+                    connector.deleted.append((unquote(match["conv"]), unquote(match["aid"])))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
 
             def do_PUT(self) -> None:
                 match = _PATH.search(self.path.split("?")[0])

@@ -16,7 +16,7 @@ import pytest
 from fake_connector import FakeConnector, FakeIdentity, Recorded
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
-from teams_kit import TeamsServer, chat_of
+from teams_kit import TeamsServer, activity, chat_of
 
 from bot.presenters import practice as say
 from bot.store import sync_url
@@ -51,13 +51,18 @@ def turn_rows(db_url: str) -> list[tuple[int, str | None]]:
     return [(int(i), k) for i, k in rows]
 
 
-def start_practice(server: TeamsServer) -> None:
-    """User 1 opens the picker and starts a practice with Denise (two messages)."""
+def start_practice(server: TeamsServer) -> str:
+    """User 1 opens the picker and starts a practice with Denise (two messages).
+
+    Returns:
+        The session id (from the intro card's End button).
+    """
     server.say("practice")
     [picker] = server.wait_messages(1, CHAT, timeout=20)
     denise = next(a["data"] for a in picker.submits() if a["data"]["id"] == "night-shift-mom")
     server.press(denise)
-    assert len(server.wait_messages(2, CHAT, timeout=20)) == 2
+    intro = server.wait_messages(2, CHAT, timeout=20)[-1]
+    return str(next(a["data"]["id"] for a in intro.submits() if a["data"]["ec"] == "end"))
 
 
 def replies(conn: FakeConnector, after: int) -> list[Recorded]:
@@ -106,6 +111,9 @@ def test_a_reply_the_connector_refuses_arrives_once_later(
     assert not any(say.GAVE_UP in t for t in texts)
     ((index, key),) = turn_rows(db_url)  # one turn, saved once: the redo re-sent it
     assert index == 1 and key is not None and key.startswith("teams-msg:")
+    # the stream whose final message was refused was removed: one reply is seen
+    streams = [t.returned_id for t in conn.of_type("typing") if conn.stream_info(t)]
+    assert [aid for _, aid in conn.deleted] == [streams[0]], (conn.deleted, streams)
     print(f"\nreply refused {failures}x by the connector, delivered after {took:.2f} s")
 
 
@@ -129,3 +137,61 @@ def test_a_reply_the_connector_never_takes_ends_in_a_plain_notice(
     assert sum(say.GAVE_UP in t for t in texts) == 1, texts
     assert replies(conn, before) == [] or all(say.GAVE_UP in m.text for m in replies(conn, before))
     assert len(turn_rows(db_url)) == 1
+
+
+def test_a_redelivered_activity_after_the_answer_gets_no_second_answer(
+    server: TeamsServer, db_url: str
+) -> None:
+    conn = server.connector
+    start_practice(server)
+    before = len(conn.messages(CHAT))
+    turn = activity("message", conn.service_url, text="What does a typical morning look like?")
+    assert server.post(turn).status_code == 200
+    assert wait_for(lambda: replies(conn, before), 15)
+    for _ in range(2):  # the connector delivers the same activity (same id) again
+        assert server.post(turn).status_code == 200
+    time.sleep(LEASE + 3 * RECOVERY)  # a redo would come by now
+    texts = [m.text for m in conn.messages(CHAT)[before:]]
+    assert len(replies(conn, before)) == 1, texts
+    assert not any(say.REPLY_DELAYED in t for t in texts), texts
+    assert len(turn_rows(db_url)) == 1
+
+
+def test_a_redelivery_of_a_refused_reply_answers_it_once(server: TeamsServer, db_url: str) -> None:
+    """The connector refused the reply, then delivers the activity again (as Teams does when
+    its call failed): whichever takes the claim over (the redelivery or the recovery), the
+    turn is answered once, after the delay notice."""
+    conn = server.connector
+    start_practice(server)
+    before = len(conn.messages(CHAT))
+    conn.fail_messages = 1
+    turn = activity("message", conn.service_url, text="What does a typical morning look like?")
+    assert server.post(turn).status_code == 200
+    assert conn.failed == 1
+    time.sleep(LEASE / 2)
+    assert server.post(turn).status_code == 200  # within the lease: nothing twice
+    assert wait_for(lambda: replies(conn, before), LEASE + 15)
+    assert server.post(turn).status_code == 200  # after the answer: nothing
+    time.sleep(LEASE + 3 * RECOVERY)
+    texts = [m.text for m in conn.messages(CHAT)[before:]]
+    assert len(replies(conn, before)) == 1, texts
+    assert sum(say.REPLY_DELAYED in t for t in texts) == 1, texts
+    assert len(turn_rows(db_url)) == 1
+
+
+def test_a_debrief_the_connector_refuses_is_posted_once_later(server: TeamsServer) -> None:
+    conn = server.connector
+    session_id = start_practice(server)
+    before = len(conn.messages(CHAT))
+    conn.fail_messages = 1  # the debrief card
+    server.press({"ec": "end", "id": session_id})
+    assert conn.failed == 1
+
+    def debriefs() -> list[Recorded]:
+        return [m for m in conn.messages(CHAT)[before:] if "Debrief:" in m.card_text]
+
+    assert wait_for(debriefs, LEASE + 15), [m.text for m in conn.messages(CHAT)[before:]]
+    time.sleep(LEASE + 3 * RECOVERY)
+    texts = [m.text or m.card_text for m in conn.messages(CHAT)[before:]]
+    assert len(debriefs()) == 1, texts
+    assert [say.REPLY_DELAYED in t for t in texts] == [True, False], texts
