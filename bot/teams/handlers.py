@@ -16,6 +16,15 @@ the intro card's activity id.
 answered once. Handling runs before the HTTP answer (a model reply inside
 Bot Framework's 15 seconds; the model's own timeout is ``EC_REQUEST_TIMEOUT``).
 
+**Durable turns** (issue 10). A practice message is claimed with what is needed to redo
+it (:class:`~bot.services.claims.PendingWork`) before anything else is written: the
+activity-id key above is one of its claim keys, stored in the same transaction
+(:meth:`TeamsHandlers._preclaim`). It is answered by
+:class:`~bot.services.recovery.DurableChat`, so a process killed mid-turn, or a reply the
+connector refuses, leaves a claim the recovery loop beside ``serve teams`` redoes (the
+user is told the reply was delayed; a saved turn's reply is re-sent, the model is not
+asked again), and a redelivered activity is answered at most once.
+
 **The door.** :func:`register` puts every entry point behind
 :func:`bot.teams.door.guard`: an activity from a tenant other than ``TENANT_ID`` runs
 nothing here, and a message's text arrives without the app's @mention or Teams HTML.
@@ -35,7 +44,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import secrets
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -46,9 +57,11 @@ from bot.presenters import reflection as words
 from bot.presenters.coach_limits import dispute_updated
 from bot.presenters.views import Notice
 from bot.services.chat_refs import ChatReferences
+from bot.services.claims import Claim, PendingWork
 from bot.services.commands import parse_start_request
 from bot.services.conversation import PracticeChat
 from bot.services.ports import ConversationRef
+from bot.services.recovery import DurableChat
 from bot.services.reflection import (
     InterviewNotFound,
     InvalidInput,
@@ -86,7 +99,7 @@ if TYPE_CHECKING:
     from microsoft_teams.api import InvokeResponse
     from microsoft_teams.apps import ActivityContext, App
 
-__all__ = ["CardHandler", "CardRoute", "TeamsHandlers", "register"]
+__all__ = ["CardHandler", "CardRoute", "TeamsHandlers", "message_work", "register"]
 
 log = logging.getLogger(__name__)
 
@@ -166,6 +179,12 @@ def review_questions(text: str) -> str | None:
     return None
 
 
+_PRECLAIMED: ContextVar[Claim | None] = ContextVar("teams_preclaimed", default=None)
+"""The durable claim :meth:`TeamsHandlers._preclaim` took for this activity's practice
+message (:meth:`TeamsHandlers.answer` runs it; :meth:`TeamsHandlers._guarded` finishes one
+no route used)."""
+
+
 CardHandler = Callable[["TeamsOutbox", ConversationRef, CardAction, "Incoming"], Awaitable[None]]
 """A card action's handler: ``(outbox, ref, action, incoming)``; it answers through ``outbox``."""
 
@@ -205,6 +224,7 @@ class TeamsHandlers:
         self.app = app
         self.chat = chat
         self.reflections = reflections
+        self.durable = DurableChat(chat)
         self._zones: dict[tuple[str, str], str] = {}
         self.actions: dict[str, CardRoute] = {
             ACTION_START: CardRoute(self._on_start),
@@ -294,11 +314,15 @@ class TeamsHandlers:
     async def _guarded(self, incoming: Incoming, handle: Any) -> None:
         ref = incoming.ref()
         outbox = self.outbox_for(ref)
+        token = _PRECLAIMED.set(None)
         try:
             if not incoming.personal:
                 await outbox.send(ref, Notice(say.TEAMS_CHAT_ONLY))
                 return
-            if not await self._first_delivery(incoming):
+            preclaimed = await self._preclaim(incoming) if handle == self.message else False
+            if preclaimed is None or (
+                preclaimed is False and not await self._first_delivery(incoming)
+            ):
                 log.info("ignored a redelivered Teams activity")
                 return
             await self.remember_zone(ref)
@@ -308,6 +332,55 @@ class TeamsHandlers:
             await outbox.send(ref, Notice(say.CANT_SAVE, icon="warning"))
         except Exception:
             log.exception("Teams activity %s not handled", incoming.type)
+        finally:
+            await self._finish_unused()
+            _PRECLAIMED.reset(token)
+
+    async def _preclaim(self, incoming: Incoming) -> Claim | bool | None:
+        """Claim a practice message durably before anything else is written (issue 10).
+
+        Only a typed message (no card value, visible words, no lone command word) in a chat
+        with an open practice: what :meth:`message` answers as a practice turn. Its
+        :func:`message_work` carries the activity-id key of :meth:`_first_delivery` as a
+        second claim key, so the message, its payload and "delivered" are one transaction:
+        a process killed at any later moment leaves the claim to the recovery, and a
+        redelivered activity finds it (done, held, or lapsed: then taken over and redone).
+
+        Returns:
+            The :class:`Claim` (also in :data:`_PRECLAIMED`); None for a duplicate (done,
+            or held by a live process); False when this is no practice message, or the
+            claim could not be stored (the delivery key decides, as for other activities).
+        """
+        if incoming.value is not None or not incoming.id:
+            return False
+        text = visible_text(incoming.text)
+        if not text or menu_word(text) is not None:
+            return False
+        ref = incoming.ref()
+        try:
+            open_session = await self.chat.open_session(ref)
+            if open_session is None:
+                return False
+            thread = ref.in_thread(open_session.thread_id)
+            work = message_work(thread, incoming, text, delivered=True)
+            claim = await self.durable.claims.claim(work)
+        except StoreUnavailable as exc:
+            log.warning("Teams message not claimed before routing: %s", exc)
+            return False
+        _PRECLAIMED.set(claim)
+        return claim
+
+    async def _finish_unused(self) -> None:
+        """Finish a preclaimed message no route answered (it was handled another way,
+        or its handling failed before the turn; nothing is left for the recovery)."""
+        claim = _PRECLAIMED.get()
+        if claim is None:
+            return
+        _PRECLAIMED.set(None)
+        try:
+            await self.durable.claims.finish(claim)
+        except Exception as exc:  # the recovery redoes it: at worst a late, duplicate notice
+            log.warning("could not finish an unused Teams claim: %s", type(exc).__name__)
 
     async def _first_delivery(self, incoming: Incoming) -> bool:
         """Claim the activity once across processes (the connector may deliver it again)."""
@@ -388,7 +461,26 @@ class TeamsHandlers:
         if open_session is None and text and self._is_plain_chat(text):
             await outbox.send(ref, Notice(say.TEAMS_POINTER, icon="info"))
             return
-        await self.chat.handle_message(outbox, ref, text)
+        await self.answer(outbox, message_work(ref, incoming, text))
+
+    async def answer(self, outbox: TeamsOutbox, work: PendingWork) -> None:
+        """Answer a practice message durably (:meth:`DurableChat.handle`): it is stored with
+        its claim before the model is asked; a process that dies, or a reply the connector
+        refuses, leaves the claim to the recovery loop (``serve teams`` runs it), which
+        redoes it from the stored work (a saved turn's reply is re-sent, never asked again).
+
+        The claim :meth:`_preclaim` took for this activity is run when it is this work
+        (same primary key); otherwise the work is claimed here.
+
+        Raises:
+            bot.store.StoreUnavailable: the claim could not be stored (the caller tells the user).
+        """
+        pre = _PRECLAIMED.get()
+        if pre is not None and pre.key == work.keys[0]:
+            _PRECLAIMED.set(None)
+            await self.durable.run(outbox, pre)
+            return
+        await self.durable.handle(outbox, work)
 
     @staticmethod
     def _is_plain_chat(text: str) -> bool:
@@ -564,6 +656,31 @@ class TeamsHandlers:
             )
             return
         await self.chat.start(outbox, ref, persona)
+
+
+def message_work(
+    ref: ConversationRef, incoming: Incoming, text: str, *, delivered: bool = False
+) -> PendingWork:
+    """The durable work of one practice message (the claim's payload, enough to redo it).
+
+    Args:
+        ref: where it goes (the open session's thread, the user, the service URL the
+            recovery posts to proactively).
+        incoming: the parsed activity (its activity id keys the claim).
+        text: the message as plain text.
+        delivered: also claim the activity's delivery key (:meth:`TeamsHandlers._first_delivery`),
+            for a message claimed before that key was committed (:meth:`TeamsHandlers._preclaim`).
+
+    Returns:
+        A ``message`` :class:`PendingWork` keyed ``teams-msg:<sha256 of chat and activity id>``
+        (and ``teams:<the same hash>`` when ``delivered``).
+    """
+    seen = incoming.id or secrets.token_hex(16)  # no id: never a duplicate
+    digest = hashlib.sha256(f"{incoming.conversation.id}\0{seen}".encode()).hexdigest()
+    keys = [f"teams-msg:{digest}"]
+    if delivered:
+        keys.append(f"teams:{digest}")
+    return PendingWork(kind="message", ref=ref, keys=keys, text=text)
 
 
 def register(

@@ -338,11 +338,22 @@ class TeamsReplyStream:
         self._text = ""
 
     async def finish(self, reply: str) -> MessageRef | None:
-        """Close the stream with ``reply`` (or post it whole); returns the message."""
+        """Close the stream with ``reply`` (or post it whole); returns the message.
+
+        Raises:
+            Exception: what the SDK raises when the connector refuses the final message
+                (a 500, no connection). The half-shown stream is removed first (best
+                effort), so the durable redo's reply (:mod:`bot.services.recovery`) is the
+                only one the person sees.
+        """
         if self._stream_id is None:
             return await self._outbox.send(self._to, CaregiverReply(reply))
         final = MessageActivityInput(text=reply, id=self._stream_id).add_stream_final()
-        await self._outbox.create(self._to, final)
+        try:
+            await self._outbox.create(self._to, final)
+        except Exception:
+            await self.abandon()
+            raise
         return MessageRef(conversation=self._to.in_thread(None), message_id=self._stream_id)
 
     async def abandon(self) -> None:

@@ -13,8 +13,9 @@ and returns a :class:`TeamsRuntime`. Bot Framework tokens are always checked unl
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -35,7 +36,9 @@ from bot.bootstrap import Application, build_application
 from bot.config import Settings
 from bot.health import not_ready, schema_problem
 from bot.services.chat_refs import ChatReferences
+from bot.services.claims import PendingWork
 from bot.services.conversation import PracticeChat
+from bot.services.ports import Outbox
 from bot.services.progress import ProgressService
 from bot.store import StoreUnavailable, aupgrade_to_head, migration_failure, safe_url, sync_url
 from bot.teams.channels import TeamsChannels
@@ -51,13 +54,18 @@ __all__ = [
     "TeamsStartupError",
     "build_teams_app",
     "check_settings",
+    "recovery_outboxes",
     "run_teams",
+    "start_recovery",
 ]
 
 log = logging.getLogger(__name__)
 
 MESSAGING_PATH = "/api/messages"
 """The messaging endpoint path (the Azure Bot's endpoint is ``https://<host>/api/messages``)."""
+
+RECOVERY_STOP_SECONDS = 10.0
+"""How long a stopping ``serve teams`` lets a redo in flight finish."""
 
 
 class GuardedFastAPIAdapter(FastAPIAdapter):
@@ -248,6 +256,54 @@ def build_teams_app(
     return TeamsRuntime(app=app, server=adapter._server, handlers=handlers, host=host, port=port)
 
 
+def recovery_outboxes(handlers: TeamsHandlers) -> Callable[[PendingWork], Outbox]:
+    """The recovery loop's outbox factory: a proactive Teams outbox per piece of work.
+
+    The work's stored reference holds the chat id and its ``serviceUrl``, which is all
+    the SDK's proactive ``app.send`` needs (as for reminders, :mod:`bot.teams.deliver`).
+
+    Returns:
+        ``work -> handlers.outbox_for(work.ref without its thread)``.
+    """
+
+    def outbox_for(work: PendingWork) -> Outbox:
+        return handlers.outbox_for(work.ref.in_thread(None))
+
+    return outbox_for
+
+
+def start_recovery(runtime: TeamsRuntime, *, interval: float) -> Callable[[], Awaitable[None]]:
+    """Run :meth:`~bot.services.recovery.DurableChat.run_forever` beside the server: the
+    practice messages and debriefs a dead process (or a refused reply) left are redone,
+    saying first that the reply was delayed (issue 10, "durable turns").
+
+    Args:
+        runtime: the built app (its handlers' durable chat).
+        interval: seconds between looks (``EC_RECOVERY_INTERVAL``).
+
+    Returns:
+        An async function that stops the loop (a redo in flight gets
+        :data:`RECOVERY_STOP_SECONDS` to finish).
+    """
+    halt = asyncio.Event()
+    task = asyncio.create_task(
+        runtime.handlers.durable.run_forever(
+            recovery_outboxes(runtime.handlers), halt, interval=interval
+        ),
+        name="teams_reply_recovery",
+    )
+
+    async def stop() -> None:
+        halt.set()
+        done, _ = await asyncio.wait({task}, timeout=RECOVERY_STOP_SECONDS)
+        if not done:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    return stop
+
+
 async def run_teams(
     settings: Settings,
     *,
@@ -268,7 +324,8 @@ async def run_teams(
     (:func:`create_database_folder`).
 
     The reminder dispatcher for Teams reminders runs beside the server
-    (:func:`bot.teams.deliver.start_dispatcher`).
+    (:func:`bot.teams.deliver.start_dispatcher`), and so does the recovery of
+    interrupted replies (:func:`start_recovery`).
 
     Args:
         settings: the app settings (database, model, the Teams settings).
@@ -296,6 +353,7 @@ async def run_teams(
         raise TeamsStartupError(migration_failure(settings.database_url, exc)) from None
     application = await build_application(settings, backend=backend, clock=clock)
     stop_reminders = None
+    stop_recovery = None
     try:
         try:
             await application.store.check_writable()
@@ -313,6 +371,7 @@ async def run_teams(
             await asyncio.sleep(0.02)
         bound = runtime.server.servers[0].sockets[0].getsockname()[1]
         stop_reminders = start_dispatcher(application, runtime.app, poll=reminder_poll)
+        stop_recovery = start_recovery(runtime, interval=settings.recovery_interval)
         if on_ready is not None:
             on_ready(host, int(bound))
         stopping = asyncio.create_task(stop.wait(), name="teams-stop")
@@ -322,6 +381,8 @@ async def run_teams(
             await runtime.stop()
             await asyncio.wait_for(serving, timeout=10)
     finally:
+        if stop_recovery is not None:
+            await stop_recovery()
         if stop_reminders is not None:
             await stop_reminders()
         await application.aclose()

@@ -225,6 +225,13 @@ class FakeConnector:
     """Activities larger than this (:func:`message_bytes`) get 413 and are not recorded."""
     too_big: list[int] = field(default_factory=list)
     """The size of every activity refused with 413, in order."""
+    fail_messages: int = 0
+    """The next this-many POSTs of a ``message`` activity get 500 and are not recorded
+    (a connector that fails to take a reply; set it, it counts down)."""
+    failed: int = 0
+    """How many POSTs were answered 500 by :attr:`fail_messages`."""
+    deleted: list[tuple[str, str]] = field(default_factory=list)
+    """Every DELETE of an activity: (conversation id, activity id), in order."""
     refuse_updates: set[str] = field(default_factory=set)
     """Activity ids whose update (PUT) gets 404 ``ActivityNotFoundInConversation``
     (a card the user deleted); the refused PUT is not recorded."""
@@ -262,6 +269,18 @@ class FakeConnector:
                     )
                     return
                 body = json.loads(raw or b"{}")
+                with connector._lock:
+                    fail = (
+                        method == "POST"
+                        and body.get("type") == "message"
+                        and connector.fail_messages > 0
+                    )
+                    if fail:
+                        connector.fail_messages -= 1
+                        connector.failed += 1
+                if fail:
+                    self._answer(500, {"error": {"code": "ServiceError", "message": "failed"}})
+                    return
                 with connector._lock:
                     connector._next += 1
                     new_id = f"act-{connector._next}"
@@ -320,6 +339,19 @@ class FakeConnector:
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
+
+            def do_DELETE(self) -> None:
+                from urllib.parse import unquote
+
+                match = _PATH.search(self.path.split("?")[0])
+                if match is None or not match["aid"]:
+                    self.send_error(404)
+                    return
+                with connector._lock:
+                    connector.deleted.append((unquote(match["conv"]), unquote(match["aid"])))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
 
             def do_PUT(self) -> None:
                 match = _PATH.search(self.path.split("?")[0])
